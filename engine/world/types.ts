@@ -1,0 +1,129 @@
+/**
+ * Contracts between the simulated world (nodes, network, shell) and the subsystems that plug
+ * into it (storage, DRBD, PostgreSQL, Pacemaker...). The world owns time, randomness, the
+ * network and the machines; a subsystem reacts to machine life-cycle events and contributes
+ * shell commands. Everything is synchronous except shell execution (just-bash is async).
+ */
+import type { IFileSystem } from "just-bash";
+import type { BlockDevice } from "../block/types";
+import type { Clock } from "../core/clock";
+import type { Rng } from "../core/rng";
+
+/** Kernel ring buffer of one node (`dmesg`). Lines are stored without the time prefix. */
+export interface KernelLog {
+  append(text: string): void;
+  entries(): readonly { timeUs: number; text: string }[];
+  clear(): void;
+}
+
+export type ContainerState = "created" | "running" | "exited";
+
+export interface MountEntry {
+  device: string; // "/dev/drbd0"
+  mountpoint: string; // "/mnt/drbd"
+  fstype: string; // "ext4" | "xfs"
+  options: string[]; // ["rw", "relatime"]
+}
+
+export interface LabNode {
+  /** Compose service name, `uname -n`, and the name used in `on <host>` sections: "node1". */
+  readonly name: string;
+  /** Docker container name: "drbd-node1". */
+  readonly container: string;
+  readonly ip: string;
+  /** Optional site label for multi-site topologies (exercise 9.4): "paris" | "lyon". */
+  readonly site?: string;
+  state: ContainerState;
+  /** Increments at every container start; lets subsystems drop stale timers after a crash. */
+  bootCount: number;
+  /** Root filesystem of the container (survives stop/start, like a container's writable layer). */
+  readonly fs: IFileSystem;
+  /** Block devices by path: "/dev/sda1" always; "/dev/drbd0" while the DRBD minor exists. */
+  readonly blockDevices: Map<string, BlockDevice>;
+  readonly dmesg: KernelLog;
+  /** Mounted filesystems, most recent last (maintained by the storage commands). */
+  mounts: MountEntry[];
+}
+
+/** Result of running a command line in a shell. */
+export interface ExecResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
+export interface PathInfo {
+  up: boolean;
+  /** One-way latency in microseconds (base + netem delay of both ends). */
+  latencyUs: number;
+  /** Bottleneck bandwidth in bytes per second. */
+  bandwidthBps: number;
+  /** Packet loss in [0, 1]. */
+  loss: number;
+}
+
+export interface Network {
+  /** Can a TCP connection from `from` reach `to` on `port` now (links, partitions, iptables)? */
+  canReach(from: string, to: string, port?: number): boolean;
+  path(from: string, to: string): PathInfo;
+  /** Called whenever reachability or link properties change (DRBD re-evaluates connections). */
+  onChange(listener: () => void): void;
+}
+
+/** Context given to a shell command implemented in TypeScript. */
+export interface CommandContext {
+  readonly world: World;
+  /** The machine the command runs on; null on the Docker host. */
+  readonly node: LabNode | null;
+  readonly args: string[];
+  readonly stdin: string;
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string>>;
+  /** The shell's filesystem on that machine (root fs with mounts). */
+  readonly fs: IFileSystem;
+  /** Run another command line on the same machine (for wrappers such as `su -c`, handlers). */
+  exec(line: string, opts?: { env?: Record<string, string>; cwd?: string; stdin?: string }): Promise<ExecResult>;
+  /** True once the learner pressed Ctrl-C (long-running commands poll it). */
+  readonly interrupted: () => boolean;
+}
+
+export interface CommandSpec {
+  name: string;
+  /** Where the command exists: on the lab nodes, on the Docker host, or both. */
+  where: "node" | "host" | "both";
+  run(ctx: CommandContext): Promise<ExecResult>;
+}
+
+/** A part of the simulation that plugs into the world (storage, DRBD, PostgreSQL...). */
+export interface Subsystem {
+  readonly name: string;
+  /** Called once when the world is created. */
+  attach?(world: World): void;
+  /** Container started (`docker start`, `docker-compose up`): e.g. the DRBD service brings resources up. */
+  onBoot?(node: LabNode): void;
+  /** Container killed (`docker stop --time=0`, crash): volatile state is lost, in-flight I/O dropped. */
+  onCrash?(node: LabNode): void;
+  /** Graceful stop (`docker stop`): services stop cleanly (umount, drbdadm down). */
+  onShutdown?(node: LabNode): void;
+  commands?(): CommandSpec[];
+  /** Plain-JSON view for lab.state() (must be deterministic and JSON-serialisable). */
+  snapshot?(): unknown;
+}
+
+export interface World {
+  readonly clock: Clock;
+  readonly rng: Rng;
+  readonly net: Network;
+  readonly nodes: ReadonlyMap<string, LabNode>;
+  node(name: string): LabNode | undefined;
+  /** Find a node by container name ("drbd-node1"), service name ("node1") or IP. */
+  resolveNode(nameOrIp: string): LabNode | undefined;
+  subsystem<T extends Subsystem>(name: string): T | undefined;
+  /**
+   * Queue an async job (e.g. a DRBD handler script) to run on a node after the current
+   * synchronous step; jobs run in FIFO order before the command that triggered them returns.
+   */
+  enqueue(node: LabNode, label: string, job: () => Promise<void>): void;
+  /** Run a command line on a node's shell (used by handlers, su -c, docker exec). */
+  exec(node: LabNode | null, line: string, opts?: { env?: Record<string, string>; cwd?: string; stdin?: string }): Promise<ExecResult>;
+}
