@@ -108,6 +108,8 @@ export interface Subsystem {
   commands?(): CommandSpec[];
   /** Plain-JSON view for lab.state() (must be deterministic and JSON-serialisable). */
   snapshot?(): unknown;
+  /** Generated files under /proc (or /sys) of a node, e.g. { "/proc/drbd": (node) => "version: 9.2.8 ..." }. */
+  procFiles?(): Record<string, (node: LabNode) => string>;
 }
 
 export interface World {
