@@ -1,0 +1,103 @@
+import { z } from "zod";
+import type { Auth } from "./auth";
+import type { Db } from "./db";
+import { authErrorCode, fieldErrors, type FormState } from "./forms";
+import { joinCodeSchema } from "./join-code";
+import { clientIp, consumeRateLimit, type RateRule } from "./rate-limit";
+
+const email = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.email({ error: "Saisissez une adresse e-mail valide." }));
+
+export const signInSchema = z.object({
+  email,
+  password: z.string().min(1, "Saisissez votre mot de passe."),
+});
+
+export const signUpSchema = z.object({
+  name: z.string().trim().min(2, "Indiquez votre nom (2 caractères au moins).").max(80, "80 caractères au plus."),
+  email,
+  password: z
+    .string()
+    .min(8, "Le mot de passe doit contenir au moins 8 caractères.")
+    .max(128, "Le mot de passe doit contenir au plus 128 caractères."),
+  joinCode: joinCodeSchema,
+});
+
+export const SIGN_IN_FIELDS = ["email", "password"] as const;
+export const SIGN_UP_FIELDS = ["name", "email", "password", "joinCode"] as const;
+export type SignInField = (typeof SIGN_IN_FIELDS)[number];
+export type SignUpField = (typeof SIGN_UP_FIELDS)[number];
+
+export type Outcome<F extends string> = { ok: true; userId: string } | { ok: false; errors: FormState<F>["errors"] };
+
+function tooMany(seconds: number) {
+  return `Trop de tentatives. Réessayez dans ${seconds} seconde${seconds > 1 ? "s" : ""}.`;
+}
+
+/** Checks the password and opens a session (the cookie is set by better-auth's nextCookies). */
+export async function signIn(
+  auth: Auth,
+  db: Db,
+  input: Record<SignInField, string>,
+  headers: Headers,
+  rule: RateRule,
+): Promise<Outcome<SignInField>> {
+  const parsed = signInSchema.safeParse(input);
+  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
+  const limit = await consumeRateLimit(db, `action:sign-in:${clientIp(headers)}`, rule);
+  if (!limit.allowed) return { ok: false, errors: { form: tooMany(limit.retryAfterSeconds) } };
+  try {
+    const result = await auth.api.signInEmail({ body: parsed.data, headers });
+    return { ok: true, userId: result.user.id };
+  } catch (error) {
+    const code = authErrorCode(error);
+    if (code === "INVALID_EMAIL_OR_PASSWORD") {
+      return { ok: false, errors: { password: "Adresse e-mail ou mot de passe incorrect." } };
+    }
+    if (code === "BANNED_USER") return { ok: false, errors: { form: "Ce compte a été suspendu." } };
+    throw error;
+  }
+}
+
+/** Creates a student account in the class whose join code was given, and signs it in. */
+export async function signUpWithJoinCode(
+  auth: Auth,
+  db: Db,
+  input: Record<SignUpField, string>,
+  headers: Headers,
+  rule: RateRule,
+): Promise<Outcome<SignUpField>> {
+  const parsed = signUpSchema.safeParse(input);
+  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
+  // Counted per IP like sign-in: it also bounds guessing of join codes.
+  const limit = await consumeRateLimit(db, `action:sign-up:${clientIp(headers)}`, rule);
+  if (!limit.allowed) return { ok: false, errors: { form: tooMany(limit.retryAfterSeconds) } };
+  const { name, email, password, joinCode } = parsed.data;
+  const cohort = await db.cohort.findUnique({ where: { joinCode } });
+  if (!cohort) {
+    return { ok: false, errors: { joinCode: "Code de classe inconnu. Vérifiez-le auprès de votre formateur." } };
+  }
+  let userId: string;
+  try {
+    const result = await auth.api.signUpEmail({ body: { name, email, password }, headers });
+    userId = result.user.id;
+  } catch (error) {
+    const code = authErrorCode(error);
+    if (code?.startsWith("USER_ALREADY_EXISTS")) {
+      return { ok: false, errors: { email: "Un compte existe déjà avec cette adresse. Connectez-vous." } };
+    }
+    if (code === "PASSWORD_TOO_SHORT") return { ok: false, errors: { password: "Mot de passe trop court." } };
+    throw error;
+  }
+  try {
+    await db.enrollment.create({ data: { userId, cohortId: cohort.id } });
+  } catch (error) {
+    // No account without a class: undo the sign-up (sessions and accounts cascade).
+    await db.user.delete({ where: { id: userId } }).catch(() => undefined);
+    throw error;
+  }
+  return { ok: true, userId };
+}

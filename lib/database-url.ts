@@ -1,0 +1,18 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+
+/** Default SQLite file, relative to the project root (the process' working directory). */
+export const DEFAULT_DATABASE_FILE = path.join("data", "drbd-lab.db");
+
+/**
+ * The SQLite URL every process uses: `DATABASE_URL` when set, else `file:<root>/data/drbd-lab.db`.
+ * The default directory is created on demand; an explicit URL is taken as is, so that a wrong
+ * one fails loudly (the health check reports it).
+ */
+export function databaseUrl(env: NodeJS.ProcessEnv = process.env): string {
+  const explicit = env.DATABASE_URL?.trim();
+  if (explicit) return explicit;
+  const file = path.resolve(process.cwd(), DEFAULT_DATABASE_FILE);
+  mkdirSync(path.dirname(file), { recursive: true });
+  return `file:${file}`;
+}

@@ -1,0 +1,35 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createAuth } from "../auth";
+import { createDb, type Db } from "../db";
+import { migrateDatabase } from "../migrate";
+
+export interface TempDatabase {
+  url: string;
+  db: Db;
+  cleanup: () => Promise<void>;
+}
+
+/** A migrated SQLite database in a fresh temporary directory (for integration tests). */
+export function createTempDatabase(): TempDatabase {
+  const dir = mkdtempSync(path.join(tmpdir(), "drbd-lab-test-"));
+  const url = `file:${path.join(dir, "test.db")}`;
+  migrateDatabase(url);
+  const db = createDb(url);
+  return {
+    url,
+    db,
+    cleanup: async () => {
+      await db.$disconnect();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const TEST_SECRET = "test-secret-test-secret-test-secret-0123";
+export const TEST_BASE_URL = "http://127.0.0.1:3999";
+
+export function createTestAuth(db: Db, env: NodeJS.ProcessEnv = {}) {
+  return createAuth({ db, secret: TEST_SECRET, baseURL: TEST_BASE_URL, env });
+}
