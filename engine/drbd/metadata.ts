@@ -1,0 +1,142 @@
+/**
+ * DRBD internal meta-data (drbdmeta v09 "flexible-size internal"): it lives at the end of the
+ * backing disk, so it survives a container crash with the disk. The on-disk part written here
+ * is the superblock signature (magic + an id); the structured content (UUIDs, flags, per-peer
+ * bitmaps, activity log) is kept in a store keyed by the disk and is only trusted while the
+ * signature block on the disk is intact — wiping or overwriting the area destroys it, like
+ * `dd if=/dev/zero of=/dev/sda1` does on a real system.
+ */
+import type { BlockDevice, Payload } from "../block/types";
+import { prngBytes } from "../core/rng";
+import { Bitmap } from "./bitmap";
+import { UUID_JUST_CREATED } from "./uuid";
+
+/** DRBD_MD_MAGIC_09 */
+const MAGIC = [0x83, 0x74, 0x02, 0x6d];
+const SB = 4096;
+const AL_BYTES = 32 * 1024;
+
+export interface PeerMd {
+  nodeId: number;
+  bitmapUuid: bigint;
+  bitmap: Bitmap;
+  /** MDF_PEER_OUTDATED: we know this peer's disk is Outdated. */
+  peerOutdated: boolean;
+}
+
+export interface MetaData {
+  current: bigint;
+  history: [bigint, bigint];
+  peers: Map<number, PeerMd>;
+  /** MDF_CONSISTENT, MDF_WAS_UP_TO_DATE, MDF_PRIMARY_IND, MDF_CRASHED_PRIMARY */
+  consistent: boolean;
+  wasUpToDate: boolean;
+  primary: boolean;
+  crashedPrimary: boolean;
+  /** Activity-log extents (4 MiB each) hot at the time of the last update. */
+  al: number[];
+  maxPeers: number;
+  /** Usable (data) size in bytes, fixed at create-md. */
+  dataSize: number;
+}
+
+/** Size of the internal meta-data area for a backing device (drbdmeta's layout). */
+export function mdSizeBytes(backingBytes: number, maxPeers: number): number {
+  const bits = Math.ceil(backingBytes / 4096);
+  const bmBytes = Math.ceil(Math.ceil(bits / 8) * Math.max(1, maxPeers) / 4096) * 4096;
+  return SB + AL_BYTES + bmBytes;
+}
+
+export function freshMetaData(backingBytes: number, maxPeers: number): MetaData {
+  const md = Math.min(backingBytes, mdSizeBytes(backingBytes, maxPeers));
+  return {
+    current: UUID_JUST_CREATED,
+    history: [0n, 0n],
+    peers: new Map(),
+    consistent: false,
+    wasUpToDate: false,
+    primary: false,
+    crashedPrimary: false,
+    al: [],
+    maxPeers,
+    dataSize: Math.floor((backingBytes - md) / 4096) * 4096,
+  };
+}
+
+export function peerMd(md: MetaData, nodeId: number): PeerMd {
+  let p = md.peers.get(nodeId);
+  if (!p) {
+    p = { nodeId, bitmapUuid: 0n, bitmap: new Bitmap(), peerOutdated: false };
+    md.peers.set(nodeId, p);
+  }
+  return p;
+}
+
+interface Stored {
+  id: number;
+  md: MetaData;
+}
+
+/** Per-world store of meta-data blocks, keyed by backing device object. */
+export class MetaDataStore {
+  private byDisk = new WeakMap<BlockDevice, Stored>();
+  private nextId = 1;
+
+  private sigOffset(disk: BlockDevice): number {
+    return disk.size() - SB;
+  }
+
+  private signature(id: number): Uint8Array {
+    const b = new Uint8Array(16);
+    b.set(MAGIC, 0);
+    new DataView(b.buffer).setUint32(4, id, false);
+    b.set([0x76, 0x30, 0x39, 0x00], 8); // "v09"
+    return b;
+  }
+
+  /** create-md: write a fresh superblock; returns the new meta-data. */
+  create(disk: BlockDevice, maxPeers: number): MetaData {
+    const id = this.nextId++;
+    const md = freshMetaData(disk.size(), maxPeers);
+    const sig: Payload = [{ kind: "bytes", data: this.signature(id) }, { kind: "zero", length: SB - 16 }];
+    disk.write(this.sigOffset(disk), sig);
+    this.byDisk.set(disk, { id, md });
+    return md;
+  }
+
+  /** Meta-data of a disk if a valid signature is on it, else null ("No valid meta-data signature found"). */
+  load(disk: BlockDevice): MetaData | null {
+    const s = this.byDisk.get(disk);
+    if (!s || disk.size() < SB) return null;
+    const r = disk.read(this.sigOffset(disk), 16);
+    if (!r.ok) return null;
+    const bytes = flatten(r.value, 16);
+    const want = this.signature(s.id);
+    for (let i = 0; i < 16; i++) if (bytes[i] !== want[i]) return null;
+    return s.md;
+  }
+
+  /** True if any DRBD meta-data signature is present (create-md asks before overwriting). */
+  exists(disk: BlockDevice): boolean {
+    return this.load(disk) !== null;
+  }
+}
+
+/** First `n` bytes of a payload as a plain array (zero/prng chunks expanded). */
+export function flatten(p: Payload, n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  let pos = 0;
+  for (const c of p) {
+    if (pos >= n) break;
+    if (c.kind === "zero") pos += c.length;
+    else if (c.kind === "bytes") {
+      out.set(c.data.subarray(0, n - pos), pos);
+      pos += c.data.length;
+    } else {
+      const len = Math.min(c.length, n - pos);
+      out.set(prngBytes(c.seed, c.offset, len), pos);
+      pos += c.length;
+    }
+  }
+  return out;
+}
