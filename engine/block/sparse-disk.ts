@@ -1,0 +1,230 @@
+/**
+ * A disk whose content is an extent map: sorted, non-overlapping runs of non-zero chunks
+ * (literal bytes or seeded PRNG streams); everything between them reads as zeros. Memory is
+ * proportional to the number of distinct writes, not to the size, so a 1 TiB disk costs what
+ * a 1 GiB one does, and `dd if=/dev/urandom bs=1M count=10` is a single PRNG extent.
+ */
+import { canonical, chunkLength, chunkSlice } from "./payload";
+import { type BlockDevice, BLOCK_SIZE, type Chunk, type IoResult, type OpenMode, type OpenResult, type Payload, payloadLength } from "./types";
+
+export interface DiskPerformance {
+  /** Fixed cost of one I/O in microseconds (seek/command overhead). */
+  latencyUs: number;
+  /** Sustained transfer rate in bytes per second. */
+  bandwidthBps: number;
+}
+
+/** SSD-like default: ~100 µs per I/O and 500 MB/s. */
+export const SSD_PERFORMANCE: DiskPerformance = { latencyUs: 100, bandwidthBps: 500_000_000 };
+
+export type DiskFault = { kind: "eio" } | { kind: "slow"; factor?: number };
+
+/**
+ * Openers that claim the device exclusively, as the kernel's bd_claim / O_EXCL do: a mounted
+ * filesystem, DRBD's attached backing disk, mkfs. Two exclusive claims conflict (EBUSY);
+ * plain readers and writers (dd, blkid) do not.
+ */
+export const EXCLUSIVE_OPENERS: ReadonlySet<string> = new Set(["mount", "drbd", "mkfs"]);
+
+export function isExclusiveOpener(opener: string): boolean {
+  return EXCLUSIVE_OPENERS.has(opener.split(":")[0] ?? opener);
+}
+
+interface Extent {
+  start: number;
+  chunk: Chunk; // never kind "zero"
+}
+
+export class SparseDisk implements BlockDevice {
+  readonly path: string;
+  private readonly bytes: number;
+  private extents: Extent[] = [];
+  private perf: DiskPerformance;
+  private fault: DiskFault | null = null;
+  private holders: { opener: string; mode: OpenMode }[] = [];
+  /** I/O counters, for `iostat`-like views and tests. */
+  readonly stats = { reads: 0, writes: 0, bytesRead: 0, bytesWritten: 0, flushes: 0 };
+
+  constructor(path: string, sizeBytes: number, perf: Partial<DiskPerformance> = {}) {
+    if (!Number.isSafeInteger(sizeBytes) || sizeBytes <= 0 || sizeBytes % BLOCK_SIZE !== 0) {
+      throw new RangeError(`SparseDisk ${path}: size must be a positive multiple of ${BLOCK_SIZE}, got ${sizeBytes}`);
+    }
+    this.path = path;
+    this.bytes = sizeBytes;
+    this.perf = { ...SSD_PERFORMANCE, ...perf };
+  }
+
+  size(): number {
+    return this.bytes;
+  }
+
+  setPerformance(perf: Partial<DiskPerformance>): void {
+    this.perf = { ...this.perf, ...perf };
+  }
+
+  performance(): DiskPerformance {
+    return { ...this.perf };
+  }
+
+  /** Inject a failure for later I/O: "eio" fails every read/write/flush, "slow" multiplies latency. */
+  setFault(fault: DiskFault | null): void {
+    this.fault = fault;
+  }
+
+  currentFault(): DiskFault | null {
+    return this.fault;
+  }
+
+  /** Simulated duration of an I/O of `length` bytes on this disk. */
+  costUs(length: number): number {
+    const base = this.perf.latencyUs + (length * 1_000_000) / this.perf.bandwidthBps;
+    const factor = this.fault?.kind === "slow" ? (this.fault.factor ?? 10) : 1;
+    return Math.max(1, Math.round(base * factor));
+  }
+
+  read(offset: number, length: number): IoResult<Payload> {
+    if (this.fault?.kind === "eio") return { ok: false, errno: "EIO", reason: `I/O error, dev ${this.path}, sector ${Math.floor(offset / 512)} op 0x0:(READ)` };
+    if (!this.inRange(offset, length)) return { ok: false, errno: "EIO", reason: `attempt to access beyond end of device ${this.path}` };
+    this.stats.reads++;
+    this.stats.bytesRead += length;
+    return { ok: true, latencyUs: this.costUs(length), value: this.readRaw(offset, length) };
+  }
+
+  write(offset: number, data: Payload): IoResult {
+    const length = payloadLength(data);
+    if (this.fault?.kind === "eio") return { ok: false, errno: "EIO", reason: `I/O error, dev ${this.path}, sector ${Math.floor(offset / 512)} op 0x1:(WRITE)` };
+    if (!this.inRange(offset, length)) return { ok: false, errno: "ENOSPC", reason: `attempt to access beyond end of device ${this.path}` };
+    this.stats.writes++;
+    this.stats.bytesWritten += length;
+    this.writeRaw(offset, data);
+    return { ok: true, latencyUs: this.costUs(length) };
+  }
+
+  flush(): IoResult {
+    if (this.fault?.kind === "eio") return { ok: false, errno: "EIO", reason: `I/O error, dev ${this.path}, op 0x2:(FLUSH)` };
+    this.stats.flushes++;
+    return { ok: true, latencyUs: this.costUs(0) };
+  }
+
+  open(mode: OpenMode, opener: string): OpenResult {
+    if (isExclusiveOpener(opener) && this.holders.some((h) => isExclusiveOpener(h.opener))) {
+      return { ok: false, errno: "EBUSY", reason: `${this.path} is claimed by ${this.holders.find((h) => isExclusiveOpener(h.opener))?.opener}` };
+    }
+    this.holders.push({ opener, mode });
+    return { ok: true };
+  }
+
+  close(opener: string): void {
+    const i = this.holders.findIndex((h) => h.opener === opener);
+    if (i >= 0) this.holders.splice(i, 1);
+  }
+
+  openers(): { opener: string; mode: OpenMode }[] {
+    return this.holders.map((h) => ({ ...h }));
+  }
+
+  /** Drop every opener (the machine crashed: no process holds the device any more). */
+  closeAll(): void {
+    this.holders = [];
+  }
+
+  /** Number of stored extents: the memory cost of this disk. */
+  extentCount(): number {
+    return this.extents.length;
+  }
+
+  /** Bytes held as literal data (PRNG and zero runs cost nothing). */
+  literalBytes(): number {
+    let n = 0;
+    for (const e of this.extents) if (e.chunk.kind === "bytes") n += e.chunk.data.length;
+    return n;
+  }
+
+  /** Plain descriptor of the extent map (start, kind, length), for snapshots and debugging. */
+  describe(): { start: number; kind: "bytes" | "prng"; length: number }[] {
+    return this.extents.map((e) => ({ start: e.start, kind: e.chunk.kind as "bytes" | "prng", length: chunkLength(e.chunk) }));
+  }
+
+  /** Read without fault injection or accounting (resync source views, invariants). */
+  readRaw(offset: number, length: number): Payload {
+    const out: Chunk[] = [];
+    const end = offset + length;
+    let pos = offset;
+    for (let i = this.firstEndingAfter(offset); i < this.extents.length; i++) {
+      const e = this.extents[i] as Extent;
+      if (e.start >= end) break;
+      const eEnd = e.start + chunkLength(e.chunk);
+      if (e.start > pos) out.push({ kind: "zero", length: e.start - pos });
+      const from = Math.max(pos, e.start);
+      const to = Math.min(end, eEnd);
+      out.push(chunkSlice(e.chunk, from - e.start, to - from));
+      pos = to;
+    }
+    if (pos < end) out.push({ kind: "zero", length: end - pos });
+    return canonical(out);
+  }
+
+  /** Write without fault injection or accounting. */
+  writeRaw(offset: number, data: Payload): void {
+    const length = payloadLength(data);
+    if (length === 0) return;
+    const end = offset + length;
+    const first = this.firstEndingAfter(offset);
+    let last = first;
+    while (last < this.extents.length && (this.extents[last] as Extent).start < end) last++;
+    const replacement: Extent[] = [];
+    const head = this.extents[first];
+    if (head && first < last && head.start < offset) {
+      replacement.push({ start: head.start, chunk: chunkSlice(head.chunk, 0, offset - head.start) });
+    }
+    let pos = offset;
+    for (const c of canonical(data)) {
+      const len = chunkLength(c);
+      if (c.kind !== "zero") replacement.push({ start: pos, chunk: c });
+      pos += len;
+    }
+    const tail = this.extents[last - 1];
+    if (tail && first < last) {
+      const tailEnd = tail.start + chunkLength(tail.chunk);
+      if (tailEnd > end) replacement.push({ start: end, chunk: chunkSlice(tail.chunk, end - tail.start, tailEnd - end) });
+    }
+    // Merge with the untouched neighbours too, so repeated appends stay one extent.
+    const from = Math.max(0, first - 1);
+    const to = Math.min(this.extents.length, last + 1);
+    const window = [...this.extents.slice(from, first), ...replacement, ...this.extents.slice(last, to)];
+    this.extents.splice(from, to - from, ...mergeExtents(window));
+  }
+
+  private inRange(offset: number, length: number): boolean {
+    return Number.isSafeInteger(offset) && Number.isSafeInteger(length) && offset >= 0 && length >= 0 && offset + length <= this.bytes;
+  }
+
+  /** Index of the first extent whose end is after `offset` (binary search). */
+  private firstEndingAfter(offset: number): number {
+    let lo = 0;
+    let hi = this.extents.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const e = this.extents[mid] as Extent;
+      if (e.start + chunkLength(e.chunk) <= offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}
+
+function mergeExtents(list: Extent[]): Extent[] {
+  const out: Extent[] = [];
+  for (const e of list) {
+    const prev = out[out.length - 1];
+    if (prev && prev.start + chunkLength(prev.chunk) === e.start) {
+      const merged = canonical([prev.chunk, e.chunk]);
+      if (merged.length === 1) {
+        out[out.length - 1] = { start: prev.start, chunk: merged[0] as Chunk };
+        continue;
+      }
+    }
+    out.push(e);
+  }
+  return out;
+}
