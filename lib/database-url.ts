@@ -13,6 +13,6 @@ export function databaseUrl(env: NodeJS.ProcessEnv = process.env): string {
   const explicit = env.DATABASE_URL?.trim();
   if (explicit) return explicit;
   const file = path.resolve(process.cwd(), DEFAULT_DATABASE_FILE);
-  mkdirSync(path.dirname(file), { recursive: true });
+  mkdirSync(/*turbopackIgnore: true*/ path.dirname(file), { recursive: true });
   return `file:${file}`;
 }

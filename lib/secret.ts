@@ -19,12 +19,12 @@ export function authSecret(env: NodeJS.ProcessEnv = process.env, file = path.res
   if (appMode(env) === "production") {
     throw new Error("BETTER_AUTH_SECRET is required when DRBD_LAB_MODE=production (e.g. `openssl rand -hex 32`)");
   }
-  if (existsSync(file)) {
-    const stored = readFileSync(file, "utf8").trim();
+  if (existsSync(/*turbopackIgnore: true*/ file)) {
+    const stored = readFileSync(/*turbopackIgnore: true*/ file, "utf8").trim();
     if (stored.length >= MIN_LENGTH) return stored;
   }
   const created = randomBytes(32).toString("hex");
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, `${created}\n`, { mode: 0o600 });
+  mkdirSync(/*turbopackIgnore: true*/ path.dirname(file), { recursive: true });
+  writeFileSync(/*turbopackIgnore: true*/ file, `${created}\n`, { mode: 0o600 });
   return created;
 }

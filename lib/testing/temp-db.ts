@@ -30,6 +30,6 @@ export function createTempDatabase(): TempDatabase {
 export const TEST_SECRET = "test-secret-test-secret-test-secret-0123";
 export const TEST_BASE_URL = "http://127.0.0.1:3999";
 
-export function createTestAuth(db: Db, env: NodeJS.ProcessEnv = {}) {
-  return createAuth({ db, secret: TEST_SECRET, baseURL: TEST_BASE_URL, env });
+export function createTestAuth(db: Db, env: Partial<NodeJS.ProcessEnv> = {}) {
+  return createAuth({ db, secret: TEST_SECRET, baseURL: TEST_BASE_URL, env: env as NodeJS.ProcessEnv });
 }

@@ -1,0 +1,19 @@
+import type { MDXComponents } from "mdx/types";
+import type { ComponentProps } from "react";
+import { ExerciseAnchor, LabAnchor } from "./anchors";
+import { Objectives, RealDrbd } from "./callouts";
+import { CodeBlock } from "./code-block";
+
+/** Every component a chapter may use by name, plus HTML overrides. */
+export const mdxComponents: MDXComponents = {
+  RealDrbd,
+  Objectives,
+  Lab: LabAnchor,
+  Exercise: ExerciseAnchor,
+  pre: CodeBlock,
+  table: (props: ComponentProps<"table">) => (
+    <div className="my-6 overflow-x-auto">
+      <table {...props} />
+    </div>
+  ),
+};

@@ -1,0 +1,61 @@
+import Link from "next/link";
+import { getSession } from "@/lib/guards";
+import { ROLE_LABELS, roleOf } from "@/lib/roles";
+import { Badge } from "../ui/badge";
+import { buttonClass } from "../ui/button";
+import { signOutAction } from "./sign-out-action";
+
+export async function Navbar() {
+  const session = await getSession();
+  const role = session ? roleOf(session.user) : undefined;
+  return (
+    <header className="sticky top-0 z-20 border-b border-slate-200 bg-white/95 backdrop-blur">
+      <nav aria-label="Navigation principale" className="mx-auto flex h-14 max-w-6xl items-center gap-4 px-4 sm:px-6">
+        <Link href="/" className="flex items-center gap-2 font-semibold text-slate-900">
+          {/* biome-ignore lint/performance/noImgElement: a 24 px SVG needs no image optimisation */}
+          <img src="/icon.svg" alt="" width={24} height={24} />
+          <span>DRBD Lab</span>
+        </Link>
+        {session ? (
+          <div className="flex flex-1 items-center gap-1 text-sm">
+            <Link href="/" className="rounded-md px-2 py-1 text-slate-700 hover:bg-slate-100">
+              Cours
+            </Link>
+            {role === "instructor" || role === "admin" ? (
+              <Link href="/formateur" className="rounded-md px-2 py-1 text-slate-700 hover:bg-slate-100">
+                Espace formateur
+              </Link>
+            ) : null}
+          </div>
+        ) : (
+          <div className="flex-1" />
+        )}
+        {session && role ? (
+          <div className="flex items-center gap-3">
+            <span className="hidden text-right text-sm leading-tight sm:block">
+              <span className="block font-medium text-slate-900" data-testid="nav-user">
+                {session.user.name}
+              </span>
+              <span className="block text-xs text-slate-500">{session.user.email}</span>
+            </span>
+            <Badge tone={role === "student" ? "neutral" : "brand"}>{ROLE_LABELS[role]}</Badge>
+            <form action={signOutAction}>
+              <button type="submit" className={buttonClass("secondary", "sm")}>
+                Se déconnecter
+              </button>
+            </form>
+          </div>
+        ) : (
+          <div className="flex items-center gap-2 text-sm">
+            <Link href="/connexion" className={buttonClass("ghost", "sm")}>
+              Se connecter
+            </Link>
+            <Link href="/inscription" className={buttonClass("primary", "sm")}>
+              Créer un compte
+            </Link>
+          </div>
+        )}
+      </nav>
+    </header>
+  );
+}

@@ -1,0 +1,41 @@
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+
+// Everything `next build` reads. A change to any of these makes `npm start` rebuild.
+const INPUT_DIRS = ["app", "lib", "content", "engine", "graders", "public", "generated"];
+const INPUT_FILES = ["next.config.mjs", "postcss.config.mjs", "tsconfig.json", "package.json", "package-lock.json", "prisma/schema.prisma"];
+const SKIP = new Set(["node_modules", ".next", "data"]);
+export const FINGERPRINT_FILE = path.join(".next", "drbd-lab-build-fingerprint");
+
+function walk(dir: string, out: string[]) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (SKIP.has(entry.name)) continue;
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) walk(full, out);
+    else if (entry.isFile() && !/\.test\.tsx?$/.test(entry.name)) out.push(full);
+  }
+}
+
+/** A hash of the contents of every build input (paths sorted, so it is stable). */
+export function buildFingerprint(root = process.cwd()): string {
+  const files: string[] = [];
+  for (const dir of INPUT_DIRS) if (existsSync(path.join(root, dir))) walk(path.join(root, dir), files);
+  for (const file of INPUT_FILES) if (existsSync(path.join(root, file))) files.push(path.join(root, file));
+  files.sort();
+  const hash = createHash("sha256");
+  hash.update(`node ${process.version}\n`);
+  for (const file of files) {
+    hash.update(`${path.relative(root, file)}\n`);
+    hash.update(readFileSync(file));
+  }
+  return hash.digest("hex");
+}
+
+/** True when .next holds a complete build made from exactly the current inputs. */
+export function buildIsCurrent(root = process.cwd()): boolean {
+  const stamp = path.join(root, FINGERPRINT_FILE);
+  if (!existsSync(path.join(root, ".next", "BUILD_ID")) || !existsSync(stamp)) return false;
+  if (statSync(stamp).mtimeMs < statSync(path.join(root, ".next", "BUILD_ID")).mtimeMs) return false;
+  return readFileSync(stamp, "utf8").trim() === buildFingerprint(root);
+}

@@ -1,0 +1,61 @@
+// `npm start`: build if the sources changed, migrate, seed the demo data (demo mode only),
+// then serve with `next start`. Environment: see README, "Configuration".
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { createAuth } from "../lib/auth";
+import { databaseUrl } from "../lib/database-url";
+import { createDb } from "../lib/db";
+import { describeDemo, seedDemo } from "../lib/demo-seed";
+import { migrateDatabase } from "../lib/migrate";
+import { appMode } from "../lib/mode";
+import { authSecret } from "../lib/secret";
+import { build } from "./build";
+import { buildIsCurrent } from "./build-fingerprint";
+
+const root = process.cwd();
+const mode = appMode();
+const port = process.env.PORT?.trim() || "3000";
+const host = process.env.HOSTNAME?.trim() || "0.0.0.0";
+const publicUrl = process.env.BETTER_AUTH_URL?.trim() || `http://localhost:${port}`;
+const step = (text: string) => console.log(`\n▸ ${text}`);
+
+// Fail before the long steps when production is misconfigured.
+const secret = authSecret();
+
+if (buildIsCurrent(root)) step("Build à jour (.next) : compilation ignorée");
+else {
+  step("Compilation (next build)");
+  await build(root);
+}
+
+const url = databaseUrl();
+step(`Migrations de la base ${url}`);
+process.stdout.write(migrateDatabase(url, root).replace(/^.*warn.*$\n?/gim, ""));
+
+if (mode === "demo") {
+  step("Données de démonstration");
+  const db = createDb(url);
+  const summary = await seedDemo(createAuth({ db, secret, baseURL: publicUrl }), db);
+  await db.$disconnect();
+  console.log(summary.created ? "Créées :" : "Déjà présentes :");
+  console.log(describeDemo(summary));
+} else step("Mode production : aucune donnée de démonstration");
+
+step(`DRBD Lab sur ${publicUrl}`);
+const trusted = [process.env.BETTER_AUTH_TRUSTED_ORIGINS, mode === "demo" ? `http://localhost:${port},http://127.0.0.1:${port}` : ""]
+  .filter(Boolean)
+  .join(",");
+const next = spawn(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", port, "-H", host], {
+  cwd: root,
+  stdio: "inherit",
+  env: {
+    ...process.env,
+    NEXT_TELEMETRY_DISABLED: "1",
+    DATABASE_URL: url,
+    BETTER_AUTH_SECRET: secret,
+    BETTER_AUTH_URL: publicUrl,
+    BETTER_AUTH_TRUSTED_ORIGINS: trusted,
+  },
+});
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => next.kill(signal));
+next.on("exit", (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
