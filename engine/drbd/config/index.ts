@@ -1,0 +1,47 @@
+import type { Diagnostic, DrbdConfig } from "./model";
+import { DEFAULT_DRBD_CONF, DEFAULT_ENTRY, newContext, parseFile } from "./parser";
+import { postParse } from "./postparse";
+
+export type * from "./model";
+export { formatDiagnostic } from "./model";
+export { OPTION_TABLE, type OptionDef, type OptionSection, type OptionValue, findOption, optionsOf, checkValue } from "./options";
+export { dumpConfig, dumpResource, type DumpOptions } from "./dump";
+export { resolveResource, getOption, kernelConfigProblems, findMe, type ResolvedResource, type ResolvedPeer, type ResolvedVolume, type NetSettings, type ResourceSettings } from "./resolve";
+export { checkForHost } from "./host-checks";
+export { completionItems, sectionAt, type CompletionItem } from "./editor";
+export { implicitNodeIds } from "./node-id";
+export * from "./defaults";
+
+export interface ParseResult {
+  config: DrbdConfig;
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Parses a node's DRBD configuration the way drbdadm does. `files` maps absolute paths to
+ * contents; `include` globs are matched against its keys. Never throws: every problem is a
+ * diagnostic with drbdadm's exact text. A file stops at its first parse error (drbdadm exits
+ * there); semantic checks report all problems (drbdadm exits at the first `fatal` one, so a
+ * caller imitating drbdadm prints diagnostics up to and including the first fatal).
+ * `hostname` only enables drbdadm's parse-time checks that apply to the local host's sections.
+ */
+export function parseConfig(files: Record<string, string>, opts: { entry?: string; hostname?: string } = {}): ParseResult {
+  const entry = opts.entry ?? DEFAULT_ENTRY;
+  const all = { ...files };
+  if (all[entry] === undefined) {
+    if (entry !== DEFAULT_ENTRY) {
+      const config: DrbdConfig = { entry, files: [], global: null, common: null, resources: [] };
+      return { config, diagnostics: [{ file: entry, line: 0, location: "", severity: "error", code: "no-config", fatal: true, message: `Can not open '${entry}': No such file or directory`, messageFr: `Le fichier de configuration ${entry} n'existe pas.` }] };
+    }
+    all[entry] = DEFAULT_DRBD_CONF;
+  }
+  const ctx = newContext(all, entry, opts.hostname);
+  try {
+    parseFile(ctx, entry);
+    postParse(ctx);
+  } catch (e) {
+    // A bug here must not take the simulated node down: report it as a diagnostic.
+    ctx.diags.push({ file: entry, line: 0, location: "", severity: "error", code: "internal", message: `internal parser error: ${(e as Error).message}`, messageFr: "Erreur interne de l'analyseur." });
+  }
+  return { config: ctx.config, diagnostics: ctx.diags };
+}

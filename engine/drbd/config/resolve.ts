@@ -1,0 +1,269 @@
+import type { Address, ConfigOption, DrbdConfig, HostSection, Resource } from "./model";
+import { OPTION_TABLE, type OptionSection, type OptionValue } from "./options";
+import { connectionsOf, findHost, hostVolumes, hostnamesEqual } from "./topology";
+
+/** Effective settings of one resource on one host (drbdadm's expand_common() + "me"/peers). */
+
+export type OptionMap = Record<string, OptionValue>;
+
+export interface ResolvedVolume {
+  vnr: number;
+  minor: number;
+  device: string;
+  /** Backing disk, or "none" for a diskless client. */
+  disk: string;
+  metaDisk: string;
+  metaIndex: string;
+  disk_options: OptionMap;
+}
+
+export interface ResolvedPeer {
+  name: string;
+  nodeId: number;
+  address?: Address;
+  /** Address this host uses towards that peer. */
+  myAddress?: Address;
+  net: OptionMap;
+  peerDevice: OptionMap;
+  /** Peer-device options per volume number (connection volume N { disk { } } included). */
+  volumes: Array<{ vnr: number; peerDevice: OptionMap }>;
+  settings: NetSettings;
+}
+
+export interface ResolvedResource {
+  name: string;
+  file: string;
+  line: number;
+  me: { name: string; nodeId: number; address?: Address; implicitNodeId: boolean };
+  volumes: ResolvedVolume[];
+  peers: ResolvedPeer[];
+  net: OptionMap;
+  disk: OptionMap;
+  peerDevice: OptionMap;
+  options: OptionMap;
+  startup: OptionMap;
+  handlers: Record<string, string>;
+  settings: ResourceSettings;
+}
+
+/** Options as a map; earlier lists win (expand_opts keeps an existing option). */
+function merge(...lists: ConfigOption[][]): OptionMap {
+  const out: OptionMap = {};
+  for (const list of lists) for (const o of list) if (!(o.name in out)) out[o.name] = o.value;
+  return out;
+}
+
+export function optionDefault(section: OptionSection, name: string): OptionValue | undefined {
+  return OPTION_TABLE.find((o) => o.section === section && o.name === name)?.default;
+}
+
+function get<T extends OptionValue>(map: OptionMap, section: OptionSection, name: string): T {
+  return (map[name] ?? optionDefault(section, name)) as T;
+}
+
+export interface NetSettings {
+  protocol: "A" | "B" | "C";
+  timeoutDs: number;
+  connectIntS: number;
+  pingIntS: number;
+  pingTimeoutDs: number;
+  koCount: number;
+  maxBuffersPages: number;
+  maxEpochSize: number;
+  sndbufSizeBytes: number;
+  rcvbufSizeBytes: number;
+  allowTwoPrimaries: boolean;
+  afterSb0pri: string;
+  afterSb1pri: string;
+  afterSb2pri: string;
+  rrConflict: string;
+  fencing: string;
+  onCongestion: string;
+  verifyAlg?: string;
+  csumsAlg?: string;
+  resyncRateKiB: number;
+  cPlanAheadDs: number;
+  cDelayTargetDs: number;
+  cFillTargetSectors: number;
+  cMaxRateKiB: number;
+  cMinRateKiB: number;
+}
+
+export interface ResourceSettings {
+  onIoError: string;
+  alExtents: number;
+  diskFlushes: boolean;
+  mdFlushes: boolean;
+  onNoDataAccessible: string;
+  autoPromote: boolean;
+  quorum: string | number;
+  onNoQuorum: string;
+  wfcTimeoutS: number;
+  degrWfcTimeoutS: number;
+  outdatedWfcTimeoutS: number;
+}
+
+function netSettings(net: OptionMap, pd: OptionMap): NetSettings {
+  const n = <T extends OptionValue>(name: string) => get<T>(net, "net", name);
+  const p = <T extends OptionValue>(name: string) => get<T>(pd, "peer-device", name);
+  const s: NetSettings = {
+    protocol: n<"A" | "B" | "C">("protocol"),
+    timeoutDs: n("timeout"),
+    connectIntS: n("connect-int"),
+    pingIntS: n("ping-int"),
+    pingTimeoutDs: n("ping-timeout"),
+    koCount: n("ko-count"),
+    maxBuffersPages: n("max-buffers"),
+    maxEpochSize: n("max-epoch-size"),
+    sndbufSizeBytes: n("sndbuf-size"),
+    rcvbufSizeBytes: n("rcvbuf-size"),
+    allowTwoPrimaries: n("allow-two-primaries"),
+    afterSb0pri: n("after-sb-0pri"),
+    afterSb1pri: n("after-sb-1pri"),
+    afterSb2pri: n("after-sb-2pri"),
+    rrConflict: n("rr-conflict"),
+    fencing: n("fencing"),
+    onCongestion: n("on-congestion"),
+    resyncRateKiB: p("resync-rate"),
+    cPlanAheadDs: p("c-plan-ahead"),
+    cDelayTargetDs: p("c-delay-target"),
+    cFillTargetSectors: p("c-fill-target"),
+    cMaxRateKiB: p("c-max-rate"),
+    cMinRateKiB: p("c-min-rate"),
+  };
+  if (typeof net["verify-alg"] === "string") s.verifyAlg = net["verify-alg"];
+  if (typeof net["csums-alg"] === "string") s.csumsAlg = net["csums-alg"];
+  return s;
+}
+
+/** The host section drbdadm picks as "me" (set_me_in_resource): by name, or by IP for floating. */
+export function findMe(res: Resource, hostname: string, ips: readonly string[] = []): HostSection[] {
+  return res.hosts.filter((h) =>
+    h.kind === "floating" ? !!h.address && (ips.includes(h.address.addr) || h.address.addr === hostname) : h.names.some((n) => hostnamesEqual(n, hostname) || n === "_this_host"),
+  );
+}
+
+export function resolveResource(config: DrbdConfig, resourceName: string, hostname: string, opts: { ips?: string[] } = {}): ResolvedResource | null {
+  const res = config.resources.find((r) => r.name === resourceName);
+  if (!res) return null;
+  const me = findMe(res, hostname, opts.ips)[0];
+  if (!me) return null;
+  const common = config.common;
+  const net = merge(res.net, common?.net ?? []);
+  const disk = merge(res.disk, common?.disk ?? []);
+  const peerDevice = merge(res.peerDevice, common?.peerDevice ?? []);
+  const volumes: ResolvedVolume[] = hostVolumes(res, me).map((v) => {
+    const resVol = res.volumes.find((x) => x.vnr === v.vnr);
+    const diskless = v.disk === undefined || v.disk === "none";
+    return {
+      vnr: v.vnr,
+      minor: v.minor,
+      device: v.device ?? `/dev/drbd${v.minor}`,
+      disk: diskless ? "none" : (v.disk as string),
+      metaDisk: diskless ? "" : (v.metaDisk ?? "internal"),
+      metaIndex: diskless ? "" : (v.metaIndex ?? "internal"),
+      disk_options: { ...disk, ...merge(v.diskOptions, resVol?.diskOptions ?? []) },
+    };
+  });
+  const peers: ResolvedPeer[] = [];
+  for (const conn of connectionsOf(res).connections) {
+    const mine = conn.endpoints.find((e) => e.host === me);
+    const other = conn.endpoints.find((e) => e.host !== me);
+    if (!mine || !other) continue;
+    const cnet = merge(conn.net, res.net, common?.net ?? []);
+    const cpd = merge(conn.peerDevice, res.peerDevice, common?.peerDevice ?? []);
+    const vols = volumes.map((v) => {
+      const hostVol = me.volumes.find((x) => x.vnr === v.vnr);
+      const resVol = res.volumes.find((x) => x.vnr === v.vnr);
+      const section = conn.volumes.find((x) => x.vnr === v.vnr);
+      return { vnr: v.vnr, peerDevice: merge(section?.options ?? [], conn.peerDevice, hostVol?.peerDeviceOptions ?? [], resVol?.peerDeviceOptions ?? [], res.peerDevice, common?.peerDevice ?? []) };
+    });
+    const peer: ResolvedPeer = {
+      name: other.host.names[0] ?? "",
+      nodeId: other.host.nodeId ?? -1,
+      net: cnet,
+      peerDevice: cpd,
+      volumes: vols,
+      settings: netSettings(cnet, vols[0]?.peerDevice ?? cpd),
+    };
+    if (other.address) peer.address = other.address;
+    if (mine.address) peer.myAddress = mine.address;
+    peers.push(peer);
+  }
+  const options = merge(me.options, res.options, common?.options ?? []);
+  const startup = merge(res.startup, common?.startup ?? []);
+  const handlers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(merge(res.handlers, common?.handlers ?? []))) handlers[k] = String(v);
+  const out: ResolvedResource = {
+    name: res.name,
+    file: res.file,
+    line: res.line,
+    me: { name: me.names[0] ?? hostname, nodeId: me.nodeId ?? -1, implicitNodeId: me.implicitNodeId === true, ...(me.address ? { address: me.address } : {}) },
+    volumes,
+    peers,
+    net,
+    disk,
+    peerDevice,
+    options,
+    startup,
+    handlers,
+    settings: {
+      onIoError: get(disk, "disk", "on-io-error"),
+      alExtents: get(disk, "disk", "al-extents"),
+      diskFlushes: get(disk, "disk", "disk-flushes"),
+      mdFlushes: get(disk, "disk", "md-flushes"),
+      onNoDataAccessible: get(options, "options", "on-no-data-accessible"),
+      autoPromote: get(options, "options", "auto-promote"),
+      quorum: get(options, "options", "quorum"),
+      onNoQuorum: get(options, "options", "on-no-quorum"),
+      wfcTimeoutS: get(startup, "startup", "wfc-timeout"),
+      degrWfcTimeoutS: get(startup, "startup", "degr-wfc-timeout"),
+      outdatedWfcTimeoutS: get(startup, "startup", "outdated-wfc-timeout"),
+    },
+  };
+  return out;
+}
+
+/**
+ * The effective value of an option: connection-level for net/peer-device (first peer, or the
+ * named one), else resource-level; the table's default when nobody set it.
+ */
+export function getOption(r: ResolvedResource, section: OptionSection, name: string, peerName?: string): OptionValue | undefined {
+  const peer = peerName ? r.peers.find((p) => p.name === peerName) : r.peers[0];
+  let map: OptionMap;
+  switch (section) {
+    case "net":
+      map = peer?.net ?? r.net;
+      break;
+    case "peer-device":
+      map = peer?.volumes[0]?.peerDevice ?? r.peerDevice;
+      break;
+    case "disk":
+      map = r.volumes[0]?.disk_options ?? r.disk;
+      break;
+    case "options":
+      map = r.options;
+      break;
+    case "startup":
+      map = r.startup;
+      break;
+    case "handlers":
+      return r.handlers[name];
+    default:
+      map = {};
+  }
+  return map[name] ?? optionDefault(section, name);
+}
+
+/** What the kernel refuses although the parser accepts it. */
+export function kernelConfigProblems(r: ResolvedResource): Array<{ peer: string; code: string; message: string; messageFr: string }> {
+  const out: Array<{ peer: string; code: string; message: string; messageFr: string }> = [];
+  for (const p of r.peers) {
+    // K9 drbd_nl.c check_net_options(): two primaries need protocol C
+    if (p.settings.allowTwoPrimaries && p.settings.protocol !== "C")
+      out.push({ peer: p.name, code: "two-primaries-protocol", message: "Protocol C required", messageFr: "allow-two-primaries exige le protocole C : le noyau refuse cette configuration réseau." });
+    if (p.settings.onCongestion !== "block" && p.settings.protocol !== "A")
+      out.push({ peer: p.name, code: "congestion-protocol", message: "on-congestion policy pull-ahead only with prot A allowed", messageFr: "on-congestion pull-ahead/disconnect n'est possible qu'avec le protocole A." });
+  }
+  return out;
+}

@@ -1,0 +1,91 @@
+// Token numbers of drbdadm's hand-written parser (U9 drbdadm_parser.h `enum yytokentype`,
+// TK_GLOBAL = 258 and then in declaration order). They appear in messages as `(TK 281)`, so
+// they must match exactly. Single characters ({ } ; [ ] :) are their ASCII codes, EOF is 0.
+const ORDER = [
+  "GLOBAL", "RESOURCE", "ON", "STACKED", "NET", "DISK", "SKIP", "SYNCER", "STARTUP",
+  "DISABLE_IP_VERIFICATION", "DIALOG_REFRESH", "PROTOCOL", "HANDLER", "COMMON", "ADDRESS",
+  "DEVICE", "MINOR", "META_DISK", "FLEX_META_DISK", "NODE_ID", "MINOR_COUNT", "IPADDR",
+  "INTEGER", "STRING", "ELSE", "USAGE_COUNT", "ASK", "YES", "NO", "_THIS_HOST", "_REMOTE_HOST",
+  "_PEER_NODE_ID", "_CSTATE", "_UNKNOWN", "PROXY", "INSIDE", "OUTSIDE", "MEMLIMIT",
+  "ERR_STRING_TOO_LONG", "ERR_DQSTRING_TOO_LONG", "ERR_DQSTRING", "SCI", "SDP", "SSOCKS",
+  "IPV4", "IPV6", "IPADDR6", "INCLUDE", "BWLIMIT", "FLOATING", "VOLUME", "CMD_TIMEOUT_SHORT",
+  "CMD_TIMEOUT_MEDIUM", "CMD_TIMEOUT_LONG", "OPTIONS", "CONNECTION", "OUTSIDE_ADDRESS", "HOST",
+  "PORT", "CONNECTION_MESH", "HOSTS", "VIA", "TEMPLATE_FILE", "PATH", "UDEV_ALWAYS_USE_VNR",
+  "MODULE_EQ", "MODULE_NE", "MODULE_GT", "MODULE_GE", "MODULE_LT", "MODULE_LE", "KMODVERS",
+  "TIEBREAKER",
+] as const;
+
+export type TokenName = (typeof ORDER)[number];
+
+export const TK = Object.fromEntries(ORDER.map((name, i) => [name, 258 + i])) as Record<
+  TokenName,
+  number
+>;
+
+export const EOF = 0;
+export const ch = (c: string): number => c.charCodeAt(0);
+
+/** Keywords recognised by the scanner (U9 drbdadm_scanner.fl); anything else is a string. */
+export const KEYWORDS: Readonly<Record<string, number>> = {
+  on: TK.ON,
+  "stacked-on-top-of": TK.STACKED,
+  floating: TK.FLOATING,
+  no: TK.NO,
+  net: TK.NET,
+  yes: TK.YES,
+  ask: TK.ASK,
+  via: TK.VIA,
+  skip: TK.SKIP,
+  "require-drbd-module-version-eq": TK.MODULE_EQ,
+  "require-drbd-module-version-ne": TK.MODULE_NE,
+  "require-drbd-module-version-gt": TK.MODULE_GT,
+  "require-drbd-module-version-ge": TK.MODULE_GE,
+  "require-drbd-module-version-lt": TK.MODULE_LT,
+  "require-drbd-module-version-le": TK.MODULE_LE,
+  disk: TK.DISK,
+  host: TK.HOST,
+  hosts: TK.HOSTS,
+  port: TK.PORT,
+  proxy: TK.PROXY,
+  minor: TK.MINOR,
+  inside: TK.INSIDE,
+  volume: TK.VOLUME,
+  "cmd-timeout-short": TK.CMD_TIMEOUT_SHORT,
+  "cmd-timeout-medium": TK.CMD_TIMEOUT_MEDIUM,
+  "cmd-timeout-long": TK.CMD_TIMEOUT_LONG,
+  syncer: TK.SYNCER,
+  device: TK.DEVICE,
+  global: TK.GLOBAL,
+  common: TK.COMMON,
+  options: TK.OPTIONS,
+  outside: TK.OUTSIDE,
+  address: TK.ADDRESS,
+  startup: TK.STARTUP,
+  include: TK.INCLUDE,
+  handlers: TK.HANDLER,
+  connection: TK.CONNECTION,
+  "outside-address": TK.OUTSIDE_ADDRESS,
+  "connection-mesh": TK.CONNECTION_MESH,
+  "minor-count": TK.MINOR_COUNT,
+  "disable-ip-verification": TK.DISABLE_IP_VERIFICATION,
+  "udev-always-use-vnr": TK.UDEV_ALWAYS_USE_VNR,
+  "dialog-refresh": TK.DIALOG_REFRESH,
+  resource: TK.RESOURCE,
+  "meta-disk": TK.META_DISK,
+  "flexible-meta-disk": TK.FLEX_META_DISK,
+  "node-id": TK.NODE_ID,
+  "usage-count": TK.USAGE_COUNT,
+  _this_host: TK._THIS_HOST,
+  _remote_host: TK._REMOTE_HOST,
+  _peer_node_id: TK._PEER_NODE_ID,
+  _cstate: TK._CSTATE,
+  _unknown: TK._UNKNOWN,
+  "template-file": TK.TEMPLATE_FILE,
+  path: TK.PATH,
+  tiebreaker: TK.TIEBREAKER,
+  sci: TK.SCI,
+  ssocks: TK.SSOCKS,
+  sdp: TK.SDP,
+  ipv4: TK.IPV4,
+  ipv6: TK.IPV6,
+};
