@@ -1,4 +1,5 @@
 import type { Diagnostic, DrbdConfig } from "./model";
+import { formatDiagnostic } from "./model";
 import { DEFAULT_DRBD_CONF, DEFAULT_ENTRY, newContext, parseFile } from "./parser";
 import { postParse } from "./postparse";
 
@@ -11,6 +12,20 @@ export { checkForHost } from "./host-checks";
 export { completionItems, sectionAt, type CompletionItem } from "./editor";
 export { implicitNodeIds } from "./node-id";
 export * from "./defaults";
+
+/**
+ * What drbdadm prints on stderr for these diagnostics: each one formatted, stopping after the
+ * first fatal one (drbdadm exits at a parse error or a conflict).
+ */
+export function drbdadmStderr(diagnostics: readonly Diagnostic[]): string[] {
+  const out: string[] = [];
+  for (const d of diagnostics) {
+    if (d.code === "bare-non-boolean") continue; // our own hint, drbdadm is silent
+    out.push(formatDiagnostic(d));
+    if (d.fatal) break;
+  }
+  return out;
+}
 
 export interface ParseResult {
   config: DrbdConfig;
