@@ -43,6 +43,24 @@ export interface LabNode {
   readonly dmesg: KernelLog;
   /** Mounted filesystems, most recent last (maintained by the storage commands). */
   mounts: MountEntry[];
+  /**
+   * Attach a filesystem to the shell's view at `mountpoint` (the storage helper's `mount`
+   * calls this after recording the MountEntry); `unmountFs` detaches it.
+   */
+  mountFs?(mountpoint: string, fs: IFileSystem): void;
+  unmountFs?(mountpoint: string): void;
+}
+
+/** A process shown by `ps aux` (contributed by subsystems, e.g. DRBD kernel threads). */
+export interface ProcessInfo {
+  user: string;
+  /** Command line as ps shows it, e.g. "[drbd_w_r0]" or "/usr/lib/postgresql/14/bin/postgres -D ...". */
+  command: string;
+  /** Resident set size in KiB (0 for kernel threads). */
+  rssKb?: number;
+  vszKb?: number;
+  /** Process state letter(s) as ps shows them: "S", "Ss", "I<"... */
+  stat?: string;
 }
 
 /** Result of running a command line in a shell. */
@@ -54,7 +72,7 @@ export interface ExecResult {
 
 export interface PathInfo {
   up: boolean;
-  /** One-way latency in microseconds (base + netem delay of both ends). */
+  /** One-way latency in microseconds (link + netem delay on the sender's eth0 egress). */
   latencyUs: number;
   /** Bottleneck bandwidth in bytes per second. */
   bandwidthBps: number;
@@ -85,6 +103,16 @@ export interface CommandContext {
   exec(line: string, opts?: { env?: Record<string, string>; cwd?: string; stdin?: string }): Promise<ExecResult>;
   /** True once the learner pressed Ctrl-C (long-running commands poll it). */
   readonly interrupted: () => boolean;
+  /**
+   * The terminal the command runs in: its user, and a way to change the terminal after the
+   * line (`docker exec -it NAME bash` enters a node, `su - postgres` switches user).
+   */
+  readonly session?: {
+    readonly user: string;
+    request(
+      req: { kind: "enter"; machine: string; user: string } | { kind: "exit" } | { kind: "user"; user: string },
+    ): void;
+  };
 }
 
 export interface CommandSpec {
@@ -110,6 +138,10 @@ export interface Subsystem {
   snapshot?(): unknown;
   /** Generated files under /proc (or /sys) of a node, e.g. { "/proc/drbd": (node) => "version: 9.2.8 ..." }. */
   procFiles?(): Record<string, (node: LabNode) => string>;
+  /** Processes this subsystem runs on a node, for `ps aux` (only called for running nodes). */
+  processes?(node: LabNode): ProcessInfo[];
+  /** Invariant violations right now (empty when all is well); checked by property tests. */
+  invariants?(): string[];
 }
 
 export interface World {

@@ -1,0 +1,280 @@
+/**
+ * The library's front door: a lab is a world built from a scenario and a seed, driven by
+ * command lines typed in terminals. Every action is recorded as an event, and replaying a
+ * scenario + seed + events gives the same outputs and state, byte for byte.
+ */
+import { hashString } from "./core/rng";
+import { US_PER_MS } from "./core/clock";
+import { HOST_USER, WORKSHOP_DIR } from "./host/workshop-tree";
+import type { Machine } from "./shell/machine";
+import type { ShellSession } from "./shell/session";
+import { defaultCreateDisk, defaultSubsystems } from "./subsystems";
+import { getScenario } from "./scenarios/registry";
+import { runLabScriptSteps, parseLabScript } from "./lab-script";
+import type { Topology } from "./world/topology";
+import type { BlockDevice } from "./block/types";
+import type { LabNode, Subsystem } from "./world/types";
+import { createWorld, type LabWorld } from "./world/world";
+
+export type Target = string | { machine: string; session?: string };
+
+export interface LabExecResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+  /** Simulated duration of the command, milliseconds of virtual time. */
+  durationMs: number;
+  /** Where the terminal is after the command (it may have entered a node or switched user). */
+  session: { target: string; machine: string; user: string; cwd: string };
+}
+
+export type LabEvent =
+  | { seq: number; kind: "exec"; target: string; input: string; atUs: number; durationUs: number; exitCode: number; outputDigest: string }
+  | { seq: number; kind: "wait"; target: "lab"; input: string; atUs: number; durationUs: number; exitCode: 0; outputDigest: "" };
+
+export interface CreateLabOptions {
+  scenario?: string;
+  seed?: number;
+  topology?: string | Topology;
+  subsystems?: Subsystem[];
+  createDisk?: (node: LabNode, path: string, sizeBytes: number) => BlockDevice;
+  defenseInDepth?: boolean;
+}
+
+interface Frame {
+  machine: string;
+  session: ShellSession;
+  /** How the frame was entered; decides what `exit` prints. */
+  via: "base" | "docker-exec" | "su" | "su-login";
+  /** The node's boot count when entered: a restart ends the `docker exec` session. */
+  boot: number;
+}
+
+/** Short stable digest of a command's output (FNV-1a, 8 hex digits). */
+export function outputDigest(stdout: string, stderr: string): string {
+  return hashString(`${stdout}\u0000${stderr}`).toString(16).padStart(8, "0");
+}
+
+export function targetKey(t: Target): string {
+  if (typeof t === "string") return t.includes("#") ? t : `${t}#main`;
+  return `${t.machine}#${t.session ?? "main"}`;
+}
+
+function displayTarget(key: string): string {
+  return key.endsWith("#main") ? key.slice(0, -5) : key;
+}
+
+const EXIT_RE = /^\s*(exit|logout)(\s+\d+)?\s*;?\s*$/;
+
+export class Lab {
+  private readonly terminals = new Map<string, Frame[]>();
+  private readonly log: LabEvent[] = [];
+  private chain: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    readonly world: LabWorld,
+    readonly scenario: string,
+    readonly seed: number,
+  ) {}
+
+  events(): LabEvent[] {
+    return this.log.map((e) => ({ ...e }));
+  }
+
+  /** Forget the terminals (scenario setup is over: the learner opens fresh ones). */
+  resetTerminals(): void {
+    this.terminals.clear();
+  }
+
+  /** Forget the events so far (used once the scenario's own script has run). */
+  resetEvents(): void {
+    this.log.length = 0;
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.chain.then(fn, fn);
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private machineOf(name: string): Machine {
+    return this.world.machine(name);
+  }
+
+  private baseFrame(machine: string): Frame {
+    const m = this.machineOf(machine);
+    const user = machine === "host" ? HOST_USER : "root";
+    const cwd = machine === "host" ? m.loginEnv(user).HOME : "/root";
+    return { machine, session: m.newSession(user, cwd), via: "base", boot: this.world.node(machine)?.bootCount ?? 0 };
+  }
+
+  private terminal(key: string): Frame[] {
+    let t = this.terminals.get(key);
+    if (!t) {
+      const machine = key.slice(0, key.indexOf("#"));
+      if (machine !== "host" && !this.world.node(machine)) throw new Error(`unknown target: ${machine}`);
+      t = [this.baseFrame(machine)];
+      this.terminals.set(key, t);
+    }
+    return t;
+  }
+
+  /** Run one command line in a terminal. Calls are serialized: the clock is shared. */
+  exec(target: Target, line: string, opts: { signal?: AbortSignal } = {}): Promise<LabExecResult> {
+    return this.serial(() => this.execNow(targetKey(target), line, opts));
+  }
+
+  private async execNow(key: string, line: string, opts: { signal?: AbortSignal }): Promise<LabExecResult> {
+    const t = this.terminal(key);
+    const startUs = this.world.clock.now;
+    // A `docker exec` session dies with its container.
+    while (t.length > 1) {
+      const top = t[t.length - 1] as Frame;
+      const node = this.world.node(top.machine);
+      if (!node || (node.running && node.bootCount === top.boot)) break;
+      t.pop();
+    }
+    let frame = t[t.length - 1] as Frame;
+    let result: { stdout: string; stderr: string; exitCode: number };
+    const node = this.world.node(frame.machine);
+    if (node && !node.running) {
+      result = node.exists
+        ? { stdout: "", stderr: `Error response from daemon: container ${node.containerId} is not running\n`, exitCode: 1 }
+        : { stdout: "", stderr: `Error response from daemon: No such container: ${node.container}\n`, exitCode: 1 };
+    } else if (EXIT_RE.test(line)) {
+      const code = Number(EXIT_RE.exec(line)?.[2] ?? 0);
+      const said = frame.via === "su-login" ? "logout\n" : "exit\n";
+      if (t.length > 1) t.pop();
+      else t[0] = this.baseFrame(frame.machine);
+      this.world.clock.advanceBy(US_PER_MS);
+      result = { stdout: "", stderr: said, exitCode: code };
+    } else {
+      const m = this.machineOf(frame.machine);
+      const r = await m.run(line, frame.session, opts.signal ? { signal: opts.signal } : {});
+      frame.session = r.session;
+      const req = r.request;
+      if (req?.kind === "enter") {
+        const target = this.machineOf(req.machine);
+        t.push({ machine: req.machine, session: target.newSession(req.user, "/"), via: "docker-exec", boot: this.world.node(req.machine)?.bootCount ?? 0 });
+      } else if (req?.kind === "user") {
+        const login = /(^|\s)(-|-l|--login)(\s|$)/.test(line);
+        const s = m.newSession(req.user, login ? undefined : frame.session.cwd);
+        if (!login) s.env = { ...frame.session.env, USER: req.user, LOGNAME: req.user, HOME: s.env.HOME ?? "/" };
+        t.push({ machine: frame.machine, session: s, via: login ? "su-login" : "su", boot: frame.boot });
+      } else if (req?.kind === "exit" && t.length > 1) t.pop();
+      result = r;
+    }
+    await this.world.drain();
+    frame = t[t.length - 1] as Frame;
+    const durationUs = this.world.clock.now - startUs;
+    this.log.push({ seq: this.log.length + 1, kind: "exec", target: displayTarget(key), input: line, atUs: startUs, durationUs, exitCode: result.exitCode, outputDigest: outputDigest(result.stdout, result.stderr) });
+    return {
+      stdout: result.stdout,
+      stderr: result.stderr,
+      exitCode: result.exitCode,
+      durationMs: durationUs / US_PER_MS,
+      session: { target: displayTarget(key), machine: frame.machine, user: frame.session.user, cwd: frame.session.cwd },
+    };
+  }
+
+  /** Let virtual time pass (an explicit wait), running whatever is due. */
+  advance(ms: number): Promise<void> {
+    return this.serial(async () => {
+      const startUs = this.world.clock.now;
+      this.world.clock.advanceBy(Math.max(0, Math.round(ms * US_PER_MS)));
+      await this.world.drain();
+      this.log.push({ seq: this.log.length + 1, kind: "wait", target: "lab", input: `${ms}ms`, atUs: startUs, durationUs: this.world.clock.now - startUs, exitCode: 0, outputDigest: "" });
+    });
+  }
+
+  /** Plain JSON of the whole cluster. */
+  state(): Record<string, unknown> {
+    const w = this.world;
+    const nodes: Record<string, unknown> = {};
+    for (const n of w.nodes.values()) {
+      nodes[n.name] = {
+        container: n.container,
+        exists: n.exists,
+        state: n.state,
+        ip: n.ip,
+        ...(n.site ? { site: n.site } : {}),
+        bootCount: n.bootCount,
+        containerId: n.containerId,
+        exitCode: n.exitCode,
+        mounts: n.mounts.map((m) => ({ ...m, options: [...m.options] })),
+        blockDevices: [...n.blockDevices.keys()].sort(),
+        owners: n.fs.ownersSnapshot(),
+        dmesgLines: n.dmesg.entries().length,
+      };
+    }
+    const subsystems: Record<string, unknown> = {};
+    for (const s of w.subsystems) if (s.snapshot) subsystems[s.name] = s.snapshot();
+    const terminals: Record<string, unknown> = {};
+    for (const k of [...this.terminals.keys()].sort()) {
+      const top = (this.terminals.get(k) as Frame[]).at(-1) as Frame;
+      terminals[displayTarget(k)] = { machine: top.machine, user: top.session.user, cwd: top.session.cwd, depth: (this.terminals.get(k) as Frame[]).length };
+    }
+    return JSON.parse(
+      JSON.stringify({
+        scenario: this.scenario,
+        seed: this.seed,
+        topology: w.topology.id,
+        time: { us: w.clock.now, wall: new Date(w.wallMs()).toISOString() },
+        composeNetwork: w.composeNetworkUp,
+        nodes,
+        network: w.net.snapshot(),
+        subsystems,
+        terminals,
+        pendingTimers: w.clock.pending().length,
+      }),
+    );
+  }
+}
+
+export async function createLab(opts: CreateLabOptions = {}): Promise<Lab> {
+  const scenarioId = opts.scenario ?? "fresh";
+  const scenario = getScenario(scenarioId);
+  const seed = opts.seed ?? 1;
+  const topology = opts.topology ?? scenario.topology;
+  const createDisk = opts.createDisk ?? defaultCreateDisk;
+  const world = await createWorld({
+    topology,
+    seed,
+    subsystems: opts.subsystems ?? defaultSubsystems(),
+    ...(createDisk ? { createDisk } : {}),
+    ...(opts.defenseInDepth !== undefined ? { defenseInDepth: opts.defenseInDepth } : {}),
+  });
+  const lab = new Lab(world, scenarioId, seed);
+  for (const s of scenarioChain(scenarioId)) {
+    if (s.script) await runLabScriptSteps(lab, parseLabScript(s.script).steps);
+  }
+  lab.resetTerminals();
+  lab.resetEvents();
+  return lab;
+}
+
+/** A scenario's bases first, then itself. */
+function scenarioChain(id: string): { script?: string }[] {
+  const chain: { script?: string }[] = [];
+  const seen = new Set<string>();
+  for (let cur: string | undefined = id; cur; ) {
+    if (seen.has(cur)) throw new Error(`scenario cycle at ${cur}`);
+    seen.add(cur);
+    const s = getScenario(cur);
+    chain.unshift(s);
+    cur = s.base;
+  }
+  return chain;
+}
+
+/** Rebuild a lab from its scenario, seed and events; outputs and state are identical. */
+export async function replayLab(opts: CreateLabOptions & { events: readonly LabEvent[] }): Promise<Lab> {
+  const lab = await createLab(opts);
+  for (const e of opts.events) {
+    if (e.kind === "wait") await lab.advance(e.durationUs / US_PER_MS);
+    else await lab.exec(e.target, e.input);
+  }
+  return lab;
+}
+
+export { WORKSHOP_DIR };

@@ -1,0 +1,1 @@
+export { getScenario, listScenarios, registerScenario, type Scenario } from "./registry";

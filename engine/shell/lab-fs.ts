@@ -1,0 +1,192 @@
+/**
+ * The filesystem a machine's shell sees: the container's root (an InMemoryFs) with mounts
+ * (/proc, /dev, and whatever `mount` attaches, e.g. /mnt/drbd). It adds what just-bash lacks
+ * and a real system has: file owners (a side table: just-bash has no owners) and modification
+ * times from the virtual clock (InMemoryFs stamps `new Date()`, which would break replay).
+ */
+import {
+  type BufferEncoding,
+  type CpOptions,
+  type FileContent,
+  type FsStat,
+  type IFileSystem,
+  InMemoryFs,
+  type MkdirOptions,
+  MountableFs,
+  type RmOptions,
+} from "just-bash";
+import type { Clock } from "../core/clock";
+import { wallClockMs } from "../core/time";
+
+export interface Owner {
+  user: string;
+  group: string;
+}
+
+type ReadOpts = Parameters<IFileSystem["readFile"]>[1];
+type WriteOpts = Parameters<IFileSystem["writeFile"]>[2];
+
+const ROOT: Owner = { user: "root", group: "root" };
+
+function normalize(p: string): string {
+  const parts: string[] = [];
+  for (const seg of p.split("/")) {
+    if (seg === "" || seg === ".") continue;
+    if (seg === "..") parts.pop();
+    else parts.push(seg);
+  }
+  return `/${parts.join("/")}`;
+}
+
+export class LabFs implements IFileSystem {
+  readonly root: InMemoryFs;
+  private readonly mountable: MountableFs;
+  private readonly owners = new Map<string, Owner>();
+  /** Who creates new files (set by the shell from the session's user before each exec). */
+  creator: Owner = ROOT;
+
+  constructor(private readonly clock: Clock) {
+    this.root = new InMemoryFs();
+    this.mountable = new MountableFs({ base: this.root });
+  }
+
+  /** Virtual wall-clock date for new and modified files. */
+  now(): Date {
+    return new Date(wallClockMs(this.clock.now));
+  }
+
+  mount(mountpoint: string, fs: IFileSystem): void {
+    this.mountable.mount(mountpoint, fs);
+  }
+
+  unmount(mountpoint: string): void {
+    this.mountable.unmount(mountpoint);
+  }
+
+  isMountPoint(path: string): boolean {
+    return this.mountable.isMountPoint(path);
+  }
+
+  ownerOf(path: string): Owner {
+    return this.owners.get(normalize(path)) ?? ROOT;
+  }
+
+  setOwner(path: string, owner: Owner): void {
+    const p = normalize(path);
+    if (owner.user === "root" && owner.group === "root") this.owners.delete(p);
+    else this.owners.set(p, { ...owner });
+  }
+
+  /** Owners as plain JSON (non-root entries only), for lab.state(). */
+  ownersSnapshot(): Record<string, Owner> {
+    const out: Record<string, Owner> = {};
+    for (const k of [...this.owners.keys()].sort()) out[k] = this.owners.get(k) as Owner;
+    return out;
+  }
+
+  private async created(path: string, existed: boolean): Promise<void> {
+    const p = normalize(path);
+    if (!existed && (this.creator.user !== "root" || this.creator.group !== "root")) this.owners.set(p, { ...this.creator });
+    await this.touch(p);
+  }
+
+  private async touch(path: string): Promise<void> {
+    const d = this.now();
+    try {
+      await this.mountable.utimes(path, d, d);
+    } catch {
+      // The path may sit on a read-only mount (/proc): nothing to stamp.
+    }
+  }
+
+  readFile(path: string, options?: ReadOpts): Promise<string> {
+    return this.mountable.readFile(path, options);
+  }
+  readFileBytes(path: string) {
+    return this.mountable.readFileBytes(path);
+  }
+  readFileBuffer(path: string): Promise<Uint8Array> {
+    return this.mountable.readFileBuffer(path);
+  }
+  async writeFile(path: string, content: FileContent, options?: WriteOpts): Promise<void> {
+    const existed = await this.mountable.exists(path);
+    await this.mountable.writeFile(path, content, options);
+    await this.created(path, existed);
+  }
+  async appendFile(path: string, content: FileContent, options?: WriteOpts | BufferEncoding): Promise<void> {
+    const existed = await this.mountable.exists(path);
+    await this.mountable.appendFile(path, content, options);
+    await this.created(path, existed);
+  }
+  exists(path: string): Promise<boolean> {
+    return this.mountable.exists(path);
+  }
+  stat(path: string): Promise<FsStat> {
+    return this.mountable.stat(path);
+  }
+  lstat(path: string): Promise<FsStat> {
+    return this.mountable.lstat(path);
+  }
+  async mkdir(path: string, options?: MkdirOptions): Promise<void> {
+    // Stamp every directory this call creates, not only the last one (mkdir -p a/b/c).
+    const p = normalize(path);
+    const missing: string[] = [];
+    let cur = p;
+    while (cur !== "/" && !(await this.mountable.exists(cur))) {
+      missing.push(cur);
+      cur = cur.slice(0, cur.lastIndexOf("/")) || "/";
+    }
+    await this.mountable.mkdir(path, options);
+    for (const m of missing.reverse()) await this.created(m, false);
+  }
+  readdir(path: string): Promise<string[]> {
+    return this.mountable.readdir(path);
+  }
+  async rm(path: string, options?: RmOptions): Promise<void> {
+    await this.mountable.rm(path, options);
+    const p = normalize(path);
+    for (const k of [...this.owners.keys()]) if (k === p || k.startsWith(`${p}/`)) this.owners.delete(k);
+  }
+  async cp(src: string, dest: string, options?: CpOptions): Promise<void> {
+    const existed = await this.mountable.exists(dest);
+    await this.mountable.cp(src, dest, options);
+    await this.created(dest, existed);
+  }
+  async mv(src: string, dest: string): Promise<void> {
+    await this.mountable.mv(src, dest);
+    const s = normalize(src);
+    const d = normalize(dest);
+    for (const k of [...this.owners.keys()]) {
+      if (k === s || k.startsWith(`${s}/`)) {
+        const o = this.owners.get(k) as Owner;
+        this.owners.delete(k);
+        this.owners.set(d + k.slice(s.length), o);
+      }
+    }
+  }
+  resolvePath(base: string, path: string): string {
+    return this.mountable.resolvePath(base, path);
+  }
+  getAllPaths(): string[] {
+    return this.mountable.getAllPaths();
+  }
+  chmod(path: string, mode: number): Promise<void> {
+    return this.mountable.chmod(path, mode);
+  }
+  async symlink(target: string, linkPath: string): Promise<void> {
+    await this.mountable.symlink(target, linkPath);
+    await this.created(linkPath, false);
+  }
+  async link(existingPath: string, newPath: string): Promise<void> {
+    await this.mountable.link(existingPath, newPath);
+  }
+  readlink(path: string): Promise<string> {
+    return this.mountable.readlink(path);
+  }
+  realpath(path: string): Promise<string> {
+    return this.mountable.realpath(path);
+  }
+  utimes(path: string, atime: Date, mtime: Date): Promise<void> {
+    return this.mountable.utimes(path, atime, mtime);
+  }
+}

@@ -1,0 +1,13 @@
+/**
+ * The subsystems a lab runs with by default, and the factory for backing disks. Each
+ * subsystem team adds its factory here (one line) once it is usable end to end.
+ */
+import type { BlockDevice } from "./block/types";
+import type { LabNode, Subsystem } from "./world/types";
+
+export function defaultSubsystems(): Subsystem[] {
+  return [];
+}
+
+/** Backing disks (/dev/sda1) for lab nodes; undefined until the storage layer provides one. */
+export const defaultCreateDisk: ((node: LabNode, path: string, sizeBytes: number) => BlockDevice) | undefined = undefined;
