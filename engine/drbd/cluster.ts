@@ -1,0 +1,152 @@
+/**
+ * Connections between nodes over world.net: Connecting → (both ends up, configured for each
+ * other, reachable) → handshake one round trip later; loss detection after ping-int +
+ * ping-timeout when idle (or `timeout` with I/O pending): NetworkFailure → Unconnected →
+ * Connecting; graceful disconnect of the peer: TearDown. Timers are guarded by the node's
+ * boot and the connection's epoch, so a crash or a reconnect cancels them.
+ */
+import { establish } from "./handshake";
+import type { DrbdKernel } from "./kernel";
+import type { Connection, Resource } from "./objects";
+import { interruptResync } from "./sync";
+
+export class Cluster {
+  constructor(private readonly k: DrbdKernel) {}
+
+  private reachable(a: Resource, c: Connection): boolean {
+    const net = this.k.world.net;
+    return net.canReach(a.node.name, c.peerName, c.path.port) && net.canReach(c.peerName, a.node.name, c.path.port);
+  }
+
+  /** StandAlone → Unconnected → Connecting (drbdsetup connect). */
+  startConnecting(res: Resource, c: Connection, tag = "connect"): void {
+    this.k.change(res, () => {
+      c.cstate = "Unconnected";
+    }, { tag });
+    this.k.change(res, () => {
+      c.cstate = "Connecting";
+    }, { tag });
+    c.connectingSinceUs = this.k.world.clock.now;
+    c.epoch++;
+    this.attempt(res, c, 0);
+    // the peer may have been waiting for us
+    const p = this.k.peerSide(res, c);
+    if (p && p.conn.cstate === "Connecting") this.attempt(p.res, p.conn, 0);
+  }
+
+  /** Try to connect after `delayUs` (guarded); real DRBD retries every connect-int. */
+  attempt(res: Resource, c: Connection, delayUs: number): void {
+    const k = this.k;
+    k.world.clock.cancel(c.connectTimer);
+    const epoch = c.epoch;
+    const boot = res.boot;
+    c.connectTimer = k.world.clock.schedule(delayUs, `drbd connect ${res.name} ${res.node.name}->${c.peerName}`, () => {
+      c.connectTimer = undefined;
+      if (!k.alive(res) || res.boot !== boot || c.epoch !== epoch || c.cstate !== "Connecting") return;
+      const p = k.peerSide(res, c);
+      if (!p || p.conn.cstate !== "Connecting" || !this.reachable(res, c)) return;
+      // TCP connect + feature exchange: one round trip
+      const rtt = 2 * k.world.net.path(res.node.name, c.peerName).latencyUs;
+      const pe = p.conn.epoch;
+      k.world.clock.cancel(p.conn.connectTimer);
+      c.connectTimer = k.world.clock.schedule(rtt, `drbd handshake ${res.name}`, () => {
+        c.connectTimer = undefined;
+        if (!k.alive(res) || !k.alive(p.res) || c.epoch !== epoch || p.conn.epoch !== pe) return;
+        if (c.cstate !== "Connecting" || p.conn.cstate !== "Connecting" || !this.reachable(res, c)) return;
+        establish(k, { res, conn: c }, p);
+      });
+    });
+  }
+
+  /** Next connect-int retry instant for a Connecting connection. */
+  private nextRetryDelay(c: Connection): number {
+    const now = this.k.world.clock.now;
+    const period = c.net.connectIntUs;
+    const since = now - c.connectingSinceUs;
+    return period - (since % period);
+  }
+
+  /** The link to the peer is gone: → reason state → Unconnected → Connecting. */
+  lose(res: Resource, c: Connection, reason: "NetworkFailure" | "BrokenPipe" | "Timeout" | "TearDown", tag: string): void {
+    const k = this.k;
+    if (c.cstate !== "Connected") return;
+    k.world.clock.cancel(c.lossTimer);
+    c.lossTimer = undefined;
+    for (const [vnr, pd] of c.peerDevices) {
+      const dev = res.devices.get(vnr);
+      if (dev && pd.resync) interruptResync(k, { res, conn: c, dev, pd });
+    }
+    c.reconnect = reason !== "TearDown";
+    c.epoch++;
+    k.change(res, () => {
+      c.cstate = reason;
+    }, { tag });
+    if (reason !== "TearDown") k.logConn(res, c, "Terminating sender thread");
+    k.logConn(res, c, "Connection closed");
+    k.change(res, () => {
+      c.cstate = "Unconnected";
+    }, { tag });
+    k.logConn(res, c, "Restarting receiver thread");
+    k.change(res, () => {
+      c.cstate = "Connecting";
+    }, { tag });
+    c.connectingSinceUs = k.world.clock.now;
+    this.attempt(res, c, this.reachable(res, c) ? c.net.connectIntUs : this.nextRetryDelay(c));
+  }
+
+  /** Schedule ping-timeout detection of a dead link (unless an earlier one is pending). */
+  detectLoss(res: Resource, c: Connection, delayUs: number): number {
+    const k = this.k;
+    const at = k.world.clock.now + delayUs;
+    const pending = k.world.clock.pending().find((t) => t.label === lossLabel(res, c));
+    if (c.lossTimer !== undefined && pending && pending.at <= at) return pending.at;
+    k.world.clock.cancel(c.lossTimer);
+    const epoch = c.epoch;
+    c.lossTimer = k.world.clock.scheduleAt(at, lossLabel(res, c), () => {
+      c.lossTimer = undefined;
+      if (!k.alive(res) || c.epoch !== epoch || c.cstate !== "Connected") return;
+      const p = k.peerSide(res, c);
+      if (p && this.reachable(res, c) && p.conn.cstate === "Connected") return; // link healed in time
+      k.logConn(res, c, "PingAck did not arrive in time.");
+      this.lose(res, c, "NetworkFailure", "lost-peer");
+    });
+    return at;
+  }
+
+  /** Idle detection delay: ping-int + ping-timeout. */
+  idleDetectUs(c: Connection): number {
+    return c.net.pingIntUs + c.net.pingTimeoutUs;
+  }
+
+  /** world.net changed: dead links get a loss timer, healed links a connect attempt. */
+  onNetChange(): void {
+    for (const res of this.k.allResources()) {
+      if (!this.k.alive(res)) continue;
+      for (const c of res.connections.values()) {
+        if (c.cstate === "Connected" && !this.reachable(res, c)) this.detectLoss(res, c, this.idleDetectUs(c));
+        else if (c.cstate === "Connecting" && this.reachable(res, c) && c.connectTimer === undefined) this.attempt(res, c, this.nextRetryDelay(c));
+        else if (c.cstate === "Connecting" && this.reachable(res, c)) this.attempt(res, c, Math.min(this.nextRetryDelay(c), c.net.connectIntUs));
+      }
+    }
+  }
+
+  /** A node crashed: its peers notice after the ping timeout. */
+  onPeerCrash(nodeName: string): void {
+    for (const res of this.k.allResources()) {
+      if (!this.k.alive(res)) continue;
+      const c = res.connections.get(nodeName);
+      if (c?.cstate === "Connected") this.detectLoss(res, c, this.idleDetectUs(c));
+    }
+  }
+
+  /** The peer closed the connection gracefully (disconnect/down): we see TearDown at once. */
+  peerClosed(res: Resource, c: Connection): void {
+    if (c.cstate !== "Connected") return;
+    this.k.logConn(res, c, "sock was shut down by peer");
+    this.lose(res, c, "TearDown", "receive-disconnect");
+  }
+}
+
+function lossLabel(res: Resource, c: Connection): string {
+  return `drbd ping-timeout ${res.node.name}:${res.name}->${c.peerName}`;
+}

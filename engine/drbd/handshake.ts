@@ -1,0 +1,271 @@
+/**
+ * Connection handshake (K9 drbd_receiver.c drbd_do_features / drbd_sync_handshake): both sides
+ * go Connected, then per volume the UUIDs decide the resync direction (uuid.ts), split brains
+ * are resolved by the after-sb policies or --discard-my-data, or the connection is dropped.
+ */
+import { runHandler } from "./handlers";
+import { type DrbdKernel, PROTO_AGREED } from "./kernel";
+import { peerMd } from "./metadata";
+import type { Connection, Device, Resource } from "./objects";
+import { type AsbSide, recover0p, recover1p, recover2p } from "./policies";
+import { diskRank } from "./strings";
+import { beginResync, type Side } from "./sync";
+import { STRATEGIES, type SyncStrategy, type UuidSet, uuidCompare, uuidHex } from "./uuid";
+
+export interface End {
+  res: Resource;
+  conn: Connection;
+}
+
+function uuidSet(res: Resource, conn: Connection, dev: Device): UuidSet {
+  const md = dev.md;
+  const bitmaps: Record<number, bigint> = {};
+  if (md) for (const [id, p] of md.peers) bitmaps[id] = p.bitmapUuid;
+  return {
+    nodeId: res.nodeId,
+    current: md ? md.current : 0n,
+    bitmaps,
+    history: md ? [...md.history] : [],
+    crashedPrimary: md?.crashedPrimary ?? false,
+    reconnect: conn.reconnect,
+    primaryLostQuorum: false,
+  };
+}
+
+function logUuids(k: DrbdKernel, me: End, dev: Device, self: UuidSet, peer: UuidSet, selfBits: number, peerBits: number): void {
+  const line = (s: UuidSet, bm: bigint, bits: number) =>
+    `${uuidHex(s.current)}:${uuidHex(bm)}:${uuidHex(s.history[0] ?? 0n)}:${uuidHex(s.history[1] ?? 0n)} bits:${bits} flags:${s.crashedPrimary ? 2 : 0}`;
+  k.logPd(me.res, dev, me.conn, "drbd_sync_handshake:");
+  k.logPd(me.res, dev, me.conn, `self ${line(self, self.bitmaps[peer.nodeId] ?? 0n, selfBits)}`);
+  k.logPd(me.res, dev, me.conn, `peer ${line(peer, peer.bitmaps[self.nodeId] ?? 0n, peerBits)}`);
+}
+
+/** Drop the connection after a failed handshake: → Disconnecting → StandAlone on both sides. */
+function dropToStandAlone(k: DrbdKernel, e: End, tag: string): void {
+  k.change(e.res, () => {
+    e.conn.cstate = "Disconnecting";
+  }, { tag });
+  k.change(e.res, () => {
+    e.conn.cstate = "StandAlone";
+  }, { tag });
+  e.conn.epoch++;
+}
+
+/** Both sides reached each other: run the handshake. */
+export function establish(k: DrbdKernel, a: End, b: End): void {
+  for (const [me, other] of [
+    [a, b],
+    [b, a],
+  ] as const) {
+    k.logConn(me.res, me.conn, `Handshake to peer ${other.res.nodeId} successful: Agreed network protocol version ${PROTO_AGREED}`);
+    k.logConn(me.res, me.conn, "Feature flags enabled on protocol level: 0x7f TRIM THIN_RESYNC WRITE_SAME WRITE_ZEROES RESYNC_DAGTAG");
+  }
+  a.conn.epoch++;
+  b.conn.epoch++;
+  k.change(a.res, () => {
+    a.conn.cstate = "Connected";
+    a.conn.peerRole = b.res.role;
+  }, { tag: "connected" });
+  k.change(b.res, () => {
+    b.conn.cstate = "Connected";
+    b.conn.peerRole = a.res.role;
+  }, { tag: "connected" });
+
+  for (const [vnr, da] of a.res.devices) {
+    const db = b.res.devices.get(vnr);
+    const pa = a.conn.peerDevices.get(vnr);
+    const pb = b.conn.peerDevices.get(vnr);
+    if (!db || !pa || !pb) continue;
+    const outcome = syncHandshake(k, a, da, b, db);
+    if (outcome === "drop") return;
+  }
+  a.conn.reconnect = false;
+  b.conn.reconnect = false;
+  a.conn.discardMyData = false;
+  b.conn.discardMyData = false;
+}
+
+/** Handshake of one volume on an existing connection (attach while connected). */
+export function volumeHandshake(k: DrbdKernel, a: End, b: End, vnr: number): void {
+  const da = a.res.devices.get(vnr);
+  const db = b.res.devices.get(vnr);
+  if (da && db) syncHandshake(k, a, da, b, db);
+}
+
+function asbSide(res: Resource, dev: Device, peerNodeId: number, resolve: boolean): AsbSide {
+  const p = dev.md ? peerMd(dev.md, peerNodeId) : null;
+  return { primary: res.role === "Primary", changes: p?.bitmap.count() ?? 0, wasPrimaryAtSplit: ((p?.bitmapUuid ?? 0n) & 1n) === 1n, resolveConflicts: resolve };
+}
+
+function syncHandshake(k: DrbdKernel, a: End, da: Device, b: End, db: Device): "ok" | "drop" {
+  const pa = a.conn.peerDevices.get(da.vnr);
+  const pb = b.conn.peerDevices.get(db.vnr);
+  if (!pa || !pb) return "ok";
+  const tagDisks = () => {
+    k.change(a.res, () => {
+      pa.peerDisk = db.disk;
+      pa.repl = "Established";
+    }, { tag: "connected" });
+    k.change(b.res, () => {
+      pb.peerDisk = da.disk;
+      pb.repl = "Established";
+    }, { tag: "connected" });
+  };
+  if (!da.md || !db.md || da.disk === "Diskless" || db.disk === "Diskless") {
+    tagDisks();
+    return "ok";
+  }
+  const sa = uuidSet(a.res, a.conn, da);
+  const sb = uuidSet(b.res, b.conn, db);
+  const resolveA = a.res.nodeId > b.res.nodeId;
+  const proto = a.conn.net.protocol;
+  let r = uuidCompare(sa, sb, { protocol: proto, resolveConflicts: resolveA });
+  const rb = uuidCompare(sb, sa, { protocol: proto, resolveConflicts: !resolveA });
+  const bitsA = peerMd(da.md, b.res.nodeId).bitmap.count();
+  const bitsB = peerMd(db.md, a.res.nodeId).bitmap.count();
+  if (r.strategy !== "no-sync" || rb.strategy !== "no-sync") {
+    logUuids(k, a, da, sa, sb, bitsA, bitsB);
+    k.logPd(a.res, da, a.conn, `uuid_compare()=${r.strategy} by rule=${r.rule}`);
+    logUuids(k, b, db, sb, sa, bitsB, bitsA);
+    k.logPd(b.res, db, b.conn, `uuid_compare()=${rb.strategy} by rule=${rb.rule}`);
+  }
+  let strategy: SyncStrategy = r.strategy;
+
+  // disk states decide when the UUIDs do not (K9 disk_states_to_strategy)
+  if (strategy === "no-sync") {
+    if (da.disk === "Inconsistent" && diskRank(db.disk) >= diskRank("Consistent")) strategy = "target-use-bitmap";
+    else if (db.disk === "Inconsistent" && diskRank(da.disk) >= diskRank("Consistent")) strategy = "source-use-bitmap";
+    if (strategy !== "no-sync") k.logPd(a.res, da, a.conn, `Becoming sync ${STRATEGIES[strategy].source ? "source" : "target"} due to disk states.`);
+  }
+
+  if (STRATEGIES[strategy].splitBrain) {
+    runHandler(k, a.res, "initial-split-brain", da, a.conn);
+    runHandler(k, b.res, "initial-split-brain", db, b.conn);
+    const full = strategy === "split-brain-disconnect";
+    if (strategy === "split-brain-auto-recover" || (full && a.conn.net.alwaysAsbp)) {
+      const A = asbSide(a.res, da, b.res.nodeId, resolveA);
+      const B = asbSide(b.res, db, a.res.nodeId, !resolveA);
+      const pcount = Number(A.primary) + Number(B.primary);
+      const net = a.conn.net;
+      const out =
+        pcount === 0 ? { strategy: recover0p(net.afterSb0pri, A, B) } : pcount === 1 ? recover1p(net.afterSb1pri, net.afterSb0pri, A, B) : recover2p(net.afterSb2pri, net.afterSb0pri, A, B);
+      if (out.strategy) {
+        strategy = full ? (STRATEGIES[out.strategy].fullEquivalent ?? out.strategy) : out.strategy;
+        for (const [e, d, s] of [
+          [a, da, strategy],
+          [b, db, STRATEGIES[strategy].mirror],
+        ] as const) {
+          k.logPd(e.res, d, e.conn, `Split-Brain detected, ${pcount} primaries, automatically solved. Sync from ${STRATEGIES[s].target ? "peer" : "this"} node`);
+          if (full) k.logPd(e.res, d, e.conn, "Doing a full sync, since UUIDs where ambiguous.");
+        }
+        if (out.priLost) {
+          const loser = out.priLost === "a" ? a : b;
+          const ok = k.change(loser.res, () => {
+            loser.res.role = "Secondary";
+          }, { soft: true, tag: "pri-lost" });
+          if (ok.ok) k.log(loser.res, `drbd ${loser.res.name}: Successfully gave up primary role.`);
+          else runHandler(k, loser.res, "pri-lost-after-sb", loser === a ? da : db, loser.conn);
+        }
+      }
+    }
+    if (STRATEGIES[strategy].splitBrain && a.conn.discardMyData !== b.conn.discardMyData) {
+      const mine: SyncStrategy = a.conn.discardMyData ? "target-use-bitmap" : "source-use-bitmap";
+      strategy = full ? (STRATEGIES[mine].fullEquivalent ?? mine) : mine;
+      for (const [e, d, s] of [
+        [a, da, strategy],
+        [b, db, STRATEGIES[strategy].mirror],
+      ] as const)
+        k.logPd(e.res, d, e.conn, `Split-Brain detected, manually solved. ${full ? "Full sync" : "Sync"} from ${STRATEGIES[s].target ? "peer" : "this"} node`);
+    }
+    if (STRATEGIES[strategy].splitBrain) {
+      for (const [e, d] of [
+        [a, da],
+        [b, db],
+      ] as const) {
+        k.logPd(e.res, d, e.conn, "Split-Brain detected but unresolved, dropping connection!");
+        runHandler(k, e.res, "split-brain", d, e.conn);
+      }
+      dropToStandAlone(k, a, "split-brain");
+      dropToStandAlone(k, b, "split-brain");
+      return "drop";
+    }
+  }
+
+  if (strategy === "unrelated-data") {
+    for (const [e, d] of [
+      [a, da],
+      [b, db],
+    ] as const)
+      k.logPd(e.res, d, e.conn, "Unrelated data, aborting!");
+    dropToStandAlone(k, a, "unrelated-data");
+    dropToStandAlone(k, b, "unrelated-data");
+    return "drop";
+  }
+
+  const desc = STRATEGIES[strategy];
+  // the would-be source must hold consistent data
+  const srcEnd = desc.source ? { e: a, d: da } : desc.target ? { e: b, d: db } : null;
+  const tgtEnd = desc.source ? { e: b, d: db } : desc.target ? { e: a, d: da } : null;
+  if (srcEnd && tgtEnd) {
+    if (diskRank(srcEnd.d.disk) < diskRank("Outdated")) {
+      k.logPd(srcEnd.e.res, srcEnd.d, srcEnd.e.conn, "I shall become SyncSource, but I am inconsistent!");
+      dropToStandAlone(k, a, "connect-failed");
+      dropToStandAlone(k, b, "connect-failed");
+      return "drop";
+    }
+    const tBits = tgtEnd.d.md ? peerMd(tgtEnd.d.md, srcEnd.e.res.nodeId).bitmap.count() : 0;
+    if (tgtEnd.e.res.role === "Primary" && diskRank(tgtEnd.d.disk) >= diskRank("Consistent") && !desc.full && tBits + (srcEnd.d.md ? peerMd(srcEnd.d.md, tgtEnd.e.res.nodeId).bitmap.count() : 0) > 0 && tgtEnd.e.conn.net.rrConflict !== "violently") {
+      k.logPd(tgtEnd.e.res, tgtEnd.d, tgtEnd.e.conn, "I shall become SyncTarget, but I am primary!");
+      if (tgtEnd.e.conn.net.rrConflict === "call-pri-lost") runHandler(k, tgtEnd.e.res, "pri-lost", tgtEnd.d, tgtEnd.e.conn);
+      dropToStandAlone(k, a, "connect-failed");
+      dropToStandAlone(k, b, "connect-failed");
+      return "drop";
+    }
+    startSync(k, srcEnd.e, srcEnd.d, tgtEnd.e, tgtEnd.d, STRATEGIES[strategy].full);
+    return "ok";
+  }
+
+  // no sync: in sync, an UpToDate peer lifts a Consistent/Outdated disk of the same generation
+  const pBm = peerMd(da.md, b.res.nodeId);
+  const qBm = peerMd(db.md, a.res.nodeId);
+  if ((da.md.current & ~1n) === (db.md.current & ~1n)) {
+    pBm.bitmapUuid = 0n;
+    qBm.bitmapUuid = 0n;
+    if (da.disk === "UpToDate" && (db.disk === "Outdated" || db.disk === "Consistent")) k.change(b.res, () => { db.disk = "UpToDate"; }, { tag: "connected" });
+    if (db.disk === "UpToDate" && (da.disk === "Outdated" || da.disk === "Consistent")) k.change(a.res, () => { da.disk = "UpToDate"; }, { tag: "connected" });
+  }
+  da.md.crashedPrimary = false;
+  db.md.crashedPrimary = false;
+  tagDisks();
+  return "ok";
+}
+
+function startSync(k: DrbdKernel, src: End, ds: Device, tgt: End, dt: Device, full: boolean): void {
+  if (!ds.md || !dt.md) return;
+  const sp = peerMd(ds.md, tgt.res.nodeId);
+  const tp = peerMd(dt.md, src.res.nodeId);
+  if (full) {
+    const bits = Math.ceil(ds.md.dataSize / 4096);
+    k.logPd(src.res, ds, src.conn, dt.md.current === 4n ? "Setting and writing the whole bitmap, fresh node" : "Writing the whole bitmap, full sync required after drbd_sync_handshake.");
+    sp.bitmap.setRange(0, bits);
+  }
+  // OR of both sides' bits (blocks written on either side since they parted)
+  sp.bitmap.merge(tp.bitmap);
+  tp.bitmap.clearAll();
+  tp.bitmap.merge(sp.bitmap);
+  if (sp.bitmapUuid === 0n) sp.bitmapUuid = ds.md.current & ~1n;
+  ds.md.crashedPrimary = false;
+  dt.md.crashedPrimary = false;
+  const spd = src.conn.peerDevices.get(ds.vnr);
+  const tpd = tgt.conn.peerDevices.get(dt.vnr);
+  if (!spd || !tpd) return;
+  k.change(src.res, () => {
+    spd.peerDisk = dt.disk;
+  }, { tag: "connected" });
+  k.change(tgt.res, () => {
+    tpd.peerDisk = ds.disk;
+  }, { tag: "connected" });
+  const s: Side = { res: src.res, conn: src.conn, dev: ds, pd: spd };
+  const t: Side = { res: tgt.res, conn: tgt.conn, dev: dt, pd: tpd };
+  beginResync(k, s, t, "connected");
+}

@@ -1,0 +1,147 @@
+/**
+ * The DRBD kernel module of every node: resources by node, the kernel log, the state-engine
+ * hooks (after_state_ch: meta-data flags, UUID rotation, propagation to peers) and the lookup
+ * of the peer side of a connection. One instance per world (the `drbd` subsystem owns it).
+ */
+import type { LabNode, World } from "../world/types";
+import type { Cluster } from "./cluster";
+import { MetaDataStore, peerMd } from "./metadata";
+import type { Connection, Device, Resource } from "./objects";
+import { type ChangeOptions, changeState, type Snap, type StateHooks, type StateResult } from "./state-engine";
+
+export const DRBD_VERSION = "9.2.12";
+export const API_VERSION = "2";
+export const PROTO_RANGE = "118-123";
+export const PROTO_AGREED = 123;
+
+export class DrbdKernel {
+  readonly md = new MetaDataStore();
+  private byNode = new Map<string, Map<string, Resource>>();
+  /** Extra after-commit listeners (cluster: resync bookkeeping, quorum, handlers). */
+  private listeners: ((res: Resource, old: Snap, now: Snap, opts: ChangeOptions) => void)[] = [];
+  readonly hooks: StateHooks;
+  /** Set by the subsystem right after construction. */
+  cluster!: Cluster;
+  private pid = 4242;
+
+  /** Deterministic pids for openers (status -v opener lines). */
+  nextPid(): number {
+    return this.pid++;
+  }
+
+  constructor(readonly world: World) {
+    this.hooks = {
+      log: (res, line) => res.node.dmesg.append(line),
+      afterCommit: (res, old, now, opts) => this.afterCommit(res, old, now, opts),
+    };
+  }
+
+  onCommit(fn: (res: Resource, old: Snap, now: Snap, opts: ChangeOptions) => void): void {
+    this.listeners.push(fn);
+  }
+
+  resources(node: LabNode): Map<string, Resource> {
+    let m = this.byNode.get(node.name);
+    if (!m) {
+      m = new Map();
+      this.byNode.set(node.name, m);
+    }
+    return m;
+  }
+
+  resource(node: LabNode, name: string): Resource | undefined {
+    return this.byNode.get(node.name)?.get(name);
+  }
+
+  allResources(): Resource[] {
+    return [...this.byNode.values()].flatMap((m) => [...m.values()]);
+  }
+
+  /** Forget every resource of a node (crash: the kernel state is gone). */
+  dropNode(node: LabNode): void {
+    this.byNode.delete(node.name);
+  }
+
+  log(res: Resource, line: string): void {
+    res.node.dmesg.append(line);
+  }
+  logConn(res: Resource, c: Connection, text: string): void {
+    res.node.dmesg.append(`drbd ${res.name} ${c.peerName}: ${text}`);
+  }
+  logDev(res: Resource, d: Device, text: string): void {
+    res.node.dmesg.append(`drbd ${res.name}/${d.vnr} drbd${d.minor}: ${text}`);
+  }
+  logPd(res: Resource, d: Device, c: Connection, text: string): void {
+    res.node.dmesg.append(`drbd ${res.name}/${d.vnr} drbd${d.minor} ${c.peerName}: ${text}`);
+  }
+
+  change(res: Resource, mutate: (r: Resource) => void, opts: ChangeOptions = {}): StateResult {
+    return changeState(res, mutate, this.hooks, opts);
+  }
+
+  /** Is the resource object still alive (same boot, still registered)? */
+  alive(res: Resource): boolean {
+    return res.node.state === "running" && res.node.bootCount === res.boot && this.resource(res.node, res.name) === res;
+  }
+
+  /** The peer's resource and its connection back to us, if the peer node runs it. */
+  peerSide(res: Resource, c: Connection): { res: Resource; conn: Connection } | null {
+    const node = this.world.node(c.peerName);
+    if (!node || node.state !== "running") return null;
+    const pr = this.resource(node, res.name);
+    const back = pr?.connections.get(res.node.name);
+    return pr && back ? { res: pr, conn: back } : null;
+  }
+
+  private afterCommit(res: Resource, old: Snap, now: Snap, opts: ChangeOptions): void {
+    for (const d of res.devices.values()) {
+      const md = d.md;
+      if (!md) continue;
+      if (d.disk === "UpToDate") {
+        md.consistent = true;
+        md.wasUpToDate = true;
+      } else if (d.disk === "Outdated") {
+        md.consistent = true;
+        md.wasUpToDate = false;
+      } else if (d.disk === "Consistent") md.consistent = true;
+      else if (d.disk === "Inconsistent") {
+        md.consistent = false;
+        md.wasUpToDate = false;
+      }
+      md.primary = res.role === "Primary";
+      // DRBD 9: a Primary that lost (or never had) a peer gets a new current UUID at its first write
+      if (res.role === "Primary") {
+        for (const c of res.connections.values()) {
+          const was = old.conns.get(c.peerName)?.cstate;
+          const pd = c.peerDevices.get(d.vnr);
+          if (c.cstate !== "Connected" && (was === "Connected" || old.role !== "Primary") && peerMd(md, c.peerNodeId).bitmapUuid === 0n) d.uuidRotatePending = true;
+          if (pd && c.cstate === "Connected" && pd.peerDisk === "Outdated") peerMd(md, c.peerNodeId).peerOutdated = true;
+        }
+      }
+    }
+    this.propagate(res, opts);
+    for (const fn of this.listeners) fn(res, old, now, opts);
+  }
+
+  /** Tell connected peers about our role and disk states (they log `peer(...)`/`pdsk(...)`). */
+  propagate(res: Resource, opts: ChangeOptions = {}): void {
+    for (const c of res.connections.values()) {
+      if (c.cstate !== "Connected") continue;
+      const p = this.peerSide(res, c);
+      if (!p || p.conn.cstate !== "Connected") continue;
+      const stale = p.conn.peerRole !== res.role || [...res.devices.values()].some((d) => p.conn.peerDevices.get(d.vnr)?.peerDisk !== d.disk);
+      if (!stale) continue;
+      this.change(
+        p.res,
+        () => {
+          p.conn.peerRole = res.role;
+          for (const d of res.devices.values()) {
+            const pd = p.conn.peerDevices.get(d.vnr);
+            if (pd) pd.peerDisk = d.disk;
+          }
+        },
+        { tag: opts.tag },
+      );
+    }
+  }
+}

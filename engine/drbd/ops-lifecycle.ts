@@ -1,0 +1,224 @@
+/**
+ * drbdsetup operations that build and tear down kernel objects: new-resource/new-minor/
+ * new-peer/new-path (up), attach, detach, connect, disconnect, down (K9 drbd_nl.c).
+ */
+import type { LabNode } from "../world/types";
+import type { ResConf } from "./conf";
+import { DrbdDevice } from "./device";
+import { volumeHandshake } from "./handshake";
+import type { DrbdKernel } from "./kernel";
+import { peerMd } from "./metadata";
+import type { Connection, Device, PeerDevice, Resource } from "./objects";
+import type { FailureCode, StateErrorCode } from "./strings";
+import { interruptResync } from "./sync";
+
+export type OpResult = { ok: true; info?: string[] } | { ok: false; kind: "state"; code: StateErrorCode; info?: string[] } | { ok: false; kind: "failure"; code: FailureCode; info?: string[] };
+
+export const OK: OpResult = { ok: true };
+export const fail = (code: FailureCode, info?: string[]): OpResult => ({ ok: false, kind: "failure", code, ...(info ? { info } : {}) });
+export const refuse = (code: StateErrorCode, info?: string[]): OpResult => ({ ok: false, kind: "state", code, ...(info ? { info } : {}) });
+
+function newPeerDevice(vnr: number): PeerDevice {
+  return { vnr, peerDisk: "DUnknown", repl: "Off", resyncSusp: { user: false, peer: false, dependency: false }, resync: null, sentKiB: 0, receivedKiB: 0, inFlight: 0, peerCurrent: 0n };
+}
+
+/** new-resource: the resource object, Secondary, no devices or connections yet. */
+export function newResource(k: DrbdKernel, node: LabNode, conf: ResConf): Resource {
+  const existing = k.resource(node, conf.name);
+  if (existing) return existing;
+  const res: Resource = {
+    name: conf.name,
+    node,
+    boot: node.bootCount,
+    nodeId: conf.me.nodeId,
+    role: "Secondary",
+    suspUser: false,
+    suspNoData: false,
+    suspQuorum: false,
+    conf,
+    devices: new Map(),
+    connections: new Map(),
+    autoPromoted: false,
+  };
+  k.resources(node).set(conf.name, res);
+  return res;
+}
+
+/** new-minor: /dev/drbdN appears, Diskless. */
+export function newMinor(k: DrbdKernel, res: Resource, vnr: number): OpResult {
+  const vol = res.conf.me.volumes.find((v) => v.vnr === vnr);
+  if (!vol) return fail(162);
+  if (res.devices.has(vnr)) return fail(161);
+  const dev: Device = {
+    vnr,
+    minor: vol.minor,
+    path: vol.device,
+    disk: "Diskless",
+    backingPath: vol.disk,
+    backing: null,
+    md: null,
+    openers: [],
+    quorum: true,
+    readKiB: 0,
+    writtenKiB: 0,
+    alWrites: 0,
+    bmWrites: 0,
+    lastAppIoUs: 0,
+    uuidRotatePending: false,
+  };
+  res.devices.set(vnr, dev);
+  for (const c of res.connections.values()) c.peerDevices.set(vnr, newPeerDevice(vnr));
+  res.node.blockDevices.set(vol.device, new DrbdDevice(k, res, dev));
+  return OK;
+}
+
+/** new-peer + new-path: a StandAlone connection. */
+export function newPeer(k: DrbdKernel, res: Resource, peerName: string): OpResult {
+  const p = res.conf.peers.find((x) => x.host === peerName);
+  if (!p) return fail(162);
+  if (p.net.allowTwoPrimaries && p.net.protocol !== "C") return fail(139);
+  if (res.connections.has(peerName)) return OK;
+  const c: Connection = {
+    peerName,
+    peerNodeId: p.nodeId,
+    cstate: "StandAlone",
+    peerRole: "Unknown",
+    net: p.net,
+    path: { localAddress: res.conf.me.address, peerAddress: p.address, port: p.port },
+    peerDevices: new Map(),
+    discardMyData: false,
+    reconnect: false,
+    epoch: 0,
+    connectingSinceUs: 0,
+  };
+  for (const vnr of res.devices.keys()) c.peerDevices.set(vnr, newPeerDevice(vnr));
+  res.connections.set(peerName, c);
+  return OK;
+}
+
+/** attach: open the backing disk, read the meta-data, disk state from the meta-data flags. */
+export function attach(k: DrbdKernel, res: Resource, dev: Device): OpResult {
+  if (dev.disk !== "Diskless") return fail(124);
+  const backing = res.node.blockDevices.get(dev.backingPath);
+  if (!backing) return fail(104);
+  const md = k.md.load(backing);
+  if (!md) return fail(119);
+  if (!backing.open("rw", "drbd").ok) return fail(114);
+  dev.backing = backing;
+  dev.md = md;
+  k.change(res, () => {
+    dev.disk = "Attaching";
+  }, { tag: "attach" });
+  k.logDev(res, dev, `Maximum number of peer devices = ${md.maxPeers}`);
+  // apply-al: a Primary that crashed leaves its hot extents to be resynced (K9 drbd_al_apply)
+  if (md.primary) {
+    md.crashedPrimary = true;
+    md.primary = false;
+    const bits = md.al.map((e) => [e * 1024, (e + 1) * 1024] as const);
+    for (const p of res.conf.peers) for (const [s, e] of bits) peerMd(md, p.nodeId).bitmap.setRange(s, Math.min(e, Math.ceil(md.dataSize / 4096)));
+  }
+  const kb = md.dataSize / 1024;
+  k.logDev(res, dev, `size = ${formatSize(md.dataSize)} (${kb} KB)`);
+  const fencing = res.conf.peers.some((p) => p.net.fencing !== "dont-care");
+  const allOutdated = res.conf.peers.every((p) => peerMd(md, p.nodeId).peerOutdated);
+  // K9 disk_state_from_md()
+  const target = !md.consistent ? "Inconsistent" : !md.wasUpToDate ? "Outdated" : !fencing || allOutdated ? "UpToDate" : "Consistent";
+  k.change(res, () => {
+    dev.disk = target;
+  }, { tag: "attach" });
+  for (const c of res.connections.values()) {
+    if (c.cstate !== "Connected") continue;
+    const p = k.peerSide(res, c);
+    if (p) volumeHandshake(k, { res, conn: c }, p, dev.vnr);
+  }
+  return OK;
+}
+
+function formatSize(bytes: number): string {
+  const mb = bytes / (1024 * 1024);
+  return mb >= 1024 * 10 ? `${Math.round(mb / 1024)} GB` : `${Math.round(mb)} MB`;
+}
+
+/** detach: Detaching → Diskless; refused (-2) for a Primary without another UpToDate copy. */
+export function detach(k: DrbdKernel, res: Resource, dev: Device, force = false): OpResult {
+  if (dev.disk === "Diskless") return OK;
+  const r = k.change(res, () => {
+    dev.disk = "Detaching";
+  }, { soft: !force, tag: "detach" });
+  if (!r.ok) return refuse(r.code);
+  for (const c of res.connections.values()) {
+    const pd = c.peerDevices.get(dev.vnr);
+    if (pd?.resync) interruptResync(k, { res, conn: c, dev, pd });
+  }
+  k.change(res, () => {
+    dev.disk = "Diskless";
+    for (const c of res.connections.values()) {
+      const pd = c.peerDevices.get(dev.vnr);
+      if (pd && pd.repl !== "Off") pd.repl = "Established";
+    }
+  }, { tag: "go-diskless" });
+  dev.backing?.close("drbd");
+  dev.backing = null;
+  dev.md = null;
+  return OK;
+}
+
+/** connect: only from StandAlone (else 125); --discard-my-data refused on a Primary (123). */
+export function connect(k: DrbdKernel, res: Resource, c: Connection, discardMyData: boolean): OpResult {
+  if (c.cstate !== "StandAlone") return fail(125);
+  if (discardMyData && res.role === "Primary") return fail(123);
+  if (c.net.allowTwoPrimaries && c.net.protocol !== "C") return fail(139);
+  c.discardMyData = discardMyData;
+  k.cluster.startConnecting(res, c);
+  return OK;
+}
+
+/** disconnect: → Disconnecting → StandAlone; the peer sees the socket closed (TearDown). */
+export function disconnect(k: DrbdKernel, res: Resource, c: Connection, tag = "disconnect"): OpResult {
+  if (c.cstate === "StandAlone") return OK;
+  const wasConnected = c.cstate === "Connected";
+  for (const [vnr, pd] of c.peerDevices) {
+    const dev = res.devices.get(vnr);
+    if (dev && pd.resync) interruptResync(k, { res, conn: c, dev, pd });
+  }
+  const peer = k.peerSide(res, c);
+  k.world.clock.cancel(c.connectTimer);
+  k.world.clock.cancel(c.lossTimer);
+  c.connectTimer = undefined;
+  c.lossTimer = undefined;
+  c.epoch++;
+  c.reconnect = false;
+  k.change(res, () => {
+    c.cstate = "Disconnecting";
+  }, { tag });
+  if (wasConnected && peer && peer.conn.cstate === "Connected") k.cluster.peerClosed(peer.res, peer.conn);
+  k.logConn(res, c, "Connection closed");
+  k.change(res, () => {
+    c.cstate = "StandAlone";
+  }, { tag });
+  return OK;
+}
+
+/** down: demote, disconnect every peer, detach, delete minors and the resource. */
+export function down(k: DrbdKernel, res: Resource): OpResult {
+  if (res.role === "Primary") {
+    const r = k.change(res, () => {
+      res.role = "Secondary";
+    }, { soft: true, tag: "down" });
+    if (!r.ok) return refuse(r.code, ["failed to demote"]);
+  }
+  for (const c of res.connections.values()) {
+    disconnect(k, res, c, "down");
+    // a peer that left gracefully no longer counts as a quorum voter (K9 "last man standing")
+    const p = k.peerSide(res, c);
+    const pdv = p && [...p.res.devices.values()];
+    if (p && pdv && res.conf.options.quorum !== "off") for (const d of pdv) if (d.md) peerMd(d.md, res.nodeId).peerOutdated = true;
+  }
+  for (const d of res.devices.values()) {
+    detach(k, res, d, true);
+    res.node.blockDevices.delete(d.path);
+  }
+  for (const c of res.connections.values()) k.change(res, () => {}, { tag: "down" });
+  k.resources(res.node).delete(res.name);
+  return OK;
+}
