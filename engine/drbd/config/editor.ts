@@ -123,5 +123,9 @@ export function completionItems(sectionPath: string[]): CompletionItem[] {
   const items = of(...sections);
   // bitmap is both a disk and a peer-device option: offer it once
   const seen = new Set<string>();
-  return items.filter((i) => (seen.has(i.label) ? false : (seen.add(i.label), true)));
+  return items.filter((i) => {
+    if (seen.has(i.label)) return false;
+    seen.add(i.label);
+    return true;
+  });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { tokenize, unescape } from "./lexer";
+import { tokenize, unescapeQuoted } from "./lexer";
 import { TK } from "./tokens";
 import { strtollUnit } from "./units";
 
@@ -28,7 +28,7 @@ describe("lexer (flex longest match, rule order on ties)", () => {
   it("unescapes double-quoted strings and flags errors", () => {
     const [s] = tokenize('"/x.sh \\"a\\" b"');
     expect(s).toMatchObject({ tk: TK.STRING, text: '/x.sh "a" b', quoted: true });
-    expect(unescape('"a\\\\b"')).toBe("a\\b");
+    expect(unescapeQuoted('"a\\\\b"')).toBe("a\\b");
     expect(tokenize('"open\nx')[0]?.tk).toBe(TK.ERR_DQSTRING);
     expect(tokenize("a".repeat(129))[0]?.tk).toBe(TK.ERR_STRING_TOO_LONG);
     expect(tokenize(`"${"a".repeat(300)}"`)[0]?.tk).toBe(TK.ERR_DQSTRING_TOO_LONG);

@@ -2,7 +2,7 @@ import { EOF, KEYWORDS, TK, ch } from "./tokens";
 
 /**
  * A token as drbdadm's flex scanner (U9 drbdadm_scanner.fl) produces it.
- * `text` is flex's `yytext` (double-quoted strings already unescaped, as `unescape()` does
+ * `text` is flex's `yytext` (double-quoted strings already unescaped, as `unescapeQuoted()` does
  * in place), `line` is the scanner's line counter — which, like flex's, only advances on a
  * newline that is matched on its own (an unterminated string swallows its newline).
  */
@@ -37,8 +37,8 @@ const RULES: Array<{ re: RegExp; tk: number | "kw" }> = [
   { re: /"(?:[^"\\\n]|\\[^\n]){0,255}[\\\n]/y, tk: TK.ERR_DQSTRING },
 ];
 
-/** In-place unescape of drbd-utils (USH `unescape`): drop quotes, a backslash quotes the next char. */
-export function unescape(raw: string): string {
+/** In-place unescapeQuoted of drbd-utils (USH `unescapeQuoted`): drop quotes, a backslash quotes the next char. */
+export function unescapeQuoted(raw: string): string {
   let out = "";
   for (let i = 0; i < raw.length; i++) {
     let c = raw[i];
@@ -110,7 +110,7 @@ export function tokenize(text: string): Token[] {
     const quoted = bestTk === TK.STRING && raw.startsWith('"');
     tokens.push({
       tk: bestTk,
-      text: quoted ? unescape(raw) : raw,
+      text: quoted ? unescapeQuoted(raw) : raw,
       line,
       offset: pos,
       length: bestLen,

@@ -129,13 +129,13 @@ const cases: Case[] = [
   },
   {
     name: "disk missing",
-    files: { [R0]: res("r0", "    on alice {\n        device /dev/drbd0;\n        address 10.1.1.31:7789;\n        meta-disk internal;\n    }\n" + host("bob", "10.1.1.32")) },
+    files: { [R0]: res("r0", `    on alice {\n        device /dev/drbd0;\n        address 10.1.1.31:7789;\n        meta-disk internal;\n    }\n${host("bob", "10.1.1.32")}`) },
     expected: [`${R0}:2: in resource r0, on alice { ... }: 'disk' keyword missing.`],
     at: [R0, 2],
   },
   {
     name: "address missing: no implicit node ids",
-    files: { [R0]: res("r0", "    on alice {\n        device /dev/drbd0;\n        disk /dev/sdb1;\n        meta-disk internal;\n    }\n" + host("bob", "10.1.1.32")) },
+    files: { [R0]: res("r0", `    on alice {\n        device /dev/drbd0;\n        disk /dev/sdb1;\n        meta-disk internal;\n    }\n${host("bob", "10.1.1.32")}`) },
     expected: [`${R0}:2: in resource r0, on alice { ... }: 'node-id' keyword missing.`, `${R0}:7: in resource r0, on bob { ... }: 'node-id' keyword missing.`],
   },
   {

@@ -1,6 +1,6 @@
 import type { Address, ConfigOption, DrbdConfig, HostSection, Resource } from "./model";
 import { OPTION_TABLE, type OptionSection, type OptionValue } from "./options";
-import { connectionsOf, findHost, hostVolumes, hostnamesEqual } from "./topology";
+import { connectionsOf, hostVolumes, hostnamesEqual } from "./topology";
 
 /** Effective settings of one resource on one host (drbdadm's expand_common() + "me"/peers). */
 
