@@ -1,0 +1,193 @@
+/**
+ * Persistence of the filesystem metadata on the device: mkfs, load at mount, and the
+ * write-through log with its checkpoints (see layout.ts for the on-disk picture).
+ */
+import { bytesPayload, canonical, materialize, zeroPayload } from "../block/payload";
+import { BLOCK_SIZE, type BlockDevice, type Payload } from "../block/types";
+import { FsError } from "./errors";
+import { ckptOffset, decodeSuperblock, encodeSuperblock, type FsType, geometryFor, inodeCountFor, logOffset, type Superblock } from "./layout";
+import { type MetaOp, MetaTable, ROOT_INO } from "./meta";
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+/** Device I/O that turns failures into filesystem errors and adds up simulated latency. */
+export class DevIo {
+  latencyUs = 0;
+  constructor(readonly dev: BlockDevice) {}
+
+  read(offset: number, length: number, syscall = "read", path = ""): Payload {
+    const r = this.dev.read(offset, length);
+    if (!r.ok) throw new FsError("EIO", syscall, path);
+    this.latencyUs += r.latencyUs;
+    return r.value;
+  }
+
+  write(offset: number, data: Payload, syscall = "write", path = ""): void {
+    const r = this.dev.write(offset, data);
+    if (!r.ok) throw new FsError("EIO", syscall, path);
+    this.latencyUs += r.latencyUs;
+  }
+
+  flush(): void {
+    const r = this.dev.flush();
+    if (!r.ok) throw new FsError("EIO", "fsync", "");
+    this.latencyUs += r.latencyUs;
+  }
+}
+
+export interface FormatOptions {
+  type: FsType;
+  uuid: string;
+  label?: string;
+  nowMs: number;
+}
+
+function emptyTable(nowMs: number): MetaTable {
+  const t = new MetaTable();
+  t.applyOp({ p: { i: ROOT_INO, t: "d", m: 0o755, u: 0, g: 0, s: BLOCK_SIZE, mt: nowMs, n: 2, r: [] } });
+  return t;
+}
+
+function padToBlocks(bytes: Uint8Array): Payload {
+  const padded = Math.ceil(bytes.length / BLOCK_SIZE) * BLOCK_SIZE;
+  return canonical([...bytesPayload(bytes), ...zeroPayload(padded - bytes.length)]);
+}
+
+/** mkfs: superblock, an empty root directory in checkpoint slot 0, a zeroed log. Returns the superblock. */
+export function formatDevice(io: DevIo, opts: FormatOptions): Superblock {
+  const geo = geometryFor(io.dev.size());
+  const ckpt = enc.encode(JSON.stringify(emptyTable(opts.nowMs).checkpoint()));
+  const sb: Superblock = {
+    magic: "DRBDLAB-FS",
+    version: 1,
+    type: opts.type,
+    uuid: opts.uuid,
+    label: opts.label ?? "",
+    blockSize: BLOCK_SIZE,
+    blocks: geo.blocks,
+    ckptBlocks: geo.ckptBlocks,
+    logBlocks: geo.logBlocks,
+    slot: 0,
+    ckptLen: ckpt.length,
+    gen: 1,
+    inodes: inodeCountFor(io.dev.size()),
+    created: opts.nowMs,
+  };
+  // Discard the whole metadata area (stale log lines and checkpoints of a previous mkfs), then write.
+  io.write(BLOCK_SIZE, zeroPayload((geo.dataStart - 1) * BLOCK_SIZE), "mkfs");
+  io.write(ckptOffset(sb, 0), padToBlocks(ckpt), "mkfs");
+  io.write(0, bytesPayload(encodeSuperblock(sb)), "mkfs");
+  io.flush();
+  return sb;
+}
+
+/** Read the superblock only (blkid, mount's type probe). */
+export function probeSuperblock(dev: BlockDevice): Superblock | null {
+  const r = dev.read(0, BLOCK_SIZE);
+  if (!r.ok) return null;
+  return decodeSuperblock(materialize(r.value));
+}
+
+export type LoadResult = { ok: true; store: MetaStore } | { ok: false; why: "no-superblock" | "io-error" };
+
+export class MetaStore {
+  private tail: number;
+  private tailBlock: Uint8Array;
+
+  private constructor(
+    readonly io: DevIo,
+    public sb: Superblock,
+    readonly table: MetaTable,
+    tail: number,
+    tailBlock: Uint8Array,
+  ) {
+    this.tail = tail;
+    this.tailBlock = tailBlock;
+  }
+
+  static load(io: DevIo): LoadResult {
+    try {
+      const sb = decodeSuperblock(materialize(io.read(0, BLOCK_SIZE)));
+      if (!sb) return { ok: false, why: "no-superblock" };
+      const ckptText = dec.decode(materialize(io.read(ckptOffset(sb, sb.slot), sb.ckptLen)));
+      const table = MetaTable.fromCheckpoint(JSON.parse(ckptText));
+      // The log is literal text followed by zeros: only its leading literal chunks matter.
+      const log = io.read(logOffset(sb), sb.logBlocks * BLOCK_SIZE);
+      const lead: Payload = [];
+      for (const c of log) {
+        if (c.kind !== "bytes") break;
+        lead.push(c);
+      }
+      const bytes = materialize(lead);
+      let tail = 0;
+      while (tail < bytes.length) {
+        const nl = bytes.indexOf(0x0a, tail);
+        if (nl < 0) break;
+        let rec: { g: number; o: MetaOp[] };
+        try {
+          rec = JSON.parse(dec.decode(bytes.subarray(tail, nl)));
+        } catch {
+          break;
+        }
+        if (rec.g !== sb.gen) break;
+        for (const op of rec.o) table.applyOp(op);
+        tail = nl + 1;
+      }
+      const blockStart = Math.floor(tail / BLOCK_SIZE) * BLOCK_SIZE;
+      const tailBlock = new Uint8Array(BLOCK_SIZE);
+      tailBlock.set(bytes.subarray(blockStart, tail));
+      return { ok: true, store: new MetaStore(io, sb, table, tail, tailBlock) };
+    } catch (e) {
+      if (e instanceof FsError) return { ok: false, why: "io-error" };
+      return { ok: false, why: "no-superblock" };
+    }
+  }
+
+  /** Bytes of log used (for benchmarks and tests). */
+  logUsed(): number {
+    return this.tail;
+  }
+
+  /**
+   * Persist a group of operations atomically (one log write), then apply them in memory.
+   * Throws FsError(EIO) if the device refuses, FsError(ENOSPC) if the metadata area is full.
+   */
+  commit(ops: MetaOp[], syscall: string, path: string): void {
+    const body = JSON.stringify(ops);
+    const encode = () => enc.encode(`{"g":${this.sb.gen},"o":${body}}\n`);
+    let line = encode();
+    if (this.tail + line.length > this.sb.logBlocks * BLOCK_SIZE) {
+      this.checkpoint(syscall, path);
+      line = encode(); // the generation changed
+    }
+    if (this.tail + line.length > this.sb.logBlocks * BLOCK_SIZE) throw new FsError("ENOSPC", syscall, path);
+    const firstBlock = Math.floor(this.tail / BLOCK_SIZE);
+    const lastBlock = Math.floor((this.tail + line.length - 1) / BLOCK_SIZE);
+    const buf = new Uint8Array((lastBlock - firstBlock + 1) * BLOCK_SIZE);
+    const inBlock = this.tail - firstBlock * BLOCK_SIZE;
+    buf.set(this.tailBlock.subarray(0, inBlock));
+    buf.set(line, inBlock);
+    this.io.write(logOffset(this.sb) + firstBlock * BLOCK_SIZE, bytesPayload(buf), syscall, path);
+    this.tail += line.length;
+    this.tailBlock = buf.slice(buf.length - BLOCK_SIZE);
+    if (this.tail % BLOCK_SIZE === 0) this.tailBlock = new Uint8Array(BLOCK_SIZE);
+    for (const op of ops) this.table.applyOp(op);
+  }
+
+  /** Snapshot the table into the inactive slot, switch the superblock to it, start an empty log. */
+  checkpoint(syscall = "sync", path = ""): void {
+    const ckpt = enc.encode(JSON.stringify(this.table.checkpoint()));
+    if (ckpt.length > this.sb.ckptBlocks * BLOCK_SIZE) throw new FsError("ENOSPC", syscall, path);
+    const slot: 0 | 1 = this.sb.slot === 0 ? 1 : 0;
+    this.io.write(ckptOffset(this.sb, slot), padToBlocks(ckpt), syscall, path);
+    this.io.flush();
+    const next: Superblock = { ...this.sb, slot, ckptLen: ckpt.length, gen: this.sb.gen + 1 };
+    this.io.write(0, bytesPayload(encodeSuperblock(next)), syscall, path);
+    this.sb = next;
+    this.tail = 0;
+    this.tailBlock = new Uint8Array(BLOCK_SIZE);
+    // Stale lines carry the old generation and would be ignored anyway; zeroing keeps mount cheap.
+    this.io.write(logOffset(next), zeroPayload(next.logBlocks * BLOCK_SIZE), syscall, path);
+  }
+}
