@@ -70,3 +70,19 @@ export const DEFAULT_CONFIG_FILES: Readonly<Record<string, string>> = {
   [GLOBAL_COMMON_PATH]: GLOBAL_COMMON_CONF,
   [R0_RES_PATH]: R0_RES,
 };
+
+/**
+ * r0.res for any lab topology: the TP1 text for two nodes; with three or more, DRBD 9 needs a
+ * node-id per host and a connection-mesh, so they are added (drbd-behavior.md 3.2).
+ */
+export function r0ResFor(nodes: ReadonlyArray<{ name: string; ip: string }>): string {
+  const many = nodes.length > 2;
+  const ons = nodes
+    .map(
+      (n, i) =>
+        `    on ${n.name} {\n${many ? `        node-id ${i};\n` : ""}        device /dev/drbd0;\n        disk /dev/sda1;\n        address ${n.ip}:7788;\n        meta-disk internal;\n    }\n`,
+    )
+    .join("");
+  const mesh = many ? `    connection-mesh {\n        hosts ${nodes.map((n) => n.name).join(" ")};\n    }\n` : "";
+  return `resource r0 {\n    protocol C;\n${ons}${mesh}}\n`;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_CONFIG_FILES, GLOBAL_COMMON_CONF, formatDiagnostic, getOption, parseConfig, resolveResource } from "./index";
+import { DEFAULT_CONFIG_FILES, GLOBAL_COMMON_CONF, R0_RES, formatDiagnostic, getOption, parseConfig, r0ResFor, resolveResource } from "./index";
 
 /** The configurations the workshop asks learners to read or write must parse without errors. */
 
@@ -89,4 +89,20 @@ describe("workshop configurations", () => {
     expect(r.config.resources.map((x) => x.name)).toEqual(["r0", "r1"]);
     expect(resolveResource(r.config, "r1", "node1")?.peers[0]?.settings.protocol).toBe("A");
   });
+});
+
+describe("r0ResFor", () => {
+  const nodes = [1, 2, 3, 4].map((i) => ({ name: `node${i}`, ip: `172.28.0.1${i}` }));
+  it("is the TP1 file for two nodes", () => {
+    expect(r0ResFor(nodes.slice(0, 2))).toBe(R0_RES);
+  });
+  for (const n of [3, 4]) {
+    it(`parses clean for ${n} nodes, every node seeing the others`, () => {
+      const r = parseConfig({ ...DEFAULT_CONFIG_FILES, [R0]: r0ResFor(nodes.slice(0, n)) });
+      expect(errors(r)).toEqual([]);
+      const res = resolveResource(r.config, "r0", `node${n}`);
+      expect(res?.me.nodeId).toBe(n - 1);
+      expect(res?.peers.map((p) => p.name)).toEqual(nodes.slice(0, n - 1).map((x) => x.name));
+    });
+  }
 });
