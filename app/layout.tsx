@@ -5,7 +5,8 @@ import "./globals.css";
 
 export const metadata: Metadata = {
   title: { default: "DRBD Lab", template: "%s · DRBD Lab" },
-  description: "Apprendre DRBD et la haute disponibilité sur un cluster simulé, avec des travaux pratiques corrigés automatiquement.",
+  description:
+    "Apprendre DRBD et la haute disponibilité sur un cluster simulé, avec des travaux pratiques corrigés automatiquement.",
 };
 
 export default function RootLayout({ children }: { children: ReactNode }) {

@@ -42,15 +42,19 @@ export default async function HomePage() {
                   href={`/cours/${chapter.slug}`}
                   className="group flex h-full flex-col rounded-xl border border-slate-200 bg-white p-5 shadow-sm transition hover:border-brand-600 hover:shadow"
                 >
-                  <span className="text-xs font-semibold uppercase tracking-wide text-brand-700">Chapitre {index + 1}</span>
-                  <span className="mt-1 text-lg font-semibold text-slate-900 group-hover:text-brand-800">{chapter.title}</span>
+                  <span className="text-xs font-semibold uppercase tracking-wide text-brand-700">
+                    Chapitre {index + 1}
+                  </span>
+                  <span className="mt-1 text-lg font-semibold text-slate-900 group-hover:text-brand-800">
+                    {chapter.title}
+                  </span>
                   {chapter.summary ? <span className="mt-2 text-sm text-slate-600">{chapter.summary}</span> : null}
                   <span className="mt-auto pt-4">
                     <span className="mb-1 flex justify-between text-xs text-slate-600">
                       <span>
                         {progress.total === 0
-                          ? "Lecture"
-                          : `${progress.attempted} / ${progress.total} exercice${progress.total > 1 ? "s" : ""} tenté${progress.attempted > 1 ? "s" : ""}`}
+                          ? "Chapitre de lecture"
+                          : `Exercices tentés : ${progress.attempted} / ${progress.total}`}
                       </span>
                       <span className="font-medium text-slate-900">{progress.percent} %</span>
                     </span>

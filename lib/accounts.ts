@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Auth } from "./auth";
 import type { Db } from "./db";
-import { authErrorCode, fieldErrors, type FormState } from "./forms";
+import { authErrorCode, type FormState, fieldErrors } from "./forms";
 import { joinCodeSchema } from "./join-code";
 import { clientIp, consumeRateLimit, type RateRule } from "./rate-limit";
 

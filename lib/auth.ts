@@ -1,11 +1,11 @@
-import { betterAuth } from "better-auth/minimal";
 import { prismaAdapter } from "better-auth/adapters/prisma";
+import { betterAuth } from "better-auth/minimal";
 import { nextCookies } from "better-auth/next-js";
 import { admin } from "better-auth/plugins";
 import { type Db, db as sharedDb } from "./db";
-import { accessRoles, ac } from "./roles";
-import { authSecret } from "./secret";
 import { signInRateRule } from "./rate-limit";
+import { ac, accessRoles } from "./roles";
+import { authSecret } from "./secret";
 
 export interface AuthOptions {
   db: Db;
@@ -28,6 +28,8 @@ export function createAuth({ db, secret, baseURL, env = process.env }: AuthOptio
     disabledPaths: ["/sign-up/email"],
     trustedOrigins: trustedOrigins(baseURL, env),
     telemetry: { enabled: false },
+    // Failed sign-ins are expected in tests; keep their output readable.
+    logger: { level: process.env.NODE_ENV === "test" ? "error" : "warn" },
     rateLimit: {
       enabled: true,
       storage: "database",
@@ -60,6 +62,10 @@ let shared: Auth | undefined;
  * needs no secret and production start fails on the first request with a clear message.
  */
 export function getAuth(): Auth {
-  shared ??= createAuth({ db: sharedDb, secret: authSecret(), baseURL: process.env.BETTER_AUTH_URL?.trim() || undefined });
+  shared ??= createAuth({
+    db: sharedDb,
+    secret: authSecret(),
+    baseURL: process.env.BETTER_AUTH_URL?.trim() || undefined,
+  });
   return shared;
 }

@@ -4,32 +4,32 @@ import { databaseUrl } from "./database-url";
 
 export type Db = PrismaClient;
 
-// Statements run once per connection, before any other query (the adapter holds a single
-// better-sqlite3 connection and runs queries in call order). WAL lets readers proceed while a
-// writer commits; busy_timeout makes concurrent writers wait instead of failing SQLITE_BUSY.
-const CONNECTION_PRAGMAS = ["PRAGMA journal_mode = WAL", "PRAGMA busy_timeout = 5000", "PRAGMA foreign_keys = ON"];
+// Run on every new connection, before Prisma sends anything else. WAL lets readers proceed
+// while a writer commits; busy_timeout makes concurrent writers wait instead of failing
+// with SQLITE_BUSY; foreign keys enforce the schema's relations.
+export const CONNECTION_PRAGMAS = "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;";
 
-/** A new client on `url` with the connection PRAGMAs applied. Prefer the shared `db`. */
-export function createDb(url: string = databaseUrl()): Db {
-  const client = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url, timeout: 5000 }) });
-  let ready: Promise<void> | undefined;
-  const init = () => {
-    ready ??= (async () => {
-      for (const sql of CONNECTION_PRAGMAS) await client.$queryRawUnsafe(sql);
-    })().catch((error: unknown) => {
-      ready = undefined; // retry on the next query (e.g. the file became reachable)
-      throw error;
-    });
-    return ready;
+type AdapterFactory = PrismaBetterSQLite3;
+
+/** The better-sqlite3 adapter, with the PRAGMAs applied as each connection opens. */
+export function sqliteAdapter(url: string): AdapterFactory {
+  const inner = new PrismaBetterSQLite3({ url, timeout: 5000 });
+  const withPragmas = async (connect: () => ReturnType<AdapterFactory["connect"]>) => {
+    const adapter = await connect();
+    await adapter.executeScript(CONNECTION_PRAGMAS);
+    return adapter;
   };
-  return client.$extends({
-    query: {
-      async $allOperations({ args, query }) {
-        await init();
-        return query(args);
-      },
-    },
-  }) as unknown as Db;
+  return Object.assign(Object.create(inner) as AdapterFactory, {
+    provider: inner.provider,
+    adapterName: inner.adapterName,
+    connect: () => withPragmas(() => inner.connect()),
+    connectToShadowDb: () => withPragmas(() => inner.connectToShadowDb()),
+  });
+}
+
+/** A new client on `url`. Prefer the shared `db`; tests and scripts use their own. */
+export function createDb(url: string = databaseUrl()): Db {
+  return new PrismaClient({ adapter: sqliteAdapter(url) });
 }
 
 const globalForDb = globalThis as unknown as { drbdLabDb?: Db };

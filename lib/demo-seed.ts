@@ -4,7 +4,11 @@ import type { Db } from "./db";
 import type { Role } from "./roles";
 
 export const DEMO_COHORT_NAME = "Démo HA";
-export const DEMO_INSTRUCTOR = { email: "formateur@drbd-lab.local", password: "formateur123", name: "Camille Formatrice" };
+export const DEMO_INSTRUCTOR = {
+  email: "formateur@drbd-lab.local",
+  password: "formateur123",
+  name: "Camille Formatrice",
+};
 export const DEMO_STUDENTS = [1, 2, 3].map((n) => ({
   email: `etudiant${n}@drbd-lab.local`,
   password: "etudiant123",

@@ -4,7 +4,14 @@ import path from "node:path";
 
 // Everything `next build` reads. A change to any of these makes `npm start` rebuild.
 const INPUT_DIRS = ["app", "lib", "content", "engine", "graders", "public", "generated"];
-const INPUT_FILES = ["next.config.mjs", "postcss.config.mjs", "tsconfig.json", "package.json", "package-lock.json", "prisma/schema.prisma"];
+const INPUT_FILES = [
+  "next.config.mjs",
+  "postcss.config.mjs",
+  "tsconfig.json",
+  "package.json",
+  "package-lock.json",
+  "prisma/schema.prisma",
+];
 const SKIP = new Set(["node_modules", ".next", "data"]);
 export const FINGERPRINT_FILE = path.join(".next", "drbd-lab-build-fingerprint");
 

@@ -42,20 +42,27 @@ if (mode === "demo") {
 } else step("Mode production : aucune donnée de démonstration");
 
 step(`DRBD Lab sur ${publicUrl}`);
-const trusted = [process.env.BETTER_AUTH_TRUSTED_ORIGINS, mode === "demo" ? `http://localhost:${port},http://127.0.0.1:${port}` : ""]
+const trusted = [
+  process.env.BETTER_AUTH_TRUSTED_ORIGINS,
+  mode === "demo" ? `http://localhost:${port},http://127.0.0.1:${port}` : "",
+]
   .filter(Boolean)
   .join(",");
-const next = spawn(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", port, "-H", host], {
-  cwd: root,
-  stdio: "inherit",
-  env: {
-    ...process.env,
-    NEXT_TELEMETRY_DISABLED: "1",
-    DATABASE_URL: url,
-    BETTER_AUTH_SECRET: secret,
-    BETTER_AUTH_URL: publicUrl,
-    BETTER_AUTH_TRUSTED_ORIGINS: trusted,
+const next = spawn(
+  process.execPath,
+  [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", port, "-H", host],
+  {
+    cwd: root,
+    stdio: "inherit",
+    env: {
+      ...process.env,
+      NEXT_TELEMETRY_DISABLED: "1",
+      DATABASE_URL: url,
+      BETTER_AUTH_SECRET: secret,
+      BETTER_AUTH_URL: publicUrl,
+      BETTER_AUTH_TRUSTED_ORIGINS: trusted,
+    },
   },
-});
+);
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => next.kill(signal));
 next.on("exit", (code, signal) => process.exit(code ?? (signal ? 0 : 1)));

@@ -10,7 +10,11 @@ import { requireRole } from "@/lib/guards";
 import { resetStudentPassword } from "@/lib/password-reset";
 
 const classSchema = z.object({
-  name: z.string().trim().min(2, "Donnez un nom à la classe (2 caractères au moins).").max(80, "80 caractères au plus."),
+  name: z
+    .string()
+    .trim()
+    .min(2, "Donnez un nom à la classe (2 caractères au moins).")
+    .max(80, "80 caractères au plus."),
 });
 
 export async function createClassAction(_previous: FormState<"name">, form: FormData): Promise<FormState<"name">> {
@@ -20,7 +24,11 @@ export async function createClassAction(_previous: FormState<"name">, form: Form
   if (!parsed.success) return { errors: fieldErrors(parsed.error), values: { name } };
   const cohort = await createCohort(db, user.id, parsed.data.name);
   revalidatePath("/formateur");
-  return { errors: {}, values: {}, message: `Classe « ${cohort.name} » créée. Code d'inscription : ${cohort.joinCode}` };
+  return {
+    errors: {},
+    values: {},
+    message: `Classe « ${cohort.name} » créée. Code d'inscription : ${cohort.joinCode}`,
+  };
 }
 
 export interface ResetState {

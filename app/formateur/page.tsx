@@ -30,7 +30,9 @@ export default async function InstructorPage() {
         <div className="space-y-6">
           {cohorts.length === 0 ? (
             <Card>
-              <CardBody className="text-slate-600">Vous n'avez pas encore de classe. Créez-en une pour obtenir un code d'inscription.</CardBody>
+              <CardBody className="text-slate-600">
+                Vous n'avez pas encore de classe. Créez-en une pour obtenir un code d'inscription.
+              </CardBody>
             </Card>
           ) : null}
           {cohorts.map((cohort) => (

@@ -3,9 +3,19 @@ import type { ProgressSummary } from "@/lib/progress";
 import { ProgressBar } from "../components/ui/progress-bar";
 import { ResetPasswordButton } from "./reset-password-button";
 
-export function StudentTable({ cohort, progress }: { cohort: CohortWithStudents; progress: Map<string, ProgressSummary> }) {
+export function StudentTable({
+  cohort,
+  progress,
+}: {
+  cohort: CohortWithStudents;
+  progress: Map<string, ProgressSummary>;
+}) {
   if (cohort.enrollments.length === 0) {
-    return <p className="text-sm text-slate-600">Aucun·e étudiant·e inscrit·e pour l'instant : donnez-leur le code de la classe.</p>;
+    return (
+      <p className="text-sm text-slate-600">
+        Aucun·e étudiant·e inscrit·e pour l'instant : donnez-leur le code de la classe.
+      </p>
+    );
   }
   return (
     <div className="overflow-x-auto">

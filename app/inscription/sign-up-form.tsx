@@ -23,7 +23,14 @@ export function SignUpForm() {
         defaultValue={state.values.joinCode}
         error={state.errors.joinCode}
       />
-      <Field name="name" label="Nom complet" autoComplete="name" required defaultValue={state.values.name} error={state.errors.name} />
+      <Field
+        name="name"
+        label="Nom complet"
+        autoComplete="name"
+        required
+        defaultValue={state.values.name}
+        error={state.errors.name}
+      />
       <Field
         name="email"
         type="email"

@@ -3,7 +3,7 @@ import { evaluate } from "next-mdx-remote-client/rsc";
 import rehypePrettyCode from "rehype-pretty-code";
 import remarkGfm from "remark-gfm";
 import type { Chapter } from "../chapters";
-import { rehypeCodeMeta } from "./rehype-code-meta";
+import { codeTargetTransformer } from "./code-target";
 import { rehypeToc, type TocEntry } from "./rehype-toc";
 
 export interface RenderedChapter {
@@ -22,8 +22,15 @@ export async function renderChapter(chapter: Chapter, components: MDXComponents)
       mdxOptions: {
         remarkPlugins: [remarkGfm],
         rehypePlugins: [
-          rehypeCodeMeta,
-          [rehypePrettyCode, { theme: "github-light", keepBackground: false, defaultLang: "plaintext" }],
+          [
+            rehypePrettyCode,
+            {
+              theme: "github-light",
+              keepBackground: false,
+              defaultLang: "plaintext",
+              transformers: [codeTargetTransformer],
+            },
+          ],
           [rehypeToc, { toc }],
         ],
       },

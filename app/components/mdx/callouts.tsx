@@ -3,7 +3,10 @@ import type { ReactNode } from "react";
 /** What differs on real servers from the simulated lab. */
 export function RealDrbd({ children }: { children: ReactNode }) {
   return (
-    <aside className="my-6 rounded-lg border border-amber-200 border-l-4 border-l-amber-500 bg-amber-50 px-5 py-4" aria-label="Dans un vrai cluster">
+    <aside
+      className="my-6 rounded-lg border border-amber-200 border-l-4 border-l-amber-500 bg-amber-50 px-5 py-4"
+      aria-label="Dans un vrai cluster"
+    >
       <p className="m-0 font-semibold text-amber-900">Dans un vrai cluster</p>
       <div className="mt-2 text-slate-800 [&>*+*]:mt-3">{children}</div>
     </aside>
@@ -12,7 +15,10 @@ export function RealDrbd({ children }: { children: ReactNode }) {
 
 export function Objectives({ children }: { children: ReactNode }) {
   return (
-    <aside className="my-6 rounded-lg border border-brand-100 border-l-4 border-l-brand-600 bg-brand-50 px-5 py-4" aria-label="Objectifs">
+    <aside
+      className="my-6 rounded-lg border border-brand-100 border-l-4 border-l-brand-600 bg-brand-50 px-5 py-4"
+      aria-label="Objectifs"
+    >
       <p className="m-0 font-semibold text-brand-900">Objectifs</p>
       <div className="mt-2 text-slate-800 [&>*+*]:mt-3">{children}</div>
     </aside>

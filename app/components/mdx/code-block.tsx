@@ -12,9 +12,15 @@ export function CodeBlock(props: ComponentProps<"pre"> & { "data-target"?: strin
       <div className="flex items-center justify-between gap-2 rounded-t-lg border border-b-0 border-slate-200 bg-slate-100 px-3 py-1.5">
         <span className="text-xs text-slate-600">
           {target ? (
-            <span className="rounded bg-slate-800 px-1.5 py-0.5 font-mono text-[0.7rem] font-medium text-white" title="Où taper ces commandes">
-              {TARGET_LABELS[target] ?? target}
-            </span>
+            <>
+              Terminal :{" "}
+              <span
+                className="rounded bg-slate-800 px-1.5 py-0.5 font-mono text-[0.7rem] font-medium text-white"
+                data-testid="code-target"
+              >
+                {TARGET_LABELS[target] ?? target}
+              </span>
+            </>
           ) : language && language !== "plaintext" && language !== "text" ? (
             <span className="font-mono">{language}</span>
           ) : null}

@@ -7,7 +7,7 @@ export function CopyButton() {
   const ref = useRef<HTMLButtonElement>(null);
   const [copied, setCopied] = useState(false);
   async function copy() {
-    const text = ref.current?.closest("[data-codeblock]")?.querySelector("pre")?.innerText ?? "";
+    const text = ref.current?.closest("[data-codeblock]")?.querySelector("pre")?.textContent ?? "";
     try {
       await navigator.clipboard.writeText(text.replace(/\n$/, ""));
       setCopied(true);

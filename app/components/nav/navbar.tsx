@@ -10,20 +10,24 @@ export async function Navbar() {
   const role = session ? roleOf(session.user) : undefined;
   return (
     <header className="sticky top-0 z-20 border-b border-slate-200 bg-white/95 backdrop-blur">
-      <nav aria-label="Navigation principale" className="mx-auto flex h-14 max-w-6xl items-center gap-4 px-4 sm:px-6">
-        <Link href="/" className="flex items-center gap-2 font-semibold text-slate-900">
+      <nav
+        aria-label="Navigation principale"
+        className="mx-auto flex h-14 max-w-6xl items-center gap-2 px-3 sm:gap-4 sm:px-6"
+      >
+        <Link href="/" className="flex shrink-0 items-center gap-2 whitespace-nowrap font-semibold text-slate-900">
           {/* biome-ignore lint/performance/noImgElement: a 24 px SVG needs no image optimisation */}
           <img src="/icon.svg" alt="" width={24} height={24} />
           <span>DRBD Lab</span>
         </Link>
         {session ? (
-          <div className="flex flex-1 items-center gap-1 text-sm">
+          <div className="flex flex-1 items-center gap-1 whitespace-nowrap text-sm">
             <Link href="/" className="rounded-md px-2 py-1 text-slate-700 hover:bg-slate-100">
               Cours
             </Link>
             {role === "instructor" || role === "admin" ? (
               <Link href="/formateur" className="rounded-md px-2 py-1 text-slate-700 hover:bg-slate-100">
-                Espace formateur
+                <span className="sm:hidden">Formateur</span>
+                <span className="hidden sm:inline">Espace formateur</span>
               </Link>
             ) : null}
           </div>
@@ -38,7 +42,11 @@ export async function Navbar() {
               </span>
               <span className="block text-xs text-slate-500">{session.user.email}</span>
             </span>
-            <Badge tone={role === "student" ? "neutral" : "brand"}>{ROLE_LABELS[role]}</Badge>
+            <span className="hidden md:block">
+              <Badge tone={role === "student" ? "neutral" : "brand"} data-testid="nav-role">
+                {ROLE_LABELS[role]}
+              </Badge>
+            </span>
             <form action={signOutAction}>
               <button type="submit" className={buttonClass("secondary", "sm")}>
                 Se déconnecter

@@ -11,7 +11,10 @@ export function ProgressBar({ percent, label, className }: { percent: number; la
       aria-valuenow={value}
       className={cn("h-2 w-full overflow-hidden rounded-full bg-slate-200", className)}
     >
-      <div className={cn("h-full rounded-full", value >= 100 ? "bg-emerald-600" : "bg-brand-600")} style={{ width: `${value}%` }} />
+      <div
+        className={cn("h-full rounded-full", value >= 100 ? "bg-emerald-600" : "bg-brand-600")}
+        style={{ width: `${value}%` }}
+      />
     </div>
   );
 }

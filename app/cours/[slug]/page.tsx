@@ -28,10 +28,15 @@ export default async function ChapterPage({ params }: Params) {
           </Link>{" "}
           / <span className="text-slate-700">{chapter.title}</span>
         </nav>
+        <h1 className="mb-6 text-3xl font-bold tracking-tight text-slate-900">{chapter.title}</h1>
         <div className="prose-drbd">{content}</div>
         <nav aria-label="Chapitres voisins" className="mt-12 grid gap-4 border-t border-slate-200 pt-6 sm:grid-cols-2">
           {previous ? (
-            <Link href={`/cours/${previous.slug}`} rel="prev" className="rounded-lg border border-slate-200 bg-white p-4 hover:border-brand-600">
+            <Link
+              href={`/cours/${previous.slug}`}
+              rel="prev"
+              className="rounded-lg border border-slate-200 bg-white p-4 hover:border-brand-600"
+            >
               <span className="block text-xs text-slate-500">← Chapitre précédent</span>
               <span className="font-medium text-slate-900">{previous.title}</span>
             </Link>
@@ -39,7 +44,11 @@ export default async function ChapterPage({ params }: Params) {
             <span />
           )}
           {next ? (
-            <Link href={`/cours/${next.slug}`} rel="next" className="rounded-lg border border-slate-200 bg-white p-4 text-right hover:border-brand-600">
+            <Link
+              href={`/cours/${next.slug}`}
+              rel="next"
+              className="rounded-lg border border-slate-200 bg-white p-4 text-right hover:border-brand-600"
+            >
               <span className="block text-xs text-slate-500">Chapitre suivant →</span>
               <span className="font-medium text-slate-900">{next.title}</span>
             </Link>

@@ -88,7 +88,9 @@ export default async function ClassPage({ params }: { params: Promise<{ id: stri
                       ))}
                       <td className="px-2 py-3 text-center font-semibold tabular-nums">{total.percent} %</td>
                       <td className="py-3 text-right">
-                        {student.role === "student" ? <ResetPasswordButton studentId={student.id} studentName={student.name} /> : null}
+                        {student.role === "student" ? (
+                          <ResetPasswordButton studentId={student.id} studentName={student.name} />
+                        ) : null}
                       </td>
                     </tr>
                   );
