@@ -45,8 +45,7 @@ function parsePath(c: Cursor): Path {
   c.expect(ch("{"), "'{'");
   for (;;) {
     c.startStatement();
-    const t = c.next();
-    c.fline = t.line;
+    const t = c.next(); // drbdadm keeps fline at the section keyword here
     if (t.tk === ch("}")) return path;
     if (t.tk === TK.ADDRESS || t.tk === TK.HOST || t.tk === TK._THIS_HOST || t.tk === TK._REMOTE_HOST) {
       path.hosts.push(parseHostAddress(c, t.tk));
@@ -67,8 +66,7 @@ export function parseConnection(c: Cursor, res: Resource): void {
   let hosts = 0;
   for (;;) {
     c.startStatement();
-    t = c.next();
-    c.fline = t.line;
+    t = c.next(); // drbdadm keeps fline at the `connection` line here
     switch (t.tk) {
       case TK.ADDRESS:
       case TK.HOST:
@@ -138,8 +136,7 @@ export function parseMesh(c: Cursor, res: Resource): void {
   c.expect(ch("{"), "'{'");
   for (;;) {
     c.startStatement();
-    const t = c.next();
-    c.fline = t.line;
+    const t = c.next(); // drbdadm keeps fline at the section keyword here
     if (t.tk === TK.HOSTS) mesh.hosts.push(...parseHostNames(c, ";"));
     else if (t.tk === TK.NET) {
       if (mesh.net.length > 0) {

@@ -191,8 +191,7 @@ export function parseVolume(c: Cursor, vnr: number, onHosts: string[] | null): V
   c.expect(ch("{"), "'{'");
   for (;;) {
     c.startStatement();
-    const t = c.next();
-    c.fline = t.line;
+    const t = c.next(); // fline stays at the `volume` keyword, as in drbdadm
     if (t.tk === ch("}")) return v;
     if (!parseVolumeStatement(c, v, onHosts, t.tk))
       c.expectedGot("device | disk | meta-disk | flex-meta-disk | }", t);
