@@ -11,6 +11,7 @@ export { resolveResource, getOption, kernelConfigProblems, findMe, type Resolved
 export { checkForHost } from "./host-checks";
 export { completionItems, sectionAt, type CompletionItem } from "./editor";
 export { implicitNodeIds } from "./node-id";
+export { optionAnnexMarkdown } from "./annex";
 export * from "./defaults";
 
 /**
@@ -25,6 +26,19 @@ export function drbdadmStderr(diagnostics: readonly Diagnostic[]): string[] {
     if (d.fatal) break;
   }
   return out;
+}
+
+/**
+ * drbdadm's exit status for these diagnostics: 0 without errors, 20 for "BAD LUCK, equal
+ * hashes", 1 when a named resource is not defined for this host, otherwise 10
+ * (E_CONFIG_INVALID).
+ */
+export function drbdadmExitCode(diagnostics: readonly Diagnostic[]): number {
+  const errors = diagnostics.filter((d) => d.severity === "error");
+  if (errors.length === 0) return 0;
+  if (errors.some((d) => d.code === "equal-hashes")) return 20;
+  if (errors.every((d) => d.code === "not-defined-for-host")) return 1;
+  return 10;
 }
 
 export interface ParseResult {

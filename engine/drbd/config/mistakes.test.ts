@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkForHost, drbdadmStderr, formatDiagnostic, parseConfig } from "./index";
+import { checkForHost, drbdadmExitCode, drbdadmStderr, formatDiagnostic, parseConfig } from "./index";
 
 /** Every learner mistake of drbd-behavior.md 3.4, with drbdadm 9's exact text, file and line. */
 
@@ -190,6 +190,7 @@ describe("drbdadm parse and post-parse messages", () => {
     it(c.name, () => {
       const { diagnostics } = parse(c.files);
       expect(drbdadmStderr(diagnostics)).toEqual(c.expected);
+      expect(drbdadmExitCode(diagnostics)).toBe(c.name.startsWith("same IP:port for both") ? 20 : 10);
       if (c.at) expect([diagnostics[0]?.file, diagnostics[0]?.line]).toEqual(c.at);
       for (const d of diagnostics) expect(d.messageFr.length).toBeGreaterThan(10);
     });
@@ -198,6 +199,7 @@ describe("drbdadm parse and post-parse messages", () => {
   it("accepts quorum in options and lower-case protocol", () => {
     const text = res("r0", `    protocol c;\n    options {\n        quorum majority;\n    }\n${host("alice", "10.1.1.31")}${host("bob", "10.1.1.32")}`);
     expect(parse({ [R0]: text }).diagnostics).toEqual([]);
+    expect(drbdadmExitCode([])).toBe(0);
   });
 
   it("local IP not configured on this host", () => {
@@ -210,6 +212,7 @@ describe("drbdadm parse and post-parse messages", () => {
     const { config } = parse({ [R0]: ok });
     const d = checkForHost(config, "carol", { resources: ["r0"] });
     expect(d.map(formatDiagnostic)).toEqual(["'r0' not defined in your config (for this host)."]);
+    expect(drbdadmExitCode(d)).toBe(1);
     expect(checkForHost(config, "alice", { resources: ["r9"] }).map(formatDiagnostic)).toEqual(["'r9' not defined in your config (for this host)."]);
   });
 

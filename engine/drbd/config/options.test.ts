@@ -63,3 +63,13 @@ describe("value checks (config_flags.c)", () => {
     expect(checkValue(def("options", "quorum"), "most")).toEqual({ ok: false, reason: "not valid" });
   });
 });
+
+describe("course annex", () => {
+  it("renders every public option of a section as a Markdown row", async () => {
+    const { optionAnnexMarkdown } = await import("./annex");
+    const md = optionAnnexMarkdown(["net"]);
+    expect(md).toContain("| `max-buffers` | 2048 | 32–131072 | pages |");
+    expect(md).toContain("| `protocol` | C | A, B, C |");
+    expect(md.split("\n").filter((l) => l.startsWith("| `")).length).toBe(optionsOf("net").filter((o) => !o.name.startsWith("_")).length);
+  });
+});

@@ -78,3 +78,11 @@ describe("resource statements", () => {
     expect(r.diagnostics[0]).toMatchObject({ file: "/etc/drbd.d/r0.res", line: 2, code: "value-not-valid" });
   });
 });
+
+describe("sections unique per resource (check_upr)", () => {
+  it("refuses two net sections and two protocol statements", () => {
+    expect(out("resource r0 {\n net { }\n net { }\n}\n")).toEqual([`${F}:3: conflicting use of net section 'r0:net' ...\n${F}:2: net section 'r0:net' first used here.`]);
+    expect(out("resource r0 {\n protocol A;\n protocol C;\n}\n")[0]).toBe(`${F}:3: conflicting use of protocol statement 'r0: protocol' ...\n${F}:2: protocol statement 'r0: protocol' first used here.`);
+    expect(out("resource r0 {\n on a { node-id 0; }\n on b { node-id 0; }\n}\n")[0]).toBe(`${F}:3: conflicting use of node-id 'r0:0' ...\n${F}:2: node-id 'r0:0' first used here.`);
+  });
+});
