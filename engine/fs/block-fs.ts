@@ -314,7 +314,7 @@ export class BlockFs implements IFileSystem {
       isDirectory: n.type === "d",
       isSymbolicLink: n.type === "l",
       mode: n.mode | (n.type === "d" ? 0o040000 : n.type === "l" ? 0o120000 : 0o100000),
-      size: n.type === "d" ? BLOCK_SIZE : n.size,
+      size: n.size,
       mtime: new Date(n.mtime),
       ino: n.ino,
     };
@@ -341,15 +341,23 @@ export class BlockFs implements IFileSystem {
     const { dir, name } = this.parentOf(path, "mkdir");
     const ino = this.store.table.nextIno;
     const now = this.nowMs();
-    this.store.commit(
-      [
-        { p: { i: ino, t: "d", m: 0o755, u: 0, g: 0, s: BLOCK_SIZE, mt: now, n: 2, r: [] } },
-        { l: [dir.ino, name, ino] },
-        { p: toAttrs({ ...dir, nlink: dir.nlink + 1, mtime: now }) },
-      ],
-      "mkdir",
-      path,
-    );
+    const block = this.alloc.allocate(1); // a directory holds one block, as on ext4
+    if (!block) throw new FsError("ENOSPC", "mkdir", path);
+    try {
+      this.io.write((block[0]?.[0] ?? 0) * BLOCK_SIZE, zeroPayload(BLOCK_SIZE), "mkdir", path);
+      this.store.commit(
+        [
+          { p: { i: ino, t: "d", m: 0o755, u: 0, g: 0, s: BLOCK_SIZE, mt: now, n: 2, r: block } },
+          { l: [dir.ino, name, ino] },
+          { p: toAttrs({ ...dir, nlink: dir.nlink + 1, mtime: now }) },
+        ],
+        "mkdir",
+        path,
+      );
+    } catch (e) {
+      this.alloc.release(block);
+      throw e;
+    }
   }
 
   async readdir(path: string): Promise<string[]> {

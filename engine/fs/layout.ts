@@ -35,6 +35,8 @@ export interface Superblock {
   inodes: number;
   /** Wall-clock ms of mkfs. */
   created: number;
+  /** First data block (the metadata overhead ends there). */
+  dataStart: number;
 }
 
 export interface Geometry {
@@ -45,19 +47,36 @@ export interface Geometry {
   dataBlocks: number;
 }
 
-/** Metadata area: ~1/64 of the device (close to ext4's inode tables + journal), 96 KiB to 96 MiB. */
-export function geometryFor(deviceBytes: number): Geometry {
+/**
+ * Metadata area sized like the real overhead that `df` leaves out of a filesystem's size:
+ * ext4 = inode tables (256 bytes per inode) + journal + two bitmaps per block group; xfs ≈ 1/64.
+ * Only the checkpoint slots and the log are ever written; the rest of the overhead stays a hole.
+ */
+export function geometryFor(deviceBytes: number, type: FsType = "ext4"): Geometry {
   const blocks = Math.floor(deviceBytes / BLOCK_SIZE);
-  const meta = Math.min(24_576, Math.max(24, Math.floor(blocks / 64)));
-  const ckptBlocks = Math.floor((meta * 3) / 8);
-  const logBlocks = meta - 2 * ckptBlocks;
+  const wanted = type === "ext4" ? Math.ceil((inodeCountFor(deviceBytes) * 256) / BLOCK_SIZE) + ext4JournalBlocks(blocks) + 2 * Math.ceil(blocks / 32768) : Math.floor(blocks / 64);
+  const meta = Math.max(24, Math.min(wanted, Math.floor(blocks / 8)));
+  const ckptBlocks = Math.min(8192, Math.floor((meta * 3) / 8));
+  const logBlocks = Math.min(2048, meta - 2 * ckptBlocks);
   const dataStart = 1 + meta;
   return { blocks, ckptBlocks, logBlocks, dataStart, dataBlocks: blocks - dataStart };
 }
 
+/** mke2fs's default journal size in blocks (ext2fs_default_journal_size). */
+export function ext4JournalBlocks(blocks: number): number {
+  if (blocks < 2048) return 0;
+  if (blocks < 32768) return 1024;
+  if (blocks < 256 * 1024) return 4096;
+  if (blocks < 512 * 1024) return 8192;
+  if (blocks < 4096 * 1024) return 16384;
+  if (blocks < 8192 * 1024) return 32768;
+  if (blocks < 16384 * 1024) return 65536;
+  if (blocks < 32768 * 1024) return 131072;
+  return 262144;
+}
+
 export function geometryOf(sb: Superblock): Geometry {
-  const dataStart = 1 + 2 * sb.ckptBlocks + sb.logBlocks;
-  return { blocks: sb.blocks, ckptBlocks: sb.ckptBlocks, logBlocks: sb.logBlocks, dataStart, dataBlocks: sb.blocks - dataStart };
+  return { blocks: sb.blocks, ckptBlocks: sb.ckptBlocks, logBlocks: sb.logBlocks, dataStart: sb.dataStart, dataBlocks: sb.blocks - sb.dataStart };
 }
 
 export function ckptOffset(sb: Superblock, slot: 0 | 1): number {

@@ -43,9 +43,15 @@ export interface FormatOptions {
   nowMs: number;
 }
 
-function emptyTable(nowMs: number): MetaTable {
+/** Root directory (one block) and, on ext4, lost+found (four blocks), as mke2fs creates them. */
+function emptyTable(type: FsType, dataStart: number, nowMs: number): MetaTable {
   const t = new MetaTable();
-  t.applyOp({ p: { i: ROOT_INO, t: "d", m: 0o755, u: 0, g: 0, s: BLOCK_SIZE, mt: nowMs, n: 2, r: [] } });
+  const ext4 = type === "ext4";
+  t.applyOp({ p: { i: ROOT_INO, t: "d", m: 0o755, u: 0, g: 0, s: BLOCK_SIZE, mt: nowMs, n: ext4 ? 3 : 2, r: [[dataStart, 1]] } });
+  if (ext4) {
+    t.applyOp({ p: { i: 11, t: "d", m: 0o700, u: 0, g: 0, s: 4 * BLOCK_SIZE, mt: nowMs, n: 2, r: [[dataStart + 1, 4]] } });
+    t.applyOp({ l: [ROOT_INO, "lost+found", 11] });
+  }
   return t;
 }
 
@@ -56,8 +62,8 @@ function padToBlocks(bytes: Uint8Array): Payload {
 
 /** mkfs: superblock, an empty root directory in checkpoint slot 0, a zeroed log. Returns the superblock. */
 export function formatDevice(io: DevIo, opts: FormatOptions): Superblock {
-  const geo = geometryFor(io.dev.size());
-  const ckpt = enc.encode(JSON.stringify(emptyTable(opts.nowMs).checkpoint()));
+  const geo = geometryFor(io.dev.size(), opts.type);
+  const ckpt = enc.encode(JSON.stringify(emptyTable(opts.type, geo.dataStart, opts.nowMs).checkpoint()));
   const sb: Superblock = {
     magic: "DRBDLAB-FS",
     version: 1,
@@ -73,9 +79,10 @@ export function formatDevice(io: DevIo, opts: FormatOptions): Superblock {
     gen: 1,
     inodes: inodeCountFor(io.dev.size()),
     created: opts.nowMs,
+    dataStart: geo.dataStart,
   };
   // Discard the whole metadata area (stale log lines and checkpoints of a previous mkfs), then write.
-  io.write(BLOCK_SIZE, zeroPayload((geo.dataStart - 1) * BLOCK_SIZE), "mkfs");
+  io.write(BLOCK_SIZE, zeroPayload((2 * geo.ckptBlocks + geo.logBlocks) * BLOCK_SIZE), "mkfs");
   io.write(ckptOffset(sb, 0), padToBlocks(ckpt), "mkfs");
   io.write(0, bytesPayload(encodeSuperblock(sb)), "mkfs");
   io.flush();
