@@ -63,7 +63,8 @@ export function editDistance(a: string, b: string, max = 2): number {
  */
 export function termMatches(term: string, token: string): boolean {
   if (token.startsWith(term)) return true;
-  if (term.length < 5) return false;
+  // Typos are tolerated after the first letter only: "asynchrone" must never pass for "synchron".
+  if (term.length < 5 || token[0] !== term[0]) return false;
   for (const len of [term.length - 1, term.length, term.length + 1]) {
     if (len > token.length) continue;
     if (editDistance(term, token.slice(0, len), 1) <= 1) return true;

@@ -94,19 +94,26 @@ function ideaMatch(words: readonly string[], idea: Idea): number[] | null {
   return null;
 }
 
+/** Share of the words that are rubric keywords (any stem of any idea). */
+function keywordDensity(words: readonly string[], rubric: Rubric): number {
+  const terms = rubric.ideas.flatMap((i) => i.any.flat()).flatMap((phrase) => phrase.split(/\s+/));
+  const hits = words.filter((w) =>
+    terms.some((t) => (t.startsWith("=") ? normalize(t) === w : termMatches(normalize(t).replace(/ /g, ""), w))),
+  ).length;
+  return words.length === 0 ? 0 : hits / words.length;
+}
+
 export function gradeText(text: string, rubric: Rubric): RubricResult {
   const words = tokens(text);
   const total = rubric.ideas.reduce((s, i) => s + (i.weight ?? 1), 0);
   const found: string[] = [];
   const missing: Idea[] = [];
-  const matchedWords = new Set<number>();
   let weight = 0;
   for (const idea of rubric.ideas) {
     const m = ideaMatch(words, idea);
     if (m) {
       found.push(idea.id);
       weight += idea.weight ?? 1;
-      for (const i of m) matchedWords.add(i);
     } else {
       missing.push(idea);
     }
@@ -120,7 +127,7 @@ export function gradeText(text: string, rubric: Rubric): RubricResult {
     found.length > 0 &&
     words.length >= KEYWORD_LIST_MIN_WORDS &&
     functionWords / words.length <= KEYWORD_LIST_MAX_FUNCTION_RATIO &&
-    matchedWords.size / words.length >= 0.4;
+    keywordDensity(words, rubric) >= 0.4;
   if (keywordList) {
     fraction = Math.min(fraction, KEYWORD_LIST_CAP);
     reasons.push("la réponse ressemble à une liste de mots-clés plutôt qu’à une explication");

@@ -31,34 +31,40 @@ export function rateFindings(ctx: ConfigCtx, resource: string): RateFinding[] {
 
 const fmt = (kib: number) => (kib % 1024 === 0 ? `${kib / 1024}M (${kib} Kio/s)` : `${kib} Kio/s`);
 
-/** Is the resync limited to exactly `kib` KiB/s on every host? Partial credit for resync-rate alone. */
-export function rateLimitedTo(ctx: ConfigCtx, resource: string, kib: number): CheckOutcome {
-  const findings = rateFindings(ctx, resource);
-  let worst: CheckOutcome = { passed: true, detail: "" };
-  const details: string[] = [];
-  for (const f of findings) {
-    let o: CheckOutcome;
-    if (f.planAhead === 0) {
-      o = f.explicitResync === kib
-        ? { passed: true, detail: `${f.host} : débit fixe resync-rate ${fmt(kib)} (c-plan-ahead 0).` }
-        : { passed: false, fraction: 0, detail: `${f.host} : avec c-plan-ahead 0 le débit est resync-rate, qui vaut ${fmt(f.explicitResync ?? 250)} (${where(ctx, resource, "resync-rate")}).` };
-    } else if (f.explicitMax !== undefined) {
-      o = f.explicitMax === kib
-        ? { passed: true, detail: `${f.host} : plafond c-max-rate ${fmt(kib)}.` }
-        : { passed: false, fraction: 0, detail: `${f.host} : c-max-rate vaut ${fmt(f.explicitMax)} (${where(ctx, resource, "c-max-rate")}), pas ${fmt(kib)}.` };
-    } else if (f.explicitResync === kib) {
-      o = {
-        passed: false,
-        fraction: 0.5,
-        detail: `${f.host} : resync-rate ${fmt(kib)} seul n’est que la valeur de départ du contrôleur dynamique de DRBD 9 (c-plan-ahead ${f.planAhead}) ; le plafond reste c-max-rate. Écrivez « c-max-rate 100M; », ou ajoutez « c-plan-ahead 0; » pour un débit fixe.`,
-      };
-    } else if (f.explicitResync !== undefined) {
-      o = { passed: false, fraction: 0, detail: `${f.host} : resync-rate vaut ${fmt(f.explicitResync)} (${where(ctx, resource, "resync-rate")}) et aucun c-max-rate n’est écrit.` };
-    } else {
-      o = { passed: false, fraction: 0, detail: `${f.host} : aucune limite de débit de resynchronisation n’est écrite (ni c-max-rate, ni resync-rate).` };
-    }
-    details.push(o.detail ?? "");
-    if (!o.passed && (worst.passed || (o.fraction ?? 0) < (worst.fraction ?? 0))) worst = o;
+function evaluate(ctx: ConfigCtx, resource: string, f: RateFinding, kib: number): CheckOutcome {
+  if (f.planAhead === 0) {
+    return f.explicitResync === kib
+      ? { passed: true, detail: `débit fixe resync-rate ${fmt(kib)} (c-plan-ahead 0).` }
+      : { passed: false, fraction: 0, detail: `avec c-plan-ahead 0 le débit est resync-rate, qui vaut ${fmt(f.explicitResync ?? 250)} (${where(ctx, resource, "resync-rate")}).` };
   }
-  return worst.passed ? { passed: true, detail: details[0] ?? "" } : { ...worst, detail: details.filter((d, i) => d && details.indexOf(d) === i).join(" ") };
+  if (f.explicitMax !== undefined) {
+    return f.explicitMax === kib
+      ? { passed: true, detail: `plafond c-max-rate ${fmt(kib)}.` }
+      : { passed: false, fraction: 0, detail: `c-max-rate vaut ${fmt(f.explicitMax)} (${where(ctx, resource, "c-max-rate")}), pas ${fmt(kib)}.` };
+  }
+  if (f.explicitResync === kib) {
+    return {
+      passed: false,
+      fraction: 0.5,
+      detail: `resync-rate ${fmt(kib)} seul n’est que la valeur de départ du contrôleur dynamique de DRBD 9 (c-plan-ahead ${f.planAhead}) ; le plafond reste c-max-rate. Écrivez « c-max-rate 100M; », ou ajoutez « c-plan-ahead 0; » pour un débit fixe.`,
+    };
+  }
+  if (f.explicitResync !== undefined) {
+    return { passed: false, fraction: 0, detail: `resync-rate vaut ${fmt(f.explicitResync)} (${where(ctx, resource, "resync-rate")}) et aucun c-max-rate n’est écrit.` };
+  }
+  return { passed: false, fraction: 0, detail: "aucune limite de débit de resynchronisation n’est écrite (ni c-max-rate, ni resync-rate)." };
+}
+
+/**
+ * Is the resync limited to exactly `kib` KiB/s on every host? Partial credit for resync-rate
+ * alone. Hosts with the same finding are reported together ("node1, node2 : …").
+ */
+export function rateLimitedTo(ctx: ConfigCtx, resource: string, kib: number): CheckOutcome {
+  const results = rateFindings(ctx, resource).map((f) => ({ host: f.host, o: evaluate(ctx, resource, f, kib) }));
+  const byText = new Map<string, string[]>();
+  for (const { host, o } of results) byText.set(o.detail ?? "", [...(byText.get(o.detail ?? "") ?? []), host]);
+  const detail = [...byText].map(([text, hosts]) => `${hosts.join(", ")} : ${text}`).join(" ");
+  const failed = results.filter((r) => !r.o.passed);
+  if (failed.length === 0) return { passed: true, detail };
+  return { passed: false, fraction: Math.min(...failed.map((r) => r.o.fraction ?? 0)), detail };
 }
