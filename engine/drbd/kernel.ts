@@ -9,10 +9,10 @@ import { MetaDataStore, peerMd } from "./metadata";
 import type { Connection, Device, Resource } from "./objects";
 import { type ChangeOptions, changeState, type Snap, type StateHooks, type StateResult } from "./state-engine";
 
-export const DRBD_VERSION = "9.2.12";
+export const DRBD_VERSION = "9.2.10";
 export const API_VERSION = "2";
-export const PROTO_RANGE = "118-123";
-export const PROTO_AGREED = 123;
+export const PROTO_RANGE = "86-122";
+export const PROTO_AGREED = 122;
 
 export class DrbdKernel {
   readonly md = new MetaDataStore();

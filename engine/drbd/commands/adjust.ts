@@ -1,0 +1,68 @@
+/**
+ * `drbdadm adjust` (U9 adm_adjust): compare the running kernel objects with the config and
+ * issue only the calls needed — up a resource that is down, attach a missing disk, create
+ * or connect a StandAlone connection, apply changed net/disk options live.
+ */
+import type { Step } from "./steps";
+import { netArgs } from "./steps";
+import { OK, fail } from "../ops-lifecycle";
+import type { ResCtx } from "./drbdadm";
+
+type Build = (cmd: "up" | "attach" | "connect", c: ResCtx) => Step[];
+
+export function adjustSteps(c: ResCtx, build: Build): Step[] {
+  const { res, conf, name, k } = c;
+  if (!res) return build("up", c);
+  const steps: Step[] = [];
+  for (const p of conf.peers) {
+    const cn = res.connections.get(p.host);
+    if (!cn) continue;
+    const changed = JSON.stringify(cn.net) !== JSON.stringify(p.net);
+    if (changed) {
+      steps.push({
+        line: `drbdsetup net-options ${name} ${p.nodeId} ${netArgs(c.resolved, p.host).replace(/^--_name=\S+ ?/, "")}`.trimEnd(),
+        obj: name,
+        run: () => {
+          if (p.net.allowTwoPrimaries && p.net.protocol !== "C") return fail(139);
+          cn.net = p.net;
+          return OK;
+        },
+      });
+    }
+    const pathChanged = cn.path.peerAddress !== p.address || cn.path.port !== p.port;
+    if (pathChanged) {
+      steps.push({
+        line: `drbdsetup del-path ${name} ${p.nodeId} ipv4:${cn.path.localAddress}:${cn.path.port} ipv4:${cn.path.peerAddress}:${cn.path.port}`,
+        obj: name,
+        run: () => {
+          cn.path = { localAddress: conf.me.address, peerAddress: p.address, port: p.port };
+          return OK;
+        },
+      });
+      steps.push({ line: `drbdsetup new-path ${name} ${p.nodeId} ipv4:${conf.me.address}:${p.port} ipv4:${p.address}:${p.port}`, obj: name, run: () => OK });
+    }
+  }
+  // resync rates and other disk/peer-device options apply at once
+  if (JSON.stringify(res.conf.disk) !== JSON.stringify(conf.disk)) {
+    for (const v of conf.me.volumes)
+      steps.push({
+        line: `drbdsetup disk-options ${v.minor}${Object.entries(c.resolved.volumes.find((x) => x.vnr === v.vnr)?.disk_options ?? {}).map(([o, val]) => ` --${o}=${val}`).join("")}`,
+        obj: String(v.minor),
+        run: () => OK,
+      });
+  }
+  steps.push({
+    line: "",
+    obj: name,
+    run: () => {
+      res.conf = { ...conf, me: { ...conf.me } };
+      return OK;
+    },
+  });
+  const missingDisk = conf.me.volumes.some((v) => v.disk !== "none" && res.devices.get(v.vnr)?.disk === "Diskless");
+  if (missingDisk) steps.push(...build("attach", { ...c, vols: conf.me.volumes.filter((v) => res.devices.get(v.vnr)?.disk === "Diskless").map((v) => v.vnr) }));
+  const standalone = conf.peers.filter((p) => res.connections.get(p.host)?.cstate === "StandAlone").map((p) => p.host);
+  if (standalone.length) steps.push(...build("connect", { ...c, peers: standalone }));
+  void k;
+  return steps;
+}

@@ -1,0 +1,136 @@
+/**
+ * drbdmeta as drbdadm calls it (drbd-utils user/shared/drbdmeta.c): create-md with its
+ * questions, apply-al, offline invalidate/outdate, get-gi/show-gi and dstate from meta-data.
+ */
+import type { BlockDevice } from "../../block/types";
+import type { LabNode } from "../../world/types";
+import type { DrbdKernel } from "../kernel";
+import { type MetaData, mdSizeBytes } from "../metadata";
+import { uuidHex } from "../uuid";
+import { raw, type RawResult } from "./steps";
+
+export function metaLine(minor: number, disk: string, cmd: string): string {
+  return `drbdmeta ${minor} v09 ${disk} internal ${cmd}`;
+}
+
+function ppsize(kb: number): string {
+  const units = ["KB", "MB", "GB", "TB"];
+  let v = kb;
+  let i = 0;
+  while (v >= 10240 && i < units.length - 1) {
+    v = Math.floor(v / 1024);
+    i++;
+  }
+  return `${v} ${units[i]}`;
+}
+
+function openDisk(node: LabNode, disk: string): BlockDevice | RawResult {
+  const d = node.blockDevices.get(disk);
+  return d ?? raw(20, "", `open(${disk}) failed: No such file or directory\n`);
+}
+
+/** Is the minor attached in the kernel (drbdmeta refuses to modify the meta-data then)? */
+function configured(k: DrbdKernel, node: LabNode, minor: number): boolean {
+  return [...k.resources(node).values()].some((r) => [...r.devices.values()].some((d) => d.minor === minor && d.disk !== "Diskless"));
+}
+
+export function createMd(k: DrbdKernel, node: LabNode, minor: number, disk: string, maxPeers: number, force: boolean, stdin: string): RawResult {
+  const dev = openDisk(node, disk);
+  if ("raw" in dev) return dev;
+  if (configured(k, node, minor)) return raw(20, "", `Device '${minor}' is configured!\n`);
+  let stdout = "";
+  let stderr = "";
+  if (k.md.exists(dev)) {
+    const mdOffset = dev.size() - 4096;
+    stderr += `\nYou want me to create a v09 style flexible-size internal meta data block.\nThere appears to be a v09 flexible-size internal meta data block\nalready in place on ${disk} at byte offset ${mdOffset}\n`;
+    stderr += "\nDo you really want to overwrite the existing meta-data?\n";
+    if (force) stderr += "*** confirmation forced via --force option ***\n";
+    else {
+      stderr += "[need to type 'yes' to confirm] ";
+      const ok = stdin.trim().startsWith("yes");
+      stderr += "\n";
+      if (!ok) return raw(1, "Operation cancelled.\n", stderr);
+    }
+  }
+  const md = k.md.create(dev, maxPeers);
+  const bmKb = Math.ceil((mdSizeBytes(dev.size(), maxPeers) - 36 * 1024) / 1024);
+  stdout += "initializing activity log\n";
+  stderr += `initializing bitmap (${ppsize(bmKb)}) to all zero\n`;
+  stdout += "Writing meta data...\n";
+  stdout += "New drbd meta data block successfully created.\n";
+  void md;
+  return raw(0, stdout, stderr);
+}
+
+/** apply-al at up/attach: only checks that meta-data exists (the kernel replays the AL on attach). */
+export function applyAl(k: DrbdKernel, node: LabNode, disk: string): RawResult {
+  const dev = openDisk(node, disk);
+  if ("raw" in dev) return dev;
+  if (!k.md.exists(dev)) return raw(255, "", "No valid meta data found\n");
+  return raw(0);
+}
+
+function withMd(k: DrbdKernel, node: LabNode, minor: number, disk: string, fn: (md: MetaData) => RawResult, modifies: boolean): RawResult {
+  const dev = openDisk(node, disk);
+  if ("raw" in dev) return dev;
+  if (modifies && configured(k, node, minor)) return raw(20, "", `Device '${minor}' is configured!\n`);
+  const md = k.md.load(dev);
+  if (!md) return raw(255, "", "No valid meta data found\n");
+  return fn(md);
+}
+
+export function offlineInvalidate(k: DrbdKernel, node: LabNode, minor: number, disk: string): RawResult {
+  return withMd(k, node, minor, disk, (md) => {
+    md.consistent = false;
+    md.wasUpToDate = false;
+    for (const p of md.peers.values()) p.bitmap.setRange(0, Math.ceil(md.dataSize / 4096));
+    return raw(0);
+  }, true);
+}
+
+export function offlineOutdate(k: DrbdKernel, node: LabNode, minor: number, disk: string): RawResult {
+  return withMd(k, node, minor, disk, (md) => {
+    if (!md.consistent) return raw(5, "", "Disk state is lower than outdated\n");
+    md.wasUpToDate = false;
+    return raw(0);
+  }, true);
+}
+
+/** `get-gi`: CURRENT:BITMAP:HIST1:HIST2:c:u:p:C:f:o:x (USH dt_print_uuids). */
+export function giLine(md: MetaData, peerId: number, connected: boolean): string {
+  const p = md.peers.get(peerId);
+  const b = (v: boolean) => (v ? "1" : "0");
+  return `${uuidHex(md.current)}:${uuidHex(p?.bitmapUuid ?? 0n)}:${uuidHex(md.history[0])}:${uuidHex(md.history[1])}:${b(md.consistent)}:${b(md.wasUpToDate)}:${b(md.primary)}:${b(connected)}:0:${b(p?.peerOutdated ?? false)}:${b(md.crashedPrimary)}`;
+}
+
+export function showGi(md: MetaData, peerId: number, connected: boolean, flags: string): string {
+  return `
+       +--<  Current data generation UUID  >-
+       |               +--<  Bitmap's base data generation UUID  >-
+       |               |                 +--<  younger history UUID  >-
+       |               |                 |         +-<  older history  >-
+       V               V                 V         V
+${giLine(md, peerId, connected)}
+                                                                    ^ ^ ^ ^ ^ ^ ^
+                                          -<  Data consistency flag  >--+ | | | | | |
+                                 -<  Data was/is currently up-to-date  >--+ | | | | |
+                                      -<  Node was/is currently primary  >--+ | | | |
+                                      -<  Node was/is currently connected  >--+ | | |
+             -<  Node was in the progress of setting all bits in the bitmap  >--+ | |
+                            -<  The peer's disk was out-dated or inconsistent  >--+ |
+          -<  This node was a crashed primary, and has not seen its peer since   >--+
+
+flags: ${flags}
+meta-data: ${md.primary ? "need apply-al" : "clean"}
+`.slice(1);
+}
+
+/** dstate of a resource that is down: from the meta-data flags (USH meta_dstate). */
+export function offlineDstate(k: DrbdKernel, node: LabNode, disk: string): RawResult {
+  const dev = node.blockDevices.get(disk);
+  const md = dev ? k.md.load(dev) : null;
+  if (!md) return raw(255, "", "No valid meta data found\n");
+  const allOutdated = [...md.peers.values()].length > 0 && [...md.peers.values()].every((p) => p.peerOutdated);
+  const s = !md.consistent ? "Inconsistent" : !md.wasUpToDate ? "Outdated" : allOutdated ? "UpToDate" : "Consistent";
+  return raw(0, `${s}\n`);
+}
