@@ -259,7 +259,7 @@ function finish(
     latencyP99Ms: p99(steps, latencyAvgMs, requestMs, tailMs),
     elapsedMs,
     bytes,
-    path: steps.map(({ label, ms }) => ({ label, ms })),
+    path: steps.map(({ label, ms, kind }) => ({ label, ms, cv: CV[kind] })),
     requestMs,
     bottleneck,
     peers,

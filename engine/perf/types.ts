@@ -104,6 +104,8 @@ export interface Workload {
 export interface PathStep {
   label: string;
   ms: number;
+  /** Its variability (coefficient of variation), used for percentiles and jitter. */
+  cv: number;
 }
 
 export interface PeerResult {
