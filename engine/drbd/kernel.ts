@@ -129,7 +129,9 @@ export class DrbdKernel {
       if (c.cstate !== "Connected") continue;
       const p = this.peerSide(res, c);
       if (!p || p.conn.cstate !== "Connected") continue;
-      const stale = p.conn.peerRole !== res.role || [...res.devices.values()].some((d) => p.conn.peerDevices.get(d.vnr)?.peerDisk !== d.disk);
+      // disks are exchanged by the handshake: before it (repl Off) only the role travels
+      const live = (vnr: number) => (p.conn.peerDevices.get(vnr)?.repl ?? "Off") !== "Off";
+      const stale = p.conn.peerRole !== res.role || [...res.devices.values()].some((d) => live(d.vnr) && p.conn.peerDevices.get(d.vnr)?.peerDisk !== d.disk);
       if (!stale) continue;
       this.change(
         p.res,
@@ -137,7 +139,7 @@ export class DrbdKernel {
           p.conn.peerRole = res.role;
           for (const d of res.devices.values()) {
             const pd = p.conn.peerDevices.get(d.vnr);
-            if (pd) pd.peerDisk = d.disk;
+            if (pd && live(d.vnr)) pd.peerDisk = d.disk;
           }
         },
         { tag: opts.tag },

@@ -225,15 +225,16 @@ export async function drbdadm(k: DrbdKernel, ctx: CommandContext): Promise<ExecR
   out.stderr += loaded.warnings.length ? `${loaded.warnings.join("\n")}\n` : "";
   const mine = loaded.config.resources.filter((r) => resolveFor(loaded.config, r.name, node) && !("error" in resolveFor(loaded.config, r.name, node))).map((r) => r.name);
   if (command === "dump" && targets.length === 0) return { stdout: dumpConfig(loaded.config, { hostname: node.name }), stderr: "", exitCode: 0 };
+  if (targets.length === 0 && command === "status") {
+    // `drbdadm status` without a resource runs `drbdsetup status` for everything that is up
+    const running = [...k.resources(node).values()].filter((r) => k.alive(r)).sort((a, b) => a.name.localeCompare(b.name));
+    if (!running.length) return { stdout: "# No currently configured DRBD found.\n", stderr: "", exitCode: 0 };
+    return { stdout: running.map((r) => resourceStatus(k, r, o)).join(""), stderr: out.stderr, exitCode: 0 };
+  }
   if (targets.length === 0) {
-    if (command === "status") targets.push("all");
-    else return { stdout: "", stderr: `USAGE: drbdadm ${command} [OPTION...] {all|RESOURCE...}\n\n`, exitCode: 1 };
+    return { stdout: "", stderr: `USAGE: drbdadm ${command} [OPTION...] {all|RESOURCE...}\n\n`, exitCode: 1 };
   }
   const expanded = targets.flatMap((t) => (t === "all" ? mine : [t]));
-  if (command === "status" && expanded.length === 0) {
-    const running = [...k.resources(node).values()].filter((r) => k.alive(r));
-    if (!running.length) return { stdout: "# No currently configured DRBD found.\n", stderr: "", exitCode: 0 };
-  }
   for (const t of expanded) {
     const m = /^([^:/]+)(?::([^/]+))?(?:\/(\d+))?$/.exec(t);
     const name = m?.[1] ?? t;
