@@ -53,6 +53,10 @@ export interface LabNode {
 
 /** A process shown by `ps aux` (contributed by subsystems, e.g. DRBD kernel threads). */
 export interface ProcessInfo {
+  /** Stable PID (assigned from 20 upwards in subsystem order when absent). */
+  pid?: number;
+  /** When the process started, virtual µs (defaults to the container's start). */
+  startUs?: number;
   user: string;
   /** Command line as ps shows it, e.g. "[drbd_w_r0]" or "/usr/lib/postgresql/14/bin/postgres -D ...". */
   command: string;
@@ -140,8 +144,15 @@ export interface Subsystem {
   procFiles?(): Record<string, (node: LabNode) => string>;
   /** Processes this subsystem runs on a node, for `ps aux` (only called for running nodes). */
   processes?(node: LabNode): ProcessInfo[];
+  /** `kill -SIG PID` on a node: return true if the PID is one of this subsystem's processes. */
+  signal?(node: LabNode, pid: number, signal: string): boolean;
   /** Invariant violations right now (empty when all is well); checked by property tests. */
   invariants?(): string[];
+  /**
+   * Paths this subsystem's processes hold open on a node (e.g. PostgreSQL's data directory):
+   * `umount` of a filesystem containing one of them fails with "target is busy".
+   */
+  busyMounts?(node: LabNode): string[];
 }
 
 export interface World {
@@ -160,4 +171,9 @@ export interface World {
   enqueue(node: LabNode, label: string, job: () => Promise<void>): void;
   /** Run a command line on a node's shell (used by handlers, su -c, docker exec). */
   exec(node: LabNode | null, line: string, opts?: { env?: Record<string, string>; cwd?: string; stdin?: string }): Promise<ExecResult>;
+  /**
+   * Current directories of the terminal sessions open on a node (a shell whose cwd is inside
+   * a mount point keeps it busy for `umount`). Optional: provided by the lab.
+   */
+  sessionCwds?(node: LabNode): string[];
 }
