@@ -100,7 +100,9 @@ function totalMs(steps: Step[]): number {
   return steps.reduce((s, x) => s + x.ms, 0);
 }
 
-function peerModel(inputs: PerfInputs, w: Workload, peer: PeerParams, isResyncPeer: boolean, localSubmit: Step): PeerModel {
+/** `prefix`: the Primary's steps before anything is sent (submit, activity-log transaction:
+ * K9 drbd_al_begin_io happens before the request is submitted locally or queued for the peers). */
+function peerModel(inputs: PerfInputs, w: Workload, peer: PeerParams, isResyncPeer: boolean, prefix: Step[]): PeerModel {
   const S = w.blockBytes;
   const Q = Math.max(1, w.queueDepth);
   const hop = inputs.host.threadHopMs;
@@ -129,13 +131,15 @@ function peerModel(inputs: PerfInputs, w: Workload, peer: PeerParams, isResyncPe
   const peerWriteMs = pd.writeLatencyMs + S / peerBw;
   const flushMs = inputs.drbd.diskFlushes ? pd.flushLatencyMs : 0;
   const epoch = Math.max(1, Math.min(Q, inputs.drbd.maxEpochSize));
-  // From the first write of an epoch reaching the peer to the last one on its disk.
-  const drainSpan = pd.writeLatencyMs + peerAlMs * epoch + (epoch * S) / stream;
-  // The receiver is blocked while it drains and flushes: one cycle per epoch.
-  const peerCap = (epoch * S) / (drainSpan + flushMs);
+  // From the first write of an epoch being received to the last one on its disk: the
+  // others follow at the stream rate, each then needs its own write.
+  const drainSpan = peerAlMs * epoch + peerWriteMs + ((epoch - 1) * S) / stream;
+  // The receiver is blocked while it drains and flushes: one cycle per epoch, and it cannot
+  // be shorter than receiving the epoch's data.
+  const peerCap = (epoch * S) / (Math.max(drainSpan, (epoch * S) / stream) + flushMs);
   // Receive buffers (max-buffers pages) are held from receipt until the write completed.
   const pagesPerRequest = Math.ceil(S / PAGE);
-  const buffersCap = (Math.floor(inputs.drbd.maxBuffers / pagesPerRequest) * S) / (peerAlMs + peerWriteMs + hop);
+  const buffersCap = (Math.max(1, Math.floor(inputs.drbd.maxBuffers / pagesPerRequest)) * S) / (peerAlMs + peerWriteMs + hop);
 
   const wire: Step[] = [
     { label: "thread hand-off: sender", ms: hop, kind: "hop" },
@@ -150,18 +154,18 @@ function peerModel(inputs: PerfInputs, w: Workload, peer: PeerParams, isResyncPe
   ];
   let path: Step[];
   if (peer.protocol === "A") {
-    path = [localSubmit, { label: "thread hand-off: sender (copy to send buffer)", ms: hop, kind: "hop" }];
+    path = [...prefix, { label: "thread hand-off: sender (copy to send buffer)", ms: hop, kind: "hop" }];
   } else if (peer.protocol === "B") {
     // The barrier of the previous epoch reaches the peer one ack round trip after the
     // epoch's first receipt; whatever its writes still need is waited for.
     const drainLeft = Math.max(0, drainSpan - (rtt + 3 * hop));
-    path = [localSubmit, ...wire];
+    path = [...prefix, ...wire];
     if (drainLeft > 0) path.push({ label: "peer: drain previous epoch", ms: drainLeft, kind: "disk" });
     if (flushMs > 0) path.push({ label: "peer: barrier flush (disk-flushes)", ms: flushMs, kind: "flush" });
     path.push(...back);
   } else {
     const drainLeft = Math.max(0, ((epoch - 1) * S) / stream - (rtt + 4 * hop));
-    path = [localSubmit, ...wire];
+    path = [...prefix, ...wire];
     if (drainLeft > 0) path.push({ label: "peer: drain previous epoch", ms: drainLeft, kind: "disk" });
     if (flushMs > 0) path.push({ label: "peer: barrier flush (disk-flushes)", ms: flushMs, kind: "flush" });
     if (peerAlMs > 0) path.push({ label: "peer: activity log", ms: peerAlMs, kind: "flush" });
@@ -279,8 +283,9 @@ export function evaluate(inputs: PerfInputs, w: Workload): PerfResult {
   const alPerRequest = alTransactionsPerRequest(inputs, w);
   const alMs = alPerRequest * alTransactionMs(inputs, inputs.local);
   const submit: Step = { label: "DRBD submit", ms: inputs.host.submitOverheadMs, kind: "cpu" };
-  const localPath: Step[] = [submit];
-  if (alMs > 0) localPath.push({ label: "activity log transaction", ms: alMs, kind: "flush" });
+  const prefix: Step[] = [submit];
+  if (alMs > 0) prefix.push({ label: "activity log transaction", ms: alMs, kind: "flush" });
+  const localPath: Step[] = [...prefix];
   localPath.push({ label: "local disk write", ms: inputs.local.writeLatencyMs + S / localBw, kind: "disk" });
   const localMs = totalMs(localPath);
   // AL transactions stall the device's stream of writes.
@@ -297,7 +302,7 @@ export function evaluate(inputs: PerfInputs, w: Workload): PerfResult {
   const peers: PeerResult[] = [];
   let tailMs = 0;
   for (const peer of inputs.peers) {
-    const m = peerModel(inputs, w, peer, peer === resyncPeer, submit);
+    const m = peerModel(inputs, w, peer, peer === resyncPeer, prefix);
     if (m.requestMs > requestMs) {
       requestMs = m.requestMs;
       critical = m.path;
