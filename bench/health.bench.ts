@@ -1,0 +1,67 @@
+// GET /api/health under load on the built app (`next start`, loopback, temporary database).
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import autocannon from "autocannon";
+import { migrateDatabase } from "../lib/migrate";
+import { build } from "../scripts/build";
+import { buildIsCurrent } from "../scripts/build-fingerprint";
+
+const DURATION_S = 10;
+const CONNECTIONS = 10;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
+    });
+  });
+}
+
+async function waitUntilUp(url: string, child: ChildProcess, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+}
+
+export default async function healthBench(): Promise<void> {
+  const root = process.cwd();
+  if (!buildIsCurrent(root)) await build(root);
+  const dir = mkdtempSync(path.join(tmpdir(), "drbd-lab-bench-"));
+  const url = `file:${path.join(dir, "bench.db")}`;
+  migrateDatabase(url, root);
+  const port = await freePort();
+  const next = spawn(
+    process.execPath,
+    [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", "127.0.0.1"],
+    { cwd: root, stdio: "ignore", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", DATABASE_URL: url } },
+  );
+  try {
+    const target = `http://127.0.0.1:${port}/api/health`;
+    await waitUntilUp(target, next);
+    await autocannon({ url: target, connections: CONNECTIONS, duration: 2 }); // warm-up: JIT, first connections
+    const result = await autocannon({ url: target, connections: CONNECTIONS, duration: DURATION_S });
+    const non2xx = result.non2xx + result.errors + result.timeouts;
+    console.log(`GET /api/health — ${CONNECTIONS} connexions, ${DURATION_S} s, loopback`);
+    console.log(`  requêtes/s   moyenne ${result.requests.average.toFixed(0)}  (total ${result.requests.total})`);
+    console.log(`  latence ms   p50 ${result.latency.p50}  p99 ${result.latency.p99}  max ${result.latency.max}`);
+    console.log(`  échecs       ${non2xx}`);
+    if (non2xx > 0) throw new Error(`${non2xx} failed requests`);
+  } finally {
+    next.kill("SIGTERM");
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,17 @@
+import { expect, type Page } from "@playwright/test";
+
+export const INSTRUCTOR = { email: "formateur@drbd-lab.local", password: "formateur123" };
+export const student = (n: 1 | 2 | 3) => ({ email: `etudiant${n}@drbd-lab.local`, password: "etudiant123" });
+
+export async function signIn(page: Page, who: { email: string; password: string }) {
+  await page.goto("/connexion");
+  await page.getByLabel("Adresse e-mail").fill(who.email);
+  await page.getByLabel("Mot de passe").fill(who.password);
+  await page.getByRole("button", { name: "Se connecter" }).click();
+  await expect(page).toHaveURL("/");
+}
+
+export async function signOut(page: Page) {
+  await page.getByRole("button", { name: "Se déconnecter" }).click();
+  await expect(page).toHaveURL("/connexion");
+}
