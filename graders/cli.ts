@@ -25,7 +25,9 @@ async function main(argv: string[]): Promise<void> {
   const def = getExercise(id);
   if (!def) fail(`unknown exercise: ${id}\n${USAGE}`, 1);
   if (example) {
-    process.stdout.write(`${JSON.stringify({ exercise: def.id, kind: def.kind, submission: def.example() }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ exercise: def.id, kind: def.kind, submission: def.example() }, null, 2)}\n`,
+    );
     return;
   }
   let text: string;
@@ -40,7 +42,13 @@ async function main(argv: string[]): Promise<void> {
     score: r.score,
     max: r.max,
     valid: r.valid,
-    checks: r.checks.map((c) => ({ id: c.id, passed: c.passed, points: c.points, message: c.message, ...(c.needsReview ? { needsReview: true } : {}) })),
+    checks: r.checks.map((c) => ({
+      id: c.id,
+      passed: c.passed,
+      points: c.points,
+      message: c.message,
+      ...(c.needsReview ? { needsReview: true } : {}),
+    })),
   };
   if (!r.valid) {
     out.invalidReason = r.invalidReason;

@@ -23,7 +23,14 @@ export async function grade(def: AnyExercise, submission: unknown): Promise<Grad
   const prepared = await def.prepare(submission);
   const base = { exercise: def.id, graderVersion: def.graderVersion, max: def.points };
   if (!prepared.valid) {
-    return { ...base, score: 0, valid: false, invalidReason: prepared.reason, diagnostics: prepared.diagnostics, checks: [] };
+    return {
+      ...base,
+      score: 0,
+      valid: false,
+      invalidReason: prepared.reason,
+      diagnostics: prepared.diagnostics,
+      checks: [],
+    };
   }
   const checks: CheckResult[] = [];
   for (const check of def.checks) {
@@ -32,7 +39,11 @@ export async function grade(def: AnyExercise, submission: unknown): Promise<Grad
       outcome = normalizeOutcome(await check.test(prepared.ctx));
     } catch (err) {
       // A check that throws is a grader bug, never the learner's fault: report it, score 0, review.
-      outcome = { passed: false, needsReview: true, detail: `(erreur interne du correcteur : ${(err as Error).message})` };
+      outcome = {
+        passed: false,
+        needsReview: true,
+        detail: `(erreur interne du correcteur : ${(err as Error).message})`,
+      };
     }
     const fraction = Math.min(1, Math.max(0, outcome.fraction ?? (outcome.passed ? 1 : 0)));
     const result: CheckResult = {

@@ -34,9 +34,7 @@ export interface Check<C> {
 }
 
 /** Result of turning a raw submission into a grading context. */
-export type Prepared<C> =
-  | { valid: true; ctx: C }
-  | { valid: false; reason: string; diagnostics: Diagnostic[] };
+export type Prepared<C> = { valid: true; ctx: C } | { valid: false; reason: string; diagnostics: Diagnostic[] };
 
 /** A problem in the submission itself (it costs no attempt). */
 export interface Diagnostic {

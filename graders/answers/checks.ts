@@ -8,7 +8,7 @@ type AnswerCheck = Check<Answers>;
 const NO_ANSWER = "Pas de réponse à cette question.";
 
 const optionText = (q: SingleChoice | MultipleChoice, id: string): string =>
-  q.options.find((o) => o.id === id)?.text ?? id;
+  (q.options.find((o) => o.id === id)?.text ?? id).replace(/[.\s]+$/, "");
 
 function single(exId: string, q: SingleChoice): AnswerCheck {
   return {
@@ -130,19 +130,21 @@ function text(exId: string, q: FreeText): AnswerCheck {
   };
 }
 
+function checksOf(exId: string, q: Question): AnswerCheck[] {
+  switch (q.kind) {
+    case "single":
+      return [single(exId, q)];
+    case "multiple":
+      return [multiple(exId, q)];
+    case "matching":
+      return matching(exId, q);
+    case "short":
+      return [short(exId, q)];
+    case "text":
+      return [text(exId, q)];
+  }
+}
+
 export function questionChecks(exId: string, questions: readonly Question[]): AnswerCheck[] {
-  return questions.flatMap((q) => {
-    switch (q.kind) {
-      case "single":
-        return [single(exId, q)];
-      case "multiple":
-        return [multiple(exId, q)];
-      case "matching":
-        return matching(exId, q);
-      case "short":
-        return [short(exId, q)];
-      case "text":
-        return [text(exId, q)];
-    }
-  });
+  return questions.flatMap((q) => checksOf(exId, q));
 }

@@ -44,7 +44,11 @@ export interface MultipleChoice extends QuestionBase {
 /** Items to pair with choices (ex2.1: scenario → protocol). Credit per item, in [0, 1]. */
 export interface Matching extends Omit<QuestionBase, "explain"> {
   kind: "matching";
-  items: readonly (Option & { credit: Readonly<Record<string, number>>; explain: string; why?: Readonly<Record<string, string>> })[];
+  items: readonly (Option & {
+    credit: Readonly<Record<string, number>>;
+    explain: string;
+    why?: Readonly<Record<string, string>>;
+  })[];
   choices: readonly Option[];
 }
 

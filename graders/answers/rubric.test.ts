@@ -1,11 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { KEYWORD_LIST_CAP, type Rubric, gradeText } from "./rubric";
+import { gradeText, KEYWORD_LIST_CAP, type Rubric } from "./rubric";
 
 /** Ex. 1.1 question 1 in miniature: two ideas. */
 const RUBRIC: Rubric = {
   ideas: [
     { id: "secondary", label: "node2 est Secondary", any: [["secondary"], ["secondair"], ["passif"]] },
-    { id: "one-primary", label: "un seul Primary", any: [["seul prima"], ["que prima"], ["allow two primaries"], ["corromp"]] },
+    {
+      id: "one-primary",
+      label: "un seul Primary",
+      any: [["seul prima"], ["que prima"], ["allow two primaries"], ["corromp"]],
+    },
   ],
 };
 
@@ -22,7 +26,10 @@ describe("gradeText", () => {
     expect(r.passed).toBe(true);
   });
   it("requires a phrase's words close together and in order", () => {
-    const far = gradeText("Seul un administrateur, après avoir vérifié les logs du cluster et tout, peut le rendre primaire. Il est secondaire.", RUBRIC);
+    const far = gradeText(
+      "Seul un administrateur, après avoir vérifié les logs du cluster et tout, peut le rendre primaire. Il est secondaire.",
+      RUBRIC,
+    );
     expect(far.found).toEqual(["secondary"]);
   });
   it("fails an unrelated answer without flagging a short one", () => {
@@ -32,7 +39,8 @@ describe("gradeText", () => {
     expect(r.needsReview).toBe(false);
   });
   it("flags a long answer that matches nothing, since the wording may be unexpected", () => {
-    const text = "Parce que le deuxième serveur attend son tour : tant que le premier garde la main sur les données, le second ne fait que recevoir les blocs répliqués et ne peut pas les exposer à une application sans risque.";
+    const text =
+      "Parce que le deuxième serveur attend son tour : tant que le premier garde la main sur les données, le second ne fait que recevoir les blocs répliqués et ne peut pas les exposer à une application sans risque.";
     const r = gradeText(text, RUBRIC);
     expect(r.fraction).toBe(0);
     expect(r.needsReview).toBe(true);

@@ -1,4 +1,4 @@
-import { STOPWORDS, normalize, termMatches, tokens } from "./normalize";
+import { normalize, STOPWORDS, termMatches, tokens } from "./normalize";
 
 /**
  * Free-text grading by a rubric of expected ideas. An idea is found when one of its

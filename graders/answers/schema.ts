@@ -26,7 +26,10 @@ export function answersSchema(questions: readonly Question[]) {
         shape[q.id] = z.string().max(200).optional();
         break;
       case "text":
-        shape[q.id] = z.string().max(q.maxLength ?? DEFAULT_TEXT_MAX).optional();
+        shape[q.id] = z
+          .string()
+          .max(q.maxLength ?? DEFAULT_TEXT_MAX)
+          .optional();
         break;
     }
   }
@@ -87,9 +90,7 @@ export function prepareAnswers(questions: readonly Question[], submission: unkno
       const msg = (err as Error).message;
       const pos = /position (\d+)/.exec(msg);
       const { line, column } = pos ? lineCol(submission, Number(pos[1])) : { line: 1, column: 1 };
-      const diagnostics: Diagnostic[] = [
-        { file: FILE, line, column, message: `JSON invalide : ${msg}` },
-      ];
+      const diagnostics: Diagnostic[] = [{ file: FILE, line, column, message: `JSON invalide : ${msg}` }];
       return { valid: false, reason: `${FILE}:${line}:${column}: JSON invalide (${msg})`, diagnostics };
     }
   }

@@ -1,13 +1,13 @@
 import { z } from "zod";
 import {
-  type ConfigOption,
   type Diagnostic as ConfigDiagnostic,
+  type ConfigOption,
+  checkForHost,
   DEFAULT_CONFIG_FILES,
   type DrbdConfig,
-  type ResolvedResource,
-  checkForHost,
   formatDiagnostic,
   parseConfig,
+  type ResolvedResource,
   resolveResource,
 } from "../../engine/drbd/config/index";
 import type { Diagnostic, Prepared } from "../types";
@@ -54,13 +54,27 @@ function optionLists(config: DrbdConfig, resource: string): ConfigOption[][] {
     for (const m of res.meshes) lists.push(m.net);
   }
   const common = config.common;
-  if (common) lists.push(common.net, common.disk, common.peerDevice, common.deviceOptions, common.options, common.startup, common.handlers);
+  if (common)
+    lists.push(
+      common.net,
+      common.disk,
+      common.peerDevice,
+      common.deviceOptions,
+      common.options,
+      common.startup,
+      common.handlers,
+    );
   return lists;
 }
 
 /** French text of a drbdadm diagnostic, with drbdadm's own words kept for reference. */
 export function diagnosticFr(d: ConfigDiagnostic): Diagnostic {
-  return { file: d.file, line: d.line, ...(d.column !== undefined ? { column: d.column } : {}), message: `${d.messageFr} (drbdadm : « ${formatDiagnostic(d).replace(/\s+/g, " ")} »)` };
+  return {
+    file: d.file,
+    line: d.line,
+    ...(d.column !== undefined ? { column: d.column } : {}),
+    message: `${d.messageFr} (drbdadm : « ${formatDiagnostic(d).replace(/\s+/g, " ")} »)`,
+  };
 }
 
 /**
@@ -74,7 +88,7 @@ export function prepareConfig(setup: ConfigSetup, submission: unknown): Prepared
   else {
     const parsed = filesSubmission.safeParse(submission);
     if (!parsed.success) {
-      const message = "Soumission attendue : le texte du fichier, ou { \"files\": { \"/etc/drbd.d/….res\": \"…\" } }.";
+      const message = 'Soumission attendue : le texte du fichier, ou { "files": { "/etc/drbd.d/….res": "…" } }.';
       return { valid: false, reason: message, diagnostics: [{ file: setup.path, line: 1, message }] };
     }
     edited = parsed.data.files;
@@ -90,7 +104,11 @@ export function prepareConfig(setup: ConfigSetup, submission: unknown): Prepared
   const errors = all.filter((d) => d.severity === "error");
   if (errors.length > 0) {
     const diags = errors.map(diagnosticFr);
-    return { valid: false, reason: diags.map((d) => `${d.file}:${d.line}: ${d.message}`).join("\n"), diagnostics: diags };
+    return {
+      valid: false,
+      reason: diags.map((d) => `${d.file}:${d.line}: ${d.message}`).join("\n"),
+      diagnostics: diags,
+    };
   }
   const cache = new Map<string, ResolvedResource | null>();
   const ctx: ConfigCtx = {

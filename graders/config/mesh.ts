@@ -31,7 +31,9 @@ export function pairs(ctx: ConfigCtx, resource: string): Map<string, PairView> {
 /** Every host is defined for the resource (its own `on` section). */
 export function allHostsDefined(ctx: ConfigCtx, resource: string): CheckOutcome {
   const missing = ctx.hosts.filter((h) => !ctx.resolve(resource, h.name)).map((h) => h.name);
-  return missing.length === 0 ? { passed: true } : { passed: false, detail: `Sans section « on » : ${missing.join(", ")}.` };
+  return missing.length === 0
+    ? { passed: true }
+    : { passed: false, detail: `Sans section « on » : ${missing.join(", ")}.` };
 }
 
 /** Every pair of hosts is connected, exactly once (DRBD 9 full mesh). */
@@ -50,13 +52,19 @@ export function fullMesh(ctx: ConfigCtx, resource: string): CheckOutcome {
 }
 
 /** The given pairs all replicate with `protocol` (as seen from both sides). */
-export function pairsUse(ctx: ConfigCtx, resource: string, wanted: readonly [string, string][], protocol: string): CheckOutcome {
+export function pairsUse(
+  ctx: ConfigCtx,
+  resource: string,
+  wanted: readonly [string, string][],
+  protocol: string,
+): CheckOutcome {
   const seen = pairs(ctx, resource);
   const bad: string[] = [];
   for (const [x, y] of wanted) {
     const v = seen.get(key(x, y));
     if (!v) bad.push(`${x}–${y} : pas de connexion`);
-    else if (v.protocols.some((p) => p !== protocol)) bad.push(`${x}–${y} : protocole ${[...new Set(v.protocols)].join("/")}`);
+    else if (v.protocols.some((p) => p !== protocol))
+      bad.push(`${x}–${y} : protocole ${[...new Set(v.protocols)].join("/")}`);
   }
   return bad.length === 0 ? { passed: true } : { passed: false, detail: `${bad.join(" ; ")}.` };
 }

@@ -11,7 +11,10 @@ export function portEverywhere(ctx: ConfigCtx, resource: string, port: string): 
       continue;
     }
     for (const p of r.peers) {
-      for (const [who, a] of [[h.name, p.myAddress], [p.name, p.address]] as const) {
+      for (const [who, a] of [
+        [h.name, p.myAddress],
+        [p.name, p.address],
+      ] as const) {
         if (a && a.port !== port) wrong.add(`${who} écoute encore sur ${a.addr}:${a.port}`);
       }
     }
@@ -29,8 +32,10 @@ export function r0Preserved(ctx: ConfigCtx): CheckOutcome {
       continue;
     }
     const v = r.volumes[0];
-    if (!v || v.minor !== 0 || v.disk !== "/dev/sda1") problems.push(`${h.name} : r0 doit rester /dev/drbd0 sur /dev/sda1`);
-    if (r.me.address && r.me.address.addr !== h.ip) problems.push(`${h.name} doit garder l’adresse ${h.ip}`);
+    if (!v || v.minor !== 0 || v.disk !== "/dev/sda1")
+      problems.push(`${h.name} : r0 doit rester /dev/drbd0 sur /dev/sda1`);
+    const addr = r.me.address?.addr;
+    if (addr !== undefined && addr !== h.ip) problems.push(`${h.name} doit garder l’adresse ${h.ip}`);
   }
   return problems.length === 0 ? { passed: true } : { passed: false, detail: `${problems.join(" ; ")}.` };
 }

@@ -21,7 +21,10 @@ export function rateFindings(ctx: ConfigCtx, resource: string): RateFinding[] {
   for (const h of ctx.hosts) {
     const r = ctx.resolve(resource, h.name);
     const pd = r?.peers[0]?.volumes[0]?.peerDevice ?? r?.peerDevice ?? {};
-    const f: RateFinding = { host: h.name, planAhead: typeof pd["c-plan-ahead"] === "number" ? pd["c-plan-ahead"] : 20 };
+    const f: RateFinding = {
+      host: h.name,
+      planAhead: typeof pd["c-plan-ahead"] === "number" ? pd["c-plan-ahead"] : 20,
+    };
     if (typeof pd["c-max-rate"] === "number") f.explicitMax = pd["c-max-rate"];
     if (typeof pd["resync-rate"] === "number") f.explicitResync = pd["resync-rate"];
     out.push(f);
@@ -35,12 +38,20 @@ function evaluate(ctx: ConfigCtx, resource: string, f: RateFinding, kib: number)
   if (f.planAhead === 0) {
     return f.explicitResync === kib
       ? { passed: true, detail: `débit fixe resync-rate ${fmt(kib)} (c-plan-ahead 0).` }
-      : { passed: false, fraction: 0, detail: `avec c-plan-ahead 0 le débit est resync-rate, qui vaut ${fmt(f.explicitResync ?? 250)} (${where(ctx, resource, "resync-rate")}).` };
+      : {
+          passed: false,
+          fraction: 0,
+          detail: `avec c-plan-ahead 0 le débit est resync-rate, qui vaut ${fmt(f.explicitResync ?? 250)} (${where(ctx, resource, "resync-rate")}).`,
+        };
   }
   if (f.explicitMax !== undefined) {
     return f.explicitMax === kib
       ? { passed: true, detail: `plafond c-max-rate ${fmt(kib)}.` }
-      : { passed: false, fraction: 0, detail: `c-max-rate vaut ${fmt(f.explicitMax)} (${where(ctx, resource, "c-max-rate")}), pas ${fmt(kib)}.` };
+      : {
+          passed: false,
+          fraction: 0,
+          detail: `c-max-rate vaut ${fmt(f.explicitMax)} (${where(ctx, resource, "c-max-rate")}), pas ${fmt(kib)}.`,
+        };
   }
   if (f.explicitResync === kib) {
     return {
@@ -50,9 +61,17 @@ function evaluate(ctx: ConfigCtx, resource: string, f: RateFinding, kib: number)
     };
   }
   if (f.explicitResync !== undefined) {
-    return { passed: false, fraction: 0, detail: `resync-rate vaut ${fmt(f.explicitResync)} (${where(ctx, resource, "resync-rate")}) et aucun c-max-rate n’est écrit.` };
+    return {
+      passed: false,
+      fraction: 0,
+      detail: `resync-rate vaut ${fmt(f.explicitResync)} (${where(ctx, resource, "resync-rate")}) et aucun c-max-rate n’est écrit.`,
+    };
   }
-  return { passed: false, fraction: 0, detail: "aucune limite de débit de resynchronisation n’est écrite (ni c-max-rate, ni resync-rate)." };
+  return {
+    passed: false,
+    fraction: 0,
+    detail: "aucune limite de débit de resynchronisation n’est écrite (ni c-max-rate, ni resync-rate).",
+  };
 }
 
 /**

@@ -14,7 +14,10 @@ const questions: Question[] = [
     points: 2,
     prompt: "Pourquoi le Node 2 ne peut-il pas monter /dev/drbd0 directement ?",
     options: [
-      { id: "a", text: "Parce qu’il est Secondary : seul le Primary peut ouvrir le périphérique, et node2 ne peut pas devenir Primary tant que node1 l’est (pas de allow-two-primaries)." },
+      {
+        id: "a",
+        text: "Parce qu’il est Secondary : seul le Primary peut ouvrir le périphérique, et node2 ne peut pas devenir Primary tant que node1 l’est (pas de allow-two-primaries).",
+      },
       { id: "b", text: "Parce que /dev/drbd0 n’existe que sur le Primary." },
       { id: "c", text: "Parce que la synchronisation initiale n’est pas terminée." },
       { id: "d", text: "Parce que le port 7788 est réservé au Primary." },
@@ -25,7 +28,8 @@ const questions: Question[] = [
       c: "Même avec deux disques UpToDate, un Secondary ne peut pas être monté pendant que l’autre nœud est Primary.",
       d: "Le port sert aux deux nœuds pour la réplication ; il n’a rien à voir avec le montage.",
     },
-    explain: "Exact : un Secondary refuse l’ouverture du périphérique ; il faudrait le promouvoir, ce que DRBD refuse tant que node1 est Primary (« Multiple primaries not allowed by config »).",
+    explain:
+      "Exact : un Secondary refuse l’ouverture du périphérique ; il faudrait le promouvoir, ce que DRBD refuse tant que node1 est Primary (« Multiple primaries not allowed by config »).",
     hint: "Regardez le rôle de chaque nœud dans « drbdadm status r0 » et ce que le schéma « Rôles des nœuds » dit du Secondary.",
   },
   {
@@ -42,16 +46,31 @@ const questions: Question[] = [
         },
         {
           id: "one-primary",
-          label: "seul le Primary peut ouvrir le périphérique (un seul Primary sans allow-two-primaries ; deux montages d’un système de fichiers classique le corrompraient)",
+          label:
+            "seul le Primary peut ouvrir le périphérique (un seul Primary sans allow-two-primaries ; deux montages d’un système de fichiers classique le corrompraient)",
           any: [
-            ["seul prima"], ["uniquement prima"], ["que prima"], ["prima seul"], ["un prima"],
-            ["allow two primaries"], ["dual prima"], ["deux prima"], ["promo"], ["promu"],
-            ["corromp"], ["corrupt"], ["incoheren"], ["gfs2"], ["ocfs2"], ["fichiers cluster"],
+            ["seul prima"],
+            ["uniquement prima"],
+            ["que prima"],
+            ["prima seul"],
+            ["un prima"],
+            ["allow two primaries"],
+            ["dual prima"],
+            ["deux prima"],
+            ["promo"],
+            ["promu"],
+            ["corromp"],
+            ["corrupt"],
+            ["incoheren"],
+            ["gfs2"],
+            ["ocfs2"],
+            ["fichiers cluster"],
           ],
         },
       ],
     },
-    explain: "Bonne explication : le Secondary est passif ; seul le Primary ouvre le périphérique, et un seul Primary est permis par défaut.",
+    explain:
+      "Bonne explication : le Secondary est passif ; seul le Primary ouvre le périphérique, et un seul Primary est permis par défaut.",
     hint: "Deux idées : le rôle actuel de node2, et la règle « un seul Primary » (avec ce qu’elle protège).",
   },
   {
@@ -60,7 +79,10 @@ const questions: Question[] = [
     points: 2,
     prompt: "Que se passe-t-il si on essaie d’écrire sur le Secondary ?",
     options: [
-      { id: "a", text: "L’écriture est refusée : le périphérique ne peut pas être ouvert en écriture sur un Secondary (en DRBD 9, l’auto-promotion échoue car node1 est Primary)." },
+      {
+        id: "a",
+        text: "L’écriture est refusée : le périphérique ne peut pas être ouvert en écriture sur un Secondary (en DRBD 9, l’auto-promotion échoue car node1 est Primary).",
+      },
       { id: "b", text: "L’écriture est acceptée puis répliquée vers le Primary." },
       { id: "c", text: "L’écriture est acceptée localement et crée un split-brain." },
       { id: "d", text: "L’écriture est mise en attente jusqu’à ce que le nœud devienne Primary." },
@@ -71,7 +93,8 @@ const questions: Question[] = [
       c: "DRBD empêche justement cette écriture ; un split-brain naît de deux Primary déconnectés qui écrivent chacun de leur côté.",
       d: "Rien n’est mis en attente : l’ouverture échoue immédiatement (EROFS, « Read-only file system »).",
     },
-    explain: "Exact : l’ouverture en écriture est refusée ; les données d’un Secondary ne changent que par la réplication depuis le Primary.",
+    explain:
+      "Exact : l’ouverture en écriture est refusée ; les données d’un Secondary ne changent que par la réplication depuis le Primary.",
     hint: "Essayez « mount /dev/drbd0 /mnt/drbd » sur node2 et lisez le message d’erreur.",
   },
   {
@@ -84,12 +107,37 @@ const questions: Question[] = [
         {
           id: "refused",
           label: "l’écriture est refusée (erreur, lecture seule)",
-          any: [["refus"], ["impossible"], ["erreur"], ["interdit"], ["echou"], ["echec"], ["lecture seule"], ["read only"], ["erofs"], ["ne peut pas"], ["pas possible"], ["bloqu"], ["rejet"]],
+          any: [
+            ["refus"],
+            ["impossible"],
+            ["erreur"],
+            ["interdit"],
+            ["echou"],
+            ["echec"],
+            ["lecture seule"],
+            ["read only"],
+            ["erofs"],
+            ["ne peut pas"],
+            ["pas possible"],
+            ["bloqu"],
+            ["rejet"],
+          ],
         },
         {
           id: "primary-only",
           label: "seul le Primary écrit ; le Secondary ne reçoit que la réplication",
-          any: [["seul prima"], ["uniquement prima"], ["que prima"], ["prima seul"], ["depuis prima"], ["deven prima"], ["devien prima"], ["promo"], ["promu"], ["recoit", "replic"]],
+          any: [
+            ["seul prima"],
+            ["uniquement prima"],
+            ["que prima"],
+            ["prima seul"],
+            ["depuis prima"],
+            ["deven prima"],
+            ["devien prima"],
+            ["promo"],
+            ["promu"],
+            ["recoit", "replic"],
+          ],
         },
       ],
     },
@@ -102,7 +150,10 @@ const questions: Question[] = [
     points: 2,
     prompt: "Quelle est la différence entre « meta-disk internal » et « meta-disk /dev/sdb1 » ?",
     options: [
-      { id: "a", text: "internal : les métadonnées DRBD sont à la fin du même périphérique que les données ; /dev/sdb1 : elles sont sur un périphérique séparé (métadonnées externes)." },
+      {
+        id: "a",
+        text: "internal : les métadonnées DRBD sont à la fin du même périphérique que les données ; /dev/sdb1 : elles sont sur un périphérique séparé (métadonnées externes).",
+      },
       { id: "b", text: "internal : les métadonnées sont gardées en mémoire et perdues au redémarrage." },
       { id: "c", text: "/dev/sdb1 désigne le disque de données du pair." },
       { id: "d", text: "Aucune : ce sont deux syntaxes du même réglage." },
@@ -113,7 +164,8 @@ const questions: Question[] = [
       c: "meta-disk est un réglage local à chaque nœud ; le disque du pair est déclaré dans sa propre section « on ».",
       d: "L’emplacement change : dans la partition de données ou sur un périphérique à part.",
     },
-    explain: "Exact : internal place les métadonnées à la fin du disque de données (un peu moins de place utile), un meta-disk externe les met sur un autre périphérique.",
+    explain:
+      "Exact : internal place les métadonnées à la fin du disque de données (un peu moins de place utile), un meta-disk externe les met sur un autre périphérique.",
     hint: "Cherchez « meta-disk » dans la configuration de r0 et dans l’annexe B.",
   },
   {
@@ -147,12 +199,32 @@ const questions: Question[] = [
         {
           id: "same-device",
           label: "internal : les métadonnées sont sur le même périphérique que les données (à la fin)",
-          any: [["meme perip"], ["meme disque"], ["meme partition"], ["meme volume"], ["fin disque"], ["fin perip"], ["fin partition"], ["same device"], ["same disk"], ["=sda1"]],
+          any: [
+            ["meme perip"],
+            ["meme disque"],
+            ["meme partition"],
+            ["meme volume"],
+            ["fin disque"],
+            ["fin perip"],
+            ["fin partition"],
+            ["same device"],
+            ["same disk"],
+            ["=sda1"],
+          ],
         },
         {
           id: "separate",
           label: "/dev/sdb1 : les métadonnées sont sur un périphérique séparé (externe)",
-          any: [["separ"], ["autre disque"], ["autre perip"], ["autre partition"], ["dedie"], ["externe"], ["external"], ["distinct"]],
+          any: [
+            ["separ"],
+            ["autre disque"],
+            ["autre perip"],
+            ["autre partition"],
+            ["dedie"],
+            ["externe"],
+            ["external"],
+            ["distinct"],
+          ],
         },
         {
           id: "consequence",
@@ -175,23 +247,30 @@ export const ex1_1 = questionExercise({
   solution: {
     answers: {
       "q1.choice": "a",
-      "q1.text": "Le Node 2 est Secondary. Seul le Primary peut ouvrir et monter /dev/drbd0, et node2 ne peut pas être promu tant que node1 est Primary : deux montages d’un système de fichiers ext4 le corrompraient.",
+      "q1.text":
+        "Le Node 2 est Secondary. Seul le Primary peut ouvrir et monter /dev/drbd0, et node2 ne peut pas être promu tant que node1 est Primary : deux montages d’un système de fichiers ext4 le corrompraient.",
       "q2.choice": "a",
-      "q2.text": "L’écriture est refusée (erreur « read-only ») : seul le Primary écrit, le Secondary ne reçoit que la réplication depuis le Primary.",
+      "q2.text":
+        "L’écriture est refusée (erreur « read-only ») : seul le Primary écrit, le Secondary ne reçoit que la réplication depuis le Primary.",
       "q3.choice": "a",
       "q3.content": ["uuid", "bitmap", "al"],
-      "q3.text": "Avec internal, les métadonnées sont à la fin du même périphérique que les données, ce qui réduit un peu la place utile. Avec /dev/sdb1 elles sont sur un périphérique séparé, ce qui peut améliorer les performances.",
+      "q3.text":
+        "Avec internal, les métadonnées sont à la fin du même périphérique que les données, ce qui réduit un peu la place utile. Avec /dev/sdb1 elles sont sur un périphérique séparé, ce qui peut améliorer les performances.",
     },
   },
   wrong: [
     {
       name: "réponses inversées sur l’écriture au Secondary",
-      submission: { answers: { "q1.choice": "a", "q2.choice": "b", "q3.choice": "a", "q3.content": ["uuid", "bitmap", "al"] } },
+      submission: {
+        answers: { "q1.choice": "a", "q2.choice": "b", "q3.choice": "a", "q3.content": ["uuid", "bitmap", "al"] },
+      },
       failingChecks: ["ex1.1.q2.choice", "ex1.1.q2.text"],
     },
     {
       name: "métadonnées confondues avec la configuration",
-      submission: { answers: { "q3.choice": "d", "q3.content": ["uuid", "config"], "q3.text": "C’est la même chose." } },
+      submission: {
+        answers: { "q3.choice": "d", "q3.content": ["uuid", "config"], "q3.text": "C’est la même chose." },
+      },
       failingChecks: ["ex1.1.q3.choice", "ex1.1.q3.content", "ex1.1.q3.text", "ex1.1.q1.choice"],
     },
     {

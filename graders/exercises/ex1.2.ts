@@ -2,8 +2,8 @@ import { R0_RES, R0_RES_PATH } from "../../engine/drbd/config/index";
 import { getTopology } from "../../engine/world/topology";
 import type { ConfigCtx } from "../config/context";
 import { configExercise } from "../config/exercise";
-import { rateLimitedTo } from "../config/rate";
 import { portEverywhere, r0Preserved } from "../config/r0";
+import { rateLimitedTo } from "../config/rate";
 import type { Check } from "../types";
 
 const HOSTS = getTopology("two-nodes").nodes.map((n) => ({ name: n.name, ip: n.ip }));
@@ -35,7 +35,10 @@ const checks: Check<ConfigCtx>[] = [
   },
 ];
 
-const SOLUTION = R0_RES.replaceAll(":7788;", ":7799;").replace("    protocol C;\n", "    protocol C;\n    disk {\n        c-max-rate 100M;\n    }\n");
+const SOLUTION = R0_RES.replaceAll(":7788;", ":7799;").replace(
+  "    protocol C;\n",
+  "    protocol C;\n    disk {\n        c-max-rate 100M;\n    }\n",
+);
 
 export const ex1_2 = configExercise({
   id: "ex1.2",
@@ -59,7 +62,11 @@ export const ex1_2 = configExercise({
       submission: SOLUTION.replace("c-max-rate 100M;", "resync-rate 100M;"),
       failingChecks: ["ex1.2.rate"],
     },
-    { name: "limite à 10M", submission: SOLUTION.replace("c-max-rate 100M;", "c-max-rate 10M;"), failingChecks: ["ex1.2.rate"] },
+    {
+      name: "limite à 10M",
+      submission: SOLUTION.replace("c-max-rate 100M;", "c-max-rate 10M;"),
+      failingChecks: ["ex1.2.rate"],
+    },
     {
       name: "disque de données changé",
       submission: SOLUTION.replaceAll("disk /dev/sda1;", "disk /dev/sdb1;"),

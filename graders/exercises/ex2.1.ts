@@ -20,7 +20,18 @@ const PROTOCOLS = [
   { id: "C", text: "Protocol C (synchrone)" },
 ];
 
-const LOSS = [["aucune perte"], ["zero perte"], ["perte zero"], ["pas de perte"], ["sans perte"], ["=rpo =0"], ["integrit"], ["durabil"], ["rien perdre"], ["jamais perdre"]];
+const LOSS = [
+  ["aucune perte"],
+  ["zero perte"],
+  ["perte zero"],
+  ["pas de perte"],
+  ["sans perte"],
+  ["=rpo =0"],
+  ["integrit"],
+  ["durabil"],
+  ["rien perdre"],
+  ["jamais perdre"],
+];
 
 function why(id: string, scenario: string, ideas: FreeText["rubric"]["ideas"], pass?: number): FreeText {
   return {
@@ -47,7 +58,8 @@ const questions: Question[] = [
         id: "finance",
         text: "Base de données financières",
         credit: { C: 1 },
-        explain: "Aucune transaction validée ne doit être perdue : C n’acquitte qu’après l’écriture sur le disque distant.",
+        explain:
+          "Aucune transaction validée ne doit être perdue : C n’acquitte qu’après l’écriture sur le disque distant.",
         why: {
           A: "En protocole A, les écritures encore dans le tampon d’envoi sont perdues si le Primary tombe : inacceptable pour des transactions financières.",
           B: "B n’attend que la réception en mémoire par le pair : une panne simultanée des deux nœuds peut perdre des transactions déjà acquittées.",
@@ -57,7 +69,8 @@ const questions: Question[] = [
         id: "logs",
         text: "Serveur de logs",
         credit: { A: 1, B: 0.5 },
-        explain: "Des logs tolèrent la perte des toutes dernières lignes ; A acquitte dès l’écriture locale, la latence réseau ne ralentit plus l’application.",
+        explain:
+          "Des logs tolèrent la perte des toutes dernières lignes ; A acquitte dès l’écriture locale, la latence réseau ne ralentit plus l’application.",
         why: {
           B: "B se défend (perte seulement en cas de double panne), mais chaque écriture attend encore un aller-retour réseau ; pour des logs, qui tolèrent une petite perte, A est le choix recommandé.",
           C: "C sécurise tout, mais fait payer un aller-retour réseau et une écriture distante à chaque ligne de log, ce que des logs ne justifient pas.",
@@ -67,7 +80,8 @@ const questions: Question[] = [
         id: "virtualisation",
         text: "Cluster de virtualisation",
         credit: { C: 1 },
-        explain: "Les disques des VM doivent rester cohérents après bascule, et la migration à chaud (deux Primary) exige C.",
+        explain:
+          "Les disques des VM doivent rester cohérents après bascule, et la migration à chaud (deux Primary) exige C.",
         why: {
           A: "Après la perte du Primary, les VM redémarreraient sur des disques privés des dernières écritures ; et le double Primary de la migration à chaud est refusé hors protocole C.",
           B: "allow-two-primaries, nécessaire à la migration à chaud, est refusé hors protocole C (« Failure: (139) Protocol C required »).",
@@ -77,7 +91,8 @@ const questions: Question[] = [
         id: "interdc",
         text: "Réplication inter-datacenter (100 ms de latence)",
         credit: { A: 1 },
-        explain: "Avec 100 ms de latence, seul A évite d’attendre le WAN à chaque écriture ; on accepte un RPO de quelques secondes.",
+        explain:
+          "Avec 100 ms de latence, seul A évite d’attendre le WAN à chaque écriture ; on accepte un RPO de quelques secondes.",
         why: {
           B: "B attend l’accusé de réception du pair : au moins un aller-retour WAN (200 ms et plus) par écriture.",
           C: "C attend l’écriture sur le disque distant : chaque écriture paierait au moins un aller-retour WAN, l’application deviendrait très lente.",
@@ -145,10 +160,13 @@ export const ex2_1 = questionExercise({
   solution: {
     answers: {
       protocols: { finance: "C", logs: "A", virtualisation: "C", interdc: "A" },
-      "finance.why": "Aucune perte de transaction n’est acceptable : en C l’écriture n’est acquittée qu’une fois écrite sur les deux nœuds.",
+      "finance.why":
+        "Aucune perte de transaction n’est acceptable : en C l’écriture n’est acquittée qu’une fois écrite sur les deux nœuds.",
       "logs.why": "Perdre les dernières lignes de log est acceptable, on privilégie la performance.",
-      "virtualisation.why": "Les disques des VM doivent rester cohérents après une bascule, et la migration à chaud avec deux Primary exige le protocole C.",
-      "interdc.why": "Avec 100 ms de latence, chaque écriture synchrone attendrait l’aller-retour ; on accepte un RPO de quelques secondes.",
+      "virtualisation.why":
+        "Les disques des VM doivent rester cohérents après une bascule, et la migration à chaud avec deux Primary exige le protocole C.",
+      "interdc.why":
+        "Avec 100 ms de latence, chaque écriture synchrone attendrait l’aller-retour ; on accepte un RPO de quelques secondes.",
     },
   },
   wrong: [

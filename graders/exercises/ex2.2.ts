@@ -26,7 +26,8 @@ const questions: Question[] = [
       C: "C attend l’écriture sur le disque du pair : c’est le plus touché.",
       same: "Le protocole décide justement si l’écriture attend le réseau : A n’attend pas, B et C attendent.",
     },
-    explain: "Exact : en A l’écriture est acquittée dès qu’elle est sur le disque local et dans le tampon d’envoi ; le réseau ne la retarde pas.",
+    explain:
+      "Exact : en A l’écriture est acquittée dès qu’elle est sur le disque local et dans le tampon d’envoi ; le réseau ne la retarde pas.",
     hint: "Comparez les colonnes « Latency » de vos benchmarks avant et après simulate-latency.sh.",
   },
   {
@@ -36,15 +37,26 @@ const questions: Question[] = [
     prompt: "Quelles affirmations sont vraies une fois les 50 ms de latence ajoutées ? (plusieurs réponses)",
     options: [
       { id: "c-rtt", text: "En protocole C, chaque écriture attend au moins un aller-retour réseau complet." },
-      { id: "b-rtt", text: "En protocole B aussi, chaque écriture attend un aller-retour (l’accusé de réception du pair)." },
-      { id: "a-buffer", text: "En protocole A, la latence réseau ne pèse pas sur l’écriture tant que le tampon d’envoi n’est pas plein." },
+      {
+        id: "b-rtt",
+        text: "En protocole B aussi, chaque écriture attend un aller-retour (l’accusé de réception du pair).",
+      },
+      {
+        id: "a-buffer",
+        text: "En protocole A, la latence réseau ne pèse pas sur l’écriture tant que le tampon d’envoi n’est pas plein.",
+      },
       { id: "outdated", text: "La latence ajoutée fait passer le Secondary en Outdated." },
-      { id: "parallel", text: "En protocole C, la latence ne change rien car l’envoi au pair se fait en parallèle de l’écriture locale." },
+      {
+        id: "parallel",
+        text: "En protocole C, la latence ne change rien car l’envoi au pair se fait en parallèle de l’écriture locale.",
+      },
     ],
     answers: ["c-rtt", "b-rtt", "a-buffer"],
     why: {
-      outdated: "Le Secondary reste connecté et UpToDate : 50 ms ralentissent sans déconnecter (le délai « timeout » est de 6 s).",
-      parallel: "L’envoi est bien parallèle à l’écriture locale, mais l’acquittement attend quand même la réponse du pair.",
+      outdated:
+        "Le Secondary reste connecté et UpToDate : 50 ms ralentissent sans déconnecter (le délai « timeout » est de 6 s).",
+      parallel:
+        "L’envoi est bien parallèle à l’écriture locale, mais l’acquittement attend quand même la réponse du pair.",
     },
     explain: "Exact : B et C paient un aller-retour par écriture, A seulement si son tampon d’envoi se remplit.",
     hint: "Pour chaque protocole, demandez-vous quel message du pair l’écriture attend avant d’être acquittée.",
@@ -83,7 +95,8 @@ export const ex2_2 = questionExercise({
     answers: {
       "least-affected": "A",
       statements: ["c-rtt", "b-rtt", "a-buffer"],
-      explain: "En C, l’écriture n’est acquittée qu’après la confirmation du pair, qui doit l’avoir écrite sur son disque distant : chaque écriture attend un aller-retour réseau.",
+      explain:
+        "En C, l’écriture n’est acquittée qu’après la confirmation du pair, qui doit l’avoir écrite sur son disque distant : chaque écriture attend un aller-retour réseau.",
     },
   },
   wrong: [

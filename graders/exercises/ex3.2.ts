@@ -17,7 +17,10 @@ function effective(ctx: ConfigCtx, pick: (h: string) => string | undefined, want
   const bad = ctx.hosts
     .map((h) => ({ host: h.name, value: pick(h.name) }))
     .filter((x) => x.value !== want)
-    .map((x) => `${x.host} : ${name} ${x.value === undefined ? "absent" : `vaut « ${x.value} »`} (${where(ctx, "r0", name)})`);
+    .map(
+      (x) =>
+        `${x.host} : ${name} ${x.value === undefined ? "absent" : `vaut « ${x.value} »`} (${where(ctx, "r0", name)})`,
+    );
   return bad.length === 0 ? { passed: true } : { passed: false, detail: `${bad.join(" ; ")}.` };
 }
 
@@ -28,7 +31,13 @@ function policy(name: string, want: string, points: number, ok: string, hint: st
     ok,
     fail: `${name} doit valoir ${want} :`,
     hint,
-    test: (ctx) => effective(ctx, (h) => ctx.resolve("r0", h)?.peers[0]?.net[name] as string | undefined ?? "disconnect", want, name),
+    test: (ctx) =>
+      effective(
+        ctx,
+        (h) => (ctx.resolve("r0", h)?.peers[0]?.net[name] as string | undefined) ?? "disconnect",
+        want,
+        name,
+      ),
   };
 }
 
@@ -38,7 +47,7 @@ const checks: Check<ConfigCtx>[] = [
     points: 3,
     ok: `Le handler split-brain appelle ${HANDLER} : vous serez prévenu de tout split-brain non résolu.`,
     fail: `Le handler « split-brain » doit appeler ${HANDLER} :`,
-    hint: "Dans la section handlers : split-brain \"/scripts/notify-splitbrain.sh\"; (avec le point-virgule).",
+    hint: 'Dans la section handlers : split-brain "/scripts/notify-splitbrain.sh"; (avec le point-virgule).',
     test: (ctx) => effective(ctx, (h) => ctx.resolve("r0", h)?.handlers["split-brain"], HANDLER, "split-brain"),
   },
   policy(
@@ -80,7 +89,11 @@ export const ex3_2 = configExercise({
   checks,
   solution: SOLUTION,
   wrong: [
-    { name: "configuration inchangée", submission: GLOBAL_COMMON_CONF, failingChecks: ["ex3.2.handler", "ex3.2.after-sb-0pri"] },
+    {
+      name: "configuration inchangée",
+      submission: GLOBAL_COMMON_CONF,
+      failingChecks: ["ex3.2.handler", "ex3.2.after-sb-0pri"],
+    },
     {
       name: "handler mal nommé (pri-lost-after-sb au lieu de split-brain)",
       submission: SOLUTION.replace(`split-brain "${HANDLER}"`, `pri-lost "${HANDLER}"`),

@@ -12,7 +12,8 @@ const consistency: Question[] = [
     id: "rows",
     kind: "single",
     points: 2,
-    prompt: "La table test contient 1000 lignes. Sur node1, une transaction insère 5000 lignes sans COMMIT quand node1 est arrêté brutalement. Après la bascule sur node2, combien de lignes contient la table ?",
+    prompt:
+      "La table test contient 1000 lignes. Sur node1, une transaction insère 5000 lignes sans COMMIT quand node1 est arrêté brutalement. Après la bascule sur node2, combien de lignes contient la table ?",
     options: [
       { id: "1000", text: "1000" },
       { id: "6000", text: "6000" },
@@ -22,7 +23,8 @@ const consistency: Question[] = [
     answer: "1000",
     why: {
       "6000": "La transaction n’a jamais été validée : PostgreSQL ne l’expose pas, même après la bascule.",
-      between: "Une partie des blocs de la transaction a pu être répliquée, mais la récupération de PostgreSQL ignore toute transaction sans COMMIT : c’est tout ou rien.",
+      between:
+        "Une partie des blocs de la transaction a pu être répliquée, mais la récupération de PostgreSQL ignore toute transaction sans COMMIT : c’est tout ou rien.",
       zero: "Les 1000 lignes validées étaient sur les deux disques (protocole C) : la récupération les retrouve.",
     },
     explain: "Exact : 1000. La transaction interrompue est annulée ; les lignes validées avant sont toutes là.",
@@ -34,17 +36,25 @@ const consistency: Question[] = [
     points: 3,
     prompt: "Qu’est-ce qui garantit ce résultat ? (plusieurs réponses)",
     options: [
-      { id: "wal", text: "Le WAL de PostgreSQL : au démarrage sur node2, la récupération rejoue les transactions validées et ignore les autres." },
-      { id: "protoc", text: "Le protocole C : un COMMIT n’est acquitté qu’une fois son WAL écrit sur les deux disques." },
+      {
+        id: "wal",
+        text: "Le WAL de PostgreSQL : au démarrage sur node2, la récupération rejoue les transactions validées et ignore les autres.",
+      },
+      {
+        id: "protoc",
+        text: "Le protocole C : un COMMIT n’est acquitté qu’une fois son WAL écrit sur les deux disques.",
+      },
       { id: "drbd-tx", text: "DRBD annule les transactions non validées." },
       { id: "clean-stop", text: "L’arrêt propre de PostgreSQL sur node1 avant la bascule." },
     ],
     answers: ["wal", "protoc"],
     why: {
-      "drbd-tx": "DRBD ne connaît pas les transactions : il réplique des blocs, y compris ceux d’une transaction non validée ; c’est PostgreSQL qui les ignore.",
+      "drbd-tx":
+        "DRBD ne connaît pas les transactions : il réplique des blocs, y compris ceux d’une transaction non validée ; c’est PostgreSQL qui les ignore.",
       "clean-stop": "Ici la bascule est forcée, sans arrêt propre : c’est justement ce que l’exercice teste.",
     },
-    explain: "Exact : DRBD (protocole C) garantit que tout ce qui est acquitté est sur node2 ; le WAL de PostgreSQL garantit l’atomicité.",
+    explain:
+      "Exact : DRBD (protocole C) garantit que tout ce qui est acquitté est sur node2 ; le WAL de PostgreSQL garantit l’atomicité.",
     hint: "Séparez le rôle de DRBD (des blocs) et celui de PostgreSQL (des transactions).",
   },
   {
@@ -63,11 +73,26 @@ const consistency: Question[] = [
     prompt: "Pourquoi la transaction interrompue n’apparaît-elle pas sur node2 ?",
     rubric: {
       ideas: [
-        { id: "uncommitted", label: "elle n’avait pas été validée (pas de COMMIT)", any: [["commit"], ["valid"], ["termin"], ["finie"], ["achev"]] },
+        {
+          id: "uncommitted",
+          label: "elle n’avait pas été validée (pas de COMMIT)",
+          any: [["commit"], ["valid"], ["termin"], ["finie"], ["achev"]],
+        },
         {
           id: "recovery",
           label: "la récupération de PostgreSQL (WAL) l’annule au démarrage",
-          any: [["=wal"], ["journal"], ["recovery"], ["recuperation"], ["rejou"], ["replay"], ["atomi"], ["=acid"], ["rollback"], ["annul"]],
+          any: [
+            ["=wal"],
+            ["journal"],
+            ["recovery"],
+            ["recuperation"],
+            ["rejou"],
+            ["replay"],
+            ["atomi"],
+            ["=acid"],
+            ["rollback"],
+            ["annul"],
+          ],
         },
       ],
     },
@@ -109,7 +134,8 @@ const benchmark: Question[] = [
     id: "tps",
     kind: "single",
     points: 2,
-    prompt: "Avec DRBD en protocole C, comment évolue le nombre de transactions par seconde (TPS) de pgbench par rapport au même disque sans DRBD ?",
+    prompt:
+      "Avec DRBD en protocole C, comment évolue le nombre de transactions par seconde (TPS) de pgbench par rapport au même disque sans DRBD ?",
     options: [
       { id: "lower", text: "Il baisse : chaque COMMIT attend que son WAL soit aussi écrit sur le disque de node2." },
       { id: "same", text: "Il est identique : DRBD réplique en arrière-plan." },
@@ -120,7 +146,8 @@ const benchmark: Question[] = [
       same: "Répliquer en arrière-plan, c’est le protocole A ; en C l’écriture attend le pair.",
       higher: "read-balancing vaut prefer-local par défaut, et pgbench est limité par les écritures synchrones du WAL.",
     },
-    explain: "Exact : en protocole C, chaque fsync du WAL attend l’écriture distante (aller-retour réseau + disque de node2).",
+    explain:
+      "Exact : en protocole C, chaque fsync du WAL attend l’écriture distante (aller-retour réseau + disque de node2).",
     hint: "Comparez les lignes « tps = … » des deux runs de pgbench.",
   },
   {
@@ -129,9 +156,15 @@ const benchmark: Question[] = [
     points: 3,
     prompt: "Quels changements réduisent le coût de DRBD sur ce benchmark ? (plusieurs réponses)",
     options: [
-      { id: "proto-a", text: "Passer en protocole A, au prix de la perte possible des dernières transactions si le Primary tombe." },
+      {
+        id: "proto-a",
+        text: "Passer en protocole A, au prix de la perte possible des dernières transactions si le Primary tombe.",
+      },
       { id: "network", text: "Un lien de réplication dédié à plus faible latence." },
-      { id: "no-flush", text: "no-disk-flushes / no-md-flushes, seulement avec un contrôleur à cache protégé par batterie." },
+      {
+        id: "no-flush",
+        text: "no-disk-flushes / no-md-flushes, seulement avec un contrôleur à cache protégé par batterie.",
+      },
       { id: "c-max-rate", text: "Augmenter c-max-rate." },
       { id: "verify-alg", text: "Ajouter verify-alg sha1." },
     ],
@@ -150,8 +183,16 @@ const benchmark: Question[] = [
     prompt: "Expliquez la différence de performance mesurée avec et sans DRBD.",
     rubric: {
       ideas: [
-        { id: "waits-peer", label: "chaque écriture synchrone attend le pair (latence réseau)", any: [["attend"], ["acquit"], ["aller retour"], ["laten"], ["synchron"], ["reseau"]] },
-        { id: "commit", label: "pgbench est limité par les écritures synchrones du COMMIT (WAL, fsync)", any: [["commit"], ["fsync"], ["=wal"], ["ecritur"], ["transaction"]] },
+        {
+          id: "waits-peer",
+          label: "chaque écriture synchrone attend le pair (latence réseau)",
+          any: [["attend"], ["acquit"], ["aller retour"], ["laten"], ["synchron"], ["reseau"]],
+        },
+        {
+          id: "commit",
+          label: "pgbench est limité par les écritures synchrones du COMMIT (WAL, fsync)",
+          any: [["commit"], ["fsync"], ["=wal"], ["ecritur"], ["transaction"]],
+        },
       ],
     },
     explain: "Bonne explication : les COMMIT synchrones attendent la réplication.",
@@ -169,7 +210,8 @@ export const ex4_2 = questionExercise({
     answers: {
       tps: "lower",
       levers: ["proto-a", "network", "no-flush"],
-      explain: "Chaque COMMIT fait un fsync du WAL, et en protocole C cette écriture attend l’acquittement du pair : la latence réseau s’ajoute à chaque transaction.",
+      explain:
+        "Chaque COMMIT fait un fsync du WAL, et en protocole C cette écriture attend l’acquittement du pair : la latence réseau s’ajoute à chaque transaction.",
     },
   },
   wrong: [

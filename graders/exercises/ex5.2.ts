@@ -55,12 +55,18 @@ function latency(ctx: ConfigCtx, host: string): CheckOutcome {
   const protocol = r?.peers[0]?.settings.protocol ?? "C";
   const al = r?.settings.alExtents ?? 1237;
   const levers: string[] = [];
-  if (protocol === "A") levers.push("protocole A (écriture acquittée sans attendre le pair ; les dernières écritures peuvent être perdues si le Primary tombe)");
+  if (protocol === "A")
+    levers.push(
+      "protocole A (écriture acquittée sans attendre le pair ; les dernières écritures peuvent être perdues si le Primary tombe)",
+    );
   if (protocol === "B") levers.push("protocole B (attend seulement la réception par le pair)");
   if (al > 1237) levers.push(`al-extents ${al} (moins de mises à jour des métadonnées)`);
   return levers.length
     ? { passed: true, detail: `Leviers : ${levers.join(", ")}.` }
-    : { passed: false, detail: `Protocole ${protocol} (${where(ctx, "r0", "protocol")}) et al-extents ${al} : rien ne raccourcit l’écriture.` };
+    : {
+        passed: false,
+        detail: `Protocole ${protocol} (${where(ctx, "r0", "protocol")}) et al-extents ${al} : rien ne raccourcit l’écriture.`,
+      };
 }
 
 function resync(ctx: ConfigCtx, host: string): CheckOutcome {
@@ -73,22 +79,40 @@ function resync(ctx: ConfigCtx, host: string): CheckOutcome {
   if (plan === 0) {
     return rate > DEFAULT_MAX_KIB
       ? { passed: true, detail: `Débit fixe resync-rate ${rate} Kio/s (c-plan-ahead 0).${extra}` }
-      : { passed: false, detail: `c-plan-ahead 0 fixe le débit à resync-rate, ${rate} Kio/s : pas plus rapide que le plafond par défaut.` };
+      : {
+          passed: false,
+          detail: `c-plan-ahead 0 fixe le débit à resync-rate, ${rate} Kio/s : pas plus rapide que le plafond par défaut.`,
+        };
   }
   if (max > DEFAULT_MAX_KIB) return { passed: true, detail: `Plafond c-max-rate ${max} Kio/s.${extra}` };
   if (rate > DEFAULT_MAX_KIB) {
-    return { passed: false, fraction: 0.5, detail: `resync-rate ${rate} Kio/s n’est que la valeur de départ du contrôleur dynamique (c-plan-ahead ${plan}) ; le plafond reste c-max-rate, ${max} Kio/s.` };
+    return {
+      passed: false,
+      fraction: 0.5,
+      detail: `resync-rate ${rate} Kio/s n’est que la valeur de départ du contrôleur dynamique (c-plan-ahead ${plan}) ; le plafond reste c-max-rate, ${max} Kio/s.`,
+    };
   }
-  return { passed: false, detail: `Le plafond c-max-rate vaut ${max} Kio/s (${where(ctx, "r0", "c-max-rate")}), la valeur par défaut.` };
+  return {
+    passed: false,
+    detail: `Le plafond c-max-rate vaut ${max} Kio/s (${where(ctx, "r0", "c-max-rate")}), la valeur par défaut.`,
+  };
 }
 
 function cpu(ctx: ConfigCtx, host: string): CheckOutcome {
   const net = ctx.resolve("r0", host)?.peers[0]?.net ?? {};
   if (net["data-integrity-alg"] !== undefined) {
-    return { passed: false, fraction: 0, detail: `data-integrity-alg ${String(net["data-integrity-alg"])} (${where(ctx, "r0", "data-integrity-alg")}) calcule une empreinte de chaque écriture répliquée sur les deux nœuds : c’est un outil de diagnostic.` };
+    return {
+      passed: false,
+      fraction: 0,
+      detail: `data-integrity-alg ${String(net["data-integrity-alg"])} (${where(ctx, "r0", "data-integrity-alg")}) calcule une empreinte de chaque écriture répliquée sur les deux nœuds : c’est un outil de diagnostic.`,
+    };
   }
   if (net["csums-alg"] !== undefined) {
-    return { passed: false, fraction: 0.5, detail: `csums-alg ${String(net["csums-alg"])} (${where(ctx, "r0", "csums-alg")}) calcule une empreinte de chaque bloc à resynchroniser sur les deux nœuds ; utile sur un lien lent, coûteux en CPU sur un LAN rapide.` };
+    return {
+      passed: false,
+      fraction: 0.5,
+      detail: `csums-alg ${String(net["csums-alg"])} (${where(ctx, "r0", "csums-alg")}) calcule une empreinte de chaque bloc à resynchroniser sur les deux nœuds ; utile sur un lien lent, coûteux en CPU sur un LAN rapide.`,
+    };
   }
   return { passed: true, detail: "Ni data-integrity-alg ni csums-alg." };
 }
@@ -144,7 +168,11 @@ export const ex5_2 = configExercise({
   checks,
   solution: SOLUTION,
   wrong: [
-    { name: "configuration de départ", submission: INITIAL, failingChecks: ["ex5.2.latency", "ex5.2.resync", "ex5.2.cpu"] },
+    {
+      name: "configuration de départ",
+      submission: INITIAL,
+      failingChecks: ["ex5.2.latency", "ex5.2.resync", "ex5.2.cpu"],
+    },
     {
       name: "csums-alg gardé",
       submission: SOLUTION.replace("max-buffers 36k;", "max-buffers 36k;\n        csums-alg sha256;"),

@@ -61,7 +61,9 @@ const checks: Check<ConfigCtx>[] = [
     hint: "Par exemple « address 172.28.0.11:7789; » et « 172.28.0.12:7789 » : un port par ressource.",
     test: (ctx) =>
       perHost(ctx, (h) => {
-        const ports0 = new Set((ctx.resolve("r0", h)?.peers ?? []).flatMap((p) => [p.myAddress?.port, p.address?.port]));
+        const ports0 = new Set(
+          (ctx.resolve("r0", h)?.peers ?? []).flatMap((p) => [p.myAddress?.port, p.address?.port]),
+        );
         const ports1 = (ctx.resolve("r1", h)?.peers ?? []).flatMap((p) => [p.myAddress?.port, p.address?.port]);
         if (ports1.length === 0 || ports1.some((p) => p === undefined)) return `${h} : r1 n’a pas d’adresse`;
         const clash = ports1.filter((p) => ports0.has(p));
@@ -113,8 +115,20 @@ export const ex9_1 = configExercise({
   checks,
   solution: SOLUTION,
   wrong: [
-    { name: "fichier laissé vide", submission: INITIAL, failingChecks: ["ex9.1.defined", "ex9.1.protocol", "ex9.1.minor", "ex9.1.port", "ex9.1.disk"] },
-    { name: "r1 en protocole C", submission: SOLUTION.replace("protocol A;", "protocol C;"), failingChecks: ["ex9.1.protocol"] },
-    { name: "r1 sur le disque de r0", submission: SOLUTION.replaceAll("/dev/sdb1", "/dev/sda1"), failingChecks: ["ex9.1.disk"] },
+    {
+      name: "fichier laissé vide",
+      submission: INITIAL,
+      failingChecks: ["ex9.1.defined", "ex9.1.protocol", "ex9.1.minor", "ex9.1.port", "ex9.1.disk"],
+    },
+    {
+      name: "r1 en protocole C",
+      submission: SOLUTION.replace("protocol A;", "protocol C;"),
+      failingChecks: ["ex9.1.protocol"],
+    },
+    {
+      name: "r1 sur le disque de r0",
+      submission: SOLUTION.replaceAll("/dev/sdb1", "/dev/sda1"),
+      failingChecks: ["ex9.1.disk"],
+    },
   ],
 });

@@ -44,7 +44,8 @@ const checks: Check<ConfigCtx>[] = [
   },
 ];
 
-const on = (n: number) => `    on node${n} {\n        node-id ${n - 1};\n        address 172.28.0.${10 + n}:7788;\n    }\n`;
+const on = (n: number) =>
+  `    on node${n} {\n        node-id ${n - 1};\n        address 172.28.0.${10 + n}:7788;\n    }\n`;
 const SOLUTION = `resource r0 {
     protocol C;
     device /dev/drbd0;

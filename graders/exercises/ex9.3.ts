@@ -15,14 +15,19 @@ const questions: Question[] = [
     points: 2,
     prompt: "Comment déclare-t-on la ressource DRBD r0 dans Pacemaker ?",
     options: [
-      { id: "promotable", text: "Une ressource ocf:linbit:drbd en clone promotable (promoted-max=1) : DRBD tourne sur les deux nœuds, Pacemaker choisit lequel promouvoir." },
+      {
+        id: "promotable",
+        text: "Une ressource ocf:linbit:drbd en clone promotable (promoted-max=1) : DRBD tourne sur les deux nœuds, Pacemaker choisit lequel promouvoir.",
+      },
       { id: "primitive", text: "Une ressource primitive simple, démarrée sur un seul nœud." },
       { id: "systemd", text: "Le service systemd drbd, activé au démarrage sur les deux nœuds." },
     ],
     answer: "promotable",
     why: {
-      primitive: "DRBD doit tourner (Secondary) sur les deux nœuds pour répliquer ; seul le rôle Primary est unique : c’est un clone promotable.",
-      systemd: "Le rôle doit être piloté par Pacemaker seul ; un service drbd démarré hors de Pacemaker entre en conflit avec lui.",
+      primitive:
+        "DRBD doit tourner (Secondary) sur les deux nœuds pour répliquer ; seul le rôle Primary est unique : c’est un clone promotable.",
+      systemd:
+        "Le rôle doit être piloté par Pacemaker seul ; un service drbd démarré hors de Pacemaker entre en conflit avec lui.",
     },
     explain: "Exact : un clone promotable de ocf:linbit:drbd, une instance promue au plus.",
     hint: "DRBD tourne-t-il sur un nœud ou sur les deux ? Combien peuvent être Primary ?",
@@ -58,10 +63,13 @@ const questions: Question[] = [
     ],
     answer: "resource-and-stonith",
     why: {
-      "dont-care": "Sans fencing, un nœud isolé peut être promu avec des données périmées : c’est la porte ouverte au split-brain.",
-      "resource-only": "Convient sans STONITH ; avec STONITH, resource-and-stonith suspend les écritures pendant que le handler isole le pair.",
+      "dont-care":
+        "Sans fencing, un nœud isolé peut être promu avec des données périmées : c’est la porte ouverte au split-brain.",
+      "resource-only":
+        "Convient sans STONITH ; avec STONITH, resource-and-stonith suspend les écritures pendant que le handler isole le pair.",
     },
-    explain: "Exact : resource-and-stonith gèle les I/O du Primary qui perd son pair jusqu’à ce que le handler fence-peer ait tranché.",
+    explain:
+      "Exact : resource-and-stonith gèle les I/O du Primary qui perd son pair jusqu’à ce que le handler fence-peer ait tranché.",
     hint: "Cherchez « fencing » dans la section net de DRBD 9.",
   },
   {
@@ -69,7 +77,11 @@ const questions: Question[] = [
     kind: "short",
     points: 2,
     prompt: "Quel script donner au handler fence-peer avec DRBD 9 et Pacemaker ?",
-    accepted: ["crm-fence-peer.9.sh", "/usr/lib/drbd/crm-fence-peer.9.sh", "fence-peer /usr/lib/drbd/crm-fence-peer.9.sh"],
+    accepted: [
+      "crm-fence-peer.9.sh",
+      "/usr/lib/drbd/crm-fence-peer.9.sh",
+      "fence-peer /usr/lib/drbd/crm-fence-peer.9.sh",
+    ],
     mistakes: [
       {
         answers: ["crm-fence-peer.sh", "/usr/lib/drbd/crm-fence-peer.sh"],

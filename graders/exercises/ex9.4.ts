@@ -12,8 +12,16 @@ import type { Check } from "../types";
  */
 const TOPO = getTopology("two-sites");
 const HOSTS = TOPO.nodes.map((n) => ({ name: n.name, ip: n.ip }));
-const INTRA: [string, string][] = [["node1", "node2"], ["node3", "node4"]];
-const INTER: [string, string][] = [["node1", "node3"], ["node1", "node4"], ["node2", "node3"], ["node2", "node4"]];
+const INTRA: [string, string][] = [
+  ["node1", "node2"],
+  ["node3", "node4"],
+];
+const INTER: [string, string][] = [
+  ["node1", "node3"],
+  ["node1", "node4"],
+  ["node2", "node3"],
+  ["node2", "node4"],
+];
 
 const checks: Check<ConfigCtx>[] = [
   {
@@ -50,8 +58,10 @@ const checks: Check<ConfigCtx>[] = [
   },
 ];
 
-const on = (n: number) => `    on node${n} {\n        node-id ${n - 1};\n        address 172.28.0.${10 + n}:7788;\n    }\n`;
-const conn = ([a, b]: [string, string], p: string) => `    connection {\n        host ${a};\n        host ${b};\n        net { protocol ${p}; }\n    }\n`;
+const on = (n: number) =>
+  `    on node${n} {\n        node-id ${n - 1};\n        address 172.28.0.${10 + n}:7788;\n    }\n`;
+const conn = ([a, b]: [string, string], p: string) =>
+  `    connection {\n        host ${a};\n        host ${b};\n        net { protocol ${p}; }\n    }\n`;
 const SOLUTION = `resource r0 {
     device /dev/drbd0;
     disk /dev/sda1;
@@ -72,7 +82,11 @@ export const ex9_4 = configExercise({
   checks,
   solution: SOLUTION,
   wrong: [
-    { name: "configuration à deux nœuds inchangée", submission: R0_RES, failingChecks: ["ex9.4.hosts", "ex9.4.mesh", "ex9.4.inter-site"] },
+    {
+      name: "configuration à deux nœuds inchangée",
+      submission: R0_RES,
+      failingChecks: ["ex9.4.hosts", "ex9.4.mesh", "ex9.4.inter-site"],
+    },
     {
       name: "tout en protocole C (le WAN ralentit chaque écriture)",
       submission: SOLUTION.replaceAll("protocol A;", "protocol C;"),
@@ -85,7 +99,9 @@ export const ex9_4 = configExercise({
     },
     {
       name: "les deux sites reliés par node1–node3 seulement",
-      submission: SOLUTION.replace(conn(["node1", "node4"], "A"), "").replace(conn(["node2", "node3"], "A"), "").replace(conn(["node2", "node4"], "A"), ""),
+      submission: SOLUTION.replace(conn(["node1", "node4"], "A"), "")
+        .replace(conn(["node2", "node3"], "A"), "")
+        .replace(conn(["node2", "node4"], "A"), ""),
       failingChecks: ["ex9.4.mesh", "ex9.4.inter-site"],
     },
   ],

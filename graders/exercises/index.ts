@@ -13,7 +13,21 @@ import { ex9_4 } from "./ex9.4";
 import { quiz } from "./quiz";
 
 /** Every exercise definition, in course order. */
-export const EXERCISES: readonly AnyExercise[] = [ex1_1, ex1_2, ex2_1, ex2_2, ex3_2, ex4_1, ex4_2, ex5_2, ex9_1, ex9_2, ex9_3, ex9_4, quiz];
+export const EXERCISES: readonly AnyExercise[] = [
+  ex1_1,
+  ex1_2,
+  ex2_1,
+  ex2_2,
+  ex3_2,
+  ex4_1,
+  ex4_2,
+  ex5_2,
+  ex9_1,
+  ex9_2,
+  ex9_3,
+  ex9_4,
+  quiz,
+];
 
 const BY_ID = new Map(EXERCISES.map((e) => [e.id, e]));
 

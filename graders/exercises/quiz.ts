@@ -13,7 +13,10 @@ const questions: Question[] = [
     points: 2,
     prompt: "Quelle est la principale différence entre DRBD et une réplication applicative ?",
     options: [
-      { id: "a", text: "DRBD réplique des blocs, sous le système de fichiers, sans que l’application le sache ; une réplication applicative (par ex. le streaming de PostgreSQL) réplique les opérations de l’application et doit être prise en charge par elle." },
+      {
+        id: "a",
+        text: "DRBD réplique des blocs, sous le système de fichiers, sans que l’application le sache ; une réplication applicative (par ex. le streaming de PostgreSQL) réplique les opérations de l’application et doit être prise en charge par elle.",
+      },
       { id: "b", text: "DRBD réplique des fichiers, une réplication applicative réplique des blocs." },
       { id: "c", text: "DRBD ne fonctionne qu’avec des bases de données." },
       { id: "d", text: "DRBD permet par défaut de lire et d’écrire sur les deux nœuds en même temps." },
@@ -24,7 +27,8 @@ const questions: Question[] = [
       c: "DRBD réplique un périphérique bloc : n’importe quel système de fichiers ou application peut l’utiliser.",
       d: "Par défaut un seul Primary : le double Primary exige allow-two-primaries, le protocole C et un système de fichiers cluster.",
     },
-    explain: "Exact : DRBD est transparent pour l’application car il réplique des blocs ; une réplication applicative comprend les transactions mais doit être gérée par chaque application.",
+    explain:
+      "Exact : DRBD est transparent pour l’application car il réplique des blocs ; une réplication applicative comprend les transactions mais doit être gérée par chaque application.",
     hint: "Revoyez la comparaison « RAID 1 local / DRBD distribué » du chapitre 1.",
   },
   {
@@ -34,11 +38,27 @@ const questions: Question[] = [
     prompt: "Quelle est la principale différence entre DRBD et une réplication applicative ?",
     rubric: {
       ideas: [
-        { id: "block", label: "DRBD réplique au niveau bloc (sous le système de fichiers)", any: [["bloc"], ["block"], ["bas niveau"], ["raid"]] },
+        {
+          id: "block",
+          label: "DRBD réplique au niveau bloc (sous le système de fichiers)",
+          any: [["bloc"], ["block"], ["bas niveau"], ["raid"]],
+        },
         {
           id: "transparent",
           label: "c’est transparent pour l’application (elle n’a pas à le gérer)",
-          any: [["transparen"], ["conscience"], ["sait pas"], ["sans modif"], ["quelle que soit"], ["toute application"], ["importe quel"], ["agnost"], ["independ"], ["ignor"], ["aware"]],
+          any: [
+            ["transparen"],
+            ["conscience"],
+            ["sait pas"],
+            ["sans modif"],
+            ["quelle que soit"],
+            ["toute application"],
+            ["importe quel"],
+            ["agnost"],
+            ["independ"],
+            ["ignor"],
+            ["aware"],
+          ],
         },
       ],
     },
@@ -51,7 +71,10 @@ const questions: Question[] = [
     points: 2,
     prompt: "Dans quel cas utiliseriez-vous Protocol A plutôt que Protocol C ?",
     options: [
-      { id: "a", text: "Quand la latence entre les nœuds est élevée (réplication longue distance) et qu’on accepte de perdre les dernières écritures si le Primary tombe." },
+      {
+        id: "a",
+        text: "Quand la latence entre les nœuds est élevée (réplication longue distance) et qu’on accepte de perdre les dernières écritures si le Primary tombe.",
+      },
       { id: "b", text: "Quand aucune perte de données n’est acceptable." },
       { id: "c", text: "Quand on veut deux Primary simultanés." },
       { id: "d", text: "Pour accélérer la resynchronisation initiale." },
@@ -62,7 +85,8 @@ const questions: Question[] = [
       c: "allow-two-primaries exige le protocole C : DRBD refuse sinon (« Failure: (139) Protocol C required »).",
       d: "La vitesse de resynchronisation se règle avec c-max-rate (ou resync-rate) ; le protocole décide seulement quand une écriture est acquittée.",
     },
-    explain: "Exact : A acquitte dès l’écriture locale ; utile quand la latence réseau est élevée, au prix d’un RPO non nul.",
+    explain:
+      "Exact : A acquitte dès l’écriture locale ; utile quand la latence réseau est élevée, au prix d’un RPO non nul.",
     hint: "Comparez ce qu’attend chaque protocole avant d’acquitter une écriture, et ce qu’on perd si le Primary tombe.",
   },
   {
@@ -75,7 +99,18 @@ const questions: Question[] = [
         {
           id: "latency",
           label: "latence élevée / longue distance / performances d’écriture",
-          any: [["laten"], ["distan"], ["=wan"], ["inter site"], ["datacenter"], ["data center"], ["geograph"], ["reseau lent"], ["perf"], ["rapid"]],
+          any: [
+            ["laten"],
+            ["distan"],
+            ["=wan"],
+            ["inter site"],
+            ["datacenter"],
+            ["data center"],
+            ["geograph"],
+            ["reseau lent"],
+            ["perf"],
+            ["rapid"],
+          ],
         },
         {
           id: "loss",
@@ -93,7 +128,10 @@ const questions: Question[] = [
     points: 2,
     prompt: "Comment DRBD gère-t-il un split-brain par défaut ?",
     options: [
-      { id: "a", text: "Il le détecte à la reconnexion, coupe la connexion (StandAlone) et attend une résolution manuelle : after-sb-0pri, after-sb-1pri et after-sb-2pri valent disconnect par défaut." },
+      {
+        id: "a",
+        text: "Il le détecte à la reconnexion, coupe la connexion (StandAlone) et attend une résolution manuelle : after-sb-0pri, after-sb-1pri et after-sb-2pri valent disconnect par défaut.",
+      },
       { id: "b", text: "Il garde automatiquement les données du nœud qui a le plus écrit." },
       { id: "c", text: "Il fusionne les écritures des deux nœuds." },
       { id: "d", text: "Il redémarre le nœud Secondary." },
@@ -104,7 +142,8 @@ const questions: Question[] = [
       c: "DRBD travaille en blocs, sans connaître les fichiers : l’un des deux jeux de modifications doit être abandonné.",
       d: "Seul un handler configuré (pri-lost-after-sb par exemple) peut redémarrer un nœud ; ce n’est pas le comportement par défaut.",
     },
-    explain: "Exact : par défaut, détection, déconnexion (StandAlone) et résolution manuelle avec « drbdadm connect --discard-my-data » sur la victime.",
+    explain:
+      "Exact : par défaut, détection, déconnexion (StandAlone) et résolution manuelle avec « drbdadm connect --discard-my-data » sur la victime.",
     hint: "Regardez les valeurs par défaut des options after-sb-* et l’état des nœuds après « simulate-splitbrain.sh ».",
   },
   {
@@ -117,12 +156,30 @@ const questions: Question[] = [
         {
           id: "disconnect",
           label: "il coupe la connexion : les nœuds restent StandAlone",
-          any: [["standalone"], ["stand alone"], ["deconnect"], ["disconnect"], ["coupe connexion"], ["coupe la connexion"], ["refuse", "connexion"], ["connexion", "coup"]],
+          any: [
+            ["standalone"],
+            ["stand alone"],
+            ["deconnect"],
+            ["disconnect"],
+            ["coupe connexion"],
+            ["coupe la connexion"],
+            ["refuse", "connexion"],
+            ["connexion", "coup"],
+          ],
         },
         {
           id: "manual",
           label: "aucune résolution automatique : l’administrateur choisit la victime (discard-my-data)",
-          any: [["manuel"], ["intervention"], ["administrat"], ["humain"], ["discard my data"], ["a la main"], ["pas automatique"], ["aucune resolution"]],
+          any: [
+            ["manuel"],
+            ["intervention"],
+            ["administrat"],
+            ["humain"],
+            ["discard my data"],
+            ["a la main"],
+            ["pas automatique"],
+            ["aucune resolution"],
+          ],
         },
       ],
     },
@@ -135,7 +192,10 @@ const questions: Question[] = [
     points: 2,
     prompt: "Pourquoi est-il important de toujours démonter le filesystem avant de changer de rôle ?",
     options: [
-      { id: "a", text: "Parce que DRBD refuse de passer Secondary tant que le périphérique est ouvert (« (-12) Device is held open by someone »), et qu’un système de fichiers classique monté sur deux nœuds à la fois serait corrompu." },
+      {
+        id: "a",
+        text: "Parce que DRBD refuse de passer Secondary tant que le périphérique est ouvert (« (-12) Device is held open by someone »), et qu’un système de fichiers classique monté sur deux nœuds à la fois serait corrompu.",
+      },
       { id: "b", text: "Pour vider le bitmap avant la bascule." },
       { id: "c", text: "Parce que le démontage déclenche la synchronisation." },
       { id: "d", text: "Ce n’est plus nécessaire avec DRBD 9." },
@@ -146,7 +206,8 @@ const questions: Question[] = [
       c: "La réplication est continue ; le démontage ne déclenche aucune synchronisation.",
       d: "L’auto-promotion de DRBD 9 rend le rôle Secondary au dernier close, c’est-à-dire justement au démontage : tant que le FS est monté, le nœud reste Primary.",
     },
-    explain: "Exact : le démontage vide les caches et ferme le périphérique ; sinon « drbdadm secondary » échoue avec (-12).",
+    explain:
+      "Exact : le démontage vide les caches et ferme le périphérique ; sinon « drbdadm secondary » échoue avec (-12).",
     hint: "Essayez « drbdadm secondary r0 » avec /mnt/drbd encore monté.",
   },
   {
@@ -164,7 +225,18 @@ const questions: Question[] = [
         {
           id: "consistency",
           label: "le démontage écrit les données en cache ; sinon le système de fichiers serait incohérent ou corrompu",
-          any: [["corromp"], ["corrupt"], ["coheren"], ["incoheren"], ["cache"], ["flush"], ["vider"], ["ecritur attente"], ["perte"], ["perd"]],
+          any: [
+            ["corromp"],
+            ["corrupt"],
+            ["coheren"],
+            ["incoheren"],
+            ["cache"],
+            ["flush"],
+            ["vider"],
+            ["ecritur attente"],
+            ["perte"],
+            ["perd"],
+          ],
         },
       ],
     },
@@ -177,8 +249,14 @@ const questions: Question[] = [
     points: 2,
     prompt: "Quelle est la différence entre invalidate et invalidate-remote ?",
     options: [
-      { id: "a", text: "invalidate déclare les données locales invalides : ce nœud devient SyncTarget et recopie tout depuis le pair ; invalidate-remote déclare invalides celles du pair : ce nœud devient SyncSource." },
-      { id: "b", text: "invalidate recopie les données locales vers le pair ; invalidate-remote recopie celles du pair vers ce nœud." },
+      {
+        id: "a",
+        text: "invalidate déclare les données locales invalides : ce nœud devient SyncTarget et recopie tout depuis le pair ; invalidate-remote déclare invalides celles du pair : ce nœud devient SyncSource.",
+      },
+      {
+        id: "b",
+        text: "invalidate recopie les données locales vers le pair ; invalidate-remote recopie celles du pair vers ce nœud.",
+      },
       { id: "c", text: "invalidate supprime la ressource ; invalidate-remote la supprime sur le pair." },
       { id: "d", text: "Aucune : invalidate-remote est l’ancien nom d’invalidate." },
     ],
@@ -188,22 +266,30 @@ const questions: Question[] = [
       c: "Aucune des deux ne supprime la ressource : elles déclenchent une resynchronisation complète.",
       d: "Les deux commandes existent en DRBD 9 et font des choses opposées.",
     },
-    explain: "Exact : invalidate = « mes données sont fausses » (je suis la cible), invalidate-remote = « celles du pair sont fausses » (je suis la source).",
+    explain:
+      "Exact : invalidate = « mes données sont fausses » (je suis la cible), invalidate-remote = « celles du pair sont fausses » (je suis la source).",
     hint: "Lisez « drbdadm status » pendant chacune : qui est SyncSource, qui est SyncTarget ?",
   },
   {
     id: "q5.short",
     kind: "short",
     points: 2,
-    prompt: "Le disque de node2 est suspect, node1 est sain. Quelle commande tapez-vous sur node2 pour le resynchroniser entièrement depuis node1 ?",
+    prompt:
+      "Le disque de node2 est suspect, node1 est sain. Quelle commande tapez-vous sur node2 pour le resynchroniser entièrement depuis node1 ?",
     accepted: ["drbdadm invalidate r0", "invalidate r0", "drbdadm invalidate", "invalidate", "drbdadm invalidate all"],
     mistakes: [
       {
-        answers: ["drbdadm invalidate-remote r0", "invalidate-remote r0", "invalidate-remote", "drbdadm invalidate-remote"],
+        answers: [
+          "drbdadm invalidate-remote r0",
+          "invalidate-remote r0",
+          "invalidate-remote",
+          "drbdadm invalidate-remote",
+        ],
         why: "invalidate-remote, lancée sur node2, ferait de node2 la source : ses données suspectes écraseraient celles de node1.",
       },
     ],
-    explain: "Exact : « drbdadm invalidate r0 » sur node2 fait de node2 la cible d’une resynchronisation complète depuis node1.",
+    explain:
+      "Exact : « drbdadm invalidate r0 » sur node2 fait de node2 la cible d’une resynchronisation complète depuis node1.",
     hint: "La commande se lance sur le nœud dont on jette les données.",
   },
   {
@@ -244,16 +330,21 @@ export const quiz = questionExercise({
   solution: {
     answers: {
       "q1.choice": "a",
-      "q1.text": "DRBD réplique au niveau bloc, sous le système de fichiers : c’est transparent pour l’application, qui n’a rien à modifier.",
+      "q1.text":
+        "DRBD réplique au niveau bloc, sous le système de fichiers : c’est transparent pour l’application, qui n’a rien à modifier.",
       "q2.choice": "a",
-      "q2.text": "Quand la latence réseau est élevée, par exemple entre deux sites distants, et qu’on accepte de perdre les dernières écritures en cas de crash.",
+      "q2.text":
+        "Quand la latence réseau est élevée, par exemple entre deux sites distants, et qu’on accepte de perdre les dernières écritures en cas de crash.",
       "q3.choice": "a",
-      "q3.text": "Par défaut il détecte le split-brain à la reconnexion et coupe la connexion : les nœuds restent StandAlone et l’administrateur doit choisir manuellement la victime.",
+      "q3.text":
+        "Par défaut il détecte le split-brain à la reconnexion et coupe la connexion : les nœuds restent StandAlone et l’administrateur doit choisir manuellement la victime.",
       "q4.choice": "a",
-      "q4.text": "DRBD refuse de passer Secondary tant que le périphérique est ouvert, et démonter vide le cache : sinon le système de fichiers serait incohérent.",
+      "q4.text":
+        "DRBD refuse de passer Secondary tant que le périphérique est ouvert, et démonter vide le cache : sinon le système de fichiers serait incohérent.",
       "q5.choice": "a",
       "q5.short": "drbdadm invalidate r0",
-      "q5.text": "invalidate jette les données locales, ce nœud devient la cible ; invalidate-remote jette celles du pair, ce nœud devient la source. Ensuite une resynchronisation complète a lieu.",
+      "q5.text":
+        "invalidate jette les données locales, ce nœud devient la cible ; invalidate-remote jette celles du pair, ce nœud devient la source. Ensuite une resynchronisation complète a lieu.",
     },
   },
   wrong: [
