@@ -14,7 +14,12 @@ export interface ResolvedVolume {
   disk: string;
   metaDisk: string;
   metaIndex: string;
+  /** Disk and device options of this volume (common < resource < resource volume < host volume). */
   disk_options: OptionMap;
+  /** The same, values as written (`500M`, `no`), in drbdadm's order: what `drbdadm -d` passes on. */
+  diskOptionsRaw: Record<string, string>;
+  /** max-bio-size, block-size, diskless, discard-granularity (drbdsetup new-minor). */
+  deviceOptions: OptionMap;
 }
 
 export interface ResolvedPeer {
@@ -23,10 +28,13 @@ export interface ResolvedPeer {
   address?: Address;
   /** Address this host uses towards that peer. */
   myAddress?: Address;
+  /** Net options of this connection (common < resource < connection-mesh/connection). */
   net: OptionMap;
+  /** The same, values as written, in drbdadm's order (for `drbdsetup new-peer` lines). */
+  netRaw: Record<string, string>;
   peerDevice: OptionMap;
   /** Peer-device options per volume number (connection volume N { disk { } } included). */
-  volumes: Array<{ vnr: number; peerDevice: OptionMap }>;
+  volumes: Array<{ vnr: number; peerDevice: OptionMap; peerDeviceRaw: Record<string, string> }>;
   settings: NetSettings;
 }
 
@@ -46,12 +54,19 @@ export interface ResolvedResource {
   settings: ResourceSettings;
 }
 
-/** Options as a map; earlier lists win (expand_opts keeps an existing option). */
-function merge(...lists: ConfigOption[][]): OptionMap {
-  const out: OptionMap = {};
-  for (const list of lists) for (const o of list) if (!(o.name in out)) out[o.name] = o.value;
+/**
+ * expand_opts() of drbdadm (U9 drbdadm_postparse.c): options of `from` missing in `into` are
+ * inserted at the head, one by one, so inherited options end up in reverse order before the
+ * target's own. The order is what `drbdadm -d up` prints; the precedence is "target wins".
+ */
+export function expandOptions(from: readonly ConfigOption[], into: readonly ConfigOption[]): ConfigOption[] {
+  const out = [...into];
+  for (const o of from) if (!out.some((x) => x.name === o.name)) out.unshift(o);
   return out;
 }
+
+const toMap = (list: readonly ConfigOption[]): OptionMap => Object.fromEntries(list.map((o) => [o.name, o.value]));
+const toRaw = (list: readonly ConfigOption[]): Record<string, string> => Object.fromEntries(list.map((o) => [o.name, o.raw]));
 
 export function optionDefault(section: OptionSection, name: string): OptionValue | undefined {
   return OPTION_TABLE.find((o) => o.section === section && o.name === name)?.default;
@@ -149,11 +164,29 @@ export function resolveResource(config: DrbdConfig, resourceName: string, hostna
   const me = findMe(res, hostname, opts.ips)[0];
   if (!me) return null;
   const common = config.common;
-  const net = merge(res.net, common?.net ?? []);
-  const disk = merge(res.disk, common?.disk ?? []);
-  const peerDevice = merge(res.peerDevice, common?.peerDevice ?? []);
-  const volumes: ResolvedVolume[] = hostVolumes(res, me).map((v) => {
+  // expand_common(): common into the resource ...
+  const netL = expandOptions(common?.net ?? [], res.net);
+  const diskL = expandOptions(common?.disk ?? [], res.disk);
+  const devL = expandOptions(common?.deviceOptions ?? [], res.deviceOptions);
+  const pdL = expandOptions(common?.peerDevice ?? [], res.peerDevice);
+  const net = toMap(netL);
+  const disk = toMap(diskL);
+  const peerDevice = toMap(pdL);
+  // ... the resource into each host volume, then the resource-level volume sections
+  const myVols = hostVolumes(res, me).map((v) => {
     const resVol = res.volumes.find((x) => x.vnr === v.vnr);
+    const own = me.volumes.find((x) => x.vnr === v.vnr);
+    let d = expandOptions(devL, own?.deviceOptions ?? []);
+    let k = expandOptions(diskL, own?.diskOptions ?? []);
+    let p = expandOptions(pdL, own?.peerDeviceOptions ?? []);
+    if (resVol) {
+      d = expandOptions(resVol.deviceOptions, d);
+      k = expandOptions(resVol.diskOptions, k);
+      p = expandOptions(resVol.peerDeviceOptions, p);
+    }
+    return { v, dk: k, dev: d, pd: p };
+  });
+  const volumes: ResolvedVolume[] = myVols.map(({ v, dk, dev }) => {
     const diskless = v.disk === undefined || v.disk === "none";
     return {
       vnr: v.vnr,
@@ -162,7 +195,9 @@ export function resolveResource(config: DrbdConfig, resourceName: string, hostna
       disk: diskless ? "none" : (v.disk as string),
       metaDisk: diskless ? "" : (v.metaDisk ?? "internal"),
       metaIndex: diskless ? "" : (v.metaIndex ?? "internal"),
-      disk_options: { ...disk, ...merge(v.diskOptions, resVol?.diskOptions ?? []) },
+      disk_options: toMap(dk),
+      diskOptionsRaw: toRaw(dk),
+      deviceOptions: toMap(dev),
     };
   });
   const peers: ResolvedPeer[] = [];
@@ -170,30 +205,33 @@ export function resolveResource(config: DrbdConfig, resourceName: string, hostna
     const mine = conn.endpoints.find((e) => e.host === me);
     const other = conn.endpoints.find((e) => e.host !== me);
     if (!mine || !other) continue;
-    const cnet = merge(conn.net, res.net, common?.net ?? []);
-    const cpd = merge(conn.peerDevice, res.peerDevice, common?.peerDevice ?? []);
-    const vols = volumes.map((v) => {
-      const hostVol = me.volumes.find((x) => x.vnr === v.vnr);
-      const resVol = res.volumes.find((x) => x.vnr === v.vnr);
+    // a mesh's net section is expanded into each of its connections first
+    const cnetL = expandOptions(netL, conn.fromMesh ? expandOptions(conn.net, []) : conn.net);
+    const vols = myVols.map(({ v, pd }) => {
       const section = conn.volumes.find((x) => x.vnr === v.vnr);
-      return { vnr: v.vnr, peerDevice: merge(section?.options ?? [], conn.peerDevice, hostVol?.peerDeviceOptions ?? [], resVol?.peerDeviceOptions ?? [], res.peerDevice, common?.peerDevice ?? []) };
+      let l = expandOptions(conn.peerDevice, section?.options ?? []);
+      l = expandOptions(pd, l);
+      return { vnr: v.vnr, peerDevice: toMap(l), peerDeviceRaw: toRaw(l) };
     });
     const peer: ResolvedPeer = {
       name: other.host.names[0] ?? "",
       nodeId: other.host.nodeId ?? -1,
-      net: cnet,
-      peerDevice: cpd,
+      net: toMap(cnetL),
+      netRaw: toRaw(cnetL),
+      peerDevice: toMap(expandOptions(pdL, conn.peerDevice)),
       volumes: vols,
-      settings: netSettings(cnet, vols[0]?.peerDevice ?? cpd),
+      settings: netSettings(toMap(cnetL), vols[0]?.peerDevice ?? toMap(expandOptions(pdL, conn.peerDevice))),
     };
     if (other.address) peer.address = other.address;
     if (mine.address) peer.myAddress = mine.address;
     peers.push(peer);
   }
-  const options = merge(me.options, res.options, common?.options ?? []);
-  const startup = merge(res.startup, common?.startup ?? []);
+  const options = toMap(expandOptions(expandOptions(common?.options ?? [], res.options), me.options));
+  const startup = toMap(expandOptions(common?.startup ?? [], res.startup));
   const handlers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(merge(res.handlers, common?.handlers ?? []))) handlers[k] = String(v);
+  for (const [k, v] of Object.entries(toMap(expandOptions(common?.handlers ?? [], res.handlers)))) handlers[k] = String(v);
+  // the 8.3 name is still accepted (drbd-behavior.md 3.3): it serves as fence-peer
+  if (handlers["fence-peer"] === undefined && handlers["outdate-peer"] !== undefined) handlers["fence-peer"] = handlers["outdate-peer"];
   const out: ResolvedResource = {
     name: res.name,
     file: res.file,
