@@ -133,7 +133,7 @@ function peerModel(inputs: PerfInputs, w: Workload, peer: PeerParams, isResyncPe
   const epoch = Math.max(1, Math.min(Q, inputs.drbd.maxEpochSize));
   // From the first write of an epoch being received to the last one on its disk: the
   // others follow at the stream rate, each then needs its own write.
-  const drainSpan = peerAlMs * epoch + peerWriteMs + ((epoch - 1) * S) / stream;
+  const drainSpan = peerAlMs + peerWriteMs + ((epoch - 1) * S) / stream;
   // The receiver is blocked while it drains and flushes: one cycle per epoch, and it cannot
   // be shorter than receiving the epoch's data.
   const peerCap = (epoch * S) / (Math.max(drainSpan, (epoch * S) / stream) + flushMs);
