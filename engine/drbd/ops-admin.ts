@@ -11,7 +11,7 @@ import { hasUpToDateAccess } from "./state-engine";
 import { diskRank, isSyncSourceState, isSyncTargetState } from "./strings";
 import { beginResync, pauseResync, type Side } from "./sync";
 import { verifyRun } from "./verify";
-import { newUuid, uuidHex } from "./uuid";
+import { newUuid, pushHistory, uuidHex } from "./uuid";
 
 const syncing = (res: Resource) =>
   [...res.connections.values()].some((c) => [...c.peerDevices.values()].some((pd) => pd.resync !== null || isSyncSourceState(pd.repl) || isSyncTargetState(pd.repl)));
@@ -39,7 +39,8 @@ export function primary(k: DrbdKernel, res: Resource, force: boolean): OpResult 
     // CS_FP_LOCAL_UP_TO_DATE: a new current UUID right away, so peers sync from us
     const md = d.md;
     if (!md) continue;
-    md.history = [md.current & ~1n, md.history[0]];
+    const old = md.current;
+    md.history = pushHistory(md.history, md.current);
     md.current = newUuid(k.world.rng, true);
     d.uuidRotatePending = false;
     const ALL = (1n << 64n) - 1n;
@@ -47,7 +48,7 @@ export function primary(k: DrbdKernel, res: Resource, force: boolean): OpResult 
     for (const c of res.connections.values()) {
       const p = k.peerSide(res, c);
       if (c.cstate === "Connected" && p) volumeHandshake(k, { res, conn: c }, p, d.vnr);
-      else if (peerMd(md, c.peerNodeId).bitmapUuid === 0n) peerMd(md, c.peerNodeId).bitmapUuid = md.history[0];
+      else if (peerMd(md, c.peerNodeId).bitmapUuid === 0n && old !== 4n) peerMd(md, c.peerNodeId).bitmapUuid = old;
     }
   }
   return OK;
@@ -183,7 +184,7 @@ export function newCurrentUuid(k: DrbdKernel, res: Resource, dev: Device, clearB
   const connected = [...res.connections.values()].filter((c) => c.cstate === "Connected");
   const skip = clearBitmap && md.current === 4n && connected.length > 0;
   if (connected.length > 0 && !skip) return fail(151);
-  md.history = [md.current & ~1n, md.history[0]];
+  md.history = pushHistory(md.history, md.current);
   md.current = newUuid(k.world.rng, res.role === "Primary");
   k.logDev(res, dev, `new current UUID: ${uuidHex(md.current)} weak: ${uuidHex(((1n << 64n) - 1n) & ~(1n << BigInt(res.nodeId)))}`);
   if (clearBitmap) for (const p of md.peers.values()) p.bitmap.clearAll();

@@ -104,12 +104,6 @@ export function attach(k: DrbdKernel, res: Resource, dev: Device): OpResult {
   const md = k.md.load(backing);
   if (!md) return fail(119);
   if (!backing.open("rw", "drbd").ok) return fail(114);
-  dev.backing = backing;
-  dev.md = md;
-  k.change(res, () => {
-    dev.disk = "Attaching";
-  }, { tag: "attach" });
-  k.logDev(res, dev, `Maximum number of peer devices = ${md.maxPeers}`);
   // apply-al: a Primary that crashed leaves its hot extents to be resynced (K9 drbd_al_apply)
   if (md.primary) {
     md.crashedPrimary = true;
@@ -117,6 +111,12 @@ export function attach(k: DrbdKernel, res: Resource, dev: Device): OpResult {
     const bits = md.al.map((e) => [e * 1024, (e + 1) * 1024] as const);
     for (const p of res.conf.peers) for (const [s, e] of bits) peerMd(md, p.nodeId).bitmap.setRange(s, Math.min(e, Math.ceil(md.dataSize / 4096)));
   }
+  dev.backing = backing;
+  dev.md = md;
+  k.change(res, () => {
+    dev.disk = "Attaching";
+  }, { tag: "attach" });
+  k.logDev(res, dev, `Maximum number of peer devices = ${md.maxPeers}`);
   const kb = md.dataSize / 1024;
   k.logDev(res, dev, `size = ${formatSize(md.dataSize)} (${kb} KB)`);
   const fencing = res.conf.peers.some((p) => p.net.fencing !== "dont-care");

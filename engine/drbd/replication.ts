@@ -15,7 +15,7 @@ import { DISK_BANDWIDTH_BPS, noteAppIo } from "./resync";
 import { hasUpToDateAccess } from "./state-engine";
 import { diskRank } from "./strings";
 import { replan } from "./sync";
-import { newUuid, uuidHex } from "./uuid";
+import { newUuid, pushHistory, uuidHex } from "./uuid";
 
 const AL_EXTENT = 4 * 1024 * 1024;
 const DISK_LATENCY_US = 100;
@@ -42,7 +42,7 @@ function rotateUuid(k: DrbdKernel, res: Resource, dev: Device): void {
     const p = peerMd(md, c.peerNodeId);
     if (p.bitmapUuid === 0n) p.bitmapUuid = md.current;
   }
-  md.history = [md.current & ~1n, md.history[0]];
+  md.history = pushHistory(md.history, md.current);
   md.current = newUuid(k.world.rng, res.role === "Primary");
   k.logDev(res, dev, `new current UUID: ${uuidHex(md.current)} weak: ${uuidHex(weak)}`);
 }

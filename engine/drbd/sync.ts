@@ -10,6 +10,7 @@ import { BM_BLOCK_SIZE, type Interval } from "./bitmap";
 import type { DrbdKernel } from "./kernel";
 import { peerMd } from "./metadata";
 import type { Connection, Device, PeerDevice, Resource } from "./objects";
+import { pushHistory } from "./uuid";
 import { averageKiBps, checkpoint, completionUs, doneBitsAt, type ResyncRun, setPaused, startRun } from "./resync";
 
 export interface Side {
@@ -122,7 +123,7 @@ export function finishResync(k: DrbdKernel, src: Side, tgt: Side): void {
   settle(k, src, tgt, run, total);
   // the target adopts the source's generation (K9 drbd_uuid_resync_finished)
   const sp = peerMd(src.dev.md, tgt.res.nodeId);
-  if (sp.bitmapUuid !== 0n) src.dev.md.history = [sp.bitmapUuid & ~1n, src.dev.md.history[0]];
+  if (sp.bitmapUuid !== 0n) src.dev.md.history = pushHistory(src.dev.md.history, sp.bitmapUuid);
   sp.bitmapUuid = 0n;
   const tp = peerMd(tgt.dev.md, src.res.nodeId);
   tp.bitmapUuid = 0n;

@@ -163,3 +163,10 @@ export function newUuid(rng: Rng, primary: boolean): bigint {
 export function uuidHex(u: bigint): string {
   return u.toString(16).toUpperCase().padStart(16, "0");
 }
+
+/** Push a UUID into the two-slot history (never the "just created" marker, never twice). */
+export function pushHistory(history: [bigint, bigint], uuid: bigint): [bigint, bigint] {
+  const u = uuid & ~UUID_PRIMARY;
+  if (u === 0n || u === UUID_JUST_CREATED || u === (history[0] & ~UUID_PRIMARY)) return history;
+  return [u, history[0]];
+}

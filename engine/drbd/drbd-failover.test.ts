@@ -1,0 +1,158 @@
+import { describe, expect, it } from "vitest";
+import { sameContent } from "../block/digest";
+import { type Kit, makeKit, syncedPair, text } from "./testkit";
+
+function write(kit: Kit, node: string, offset: number, s: string) {
+  const d = kit.drbd0(node);
+  const o = d.open("rw", "dd");
+  if (!o.ok) throw new Error(`open failed on ${node}: ${o.errno}`);
+  const w = d.write(offset, text(s));
+  d.close("dd");
+  return w;
+}
+
+function sameDisks(kit: Kit): boolean {
+  const a = kit.node("node1").blockDevices.get("/dev/sda1");
+  const b = kit.node("node2").blockDevices.get("/dev/sda1");
+  return !!a && !!b && sameContent(a, 0, b, 0, 1048508 * 1024);
+}
+
+describe("TP3: failover, crash, rejoin, split brain", () => {
+  it("planned failover: secondary on node1, primary on node2 (no --force needed)", async () => {
+    const kit = await makeKit();
+    await syncedPair(kit);
+    write(kit, "node1", 0, "avant bascule");
+    expect((await kit.sh("node1", "drbdadm secondary r0")).code).toBe(0);
+    const p = await kit.sh("node2", "drbdadm primary r0");
+    expect(p.code).toBe(0);
+    expect((await kit.sh("node2", "drbdadm status r0")).out).toBe("r0 role:Primary\n  disk:UpToDate\n  node1 role:Secondary\n    peer-disk:UpToDate\n\n");
+    expect(kit.dmesg("node1")).toContain("drbd r0 node2: peer( Secondary -> Primary ) [primary]");
+  });
+
+  it("dual primary is refused without allow-two-primaries (-1, exit 11)", async () => {
+    const kit = await makeKit();
+    await syncedPair(kit);
+    const r = await kit.sh("node2", "drbdadm primary r0");
+    expect(r).toEqual({ out: "", err: "r0: State change failed: (-1) Multiple primaries not allowed by config\nCommand 'drbdsetup primary r0' terminated with exit code 11\n", code: 11 });
+    expect(kit.drbd.invariants()).toEqual([]);
+  });
+
+  it("peer crash: connection loss after ping-int + ping-timeout, promotion, rejoin with a bitmap-based resync", async () => {
+    const kit = await makeKit();
+    await syncedPair(kit);
+    write(kit, "node1", 0, "ecrit par node1");
+    await kit.sh("host", "docker stop drbd-node1 --time=0");
+    await kit.sh("node2", "sleep 10");
+    // not noticed yet: the ping timeout has not expired
+    expect((await kit.sh("node2", "drbdadm cstate r0")).out).toBe("Connected\n");
+    await kit.sh("node2", "sleep 1");
+    expect((await kit.sh("node2", "drbdadm status r0")).out).toBe("r0 role:Secondary\n  disk:UpToDate\n  node1 connection:Connecting\n\n");
+    expect(kit.dmesg("node2")).toContain("drbd r0 node1: PingAck did not arrive in time.");
+    expect(kit.dmesg("node2")).toContain("drbd r0 node1: conn( Connected -> NetworkFailure ) peer( Primary -> Unknown ) [lost-peer]");
+    // DRBD 9: an UpToDate disconnected Secondary is promoted without --force (fencing dont-care)
+    expect((await kit.sh("node2", "drbdadm primary r0")).code).toBe(0);
+    write(kit, "node2", 40960, "ecrit par node2");
+    expect(kit.dmesg("node2")).toMatch(/drbd r0\/0 drbd0: new current UUID: [0-9A-F]{16} weak: [0-9A-F]{16}/);
+    await kit.sh("host", "docker start drbd-node1");
+    await kit.sh("node1", "sleep 2");
+    expect((await kit.sh("node1", "drbdadm status r0")).out).toBe("r0 role:Secondary\n  disk:UpToDate\n  node2 role:Primary\n    peer-disk:UpToDate\n\n");
+    const log = kit.dmesg("node1");
+    expect(log).toContain("uuid_compare()=target-use-bitmap by rule=bitmap-peer");
+    // only the activity-log extent of the crashed primary (4 MiB) is resynced, not the whole device
+    expect(log).toContain("Began resync as SyncTarget (will sync 4096 KB [1024 bits set]).");
+    expect(sameDisks(kit)).toBe(true);
+  });
+
+  it("split brain: both primary and writing while disconnected → StandAlone on both, handler called; manual resolution", async () => {
+    const kit = await makeKit();
+    // default policies (disconnect): the workshop's discard-secondary would resolve it by itself
+    for (const n of ["node1", "node2"]) await kit.sh(n, "sed -i 's/after-sb-1pri discard-secondary;/after-sb-1pri disconnect;/' /etc/drbd.d/global_common.conf");
+    await syncedPair(kit);
+    await kit.sh("node1", "iptables -A INPUT -s 172.28.0.12 -j DROP");
+    await kit.sh("node2", "iptables -A INPUT -s 172.28.0.11 -j DROP");
+    await kit.sh("node1", "sleep 12");
+    expect((await kit.sh("node2", "drbdadm cstate r0")).out).toBe("Connecting\n");
+    expect((await kit.sh("node2", "drbdadm primary r0")).code).toBe(0);
+    write(kit, "node1", 0, "version node1");
+    write(kit, "node2", 8192, "version node2");
+    await kit.sh("node1", "iptables -F");
+    await kit.sh("node2", "iptables -F");
+    await kit.sh("node1", "sleep 12");
+    for (const n of ["node1", "node2"]) {
+      expect((await kit.sh(n, "drbdadm cstate r0")).out).toBe("StandAlone\n");
+      expect(kit.dmesg(n)).toContain("Split-Brain detected but unresolved, dropping connection!");
+      expect(kit.dmesg(n)).toContain("helper command: /sbin/drbdadm split-brain");
+      expect(kit.dmesg(n)).toContain("uuid_compare()=split-brain-auto-recover by rule=bitmap-both");
+    }
+    expect((await kit.sh("node1", "drbdadm status r0")).out).toBe("r0 role:Primary\n  disk:UpToDate\n  node2 connection:StandAlone\n\n");
+    // victim: node2
+    await kit.sh("node2", "drbdadm disconnect r0");
+    expect((await kit.sh("node2", "drbdadm secondary r0")).code).toBe(0);
+    const c = await kit.sh("node2", "drbdadm connect --discard-my-data r0");
+    expect(c.code).toBe(0);
+    // survivor: node1 is StandAlone, it must connect again
+    await kit.sh("node1", "drbdadm connect r0");
+    await kit.sh("node1", "sleep 2");
+    expect(kit.dmesg("node2")).toContain("Split-Brain detected, manually solved. Sync from peer node");
+    expect(kit.dmesg("node1")).toContain("Split-Brain detected, manually solved. Sync from this node");
+    expect((await kit.sh("node2", "drbdadm status r0")).out).toBe("r0 role:Secondary\n  disk:UpToDate\n  node1 role:Primary\n    peer-disk:UpToDate\n\n");
+    expect(sameDisks(kit)).toBe(true);
+    expect(kit.drbd.invariants()).toEqual([]);
+  });
+
+  it("after-sb-1pri discard-secondary resolves a split brain automatically", async () => {
+    const kit = await makeKit();
+    // the workshop's global_common.conf (Annex B) sets after-sb-1pri discard-secondary
+    await syncedPair(kit);
+    await kit.sh("node1", "iptables -A INPUT -s 172.28.0.12 -j DROP");
+    await kit.sh("node1", "sleep 12");
+    await kit.sh("node2", "drbdadm primary r0");
+    write(kit, "node1", 0, "node1 garde");
+    write(kit, "node2", 8192, "node2 perd");
+    await kit.sh("node2", "drbdadm secondary r0");
+    await kit.sh("node1", "iptables -F");
+    await kit.sh("node1", "sleep 12");
+    expect(kit.dmesg("node2")).toContain("Split-Brain detected, 1 primaries, automatically solved. Sync from peer node");
+    expect(kit.dmesg("node1")).toContain("Split-Brain detected, 1 primaries, automatically solved. Sync from this node");
+    expect((await kit.sh("node1", "drbdadm dstate r0")).out).toBe("UpToDate/UpToDate\n");
+    expect(sameDisks(kit)).toBe(true);
+  });
+
+  it("connect refusals: 125 when not StandAlone, 123 for --discard-my-data on a Primary", async () => {
+    const kit = await makeKit();
+    await syncedPair(kit);
+    const a = await kit.sh("node1", "drbdadm connect r0");
+    expect(a).toEqual({ out: "", err: "r0: Failure: (125) Device has a net-config (use disconnect first)\nCommand 'drbdsetup connect r0 1' terminated with exit code 10\n", code: 10 });
+    await kit.sh("node1", "drbdadm disconnect r0");
+    const b = await kit.sh("node1", "drbdadm -- --discard-my-data connect r0");
+    expect(b.err).toBe("r0: Failure: (123) --discard-my-data not allowed when primary.\nCommand 'drbdsetup connect r0 1 --discard-my-data' terminated with exit code 10\n");
+    expect((await kit.sh("node1", "drbdadm disconnect r0")).code).toBe(0);
+  });
+
+  it("protocol A: a write in flight when the Primary crashes never reaches the peer", async () => {
+    const kit = await makeKit();
+    for (const n of ["node1", "node2"]) await kit.sh(n, "sed -i 's/protocol C;/protocol A;/' /etc/drbd.d/global_common.conf");
+    await syncedPair(kit);
+    await kit.sh("node1", "tc qdisc add dev eth0 root netem delay 50ms");
+    const w = write(kit, "node1", 0, "perdu en vol");
+    expect(w.ok && w.latencyUs < 1000).toBe(true);
+    await kit.sh("host", "docker stop drbd-node1 --time=0");
+    await kit.sh("node2", "sleep 1");
+    const b = kit.node("node2").blockDevices.get("/dev/sda1");
+    const a = kit.node("node1").blockDevices.get("/dev/sda1");
+    expect(a && b && sameContent(a, 0, b, 0, 4096)).toBe(false);
+  });
+
+  it("protocol C: the same write is acknowledged only after the peer wrote it", async () => {
+    const kit = await makeKit();
+    await syncedPair(kit);
+    await kit.sh("node1", "tc qdisc add dev eth0 root netem delay 50ms");
+    const w = write(kit, "node1", 0, "sur les deux disques");
+    expect(w.ok && w.latencyUs >= 100_000).toBe(true);
+    await kit.sh("node1", "sleep 1");
+    await kit.sh("host", "docker stop drbd-node1 --time=0");
+    const b = kit.node("node2").blockDevices.get("/dev/sda1");
+    const a = kit.node("node1").blockDevices.get("/dev/sda1");
+    expect(a && b && sameContent(a, 0, b, 0, 4096)).toBe(true);
+  });
+});
