@@ -26,6 +26,8 @@ export interface ResolvedPeer {
   name: string;
   nodeId: number;
   address?: Address;
+  /** The peer's replication port (from its address or `host … port N`). */
+  port?: number;
   /** Address this host uses towards that peer. */
   myAddress?: Address;
   /** Net options of this connection (common < resource < connection-mesh/connection). */
@@ -222,7 +224,10 @@ export function resolveResource(config: DrbdConfig, resourceName: string, hostna
       volumes: vols,
       settings: netSettings(toMap(cnetL), vols[0]?.peerDevice ?? toMap(expandOptions(pdL, conn.peerDevice))),
     };
-    if (other.address) peer.address = other.address;
+    if (other.address) {
+      peer.address = other.address;
+      peer.port = Number(other.address.port);
+    }
     if (mine.address) peer.myAddress = mine.address;
     peers.push(peer);
   }

@@ -77,6 +77,7 @@ describe("workshop configurations", () => {
     const res = resolveResource(modern.config, "r0", "node1");
     expect(res?.peers[0]?.settings.resyncRateKiB).toBe(100 * 1024);
     expect(res?.peers[0]?.address?.port).toBe("7799");
+    expect(res?.peers[0]?.port).toBe(7799);
     const legacy = parse(wrap("    syncer {\n        rate 100M;\n    }"));
     expect(errors(legacy)).toEqual([]);
     expect(resolveResource(legacy.config, "r0", "node1")?.peers[0]?.settings.resyncRateKiB).toBe(100 * 1024);
