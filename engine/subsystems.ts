@@ -3,10 +3,12 @@
  * subsystem team adds its factory here (one line) once it is usable end to end.
  */
 import type { BlockDevice } from "./block/types";
+import { drbdSubsystem } from "./drbd";
 import type { LabNode, Subsystem } from "./world/types";
 
 export function defaultSubsystems(): Subsystem[] {
-  return [];
+  // DRBD last: at shutdown the filesystems are unmounted before `drbdadm down`
+  return [drbdSubsystem()];
 }
 
 /** Backing disks (/dev/sda1) for lab nodes; undefined until the storage layer provides one. */
