@@ -11,6 +11,13 @@ import { evaluate } from "./model";
 import type { PerfInputs, PerfResult, Workload } from "./types";
 
 export type BenchmarkMode = "write" | "read" | "latency";
+export const BENCHMARK_MODES: readonly BenchmarkMode[] = ["write", "read", "latency"];
+export const BENCHMARK_USAGE = "Usage: benchmark.sh write|read|latency";
+
+/** The script's argument check: a mode, or null (print the usage line, exit 1). */
+export function parseBenchmarkMode(arg: string | undefined): BenchmarkMode | null {
+  return BENCHMARK_MODES.find((m) => m === arg) ?? null;
+}
 
 export interface BenchmarkContext {
   resource: string;
