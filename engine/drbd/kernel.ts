@@ -115,6 +115,9 @@ export class DrbdKernel {
           const was = old.conns.get(c.peerName)?.cstate;
           const pd = c.peerDevices.get(d.vnr);
           if (c.cstate !== "Connected" && (was === "Connected" || old.role !== "Primary") && peerMd(md, c.peerNodeId).bitmapUuid === 0n) d.uuidRotatePending = true;
+          // the peer lost its disk (detach, I/O error): same as losing the peer for its data
+          const pdWas = old.pds.get(`${c.peerName}/${d.vnr}`)?.peerDisk;
+          if (pd && c.cstate === "Connected" && pd.peerDisk === "Diskless" && pdWas !== "Diskless" && peerMd(md, c.peerNodeId).bitmapUuid === 0n) d.uuidRotatePending = true;
           if (pd && c.cstate === "Connected" && pd.peerDisk === "Outdated") peerMd(md, c.peerNodeId).peerOutdated = true;
         }
       }
