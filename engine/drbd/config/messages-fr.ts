@@ -27,6 +27,7 @@ function distance(a: string, b: string): number {
 
 /** "Vouliez-vous dire « max-buffers » ?" when a known word is close. */
 export function suggest(word: string, candidates: readonly string[]): string {
+  if (word.length < 4) return "";
   let best = "";
   let bestD = Number.POSITIVE_INFINITY;
   for (const c of candidates) {
@@ -46,6 +47,8 @@ const stmtText = (toks: Token[]): string =>
 
 export function frParseError(exp: string, got: Token, before: Token[], prev?: Token): string {
   const where = got.tk === EOF ? "en fin de fichier" : `ligne ${got.line}`;
+  if (prev?.tk === TK.ERR_DQSTRING)
+    return `Chaîne entre guillemets non terminée ligne ${prev.line} : le guillemet fermant « " » manque avant la fin de la ligne.`;
   if (exp === ";") {
     const stmt = before.length > 0 ? stmtText(before) : (prev?.text ?? "");
     const line = prev?.line ?? got.line;
@@ -66,6 +69,10 @@ export function frParseError(exp: string, got: Token, before: Token[], prev?: To
     return `Au niveau principal du fichier, seuls global, common, resource, include et skip sont permis (${where}, trouvé ${show(got)}).`;
   if (exp.startsWith("dialog-refresh | minor-count"))
     return `Option inconnue ${show(got)} dans la section global (${where}).${suggest(got.text, optionsOf("global").map((o) => o.name))}`;
+  if (exp.startsWith("resync-rate | c-plan-ahead")) {
+    const names = [...optionsOf("disk"), ...optionsOf("peer-device"), ...optionsOf("device")].map((o) => o.name);
+    return `Option inconnue ${show(got)} dans la section disk (${where}).${suggest(got.text, names)}`;
+  }
   if (exp.includes(" | ") && !exp.includes("TK_")) {
     const names = exp.split(" | ").map((s) => s.trim());
     return `Option ou mot-clé ${show(got)} inconnu ici (${where}). Attendu : ${names.join(", ")}.${suggest(got.text, names)}`;
@@ -104,15 +111,23 @@ export function frValueError(def: OptionDef, reason: string, value: string, line
   }
 }
 
-const WHAT_FR: Record<string, string> = {
-  "resource section": "La ressource",
-  "global section": "La section global",
-  "device-minor": "Le numéro de périphérique (minor)",
-  device: "Le périphérique",
-  disk: "Le disque",
-};
-
 export function frConflict(what: string, key: string, first: SourceRef): string {
-  const subject = WHAT_FR[what] ?? `L'élément « ${what} »`;
-  return `${subject} « ${key} » est déjà défini(e) (${first.file}, ligne ${first.line}) : chaque définition doit être unique.`;
+  const at = `${first.file}, ligne ${first.line}`;
+  const [, host, value] = /^[a-z-]+:([^:]+):(.*)$/.exec(key) ?? [];
+  switch (what) {
+    case "resource section":
+      return `La ressource « ${key} » est définie deux fois (première définition : ${at}) ; renommez ou supprimez l'une des deux.`;
+    case "global section":
+      return `La section global apparaît deux fois (première : ${at}) ; il n'en faut qu'une, en tête de configuration.`;
+    case "device-minor":
+      return `Le périphérique DRBD numéro ${value} de l'hôte ${host} est déjà utilisé (${at}) : chaque ressource a besoin de son propre /dev/drbdN.`;
+    case "device":
+      return `Le périphérique ${value} de l'hôte ${host} est déjà utilisé (${at}).`;
+    case "disk":
+      return `Le disque ${value} de l'hôte ${host} sert déjà à une autre ressource (${at}).`;
+    case "node-id":
+      return `Ce node-id est déjà attribué à un autre hôte de la ressource (${at}) : chaque nœud a un node-id unique.`;
+    default:
+      return `« ${what} » apparaît deux fois dans la même ressource (première fois : ${at}).`;
+  }
 }

@@ -1,3 +1,4 @@
+import { frConflict } from "./messages-fr";
 import type { Diagnostic, HostSection, Resource } from "./model";
 import { implicitNodeIds } from "./node-id";
 import type { ParseContext } from "./parser-core";
@@ -35,7 +36,7 @@ function conflictUniq(ctx: ParseContext, what: string, key: string, file: string
     ctx.globalTree.set(key, { file, line });
     return;
   }
-  push(ctx, { file, line, severity: "error", code: "conflict", fatal: true, message: `conflicting use of ${what} '${key}' ...\n${first.file}:${first.line}: ${what} '${key}' first used here.`, messageFr: `« ${key} » est déjà utilisé (${first.file}, ligne ${first.line}) : un même ${what} ne peut servir qu'une fois par hôte.` });
+  push(ctx, { file, line, severity: "error", code: "conflict", fatal: true, message: `conflicting use of ${what} '${key}' ...\n${first.file}:${first.line}: ${what} '${key}' first used here.`, messageFr: frConflict(what, key, first) });
 }
 
 function checkVolumes(ctx: ParseContext, res: Resource): void {
