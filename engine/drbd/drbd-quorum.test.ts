@@ -1,0 +1,59 @@
+import { describe, expect, it } from "vitest";
+import { makeKit, upAll } from "./testkit";
+
+async function threeNodes(quorum: string | null, onNoQuorum = "suspend-io") {
+  const kit = await makeKit({ topology: "three-nodes" });
+  if (quorum)
+    for (const n of ["node1", "node2", "node3"])
+      await kit.sh(n, `sed -i 's/on-no-data-accessible io-error;/on-no-data-accessible io-error;\\n        quorum ${quorum};\\n        on-no-quorum ${onNoQuorum};/' /etc/drbd.d/global_common.conf`);
+  await upAll(kit, ["node1", "node2", "node3"]);
+  await kit.sh("node1", "drbdadm primary --force r0");
+  await kit.sh("node1", "sleep 25");
+  return kit;
+}
+
+describe("three nodes: full mesh and quorum", () => {
+  it("connection-mesh: every node connected to both others, all UpToDate after the initial sync", async () => {
+    const kit = await threeNodes(null);
+    expect((await kit.sh("node1", "drbdadm status r0")).out).toBe(
+      "r0 role:Primary\n  disk:UpToDate\n  node2 role:Secondary\n    peer-disk:UpToDate\n  node3 role:Secondary\n    peer-disk:UpToDate\n\n",
+    );
+    expect((await kit.sh("node3", "drbdadm dstate r0")).out).toBe("UpToDate/UpToDate/UpToDate\n");
+    expect(kit.drbd.invariants()).toEqual([]);
+  });
+
+  it("quorum majority: an isolated Primary loses quorum (suspend-io), a majority partition can promote", async () => {
+    const kit = await threeNodes("majority");
+    await kit.sh("node1", "iptables -A INPUT -s 172.28.0.12 -j DROP");
+    await kit.sh("node1", "iptables -A INPUT -s 172.28.0.13 -j DROP");
+    await kit.sh("node1", "sleep 12");
+    const st = (await kit.sh("node1", "drbdadm status r0")).out;
+    expect(st).toBe("r0 role:Primary suspended:quorum\n  disk:UpToDate quorum:no\n  node2 connection:Connecting\n  node3 connection:Connecting\n\n");
+    expect(kit.dmesg("node1")).toContain("drbd r0/0 drbd0: quorum( yes -> no ) [lost-quorum]");
+    const w = kit.drbd0("node1").write(0, [{ kind: "zero", length: 4096 }]);
+    expect(w.ok).toBe(false);
+    // node2 and node3 still see each other: 2 of 3, quorum kept
+    expect((await kit.sh("node2", "drbdadm primary r0")).code).toBe(0);
+  });
+
+  it("promotion without quorum is refused (-25) unless forced", async () => {
+    const kit = await threeNodes("majority");
+    await kit.sh("node1", "drbdadm secondary r0");
+    await kit.sh("node3", "iptables -A INPUT -s 172.28.0.11 -j DROP");
+    await kit.sh("node3", "iptables -A INPUT -s 172.28.0.12 -j DROP");
+    await kit.sh("node3", "sleep 12");
+    const r = await kit.sh("node3", "drbdadm primary r0");
+    expect(r).toEqual({ out: "", err: "r0: State change failed: (-25) No quorum\nCommand 'drbdsetup primary r0' terminated with exit code 11\n", code: 11 });
+    expect((await kit.sh("node3", "drbdadm status r0")).out).toContain("  disk:UpToDate quorum:no\n");
+  });
+
+  it("on-no-quorum io-error: no suspension, writes fail", async () => {
+    const kit = await threeNodes("majority", "io-error");
+    await kit.sh("node1", "iptables -A INPUT -s 172.28.0.12 -j DROP");
+    await kit.sh("node1", "iptables -A INPUT -s 172.28.0.13 -j DROP");
+    await kit.sh("node1", "sleep 12");
+    expect((await kit.sh("node1", "drbdadm status r0")).out.split("\n")[0]).toBe("r0 role:Primary");
+    const w = kit.drbd0("node1").write(0, [{ kind: "zero", length: 4096 }]);
+    expect(w).toMatchObject({ ok: false, errno: "EIO" });
+  });
+});
