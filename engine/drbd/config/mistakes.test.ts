@@ -235,3 +235,15 @@ describe("drbdadm parse and post-parse messages", () => {
     expect(config.resources.map((r) => r.name)).toEqual(["r1"]);
   });
 });
+
+describe("French explanations", () => {
+  const fr = (files: Record<string, string>) => parse(files).diagnostics.map((d) => d.messageFr);
+  it("explain duplicates, unknown disk options and unterminated strings", () => {
+    expect(fr({ [R0]: `${ok}\n${ok}` })[0]).toBe(`La ressource « r0 » est définie deux fois (première définition : ${R0}, ligne 1) ; renommez ou supprimez l'une des deux.`);
+    expect(fr({ [R0]: res("r0", "    disk {\n        c-max-rat 10M;\n    }\n") })[0]).toBe("Option inconnue « c-max-rat » dans la section disk (ligne 3). Vouliez-vous dire « c-max-rate » ?");
+    expect(fr({ [R0]: res("r0", '    handlers {\n        split-brain "/x.sh;\n    }\n') })[0]).toBe('Chaîne entre guillemets non terminée ligne 3 : le guillemet fermant « " » manque avant la fin de la ligne.');
+    expect(fr({ [R0]: ok, [R1]: res("r1", `${host("alice", "10.1.1.31", "", 7790)}${host("bob", "10.1.1.32", "", 7790, 1)}`) })[0]).toBe(
+      `Le périphérique DRBD numéro 0 de l'hôte alice est déjà utilisé (${R0}, ligne 4) : chaque ressource a besoin de son propre /dev/drbdN.`,
+    );
+  });
+});
