@@ -7,7 +7,7 @@ export type * from "./model";
 export { formatDiagnostic } from "./model";
 export { OPTION_TABLE, type OptionDef, type OptionSection, type OptionValue, findOption, optionsOf, checkValue } from "./options";
 export { dumpConfig, dumpResource, type DumpOptions } from "./dump";
-export { resolveResource, getOption, expandOptions, kernelConfigProblems, findMe, type ResolvedResource, type ResolvedPeer, type ResolvedVolume, type NetSettings, type ResourceSettings } from "./resolve";
+export { resolveResource, getOption, optionDefault, expandOptions, kernelConfigProblems, findMe, type ResolvedResource, type ResolvedPeer, type ResolvedVolume, type NetSettings, type ResourceSettings } from "./resolve";
 export { checkForHost } from "./host-checks";
 export { completionItems, sectionAt, type CompletionItem } from "./editor";
 export { implicitNodeIds } from "./node-id";
