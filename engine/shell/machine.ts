@@ -6,10 +6,12 @@
 import { Bash, type Command, defineCommand, decodeBytesToUtf8 } from "just-bash";
 import { US_PER_MS } from "../core/clock";
 import { groupById, userByName } from "../world/default-files";
-import type { CommandContext, CommandSpec, ExecResult, LabNode, World } from "../world/types";
+import type { CommandContext, CommandSpec, ExecResult, LabNode } from "../world/types";
+import type { LabWorld } from "../world/world";
 import type { LabFs } from "./lab-fs";
 import { carryEnv, extractFunctions, type ShellSession, unsetFunctions } from "./session";
-import { randomTransform } from "./random";
+import { determinismTransform, SECONDS_COMMAND, TIME_END, TIME_START } from "./determinism";
+import { US_PER_S } from "../core/clock";
 
 /** A request made by a command to change the terminal (docker exec -it, su -, exit). */
 export type SessionRequest = { kind: "enter"; machine: string; user: string } | { kind: "exit" } | { kind: "user"; user: string };
@@ -56,9 +58,16 @@ interface RunFrame {
 export class Machine {
   readonly bash: Bash;
   private frames: RunFrame[] = [];
+  /** Deadlines of enclosing `timeout` commands (virtual µs). */
+  readonly deadlines: number[] = [];
+
+  /** The nearest `timeout` deadline, or +∞. */
+  deadline(): number {
+    return this.deadlines.length === 0 ? Number.POSITIVE_INFINITY : Math.min(...this.deadlines);
+  }
 
   constructor(
-    readonly world: World,
+    readonly world: LabWorld,
     readonly name: string,
     readonly node: LabNode | null,
     readonly fs: LabFs,
@@ -69,6 +78,7 @@ export class Machine {
     const where = node ? "node" : "host";
     const commands: Command[] = [];
     for (const spec of specs) if (spec.where === "both" || spec.where === where) commands.push(this.wrap(spec));
+    commands.push(this.secondsCommand(), this.awkCommand(), ...this.timeKeyword());
     this.bash = new Bash({
       fs,
       cwd: "/",
@@ -79,12 +89,79 @@ export class Machine {
       processInfo: { pid: 1, ppid: 0, uid: 0, gid: 0 },
       sleep: async (ms) => this.world.clock.advanceBy(ms * US_PER_MS),
     });
-    this.bash.registerTransformPlugin(randomTransform());
+    this.bash.registerTransformPlugin(determinismTransform());
   }
 
   /** The session the current command runs in (for su, whoami, docker exec -it...). */
   get current(): RunFrame | undefined {
     return this.frames[this.frames.length - 1];
+  }
+
+  /** Start times of `time` pipelines being measured (virtual µs), innermost last. */
+  private timers: number[] = [];
+
+  private timeKeyword(): Command[] {
+    const fmt = (us: number) => {
+      const s = us / US_PER_S;
+      const m = Math.floor(s / 60);
+      return `${m}m${(s - m * 60).toFixed(3)}s`;
+    };
+    return [
+      defineCommand(TIME_START, async () => {
+        this.timers.push(this.world.clock.now);
+        return { stdout: "", stderr: "", exitCode: 0 };
+      }),
+      defineCommand(TIME_END, async (args) => {
+        const posix = args[0] === "-p";
+        const code = Number(args[posix ? 1 : 0] ?? 0);
+        const real = this.world.clock.now - (this.timers.pop() ?? this.world.clock.now);
+        // user/sys: the CPU the simulated processes used, a small share of the elapsed time
+        const cpu = Math.floor(real / 50);
+        const report = posix
+          ? `real ${(real / US_PER_S).toFixed(2)}\nuser ${(cpu / US_PER_S).toFixed(2)}\nsys ${(cpu / US_PER_S).toFixed(2)}\n`
+          : `\nreal\t${fmt(real)}\nuser\t${fmt(cpu)}\nsys\t${fmt(cpu)}\n`;
+        return { stdout: "", stderr: report, exitCode: code };
+      }),
+    ];
+  }
+
+  private secondsCommand(): Command {
+    return defineCommand(SECONDS_COMMAND, async () => {
+      const started = this.current?.session.startedUs ?? this.world.clock.now;
+      return { stdout: `${Math.floor((this.world.clock.now - started) / US_PER_S)}\n`, stderr: "", exitCode: 0 };
+    });
+  }
+
+  /**
+   * awk with a seeded rand(): just-bash's awk always draws from Math.random (srand only
+   * records the seed), so programs that use rand() get a Park–Miller generator written in
+   * awk itself, seeded from the lab; `srand(x)` reseeds it like in real awk.
+   */
+  private awkCommand(): Command {
+    return defineCommand("awk", async (args, jctx) => {
+      if (!jctx.origCommand) return { stdout: "", stderr: "awk: unavailable\n", exitCode: 2 };
+      const out = [...args];
+      let i = 0;
+      while (i < out.length) {
+        const a = out[i] as string;
+        if (a === "-F" || a === "-v" || a === "-f") i += 2;
+        else if (a === "--") {
+          i++;
+          break;
+        } else if (a.startsWith("-") && a !== "-") i += 1;
+        else break;
+      }
+      const prog = out[i];
+      if (!out.includes("-f") && prog !== undefined && /\b(s?rand)\s*\(/.test(prog)) {
+        const seed = 1 + this.world.stream("awk").int(2147483645);
+        const rewritten = prog.replace(/\bsrand\s*\(/g, "__lab_srand(").replace(/(^|[^_\w])rand\s*\(\s*\)/g, "$1__lab_rand()");
+        out[i] =
+          `function __lab_rand() { __lab_s = (__lab_s * 16807) % 2147483647; return __lab_s / 2147483647 }\n` +
+          `function __lab_srand(x,  p) { p = __lab_seed; __lab_seed = x; __lab_s = (x % 2147483646) + 1; return p }\n` +
+          `BEGIN { __lab_seed = 0; __lab_s = ${seed} }\n${rewritten}`;
+      }
+      return jctx.origCommand(out);
+    });
   }
 
   private wrap(spec: CommandSpec): Command {
@@ -138,20 +215,39 @@ export class Machine {
 
   newSession(user: string, cwd?: string): ShellSession {
     const env = this.loginEnv(user);
-    return { user, cwd: cwd ?? env.HOME ?? "/", env, functions: {} };
+    return { user, cwd: cwd ?? env.HOME ?? "/", env, functions: {}, startedUs: this.world.clock.now };
+  }
+
+  /**
+   * just-bash rejects the whole exec when a filesystem write behind a redirection fails
+   * (`echo 1 > /proc/uptime`); answer like bash does instead of failing the lab.
+   */
+  private async execOrFsError(script: string, options: Parameters<Bash["exec"]>[1]): Promise<{ stdout: string; stderr: string; exitCode: number; env: Record<string, string> }> {
+    try {
+      return await this.bash.exec(script, options);
+    } catch (e) {
+      const code = (e as { code?: unknown }).code;
+      const m = /, \w+ '([^']+)'/.exec(String((e as Error).message));
+      const text: Record<string, string> = { EACCES: "Permission denied", EROFS: "Read-only file system", ENOENT: "No such file or directory", EISDIR: "Is a directory", ENOTDIR: "Not a directory", ENOSPC: "No space left on device", EIO: "Input/output error" };
+      if (typeof code !== "string" || !text[code]) throw e;
+      return { stdout: "", stderr: `bash: ${m?.[1] ?? "?"}: ${text[code]}\n`, exitCode: 1, env: { ...(options?.env ?? {}), PWD: options?.cwd ?? "/" } };
+    }
   }
 
   /** Run one command line in a session; returns the output and the session after the line. */
   async run(line: string, session: ShellSession, opts: RunOptions = {}): Promise<RunResult> {
     const frame: RunFrame = { session, commands: 0, ...(opts.signal ? { signal: opts.signal } : {}) };
+    // every command line forks: the next PID is taken
+    if (this.node) (this.node as { lastPid?: number }).lastPid = ((this.node as { lastPid?: number }).lastPid ?? 7) + 1;
     this.frames.push(frame);
     const u = userByName(session.user);
     this.fs.creator = { user: session.user, group: u ? groupById(u.gid) : session.user };
-    const prelude = Object.values(session.functions).join("\n");
-    const script = prelude ? `${prelude}\n${line}` : line;
+    // Interactive shells expand aliases; carried functions are defined again first.
+    const prelude = ["shopt -s expand_aliases", ...Object.values(session.functions)].join("\n");
+    const script = `${prelude}\n${line}`;
     const cwd = (await this.fs.exists(session.cwd)) ? session.cwd : "/";
     try {
-      const r = await this.bash.exec(script, {
+      const r = await this.execOrFsError(script, {
         cwd,
         env: { ...session.env, USER: session.user, HOSTNAME: this.hostname },
         replaceEnv: true,
@@ -162,7 +258,7 @@ export class Machine {
       const functions = { ...session.functions, ...extractFunctions(line) };
       for (const n of unsetFunctions(line)) delete functions[n];
       const env = carryEnv(r.env);
-      const next: ShellSession = { user: session.user, cwd: env.PWD ?? cwd, env, functions };
+      const next: ShellSession = { user: session.user, cwd: env.PWD ?? cwd, env, functions, startedUs: session.startedUs };
       return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode, session: next, ...(frame.request ? { request: frame.request } : {}) };
     } finally {
       this.frames.pop();

@@ -12,6 +12,8 @@ export interface ShellSession {
   env: Record<string, string>;
   /** Function definitions by name, as source text prepended to the next line. */
   functions: Record<string, string>;
+  /** When the shell started (virtual µs), for $SECONDS. */
+  startedUs: number;
 }
 
 /** Variables that the interpreter recomputes on every exec, or that must not leak across. */

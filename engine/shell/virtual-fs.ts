@@ -20,6 +20,7 @@ function fsError(code: string, op: string, path: string): Error {
     ENOENT: "no such file or directory",
     EROFS: "read-only file system",
     EISDIR: "illegal operation on a directory",
+    EACCES: "permission denied",
     ENOTDIR: "not a directory",
   };
   const e = new Error(`${code}: ${text[code] ?? code}, ${op} '${path}'`) as Error & { code: string };
@@ -37,7 +38,13 @@ export class VirtualFs implements IFileSystem {
     /** Current files by path relative to the mount point ("/drbd", "/net/dev"). */
     private readonly files: () => Map<string, VirtualFile>,
     private readonly mtime: () => Date,
+    /** Where it is mounted, so that error messages name the full path. */
+    private readonly mountpoint = "",
   ) {}
+
+  private err(code: string, op: string, path: string): Error {
+    return fsError(code, op, this.mountpoint + norm(path));
+  }
 
   private lookup(path: string): { kind: "file"; file: VirtualFile } | { kind: "dir" } | undefined {
     const p = norm(path);
@@ -57,8 +64,8 @@ export class VirtualFs implements IFileSystem {
 
   async readFile(path: string): Promise<string> {
     const l = this.lookup(path);
-    if (!l) throw fsError("ENOENT", "open", path);
-    if (l.kind === "dir") throw fsError("EISDIR", "read", path);
+    if (!l) throw this.err("ENOENT", "open", path);
+    if (l.kind === "dir") throw this.err("EISDIR", "read", path);
     return l.file.read();
   }
   async readFileBuffer(path: string): Promise<Uint8Array> {
@@ -67,7 +74,8 @@ export class VirtualFs implements IFileSystem {
   async writeFile(path: string, _content: FileContent): Promise<void> {
     const l = this.lookup(path);
     if (l?.kind === "file" && l.file.sink) return;
-    throw fsError(l ? "EROFS" : "ENOENT", "open", path);
+    // procfs files without a write handler refuse writers even for root
+    throw this.err(l ? "EACCES" : "ENOENT", "open", path);
   }
   async appendFile(path: string, content: FileContent): Promise<void> {
     return this.writeFile(path, content);
@@ -77,7 +85,7 @@ export class VirtualFs implements IFileSystem {
   }
   async stat(path: string): Promise<FsStat> {
     const l = this.lookup(path);
-    if (!l) throw fsError("ENOENT", "stat", path);
+    if (!l) throw this.err("ENOENT", "stat", path);
     if (l.kind === "dir") return { isFile: false, isDirectory: true, isSymbolicLink: false, mode: 0o40555, size: 0, mtime: this.mtime() };
     // Pseudo files report size 0, like /proc on Linux.
     return { isFile: true, isDirectory: false, isSymbolicLink: false, mode: l.file.mode ?? 0o100444, size: 0, mtime: this.mtime() };
@@ -86,26 +94,26 @@ export class VirtualFs implements IFileSystem {
     return this.stat(path);
   }
   async mkdir(path: string, _o?: MkdirOptions): Promise<void> {
-    throw fsError("EROFS", "mkdir", path);
+    throw this.err("EROFS", "mkdir", path);
   }
   async readdir(path: string): Promise<string[]> {
     const p = norm(path);
     const l = this.lookup(p);
-    if (!l) throw fsError("ENOENT", "scandir", path);
-    if (l.kind === "file") throw fsError("ENOTDIR", "scandir", path);
+    if (!l) throw this.err("ENOENT", "scandir", path);
+    if (l.kind === "file") throw this.err("ENOTDIR", "scandir", path);
     const prefix = p === "/" ? "/" : `${p}/`;
     const names = new Set<string>();
     for (const k of this.files().keys()) if (k.startsWith(prefix)) names.add(k.slice(prefix.length).split("/")[0] as string);
     return [...names].sort();
   }
   async rm(path: string, _o?: RmOptions): Promise<void> {
-    throw fsError("EROFS", "rm", path);
+    throw this.err("EROFS", "rm", path);
   }
   async cp(_s: string, dest: string, _o?: CpOptions): Promise<void> {
-    throw fsError("EROFS", "cp", dest);
+    throw this.err("EROFS", "cp", dest);
   }
   async mv(_s: string, dest: string): Promise<void> {
-    throw fsError("EROFS", "rename", dest);
+    throw this.err("EROFS", "rename", dest);
   }
   resolvePath(base: string, path: string): string {
     return path.startsWith("/") ? norm(path) : norm(`${base}/${path}`);
@@ -114,22 +122,22 @@ export class VirtualFs implements IFileSystem {
     return [...this.files().keys()];
   }
   async chmod(path: string): Promise<void> {
-    throw fsError("EROFS", "chmod", path);
+    throw this.err("EROFS", "chmod", path);
   }
   async symlink(_t: string, linkPath: string): Promise<void> {
-    throw fsError("EROFS", "symlink", linkPath);
+    throw this.err("EROFS", "symlink", linkPath);
   }
   async link(_e: string, newPath: string): Promise<void> {
-    throw fsError("EROFS", "link", newPath);
+    throw this.err("EROFS", "link", newPath);
   }
   async readlink(path: string): Promise<string> {
-    throw fsError("EINVAL", "readlink", path);
+    throw this.err("EINVAL", "readlink", path);
   }
   async realpath(path: string): Promise<string> {
-    if (!this.lookup(path)) throw fsError("ENOENT", "realpath", path);
+    if (!this.lookup(path)) throw this.err("ENOENT", "realpath", path);
     return norm(path);
   }
   async utimes(path: string): Promise<void> {
-    if (!this.lookup(path)) throw fsError("ENOENT", "utime", path);
+    if (!this.lookup(path)) throw this.err("ENOENT", "utime", path);
   }
 }

@@ -23,6 +23,8 @@ export interface Netem {
   jitterUs: number;
   /** Packet loss in [0, 1]. */
   loss: number;
+  /** Egress rate limit in bytes per second (`netem rate 10mbit`). */
+  rateBps?: number;
 }
 
 export interface Packet {
@@ -49,6 +51,9 @@ export class LabNetwork implements Network {
   private readonly linkOverrides = new Map<string, Partial<LinkSpec> & { up?: boolean }>();
   private readonly netems = new Map<string, Netem>();
   private readonly filters = new Map<string, Record<Chain, FilterRule[]>>();
+  private readonly policies = new Map<string, Partial<Record<Chain, Verdict>>>();
+  /** Nodes whose eth0 is administratively down (`ip link set eth0 down`). */
+  private readonly ifDown = new Set<string>();
   private readonly listeners: (() => void)[] = [];
 
   constructor(
@@ -57,6 +62,8 @@ export class LabNetwork implements Network {
     private readonly isRunning: (name: string) => boolean,
   ) {
     this.hosts = topology.nodes.map((n) => ({ name: n.name, ip: n.ip, ...(n.site ? { site: n.site } : {}) }));
+    // The Docker host sits on the bridge as its gateway.
+    this.hosts.push({ name: "host", ip: topology.gateway });
   }
 
   onChange(listener: () => void): void {
@@ -130,6 +137,18 @@ export class LabNetwork implements Network {
     this.notify();
   }
 
+  // ---- interface state ---------------------------------------------------------------------
+
+  isInterfaceUp(node: string): boolean {
+    return !this.ifDown.has(this.name(node));
+  }
+
+  setInterfaceUp(node: string, up: boolean): void {
+    if (up) this.ifDown.delete(this.name(node));
+    else this.ifDown.add(this.name(node));
+    this.notify();
+  }
+
   // ---- iptables ---------------------------------------------------------------------------
 
   rules(node: string): Record<Chain, FilterRule[]> {
@@ -160,6 +179,16 @@ export class LabNetwork implements Network {
     return true;
   }
 
+  policy(node: string, chain: Chain): Verdict {
+    return this.policies.get(this.name(node))?.[chain] ?? "ACCEPT";
+  }
+
+  setPolicy(node: string, chain: Chain, verdict: "ACCEPT" | "DROP"): void {
+    const n = this.name(node);
+    this.policies.set(n, { ...this.policies.get(n), [chain]: verdict });
+    this.notify();
+  }
+
   flush(node: string, chain?: Chain): void {
     const f = this.rules(node);
     for (const c of ["INPUT", "FORWARD", "OUTPUT"] as Chain[]) if (!chain || chain === c) f[c] = [];
@@ -169,7 +198,7 @@ export class LabNetwork implements Network {
   /** Verdict of one chain of a node for a packet (first matching rule, else policy ACCEPT). */
   private chainVerdict(node: string, chain: Chain, p: Packet): Verdict {
     for (const r of this.rules(node)[chain]) if (matches(r, p)) return r.target;
-    return "ACCEPT";
+    return this.policy(node, chain);
   }
 
   // ---- reachability -----------------------------------------------------------------------
@@ -179,8 +208,10 @@ export class LabNetwork implements Network {
     const a = this.host(from);
     const b = this.host(to);
     if (!a || !b) return { ok: false, reason: "host-down" };
-    if (!this.isRunning(a.name) || !this.isRunning(b.name)) return { ok: false, reason: "host-down" };
+    const running = (h: NetHost) => h.name === "host" || this.isRunning(h.name);
+    if (!running(a) || !running(b)) return { ok: false, reason: "host-down" };
     if (a.name !== b.name) {
+      if (this.ifDown.has(a.name) || this.ifDown.has(b.name)) return { ok: false, reason: "link-down" };
       const l = this.link(a.name, b.name);
       if (!l.up || l.loss >= 1) return { ok: false, reason: "link-down" };
       if ((this.netems.get(a.name)?.loss ?? 0) >= 1) return { ok: false, reason: "link-down" };
@@ -218,7 +249,7 @@ export class LabNetwork implements Network {
       up: this.canReach(a.name, b.name),
       // netem shapes the egress of eth0: it delays what this node sends.
       latencyUs: l.latencyUs + (ne?.delayUs ?? 0),
-      bandwidthBps: l.bandwidthBps,
+      bandwidthBps: Math.min(l.bandwidthBps, ne?.rateBps ?? Number.POSITIVE_INFINITY),
       loss,
     };
   }
@@ -233,7 +264,9 @@ export class LabNetwork implements Network {
       const f = this.filters.get(k) as Record<Chain, FilterRule[]>;
       if (f.INPUT.length + f.OUTPUT.length + f.FORWARD.length > 0) iptables[k] = f;
     }
-    return { links, netem, iptables };
+    const policies: Record<string, unknown> = {};
+    for (const k of [...this.policies.keys()].sort()) policies[k] = this.policies.get(k);
+    return { links, netem, iptables, policies, interfacesDown: [...this.ifDown].sort() };
   }
 }
 

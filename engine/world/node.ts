@@ -30,6 +30,8 @@ export class Node implements LabNode {
   exitCode = 0;
   /** What the container printed on stdout/stderr (`docker logs`). */
   logs: string[] = [];
+  /** Last PID handed out in the container (each command line forks). */
+  lastPid = 7;
 
   constructor(
     readonly name: string,

@@ -11,7 +11,7 @@ import { hostFiles, HOST_USER } from "../host/workshop-tree";
 import { genericCommands } from "../shell/commands";
 import { LabFs } from "../shell/lab-fs";
 import { Machine } from "../shell/machine";
-import { randomCommandSpec } from "../shell/random";
+import { randomCommandSpec } from "../shell/determinism";
 import { type VirtualFile, VirtualFs } from "../shell/virtual-fs";
 import { procBaseFiles } from "../shell/proc-files";
 import { nodeFiles } from "./default-files";
@@ -183,9 +183,35 @@ export class LabWorld implements World {
     node.state = "running";
     node.bootCount++;
     node.startedAtUs = this.clock.now;
+    node.lastPid = 7;
+    this.logVethAttach(node);
     node.logs.push(`[entrypoint] ${node.name}: starting DRBD resources (drbdadm up all)\n`);
     this.net.notify();
     for (const s of this.subsystems) s.onBoot?.(node);
+  }
+
+  private bridge: string | undefined;
+
+  /** What the (shared) kernel logs when Docker plugs a container into the bridge. */
+  private logVethAttach(node: Node): void {
+    const r = this.stream("veth");
+    const hex = () => r.nextU32().toString(16).padStart(8, "0").slice(0, 7);
+    const host = `veth${hex()}`;
+    const peer = `veth${hex()}`;
+    this.bridge ??= `br-${this.stream("bridge-id").hex64().toLowerCase().slice(0, 12)}`;
+    const br = this.bridge;
+    const port = [...this.nodes.keys()].indexOf(node.name) + 1;
+    node.dmesg.append(
+      [
+        `${br}: port ${port}(${host}) entered blocking state`,
+        `${br}: port ${port}(${host}) entered disabled state`,
+        `device ${host} entered promiscuous mode`,
+        `eth0: renamed from ${peer}`,
+        `IPv6: ADDRCONF(NETDEV_CHANGE): ${host}: link becomes ready`,
+        `${br}: port ${port}(${host}) entered blocking state`,
+        `${br}: port ${port}(${host}) entered forwarding state`,
+      ].join("\n"),
+    );
   }
 
   /** Graceful stop: SIGTERM, services stop cleanly, the entrypoint exits 0. */
@@ -249,6 +275,8 @@ export class LabWorld implements World {
 
 /** Write a tree of files (paths ending in "/" are directories). */
 export async function populate(fs: LabFs, files: Record<string, string>): Promise<void> {
+  // InMemoryFs stamps its root with the real date; the image's root is as old as the rest.
+  await fs.utimes("/", fs.now(), fs.now());
   for (const [path, content] of Object.entries(files)) {
     if (path.endsWith("/")) await fs.mkdir(path.slice(0, -1), { recursive: true });
     else {
@@ -272,10 +300,10 @@ export async function createWorld(opts: CreateWorldOptions = {}): Promise<LabWor
   for (const s of world.subsystems) s.attach?.(world);
   const specs = world.commandSpecs();
   world.machines.set("host", new Machine(world, "host", null, world.hostFs, specs, "docker-host", opts.defenseInDepth));
-  world.hostFs.mount("/dev", new VirtualFs(() => world.devFiles(null), () => new Date(world.wallMs())));
+  world.hostFs.mount("/dev", new VirtualFs(() => world.devFiles(null), () => new Date(world.wallMs()), "/dev"));
   for (const node of world.nodes.values()) {
-    node.fs.mount("/proc", new VirtualFs(() => world.procFiles(node), () => new Date(world.wallMs())));
-    node.fs.mount("/dev", new VirtualFs(() => world.devFiles(node), () => new Date(world.wallMs())));
+    node.fs.mount("/proc", new VirtualFs(() => world.procFiles(node), () => new Date(world.wallMs()), "/proc"));
+    node.fs.mount("/dev", new VirtualFs(() => world.devFiles(node), () => new Date(world.wallMs()), "/dev"));
     world.machines.set(node.name, new Machine(world, node.name, node, node.fs, specs, node.name, opts.defenseInDepth));
   }
   return world;

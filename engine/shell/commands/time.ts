@@ -144,11 +144,15 @@ export const sleepCommand: CommandSpec = {
   async run(ctx) {
     const s = parseSleep(ctx.args);
     if (typeof s === "string") return fail(s);
-    const clock = labWorld(ctx).clock;
+    const w = labWorld(ctx);
+    const clock = w.clock;
     const end = clock.now + Math.round(s * US_PER_S);
+    // `timeout` kills the sleeper at its deadline (SIGTERM: 128 + 15)
+    const deadline = w.machineOf(ctx.node).deadline();
     while (clock.now < end) {
       if (ctx.interrupted()) return fail("", 130);
-      clock.advanceTo(Math.min(end, clock.now + SLEEP_STEP_US));
+      if (clock.now >= deadline) return fail("", 143);
+      clock.advanceTo(Math.min(end, deadline, clock.now + SLEEP_STEP_US));
       // let an abort signal (Ctrl-C) be observed between steps
       await Promise.resolve();
     }

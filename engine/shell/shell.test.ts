@@ -1,0 +1,148 @@
+import { describe, expect, it } from "vitest";
+import { lab, out } from "../tests/helpers";
+
+describe("terminal session state across execs", () => {
+  it("keeps cwd, variables, exported variables, functions and aliases", async () => {
+    const l = await lab();
+    await out(l, "node1", "cd /etc/drbd.d");
+    expect(await out(l, "node1", "pwd")).toBe("/etc/drbd.d\n");
+    await out(l, "node1", "export PGDATA=/mnt/drbd/pg; N=3; greet() { echo \"hello $1\"; }; alias ll='ls -l'");
+    expect(await out(l, "node1", "echo $PGDATA $N; greet you")).toBe("/mnt/drbd/pg 3\nhello you\n");
+    expect(await out(l, "node1", "ll -d /etc")).toMatch(/^drwxr-xr-x 3 root root 4096 Jan 15 14:30 \/etc\n$/);
+    await out(l, "node1", "cd -");
+    expect(await out(l, "node1", "pwd")).toBe("/root\n");
+    await out(l, "node1", "unset -f greet");
+    expect((await l.exec("node1", "greet x")).exitCode).toBe(127);
+  });
+
+  it("keeps separate state per terminal and per machine", async () => {
+    const l = await lab();
+    await out(l, "node1", "cd /tmp; X=one");
+    await out(l, { machine: "node1", session: "t2" } as never, "cd /etc; X=two");
+    expect(await out(l, "node1", "echo $X; pwd")).toBe("one\n/tmp\n");
+    expect(await out(l, "node1#t2", "echo $X; pwd")).toBe("two\n/etc\n");
+    expect(await out(l, "node2", "echo ${X:-unset}; pwd")).toBe("unset\n/root\n");
+  });
+
+  it("answers unknown commands like bash, exit 127", async () => {
+    const l = await lab();
+    const r = await l.exec("node1", "drbdmanage list");
+    expect(r).toMatchObject({ exitCode: 127, stdout: "", stderr: "bash: drbdmanage: command not found\n" });
+  });
+
+  it("runs learners' scripts with functions, loops and substitutions, bounded", async () => {
+    const l = await lab();
+    const script = 'count() { local n=0; for f in "$@"; do n=$((n+1)); done; echo $n; }\nif [ "$(count a b c)" = 3 ]; then echo ok; fi\ni=0; while [ $i -lt 3 ]; do i=$((i+1)); done; echo $i';
+    expect(await out(l, "node1", script)).toBe("ok\n3\n");
+    const runaway = await l.exec("node1", "while true; do :; done");
+    expect(runaway.exitCode).toBe(126);
+  });
+});
+
+describe("users", () => {
+  it("su - postgres -c runs as postgres with its home; files it creates belong to it", async () => {
+    const l = await lab();
+    expect(await out(l, "node1", 'su - postgres -c "whoami; pwd; touch /tmp/pg.txt"')).toBe("postgres\n/var/lib/postgresql\n");
+    expect(await out(l, "node1", "ls -l /tmp/pg.txt")).toMatch(/^-rw-r--r-- 1 postgres postgres 0 Jan 15 14:30 \/tmp\/pg.txt\n$/);
+    expect(await out(l, "node1", "whoami")).toBe("root\n");
+  });
+
+  it("interactive su switches the terminal's user until exit; non-root cannot su back", async () => {
+    const l = await lab();
+    const r = await l.exec("node1", "su - postgres");
+    expect(r.session).toMatchObject({ user: "postgres", cwd: "/var/lib/postgresql" });
+    expect(await out(l, "node1", "id -un")).toBe("postgres\n");
+    const denied = await l.exec("node1", "su - root -c id");
+    expect(denied.exitCode).toBe(1);
+    expect(denied.stderr).toContain("su: Authentication failure");
+    expect((await l.exec("node1", "exit")).stderr).toBe("logout\n");
+    expect(await out(l, "node1", "whoami")).toBe("root\n");
+    expect((await l.exec("node1", "su - nobodyhere")).stderr).toBe("su: user nobodyhere does not exist or the user entry does not contain all the required fields\n");
+  });
+
+  it("chown -R and chmod show in ls -l; a non-root user may not chown", async () => {
+    const l = await lab();
+    await out(l, "node1", "mkdir -p /srv/pg/data && chown -R postgres:postgres /srv/pg && chmod 700 /srv/pg/data && chmod u+x,g+w /srv/pg");
+    expect(await out(l, "node1", "ls -l /srv")).toBe("total 4\ndrwxrwxr-x 3 postgres postgres 4096 Jan 15 14:30 pg\n");
+    expect(await out(l, "node1", "ls -ld /srv/pg/data")).toMatch(/^drwx------ 2 postgres postgres 4096 /);
+    expect((await l.exec("node1", "chown nobodyhere /srv")).stderr).toBe("chown: invalid user: 'nobodyhere'\n");
+    const r = await l.exec("node1", "su postgres -c 'chown root /srv/pg'");
+    expect(r.stderr).toBe("chown: changing ownership of '/srv/pg': Operation not permitted\n");
+  });
+});
+
+describe("virtual time", () => {
+  it("date reads the virtual wall clock and sleep advances it", async () => {
+    const l = await lab("fresh");
+    const t0 = Number(await out(l, "host", "date +%s"));
+    expect(t0).toBe(Date.UTC(2024, 0, 15, 14, 30, 0) / 1000);
+    const r = await l.exec("host", "sleep 90; date '+%F %T'");
+    expect(r.stdout).toBe("2024-01-15 14:31:30\n");
+    expect(r.durationMs).toBeGreaterThanOrEqual(90_000);
+    expect(r.durationMs).toBeLessThan(90_100);
+    expect(await out(l, "host", "date")).toBe("Mon Jan 15 14:31:30 UTC 2024\n");
+    expect((await l.exec("host", "sleep 1x")).stderr).toBe("sleep: invalid time interval '1x'\nTry 'sleep --help' for more information.\n");
+  });
+
+  it("time, timeout and $SECONDS use the virtual clock", async () => {
+    const l = await lab();
+    const t = await l.exec("node1", "time sleep 2");
+    expect(t.stderr).toBe("\nreal\t0m2.000s\nuser\t0m0.040s\nsys\t0m0.040s\n");
+    expect(await out(l, "node1", 'timeout 3 sleep 10; echo "rc=$?"')).toBe("rc=124\n");
+    expect(await out(l, "node1", "timeout 3 true; echo $?")).toBe("0\n");
+    expect(await out(l, "node1", "echo $SECONDS; sleep 5; echo $SECONDS")).toMatch(/^\d+\n\d+\n$/);
+    const [a, b] = (await out(l, "node1", "echo $SECONDS; sleep 5; echo $SECONDS")).trim().split("\n").map(Number);
+    expect((b ?? 0) - (a ?? 0)).toBe(5);
+  });
+
+  it("$RANDOM and awk rand() are the same for a seed and differ across seeds", async () => {
+    const line = "echo $RANDOM ${RANDOM} $((RANDOM % 1000)); awk 'BEGIN{print rand()}'";
+    const a = await out(await lab("running", 11), "node1", line);
+    const b = await out(await lab("running", 11), "node1", line);
+    const c = await out(await lab("running", 12), "node1", line);
+    expect(a).toMatch(/^\d+ \d+ \d+\n0\.\d+\n$/);
+    expect(b).toBe(a);
+    expect(c).not.toBe(a);
+  });
+});
+
+describe("system commands", () => {
+  it("ls -la shows owners, modes, sizes and virtual dates", async () => {
+    const l = await lab();
+    expect(await out(l, "node1", "ls -la /etc/drbd.d")).toMatch(/^total \d+\ndrwxr-xr-x 2 root root 4096 Jan 15 14:30 \.\ndrwxr-xr-x 3 root root 4096 Jan 15 14:30 \.\.\n-rw-r--r-- 1 root root +\d+ Jan 15 14:30 global_common\.conf\n-rw-r--r-- 1 root root +\d+ Jan 15 14:30 r0\.res\n$/);
+    expect((await l.exec("node1", "ls /nope")).stderr).toBe("ls: cannot access '/nope': No such file or directory\n");
+  });
+
+  it("apt-get knows the image's packages and nothing else", async () => {
+    const l = await lab();
+    expect(await out(l, "node1", "apt-get install -y postgresql-contrib")).toContain("postgresql-contrib is already the newest version (14+238).");
+    const r = await l.exec("node1", "apt-get install -y drbd9-magic");
+    expect(r).toMatchObject({ exitCode: 100, stderr: "E: Unable to locate package drbd9-magic\n" });
+  });
+
+  it("dmesg prints kernel lines with uptime stamps, -T with dates, -c clears", async () => {
+    const l = await lab();
+    const lines = (await out(l, "node1", "dmesg")).trim().split("\n");
+    expect(lines.at(-1)).toMatch(/^\[ *\d+\.\d{6}\] br-[0-9a-f]{12}: port 1\(veth[0-9a-f]{7}\) entered forwarding state$/);
+    expect(await out(l, "node1", "dmesg -T | tail -1")).toMatch(/^\[Mon Jan 15 14:30:0\d 2024\] /);
+    await out(l, "node1", "dmesg -c > /dev/null");
+    expect(await out(l, "node1", "dmesg")).toBe("");
+    expect((await l.exec("host", "dmesg")).stderr).toBe("dmesg: read kernel buffer failed: Operation not permitted\n");
+  });
+
+  it("ps aux lists the container's processes; kill of an unknown pid fails", async () => {
+    const l = await lab();
+    const ps = await out(l, "node1", "ps aux");
+    expect(ps.split("\n")[0]).toBe("USER         PID %CPU %MEM    VSZ   RSS TTY      STAT START   TIME COMMAND");
+    expect(ps).toMatch(/^root           1  0\.0  0\.0   2788  1024 \?        Ss   14:30   0:00 sleep infinity$/m);
+    expect((await l.exec("node1", "kill 4242")).stderr).toBe("bash: kill: (4242) - No such process\n");
+  });
+
+  it("/proc is read-only and generated; /dev/null swallows output", async () => {
+    const l = await lab();
+    expect(await out(l, "node1", "cat /proc/loadavg")).toBe("0.08 0.05 0.01 1/412 2817\n");
+    expect(await out(l, "node1", "echo hidden > /dev/null; cat /dev/null; echo shown")).toBe("shown\n");
+    expect(await l.exec("node1", "echo x > /proc/uptime")).toMatchObject({ exitCode: 1, stderr: "bash: /proc/uptime: Permission denied\n" });
+    expect(await out(l, "node1", "cat /proc/uptime")).toMatch(/^\d+\.\d\d \d+\.\d\d\n$/);
+  });
+});
