@@ -11,6 +11,7 @@ export { resolveResource, getOption, optionDefault, expandOptions, kernelConfigP
 export { checkForHost } from "./host-checks";
 export { completionItems, sectionAt, type CompletionItem } from "./editor";
 export { implicitNodeIds } from "./node-id";
+export { connectionsOf, hostVolumes, findHost, hostnamesEqual, type EffectiveConnection } from "./topology";
 export { optionAnnexMarkdown } from "./annex";
 export * from "./defaults";
 
