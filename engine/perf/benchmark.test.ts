@@ -5,6 +5,12 @@ import { cG, ddHuman, iopingTime } from "./format";
 import { labInputs, latencyWorkload, seqWriteWorkload } from "./inputs";
 import { evaluate } from "./model";
 
+/** The value, or a test failure when it is missing. */
+function req<T>(v: T | undefined): T {
+  if (v === undefined) throw new Error("missing value");
+  return v;
+}
+
 describe("benchmark.sh write", () => {
   it("prints the same text for the same seed, and another text for another seed", () => {
     const a = runBenchmark("write", labInputs("C"), new Rng(7));
@@ -18,31 +24,39 @@ describe("benchmark.sh write", () => {
     const r = runBenchmark("write", labInputs("C"), new Rng(1));
     expect(r.text).toContain("│ DRBD Benchmark - Protocol C");
     expect(r.text).toContain("│ Peer: node2 - protocol C, RTT 0.10 ms");
-    expect(r.text).toContain("$ dd if=/dev/zero of=/mnt/drbd/.drbd-benchmark bs=1M count=256 oflag=direct\n256+0 records in\n256+0 records out\n");
+    expect(r.text).toContain(
+      "$ dd if=/dev/zero of=/mnt/drbd/.drbd-benchmark bs=1M count=256 oflag=direct\n256+0 records in\n256+0 records out\n",
+    );
     expect(r.text).toMatch(/^268435456 bytes \(268 MB, 256 MiB\) copied, \d+\.\d+ s, \d+ MB\/s$/m);
     expect(r.text).toMatch(/^ {2}write: IOPS=\d+, BW=\d+KiB\/s \(\d+kB\/s\)$/m);
-    expect(r.text).toMatch(/^ {4}clat percentiles \(msec\): 50\.00th=\[[\d.]+\], 90\.00th=\[[\d.]+\], 99\.00th=\[[\d.]+\]$/m);
+    expect(r.text).toMatch(
+      /^ {4}clat percentiles \(msec\): 50\.00th=\[[\d.]+\], 90\.00th=\[[\d.]+\], 99\.00th=\[[\d.]+\]$/m,
+    );
     expect(r.text).toContain("peer: barrier flush (disk-flushes)");
   });
   it("prints the figures it returns, close to the model's", () => {
     const i = labInputs("B");
     const r = runBenchmark("write", i, new Rng(3));
     const n = r.numbers;
-    expect(r.text).toContain(`Throughput     : ${Math.round(n.throughputMBps!)} MB/s`);
-    expect(r.text).toContain(`Latency (avg)  : ${n.latencyAvgMs!.toFixed(2)} ms`);
+    expect(r.text).toContain(`Throughput     : ${Math.round(req(n.throughputMBps))} MB/s`);
+    expect(r.text).toContain(`Latency (avg)  : ${req(n.latencyAvgMs).toFixed(2)} ms`);
     const model = evaluate(i, seqWriteWorkload());
-    expect(Math.abs(n.throughputMBps! / model.throughputMBps - 1)).toBeLessThan(0.08);
+    expect(Math.abs(req(n.throughputMBps) / model.throughputMBps - 1)).toBeLessThan(0.08);
     const lat = evaluate(i, latencyWorkload());
-    expect(Math.abs(n.latencyAvgMs! / lat.latencyAvgMs - 1)).toBeLessThan(0.05);
-    expect(n.latencyP99Ms!).toBeGreaterThan(n.latencyAvgMs!);
+    expect(Math.abs(req(n.latencyAvgMs) / lat.latencyAvgMs - 1)).toBeLessThan(0.05);
+    expect(req(n.latencyP99Ms)).toBeGreaterThan(req(n.latencyAvgMs));
   });
   it("keeps the TP2 ordering whatever the seed", () => {
     for (let seed = 1; seed <= 6; seed++) {
-      const [a, b, c] = (["A", "B", "C"] as const).map((p) => runBenchmark("write", labInputs(p), new Rng(seed)).numbers);
-      expect(a!.throughputMBps!).toBeGreaterThan(b!.throughputMBps!);
-      expect(b!.throughputMBps!).toBeGreaterThan(c!.throughputMBps!);
-      expect(a!.latencyAvgMs!).toBeLessThan(b!.latencyAvgMs!);
-      expect(b!.latencyAvgMs!).toBeLessThan(c!.latencyAvgMs!);
+      const [a, b, c] = (["A", "B", "C"] as const).map(
+        (p) => runBenchmark("write", labInputs(p), new Rng(seed)).numbers,
+      );
+      const t = (n: typeof a) => req(req(n).throughputMBps);
+      const l = (n: typeof a) => req(req(n).latencyAvgMs);
+      expect(t(a)).toBeGreaterThan(t(b));
+      expect(t(b)).toBeGreaterThan(t(c));
+      expect(l(a)).toBeLessThan(l(b));
+      expect(l(b)).toBeLessThan(l(c));
     }
   });
   it("takes virtual time: longer on a 50 ms link", () => {
@@ -74,8 +88,8 @@ describe("benchmark.sh read and latency", () => {
     expect(r.text).toContain("DRBD Benchmark - Write Latency (Protocol C)");
     expect(r.text).toContain("--rw=randwrite --bs=4k --iodepth=1 --direct=1 --number_ios=1000");
     expect(r.numbers.throughputMBps).toBeUndefined();
-    expect(r.numbers.latencyP99Ms!).toBeGreaterThan(r.numbers.latencyAvgMs!);
-    expect(r.elapsedMs).toBeCloseTo(1000 * r.numbers.latencyAvgMs!, 6);
+    expect(req(r.numbers.latencyP99Ms)).toBeGreaterThan(req(r.numbers.latencyAvgMs));
+    expect(r.elapsedMs).toBeCloseTo(1000 * req(r.numbers.latencyAvgMs), 6);
   });
   it("latency shows activity-log transactions when al-extents is too small", () => {
     const r = runBenchmark("latency", labInputs("C", { options: { alExtents: 67 } }), new Rng(2));
@@ -94,7 +108,9 @@ describe("monitor.sh latency", () => {
   it("prints ioping-like probes one second apart, deterministic for a seed", () => {
     const r = monitorLatency(labInputs("C"), new Rng(4));
     expect(r.text).toBe(monitorLatency(labInputs("C"), new Rng(4)).text);
-    const probes = r.text.split("\n").filter((l) => l.startsWith("4 KiB >>> /dev/drbd0 (block device 1 GiB): request="));
+    const probes = r.text
+      .split("\n")
+      .filter((l) => l.startsWith("4 KiB >>> /dev/drbd0 (block device 1 GiB): request="));
     expect(probes).toHaveLength(5);
     expect(probes[0]).toMatch(/\(warmup\)$/);
     expect(r.text).toMatch(/^4 requests completed in [\d.]+ ms, 16 KiB written, \d+ iops, [\d.]+ MiB\/s$/m);

@@ -5,7 +5,7 @@
  * workshop's boxes. Returns the virtual time the run takes so the caller advances its clock.
  */
 import type { Rng } from "../core/rng";
-import { cG, box, ddHuman, ddRate, iopingTime, ms, percentile } from "./format";
+import { box, cG, ddHuman, ddRate, iopingTime, ms, percentile } from "./format";
 import { latencyWorkload, seqReadWorkload, seqWriteWorkload } from "./inputs";
 import { evaluate } from "./model";
 import type { PerfInputs, PerfResult, Workload } from "./types";
@@ -47,7 +47,11 @@ export interface BenchmarkRun {
   results: PerfResult[];
 }
 
-export const DEFAULT_CONTEXT: BenchmarkContext = { resource: "r0", device: "/dev/drbd0", file: "/mnt/drbd/.drbd-benchmark" };
+export const DEFAULT_CONTEXT: BenchmarkContext = {
+  resource: "r0",
+  device: "/dev/drbd0",
+  file: "/mnt/drbd/.drbd-benchmark",
+};
 
 /** Approximately standard normal (Irwin–Hall with four uniforms). */
 function gauss(rng: Rng): number {
@@ -104,7 +108,9 @@ function congestionNotes(r: PerfResult, inputs: PerfInputs): string[] {
     if (p.congestion === "blocked")
       notes.push(`  Note: send buffer to ${p.name} filled up; writes then waited for the peer (on-congestion block).`);
     if (p.congestion === "ahead")
-      notes.push(`  Note: ${p.name} fell behind: Ahead/Behind (on-congestion pull-ahead), ${ddHuman(p.outOfSyncBytes, false)} out of sync.`);
+      notes.push(
+        `  Note: ${p.name} fell behind: Ahead/Behind (on-congestion pull-ahead), ${ddHuman(p.outOfSyncBytes, false)} out of sync.`,
+      );
     if (p.congestion === "disconnected")
       notes.push(`  Note: congestion towards ${p.name}: connection dropped (on-congestion disconnect).`);
   }
@@ -127,7 +133,9 @@ function ddRun(r: PerfResult, rng: Rng, cmd: string): DdRun {
   const bytes = records * r.workload.blockBytes;
   const seconds = bytes / (mbps * 1e6);
   const lines = [`$ ${cmd}`, `${records}+0 records in`, `${records}+0 records out`];
-  lines.push(`${bytes} bytes (${ddHuman(bytes, true)}, ${ddHuman(bytes, false)}) copied, ${cG(seconds)} s, ${ddRate(mbps * 1e6)}`);
+  lines.push(
+    `${bytes} bytes (${ddHuman(bytes, true)}, ${ddHuman(bytes, false)}) copied, ${cG(seconds)} s, ${ddRate(mbps * 1e6)}`,
+  );
   return { lines, elapsedMs: seconds * 1000, mbps };
 }
 
@@ -211,7 +219,13 @@ function runRead(inputs: PerfInputs, rng: Rng, ctx: BenchmarkContext): Benchmark
     `  Latency (avg)  : ${ms(r.latencyAvgMs)} ms per 1 MiB read`,
     `  Limited by     : ${r.bottleneck}`,
   ];
-  return { mode: "read", text: `${lines.join("\n")}\n`, elapsedMs: dd.elapsedMs, numbers: { throughputMBps: dd.mbps, latencyAvgMs: r.latencyAvgMs }, results: [r] };
+  return {
+    mode: "read",
+    text: `${lines.join("\n")}\n`,
+    elapsedMs: dd.elapsedMs,
+    numbers: { throughputMBps: dd.mbps, latencyAvgMs: r.latencyAvgMs },
+    results: [r],
+  };
 }
 
 function runLatency(inputs: PerfInputs, rng: Rng, ctx: BenchmarkContext): BenchmarkRun {
@@ -230,7 +244,11 @@ function runLatency(inputs: PerfInputs, rng: Rng, ctx: BenchmarkContext): Benchm
     `  Latency (avg)  : ${ms(fio.avg)} ms`,
     `  Latency (p99)  : ${ms(fio.p99)} ms`,
     `  IOPS (4 KiB)   : ${Math.round(fio.iops)}`,
-    ...(r.alTransactionsPerSec > 0 ? [`  Activity log   : ${Math.round(r.alTransactionsPerSec)} AL transactions/s (al-extents ${inputs.drbd.alExtents})`] : []),
+    ...(r.alTransactionsPerSec > 0
+      ? [
+          `  Activity log   : ${Math.round(r.alTransactionsPerSec)} AL transactions/s (al-extents ${inputs.drbd.alExtents})`,
+        ]
+      : []),
     ...congestionNotes(r, inputs),
     ...breakdown(r, "one 4 KiB write"),
   ];
@@ -244,7 +262,12 @@ function runLatency(inputs: PerfInputs, rng: Rng, ctx: BenchmarkContext): Benchm
 }
 
 /** `benchmark.sh write|read|latency`. */
-export function runBenchmark(mode: BenchmarkMode, inputs: PerfInputs, rng: Rng, ctx: BenchmarkContext = DEFAULT_CONTEXT): BenchmarkRun {
+export function runBenchmark(
+  mode: BenchmarkMode,
+  inputs: PerfInputs,
+  rng: Rng,
+  ctx: BenchmarkContext = DEFAULT_CONTEXT,
+): BenchmarkRun {
   if (mode === "write") return runWrite(inputs, rng, ctx);
   if (mode === "read") return runRead(inputs, rng, ctx);
   return runLatency(inputs, rng, ctx);
@@ -259,19 +282,34 @@ export interface MonitorLatencyRun {
 /**
  * `monitor.sh latency`: a few 4 KiB write probes one second apart, printed like `ioping -W`.
  */
-export function monitorLatency(inputs: PerfInputs, rng: Rng, ctx: BenchmarkContext = DEFAULT_CONTEXT, count = 5): MonitorLatencyRun {
+export function monitorLatency(
+  inputs: PerfInputs,
+  rng: Rng,
+  ctx: BenchmarkContext = DEFAULT_CONTEXT,
+  count = 5,
+): MonitorLatencyRun {
   const r = evaluate(inputs, latencyWorkload(inputs.deviceBytes, count));
   const samples = sampleLatencies(r, rng.fork("ioping"), count);
   const size = ddHuman(inputs.deviceBytes, false).replace(".0 ", " ");
   const target = `${ctx.device} (block device ${size})`;
   const lines = [`Write latency on ${ctx.device} - resource ${ctx.resource}, protocol ${protocolLabel(inputs)}`];
-  samples.forEach((t, i) => lines.push(`4 KiB >>> ${target}: request=${i + 1} time=${iopingTime(t)}${i === 0 ? " (warmup)" : ""}`));
+  for (const [i, t] of samples.entries()) {
+    lines.push(`4 KiB >>> ${target}: request=${i + 1} time=${iopingTime(t)}${i === 0 ? " (warmup)" : ""}`);
+  }
   const counted = samples.slice(1);
   const s = stats(counted.length > 0 ? counted : samples);
   const busy = counted.reduce((a, b) => a + b, 0);
   lines.push("", `--- ${target} ioping statistics ---`);
   const iops = busy > 0 ? (counted.length * 1000) / busy : 0;
-  lines.push(`${counted.length} requests completed in ${iopingTime(busy)}, ${counted.length * 4} KiB written, ${Math.round(iops)} iops, ${((iops * 4) / 1024).toFixed(2)} MiB/s`);
-  lines.push(`min/avg/max/mdev = ${iopingTime(s.min)} / ${iopingTime(s.avg)} / ${iopingTime(s.max)} / ${iopingTime(s.sd)}`);
-  return { text: `${lines.join("\n")}\n`, elapsedMs: (count - 1) * 1000 + samples.reduce((a, b) => a + b, 0), samplesMs: samples };
+  lines.push(
+    `${counted.length} requests completed in ${iopingTime(busy)}, ${counted.length * 4} KiB written, ${Math.round(iops)} iops, ${((iops * 4) / 1024).toFixed(2)} MiB/s`,
+  );
+  lines.push(
+    `min/avg/max/mdev = ${iopingTime(s.min)} / ${iopingTime(s.avg)} / ${iopingTime(s.max)} / ${iopingTime(s.sd)}`,
+  );
+  return {
+    text: `${lines.join("\n")}\n`,
+    elapsedMs: (count - 1) * 1000 + samples.reduce((a, b) => a + b, 0),
+    samplesMs: samples,
+  };
 }

@@ -2,7 +2,16 @@
  * Default parameters of the workshop's lab and the mapping from DRBD options / network paths
  * to the model's plain inputs. Every default is documented with why it has that value.
  */
-import type { DiskParams, DrbdTuning, HostParams, OnCongestion, PeerParams, PerfInputs, Protocol, Workload } from "./types";
+import type {
+  DiskParams,
+  DrbdTuning,
+  HostParams,
+  OnCongestion,
+  PeerParams,
+  PerfInputs,
+  Protocol,
+  Workload,
+} from "./types";
 
 const KIB = 1024;
 const MIB = 1024 * KIB;
@@ -122,7 +131,15 @@ export function buildPerfInputs(src: PerfSource): PerfInputs {
 }
 
 /** The TP2 two-node lab: node1 Primary replicating to node2. */
-export function labInputs(protocol: Protocol, opts: { netemDelayMs?: number; options?: Partial<DrbdTuning>; host?: Partial<HostParams>; onCongestion?: OnCongestion } = {}): PerfInputs {
+export function labInputs(
+  protocol: Protocol,
+  opts: {
+    netemDelayMs?: number;
+    options?: Partial<DrbdTuning>;
+    host?: Partial<HostParams>;
+    onCongestion?: OnCongestion;
+  } = {},
+): PerfInputs {
   const options = { ...opts.options, ...(opts.onCongestion ? { onCongestion: opts.onCongestion } : {}) };
   return buildPerfInputs({
     options,
@@ -138,7 +155,15 @@ export function labInputs(protocol: Protocol, opts: { netemDelayMs?: number; opt
  */
 export function seqWriteWorkload(deviceBytes = GIB): Workload {
   const total = Math.min(256 * MIB, deviceBytes);
-  return { op: "write", pattern: "seq", blockBytes: MIB, queueDepth: 1, totalBytes: total, runtimeMs: 120_000, workingSetBytes: deviceBytes };
+  return {
+    op: "write",
+    pattern: "seq",
+    blockBytes: MIB,
+    queueDepth: 1,
+    totalBytes: total,
+    runtimeMs: 120_000,
+    workingSetBytes: deviceBytes,
+  };
 }
 
 /**
@@ -146,11 +171,27 @@ export function seqWriteWorkload(deviceBytes = GIB): Workload {
  * (ioping/fio `--rw=randwrite --bs=4k --iodepth=1 --direct=1 --number_ios=1000`), at most 60 s.
  */
 export function latencyWorkload(deviceBytes = GIB, count = 1000): Workload {
-  return { op: "write", pattern: "rand", blockBytes: 4 * KIB, queueDepth: 1, totalBytes: count * 4 * KIB, runtimeMs: 60_000, workingSetBytes: deviceBytes };
+  return {
+    op: "write",
+    pattern: "rand",
+    blockBytes: 4 * KIB,
+    queueDepth: 1,
+    totalBytes: count * 4 * KIB,
+    runtimeMs: 60_000,
+    workingSetBytes: deviceBytes,
+  };
 }
 
 /** `benchmark.sh read`: 256 MiB of sequential 1 MiB direct reads (dd iflag=direct). */
 export function seqReadWorkload(deviceBytes = GIB): Workload {
   const total = Math.min(256 * MIB, deviceBytes);
-  return { op: "read", pattern: "seq", blockBytes: MIB, queueDepth: 1, totalBytes: total, runtimeMs: 120_000, workingSetBytes: deviceBytes };
+  return {
+    op: "read",
+    pattern: "seq",
+    blockBytes: MIB,
+    queueDepth: 1,
+    totalBytes: total,
+    runtimeMs: 120_000,
+    workingSetBytes: deviceBytes,
+  };
 }

@@ -23,6 +23,15 @@ function tput(i: PerfInputs, w: Workload = seqWriteWorkload()) {
 function lat(i: PerfInputs, w: Workload = latencyWorkload()) {
   return evaluate(i, w).latencyAvgMs;
 }
+function byProtocol<T>(f: (p: Protocol) => T): Record<Protocol, T> {
+  return { A: f("A"), B: f("B"), C: f("C") };
+}
+
+/** The value, or a test failure when it is missing. */
+function req<T>(v: T | undefined): T {
+  if (v === undefined) throw new Error("missing value");
+  return v;
+}
 const within = (v: number, target: number, tol: number) => Math.abs(v - target) / target <= tol;
 
 describe("TP2 default lab reproduces the workshop's example table (±30%)", () => {
@@ -39,11 +48,11 @@ describe("TP2 default lab reproduces the workshop's example table (±30%)", () =
     });
   }
   it("orders A > B > C in throughput and A < B < C in latency", () => {
-    const [a, b, c] = (["A", "B", "C"] as const).map((p) => labInputs(p));
-    expect(tput(a!)).toBeGreaterThan(tput(b!));
-    expect(tput(b!)).toBeGreaterThan(tput(c!));
-    expect(lat(a!)).toBeLessThan(lat(b!));
-    expect(lat(b!)).toBeLessThan(lat(c!));
+    const { A, B, C } = byProtocol((p) => labInputs(p));
+    expect(tput(A)).toBeGreaterThan(tput(B));
+    expect(tput(B)).toBeGreaterThan(tput(C));
+    expect(lat(A)).toBeLessThan(lat(B));
+    expect(lat(B)).toBeLessThan(lat(C));
   });
   it("a wrong table would be rejected: C is not as fast as A", () => {
     expect(within(tput(labInputs("C")), 450, 0.3)).toBe(false);
@@ -62,23 +71,24 @@ describe("simulate-latency.sh 50ms (RTT + 50 ms)", () => {
     const i = labInputs("A", { netemDelayMs: 50 });
     expect(lat(i)).toBeCloseTo(lat(labInputs("A")), 5);
     const r = evaluate(i, seqWriteWorkload());
-    const windowBound = (4 * MIB) / (i.peers[0]!.rttMs / 1000) / 1e6; // auto-tuned 4 MiB send buffer
+    const windowBound = (4 * MIB) / (req(i.peers[0]).rttMs / 1000) / 1e6; // auto-tuned 4 MiB send buffer
     expect(r.throughputMBps).toBeLessThanOrEqual(windowBound * 1.05);
     expect(r.throughputMBps).toBeGreaterThan(windowBound * 0.9);
     expect(r.bottleneck).toMatch(/TCP window/);
-    expect(r.peers[0]!.congestion).toBe("blocked");
+    expect(req(r.peers[0]).congestion).toBe("blocked");
   });
   it("B sits between A and C", () => {
-    const [a, b, c] = (["A", "B", "C"] as const).map((p) => labInputs(p, { netemDelayMs: 50 }));
-    expect(tput(a!)).toBeGreaterThan(tput(b!));
-    expect(tput(b!)).toBeGreaterThan(tput(c!));
-    expect(lat(b!)).toBeGreaterThan(lat(a!));
-    expect(lat(b!)).toBeLessThan(lat(c!));
+    const { A, B, C } = byProtocol((p) => labInputs(p, { netemDelayMs: 50 }));
+    expect(tput(A)).toBeGreaterThan(tput(B));
+    expect(tput(B)).toBeGreaterThan(tput(C));
+    expect(lat(B)).toBeGreaterThan(lat(A));
+    expect(lat(B)).toBeLessThan(lat(C));
   });
 });
 
 describe("send buffer and TCP window (protocol A on a 50 ms link)", () => {
-  const at = (sndbufSize: number, rcvbufSize = 0) => tput(labInputs("A", { netemDelayMs: 50, options: { sndbufSize, rcvbufSize } }));
+  const at = (sndbufSize: number, rcvbufSize = 0) =>
+    tput(labInputs("A", { netemDelayMs: 50, options: { sndbufSize, rcvbufSize } }));
   it("throughput follows sndbuf / RTT", () => {
     const rtt = 50.1 / 1000;
     // The buffers themselves absorb the first few MiB of the 256 MiB run: a few % above.
@@ -109,7 +119,11 @@ describe("annex C tuning", () => {
     const big = 20 * GIB;
     const w = { ...latencyWorkload(big) };
     const def = buildPerfInputs({ deviceBytes: big, peers: [{ name: "node2", protocol: "C" }] });
-    const tuned = buildPerfInputs({ deviceBytes: big, options: ANNEX_C_TUNING, peers: [{ name: "node2", protocol: "C" }] });
+    const tuned = buildPerfInputs({
+      deviceBytes: big,
+      options: ANNEX_C_TUNING,
+      peers: [{ name: "node2", protocol: "C" }],
+    });
     expect(alTransactionsPerRequest(def, w)).toBeCloseTo(1 - 1237 / 5120, 5);
     expect(alTransactionsPerRequest(tuned, w)).toBeCloseTo(1 - 3389 / 5120, 5);
     expect(lat(tuned, w)).toBeLessThan(lat(def, w) - 1);
@@ -126,14 +140,16 @@ describe("annex C tuning", () => {
   it("max-buffers 36k lifts the cap a high-latency peer disk puts on a deep queue", () => {
     const sanDisk = { ...LAB_DISK, writeLatencyMs: 20, writeMBps: 500 };
     const deep: Workload = { ...seqWriteWorkload(), queueDepth: 64, totalBytes: GIB, workingSetBytes: GIB };
-    const mk = (maxBuffers: number) => buildPerfInputs({ options: { maxBuffers }, peers: [{ name: "node2", protocol: "C", disk: sanDisk }] });
+    const mk = (maxBuffers: number) =>
+      buildPerfInputs({ options: { maxBuffers }, peers: [{ name: "node2", protocol: "C", disk: sanDisk }] });
     const small = evaluate(mk(2048), deep);
     const big = evaluate(mk(36 * 1024), deep);
     expect(small.bottleneck).toMatch(/max-buffers/);
     expect(big.throughputMBps).toBeGreaterThan(small.throughputMBps * 1.1);
   });
   it("c-max-rate 720M only matters when the resync is not throttled (c-min-rate 0)", () => {
-    const resync = (o: object) => buildPerfInputs({ resyncActive: true, options: o, peers: [{ name: "node2", protocol: "C" }] });
+    const resync = (o: object) =>
+      buildPerfInputs({ resyncActive: true, options: o, peers: [{ name: "node2", protocol: "C" }] });
     const w: Workload = { ...seqWriteWorkload(), queueDepth: 8 };
     const throttledDef = evaluate(resync({}), w);
     const throttledC = evaluate(resync(ANNEX_C_TUNING), w);
@@ -160,7 +176,8 @@ describe("slow disk (simulate-failure.sh slow-disk)", () => {
     }
   });
   it("on the Secondary: C waits for it, B waits for its flush, A does not", () => {
-    const peerSlow = (p: Protocol) => buildPerfInputs({ peers: [{ name: "node2", protocol: p, disk: slowDisk(LAB_DISK) }] });
+    const peerSlow = (p: Protocol) =>
+      buildPerfInputs({ peers: [{ name: "node2", protocol: p, disk: slowDisk(LAB_DISK) }] });
     expect(lat(peerSlow("C"))).toBeGreaterThan(lat(labInputs("C")) + 50);
     expect(lat(peerSlow("B"))).toBeGreaterThan(lat(labInputs("B")) + 30);
     expect(lat(peerSlow("A"))).toBeCloseTo(lat(labInputs("A")), 6);
@@ -171,20 +188,24 @@ describe("slow disk (simulate-failure.sh slow-disk)", () => {
 describe("reads, congestion, several peers, loss", () => {
   it("reads are local: identical for A, B, C and any RTT", () => {
     const base = tput(labInputs("A"), seqReadWorkload());
-    for (const p of ["B", "C"] as const) expect(tput(labInputs(p, { netemDelayMs: 100 }), seqReadWorkload())).toBe(base);
+    for (const p of ["B", "C"] as const)
+      expect(tput(labInputs(p, { netemDelayMs: 100 }), seqReadWorkload())).toBe(base);
     expect(base).toBeGreaterThan(tput(labInputs("A")));
   });
   it("on-congestion pull-ahead keeps A at local speed and leaves data out of sync", () => {
     const r = evaluate(labInputs("A", { netemDelayMs: 50, onCongestion: "pull-ahead" }), seqWriteWorkload());
     const blocked = evaluate(labInputs("A", { netemDelayMs: 50 }), seqWriteWorkload());
-    expect(r.peers[0]!.congestion).toBe("ahead");
-    expect(r.peers[0]!.outOfSyncBytes).toBeGreaterThan(100 * MIB);
+    expect(req(r.peers[0]).congestion).toBe("ahead");
+    expect(req(r.peers[0]).outOfSyncBytes).toBeGreaterThan(100 * MIB);
     expect(r.throughputMBps).toBeGreaterThan(blocked.throughputMBps * 3);
-    expect(blocked.peers[0]!.outOfSyncBytes).toBe(0);
+    expect(req(blocked.peers[0]).outOfSyncBytes).toBe(0);
   });
   it("a burst that fits the buffers is not slowed by a slow link", () => {
     const w: Workload = { ...seqWriteWorkload(), totalBytes: 4 * MIB };
-    expect(tput(labInputs("A", { netemDelayMs: 50 }), w)).toBeCloseTo(tput(labInputs("A", { options: { diskFlushes: false } }), w), 0);
+    expect(tput(labInputs("A", { netemDelayMs: 50 }), w)).toBeCloseTo(
+      tput(labInputs("A", { options: { diskFlushes: false } }), w),
+      0,
+    );
   });
   it("9.4: C inside the site, A across the WAN: latency from C, throughput capped by the WAN window", () => {
     const i = buildPerfInputs({

@@ -17,7 +17,7 @@
  * start_new_tl_epoch), so a benchmark keeping Q writes in flight makes epochs of Q writes,
  * each costing the peer one drain + flush.
  */
-import type { PathStep, PeerParams, PeerResult, PerfInputs, PerfResult, Workload } from "./types";
+import type { PeerParams, PeerResult, PerfInputs, PerfResult, Workload } from "./types";
 
 const PAGE = 4096;
 const AL_EXTENT = 4 * 1024 * 1024;
@@ -59,7 +59,11 @@ export function resyncBpms(inputs: PerfInputs, peer: PeerParams | undefined): nu
   const kib = (n: number) => (n * 1024) / 1000;
   const ceiling = inputs.drbd.cMaxRateKiBps > 0 ? kib(inputs.drbd.cMaxRateKiBps) : Number.POSITIVE_INFINITY;
   const wanted = inputs.drbd.cMinRateKiBps > 0 ? Math.min(kib(inputs.drbd.cMinRateKiBps), ceiling) : ceiling;
-  const physical = Math.min(bpms(peer.bandwidthMBps) * WIRE_EFFICIENCY, bpms(peer.disk.writeMBps), bpms(inputs.local.readMBps));
+  const physical = Math.min(
+    bpms(peer.bandwidthMBps) * WIRE_EFFICIENCY,
+    bpms(peer.disk.writeMBps),
+    bpms(inputs.local.readMBps),
+  );
   // The application keeps at least a quarter of every shared resource.
   return Math.min(wanted, physical * 0.75);
 }
@@ -102,7 +106,13 @@ function totalMs(steps: Step[]): number {
 
 /** `prefix`: the Primary's steps before anything is sent (submit, activity-log transaction:
  * K9 drbd_al_begin_io happens before the request is submitted locally or queued for the peers). */
-function peerModel(inputs: PerfInputs, w: Workload, peer: PeerParams, isResyncPeer: boolean, prefix: Step[]): PeerModel {
+function peerModel(
+  inputs: PerfInputs,
+  w: Workload,
+  peer: PeerParams,
+  isResyncPeer: boolean,
+  prefix: Step[],
+): PeerModel {
   const S = w.blockBytes;
   const Q = Math.max(1, w.queueDepth);
   const hop = inputs.host.threadHopMs;
@@ -139,7 +149,8 @@ function peerModel(inputs: PerfInputs, w: Workload, peer: PeerParams, isResyncPe
   const peerCap = (epoch * S) / (Math.max(drainSpan, (epoch * S) / stream) + flushMs);
   // Receive buffers (max-buffers pages) are held from receipt until the write completed.
   const pagesPerRequest = Math.ceil(S / PAGE);
-  const buffersCap = (Math.max(1, Math.floor(inputs.drbd.maxBuffers / pagesPerRequest)) * S) / (peerAlMs + peerWriteMs + hop);
+  const buffersCap =
+    (Math.max(1, Math.floor(inputs.drbd.maxBuffers / pagesPerRequest)) * S) / (peerAlMs + peerWriteMs + hop);
 
   const wire: Step[] = [
     { label: "thread hand-off: sender", ms: hop, kind: "hop" },
@@ -175,7 +186,10 @@ function peerModel(inputs: PerfInputs, w: Workload, peer: PeerParams, isResyncPe
   }
   const caps = [
     { name: `network to ${peer.name}`, bpms: link },
-    { name: `TCP window to ${peer.name} (${Math.round(window / 1024)} KiB / ${rtt.toFixed(1)} ms RTT)`, bpms: windowCap },
+    {
+      name: `TCP window to ${peer.name} (${Math.round(window / 1024)} KiB / ${rtt.toFixed(1)} ms RTT)`,
+      bpms: windowCap,
+    },
     { name: `packet loss to ${peer.name}`, bpms: lossCap },
     { name: `${peer.name}: disk + barrier flushes`, bpms: peerCap },
     { name: `${peer.name}: max-buffers`, bpms: buffersCap },
@@ -231,11 +245,10 @@ function evaluateRead(inputs: PerfInputs, w: Workload): PerfResult {
   const requestMs = totalMs(steps);
   const rate = Math.min((Q * S) / requestMs, bw);
   const bottleneck = (Q * S) / requestMs <= bw ? `queue depth ${Q} × latency` : "local disk read bandwidth";
-  return finish(inputs, w, steps, requestMs, rate, rate, 0, bottleneck, [], 0, toMBps(resync));
+  return finish(w, steps, requestMs, rate, rate, 0, bottleneck, [], 0, toMBps(resync));
 }
 
 function finish(
-  inputs: PerfInputs,
   w: Workload,
   steps: Step[],
   requestMs: number,
@@ -294,8 +307,16 @@ export function evaluate(inputs: PerfInputs, w: Workload): PerfResult {
   let critical = localPath;
   let requestMs = localMs;
   type Candidate = { rate: number; drain: number; buffer: number; name: string };
-  const steady = (rate: number, name: string): Candidate => ({ rate, drain: Number.POSITIVE_INFINITY, buffer: 0, name });
-  let best = steady(Math.min((Q * S) / localMs, localCap), (Q * S) / localMs <= localCap ? `queue depth ${Q} × latency` : "local disk bandwidth");
+  const steady = (rate: number, name: string): Candidate => ({
+    rate,
+    drain: Number.POSITIVE_INFINITY,
+    buffer: 0,
+    name,
+  });
+  let best = steady(
+    Math.min((Q * S) / localMs, localCap),
+    (Q * S) / localMs <= localCap ? `queue depth ${Q} × latency` : "local disk bandwidth",
+  );
   const consider = (c: Candidate) => {
     if (effectiveRate(w, c) < effectiveRate(w, best)) best = c;
   };
@@ -340,10 +361,23 @@ export function evaluate(inputs: PerfInputs, w: Workload): PerfResult {
     }
     const segments = Math.ceil(S / MSS);
     const pLost = peer.loss > 0 ? 1 - (1 - peer.loss) ** segments : 0;
-    if (pLost > 0.01 && peer.protocol !== "A") tailMs = Math.max(tailMs, Math.max(2 * peer.rttMs, TLP_FLOOR_MS) + peer.rttMs);
+    if (pLost > 0.01 && peer.protocol !== "A")
+      tailMs = Math.max(tailMs, Math.max(2 * peer.rttMs, TLP_FLOOR_MS) + peer.rttMs);
     peers.push(m.result);
   }
-  return finish(inputs, w, critical, requestMs, best.rate, best.drain, best.buffer, best.name, peers, alPerRequest, toMBps(resync), tailMs);
+  return finish(
+    w,
+    critical,
+    requestMs,
+    best.rate,
+    best.drain,
+    best.buffer,
+    best.name,
+    peers,
+    alPerRequest,
+    toMBps(resync),
+    tailMs,
+  );
 }
 
 function effectiveRate(w: Workload, f: { rate: number; drain: number; buffer: number }): number {
