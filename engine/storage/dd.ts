@@ -1,0 +1,328 @@
+/**
+ * GNU dd (coreutils 9.1) over described data: /dev/urandom is a seeded PRNG stream, /dev/zero
+ * a zero run, files on a mounted BlockFs and block devices are read and written as payloads,
+ * so `dd if=/dev/urandom of=/mnt/drbd/data.bin bs=1M count=10` costs a descriptor, not 10 MiB.
+ * Its duration is the simulated I/O time (device latency and bandwidth, plus the cost of
+ * generating random bytes), and the lab clock advances by it.
+ */
+import { bytesPayload, materialize, payloadSlice, prngPayload, zeroPayload } from "../block/payload";
+import { type BlockDevice, type Payload, payloadLength } from "../block/types";
+import { FsError, STRERROR } from "../fs/errors";
+import { normalizePath } from "../fs/paths";
+import type { CommandContext, CommandSpec, ExecResult, LabNode } from "../world/types";
+import { ddHuman, gFormat } from "./human";
+import { absPath } from "./registry";
+import type { StorageSubsystem } from "./storage";
+
+/** /dev/urandom throughput of a modern kernel (ChaCha20): ~400 MB/s. */
+const URANDOM_BPS = 400_000_000;
+/** Copying through memory (/dev/zero, page cache): ~4 GB/s. */
+const MEMCPY_BPS = 4_000_000_000;
+/** Writes to the container's overlay root are capped: the lab is not a place to fill disks in RAM. */
+const ROOT_FS_CAP = 64 * 1024 * 1024;
+/** Buffered writes reach the device in writeback batches of this size. */
+const WRITEBACK = 8 * 1024 * 1024;
+
+const MULT: Record<string, number> = {
+  c: 1, w: 2, b: 512, kB: 1000, K: 1024, KiB: 1024, k: 1024, MB: 1e6, M: 1024 ** 2, MiB: 1024 ** 2, xM: 1024 ** 2,
+  GB: 1e9, G: 1024 ** 3, GiB: 1024 ** 3, TB: 1e12, T: 1024 ** 4, TiB: 1024 ** 4,
+};
+
+export function parseDdNumber(s: string): number | null {
+  const m = /^(\d+)([A-Za-z]*)$/.exec(s);
+  if (!m) return null;
+  const mult = m[2] ? MULT[m[2]] : 1;
+  if (mult === undefined) return null;
+  const v = Number(m[1]) * mult;
+  return Number.isSafeInteger(v) ? v : null;
+}
+
+type Source =
+  | { kind: "gen"; name: string; make: (off: number, len: number) => Payload; bps: number }
+  | { kind: "payload"; name: string; size: number; read: (off: number, len: number) => Payload; close?: () => void };
+
+type Sink =
+  | { kind: "fs"; name: string; write: (off: number, p: Payload, truncate: boolean) => void; latency: () => number; flush: () => void; room: (off: number) => number }
+  | { kind: "dev"; name: string; dev: BlockDevice; close: () => void }
+  | { kind: "root"; name: string; path: string }
+  | { kind: "stdout"; name: string };
+
+function result(stdout: string, stderr: string, exitCode: number): ExecResult {
+  return { stdout, stderr, exitCode };
+}
+
+function stats(recIn: [number, number], recOut: [number, number], bytes: number, us: number): string {
+  const secs = Math.max(us, 1) / 1e6;
+  let line = `${recIn[0]}+${recIn[1]} records in\n${recOut[0]}+${recOut[1]} records out\n`;
+  const si = ddHuman(bytes, 1000);
+  const iec = ddHuman(bytes, 1024);
+  const rate = `${ddHuman(bytes / secs, 1000)}/s`;
+  if (bytes < 1000) line += `${bytes} byte${bytes === 1 ? "" : "s"} copied, ${gFormat(secs)} s, ${rate.replace(/^(\d+) B\/s$/, "$1 B/s")}\n`;
+  else if (si === iec) line += `${bytes} bytes (${si}) copied, ${gFormat(secs)} s, ${rate}\n`;
+  else line += `${bytes} bytes (${si}, ${iec}) copied, ${gFormat(secs)} s, ${rate}\n`;
+  return line;
+}
+
+function strerror(e: unknown): string {
+  if (e instanceof FsError) return STRERROR[e.code];
+  return "Input/output error";
+}
+
+export function ddCommand(storage: StorageSubsystem): CommandSpec {
+  return { name: "dd", where: "both", run: (ctx) => runDd(storage, ctx) };
+}
+
+async function runDd(storage: StorageSubsystem, ctx: CommandContext): Promise<ExecResult> {
+  const op: Record<string, string> = {};
+  for (const a of ctx.args) {
+    const eq = a.indexOf("=");
+    if (eq <= 0) return result("", `dd: unrecognized operand '${a}'\nTry 'dd --help' for more information.\n`, 1);
+    op[a.slice(0, eq)] = a.slice(eq + 1);
+  }
+  const known = new Set(["if", "of", "bs", "ibs", "obs", "count", "skip", "seek", "conv", "iflag", "oflag", "status", "iseek", "oseek"]);
+  for (const k of Object.keys(op)) if (!known.has(k)) return result("", `dd: unrecognized operand '${k}=${op[k]}'\nTry 'dd --help' for more information.\n`, 1);
+  const num = (k: string, dflt: number): number | null => (op[k] === undefined ? dflt : parseDdNumber(op[k] as string));
+  const bs = num("bs", 0);
+  const ibs = bs || num("ibs", 512);
+  const obs = bs || num("obs", 512);
+  const count = op.count === undefined ? Number.POSITIVE_INFINITY : parseDdNumber(op.count);
+  const skip = num("skip", 0) ?? num("iseek", 0);
+  const seek = num("seek", 0) ?? num("oseek", 0);
+  for (const k of ["bs", "ibs", "obs", "count", "skip", "seek"]) {
+    if (op[k] !== undefined && parseDdNumber(op[k] as string) === null) return result("", `dd: invalid number: '${op[k]}'\n`, 1);
+  }
+  if (!ibs || !obs || count === null || skip === null || seek === null) return result("", "dd: invalid number: '0'\n", 1);
+  const conv = (op.conv ?? "").split(",").filter(Boolean);
+  const oflag = (op.oflag ?? "").split(",").filter(Boolean);
+  const status = op.status ?? "";
+  const direct = oflag.includes("direct") || oflag.includes("dsync") || oflag.includes("sync");
+  const node = ctx.node;
+
+  const src = await openSource(storage, ctx, node, op.if);
+  if ("exitCode" in src) return src;
+  const sink = await openSink(storage, ctx, node, op.of, conv.includes("notrunc"));
+  if ("exitCode" in sink) {
+    if (src.kind === "payload") src.close?.();
+    return sink;
+  }
+
+  let us = 0;
+  let written = 0;
+  const recIn: [number, number] = [0, 0];
+  let err = "";
+  let inOff = skip * ibs;
+  const outStart = seek * obs;
+  let stdout = "";
+  let first = true;
+  const truncate = !conv.includes("notrunc");
+  const pendingRoot: [number, Payload][] = [];
+
+  /** Write at the current output offset; on failure, whatever fitted counts and the error is rethrown. */
+  const writeOut = (p: Payload): void => {
+    const off = outStart + written;
+    const len = payloadLength(p);
+    if (sink.kind === "fs") {
+      try {
+        sink.write(off, p, first && truncate);
+      } catch (e) {
+        us += sink.latency();
+        if (e instanceof FsError && e.code === "ENOSPC" && len > 4096) {
+          // Short write: fill what is left, then fail like write(2) does on the next call.
+          const fit = sink.room(off);
+          if (fit > 0 && fit < len) {
+            sink.write(off, payloadSlice(p, 0, fit), first && truncate);
+            written += fit;
+          }
+        }
+        throw e;
+      }
+      us += sink.latency();
+    } else if (sink.kind === "dev") {
+      const fit = Math.min(len, Math.max(0, sink.dev.size() - off));
+      if (fit > 0) {
+        const r = sink.dev.write(off, fit === len ? p : payloadSlice(p, 0, fit));
+        if (!r.ok) throw new FsError(r.errno === "ENOSPC" ? "ENOSPC" : "EIO", "write", sink.name);
+        us += r.latencyUs;
+        written += fit;
+      }
+      if (fit < len) throw new FsError("ENOSPC", "write", sink.name);
+      first = false;
+      return;
+    } else if (sink.kind === "root") {
+      if (off + len > ROOT_FS_CAP) throw new FsError("ENOSPC", "write", sink.name);
+      pendingRoot.push([off, p]);
+    } else {
+      stdout += String.fromCharCode(...materialize(p, 1024 * 1024));
+    }
+    written += len;
+    first = false;
+  };
+
+  let batch: Payload[] = [];
+  let batchBytes = 0;
+  const flushBatch = (): void => {
+    if (batch.length === 0) return;
+    const records = batch;
+    batch = [];
+    batchBytes = 0;
+    try {
+      writeOut(records.flat());
+    } catch (e) {
+      // Redo record by record to stop exactly where the filesystem filled up.
+      if (!(e instanceof FsError && e.code === "ENOSPC")) throw e;
+      for (const r of records) writeOut(r);
+    }
+  };
+
+  try {
+    for (let rec = 0; rec < count; rec++) {
+      if (ctx.interrupted()) break;
+      let chunk: Payload;
+      if (src.kind === "gen") {
+        chunk = src.make(inOff, ibs);
+        us += Math.round((ibs * 1e6) / src.bps);
+      } else {
+        const avail = Math.max(0, src.size - inOff);
+        if (avail === 0) break;
+        chunk = src.read(inOff, Math.min(ibs, avail));
+        us += Math.round((payloadLength(chunk) * 1e6) / MEMCPY_BPS);
+      }
+      const len = payloadLength(chunk);
+      if (len === 0) break;
+      inOff += len;
+      if (len === ibs) recIn[0]++;
+      else recIn[1]++;
+      if (direct || sink.kind !== "fs") {
+        writeOut(chunk);
+      } else {
+        // Buffered writes reach the disk in writeback batches.
+        batch.push(chunk);
+        batchBytes += len;
+        if (batchBytes >= WRITEBACK) flushBatch();
+      }
+      if (src.kind === "gen" && count === Number.POSITIVE_INFINITY && sink.kind === "root" && written >= ROOT_FS_CAP) writeOut(src.make(inOff, 1));
+    }
+    flushBatch();
+    if (sink.kind === "root" && (pendingRoot.length > 0 || truncate)) await writeRoot(ctx, sink.path, outStart, pendingRoot, truncate);
+    if (conv.includes("fsync") || conv.includes("fdatasync") || direct) {
+      if (sink.kind === "fs") {
+        sink.flush();
+        us += sink.latency();
+      } else if (sink.kind === "dev") {
+        const r = sink.dev.flush();
+        if (r.ok) us += r.latencyUs;
+      }
+    }
+  } catch (e) {
+    err = `dd: error writing '${sink.name}': ${strerror(e)}\n`;
+  } finally {
+    if (src.kind === "payload") src.close?.();
+    if (sink.kind === "dev") sink.close();
+  }
+  us = Math.max(us, 1);
+  storage.world.clock.advanceBy(us);
+  const recOut: [number, number] = [Math.floor(written / obs), written % obs ? 1 : 0];
+  const report = status === "none" ? "" : status === "noxfer" ? `${recIn[0]}+${recIn[1]} records in\n${recOut[0]}+${recOut[1]} records out\n` : stats(recIn, recOut, written, us);
+  return result(stdout, err + report, err ? 1 : 0);
+}
+
+async function writeRoot(ctx: CommandContext, path: string, start: number, parts: [number, Payload][], truncate: boolean): Promise<void> {
+  let base: Uint8Array = new Uint8Array(0);
+  try {
+    base = await ctx.fs.readFileBuffer(path);
+  } catch {
+    // new file
+  }
+  let end = truncate ? start : base.length;
+  for (const [off, p] of parts) end = Math.max(end, off + payloadLength(p));
+  const out = new Uint8Array(end);
+  out.set(base.subarray(0, Math.min(base.length, end)));
+  for (const [off, p] of parts) out.set(materialize(p), off);
+  await ctx.fs.writeFile(path, out);
+}
+
+async function openSource(storage: StorageSubsystem, ctx: CommandContext, node: LabNode | null, name: string | undefined): Promise<Source | ExecResult> {
+  if (name === undefined) {
+    const data = new TextEncoder().encode(ctx.stdin);
+    return { kind: "payload", name: "standard input", size: data.length, read: (o, l) => bytesPayload(data.subarray(o, o + l)) };
+  }
+  const path = normalizePath(absPath(ctx.cwd, name));
+  if (path === "/dev/urandom" || path === "/dev/random") {
+    // One seed per dd run: the whole output is a single contiguous PRNG stream.
+    const seed = storage.world.rng.nextU32();
+    return { kind: "gen", name, make: (off, len) => prngPayload(seed, off, len), bps: URANDOM_BPS };
+  }
+  if (path === "/dev/zero") return { kind: "gen", name, make: (_o, len) => zeroPayload(len), bps: MEMCPY_BPS };
+  const dev = node ? storage.device(node, path) : undefined;
+  if (dev) {
+    const opener = `dd:${ctx.args.join(" ")}`;
+    const o = dev.open("ro", opener);
+    if (!o.ok) return result("", `dd: failed to open '${name}': ${ioText(o.errno)}\n`, 1);
+    return {
+      kind: "payload",
+      name,
+      size: dev.size(),
+      read: (off, len) => {
+        const r = dev.read(off, len);
+        if (!r.ok) throw new FsError("EIO", "read", name);
+        return r.value;
+      },
+      close: () => dev.close(opener),
+    };
+  }
+  const loc = node ? storage.mounts.locate(node, path) : null;
+  try {
+    if (loc) {
+      const st = await loc.m.fs.stat(loc.rel);
+      if (st.isDirectory) return result("", `dd: error reading '${name}': Is a directory\n0+0 records in\n0+0 records out\n0 bytes copied, 1e-06 s, 0 B/s\n`, 1);
+      return { kind: "payload", name, size: st.size, read: (o, l) => loc.m.fs.readPayload(loc.rel, o, l) };
+    }
+    const data = await ctx.fs.readFileBuffer(path);
+    return { kind: "payload", name, size: data.length, read: (o, l) => bytesPayload(data.subarray(o, o + l)) };
+  } catch (e) {
+    return result("", `dd: failed to open '${name}': ${e instanceof FsError ? STRERROR[e.code] : "No such file or directory"}\n`, 1);
+  }
+}
+
+function ioText(errno: string): string {
+  const map: Record<string, string> = { EMEDIUMTYPE: "Wrong medium type", EROFS: "Read-only file system", EIO: "Input/output error", EBUSY: "Device or resource busy", ENXIO: "No such device or address", EACCES: "Permission denied" };
+  return map[errno] ?? errno;
+}
+
+async function openSink(storage: StorageSubsystem, ctx: CommandContext, node: LabNode | null, name: string | undefined, notrunc: boolean): Promise<Sink | ExecResult> {
+  if (name === undefined) return { kind: "stdout", name: "standard output" };
+  const path = normalizePath(absPath(ctx.cwd, name));
+  if (path === "/dev/null") return { kind: "fs", name, write: () => {}, latency: () => 0, flush: () => {}, room: () => Number.MAX_SAFE_INTEGER };
+  const dev = node ? storage.device(node, path) : undefined;
+  if (dev) {
+    const opener = `dd:${ctx.args.join(" ")}`;
+    const o = dev.open("rw", opener);
+    if (!o.ok) return result("", `dd: failed to open '${name}': ${ioText(o.errno)}\n`, 1);
+    return { kind: "dev", name, dev, close: () => dev.close(opener) };
+  }
+  const loc = node ? storage.mounts.locate(node, path) : null;
+  if (loc) {
+    const fs = loc.m.fs;
+    try {
+      if (fs.readOnly) throw new FsError("EROFS", "open", loc.rel);
+      const exists = await fs.exists(loc.rel);
+      if (exists && (await fs.stat(loc.rel)).isDirectory) throw new FsError("EISDIR", "open", loc.rel);
+      if (!exists) fs.writePayload(loc.rel, 0, [], { truncate: true });
+      else if (!notrunc) fs.writePayload(loc.rel, 0, [], { truncate: true });
+    } catch (e) {
+      return result("", `dd: failed to open '${name}': ${e instanceof FsError ? STRERROR[e.code] : "Input/output error"}\n`, 1);
+    }
+    return {
+      kind: "fs",
+      name,
+      write: (off, p, trunc) => fs.writePayload(loc.rel, off, p, { truncate: trunc }),
+      latency: () => fs.consumeLatencyUs(),
+      flush: () => fs.sync(),
+      // Bytes that still fit at `off`: free blocks plus the unused tail of the file's last block.
+      room: (off) => Math.max(0, fs.statfs().free * 4096 + (Math.ceil(off / 4096) * 4096 - off)),
+    };
+  }
+  const parent = path.slice(0, path.lastIndexOf("/")) || "/";
+  if (!(await ctx.fs.exists(parent))) return result("", `dd: failed to open '${name}': No such file or directory\n`, 1);
+  return { kind: "root", name, path };
+}
