@@ -145,4 +145,47 @@ describe("drbdadm administration commands", () => {
     await kit.sh("node2", "sleep 1");
     expect((await kit.sh("node2", "drbdadm cstate r0")).out).toBe("Connected\n");
   });
+
+  it("get-gi prints the generation identifiers and flags; fresh meta-data is 0000000000000004", async () => {
+    const kit = await makeKit();
+    await kit.sh("node1", "drbdadm create-md r0");
+    const fresh = await kit.sh("node1", "drbdadm get-gi r0");
+    expect(fresh.out).toBe("0000000000000004:0000000000000000:0000000000000000:0000000000000000:0:0:0:0:0:0:0\n");
+    await kit.sh("node2", "drbdadm create-md r0");
+    for (const n of ["node1", "node2"]) await kit.sh(n, "drbdadm up r0");
+    await kit.sh("node1", "drbdadm primary --force r0");
+    await kit.sh("node1", "sleep 15");
+    const a = (await kit.sh("node1", "drbdadm get-gi r0")).out;
+    const b = (await kit.sh("node2", "drbdadm get-gi r0")).out;
+    expect(a).toMatch(/^[0-9A-F]{16}:0000000000000000:0{16}:0{16}:1:1:1:1:0:0:0\n$/);
+    // same generation on both sides (the primary bit aside)
+    expect(BigInt(`0x${a.slice(0, 16)}`) & ~1n).toBe(BigInt(`0x${b.slice(0, 16)}`) & ~1n);
+    expect((await kit.sh("node2", "drbdadm show-gi r0")).out).toContain("flags: Secondary, Connected, UpToDate");
+  });
+
+  it("the split-brain handler runs with the DRBD_* environment", async () => {
+    const kit = await makeKit();
+    for (const n of ["node1", "node2"]) {
+      await kit.sh(n, "sed -i 's/after-sb-1pri discard-secondary;/after-sb-1pri disconnect;/' /etc/drbd.d/global_common.conf");
+      await kit.sh(n, `sed -i 's|local-io-error "/usr/lib/drbd/notify-io-error.sh";|local-io-error "/usr/lib/drbd/notify-io-error.sh";\\n        split-brain "echo $DRBD_RESOURCE $DRBD_PEER_ADDRESS $DRBD_MINOR > /root/sb.txt";|' /etc/drbd.d/global_common.conf`);
+    }
+    await kit.sh("node1", "drbdadm create-md r0 && drbdadm up r0");
+    await kit.sh("node2", "drbdadm create-md r0 && drbdadm up r0");
+    await kit.sh("node1", "drbdadm primary --force r0");
+    await kit.sh("node1", "sleep 15");
+    await kit.sh("node1", "drbdadm disconnect r0");
+    await kit.sh("node2", "drbdadm disconnect r0");
+    await kit.sh("node2", "drbdadm primary r0");
+    for (const n of ["node1", "node2"]) {
+      const d = kit.drbd0(n);
+      d.open("rw", "dd");
+      d.write(0, [{ kind: "zero", length: 4096 }]);
+      d.close("dd");
+    }
+    await kit.sh("node1", "drbdadm connect r0");
+    await kit.sh("node2", "drbdadm connect r0");
+    await kit.sh("node2", "sleep 1");
+    expect((await kit.sh("node2", "cat /root/sb.txt")).out).toBe("r0 172.28.0.11 0\n");
+    expect(kit.dmesg("node2")).toContain("drbd r0/0 drbd0 node1: helper command: /sbin/drbdadm split-brain exit code 0");
+  });
 });

@@ -253,7 +253,6 @@ function startSync(k: DrbdKernel, src: End, ds: Device, tgt: End, dt: Device, fu
   sp.bitmap.merge(tp.bitmap);
   tp.bitmap.clearAll();
   tp.bitmap.merge(sp.bitmap);
-  if (sp.bitmapUuid === 0n) sp.bitmapUuid = ds.md.current & ~1n;
   ds.md.crashedPrimary = false;
   dt.md.crashedPrimary = false;
   const spd = src.conn.peerDevices.get(ds.vnr);

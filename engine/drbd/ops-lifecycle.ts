@@ -11,6 +11,7 @@ import { peerMd } from "./metadata";
 import type { Connection, Device, PeerDevice, Resource } from "./objects";
 import type { FailureCode, StateErrorCode } from "./strings";
 import { interruptResync } from "./sync";
+import { uuidHex } from "./uuid";
 
 export type OpResult = { ok: true; info?: string[] } | { ok: false; kind: "state"; code: StateErrorCode; info?: string[] } | { ok: false; kind: "failure"; code: FailureCode; info?: string[] };
 
@@ -118,6 +119,10 @@ export function attach(k: DrbdKernel, res: Resource, dev: Device): OpResult {
   }, { tag: "attach" });
   k.logDev(res, dev, `Maximum number of peer devices = ${md.maxPeers}`);
   const kb = md.dataSize / 1024;
+  const bits = Math.ceil(md.dataSize / 4096);
+  const words = Math.ceil(bits / 64);
+  k.logDev(res, dev, `drbd_bm_resize called with capacity == ${md.dataSize / 512}`);
+  k.logDev(res, dev, `resync bitmap: bits=${bits} words=${words * md.maxPeers} pages=${Math.ceil((words * 8 * md.maxPeers) / 4096)}`);
   k.logDev(res, dev, `size = ${formatSize(md.dataSize)} (${kb} KB)`);
   const fencing = res.conf.peers.some((p) => p.net.fencing !== "dont-care");
   const allOutdated = res.conf.peers.every((p) => peerMd(md, p.nodeId).peerOutdated);
@@ -126,6 +131,7 @@ export function attach(k: DrbdKernel, res: Resource, dev: Device): OpResult {
   k.change(res, () => {
     dev.disk = target;
   }, { tag: "attach" });
+  k.logDev(res, dev, `attached to current UUID: ${uuidHex(md.current)}`);
   for (const c of res.connections.values()) {
     if (c.cstate !== "Connected") continue;
     const p = k.peerSide(res, c);

@@ -123,7 +123,7 @@ export function finishResync(k: DrbdKernel, src: Side, tgt: Side): void {
   settle(k, src, tgt, run, total);
   // the target adopts the source's generation (K9 drbd_uuid_resync_finished)
   const sp = peerMd(src.dev.md, tgt.res.nodeId);
-  if (sp.bitmapUuid !== 0n) src.dev.md.history = pushHistory(src.dev.md.history, sp.bitmapUuid);
+  if (sp.bitmapUuid !== 0n && (sp.bitmapUuid & ~1n) !== (src.dev.md.current & ~1n)) src.dev.md.history = pushHistory(src.dev.md.history, sp.bitmapUuid);
   sp.bitmapUuid = 0n;
   const tp = peerMd(tgt.dev.md, src.res.nodeId);
   tp.bitmapUuid = 0n;
