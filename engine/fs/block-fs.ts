@@ -111,17 +111,36 @@ export class BlockFs implements IFileSystem {
     return this.store.logUsed();
   }
 
+  /**
+   * Where this filesystem is mounted in the machine's namespace (set by mount). Error paths
+   * are reported under it, so that bash can say `bash: /mnt/drbd/f: Read-only file system`.
+   */
+  get mountPoint(): string {
+    return this.mountAt;
+  }
+
+  set mountPoint(p: string) {
+    this.mountAt = p;
+    this.io.prefix = p;
+  }
+
+  private mountAt = "";
+
+  private err(code: ConstructorParameters<typeof FsError>[0], syscall: string, path: string): FsError {
+    return new FsError(code, syscall, this.mountPoint ? `${this.mountPoint}${normalizePath(path) === "/" ? "" : normalizePath(path)}` : path);
+  }
+
   // ---------------------------------------------------------------- lookup
 
   private root(): Inode {
     const r = this.store.table.get(ROOT_INO);
-    if (!r) throw new FsError("EIO", "stat", "/");
+    if (!r) throw this.err("EIO", "stat", "/");
     return r;
   }
 
   private node(ino: number, syscall: string, path: string): Inode {
     const n = this.store.table.get(ino);
-    if (!n) throw new FsError("EIO", syscall, path);
+    if (!n) throw this.err("EIO", syscall, path);
     return n;
   }
 
@@ -132,13 +151,13 @@ export class BlockFs implements IFileSystem {
     const done: string[] = [];
     for (let i = 0; i < parts.length; i++) {
       const name = parts[i] as string;
-      if (cur.type !== "d" || !cur.entries) throw new FsError("ENOTDIR", syscall, path);
+      if (cur.type !== "d" || !cur.entries) throw this.err("ENOTDIR", syscall, path);
       const ino = cur.entries.get(name);
-      if (ino === undefined) throw new FsError("ENOENT", syscall, path);
+      if (ino === undefined) throw this.err("ENOENT", syscall, path);
       const child = this.node(ino, syscall, path);
       const last = i === parts.length - 1;
       if (child.type === "l" && (!last || followLast)) {
-        if (hops >= 40) throw new FsError("ELOOP", syscall, path);
+        if (hops >= 40) throw this.err("ELOOP", syscall, path);
         const target = joinPath(`/${done.join("/")}`, child.target ?? "");
         return this.walk(`${target}/${parts.slice(i + 1).join("/")}`, followLast, syscall, hops + 1);
       }
@@ -159,14 +178,14 @@ export class BlockFs implements IFileSystem {
   /** Parent directory and entry name for creating or replacing `path`. */
   private parentOf(path: string, syscall: string): { dir: Inode; name: string } {
     const name = basename(path);
-    if (!name) throw new FsError("EEXIST", syscall, path);
+    if (!name) throw this.err("EEXIST", syscall, path);
     const dir = this.walk(dirname(path), true, syscall).node;
-    if (dir.type !== "d") throw new FsError("ENOTDIR", syscall, path);
+    if (dir.type !== "d") throw this.err("ENOTDIR", syscall, path);
     return { dir, name };
   }
 
   private assertWritable(syscall: string, path: string): void {
-    if (this.readOnly) throw new FsError("EROFS", syscall, path);
+    if (this.readOnly) throw this.err("EROFS", syscall, path);
   }
 
   // ---------------------------------------------------------------- data I/O
@@ -210,7 +229,7 @@ export class BlockFs implements IFileSystem {
     const syscall = opts.syscall ?? "open";
     this.assertWritable(syscall, path);
     const existing = this.tryWalk(path, true);
-    if (existing && existing.type === "d") throw new FsError("EISDIR", syscall, path);
+    if (existing && existing.type === "d") throw this.err("EISDIR", syscall, path);
     let target: { dir: Inode; name: string } | null = null;
     if (!existing) target = this.parentOf(path, syscall);
     // With truncate (O_TRUNC, or dd without conv=notrunc) the file ends at off+len but keeps what precedes off.
@@ -229,7 +248,7 @@ export class BlockFs implements IFileSystem {
     const missing = need - runsBlockCount(kept);
     const lastKept = kept[kept.length - 1];
     const fresh = missing > 0 ? this.alloc.allocate(missing, lastKept ? lastKept[0] + lastKept[1] : undefined) : [];
-    if (fresh === null) throw new FsError("ENOSPC", "write", path);
+    if (fresh === null) throw this.err("ENOSPC", "write", path);
     const runs = mergeRuns([...kept.map((r): Run => [r[0], r[1]]), ...fresh]);
     try {
       const bStart = Math.floor(start / BLOCK_SIZE) * BLOCK_SIZE;
@@ -261,7 +280,7 @@ export class BlockFs implements IFileSystem {
   /** Payload of a file range, descriptors preserved (dd, cp, md5sum of huge files). */
   readPayload(path: string, off = 0, len = Number.MAX_SAFE_INTEGER): Payload {
     const n = this.walk(path, true, "open").node;
-    if (n.type === "d") throw new FsError("EISDIR", "read", path);
+    if (n.type === "d") throw this.err("EISDIR", "read", path);
     return this.readData(n, off, Math.min(len, n.size - off), path);
   }
 
@@ -291,7 +310,7 @@ export class BlockFs implements IFileSystem {
 
   async readFileBuffer(path: string): Promise<Uint8Array> {
     const n = this.walk(path, true, "open").node;
-    if (n.type === "d") throw new FsError("EISDIR", "read", path);
+    if (n.type === "d") throw this.err("EISDIR", "read", path);
     return materialize(this.readData(n, 0, n.size, path));
   }
 
@@ -331,7 +350,7 @@ export class BlockFs implements IFileSystem {
   async mkdir(path: string, options?: MkdirOptions): Promise<void> {
     const existing = this.tryWalk(path, true);
     if (existing) {
-      if (existing.type !== "d" || !options?.recursive) throw new FsError("EEXIST", "mkdir", path);
+      if (existing.type !== "d" || !options?.recursive) throw this.err("EEXIST", "mkdir", path);
       return;
     }
     this.assertWritable("mkdir", path);
@@ -342,7 +361,7 @@ export class BlockFs implements IFileSystem {
     const ino = this.store.table.nextIno;
     const now = this.nowMs();
     const block = this.alloc.allocate(1); // a directory holds one block, as on ext4
-    if (!block) throw new FsError("ENOSPC", "mkdir", path);
+    if (!block) throw this.err("ENOSPC", "mkdir", path);
     try {
       this.io.write((block[0]?.[0] ?? 0) * BLOCK_SIZE, zeroPayload(BLOCK_SIZE), "mkdir", path);
       this.store.commit(
@@ -366,7 +385,7 @@ export class BlockFs implements IFileSystem {
 
   async readdirWithFileTypes(path: string): Promise<DirentEntry[]> {
     const n = this.walk(path, true, "scandir").node;
-    if (n.type !== "d" || !n.entries) throw new FsError("ENOTDIR", "scandir", path);
+    if (n.type !== "d" || !n.entries) throw this.err("ENOTDIR", "scandir", path);
     return [...n.entries.entries()]
       .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
       .map(([name, ino]) => {
@@ -379,12 +398,12 @@ export class BlockFs implements IFileSystem {
     const n = this.tryWalk(path, false);
     if (!n) {
       if (options?.force) return;
-      throw new FsError("ENOENT", "rm", path);
+      throw this.err("ENOENT", "rm", path);
     }
     this.assertWritable("rm", path);
-    if (n.ino === ROOT_INO) throw new FsError("EBUSY", "rm", path);
+    if (n.ino === ROOT_INO) throw this.err("EBUSY", "rm", path);
     if (n.type === "d" && n.entries && n.entries.size > 0) {
-      if (!options?.recursive) throw new FsError("ENOTEMPTY", "rm", path);
+      if (!options?.recursive) throw this.err("ENOTEMPTY", "rm", path);
       for (const name of [...n.entries.keys()]) await this.rm(`${normalizePath(path)}/${name}`, options);
     }
     const { dir, name } = this.parentOf(path, "rm");
@@ -400,9 +419,9 @@ export class BlockFs implements IFileSystem {
   async cp(src: string, dest: string, options?: CpOptions): Promise<void> {
     const n = this.walk(src, true, "cp").node;
     if (n.type === "d") {
-      if (!options?.recursive) throw new FsError("EISDIR", "cp", src);
+      if (!options?.recursive) throw this.err("EISDIR", "cp", src);
       if (normalizePath(dest) === normalizePath(src) || normalizePath(dest).startsWith(`${normalizePath(src)}/`)) {
-        throw new FsError("EINVAL", "cp", src);
+        throw this.err("EINVAL", "cp", src);
       }
       await this.mkdir(dest, { recursive: true });
       for (const name of n.entries?.keys() ?? []) await this.cp(`${normalizePath(src)}/${name}`, `${normalizePath(dest)}/${name}`, options);
@@ -421,14 +440,14 @@ export class BlockFs implements IFileSystem {
     if (from === to) return;
     const n = this.walk(src, false, "mv").node;
     this.assertWritable("mv", src);
-    if (n.type === "d" && to.startsWith(`${from}/`)) throw new FsError("EINVAL", "mv", src);
+    if (n.type === "d" && to.startsWith(`${from}/`)) throw this.err("EINVAL", "mv", src);
     const s = this.parentOf(src, "mv");
     const d = this.parentOf(dest, "mv");
     const victim = this.tryWalk(dest, false);
     const ops: MetaOp[] = [];
     if (victim) {
-      if (victim.type === "d" && n.type !== "d") throw new FsError("EISDIR", "mv", dest);
-      if (victim.type === "d" && victim.entries && victim.entries.size > 0) throw new FsError("ENOTEMPTY", "mv", dest);
+      if (victim.type === "d" && n.type !== "d") throw this.err("EISDIR", "mv", dest);
+      if (victim.type === "d" && victim.entries && victim.entries.size > 0) throw this.err("ENOTEMPTY", "mv", dest);
       ops.push({ u: [d.dir.ino, d.name] });
       ops.push(victim.type !== "d" && victim.nlink > 1 ? { p: toAttrs({ ...victim, nlink: victim.nlink - 1 }) } : { x: victim.ino });
     }
@@ -467,7 +486,7 @@ export class BlockFs implements IFileSystem {
   }
 
   async symlink(target: string, linkPath: string): Promise<void> {
-    if (this.tryWalk(linkPath, false)) throw new FsError("EEXIST", "symlink", linkPath);
+    if (this.tryWalk(linkPath, false)) throw this.err("EEXIST", "symlink", linkPath);
     this.assertWritable("symlink", linkPath);
     const { dir, name } = this.parentOf(linkPath, "symlink");
     const ino = this.store.table.nextIno;
@@ -481,8 +500,8 @@ export class BlockFs implements IFileSystem {
 
   async link(existingPath: string, newPath: string): Promise<void> {
     const n = this.walk(existingPath, true, "link").node;
-    if (n.type !== "f") throw new FsError("EPERM", "link", existingPath);
-    if (this.tryWalk(newPath, false)) throw new FsError("EEXIST", "link", newPath);
+    if (n.type !== "f") throw this.err("EPERM", "link", existingPath);
+    if (this.tryWalk(newPath, false)) throw this.err("EEXIST", "link", newPath);
     this.assertWritable("link", newPath);
     const { dir, name } = this.parentOf(newPath, "link");
     this.store.commit([{ p: toAttrs({ ...n, nlink: n.nlink + 1 }) }, { l: [dir.ino, name, n.ino] }], "link", newPath);
@@ -490,7 +509,7 @@ export class BlockFs implements IFileSystem {
 
   async readlink(path: string): Promise<string> {
     const n = this.walk(path, false, "readlink").node;
-    if (n.type !== "l") throw new FsError("EINVAL", "readlink", path);
+    if (n.type !== "l") throw this.err("EINVAL", "readlink", path);
     return n.target ?? "";
   }
 

@@ -36,7 +36,7 @@ export const STRERROR: Record<FsErrno, string> = {
 
 export class FsError extends Error {
   readonly code: FsErrno;
-  /** Path as seen by the caller of the filesystem (relative to its mount point). */
+  /** Path in the machine's namespace when the filesystem knows its mount point, else relative to it. */
   readonly path: string;
 
   constructor(code: FsErrno, syscall: string, path: string) {

@@ -14,18 +14,20 @@ const dec = new TextDecoder();
 /** Device I/O that turns failures into filesystem errors and adds up simulated latency. */
 export class DevIo {
   latencyUs = 0;
+  /** Prefix for error paths (the mount point). */
+  prefix = "";
   constructor(readonly dev: BlockDevice) {}
 
   read(offset: number, length: number, syscall = "read", path = ""): Payload {
     const r = this.dev.read(offset, length);
-    if (!r.ok) throw new FsError("EIO", syscall, path);
+    if (!r.ok) throw new FsError("EIO", syscall, this.prefix + path);
     this.latencyUs += r.latencyUs;
     return r.value;
   }
 
   write(offset: number, data: Payload, syscall = "write", path = ""): void {
     const r = this.dev.write(offset, data);
-    if (!r.ok) throw new FsError("EIO", syscall, path);
+    if (!r.ok) throw new FsError("EIO", syscall, this.prefix + path);
     this.latencyUs += r.latencyUs;
   }
 

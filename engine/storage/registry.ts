@@ -46,6 +46,7 @@ export class MountRegistry {
   }
 
   add(node: LabNode, m: Mounted, entry: MountEntry): void {
+    if (!m.fs.mountPoint) m.fs.mountPoint = m.mountpoint === "/" ? "" : m.mountpoint;
     const list = this.byNode.get(node.name) ?? [];
     list.push(m);
     this.byNode.set(node.name, list);
