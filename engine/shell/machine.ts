@@ -230,7 +230,8 @@ export class Machine {
       const m = /, \w+ '([^']+)'/.exec(String((e as Error).message));
       const text: Record<string, string> = { EACCES: "Permission denied", EROFS: "Read-only file system", ENOENT: "No such file or directory", EISDIR: "Is a directory", ENOTDIR: "Not a directory", ENOSPC: "No space left on device", EIO: "Input/output error" };
       if (typeof code !== "string" || !text[code]) throw e;
-      return { stdout: "", stderr: `bash: ${m?.[1] ?? "?"}: ${text[code]}\n`, exitCode: 1, env: { ...(options?.env ?? {}), PWD: options?.cwd ?? "/" } };
+      const path = m?.[1] ?? (e as { path?: unknown }).path; // storage's FsError carries the path
+      return { stdout: "", stderr: `bash: ${typeof path === "string" ? path : "?"}: ${text[code]}\n`, exitCode: 1, env: { ...(options?.env ?? {}), PWD: options?.cwd ?? "/" } };
     }
   }
 
