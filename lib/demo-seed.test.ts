@@ -78,3 +78,24 @@ describe("seed script", () => {
     await prod.cleanup();
   });
 });
+
+describe("user:create script", () => {
+  it("creates an instructor who can sign in, and rejects an unknown role", async () => {
+    const { spawnSync } = await import("node:child_process");
+    const target = createTempDatabase();
+    const env = { ...process.env, DATABASE_URL: target.url, BETTER_AUTH_SECRET: "c".repeat(40) };
+    const run = (args: string[]) =>
+      spawnSync(process.execPath, ["--import", "tsx", "scripts/create-user.ts", ...args], { env, encoding: "utf8" });
+    const bad = run(["--email", "x@exemple.fr", "--name", "X", "--role", "superuser"]);
+    expect(bad.status).toBe(2);
+    const ok = run(["--email", "prof@exemple.fr", "--name", "Prof", "--role", "instructor"]);
+    expect(ok.status, ok.stderr).toBe(0);
+    const password = /Mot de passe provisoire : (\S+)/.exec(ok.stdout)?.[1] ?? "";
+    const user = await target.db.user.findUniqueOrThrow({ where: { email: "prof@exemple.fr" } });
+    expect(user.role).toBe("instructor");
+    const auth = createTestAuth(target.db);
+    await expect(auth.api.signInEmail({ body: { email: "prof@exemple.fr", password } })).resolves.toBeTruthy();
+    expect(await target.db.user.count({ where: { email: "x@exemple.fr" } })).toBe(0);
+    await target.cleanup();
+  });
+});

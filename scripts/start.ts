@@ -30,7 +30,13 @@ else {
 
 const url = databaseUrl();
 step(`Migrations de la base ${url}`);
-process.stdout.write(migrateDatabase(url, root).replace(/^.*warn.*$\n?/gim, ""));
+const migrated = migrateDatabase(url, root);
+console.log(
+  migrated
+    .split("\n")
+    .filter((line) => /^(\d+ migrations? found|All migrations|No pending)/.test(line))
+    .join("\n"),
+);
 
 if (mode === "demo") {
   step("Données de démonstration");

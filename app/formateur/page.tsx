@@ -26,8 +26,8 @@ export default async function InstructorPage() {
         title="Espace formateur"
         description="Vos classes, leur code d'inscription et la progression de chaque étudiant·e."
       />
-      <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
-        <div className="space-y-6">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
+        <div className="min-w-0 space-y-6">
           {cohorts.length === 0 ? (
             <Card>
               <CardBody className="text-slate-600">

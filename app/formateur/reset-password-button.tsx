@@ -16,7 +16,14 @@ export function ResetPasswordButton({ studentId, studentName }: { studentId: str
         disabled={pending}
         aria-label={`Réinitialiser le mot de passe de ${studentName}`}
       >
-        {pending ? "Réinitialisation…" : "Réinitialiser le mot de passe"}
+        {pending ? (
+          "Réinitialisation…"
+        ) : (
+          <>
+            <span className="sm:hidden">Réinitialiser</span>
+            <span className="hidden sm:inline">Réinitialiser le mot de passe</span>
+          </>
+        )}
       </button>
       {state.password ? (
         <p role="status" className="text-xs text-emerald-800">

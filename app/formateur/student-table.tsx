@@ -26,10 +26,10 @@ export function StudentTable({
             <th scope="col" className="py-2 pr-4 font-medium">
               Nom
             </th>
-            <th scope="col" className="py-2 pr-4 font-medium">
+            <th scope="col" className="hidden py-2 pr-4 font-medium md:table-cell">
               E-mail
             </th>
-            <th scope="col" className="w-48 py-2 pr-4 font-medium">
+            <th scope="col" className="w-32 py-2 pr-4 font-medium sm:w-48">
               Progression
             </th>
             <th scope="col" className="py-2 text-right font-medium">
@@ -42,12 +42,15 @@ export function StudentTable({
             const p = progress.get(user.id);
             return (
               <tr key={user.id} data-testid="student-row">
-                <td className="py-3 pr-4 font-medium text-slate-900">{user.name}</td>
-                <td className="py-3 pr-4 text-slate-600">{user.email}</td>
+                <td className="py-3 pr-4 font-medium text-slate-900">
+                  {user.name}
+                  <span className="block text-xs font-normal text-slate-500 md:hidden">{user.email}</span>
+                </td>
+                <td className="hidden py-3 pr-4 text-slate-600 md:table-cell">{user.email}</td>
                 <td className="py-3 pr-4">
                   <div className="flex items-center gap-2">
                     <ProgressBar percent={p?.percent ?? 0} label={`Progression de ${user.name}`} />
-                    <span className="w-10 text-right tabular-nums text-slate-700">{p?.percent ?? 0} %</span>
+                    <span className="w-12 whitespace-nowrap text-right tabular-nums text-slate-700">{p?.percent ?? 0} %</span>
                   </div>
                 </td>
                 <td className="py-3 text-right">

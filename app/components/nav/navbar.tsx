@@ -21,7 +21,7 @@ export async function Navbar() {
         </Link>
         {session ? (
           <div className="flex flex-1 items-center gap-1 whitespace-nowrap text-sm">
-            <Link href="/" className="rounded-md px-2 py-1 text-slate-700 hover:bg-slate-100">
+            <Link href="/" className="hidden rounded-md px-2 py-1 text-slate-700 hover:bg-slate-100 sm:block">
               Cours
             </Link>
             {role === "instructor" || role === "admin" ? (
@@ -54,12 +54,13 @@ export async function Navbar() {
             </form>
           </div>
         ) : (
-          <div className="flex items-center gap-2 text-sm">
+          <div className="flex items-center gap-1 text-sm sm:gap-2">
             <Link href="/connexion" className={buttonClass("ghost", "sm")}>
               Se connecter
             </Link>
             <Link href="/inscription" className={buttonClass("primary", "sm")}>
-              Créer un compte
+              <span className="sm:hidden">S'inscrire</span>
+              <span className="hidden sm:inline">Créer un compte</span>
             </Link>
           </div>
         )}
