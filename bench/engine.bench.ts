@@ -24,7 +24,13 @@ export default async function main(): Promise<void> {
 
   // 2. command throughput on one node
   const lab = await createLab({ scenario: "running" });
-  for (const line of ["true", "echo hello | wc -c", "ls -l /etc", "ping -c 1 node2", "drbdadm status r0 2>/dev/null; true"]) {
+  for (const line of [
+    "true",
+    "echo hello | wc -c",
+    "ls -l /etc",
+    "ping -c 1 node2",
+    "drbdadm status r0 2>/dev/null; true",
+  ]) {
     const n = 300;
     const [, t] = await timeIt(async () => {
       for (let i = 0; i < n; i++) await lab.exec("node1", line);
@@ -34,7 +40,18 @@ export default async function main(): Promise<void> {
 
   // 3. replay of 1,000 events
   const src = await createLab({ scenario: "running", seed: 9 });
-  const lines = ["hostname", "date +%s", "echo $RANDOM", "ls /etc/drbd.d", "iptables -L -n", "tc qdisc show dev eth0", "sleep 1", "cat /proc/uptime", "ping -c 1 node2", "ps aux"];
+  const lines = [
+    "hostname",
+    "date +%s",
+    "echo $RANDOM",
+    "ls /etc/drbd.d",
+    "iptables -L -n",
+    "tc qdisc show dev eth0",
+    "sleep 1",
+    "cat /proc/uptime",
+    "ping -c 1 node2",
+    "ps aux",
+  ];
   for (let i = 0; i < 1000; i++) await src.exec(i % 3 === 0 ? "node2" : "node1", lines[i % lines.length] as string);
   const [again, tr] = await timeIt(() => replayLab({ scenario: "running", seed: 9, events: src.events() }));
   const same = JSON.stringify(again.state()) === JSON.stringify(src.state());
@@ -48,6 +65,8 @@ export default async function main(): Promise<void> {
   for (let i = 0; i < 100; i++) labs.push(await createLab({ scenario: "running", seed: i }));
   gc?.();
   const after = process.memoryUsage().heapUsed;
-  console.log(`heap per "running" lab (100 live labs): ${((after - before) / 100 / 1024).toFixed(0)} KiB${gc ? "" : " (no --expose-gc: rough figure)"}`);
+  console.log(
+    `heap per "running" lab (100 live labs): ${((after - before) / 100 / 1024).toFixed(0)} KiB${gc ? "" : " (no --expose-gc: rough figure)"}`,
+  );
   if (labs.length !== 100) throw new Error("labs lost");
 }

@@ -1,8 +1,17 @@
 /** Public API of the DRBD Lab engine. */
-export { createLab, replayLab, outputDigest, Lab, type CreateLabOptions, type LabEvent, type LabExecResult, type Target } from "./lab";
-export { parseLabScript, runLabScriptSteps, checkTargets, type Step, type ParsedScript } from "./lab-script";
-export { registerScenario, getScenario, listScenarios, type Scenario } from "./scenarios";
-export { createWorld, LabWorld, type CreateWorldOptions } from "./world/world";
-export { TOPOLOGIES, getTopology, type Topology, type NodeSpec } from "./world/topology";
+export {
+  type CreateLabOptions,
+  createLab,
+  Lab,
+  type LabEvent,
+  type LabExecResult,
+  outputDigest,
+  replayLab,
+  type Target,
+} from "./lab";
+export { checkTargets, type ParsedScript, parseLabScript, runLabScriptSteps, type Step } from "./lab-script";
+export { getScenario, listScenarios, registerScenario, type Scenario } from "./scenarios";
 export { LabNetwork } from "./world/network";
+export { getTopology, type NodeSpec, TOPOLOGIES, type Topology } from "./world/topology";
 export type * from "./world/types";
+export { type CreateWorldOptions, createWorld, LabWorld } from "./world/world";

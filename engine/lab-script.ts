@@ -76,7 +76,8 @@ export function parseLabScript(text: string): ParsedScript {
     }
     result.errors.push(`line ${n}: expected "TARGET$ COMMAND", "wait DURATION" or a # comment, got: ${raw}`);
   });
-  if (pending.length > 0 && current) result.errors.push(`line ${current.line}: here-document delimited by "${pending[0]?.word}" is not closed`);
+  if (pending.length > 0 && current)
+    result.errors.push(`line ${current.line}: here-document delimited by "${pending[0]?.word}" is not closed`);
   return result;
 }
 
@@ -86,7 +87,10 @@ export function checkTargets(lab: Lab, steps: Step[]): string[] {
   for (const s of steps) {
     if (s.kind !== "exec") continue;
     const machine = s.target.split("#")[0] as string;
-    if (machine !== "host" && !lab.world.node(machine)) errors.push(`line ${s.line}: unknown target "${machine}" (known: host, ${[...lab.world.nodes.keys()].join(", ")})`);
+    if (machine !== "host" && !lab.world.node(machine))
+      errors.push(
+        `line ${s.line}: unknown target "${machine}" (known: host, ${[...lab.world.nodes.keys()].join(", ")})`,
+      );
   }
   return errors;
 }

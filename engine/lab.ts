@@ -3,16 +3,17 @@
  * command lines typed in terminals. Every action is recorded as an event, and replaying a
  * scenario + seed + events gives the same outputs and state, byte for byte.
  */
-import { hashString } from "./core/rng";
+
+import type { BlockDevice } from "./block/types";
 import { US_PER_MS } from "./core/clock";
+import { hashString } from "./core/rng";
 import { HOST_USER, WORKSHOP_DIR } from "./host/workshop-tree";
+import { parseLabScript, runLabScriptSteps } from "./lab-script";
+import { getScenario } from "./scenarios/registry";
 import type { Machine } from "./shell/machine";
 import type { ShellSession } from "./shell/session";
 import { defaultCreateDisk, defaultSubsystems } from "./subsystems";
-import { getScenario } from "./scenarios/registry";
-import { runLabScriptSteps, parseLabScript } from "./lab-script";
 import type { Topology } from "./world/topology";
-import type { BlockDevice } from "./block/types";
 import type { LabNode, Subsystem } from "./world/types";
 import { createWorld, type LabWorld } from "./world/world";
 
@@ -29,8 +30,26 @@ export interface LabExecResult {
 }
 
 export type LabEvent =
-  | { seq: number; kind: "exec"; target: string; input: string; atUs: number; durationUs: number; exitCode: number; outputDigest: string }
-  | { seq: number; kind: "wait"; target: "lab"; input: string; atUs: number; durationUs: number; exitCode: 0; outputDigest: "" };
+  | {
+      seq: number;
+      kind: "exec";
+      target: string;
+      input: string;
+      atUs: number;
+      durationUs: number;
+      exitCode: number;
+      outputDigest: string;
+    }
+  | {
+      seq: number;
+      kind: "wait";
+      target: "lab";
+      input: string;
+      atUs: number;
+      durationUs: number;
+      exitCode: 0;
+      outputDigest: "";
+    };
 
 export interface CreateLabOptions {
   scenario?: string;
@@ -139,7 +158,11 @@ export class Lab {
     const node = this.world.node(frame.machine);
     if (node && !node.running) {
       result = node.exists
-        ? { stdout: "", stderr: `Error response from daemon: container ${node.containerId} is not running\n`, exitCode: 1 }
+        ? {
+            stdout: "",
+            stderr: `Error response from daemon: container ${node.containerId} is not running\n`,
+            exitCode: 1,
+          }
         : { stdout: "", stderr: `Error response from daemon: No such container: ${node.container}\n`, exitCode: 1 };
     } else if (EXIT_RE.test(line)) {
       const code = Number(EXIT_RE.exec(line)?.[2] ?? 0);
@@ -155,7 +178,12 @@ export class Lab {
       const req = r.request;
       if (req?.kind === "enter") {
         const target = this.machineOf(req.machine);
-        t.push({ machine: req.machine, session: target.newSession(req.user, "/"), via: "docker-exec", boot: this.world.node(req.machine)?.bootCount ?? 0 });
+        t.push({
+          machine: req.machine,
+          session: target.newSession(req.user, "/"),
+          via: "docker-exec",
+          boot: this.world.node(req.machine)?.bootCount ?? 0,
+        });
       } else if (req?.kind === "user") {
         const login = /(^|\s)(-|-l|--login)(\s|$)/.test(line);
         const s = m.newSession(req.user, login ? undefined : frame.session.cwd);
@@ -167,7 +195,16 @@ export class Lab {
     await this.world.drain();
     frame = t[t.length - 1] as Frame;
     const durationUs = this.world.clock.now - startUs;
-    this.log.push({ seq: this.log.length + 1, kind: "exec", target: displayTarget(key), input: line, atUs: startUs, durationUs, exitCode: result.exitCode, outputDigest: outputDigest(result.stdout, result.stderr) });
+    this.log.push({
+      seq: this.log.length + 1,
+      kind: "exec",
+      target: displayTarget(key),
+      input: line,
+      atUs: startUs,
+      durationUs,
+      exitCode: result.exitCode,
+      outputDigest: outputDigest(result.stdout, result.stderr),
+    });
     return {
       stdout: result.stdout,
       stderr: result.stderr,
@@ -183,7 +220,16 @@ export class Lab {
       const startUs = this.world.clock.now;
       this.world.clock.advanceBy(Math.max(0, Math.round(ms * US_PER_MS)));
       await this.world.drain();
-      this.log.push({ seq: this.log.length + 1, kind: "wait", target: "lab", input: `${ms}ms`, atUs: startUs, durationUs: this.world.clock.now - startUs, exitCode: 0, outputDigest: "" });
+      this.log.push({
+        seq: this.log.length + 1,
+        kind: "wait",
+        target: "lab",
+        input: `${ms}ms`,
+        atUs: startUs,
+        durationUs: this.world.clock.now - startUs,
+        exitCode: 0,
+        outputDigest: "",
+      });
     });
   }
 
@@ -212,7 +258,12 @@ export class Lab {
     const terminals: Record<string, unknown> = {};
     for (const k of [...this.terminals.keys()].sort()) {
       const top = (this.terminals.get(k) as Frame[]).at(-1) as Frame;
-      terminals[displayTarget(k)] = { machine: top.machine, user: top.session.user, cwd: top.session.cwd, depth: (this.terminals.get(k) as Frame[]).length };
+      terminals[displayTarget(k)] = {
+        machine: top.machine,
+        user: top.session.user,
+        cwd: top.session.cwd,
+        depth: (this.terminals.get(k) as Frame[]).length,
+      };
     }
     return JSON.parse(
       JSON.stringify({

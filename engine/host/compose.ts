@@ -73,23 +73,35 @@ function up(world: LabWorld, nodes: Node[], st: Style): Promise<ExecResult> | Ex
 function v2Progress(items: [string, string][]): string {
   const width = Math.max(...items.map(([what]) => what.length));
   const timeFor = (state: string) => (state === "Running" ? "0.0s" : state === "Created" ? "0.1s" : "0.4s");
-  const body = items.map(([what, state]) => ` \u2714 ${what.padEnd(width)}  ${state.padEnd(8)}${timeFor(state).padStart(6)} \n`).join("");
+  const body = items
+    .map(([what, state]) => ` \u2714 ${what.padEnd(width)}  ${state.padEnd(8)}${timeFor(state).padStart(6)} \n`)
+    .join("");
   return `[+] Running ${items.length}/${items.length}\n${body}`;
 }
 
 /** Compose v1 `ps`: a texttable with centered headers. */
-function psV1(world: LabWorld, nodes: Node[]): string {
-  const rows = nodes.filter((n) => n.exists).map((n) => [n.container, ellipsis(ENTRYPOINT, 30).replace(/…$/, " ..."), n.state === "running" ? "Up" : n.state === "exited" ? `Exit ${n.exitCode}` : "Created", ""]);
+function psV1(nodes: Node[]): string {
+  const rows = nodes
+    .filter((n) => n.exists)
+    .map((n) => [
+      n.container,
+      ellipsis(ENTRYPOINT, 30).replace(/…$/, " ..."),
+      n.state === "running" ? "Up" : n.state === "exited" ? `Exit ${n.exitCode}` : "Created",
+      "",
+    ]);
   const head = ["Name", "Command", "State", "Ports"];
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
   const center = (s: string, n: number) => {
     const left = Math.floor((n - s.length) / 2);
     return " ".repeat(left) + s + " ".repeat(n - s.length - left);
   };
-  const fmt = (r: string[], c: (s: string, n: number) => string) => `${r.map((s, i) => c(s, w[i] as number)).join("   ").trimEnd()}\n`;
+  const fmt = (r: string[], c: (s: string, n: number) => string) =>
+    `${r
+      .map((s, i) => c(s, w[i] as number))
+      .join("   ")
+      .trimEnd()}\n`;
   const total = w.reduce((a, b) => a + b, 0) + 3 * (w.length - 1);
-  void world;
-  return fmt(head, center) + `${"-".repeat(total)}\n` + rows.map((r) => fmt(r, (s, n) => s.padEnd(n))).join("");
+  return `${fmt(head, center)}${"-".repeat(total)}\n${rows.map((r) => fmt(r, (s, n) => s.padEnd(n))).join("")}`;
 }
 
 function psV2(world: LabWorld, nodes: Node[], all: boolean): string {
@@ -97,7 +109,15 @@ function psV2(world: LabWorld, nodes: Node[], all: boolean): string {
   const rows = [["NAME", "IMAGE", "COMMAND", "SERVICE", "CREATED", "STATUS", "PORTS"]];
   for (const n of nodes) {
     if (!n.exists || (!all && n.state !== "running")) continue;
-    rows.push([n.container, imageName(n, true), JSON.stringify(ellipsis(ENTRYPOINT, 20)), n.name, `${humanDuration(now - n.createdAtUs)} ago`, containerStatus(n, now), ""]);
+    rows.push([
+      n.container,
+      imageName(n, true),
+      JSON.stringify(ellipsis(ENTRYPOINT, 20)),
+      n.name,
+      `${humanDuration(now - n.createdAtUs)} ago`,
+      containerStatus(n, now),
+      "",
+    ]);
   }
   return tabwrite(rows);
 }
@@ -122,13 +142,19 @@ async function down(world: LabWorld, st: Style): Promise<ExecResult> {
     if (st.v2) v2.push([`Network ${networkName(world, st)}`, "Removed"]);
     else lines.push(`Removing network ${networkName(world, st)}`);
   }
-  return { stdout: "", stderr: st.v2 ? (v2.length ? v2Progress(v2) : "") : lines.map((l) => `${l}\n`).join(""), exitCode: 0 };
+  return {
+    stdout: "",
+    stderr: st.v2 ? (v2.length ? v2Progress(v2) : "") : lines.map((l) => `${l}\n`).join(""),
+    exitCode: 0,
+  };
 }
 
 function lifecycle(world: LabWorld, nodes: Node[], verb: "stop" | "start" | "restart", st: Style): ExecResult {
   const lines: string[] = [];
   const v2: [string, string][] = [];
-  const label = { stop: ["Stopping", "Stopped"], start: ["Starting", "Started"], restart: ["Restarting", "Started"] }[verb];
+  const label = { stop: ["Stopping", "Stopped"], start: ["Starting", "Started"], restart: ["Restarting", "Started"] }[
+    verb
+  ];
   for (const n of nodes) {
     if (!n.exists) continue;
     if (verb === "start" && n.state === "running") continue;
@@ -139,8 +165,13 @@ function lifecycle(world: LabWorld, nodes: Node[], verb: "stop" | "start" | "res
     // v1 names services when starting, containers when stopping or restarting
     else lines.push(`${label[0]} ${verb === "start" ? n.name : n.container} ... done`);
   }
-  if (verb === "start" && lines.length === 0 && !st.v2 && nodes.some((n) => !n.exists)) return fail("ERROR: No containers to start");
-  return { stdout: "", stderr: st.v2 ? (v2.length ? v2Progress(v2) : "") : lines.map((l) => `${l}\n`).join(""), exitCode: 0 };
+  if (verb === "start" && lines.length === 0 && !st.v2 && nodes.some((n) => !n.exists))
+    return fail("ERROR: No containers to start");
+  return {
+    stdout: "",
+    stderr: st.v2 ? (v2.length ? v2Progress(v2) : "") : lines.map((l) => `${l}\n`).join(""),
+    exitCode: 0,
+  };
 }
 
 async function compose(ctx: CommandContext, args: string[], v2: boolean): Promise<ExecResult> {
@@ -149,7 +180,9 @@ async function compose(ctx: CommandContext, args: string[], v2: boolean): Promis
   if (!dir) {
     return v2
       ? fail("no configuration file provided: not found", 1)
-      : fail("ERROR: \n        Can't find a suitable configuration file in this directory or any\n        parent. Are you in the right directory?\n\n        Supported filenames: docker-compose.yml, docker-compose.yaml, compose.yml, compose.yaml\n        ");
+      : fail(
+          "ERROR: \n        Can't find a suitable configuration file in this directory or any\n        parent. Are you in the right directory?\n\n        Supported filenames: docker-compose.yml, docker-compose.yaml, compose.yml, compose.yaml\n        ",
+        );
   }
   const st: Style = { v2, project: dir.slice(dir.lastIndexOf("/") + 1) };
   const [sub, ...rest] = args.filter((a) => a !== "--no-ansi");
@@ -160,10 +193,14 @@ async function compose(ctx: CommandContext, args: string[], v2: boolean): Promis
   switch (sub) {
     case "up":
       if (!flags.includes("-d") && !flags.includes("--detach"))
-        return fail(v2 ? "attached mode is not available in this lab: use docker compose up -d" : "ERROR: attached mode is not available in this lab: use docker-compose up -d");
+        return fail(
+          v2
+            ? "attached mode is not available in this lab: use docker compose up -d"
+            : "ERROR: attached mode is not available in this lab: use docker-compose up -d",
+        );
       return up(world, sel, st);
     case "ps":
-      return ok(v2 ? psV2(world, sel, flags.includes("-a") || flags.includes("--all")) : psV1(world, sel));
+      return ok(v2 ? psV2(world, sel, flags.includes("-a") || flags.includes("--all")) : psV1(sel));
     case "down":
       return down(world, st);
     case "stop":
@@ -171,7 +208,11 @@ async function compose(ctx: CommandContext, args: string[], v2: boolean): Promis
     case "restart":
       return lifecycle(world, sel, sub, st);
     case undefined:
-      return ok(v2 ? "\nUsage:  docker compose [OPTIONS] COMMAND\n\nDefine and run multi-container applications with Docker\n" : "Define and run multi-container applications with Docker.\n\nUsage:\n  docker-compose [-f <arg>...] [options] [COMMAND] [ARGS...]\n");
+      return ok(
+        v2
+          ? "\nUsage:  docker compose [OPTIONS] COMMAND\n\nDefine and run multi-container applications with Docker\n"
+          : "Define and run multi-container applications with Docker.\n\nUsage:\n  docker-compose [-f <arg>...] [options] [COMMAND] [ARGS...]\n",
+      );
   }
   return v2 ? fail(`unknown docker command: "compose ${sub}"`) : fail(`No such command: ${sub}\n`);
 }
@@ -185,4 +226,3 @@ export const dockerComposeCommand: CommandSpec = {
 export function composeCommandV2(ctx: CommandContext, args: string[]): Promise<ExecResult> {
   return compose(ctx, args, true);
 }
-

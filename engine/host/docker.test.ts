@@ -14,7 +14,9 @@ describe("docker-compose", () => {
   it("creates the network and containers once, then says they are up to date", async () => {
     const l = await createLab({ scenario: "fresh" });
     const first = await l.exec("host", "cd ~/drbd-workshop && docker-compose up -d");
-    expect(first.stderr).toBe('Creating network "drbd-workshop_drbd_net" with driver "bridge"\nCreating drbd-node1 ... done\nCreating drbd-node2 ... done\n');
+    expect(first.stderr).toBe(
+      'Creating network "drbd-workshop_drbd_net" with driver "bridge"\nCreating drbd-node1 ... done\nCreating drbd-node2 ... done\n',
+    );
     const again = await l.exec("host", "docker-compose up -d");
     expect(again.stderr).toBe("drbd-node1 is up-to-date\ndrbd-node2 is up-to-date\n");
     expect(await out(l, "host", "docker-compose ps")).toMatch(/^drbd-node1 +\/entrypoint\.sh sleep infinity +Up$/m);
@@ -26,7 +28,9 @@ describe("docker-compose", () => {
     const r = await l.exec("host", "cd ~/drbd-workshop && docker-compose down");
     expect(r.stderr).toContain("Removing drbd-node1 ... done");
     expect(r.stderr).toContain("Removing network drbd-workshop_drbd_net");
-    expect(await out(l, "host", "docker ps -a")).toBe("CONTAINER ID   IMAGE     COMMAND   CREATED   STATUS    PORTS     NAMES\n");
+    expect(await out(l, "host", "docker ps -a")).toBe(
+      "CONTAINER ID   IMAGE     COMMAND   CREATED   STATUS    PORTS     NAMES\n",
+    );
     await out(l, "host", "cd ~/drbd-workshop && docker compose up -d");
     expect((await l.exec("node1", "cat /root/note")).stderr).toBe("cat: /root/note: No such file or directory\n");
   });
@@ -34,8 +38,10 @@ describe("docker-compose", () => {
   it("v2 syntax prints v2 output", async () => {
     const l = await createLab({ scenario: "fresh" });
     const r = await l.exec("host", "cd ~/drbd-workshop && docker compose up -d");
-    expect(r.stderr).toMatch(/^\[\+\] Running 3\/3\n ✔ Network drbd-workshop_drbd_net  Created/);
-    expect(await out(l, "host", "docker compose ps")).toMatch(/^NAME +IMAGE +COMMAND +SERVICE +CREATED +STATUS +PORTS\ndrbd-node1 +drbd-workshop-node1 /);
+    expect(r.stderr).toMatch(/^\[\+\] Running 3\/3\n ✔ Network drbd-workshop_drbd_net {2}Created/);
+    expect(await out(l, "host", "docker compose ps")).toMatch(
+      /^NAME +IMAGE +COMMAND +SERVICE +CREATED +STATUS +PORTS\ndrbd-node1 +drbd-workshop-node1 /,
+    );
   });
 });
 
@@ -44,8 +50,12 @@ describe("docker", () => {
     const l = await lab("running", 5);
     await l.advance(180_000);
     const ps = await out(l, "host", "docker ps");
-    expect(ps.split("\n")[0]).toBe("CONTAINER ID   IMAGE                 COMMAND                  CREATED         STATUS         PORTS     NAMES");
-    expect(ps).toMatch(/^[0-9a-f]{12}   drbd-workshop_node1   "\/entrypoint\.sh slee…"   3 minutes ago   Up 3 minutes             drbd-node1$/m);
+    expect(ps.split("\n")[0]).toBe(
+      "CONTAINER ID   IMAGE                 COMMAND                  CREATED         STATUS         PORTS     NAMES",
+    );
+    expect(ps).toMatch(
+      /^[0-9a-f]{12} {3}drbd-workshop_node1 {3}"\/entrypoint\.sh slee…" {3}3 minutes ago {3}Up 3 minutes {13}drbd-node1$/m,
+    );
     const other = await lab("running", 6);
     expect(await out(other, "host", "docker ps -q")).not.toBe(await out(l, "host", "docker ps -q"));
   });
@@ -56,7 +66,9 @@ describe("docker", () => {
     await l.advance(5000);
     expect(await out(l, "host", "docker ps -a")).toMatch(/Exited \(137\) 5 seconds ago +drbd-node1/);
     await out(l, "host", "docker stop -t 10 drbd-node2");
-    expect(await out(l, "host", "docker inspect -f '{{.State.Status}} {{.State.ExitCode}}' drbd-node2")).toBe("exited 0\n");
+    expect(await out(l, "host", "docker inspect -f '{{.State.Status}} {{.State.ExitCode}}' drbd-node2")).toBe(
+      "exited 0\n",
+    );
     await out(l, "host", "docker start drbd-node1");
     expect(await out(l, "host", "docker inspect -f '{{.State.Status}}' drbd-node1")).toBe("running\n");
     expect(l.world.node("node1")?.bootCount).toBe(2);
@@ -65,15 +77,23 @@ describe("docker", () => {
   it("answers like the daemon for missing or stopped containers and bad flags", async () => {
     const l = await lab("running");
     const missing = await l.exec("host", "docker stop drbd-node9");
-    expect(missing).toMatchObject({ exitCode: 1, stderr: "Error response from daemon: No such container: drbd-node9\n" });
+    expect(missing).toMatchObject({
+      exitCode: 1,
+      stderr: "Error response from daemon: No such container: drbd-node9\n",
+    });
     await out(l, "host", "docker kill drbd-node2");
     const id = l.world.node("node2")?.containerId;
     const stopped = await l.exec("host", "docker exec drbd-node2 ls");
-    expect(stopped).toMatchObject({ exitCode: 1, stderr: `Error response from daemon: container ${id} is not running\n` });
+    expect(stopped).toMatchObject({
+      exitCode: 1,
+      stderr: `Error response from daemon: container ${id} is not running\n`,
+    });
     const badTime = await l.exec("host", "docker stop --time=soon drbd-node1");
     expect(badTime.exitCode).toBe(1);
     expect(badTime.stderr).toContain('invalid argument "soon" for "-t, --time" flag');
-    expect((await l.exec("host", "docker frobnicate")).stderr).toBe("docker: 'frobnicate' is not a docker command.\nSee 'docker --help'\n");
+    expect((await l.exec("host", "docker frobnicate")).stderr).toBe(
+      "docker: 'frobnicate' is not a docker command.\nSee 'docker --help'\n",
+    );
   });
 
   it("exec runs a command on the node; exec -it bash opens a terminal there until exit", async () => {

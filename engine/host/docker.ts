@@ -38,14 +38,26 @@ function ps(world: LabWorld, args: string[]): ExecResult {
     if (a === "-a" || a === "--all") all = true;
     else if (a === "-q" || a === "--quiet") quiet = true;
     else if (a === "-aq" || a === "-qa") all = quiet = true;
-    else if (a.startsWith("-")) return fail(`unknown shorthand flag: '${a.slice(1, 2)}' in ${a}\nSee 'docker ps --help'.`, 125);
+    else if (a.startsWith("-"))
+      return fail(`unknown shorthand flag: '${a.slice(1, 2)}' in ${a}\nSee 'docker ps --help'.`, 125);
   }
   // Newest first, as the daemon lists them.
-  const nodes = [...world.nodes.values()].filter((n) => n.exists && (all || n.state === "running")).sort((a, b) => b.createdAtUs - a.createdAtUs || b.name.localeCompare(a.name));
+  const nodes = [...world.nodes.values()]
+    .filter((n) => n.exists && (all || n.state === "running"))
+    .sort((a, b) => b.createdAtUs - a.createdAtUs || b.name.localeCompare(a.name));
   if (quiet) return ok(nodes.map((n) => `${n.containerId.slice(0, 12)}\n`).join(""));
   const now = world.clock.now;
   const rows = [["CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES"]];
-  for (const n of nodes) rows.push([n.containerId.slice(0, 12), imageName(n), JSON.stringify(ellipsis(ENTRYPOINT, 20)), `${humanDuration(now - n.createdAtUs)} ago`, containerStatus(n, now), "", n.container]);
+  for (const n of nodes)
+    rows.push([
+      n.containerId.slice(0, 12),
+      imageName(n),
+      JSON.stringify(ellipsis(ENTRYPOINT, 20)),
+      `${humanDuration(now - n.createdAtUs)} ago`,
+      containerStatus(n, now),
+      "",
+      n.container,
+    ]);
   return ok(tabwrite(rows));
 }
 
@@ -64,14 +76,23 @@ function parseStop(args: string[]): { names: string[]; time?: number } | string 
       names.push(a);
       continue;
     }
-    if (v === undefined || !/^-?\d+$/.test(v)) return `invalid argument "${v ?? ""}" for "-t, --time" flag: strconv.ParseInt: parsing "${v ?? ""}": invalid syntax\nSee 'docker stop --help'.`;
+    if (v === undefined || !/^-?\d+$/.test(v))
+      return `invalid argument "${v ?? ""}" for "-t, --time" flag: strconv.ParseInt: parsing "${v ?? ""}": invalid syntax\nSee 'docker stop --help'.`;
     time = Number(v);
   }
   return time === undefined ? { names } : { names, time };
 }
 
-function eachContainer(world: LabWorld, names: string[], cmd: string, act: (n: Node) => string | undefined): ExecResult {
-  if (names.length === 0) return fail(`"docker ${cmd}" requires at least 1 argument.\nSee 'docker ${cmd} --help'.\n\nUsage:  docker ${cmd} [OPTIONS] CONTAINER [CONTAINER...]`);
+function eachContainer(
+  world: LabWorld,
+  names: string[],
+  cmd: string,
+  act: (n: Node) => string | undefined,
+): ExecResult {
+  if (names.length === 0)
+    return fail(
+      `"docker ${cmd}" requires at least 1 argument.\nSee 'docker ${cmd} --help'.\n\nUsage:  docker ${cmd} [OPTIONS] CONTAINER [CONTAINER...]`,
+    );
   let out = "";
   let err = "";
   for (const name of names) {
@@ -130,7 +151,9 @@ async function exec(ctx: CommandContext, world: LabWorld, args: string[]): Promi
   const name = args[i];
   const cmd = args.slice(i + 1);
   if (name === undefined || cmd.length === 0)
-    return fail(`"docker exec" requires at least 2 arguments.\nSee 'docker exec --help'.\n\nUsage:  docker exec [OPTIONS] CONTAINER COMMAND [ARG...]\n\nExecute a command in a running container`);
+    return fail(
+      `"docker exec" requires at least 2 arguments.\nSee 'docker exec --help'.\n\nUsage:  docker exec [OPTIONS] CONTAINER COMMAND [ARG...]\n\nExecute a command in a running container`,
+    );
   const n = findContainer(world, name);
   if (!n) return fail(noSuch(name));
   if (n.state !== "running") return fail(`Error response from daemon: container ${n.containerId} is not running`);
@@ -143,9 +166,14 @@ async function exec(ctx: CommandContext, world: LabWorld, args: string[]): Promi
   const session = machine.newSession(user, workdir ?? "/");
   session.env = { ...session.env, ...env };
   const r = await machine.run(shellQuote(cmd), session, interactive ? { stdin: ctx.stdin } : {});
-  const notFound = new RegExp(`^bash: ${(cmd[0] as string).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: command not found\\n$`);
+  const notFound = new RegExp(
+    `^bash: ${(cmd[0] as string).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: command not found\\n$`,
+  );
   if (r.exitCode === 127 && notFound.test(r.stderr))
-    return fail(`OCI runtime exec failed: exec failed: unable to start container process: exec: "${cmd[0]}": executable file not found in $PATH: unknown`, 127);
+    return fail(
+      `OCI runtime exec failed: exec failed: unable to start container process: exec: "${cmd[0]}": executable file not found in $PATH: unknown`,
+      127,
+    );
   return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
 }
 
@@ -168,7 +196,12 @@ function inspect(world: LabWorld, args: string[]): ExecResult {
       continue;
     }
     const net = `${COMPOSE_PROJECT}_${world.topology.network}`;
-    const state = { Status: n.state, Running: n.state === "running", ExitCode: n.exitCode, Pid: n.state === "running" ? 4000 + n.bootCount * 100 + Number(n.ip.split(".")[3]) : 0 };
+    const state = {
+      Status: n.state,
+      Running: n.state === "running",
+      ExitCode: n.exitCode,
+      Pid: n.state === "running" ? 4000 + n.bootCount * 100 + Number(n.ip.split(".")[3]) : 0,
+    };
     if (format !== undefined) {
       const fields: Record<string, string> = {
         ".State.Status": state.Status,
@@ -182,9 +215,15 @@ function inspect(world: LabWorld, args: string[]): ExecResult {
         ".RestartCount": "0",
       };
       const line = format
-        .replace(/\{\{\s*range \.NetworkSettings\.Networks\s*\}\}\{\{\s*\.IPAddress\s*\}\}\{\{\s*end\s*\}\}/g, n.state === "running" ? n.ip : "")
+        .replace(
+          /\{\{\s*range \.NetworkSettings\.Networks\s*\}\}\{\{\s*\.IPAddress\s*\}\}\{\{\s*end\s*\}\}/g,
+          n.state === "running" ? n.ip : "",
+        )
         .replace(/\{\{\s*json \.State\s*\}\}/g, JSON.stringify(state))
-        .replace(/\{\{\s*(\.[A-Za-z.]+)\s*\}\}/g, (m, f: string) => fields[f] ?? (f.startsWith(".NetworkSettings.Networks") ? m : "<no value>"));
+        .replace(
+          /\{\{\s*(\.[A-Za-z.]+)\s*\}\}/g,
+          (m, f: string) => fields[f] ?? (f.startsWith(".NetworkSettings.Networks") ? m : "<no value>"),
+        );
       if (/\{\{/.test(line)) {
         err += `Template parsing error: template: :1: unexpected "{" in command\n`;
         continue;
@@ -200,7 +239,14 @@ function inspect(world: LabWorld, args: string[]): ExecResult {
         Name: `/${n.container}`,
         Config: { Hostname: n.name, Image: imageName(n) },
         HostConfig: { Privileged: true },
-        NetworkSettings: { Networks: { [net]: { IPAddress: n.state === "running" ? n.ip : "", Gateway: n.state === "running" ? world.topology.gateway : "" } } },
+        NetworkSettings: {
+          Networks: {
+            [net]: {
+              IPAddress: n.state === "running" ? n.ip : "",
+              Gateway: n.state === "running" ? world.topology.gateway : "",
+            },
+          },
+        },
       });
     }
   }
@@ -210,7 +256,10 @@ function inspect(world: LabWorld, args: string[]): ExecResult {
 
 function logs(world: LabWorld, args: string[]): ExecResult {
   const name = args.find((a) => !a.startsWith("-"));
-  if (!name) return fail(`"docker logs" requires exactly 1 argument.\nSee 'docker logs --help'.\n\nUsage:  docker logs [OPTIONS] CONTAINER\n\nFetch the logs of a container`);
+  if (!name)
+    return fail(
+      `"docker logs" requires exactly 1 argument.\nSee 'docker logs --help'.\n\nUsage:  docker logs [OPTIONS] CONTAINER\n\nFetch the logs of a container`,
+    );
   const n = findContainer(world, name);
   if (!n) return fail(noSuch(name));
   return ok(n.logs.join(""));
@@ -236,7 +285,12 @@ export const dockerCommand: CommandSpec = {
         return eachContainer(world, p.names, "stop", (n) => void stopContainer(world, n, p.time));
       }
       case "start":
-        return eachContainer(world, rest.filter((a) => !a.startsWith("-")), "start", (n) => void startContainer(world, n));
+        return eachContainer(
+          world,
+          rest.filter((a) => !a.startsWith("-")),
+          "start",
+          (n) => void startContainer(world, n),
+        );
       case "restart": {
         const p = parseStop(rest);
         if (typeof p === "string") return fail(p.replace("docker stop", "docker restart"));
@@ -247,11 +301,17 @@ export const dockerCommand: CommandSpec = {
         });
       }
       case "kill":
-        return eachContainer(world, rest.filter((a) => !a.startsWith("-")), "kill", (n) => {
-          if (n.state !== "running") return `Error response from daemon: cannot kill container: ${n.container}: container ${n.containerId} is not running`;
-          world.crash(n, 137);
-          return undefined;
-        });
+        return eachContainer(
+          world,
+          rest.filter((a) => !a.startsWith("-")),
+          "kill",
+          (n) => {
+            if (n.state !== "running")
+              return `Error response from daemon: cannot kill container: ${n.container}: container ${n.containerId} is not running`;
+            world.crash(n, 137);
+            return undefined;
+          },
+        );
       case "exec":
         return exec(ctx, world, rest);
       case "inspect":
@@ -264,4 +324,3 @@ export const dockerCommand: CommandSpec = {
     return fail(`docker: '${sub}' is not a docker command.\nSee 'docker --help'`);
   },
 };
-

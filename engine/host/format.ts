@@ -24,7 +24,8 @@ export function humanDuration(us: number): string {
 export function tabwrite(rows: string[][], minWidth = 10, padding = 3): string {
   const cols = Math.max(...rows.map((r) => r.length));
   const widths: number[] = [];
-  for (let c = 0; c < cols - 1; c++) widths.push(Math.max(minWidth, ...rows.map((r) => [...(r[c] ?? "")].length + padding)));
+  for (let c = 0; c < cols - 1; c++)
+    widths.push(Math.max(minWidth, ...rows.map((r) => [...(r[c] ?? "")].length + padding)));
   return rows
     .map((r) => {
       let line = "";

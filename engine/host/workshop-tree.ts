@@ -2,8 +2,9 @@
  * The Docker host's side of the lab: the learner's home with the workshop directory of
  * section 3.3 (docker-compose.yaml, one build directory per node, scripts/, solutions/).
  */
-import type { Topology } from "../world/topology";
+
 import { r0Res } from "../world/default-files";
+import type { Topology } from "../world/topology";
 
 export const HOST_USER = "student";
 export const HOST_HOME = "/home/student";
@@ -73,7 +74,8 @@ export function hostFiles(t: Topology): Record<string, string> {
   const files: Record<string, string> = {
     [`${HOST_HOME}/.bashrc`]: "# ~/.bashrc\nexport PS1='\\u@\\h:\\w\\$ '\n",
     [`${WORKSHOP_DIR}/docker-compose.yaml`]: composeYaml(t),
-    [`${WORKSHOP_DIR}/README.md`]: "# Workshop DRBD - Haute Disponibilite avec Replication de Donnees\n\nVoir workshop-drbd.md.\n",
+    [`${WORKSHOP_DIR}/README.md`]:
+      "# Workshop DRBD - Haute Disponibilite avec Replication de Donnees\n\nVoir workshop-drbd.md.\n",
     [`${WORKSHOP_DIR}/scripts/`]: "",
     [`${WORKSHOP_DIR}/solutions/`]: "",
     "/tmp/": "",

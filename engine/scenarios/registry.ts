@@ -42,8 +42,27 @@ function ensureBuiltins(): void {
 const UP = "host$ cd ~/drbd-workshop && docker-compose up -d\n";
 
 const BUILTIN: Scenario[] = [
-  { id: "fresh", topology: "two-nodes", description: "Docker host with the workshop checked out; containers not created yet (TP1 step 1 starts them)." },
-  { id: "running", topology: "two-nodes", script: UP, description: "Both nodes up, DRBD configured (/etc/drbd.d/r0.res) but not initialised." },
-  { id: "three-nodes-running", topology: "three-nodes", script: UP, description: "Three nodes up, DRBD configured for three nodes, not initialised." },
-  { id: "two-sites-running", topology: "two-sites", script: UP, description: "Four nodes on two sites (paris: node1, node2; lyon: node3, node4) linked by a WAN, not initialised." },
+  {
+    id: "fresh",
+    topology: "two-nodes",
+    description: "Docker host with the workshop checked out; containers not created yet (TP1 step 1 starts them).",
+  },
+  {
+    id: "running",
+    topology: "two-nodes",
+    script: UP,
+    description: "Both nodes up, DRBD configured (/etc/drbd.d/r0.res) but not initialised.",
+  },
+  {
+    id: "three-nodes-running",
+    topology: "three-nodes",
+    script: UP,
+    description: "Three nodes up, DRBD configured for three nodes, not initialised.",
+  },
+  {
+    id: "two-sites-running",
+    topology: "two-sites",
+    script: UP,
+    description: "Four nodes on two sites (paris: node1, node2; lyon: node3, node4) linked by a WAN, not initialised.",
+  },
 ];

@@ -1,6 +1,6 @@
 /**
  * Keeps scripts deterministic without touching process globals. just-bash computes `$RANDOM`
- * with Math.random, `$SECONDS` and the `time` keyword with the wall clock; Math.random is
+ * with the global random generator, `$SECONDS` and the `time` keyword with the wall clock; that generator is
  * shared by every lab in the process, so patching it is unsafe across concurrent async labs.
  * Instead the parsed script is rewritten before it runs:
  * - `$RANDOM`, `${RANDOM}` and `RANDOM` in arithmetic call a hidden command drawing from the
@@ -25,7 +25,8 @@ type Node = { [k: string]: unknown };
 
 function timedGroup(pipeline: Node): Node {
   const posix = pipeline.timePosix === true;
-  const group = parse(`{ ${TIME_START}; __lab_placeholder; ${TIME_END} ${posix ? "-p " : ""}$?; }`).statements[0]?.pipelines[0] as unknown as Node;
+  const group = parse(`{ ${TIME_START}; __lab_placeholder; ${TIME_END} ${posix ? "-p " : ""}$?; }`).statements[0]
+    ?.pipelines[0] as unknown as Node;
   const body = (group.commands as Node[])[0]?.body as Node[];
   // the placeholder statement gets the original pipeline, untimed
   (body[1] as Node).pipelines = [{ ...pipeline, timed: false, timePosix: false }];
@@ -36,7 +37,12 @@ function rewrite(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(rewrite);
   if (node === null || typeof node !== "object") return node;
   const n = node as Node;
-  if (n.type === "ParameterExpansion" && typeof n.parameter === "string" && REWRITTEN[n.parameter] && n.operation === null) {
+  if (
+    n.type === "ParameterExpansion" &&
+    typeof n.parameter === "string" &&
+    REWRITTEN[n.parameter] &&
+    n.operation === null
+  ) {
     return { type: "CommandSubstitution", body: parse(REWRITTEN[n.parameter] as string), legacy: false };
   }
   if (n.type === "ArithVariable" && typeof n.name === "string" && REWRITTEN[n.name]) {
@@ -59,5 +65,9 @@ export function determinismTransform(): TransformPlugin {
 
 /** The hidden command: a value in [0, 32767] like bash's $RANDOM. */
 export function randomCommandSpec(rng: () => Rng): CommandSpec {
-  return { name: RANDOM_COMMAND, where: "both", run: async () => ({ stdout: `${rng().int(32768)}\n`, stderr: "", exitCode: 0 }) };
+  return {
+    name: RANDOM_COMMAND,
+    where: "both",
+    run: async () => ({ stdout: `${rng().int(32768)}\n`, stderr: "", exitCode: 0 }),
+  };
 }

@@ -2,7 +2,7 @@
  * The filesystem a machine's shell sees: the container's root (an InMemoryFs) with mounts
  * (/proc, /dev, and whatever `mount` attaches, e.g. /mnt/drbd). It adds what just-bash lacks
  * and a real system has: file owners (a side table: just-bash has no owners) and modification
- * times from the virtual clock (InMemoryFs stamps `new Date()`, which would break replay).
+ * times from the virtual clock (InMemoryFs stamps the real date, which would break replay).
  */
 import {
   type BufferEncoding,
@@ -86,7 +86,8 @@ export class LabFs implements IFileSystem {
 
   private async created(path: string, existed: boolean): Promise<void> {
     const p = normalize(path);
-    if (!existed && (this.creator.user !== "root" || this.creator.group !== "root")) this.owners.set(p, { ...this.creator });
+    if (!existed && (this.creator.user !== "root" || this.creator.group !== "root"))
+      this.owners.set(p, { ...this.creator });
     await this.touch(p);
   }
 

@@ -3,18 +3,20 @@
  * commands plugged in. A terminal session's state (user, cwd, variables, functions) is kept by
  * the caller and passed in and out of every run, since just-bash forgets it between execs.
  */
-import { Bash, type Command, defineCommand, decodeBytesToUtf8 } from "just-bash";
-import { US_PER_MS } from "../core/clock";
+import { Bash, type Command, decodeBytesToUtf8, defineCommand } from "just-bash";
+import { US_PER_MS, US_PER_S } from "../core/clock";
 import { groupById, userByName } from "../world/default-files";
 import type { CommandContext, CommandSpec, ExecResult, LabNode } from "../world/types";
 import type { LabWorld } from "../world/world";
+import { determinismTransform, SECONDS_COMMAND, TIME_END, TIME_START } from "./determinism";
 import type { LabFs } from "./lab-fs";
 import { carryEnv, extractFunctions, type ShellSession, unsetFunctions } from "./session";
-import { determinismTransform, SECONDS_COMMAND, TIME_END, TIME_START } from "./determinism";
-import { US_PER_S } from "../core/clock";
 
 /** A request made by a command to change the terminal (docker exec -it, su -, exit). */
-export type SessionRequest = { kind: "enter"; machine: string; user: string } | { kind: "exit" } | { kind: "user"; user: string };
+export type SessionRequest =
+  | { kind: "enter"; machine: string; user: string }
+  | { kind: "exit" }
+  | { kind: "user"; user: string };
 
 /** Simulated cost of one command line: bash parsing, fork/exec of the first command. */
 export const BASE_COST_US = 2 * US_PER_MS;
@@ -133,7 +135,7 @@ export class Machine {
   }
 
   /**
-   * awk with a seeded rand(): just-bash's awk always draws from Math.random (srand only
+   * awk with a seeded rand(): just-bash's awk always draws from the global generator (srand only
    * records the seed), so programs that use rand() get a Park–Miller generator written in
    * awk itself, seeded from the lab; `srand(x)` reseeds it like in real awk.
    */
@@ -154,7 +156,9 @@ export class Machine {
       const prog = out[i];
       if (!out.includes("-f") && prog !== undefined && /\b(s?rand)\s*\(/.test(prog)) {
         const seed = 1 + this.world.stream("awk").int(2147483645);
-        const rewritten = prog.replace(/\bsrand\s*\(/g, "__lab_srand(").replace(/(^|[^_\w])rand\s*\(\s*\)/g, "$1__lab_rand()");
+        const rewritten = prog
+          .replace(/\bsrand\s*\(/g, "__lab_srand(")
+          .replace(/(^|[^_\w])rand\s*\(\s*\)/g, "$1__lab_rand()");
         out[i] =
           `function __lab_rand() { __lab_s = (__lab_s * 16807) % 2147483647; return __lab_s / 2147483647 }\n` +
           `function __lab_srand(x,  p) { p = __lab_seed; __lab_seed = x; __lab_s = (x % 2147483646) + 1; return p }\n` +
@@ -179,10 +183,20 @@ export class Machine {
         exec: async (line, opts) => {
           const env = { ...Object.fromEntries(jctx.env), ...opts?.env };
           if (jctx.exec) {
-            const r = await jctx.exec(line, { cwd: opts?.cwd ?? jctx.cwd, env, ...(opts?.stdin !== undefined ? { stdin: opts.stdin } : {}), ...(jctx.signal ? { signal: jctx.signal } : {}) });
+            const r = await jctx.exec(line, {
+              cwd: opts?.cwd ?? jctx.cwd,
+              env,
+              ...(opts?.stdin !== undefined ? { stdin: opts.stdin } : {}),
+              ...(jctx.signal ? { signal: jctx.signal } : {}),
+            });
             return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
           }
-          const r = await this.bash.exec(line, { cwd: opts?.cwd ?? jctx.cwd, env, replaceEnv: true, ...(opts?.stdin !== undefined ? { stdin: opts.stdin } : {}) });
+          const r = await this.bash.exec(line, {
+            cwd: opts?.cwd ?? jctx.cwd,
+            env,
+            replaceEnv: true,
+            ...(opts?.stdin !== undefined ? { stdin: opts.stdin } : {}),
+          });
           return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
         },
         interrupted: () => frame?.signal?.aborted === true,
@@ -222,16 +236,32 @@ export class Machine {
    * just-bash rejects the whole exec when a filesystem write behind a redirection fails
    * (`echo 1 > /proc/uptime`); answer like bash does instead of failing the lab.
    */
-  private async execOrFsError(script: string, options: Parameters<Bash["exec"]>[1]): Promise<{ stdout: string; stderr: string; exitCode: number; env: Record<string, string> }> {
+  private async execOrFsError(
+    script: string,
+    options: Parameters<Bash["exec"]>[1],
+  ): Promise<{ stdout: string; stderr: string; exitCode: number; env: Record<string, string> }> {
     try {
       return await this.bash.exec(script, options);
     } catch (e) {
       const code = (e as { code?: unknown }).code;
       const m = /, \w+ '([^']+)'/.exec(String((e as Error).message));
-      const text: Record<string, string> = { EACCES: "Permission denied", EROFS: "Read-only file system", ENOENT: "No such file or directory", EISDIR: "Is a directory", ENOTDIR: "Not a directory", ENOSPC: "No space left on device", EIO: "Input/output error" };
+      const text: Record<string, string> = {
+        EACCES: "Permission denied",
+        EROFS: "Read-only file system",
+        ENOENT: "No such file or directory",
+        EISDIR: "Is a directory",
+        ENOTDIR: "Not a directory",
+        ENOSPC: "No space left on device",
+        EIO: "Input/output error",
+      };
       if (typeof code !== "string" || !text[code]) throw e;
       const path = m?.[1] ?? (e as { path?: unknown }).path; // storage's FsError carries the path
-      return { stdout: "", stderr: `bash: ${typeof path === "string" ? path : "?"}: ${text[code]}\n`, exitCode: 1, env: { ...(options?.env ?? {}), PWD: options?.cwd ?? "/" } };
+      return {
+        stdout: "",
+        stderr: `bash: ${typeof path === "string" ? path : "?"}: ${text[code]}\n`,
+        exitCode: 1,
+        env: { ...(options?.env ?? {}), PWD: options?.cwd ?? "/" },
+      };
     }
   }
 
@@ -259,8 +289,20 @@ export class Machine {
       const functions = { ...session.functions, ...extractFunctions(line) };
       for (const n of unsetFunctions(line)) delete functions[n];
       const env = carryEnv(r.env);
-      const next: ShellSession = { user: session.user, cwd: env.PWD ?? cwd, env, functions, startedUs: session.startedUs };
-      return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode, session: next, ...(frame.request ? { request: frame.request } : {}) };
+      const next: ShellSession = {
+        user: session.user,
+        cwd: env.PWD ?? cwd,
+        env,
+        functions,
+        startedUs: session.startedUs,
+      };
+      return {
+        stdout: r.stdout,
+        stderr: r.stderr,
+        exitCode: r.exitCode,
+        session: next,
+        ...(frame.request ? { request: frame.request } : {}),
+      };
     } finally {
       this.frames.pop();
       this.fs.creator = { user: "root", group: "root" };

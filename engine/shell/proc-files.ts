@@ -70,7 +70,8 @@ export function procBaseFiles(kernel: KernelView, node: LabNode): Record<string,
     "/loadavg": () => "0.08 0.05 0.01 1/412 2817\n",
     "/mounts": () => procMounts(node),
     "/meminfo": () => procMeminfo(),
-    "/version": () => `Linux version ${KERNEL_RELEASE} (buildd@lcy02-amd64-040) (x86_64-linux-gnu-gcc-12 (Ubuntu 12.3.0-1ubuntu1~22.04) 12.3.0, GNU ld (GNU Binutils for Ubuntu) 2.38) ${KERNEL_VERSION}\n`,
+    "/version": () =>
+      `Linux version ${KERNEL_RELEASE} (buildd@lcy02-amd64-040) (x86_64-linux-gnu-gcc-12 (Ubuntu 12.3.0-1ubuntu1~22.04) 12.3.0, GNU ld (GNU Binutils for Ubuntu) 2.38) ${KERNEL_VERSION}\n`,
     "/sys/kernel/hostname": () => `${node.name}\n`,
   };
 }

@@ -17,7 +17,21 @@ export interface ShellSession {
 }
 
 /** Variables that the interpreter recomputes on every exec, or that must not leak across. */
-const VOLATILE = new Set(["?", "SHELLOPTS", "BASHOPTS", "OPTIND", "_", "RANDOM", "SECONDS", "LINENO", "BASHPID", "PPID", "UID", "EUID", "IFS"]);
+const VOLATILE = new Set([
+  "?",
+  "SHELLOPTS",
+  "BASHOPTS",
+  "OPTIND",
+  "_",
+  "RANDOM",
+  "SECONDS",
+  "LINENO",
+  "BASHPID",
+  "PPID",
+  "UID",
+  "EUID",
+  "IFS",
+]);
 
 export function carryEnv(after: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};

@@ -86,9 +86,17 @@ export class VirtualFs implements IFileSystem {
   async stat(path: string): Promise<FsStat> {
     const l = this.lookup(path);
     if (!l) throw this.err("ENOENT", "stat", path);
-    if (l.kind === "dir") return { isFile: false, isDirectory: true, isSymbolicLink: false, mode: 0o40555, size: 0, mtime: this.mtime() };
+    if (l.kind === "dir")
+      return { isFile: false, isDirectory: true, isSymbolicLink: false, mode: 0o40555, size: 0, mtime: this.mtime() };
     // Pseudo files report size 0, like /proc on Linux.
-    return { isFile: true, isDirectory: false, isSymbolicLink: false, mode: l.file.mode ?? 0o100444, size: 0, mtime: this.mtime() };
+    return {
+      isFile: true,
+      isDirectory: false,
+      isSymbolicLink: false,
+      mode: l.file.mode ?? 0o100444,
+      size: 0,
+      mtime: this.mtime(),
+    };
   }
   lstat(path: string): Promise<FsStat> {
     return this.stat(path);
@@ -103,7 +111,8 @@ export class VirtualFs implements IFileSystem {
     if (l.kind === "file") throw this.err("ENOTDIR", "scandir", path);
     const prefix = p === "/" ? "/" : `${p}/`;
     const names = new Set<string>();
-    for (const k of this.files().keys()) if (k.startsWith(prefix)) names.add(k.slice(prefix.length).split("/")[0] as string);
+    for (const k of this.files().keys())
+      if (k.startsWith(prefix)) names.add(k.slice(prefix.length).split("/")[0] as string);
     return [...names].sort();
   }
   async rm(path: string, _o?: RmOptions): Promise<void> {

@@ -9,9 +9,11 @@ import { createLab } from "../lab";
 import { checkTargets, parseLabScript, runLabScriptSteps } from "../lab-script";
 
 const dir = join(__dirname, "golden");
-const files = readdirSync(dir).filter((f) => f.endsWith(".lab")).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith(".lab"))
+  .sort();
 
-export async function transcriptOf(text: string): Promise<string> {
+async function transcriptOf(text: string): Promise<string> {
   const parsed = parseLabScript(text);
   expect(parsed.errors).toEqual([]);
   const lab = await createLab({ scenario: parsed.scenario ?? "fresh", seed: parsed.seed ?? 1 });

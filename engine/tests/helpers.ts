@@ -8,6 +8,9 @@ export async function lab(scenario = "running", seed = 1, topology?: string): Pr
 /** Run a line and return stdout (throws with the whole result if the exit code differs). */
 export async function out(l: Lab, target: string, line: string, expectCode = 0): Promise<string> {
   const r = await l.exec(target, line);
-  if (r.exitCode !== expectCode) throw new Error(`${target}$ ${line} → exit ${r.exitCode} (wanted ${expectCode})\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
+  if (r.exitCode !== expectCode)
+    throw new Error(
+      `${target}$ ${line} → exit ${r.exitCode} (wanted ${expectCode})\nstdout: ${r.stdout}\nstderr: ${r.stderr}`,
+    );
   return r.stdout;
 }

@@ -63,13 +63,17 @@ describe("property: random command sequences", () => {
 
   it("replaying the event log of a random session gives the same state", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.constantFrom(...vocabulary(nodes, ["world"])), { minLength: 2, maxLength: 10 }), fc.integer({ min: 1, max: 1000 }), async (seq, seed) => {
-        const lab = await createLab({ scenario: "running", seed });
-        await play(lab, seq);
-        const again = await replayLab({ scenario: "running", seed, events: lab.events() });
-        expect(JSON.stringify(again.state())).toBe(JSON.stringify(lab.state()));
-        expect(again.events().map((e) => e.outputDigest)).toEqual(lab.events().map((e) => e.outputDigest));
-      }),
+      fc.asyncProperty(
+        fc.array(fc.constantFrom(...vocabulary(nodes, ["world"])), { minLength: 2, maxLength: 10 }),
+        fc.integer({ min: 1, max: 1000 }),
+        async (seq, seed) => {
+          const lab = await createLab({ scenario: "running", seed });
+          await play(lab, seq);
+          const again = await replayLab({ scenario: "running", seed, events: lab.events() });
+          expect(JSON.stringify(again.state())).toBe(JSON.stringify(lab.state()));
+          expect(again.events().map((e) => e.outputDigest)).toEqual(lab.events().map((e) => e.outputDigest));
+        },
+      ),
       { numRuns: 10, seed: 7 },
     );
   }, 120_000);

@@ -59,7 +59,9 @@ export function r0Res(topology: Topology): string {
       return `    on ${n.name} {\n${id}        address ${n.ip}:7788;\n    }\n`;
     })
     .join("");
-  const mesh = many ? `\n    connection-mesh {\n        hosts ${topology.nodes.map((n) => n.name).join(" ")};\n    }\n` : "";
+  const mesh = many
+    ? `\n    connection-mesh {\n        hosts ${topology.nodes.map((n) => n.name).join(" ")};\n    }\n`
+    : "";
   return `resource r0 {\n    device /dev/drbd0;\n    disk /dev/sda1;\n    meta-disk internal;\n\n${ons}${mesh}}\n`;
 }
 
@@ -93,7 +95,14 @@ export const USERS: UserEntry[] = [
   { name: "bin", uid: 2, gid: 2, home: "/bin", shell: "/usr/sbin/nologin", gecos: "bin" },
   { name: "sys", uid: 3, gid: 3, home: "/dev", shell: "/usr/sbin/nologin", gecos: "sys" },
   { name: "nobody", uid: 65534, gid: 65534, home: "/nonexistent", shell: "/usr/sbin/nologin", gecos: "nobody" },
-  { name: "postgres", uid: 101, gid: 103, home: "/var/lib/postgresql", shell: "/bin/bash", gecos: "PostgreSQL administrator,,," },
+  {
+    name: "postgres",
+    uid: 101,
+    gid: 103,
+    home: "/var/lib/postgresql",
+    shell: "/bin/bash",
+    gecos: "PostgreSQL administrator,,,",
+  },
 ];
 
 export const GROUPS: { name: string; gid: number; members?: string[] }[] = [
@@ -135,7 +144,8 @@ export function nodeFiles(topology: Topology, self: NodeSpec): Record<string, st
     "/etc/hosts": hostsFile(topology, self),
     "/etc/passwd": passwdFile(),
     "/etc/group": groupFile(),
-    "/etc/os-release": 'PRETTY_NAME="Ubuntu 22.04.4 LTS"\nNAME="Ubuntu"\nVERSION_ID="22.04"\nVERSION="22.04.4 LTS (Jammy Jellyfish)"\nID=ubuntu\nID_LIKE=debian\n',
+    "/etc/os-release":
+      'PRETTY_NAME="Ubuntu 22.04.4 LTS"\nNAME="Ubuntu"\nVERSION_ID="22.04"\nVERSION="22.04.4 LTS (Jammy Jellyfish)"\nID=ubuntu\nID_LIKE=debian\n',
     "/etc/drbd.conf": DRBD_CONF,
     "/etc/drbd.d/global_common.conf": GLOBAL_COMMON_CONF,
     "/etc/drbd.d/r0.res": r0Res(topology),

@@ -32,7 +32,12 @@ describe("network reachability", () => {
     expect(n.canReach("node1", "node2", 7788)).toBe(false);
     // ICMP is not TCP
     expect(n.canReach("node1", "node2")).toBe(true);
-    expect(n.probe("node1", "node2", "tcp", 7788)).toEqual({ ok: false, reason: "filtered", verdict: "REJECT", at: "node2" });
+    expect(n.probe("node1", "node2", "tcp", 7788)).toEqual({
+      ok: false,
+      reason: "filtered",
+      verdict: "REJECT",
+      at: "node2",
+    });
   });
 
   it("CIDR sources match the whole subnet, an ACCEPT before a DROP wins", () => {

@@ -3,8 +3,9 @@
  * partitions, and each node's own traffic shaping (`tc qdisc … netem`) and packet filter
  * (`iptables`). Reachability is decided here for DRBD connections, ping and anything else.
  */
-import type { Network, PathInfo } from "./types";
+
 import type { LinkSpec, Topology } from "./topology";
+import type { Network, PathInfo } from "./types";
 
 export type Verdict = "ACCEPT" | "DROP" | "REJECT";
 export type Chain = "INPUT" | "OUTPUT" | "FORWARD";
@@ -120,7 +121,10 @@ export class LabNetwork implements Network {
   link(a: string, b: string): LinkSpec & { up: boolean } {
     const ha = this.host(a);
     const hb = this.host(b);
-    const base = ha?.site !== undefined && hb?.site !== undefined && ha.site !== hb.site && this.topology.wan ? this.topology.wan : this.topology.lan;
+    const base =
+      ha?.site !== undefined && hb?.site !== undefined && ha.site !== hb.site && this.topology.wan
+        ? this.topology.wan
+        : this.topology.lan;
     const o = ha && hb ? this.linkOverrides.get(this.key(ha.name, hb.name)) : undefined;
     return { ...base, up: true, ...o };
   }
@@ -216,7 +220,13 @@ export class LabNetwork implements Network {
       if (!l.up || l.loss >= 1) return { ok: false, reason: "link-down" };
       if ((this.netems.get(a.name)?.loss ?? 0) >= 1) return { ok: false, reason: "link-down" };
     }
-    const p: Packet = { src: a.ip, dst: b.ip, protocol: proto, ...(port !== undefined ? { dport: port } : {}), ...(sport !== undefined ? { sport } : {}) };
+    const p: Packet = {
+      src: a.ip,
+      dst: b.ip,
+      protocol: proto,
+      ...(port !== undefined ? { dport: port } : {}),
+      ...(sport !== undefined ? { sport } : {}),
+    };
     const out = this.chainVerdict(a.name, "OUTPUT", p);
     if (out !== "ACCEPT") return { ok: false, reason: "filtered", verdict: out, at: a.name };
     const inp = this.chainVerdict(b.name, "INPUT", p);
@@ -242,7 +252,10 @@ export class LabNetwork implements Network {
     const a = this.host(from);
     const b = this.host(to);
     if (!a || !b) return { up: false, latencyUs: 0, bandwidthBps: 0, loss: 1 };
-    const l = a.name === b.name ? { latencyUs: 10, bandwidthBps: 10_000_000_000, loss: 0, up: true } : this.link(a.name, b.name);
+    const l =
+      a.name === b.name
+        ? { latencyUs: 10, bandwidthBps: 10_000_000_000, loss: 0, up: true }
+        : this.link(a.name, b.name);
     const ne = this.netems.get(a.name);
     const loss = 1 - (1 - l.loss) * (1 - (ne?.loss ?? 0));
     return {
@@ -275,7 +288,13 @@ function ipToInt(ip: string): number | undefined {
   if (!m) return undefined;
   const parts = m.slice(1).map(Number);
   if (parts.some((p) => p > 255)) return undefined;
-  return (((parts[0] as number) << 24) | ((parts[1] as number) << 16) | ((parts[2] as number) << 8) | (parts[3] as number)) >>> 0;
+  return (
+    (((parts[0] as number) << 24) |
+      ((parts[1] as number) << 16) |
+      ((parts[2] as number) << 8) |
+      (parts[3] as number)) >>>
+    0
+  );
 }
 
 /** Does `ip` fall in `spec` (an address or CIDR)? */
@@ -307,5 +326,12 @@ function matches(r: FilterRule, p: Packet): boolean {
 }
 
 function sameRule(a: FilterRule, b: FilterRule): boolean {
-  return a.source === b.source && a.destination === b.destination && a.protocol === b.protocol && a.dport === b.dport && a.sport === b.sport && a.target === b.target;
+  return (
+    a.source === b.source &&
+    a.destination === b.destination &&
+    a.protocol === b.protocol &&
+    a.dport === b.dport &&
+    a.sport === b.sport &&
+    a.target === b.target
+  );
 }

@@ -2,12 +2,13 @@
  * A lab node: one Docker container of the compose project. Besides the LabNode contract it
  * keeps Docker's bookkeeping (container id, creation/start/finish times, exit code).
  */
+
+import type { IFileSystem } from "just-bash";
 import type { BlockDevice } from "../block/types";
 import type { Clock } from "../core/clock";
 import { LabFs } from "../shell/lab-fs";
 import { RingKernelLog } from "./kernel-log";
 import type { ContainerState, LabNode, MountEntry } from "./types";
-import type { IFileSystem } from "just-bash";
 
 export class Node implements LabNode {
   readonly container: string;

@@ -170,7 +170,11 @@ export interface World {
    */
   enqueue(node: LabNode, label: string, job: () => Promise<void>): void;
   /** Run a command line on a node's shell (used by handlers, su -c, docker exec). */
-  exec(node: LabNode | null, line: string, opts?: { env?: Record<string, string>; cwd?: string; stdin?: string }): Promise<ExecResult>;
+  exec(
+    node: LabNode | null,
+    line: string,
+    opts?: { env?: Record<string, string>; cwd?: string; stdin?: string },
+  ): Promise<ExecResult>;
   /**
    * Current directories of the terminal sessions open on a node (a shell whose cwd is inside
    * a mount point keeps it busy for `umount`). Optional: provided by the lab.

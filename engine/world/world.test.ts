@@ -10,7 +10,13 @@ function recorder() {
     onBoot: (n: LabNode) => events.push(`boot:${n.name}#${n.bootCount}`),
     onCrash: (n: LabNode) => events.push(`crash:${n.name}`),
     onShutdown: (n: LabNode) => events.push(`shutdown:${n.name}`),
-    commands: () => [{ name: "hello", where: "node", run: async (ctx) => ({ stdout: `hi from ${ctx.node?.name}\n`, stderr: "", exitCode: 0 }) }],
+    commands: () => [
+      {
+        name: "hello",
+        where: "node",
+        run: async (ctx) => ({ stdout: `hi from ${ctx.node?.name}\n`, stderr: "", exitCode: 0 }),
+      },
+    ],
     procFiles: () => ({ "/proc/recorder": (n) => `node=${n.name}\n` }),
     snapshot: () => ({ events: events.length }),
   };
@@ -61,7 +67,14 @@ describe("createWorld", () => {
     w.start(n1);
     w.shutdown(n2);
     expect(n2.exitCode).toBe(0);
-    expect(events).toEqual(["attach:node1,node2", "boot:node1#1", "boot:node2#1", "crash:node1", "boot:node1#2", "shutdown:node2"]);
+    expect(events).toEqual([
+      "attach:node1,node2",
+      "boot:node1#1",
+      "boot:node2#1",
+      "crash:node1",
+      "boot:node1#2",
+      "shutdown:node2",
+    ]);
   });
 
   it("registers subsystem commands and /proc files on nodes only", async () => {

@@ -6,20 +6,20 @@
 import type { BlockDevice } from "../block/types";
 import { Clock, US_PER_S } from "../core/clock";
 import { Rng } from "../core/rng";
+import { wallClockMs } from "../core/time";
 import { hostCommands } from "../host/commands";
-import { hostFiles, HOST_USER } from "../host/workshop-tree";
+import { HOST_USER, hostFiles } from "../host/workshop-tree";
 import { genericCommands } from "../shell/commands";
+import { randomCommandSpec } from "../shell/determinism";
 import { LabFs } from "../shell/lab-fs";
 import { Machine } from "../shell/machine";
-import { randomCommandSpec } from "../shell/determinism";
-import { type VirtualFile, VirtualFs } from "../shell/virtual-fs";
 import { procBaseFiles } from "../shell/proc-files";
+import { type VirtualFile, VirtualFs } from "../shell/virtual-fs";
 import { nodeFiles } from "./default-files";
 import { LabNetwork } from "./network";
 import { Node } from "./node";
 import { getTopology, type Topology } from "./topology";
 import type { CommandSpec, ExecResult, LabNode, Subsystem, World } from "./types";
-import { wallClockMs } from "../core/time";
 
 export interface CreateWorldOptions {
   topology?: string | Topology;
@@ -66,8 +66,10 @@ export class LabWorld implements World {
     this.subsystems = opts.subsystems ?? [];
     this.net = new LabNetwork(this.topology, (n) => this.nodes.get(n)?.running === true);
     this.hostFs = new LabFs(this.clock);
-    this.kernelUptimeAtStartUs = (3 * 3600 + this.stream("kernel").int(3600)) * US_PER_S + this.stream("kernel").int(US_PER_S);
-    for (const spec of this.topology.nodes) this.nodes.set(spec.name, new Node(spec.name, spec.ip, this.clock, spec.site));
+    this.kernelUptimeAtStartUs =
+      (3 * 3600 + this.stream("kernel").int(3600)) * US_PER_S + this.stream("kernel").int(US_PER_S);
+    for (const spec of this.topology.nodes)
+      this.nodes.set(spec.name, new Node(spec.name, spec.ip, this.clock, spec.site));
   }
 
   /** An independent seeded stream for one purpose ("docker-ids", "ping", "shell-random"...). */
@@ -85,7 +87,8 @@ export class LabWorld implements World {
   }
 
   resolveNode(nameOrIp: string): Node | undefined {
-    for (const n of this.nodes.values()) if (n.name === nameOrIp || n.container === nameOrIp || n.ip === nameOrIp) return n;
+    for (const n of this.nodes.values())
+      if (n.name === nameOrIp || n.container === nameOrIp || n.ip === nameOrIp) return n;
     return undefined;
   }
 
@@ -138,7 +141,11 @@ export class LabWorld implements World {
     return this.queue.map((j) => `${j.node.name}:${j.label}`);
   }
 
-  async exec(node: LabNode | null, line: string, opts?: { env?: Record<string, string>; cwd?: string; stdin?: string }): Promise<ExecResult> {
+  async exec(
+    node: LabNode | null,
+    line: string,
+    opts?: { env?: Record<string, string>; cwd?: string; stdin?: string },
+  ): Promise<ExecResult> {
     const m = this.machineOf(node);
     const session = m.newSession(node ? "root" : HOST_USER, opts?.cwd);
     if (opts?.env) session.env = { ...session.env, ...opts.env };
@@ -165,7 +172,8 @@ export class LabWorld implements World {
   /** `docker rm` (part of compose down): the container's writable layer is gone. */
   async removeContainer(node: Node): Promise<void> {
     if (node.state === "running") this.crash(node, 137);
-    for (const entry of await node.fs.root.readdir("/")) await node.fs.root.rm(`/${entry}`, { recursive: true, force: true });
+    for (const entry of await node.fs.root.readdir("/"))
+      await node.fs.root.rm(`/${entry}`, { recursive: true, force: true });
     node.exists = false;
     node.imageMissing = true;
     node.state = "created";
@@ -240,7 +248,11 @@ export class LabWorld implements World {
 
   /** Every shell command known to the world, from the engine and the subsystems. */
   commandSpecs(): CommandSpec[] {
-    const specs: CommandSpec[] = [...genericCommands(), ...hostCommands(), randomCommandSpec(() => this.stream("shell-random"))];
+    const specs: CommandSpec[] = [
+      ...genericCommands(),
+      ...hostCommands(),
+      randomCommandSpec(() => this.stream("shell-random")),
+    ];
     for (const s of this.subsystems) specs.push(...(s.commands?.() ?? []));
     return specs;
   }
@@ -300,10 +312,31 @@ export async function createWorld(opts: CreateWorldOptions = {}): Promise<LabWor
   for (const s of world.subsystems) s.attach?.(world);
   const specs = world.commandSpecs();
   world.machines.set("host", new Machine(world, "host", null, world.hostFs, specs, "docker-host", opts.defenseInDepth));
-  world.hostFs.mount("/dev", new VirtualFs(() => world.devFiles(null), () => new Date(world.wallMs()), "/dev"));
+  world.hostFs.mount(
+    "/dev",
+    new VirtualFs(
+      () => world.devFiles(null),
+      () => new Date(world.wallMs()),
+      "/dev",
+    ),
+  );
   for (const node of world.nodes.values()) {
-    node.fs.mount("/proc", new VirtualFs(() => world.procFiles(node), () => new Date(world.wallMs()), "/proc"));
-    node.fs.mount("/dev", new VirtualFs(() => world.devFiles(node), () => new Date(world.wallMs()), "/dev"));
+    node.fs.mount(
+      "/proc",
+      new VirtualFs(
+        () => world.procFiles(node),
+        () => new Date(world.wallMs()),
+        "/proc",
+      ),
+    );
+    node.fs.mount(
+      "/dev",
+      new VirtualFs(
+        () => world.devFiles(node),
+        () => new Date(world.wallMs()),
+        "/dev",
+      ),
+    );
     world.machines.set(node.name, new Machine(world, node.name, node, node.fs, specs, node.name, opts.defenseInDepth));
   }
   return world;

@@ -6,7 +6,7 @@ import type { FsStat } from "just-bash";
 import { groupById, groupByName, userByName } from "../../world/default-files";
 import type { CommandContext, CommandSpec, ExecResult } from "../../world/types";
 import type { LabFs } from "../lab-fs";
-import { currentUser, fail, labWorld, ok } from "./util";
+import { currentUser, fail, labWorld } from "./util";
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
@@ -37,7 +37,8 @@ function lsDate(mtime: Date, nowMs: number): string {
   const mon = MONTHS[d.getUTCMonth()] as string;
   const day = String(d.getUTCDate()).padStart(2);
   const recent = Math.abs(nowMs - d.getTime()) < 182.5 * 86400 * 1000;
-  if (recent) return `${mon} ${day} ${String(d.getUTCHours()).padStart(2, "0")}:${String(d.getUTCMinutes()).padStart(2, "0")}`;
+  if (recent)
+    return `${mon} ${day} ${String(d.getUTCHours()).padStart(2, "0")}:${String(d.getUTCMinutes()).padStart(2, "0")}`;
   return `${mon} ${day}  ${d.getUTCFullYear()}`;
 }
 
@@ -70,7 +71,8 @@ async function entryOf(ctx: CommandContext, path: string, name: string): Promise
   if (st.isDirectory) {
     e.links = 2;
     try {
-      for (const n of await fs.readdir(path)) if ((await fs.lstat(`${path === "/" ? "" : path}/${n}`)).isDirectory) e.links++;
+      for (const n of await fs.readdir(path))
+        if ((await fs.lstat(`${path === "/" ? "" : path}/${n}`)).isDirectory) e.links++;
     } catch {
       // unreadable directory: keep 2
     }
@@ -97,10 +99,21 @@ function longLines(ctx: CommandContext, entries: Entry[], h: boolean, classify: 
   const rows = entries.map((e) => {
     const o = fs.ownerOf(e.path);
     const name = e.name + (e.target !== undefined ? ` -> ${e.target}` : classify ? suffix(e) : "");
-    return [modeString(e.st.mode, e.st.isDirectory, e.st.isSymbolicLink, e.device), String(e.links), o.user, o.group, sizeCol(e, h), lsDate(e.st.mtime, nowMs), name];
+    return [
+      modeString(e.st.mode, e.st.isDirectory, e.st.isSymbolicLink, e.device),
+      String(e.links),
+      o.user,
+      o.group,
+      sizeCol(e, h),
+      lsDate(e.st.mtime, nowMs),
+      name,
+    ];
   });
   const w = [0, 1, 2, 3, 4].map((i) => Math.max(...rows.map((r) => (r[i] as string).length)));
-  return rows.map((r) => `${r[0]} ${(r[1] as string).padStart(w[1] as number)} ${(r[2] as string).padEnd(w[2] as number)} ${(r[3] as string).padEnd(w[3] as number)} ${(r[4] as string).padStart(w[4] as number)} ${r[5]} ${r[6]}`);
+  return rows.map(
+    (r) =>
+      `${r[0]} ${(r[1] as string).padStart(w[1] as number)} ${(r[2] as string).padEnd(w[2] as number)} ${(r[3] as string).padEnd(w[3] as number)} ${(r[4] as string).padStart(w[4] as number)} ${r[5]} ${r[6]}`,
+  );
 }
 
 function suffix(e: Entry): string {
@@ -127,10 +140,12 @@ export const lsCommand: CommandSpec = {
       else if (a === "--directory") flags.add("d");
       else if (a === "--classify") flags.add("F");
       else if (a === "--color" || a.startsWith("--color=")) continue;
-      else if (a.startsWith("--")) return fail(`ls: unrecognized option '${a}'\nTry 'ls --help' for more information.`, 2);
+      else if (a.startsWith("--"))
+        return fail(`ls: unrecognized option '${a}'\nTry 'ls --help' for more information.`, 2);
       else if (a.startsWith("-") && a.length > 1) {
         for (const c of a.slice(1)) {
-          if (!"laAhd1trSFRi".includes(c)) return fail(`ls: invalid option -- '${c}'\nTry 'ls --help' for more information.`, 2);
+          if (!"laAhd1trSFRi".includes(c))
+            return fail(`ls: invalid option -- '${c}'\nTry 'ls --help' for more information.`, 2);
           flags.add(c);
         }
       } else paths.push(a);
@@ -155,11 +170,21 @@ export const lsCommand: CommandSpec = {
       else files.push(await entryOf(ctx, path, p));
     }
     const sortEntries = (es: Entry[]) => {
-      es.sort((a, b) => (flags.has("t") ? b.st.mtime.getTime() - a.st.mtime.getTime() : 0) || (flags.has("S") ? b.st.size - a.st.size : 0) || cmpName(a.name, b.name));
+      es.sort(
+        (a, b) =>
+          (flags.has("t") ? b.st.mtime.getTime() - a.st.mtime.getTime() : 0) ||
+          (flags.has("S") ? b.st.size - a.st.size : 0) ||
+          cmpName(a.name, b.name),
+      );
       if (flags.has("r")) es.reverse();
       return es;
     };
-    const render = (es: Entry[]) => (long ? longLines(ctx, es, flags.has("h"), flags.has("F")).map((l) => `${l}\n`).join("") : es.map((e) => `${e.name}${flags.has("F") ? suffix(e) : ""}\n`).join(""));
+    const render = (es: Entry[]) =>
+      long
+        ? longLines(ctx, es, flags.has("h"), flags.has("F"))
+            .map((l) => `${l}\n`)
+            .join("")
+        : es.map((e) => `${e.name}${flags.has("F") ? suffix(e) : ""}\n`).join("");
     if (files.length > 0) out += render(sortEntries(files));
     for (const [i, p] of dirs.entries()) {
       const path = abs(ctx, p);
@@ -211,7 +236,8 @@ export const chownCommand: CommandSpec = {
     if (bad) return fail(`chown: invalid option -- '${bad.slice(1, 2)}'\nTry 'chown --help' for more information.`);
     const [spec, ...targets] = rest;
     if (spec === undefined) return fail("chown: missing operand\nTry 'chown --help' for more information.");
-    if (targets.length === 0) return fail(`chown: missing operand after '${spec}'\nTry 'chown --help' for more information.`);
+    if (targets.length === 0)
+      return fail(`chown: missing operand after '${spec}'\nTry 'chown --help' for more information.`);
     const [u, g] = spec.split(/[:.]/);
     const user = u ? userByName(u) : undefined;
     if (u && !user) return fail(`chown: invalid user: '${spec}'`);
@@ -241,11 +267,13 @@ export const chownCommand: CommandSpec = {
   },
 };
 
-
 function parseTouchDate(ctx: CommandContext, s: string): Date | undefined {
   const nowMs = labWorld(ctx).wallMs();
   const m = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$/.exec(s);
-  if (m) return new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0)));
+  if (m)
+    return new Date(
+      Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0)),
+    );
   if (s === "now") return new Date(nowMs);
   const at = /^@(\d+)$/.exec(s);
   if (at) return new Date(Number(at[1]) * 1000);
@@ -268,7 +296,8 @@ export const touchCommand: CommandSpec = {
         when = parseTouchDate(ctx, v);
         if (!when) return fail(`touch: invalid date format '${v}'`);
       } else if (a === "-a" || a === "-m") continue;
-      else if (a.startsWith("-") && a !== "-") return fail(`touch: invalid option -- '${a.slice(1, 2)}'\nTry 'touch --help' for more information.`);
+      else if (a.startsWith("-") && a !== "-")
+        return fail(`touch: invalid option -- '${a.slice(1, 2)}'\nTry 'touch --help' for more information.`);
       else files.push(a);
     }
     if (files.length === 0) return fail("touch: missing file operand\nTry 'touch --help' for more information.");
@@ -295,7 +324,14 @@ export const touchCommand: CommandSpec = {
   },
 };
 
-const FILE_TYPE = (st: FsStat) => (st.isDirectory ? "directory" : st.isSymbolicLink ? "symbolic link" : st.size === 0 ? "regular empty file" : "regular file");
+const FILE_TYPE = (st: FsStat) =>
+  st.isDirectory
+    ? "directory"
+    : st.isSymbolicLink
+      ? "symbolic link"
+      : st.size === 0
+        ? "regular empty file"
+        : "regular file";
 
 function statTime(d: Date): string {
   const p = (n: number) => String(n).padStart(2, "0");
@@ -334,18 +370,30 @@ export const statCommand: CommandSpec = {
       if (format !== undefined) {
         out += `${format.replace(/%([nsUGugaAyYF%])/g, (_, c: string) => {
           switch (c) {
-            case "n": return f;
-            case "s": return String(st.size);
-            case "U": return o.user;
-            case "G": return o.group;
-            case "u": return String(uid);
-            case "g": return String(gid);
-            case "a": return String(Number.parseInt(perm, 8).toString(8));
-            case "A": return ms;
-            case "y": return statTime(st.mtime);
-            case "Y": return String(Math.floor(st.mtime.getTime() / 1000));
-            case "F": return FILE_TYPE(st);
-            default: return "%";
+            case "n":
+              return f;
+            case "s":
+              return String(st.size);
+            case "U":
+              return o.user;
+            case "G":
+              return o.group;
+            case "u":
+              return String(uid);
+            case "g":
+              return String(gid);
+            case "a":
+              return String(Number.parseInt(perm, 8).toString(8));
+            case "A":
+              return ms;
+            case "y":
+              return statTime(st.mtime);
+            case "Y":
+              return String(Math.floor(st.mtime.getTime() / 1000));
+            case "F":
+              return FILE_TYPE(st);
+            default:
+              return "%";
           }
         })}\n`;
         continue;

@@ -1,5 +1,5 @@
 /** Who and where: hostname, uname, whoami, id, su. */
-import { groupById, GROUPS, userByName } from "../../world/default-files";
+import { GROUPS, groupById, userByName } from "../../world/default-files";
 import type { CommandSpec } from "../../world/types";
 import { KERNEL_RELEASE, KERNEL_VERSION } from "../proc-files";
 import { currentUser, fail, labWorld, ok } from "./util";
@@ -14,10 +14,14 @@ export const hostnameCommand: CommandSpec = {
   async run(ctx) {
     const a = ctx.args[0];
     const ip = ctx.node?.ip ?? labWorld(ctx).topology.gateway;
-    if (a === undefined || a === "-s" || a === "--short" || a === "-f" || a === "--fqdn") return ok(`${hostnameOf(ctx)}\n`);
+    if (a === undefined || a === "-s" || a === "--short" || a === "-f" || a === "--fqdn")
+      return ok(`${hostnameOf(ctx)}\n`);
     if (a === "-i" || a === "--ip-address") return ok(`${ip}\n`);
     if (a === "-I" || a === "--all-ip-addresses") return ok(`${ip} \n`);
-    if (a.startsWith("-")) return fail(`hostname: invalid option -- '${a.slice(1, 2)}'\nUsage: hostname [-b] {hostname|-F file}         set host name (from file)`);
+    if (a.startsWith("-"))
+      return fail(
+        `hostname: invalid option -- '${a.slice(1, 2)}'\nUsage: hostname [-b] {hostname|-F file}         set host name (from file)`,
+      );
     if (currentUser(ctx) !== "root") return fail("hostname: you must be root to change the host name");
     // Docker containers may not change the UTS name without SYS_ADMIN... the lab's are privileged,
     // but renaming a node would break DRBD's `on <host>` matching: refuse like an unprivileged one.
@@ -30,20 +34,42 @@ export const unameCommand: CommandSpec = {
   where: "both",
   async run(ctx) {
     const host = hostnameOf(ctx);
-    const fields = { s: "Linux", n: host, r: KERNEL_RELEASE, v: KERNEL_VERSION, m: "x86_64", p: "x86_64", i: "x86_64", o: "GNU/Linux" };
-    const long: Record<string, string> = { "--kernel-name": "s", "--nodename": "n", "--kernel-release": "r", "--kernel-version": "v", "--machine": "m", "--processor": "p", "--hardware-platform": "i", "--operating-system": "o", "--all": "a" };
+    const fields = {
+      s: "Linux",
+      n: host,
+      r: KERNEL_RELEASE,
+      v: KERNEL_VERSION,
+      m: "x86_64",
+      p: "x86_64",
+      i: "x86_64",
+      o: "GNU/Linux",
+    };
+    const long: Record<string, string> = {
+      "--kernel-name": "s",
+      "--nodename": "n",
+      "--kernel-release": "r",
+      "--kernel-version": "v",
+      "--machine": "m",
+      "--processor": "p",
+      "--hardware-platform": "i",
+      "--operating-system": "o",
+      "--all": "a",
+    };
     const want = new Set<string>();
     for (const a of ctx.args) {
       if (long[a]) want.add(long[a] as string);
       else if (/^-[a-z]+$/.test(a)) {
         for (const c of a.slice(1)) {
-          if (!"asnrvmpio".includes(c)) return fail(`uname: invalid option -- '${c}'\nTry 'uname --help' for more information.`);
+          if (!"asnrvmpio".includes(c))
+            return fail(`uname: invalid option -- '${c}'\nTry 'uname --help' for more information.`);
           want.add(c);
         }
       } else return fail(`uname: extra operand '${a}'\nTry 'uname --help' for more information.`);
     }
     if (want.size === 0) want.add("s");
-    const order = want.has("a") ? ["s", "n", "r", "v", "m", "p", "i", "o"] : ["s", "n", "r", "v", "m", "p", "i", "o"].filter((k) => want.has(k));
+    const order = want.has("a")
+      ? ["s", "n", "r", "v", "m", "p", "i", "o"]
+      : ["s", "n", "r", "v", "m", "p", "i", "o"].filter((k) => want.has(k));
     return ok(`${order.map((k) => fields[k as keyof typeof fields]).join(" ")}\n`);
   },
 };
@@ -67,7 +93,10 @@ export const idCommand: CommandSpec = {
   name: "id",
   where: "node",
   async run(ctx) {
-    const flags = ctx.args.filter((a) => a.startsWith("-")).join("").replace(/-/g, "");
+    const flags = ctx.args
+      .filter((a) => a.startsWith("-"))
+      .join("")
+      .replace(/-/g, "");
     const names = ctx.args.filter((a) => !a.startsWith("-"));
     const name = names[0] ?? currentUser(ctx);
     const u = userByName(name);
@@ -99,15 +128,18 @@ export const suCommand: CommandSpec = {
       if (a === "-" || a === "-l" || a === "--login") login = true;
       else if (a === "-c" || a === "--command") {
         command = args.shift();
-        if (command === undefined) return fail("su: option requires an argument -- 'c'\nTry 'su --help' for more information.");
+        if (command === undefined)
+          return fail("su: option requires an argument -- 'c'\nTry 'su --help' for more information.");
       } else if (a.startsWith("--command=")) command = a.slice(10);
       else if (a === "-s" || a === "--shell") args.shift();
-      else if (a.startsWith("-")) return fail(`su: invalid option -- '${a.slice(1, 2)}'\nTry 'su --help' for more information.`);
+      else if (a.startsWith("-"))
+        return fail(`su: invalid option -- '${a.slice(1, 2)}'\nTry 'su --help' for more information.`);
       else if (user === undefined) user = a;
     }
     user ??= "root";
     const target = userByName(user);
-    if (!target) return fail(`su: user ${user} does not exist or the user entry does not contain all the required fields`);
+    if (!target)
+      return fail(`su: user ${user} does not exist or the user entry does not contain all the required fields`);
     if (currentUser(ctx) !== "root") return fail("Password: \nsu: Authentication failure");
     if (target.shell.endsWith("nologin")) return fail("This account is currently not available.");
     const machine = labWorld(ctx).machineOf(ctx.node);

@@ -3,11 +3,23 @@ import type { CommandSpec } from "../../world/types";
 import { timeoutCommand } from "../builtins-time";
 import { fileCommands } from "./files";
 import { identityCommands } from "./identity";
-import { systemCommands } from "./system";
 import { ipCommand, pingCommand } from "./net";
 import { iptablesCommand, tcCommand } from "./netfilter";
+import { systemCommands } from "./system";
 import { dateCommand, sleepCommand, uptimeCommand } from "./time";
 
 export function genericCommands(): CommandSpec[] {
-  return [dateCommand, sleepCommand, uptimeCommand, ...identityCommands, ipCommand, pingCommand, tcCommand, iptablesCommand, ...fileCommands, ...systemCommands, timeoutCommand];
+  return [
+    dateCommand,
+    sleepCommand,
+    uptimeCommand,
+    ...identityCommands,
+    ipCommand,
+    pingCommand,
+    tcCommand,
+    iptablesCommand,
+    ...fileCommands,
+    ...systemCommands,
+    timeoutCommand,
+  ];
 }

@@ -48,7 +48,8 @@ function eth0Header(ctx: CommandContext, mode: boolean): string {
   return `${idx}: eth0@if${idx + 1}: ${flags} mtu 1500 qdisc ${qdisc} state ${state}${mode ? " mode DEFAULT" : ""} group default${qlen}\n    link/ether ${macOf(selfIp(ctx))} brd ff:ff:ff:ff:ff:ff link-netnsid 0\n`;
 }
 
-const LO_HEAD = (mode: boolean) => `1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN${mode ? " mode DEFAULT" : ""} group default qlen 1000\n    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n`;
+const LO_HEAD = (mode: boolean) =>
+  `1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN${mode ? " mode DEFAULT" : ""} group default qlen 1000\n    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n`;
 
 function ipAddr(ctx: CommandContext): string {
   const ip = selfIp(ctx);
@@ -100,7 +101,8 @@ export const ipCommand: CommandSpec = {
     const isShow = ["show", "list", "ls", "lst", "sh"].includes(verb);
     if (matchesObject(obj, "address", 1)) {
       if (!isShow) return fail(`Command "${verb}" is unknown, try "ip address help".`, 255);
-      if (rest[0] === "dev" && rest[1] !== "eth0" && rest[1] !== "lo") return fail(`Device "${rest[1]}" does not exist.`);
+      if (rest[0] === "dev" && rest[1] !== "eth0" && rest[1] !== "lo")
+        return fail(`Device "${rest[1]}" does not exist.`);
       return ok(ipAddr(ctx));
     }
     if (matchesObject(obj, "link", 1)) {
@@ -136,7 +138,12 @@ export interface Resolved {
 
 /** Resolve a name as a node would: /etc/hosts, Docker's DNS (container and service names), IPs. */
 export function resolve(world: LabWorld, self: string, name: string): Resolved | undefined {
-  if (name === "localhost" || /^127\./.test(name)) return { ip: name === "localhost" ? "127.0.0.1" : name, label: name === "localhost" ? "localhost (127.0.0.1)" : name, host: "lo" };
+  if (name === "localhost" || /^127\./.test(name))
+    return {
+      ip: name === "localhost" ? "127.0.0.1" : name,
+      label: name === "localhost" ? "localhost (127.0.0.1)" : name,
+      host: "lo",
+    };
   const h = world.net.host(name);
   if (!h) return undefined;
   if (h.name === self) return { ip: h.ip, label: /^\d/.test(name) ? h.ip : `${name} (${h.ip})`, host: "lo" };
@@ -177,7 +184,8 @@ export const pingCommand: CommandSpec = {
       if (a.startsWith("-c")) {
         const v = num("c");
         if (typeof v === "string") return fail(v, 2);
-        if (v < 1 || !Number.isInteger(v)) return fail(`ping: invalid argument: '${v}': out of range: 1 <= value <= 9223372036854775807`, 1);
+        if (v < 1 || !Number.isInteger(v))
+          return fail(`ping: invalid argument: '${v}': out of range: 1 <= value <= 9223372036854775807`, 1);
         count = v;
       } else if (a.startsWith("-W")) {
         const v = num("W");
@@ -244,8 +252,15 @@ export const pingCommand: CommandSpec = {
       const go = w.net.path(self, target.host);
       const ret = w.net.path(target.host, self);
       if (rng.next() < go.loss || rng.next() < ret.loss) continue;
-      const jitter = (ne: ReturnType<typeof w.net.netem>) => (ne && ne.jitterUs > 0 ? (rng.next() * 2 - 1) * ne.jitterUs : 0);
-      const us = go.latencyUs + ret.latencyUs + jitter(w.net.netem(self)) + jitter(w.net.netem(target.host)) + 20 + rng.next() * 40;
+      const jitter = (ne: ReturnType<typeof w.net.netem>) =>
+        ne && ne.jitterUs > 0 ? (rng.next() * 2 - 1) * ne.jitterUs : 0;
+      const us =
+        go.latencyUs +
+        ret.latencyUs +
+        jitter(w.net.netem(self)) +
+        jitter(w.net.netem(target.host)) +
+        20 +
+        rng.next() * 40;
       const rtt = Math.max(us, 10) / 1000;
       rtts.push(rtt);
       if (!quiet) out += `64 bytes from ${target.label}: icmp_seq=${seq} ttl=64 time=${fmtRtt(rtt)} ms\n`;
@@ -253,7 +268,8 @@ export const pingCommand: CommandSpec = {
     // Wait for the last reply (or give up after -W when nothing came back).
     const lastWaitUs = rtts.length === sent ? (rtts.at(-1) ?? 0) * 1000 : Math.min(waitS, 1) * US_PER_S;
     clock.advanceBy(lastWaitUs);
-    const elapsedMs = Math.round((clock.now - start - lastWaitUs) / US_PER_MS) + (sent > 1 ? Math.floor(rng.next() * 40) : 0);
+    const elapsedMs =
+      Math.round((clock.now - start - lastWaitUs) / US_PER_MS) + (sent > 1 ? Math.floor(rng.next() * 40) : 0);
     const received = rtts.length;
     // printf("%g%%"): six significant digits, no trailing zeros
     const lossPct = sent === 0 ? 0 : Number((((sent - received) * 100) / sent).toPrecision(6));

@@ -3,8 +3,9 @@
  * rate on eth0's egress) and `iptables` (filter table: -A/-I/-D/-F/-L/-S/-P). Both change
  * the network model, which notifies DRBD.
  */
-import type { CommandContext, CommandSpec, ExecResult } from "../../world/types";
+
 import { type Chain, type FilterRule, isValidAddressSpec, type Netem } from "../../world/network";
+import type { CommandContext, CommandSpec, ExecResult } from "../../world/types";
 import { currentUser, fail, labWorld, ok } from "./util";
 
 // ---- tc --------------------------------------------------------------------------------------
@@ -26,7 +27,16 @@ function parseRate(s: string): number | undefined {
   if (!m) return undefined;
   const v = Number(m[1]);
   const unit = (m[2] ?? "bit").toLowerCase();
-  const mult: Record<string, number> = { bit: 1 / 8, kbit: 1000 / 8, mbit: 1e6 / 8, gbit: 1e9 / 8, bps: 1, kbps: 1000, mbps: 1e6, gbps: 1e9 };
+  const mult: Record<string, number> = {
+    bit: 1 / 8,
+    kbit: 1000 / 8,
+    mbit: 1e6 / 8,
+    gbit: 1e9 / 8,
+    bps: 1,
+    kbps: 1000,
+    mbps: 1e6,
+    gbps: 1e9,
+  };
   return v * (mult[unit] as number);
 }
 
@@ -76,7 +86,8 @@ function parseNetem(words: string[]): Netem | string {
       n.rateBps = r;
       i++;
     } else if (w === "limit") i++;
-    else return `What is "${w}"?\nUsage: ... netem [ limit PACKETS ]\n                 [ delay TIME [ JITTER [CORRELATION]]]\n                 [ loss random PERCENT [CORRELATION]]\n                 [ rate RATE [PACKETOVERHEAD] [CELLSIZE] [CELLOVERHEAD]]`;
+    else
+      return `What is "${w}"?\nUsage: ... netem [ limit PACKETS ]\n                 [ delay TIME [ JITTER [CORRELATION]]]\n                 [ loss random PERCENT [CORRELATION]]\n                 [ rate RATE [PACKETOVERHEAD] [CELLSIZE] [CELLOVERHEAD]]`;
   }
   return n;
 }
@@ -97,7 +108,11 @@ export const tcCommand: CommandSpec = {
     const w = labWorld(ctx);
     const self = ctx.node?.name ?? "host";
     const [obj, verb, ...rest] = ctx.args;
-    if (obj === undefined) return fail("Usage:\ttc [ OPTIONS ] OBJECT { COMMAND | help }\nwhere  OBJECT := { qdisc | class | filter | chain |\n\t\t    action | monitor | exec }", 0);
+    if (obj === undefined)
+      return fail(
+        "Usage:\ttc [ OPTIONS ] OBJECT { COMMAND | help }\nwhere  OBJECT := { qdisc | class | filter | chain |\n\t\t    action | monitor | exec }",
+        0,
+      );
     if (obj !== "qdisc" && obj !== "q") return fail(`Object "${obj}" is unknown, try "tc help".`);
     if (verb === undefined || ["show", "list", "ls"].includes(verb)) {
       const dev = rest[0] === "dev" ? rest[1] : undefined;
@@ -111,7 +126,7 @@ export const tcCommand: CommandSpec = {
     if (currentUser(ctx) !== "root") return fail("RTNETLINK answers: Operation not permitted", 2);
     const devIdx = rest.indexOf("dev");
     const dev = devIdx >= 0 ? rest[devIdx + 1] : undefined;
-    if (dev === undefined) return fail("Cannot find device \"\"", 1);
+    if (dev === undefined) return fail('Cannot find device ""', 1);
     if (dev !== "eth0") return fail(`Cannot find device "${dev}"`);
     const words = rest.filter((_, i) => i !== devIdx && i !== devIdx + 1);
     const cur = w.net.netem(self);
@@ -122,7 +137,13 @@ export const tcCommand: CommandSpec = {
     }
     if (!["add", "change", "replace"].includes(verb)) return fail(`Command "${verb}" is unknown, try "tc qdisc help".`);
     if (words[0] !== "root") return fail("Error: Specified qdisc kind is unknown.", 2);
-    if (words[1] !== "netem") return fail(words[1] ? `Unknown qdisc "${words[1]}", hence option "${words[2] ?? ""}" is unparsable` : "Error: Specified qdisc kind is unknown.", words[1] ? 1 : 2);
+    if (words[1] !== "netem")
+      return fail(
+        words[1]
+          ? `Unknown qdisc "${words[1]}", hence option "${words[2] ?? ""}" is unparsable`
+          : "Error: Specified qdisc kind is unknown.",
+        words[1] ? 1 : 2,
+      );
     const n = parseNetem(words.slice(2));
     if (typeof n === "string") return fail(n);
     if (verb === "add" && cur) return fail("Error: Exclusivity flag on, cannot modify.", 2);
@@ -207,7 +228,11 @@ function parseSpec(words: string[]): ParsedRule | ExecResult {
       case "--jump": {
         const e = need();
         if (e) return e;
-        if (v !== "DROP" && v !== "REJECT" && v !== "ACCEPT") return fail(`${IPT}: Couldn't load target \`${v}':No such file or directory\n\nTry \`iptables -h' or 'iptables --help' for more information.`, 2);
+        if (v !== "DROP" && v !== "REJECT" && v !== "ACCEPT")
+          return fail(
+            `${IPT}: Couldn't load target \`${v}':No such file or directory\n\nTry \`iptables -h' or 'iptables --help' for more information.`,
+            2,
+          );
         rule.target = v;
         i++;
         break;
@@ -274,7 +299,8 @@ export const iptablesCommand: CommandSpec = {
   async run(ctx) {
     const w = labWorld(ctx);
     const self = ctx.node?.name ?? "host";
-    if (currentUser(ctx) !== "root") return fail(`${IPT}: Could not fetch rule set generation id: Permission denied (you must be root)`, 4);
+    if (currentUser(ctx) !== "root")
+      return fail(`${IPT}: Could not fetch rule set generation id: Permission denied (you must be root)`, 4);
     const args = ctx.args.filter((a) => a !== "-w" && a !== "--wait");
     let table = "filter";
     const ti = args.findIndex((a) => a === "-t" || a === "--table");
@@ -282,14 +308,32 @@ export const iptablesCommand: CommandSpec = {
       table = args[ti + 1] ?? "";
       args.splice(ti, 2);
     }
-    if (table !== "filter") return fail(`${IPT}: can't initialize iptables table \`${table}': Table does not exist (do you need to insmod?)\nPerhaps iptables or your kernel needs to be upgraded.`, 3);
+    if (table !== "filter")
+      return fail(
+        `${IPT}: can't initialize iptables table \`${table}': Table does not exist (do you need to insmod?)\nPerhaps iptables or your kernel needs to be upgraded.`,
+        3,
+      );
     // -n alone or bundled with other short flags (-nL, -Ln, -nvL)
     const numeric = args.some((a) => a === "--numeric" || /^-[a-zA-Z]*n[a-zA-Z]*$/.test(a));
     const lineNumbers = args.includes("--line-numbers");
-    const cmd = args.find((a) => /^-[a-z]*[AIDFLSP][a-z]*$/.test(a) || ["--append", "--insert", "--delete", "--flush", "--list", "--list-rules", "--policy"].includes(a));
+    const cmd = args.find(
+      (a) =>
+        /^-[a-z]*[AIDFLSP][a-z]*$/.test(a) ||
+        ["--append", "--insert", "--delete", "--flush", "--list", "--list-rules", "--policy"].includes(a),
+    );
     if (!cmd) return iptErr("no command specified");
     const ci = args.indexOf(cmd);
-    const letter = cmd.startsWith("--") ? { "--append": "A", "--insert": "I", "--delete": "D", "--flush": "F", "--list": "L", "--list-rules": "S", "--policy": "P" }[cmd] : /[AIDFLSP]/.exec(cmd)?.[0];
+    const letter = cmd.startsWith("--")
+      ? {
+          "--append": "A",
+          "--insert": "I",
+          "--delete": "D",
+          "--flush": "F",
+          "--list": "L",
+          "--list-rules": "S",
+          "--policy": "P",
+        }[cmd]
+      : /[AIDFLSP]/.exec(cmd)?.[0];
     const after = args.slice(ci + 1);
     const chainArg = after[0] !== undefined && !after[0].startsWith("-") ? after[0] : undefined;
     const chain = chainArg as Chain | undefined;
@@ -309,7 +353,8 @@ export const iptablesCommand: CommandSpec = {
       case "P": {
         const target = after[1];
         if (!chain) return iptErr(`option "-P" requires an argument`);
-        if (target !== "ACCEPT" && target !== "DROP") return fail(`${IPT}: Bad policy name. Run \`dmesg' for more information.`, 1);
+        if (target !== "ACCEPT" && target !== "DROP")
+          return fail(`${IPT}: Bad policy name. Run \`dmesg' for more information.`, 1);
         w.net.setPolicy(self, chain, target);
         return ok();
       }
@@ -334,10 +379,12 @@ export const iptablesCommand: CommandSpec = {
           return iptErr("a rule needs a target (-j DROP, -j REJECT or -j ACCEPT) in this lab");
         }
         if (letter === "D") {
-          if (!w.net.deleteRule(self, chain, parsed.rule)) return fail("iptables: Bad rule (does a matching rule exist in that chain?).", 1);
+          if (!w.net.deleteRule(self, chain, parsed.rule))
+            return fail("iptables: Bad rule (does a matching rule exist in that chain?).", 1);
           return ok();
         }
-        if (letter === "I" && position !== undefined && position > w.net.rules(self)[chain].length + 1) return fail("iptables: Index of insertion too big.", 1);
+        if (letter === "I" && position !== undefined && position > w.net.rules(self)[chain].length + 1)
+          return fail("iptables: Index of insertion too big.", 1);
         w.net.addRule(self, chain, parsed.rule, letter === "I" ? (position ?? 1) : undefined);
         return ok();
       }

@@ -31,18 +31,66 @@ export const psCommand: CommandSpec = {
     if (!node) return fail("ps: not available on this machine");
     const procs: (ProcessInfo & { pid: number; startUs: number })[] = [];
     let next = 20;
-    for (const s of w.subsystems) for (const p of s.processes?.(node) ?? []) procs.push({ ...p, pid: p.pid ?? next++, startUs: p.startUs ?? node.startedAtUs });
+    for (const s of w.subsystems)
+      for (const p of s.processes?.(node) ?? [])
+        procs.push({ ...p, pid: p.pid ?? next++, startUs: p.startUs ?? node.startedAtUs });
     const me = currentUser(ctx);
     const rows: Row[] = [
-      { user: "root", pid: 1, vsz: 2788, rss: 1024, tty: "?", stat: "Ss", startUs: node.startedAtUs, command: "sleep infinity" },
-      ...procs.map((p) => ({ user: p.user, pid: p.pid, vsz: p.vszKb ?? 0, rss: p.rssKb ?? 0, tty: "?", stat: p.stat ?? "S", startUs: p.startUs, command: p.command })),
-      { user: "root", pid: 7, vsz: 4624, rss: 3840, tty: "pts/0", stat: "Ss", startUs: node.startedAtUs, command: "bash" },
+      {
+        user: "root",
+        pid: 1,
+        vsz: 2788,
+        rss: 1024,
+        tty: "?",
+        stat: "Ss",
+        startUs: node.startedAtUs,
+        command: "sleep infinity",
+      },
+      ...procs.map((p) => ({
+        user: p.user,
+        pid: p.pid,
+        vsz: p.vszKb ?? 0,
+        rss: p.rssKb ?? 0,
+        tty: "?",
+        stat: p.stat ?? "S",
+        startUs: p.startUs,
+        command: p.command,
+      })),
+      {
+        user: "root",
+        pid: 7,
+        vsz: 4624,
+        rss: 3840,
+        tty: "pts/0",
+        stat: "Ss",
+        startUs: node.startedAtUs,
+        command: "bash",
+      },
     ];
-    if (me !== "root") rows.push({ user: me, pid: node.lastPid - 1, vsz: 4624, rss: 3712, tty: "pts/0", stat: "S", startUs: w.clock.now, command: "bash" });
+    if (me !== "root")
+      rows.push({
+        user: me,
+        pid: node.lastPid - 1,
+        vsz: 4624,
+        rss: 3712,
+        tty: "pts/0",
+        stat: "S",
+        startUs: w.clock.now,
+        command: "bash",
+      });
     const psPid = node.lastPid;
     const args = ctx.args.join(" ");
     const bsd = /^a?u?x?$/.test(args.replace(/[-\s]/g, "")) && args.includes("u");
-    rows.push({ user: me, pid: psPid, vsz: 7060, rss: 1536, tty: "pts/0", stat: "R+", startUs: w.clock.now, command: `ps ${args}`.trim() });
+    rows.push({
+      user: me,
+      pid: psPid,
+      vsz: 7060,
+      rss: 1536,
+      tty: "pts/0",
+      stat: "R+",
+      startUs: w.clock.now,
+      command: `ps ${args}`.trim(),
+    });
     rows.sort((a, b) => a.pid - b.pid);
     const userShort = (u: string) => (u.length > 8 ? `${u.slice(0, 7)}+` : u);
     if (bsd) {
@@ -60,17 +108,39 @@ export const psCommand: CommandSpec = {
       for (const r of list) {
         out += full
           ? `${r.user.padEnd(8)} ${String(r.pid).padStart(7)} ${String(r.pid === 1 ? 0 : r.pid === 7 || r.tty === "?" ? 1 : 7).padStart(7)}  0 ${hhmm(ctx, r.startUs)} ${r.tty.padEnd(8)} 00:00:00 ${r.command}\n`
-          : `${String(r.pid).padStart(7)} ${r.tty.padEnd(8)} 00:00:00 ${r.command.split(" ")[0]?.replace(/^\[|\]$/g, "").split("/").pop()}\n`;
+          : `${String(r.pid).padStart(7)} ${r.tty.padEnd(8)} 00:00:00 ${r.command
+              .split(" ")[0]
+              ?.replace(/^\[|\]$/g, "")
+              .split("/")
+              .pop()}\n`;
       }
       return ok(out);
     }
-    return fail(`error: unsupported option (BSD syntax)\n\nUsage:\n ps [options]\n\n Try 'ps --help <simple|list|output|threads|misc|all>'\n  or 'ps --help <s|l|o|t|m|a>'\n for additional help text.\n\nFor more details see ps(1).`);
+    return fail(
+      `error: unsupported option (BSD syntax)\n\nUsage:\n ps [options]\n\n Try 'ps --help <simple|list|output|threads|misc|all>'\n  or 'ps --help <s|l|o|t|m|a>'\n for additional help text.\n\nFor more details see ps(1).`,
+    );
   },
 };
 
 // ---- kill -----------------------------------------------------------------------------------
 
-const SIGNALS = ["HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE", "KILL", "USR1", "SEGV", "USR2", "PIPE", "ALRM", "TERM"];
+const SIGNALS = [
+  "HUP",
+  "INT",
+  "QUIT",
+  "ILL",
+  "TRAP",
+  "ABRT",
+  "BUS",
+  "FPE",
+  "KILL",
+  "USR1",
+  "SEGV",
+  "USR2",
+  "PIPE",
+  "ALRM",
+  "TERM",
+];
 
 export const killCommand: CommandSpec = {
   name: "kill",
@@ -84,13 +154,15 @@ export const killCommand: CommandSpec = {
     const args = [...ctx.args];
     while (args.length > 0) {
       const a = args.shift() as string;
-      if (a === "-l" || a === "-L") return ok(`${SIGNALS.map((s, i) => `${String(i + 1).padStart(2)}) SIG${s}`).join("\t")}\n`);
+      if (a === "-l" || a === "-L")
+        return ok(`${SIGNALS.map((s, i) => `${String(i + 1).padStart(2)}) SIG${s}`).join("\t")}\n`);
       if (a === "-s") signal = (args.shift() ?? "").replace(/^SIG/, "");
       else if (/^-\d+$/.test(a)) signal = SIGNALS[Number(a.slice(1)) - 1] ?? a.slice(1);
       else if (/^-[A-Z]+$/.test(a)) signal = a.slice(1).replace(/^SIG/, "");
       else pids.push(a);
     }
-    if (pids.length === 0) return fail("kill: usage: kill [-s sigspec | -n signum | -sigspec] pid | jobspec ... or kill -l [sigspec]", 2);
+    if (pids.length === 0)
+      return fail("kill: usage: kill [-s sigspec | -n signum | -sigspec] pid | jobspec ... or kill -l [sigspec]", 2);
     if (!SIGNALS.includes(signal)) return fail(`bash: kill: ${signal}: invalid signal specification`);
     let err = "";
     for (const p of pids) {
@@ -132,8 +204,11 @@ export const freeCommand: CommandSpec = {
     };
     const buffCache = m.buffers + m.cached;
     const used = m.total - m.free - buffCache;
-    const row = (label: string, vals: number[]) => `${label.padEnd(8)}${vals.map((v) => fmt(v).padStart(12)).join("")}\n`;
-    return ok(`${"".padEnd(8)}${["total", "used", "free", "shared", "buff/cache", "available"].map((h) => h.padStart(12)).join("")}\n${row("Mem:", [m.total, used, m.free, m.shmem, buffCache, m.available])}${row("Swap:", [m.swapTotal, m.swapTotal - m.swapFree, m.swapFree])}`);
+    const row = (label: string, vals: number[]) =>
+      `${label.padEnd(8)}${vals.map((v) => fmt(v).padStart(12)).join("")}\n`;
+    return ok(
+      `${"".padEnd(8)}${["total", "used", "free", "shared", "buff/cache", "available"].map((h) => h.padStart(12)).join("")}\n${row("Mem:", [m.total, used, m.free, m.shmem, buffCache, m.available])}${row("Swap:", [m.swapTotal, m.swapTotal - m.swapFree, m.swapFree])}`,
+    );
   },
 };
 
@@ -154,7 +229,7 @@ export const INSTALLED: Record<string, string> = {
   iptables: "1.8.7-1ubuntu5.2",
   procps: "2:3.3.17-6ubuntu2.1",
   kmod: "29-1ubuntu1",
-  "e2fsprogs": "1.46.5-2ubuntu1.1",
+  e2fsprogs: "1.46.5-2ubuntu1.1",
   xfsprogs: "5.13.0-1ubuntu2",
   vim: "2:8.2.3995-1ubuntu2.17",
   nano: "6.2-1",
@@ -171,7 +246,10 @@ export const aptGetCommand: CommandSpec = {
     const [verb, ...pkgs] = args;
     if (verb === undefined) return fail("E: Invalid operation", 100);
     if (currentUser(ctx) !== "root") {
-      return fail("E: Could not open lock file /var/lib/dpkg/lock-frontend - open (13: Permission denied)\nE: Unable to acquire the dpkg frontend lock (/var/lib/dpkg/lock-frontend), are you root?", 100);
+      return fail(
+        "E: Could not open lock file /var/lib/dpkg/lock-frontend - open (13: Permission denied)\nE: Unable to acquire the dpkg frontend lock (/var/lib/dpkg/lock-frontend), are you root?",
+        100,
+      );
     }
     const clock = labWorld(ctx).clock;
     if (verb === "update") {
@@ -183,14 +261,20 @@ export const aptGetCommand: CommandSpec = {
         out += `Err:${i + 1} http://${r === "jammy-security" ? "security" : "archive"}.ubuntu.com/ubuntu ${r} InRelease\n  Temporary failure resolving '${r === "jammy-security" ? "security" : "archive"}.ubuntu.com'\n`;
       });
       out += "Reading package lists... Done\n";
-      const warn = "W: Failed to fetch http://archive.ubuntu.com/ubuntu/dists/jammy/InRelease  Temporary failure resolving 'archive.ubuntu.com'\nW: Some index files failed to download. They have been ignored, or old ones used instead.\n";
+      const warn =
+        "W: Failed to fetch http://archive.ubuntu.com/ubuntu/dists/jammy/InRelease  Temporary failure resolving 'archive.ubuntu.com'\nW: Some index files failed to download. They have been ignored, or old ones used instead.\n";
       return { stdout: out, stderr: warn, exitCode: 0 };
     }
     if (verb === "install") {
       if (pkgs.length === 0) return ok(`${READING}0 upgraded, 0 newly installed, 0 to remove and 0 not upgraded.\n`);
       clock.advanceBy(800_000);
       const missing = pkgs.filter((p) => INSTALLED[p.replace(/=.*$/, "")] === undefined);
-      if (missing.length > 0) return { stdout: READING, stderr: missing.map((p) => `E: Unable to locate package ${p}\n`).join(""), exitCode: 100 };
+      if (missing.length > 0)
+        return {
+          stdout: READING,
+          stderr: missing.map((p) => `E: Unable to locate package ${p}\n`).join(""),
+          exitCode: 100,
+        };
       let out = READING;
       for (const p of pkgs) out += `${p} is already the newest version (${INSTALLED[p]}).\n`;
       return ok(`${out}0 upgraded, 0 newly installed, 0 to remove and 0 not upgraded.\n`);
@@ -215,7 +299,8 @@ export const dmesgCommand: CommandSpec = {
   where: "both",
   async run(ctx) {
     const w = labWorld(ctx);
-    if (!ctx.node || currentUser(ctx) !== "root") return fail("dmesg: read kernel buffer failed: Operation not permitted");
+    if (!ctx.node || currentUser(ctx) !== "root")
+      return fail("dmesg: read kernel buffer failed: Operation not permitted");
     let human = false;
     let clear = false;
     let print = true;
@@ -226,13 +311,18 @@ export const dmesgCommand: CommandSpec = {
         clear = true;
         print = false;
       } else if (a === "-H" || a === "--human" || a === "-L" || a === "--color=never" || a === "-x") continue;
-      else return fail(`dmesg: invalid option -- '${a.replace(/^-+/, "").slice(0, 1)}'\nTry 'dmesg --help' for more information.`);
+      else
+        return fail(
+          `dmesg: invalid option -- '${a.replace(/^-+/, "").slice(0, 1)}'\nTry 'dmesg --help' for more information.`,
+        );
     }
     const log = ctx.node.dmesg;
     let out = "";
     if (print) {
       for (const e of log.entries()) {
-        const stamp = human ? `[${strftime("%a %b %e %H:%M:%S %Y", w.wallMsAt(e.timeUs))}]` : dmesgStamp(w.kernelUptimeUs(e.timeUs));
+        const stamp = human
+          ? `[${strftime("%a %b %e %H:%M:%S %Y", w.wallMsAt(e.timeUs))}]`
+          : dmesgStamp(w.kernelUptimeUs(e.timeUs));
         out += `${stamp} ${e.text}\n`;
       }
     }

@@ -7,7 +7,20 @@ import type { CommandSpec } from "../../world/types";
 import { fail, labWorld, ok } from "./util";
 
 const DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
-const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+const MONTHS = [
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
+];
 
 const p2 = (n: number) => String(n).padStart(2, "0");
 
@@ -32,42 +45,114 @@ export function strftime(fmt: string, ms: number): string {
     }
     const f = fmt[++i];
     switch (f) {
-      case "Y": out += Y; break;
-      case "y": out += p2(Y % 100); break;
-      case "C": out += p2(Math.floor(Y / 100)); break;
-      case "m": out += p2(m + 1); break;
-      case "d": out += p2(day); break;
-      case "e": out += String(day).padStart(2); break;
-      case "H": out += p2(H); break;
-      case "k": out += String(H).padStart(2); break;
-      case "I": out += p2(H % 12 === 0 ? 12 : H % 12); break;
-      case "l": out += String(H % 12 === 0 ? 12 : H % 12).padStart(2); break;
-      case "p": out += H < 12 ? "AM" : "PM"; break;
-      case "P": out += H < 12 ? "am" : "pm"; break;
-      case "M": out += p2(M); break;
-      case "S": out += p2(S); break;
-      case "N": out += String((ms % 1000) * 1_000_000).padStart(9, "0"); break;
-      case "s": out += Math.floor(ms / 1000); break;
-      case "F": out += `${Y}-${p2(m + 1)}-${p2(day)}`; break;
-      case "T": out += `${p2(H)}:${p2(M)}:${p2(S)}`; break;
-      case "R": out += `${p2(H)}:${p2(M)}`; break;
-      case "D": out += `${p2(m + 1)}/${p2(day)}/${p2(Y % 100)}`; break;
-      case "a": out += (DAYS[wd] as string).slice(0, 3); break;
-      case "A": out += DAYS[wd]; break;
-      case "b": case "h": out += (MONTHS[m] as string).slice(0, 3); break;
-      case "B": out += MONTHS[m]; break;
-      case "c": out += strftime("%a %b %e %H:%M:%S %Y", ms); break;
-      case "x": out += strftime("%m/%d/%y", ms); break;
-      case "X": out += strftime("%H:%M:%S", ms); break;
-      case "j": out += String(yday).padStart(3, "0"); break;
-      case "u": out += wd === 0 ? 7 : wd; break;
-      case "w": out += wd; break;
-      case "Z": out += "UTC"; break;
-      case "z": out += "+0000"; break;
-      case "n": out += "\n"; break;
-      case "t": out += "\t"; break;
-      case "%": out += "%"; break;
-      default: out += `%${f}`;
+      case "Y":
+        out += Y;
+        break;
+      case "y":
+        out += p2(Y % 100);
+        break;
+      case "C":
+        out += p2(Math.floor(Y / 100));
+        break;
+      case "m":
+        out += p2(m + 1);
+        break;
+      case "d":
+        out += p2(day);
+        break;
+      case "e":
+        out += String(day).padStart(2);
+        break;
+      case "H":
+        out += p2(H);
+        break;
+      case "k":
+        out += String(H).padStart(2);
+        break;
+      case "I":
+        out += p2(H % 12 === 0 ? 12 : H % 12);
+        break;
+      case "l":
+        out += String(H % 12 === 0 ? 12 : H % 12).padStart(2);
+        break;
+      case "p":
+        out += H < 12 ? "AM" : "PM";
+        break;
+      case "P":
+        out += H < 12 ? "am" : "pm";
+        break;
+      case "M":
+        out += p2(M);
+        break;
+      case "S":
+        out += p2(S);
+        break;
+      case "N":
+        out += String((ms % 1000) * 1_000_000).padStart(9, "0");
+        break;
+      case "s":
+        out += Math.floor(ms / 1000);
+        break;
+      case "F":
+        out += `${Y}-${p2(m + 1)}-${p2(day)}`;
+        break;
+      case "T":
+        out += `${p2(H)}:${p2(M)}:${p2(S)}`;
+        break;
+      case "R":
+        out += `${p2(H)}:${p2(M)}`;
+        break;
+      case "D":
+        out += `${p2(m + 1)}/${p2(day)}/${p2(Y % 100)}`;
+        break;
+      case "a":
+        out += (DAYS[wd] as string).slice(0, 3);
+        break;
+      case "A":
+        out += DAYS[wd];
+        break;
+      case "b":
+      case "h":
+        out += (MONTHS[m] as string).slice(0, 3);
+        break;
+      case "B":
+        out += MONTHS[m];
+        break;
+      case "c":
+        out += strftime("%a %b %e %H:%M:%S %Y", ms);
+        break;
+      case "x":
+        out += strftime("%m/%d/%y", ms);
+        break;
+      case "X":
+        out += strftime("%H:%M:%S", ms);
+        break;
+      case "j":
+        out += String(yday).padStart(3, "0");
+        break;
+      case "u":
+        out += wd === 0 ? 7 : wd;
+        break;
+      case "w":
+        out += wd;
+        break;
+      case "Z":
+        out += "UTC";
+        break;
+      case "z":
+        out += "+0000";
+        break;
+      case "n":
+        out += "\n";
+        break;
+      case "t":
+        out += "\t";
+        break;
+      case "%":
+        out += "%";
+        break;
+      default:
+        out += `%${f}`;
     }
   }
   return out;
@@ -83,10 +168,26 @@ function parseDateString(s: string, nowMs: number): number | undefined {
   let m = /^@(-?\d+)$/.exec(t);
   if (m) return Number(m[1]) * 1000;
   m = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$/.exec(t);
-  if (m) return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0));
+  if (m)
+    return Date.UTC(
+      Number(m[1]),
+      Number(m[2]) - 1,
+      Number(m[3]),
+      Number(m[4] ?? 0),
+      Number(m[5] ?? 0),
+      Number(m[6] ?? 0),
+    );
   m = /^(-?\d+)\s*(sec|second|min|minute|hour|day|week)s?(\s+ago)?$/.exec(t);
   if (m) {
-    const unit: Record<string, number> = { sec: 1, second: 1, min: 60, minute: 60, hour: 3600, day: 86400, week: 604800 };
+    const unit: Record<string, number> = {
+      sec: 1,
+      second: 1,
+      min: 60,
+      minute: 60,
+      hour: 3600,
+      day: 86400,
+      week: 604800,
+    };
     const n = Number(m[1]) * (unit[m[2] as string] as number) * 1000;
     return m[3] ? nowMs - n : nowMs + n;
   }
@@ -108,14 +209,16 @@ export const dateCommand: CommandSpec = {
       else if (a === "-u" || a === "--utc" || a === "--universal") continue;
       else if (a === "-d" || a === "--date" || a.startsWith("--date=") || (a.startsWith("-d") && a.length > 2)) {
         const v = a === "-d" || a === "--date" ? args.shift() : a.startsWith("--date=") ? a.slice(7) : a.slice(2);
-        if (v === undefined) return fail("date: option requires an argument -- 'd'\nTry 'date --help' for more information.");
+        if (v === undefined)
+          return fail("date: option requires an argument -- 'd'\nTry 'date --help' for more information.");
         const parsed = parseDateString(v, ms);
         if (parsed === undefined) return fail(`date: invalid date '${v}'`);
         ms = parsed;
       } else if (a === "-R" || a === "--rfc-email") format = "%a, %d %b %Y %H:%M:%S %z";
       else if (a === "-I" || a === "--iso-8601" || a === "--iso-8601=date") format = "%F";
       else if (a === "-Iseconds" || a === "--iso-8601=seconds") format = "%FT%T+00:00";
-      else if (a.startsWith("-") && a.length > 1) return fail(`date: invalid option -- '${a.slice(1, 2)}'\nTry 'date --help' for more information.`);
+      else if (a.startsWith("-") && a.length > 1)
+        return fail(`date: invalid option -- '${a.slice(1, 2)}'\nTry 'date --help' for more information.`);
       else return fail(`date: invalid date '${a}'`);
     }
     return ok(`${strftime(format, ms)}\n`);
@@ -188,7 +291,8 @@ export const uptimeCommand: CommandSpec = {
       parts.push(`${m} minute${m === 1 ? "" : "s"}`);
       return ok(`up ${parts.join(", ")}\n`);
     }
-    if (ctx.args.includes("-s") || ctx.args.includes("--since")) return ok(`${strftime("%F %T", w.wallMs() - up * 1000)}\n`);
+    if (ctx.args.includes("-s") || ctx.args.includes("--since"))
+      return ok(`${strftime("%F %T", w.wallMs() - up * 1000)}\n`);
     return ok(` ${strftime("%T", w.wallMs())} up ${formatUptime(up)},  0 users,  load average: 0.08, 0.05, 0.01\n`);
   },
 };

@@ -1,6 +1,7 @@
 /** Small helpers shared by our shell commands. */
-import type { LabWorld } from "../../world/world";
+
 import type { CommandContext, ExecResult } from "../../world/types";
+import type { LabWorld } from "../../world/world";
 
 export function ok(stdout = ""): ExecResult {
   return { stdout, stderr: "", exitCode: 0 };

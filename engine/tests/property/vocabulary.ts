@@ -57,6 +57,9 @@ registerVocabulary("world", (nodes) => {
       );
     }
   }
-  out.push({ target: "host", line: "cd ~/drbd-workshop && docker-compose ps" }, { target: "host", line: "cd ~/drbd-workshop && docker-compose up -d" });
+  out.push(
+    { target: "host", line: "cd ~/drbd-workshop && docker-compose ps" },
+    { target: "host", line: "cd ~/drbd-workshop && docker-compose up -d" },
+  );
   return out;
 });
