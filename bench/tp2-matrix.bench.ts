@@ -25,6 +25,11 @@ interface Variant {
 }
 
 const VARIANTS: Variant[] = [
+  {
+    title: "Lab as shipped: annex B global_common.conf (no-disk-flushes, no-md-flushes, sndbuf/rcvbuf 512k)",
+    options: ANNEX_B_TUNING,
+    host: {},
+  },
   { title: "DRBD defaults (sndbuf auto ≤ 4 MiB, max-buffers 2048, al-extents 1237)", options: {}, host: {} },
   {
     title: "Annex C tuning (max-buffers 36k, sndbuf 1024k, rcvbuf 2048k, al-extents 3389, c-max-rate 720M)",

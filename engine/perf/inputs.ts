@@ -60,6 +60,19 @@ export const DRBD_DEFAULTS: DrbdTuning = {
   cMinRateKiBps: 250,
 };
 
+/**
+ * Workshop annex B's global_common.conf (what the lab nodes ship in /etc/drbd.d): no DRBD
+ * flushes, bigger buffers and epochs, fixed 512 KiB socket buffers.
+ */
+export const ANNEX_B_TUNING: Partial<DrbdTuning> = {
+  maxBuffers: 8000,
+  maxEpochSize: 8000,
+  sndbufSize: 512 * KIB,
+  rcvbufSize: 512 * KIB,
+  diskFlushes: false,
+  mdFlushes: false,
+};
+
 /** Workshop annex C "Performance Tuning": net and disk sections. */
 export const ANNEX_C_TUNING: Partial<DrbdTuning> = {
   maxBuffers: 36 * 1024,
@@ -83,6 +96,44 @@ export function slowDisk(d: DiskParams): DiskParams {
     writeMBps: d.writeMBps / 10,
     readLatencyMs: d.readLatencyMs + 20,
     readMBps: d.readMBps / 10,
+  };
+}
+
+/** The engine's resolved net settings of one connection (same field names, DRBD units). */
+export interface NetSettingsLike {
+  protocol: Protocol;
+  maxBuffersPages: number;
+  maxEpochSize: number;
+  sndbufSizeBytes: number;
+  rcvbufSizeBytes: number;
+  onCongestion: string;
+  cMaxRateKiB: number;
+  cMinRateKiB: number;
+}
+
+/** The engine's resolved resource settings (disk section). */
+export interface ResourceSettingsLike {
+  alExtents: number;
+  diskFlushes: boolean;
+  mdFlushes: boolean;
+}
+
+/** DRBD options → model tuning, from the config resolver's settings (structurally typed). */
+export function tuningFromSettings(net: NetSettingsLike, res: ResourceSettingsLike): DrbdTuning {
+  const onCongestion: OnCongestion =
+    net.onCongestion === "pull-ahead" || net.onCongestion === "disconnect" ? net.onCongestion : "block";
+  return {
+    maxBuffers: net.maxBuffersPages,
+    maxEpochSize: net.maxEpochSize,
+    sndbufSize: net.sndbufSizeBytes,
+    rcvbufSize: net.rcvbufSizeBytes,
+    alExtents: res.alExtents,
+    diskFlushes: res.diskFlushes,
+    mdFlushes: res.mdFlushes,
+    // MAN9: pull-ahead is only valid with protocol A; the kernel refuses it otherwise.
+    onCongestion: onCongestion === "pull-ahead" && net.protocol !== "A" ? "block" : onCongestion,
+    cMaxRateKiBps: net.cMaxRateKiB,
+    cMinRateKiBps: net.cMinRateKiB,
   };
 }
 
