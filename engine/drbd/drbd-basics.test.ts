@@ -154,4 +154,26 @@ describe("TP1: initialisation, initial sync, replication", () => {
     expect(busy.code).toBe(20);
     expect(busy.err).toContain("Device '0' is configured!\nCommand 'drbdmeta 0 v09 /dev/sda1 internal create-md 1' terminated with exit code 20\n");
   });
+
+  it("create-md refuses to truncate a filesystem made on the backing disk (exit 40)", async () => {
+    const kit = await makeKit();
+    await kit.sh("node1", "mkfs.ext4 -q /dev/sda1");
+    const r = await kit.sh("node1", "drbdadm create-md r0");
+    expect(r.code).toBe(40);
+    expect(r.out).toBe(
+      "md_offset 1073737728\nal_offset 1073704960\nbm_offset 1073672192\n\nFound ext3 filesystem\n     1048576 kB data area apparently used\n     1048508 kB left usable by current configuration\n\nDevice size would be truncated, which\nwould corrupt data and result in\n'access beyond end of device' errors.\nYou need to either\n   * use external meta data (recommended)\n   * shrink that filesystem first\n   * zero out the device (destroy the filesystem)\nOperation refused.\n\n",
+    );
+    expect(r.err).toBe("Command 'drbdmeta 0 v09 /dev/sda1 internal create-md 1' terminated with exit code 40\n");
+    await kit.sh("node1", "dd if=/dev/zero of=/dev/sda1 bs=1M count=1");
+    expect((await kit.sh("node1", "drbdadm create-md r0")).code).toBe(0);
+  });
+
+  it("attach on an attached device: drbdmeta apply-al refuses (Device is configured)", async () => {
+    const kit = await makeKit();
+    await upAll(kit, ["node1"]);
+    const r = await kit.sh("node1", "drbdadm attach r0");
+    expect(r).toEqual({ out: "", err: "Device '0' is configured!\nCommand 'drbdmeta 0 v09 /dev/sda1 internal apply-al' terminated with exit code 20\n", code: 20 });
+    const u = await kit.sh("node1", "drbdadm up r0");
+    expect(u.err).toBe("r0: Failure: (161) Minor or volume exists already (delete it first)\nCommand 'drbdsetup new-minor r0 0 0' terminated with exit code 10\n");
+  });
 });

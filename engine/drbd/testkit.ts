@@ -3,6 +3,7 @@ import { SparseDisk } from "../block/sparse-disk";
 import type { BlockDevice } from "../block/types";
 import { textPayload } from "../block/payload";
 import { createLab, type Lab } from "../lab";
+import { createStorage } from "../storage/storage";
 import type { LabNode, Subsystem } from "../world/types";
 import { DrbdSubsystem } from "./index";
 
@@ -18,7 +19,7 @@ export interface Kit {
 export async function makeKit(opts: { topology?: string; extra?: Subsystem[] } = {}): Promise<Kit> {
   const drbd = new DrbdSubsystem();
   const lab = await createLab({
-    subsystems: [...(opts.extra ?? []), drbd],
+    subsystems: [createStorage(), ...(opts.extra ?? []), drbd],
     createDisk: (_n, path, size) => new SparseDisk(path, size),
     ...(opts.topology ? { topology: opts.topology } : {}),
   });

@@ -73,7 +73,7 @@ function buildSteps(cmd: Cmd, c: ResCtx): Step[] {
       }
       for (const v of vols) {
         if (v.disk === "none") continue;
-        s.push({ line: metaLine(v.minor, v.disk, "apply-al"), obj: String(v.minor), run: () => applyAl(k, node, v.disk) });
+        s.push({ line: metaLine(v.minor, v.disk, "apply-al"), obj: String(v.minor), run: () => applyAl(k, node, v.minor, v.disk) });
         s.push({ line: `drbdsetup attach ${v.minor} ${v.disk} ${v.disk} internal${diskArgs(c.resolved, v.vnr)}`, obj: String(v.minor), run: () => attachVol(c, v.vnr) });
       }
       for (const p of peers) s.push({ line: `drbdsetup connect ${name} ${p.nodeId}`, obj: name, run: () => connectPeer(c, p.host, false) });
@@ -87,7 +87,7 @@ function buildSteps(cmd: Cmd, c: ResCtx): Step[] {
       return [{ line: `drbdsetup secondary ${name}`, obj: name, run: resOr((r) => secondary(k, r)) }];
     case "attach":
       return vols.flatMap((v) => [
-        { line: metaLine(v.minor, v.disk, "apply-al"), obj: String(v.minor), run: () => applyAl(k, node, v.disk) },
+        { line: metaLine(v.minor, v.disk, "apply-al"), obj: String(v.minor), run: () => applyAl(k, node, v.minor, v.disk) },
         { line: `drbdsetup attach ${v.minor} ${v.disk} ${v.disk} internal${diskArgs(c.resolved, v.vnr)}`, obj: String(v.minor), run: () => attachVol(c, v.vnr) },
       ]);
     case "detach":

@@ -5,6 +5,7 @@
 import type { BlockDevice } from "../../block/types";
 import type { LabNode } from "../../world/types";
 import type { DrbdKernel } from "../kernel";
+import { probeSuperblock } from "../../fs/store";
 import { type MetaData, mdSizeBytes } from "../metadata";
 import { uuidHex } from "../uuid";
 import { raw, type RawResult } from "./steps";
@@ -52,6 +53,10 @@ export function createMd(k: DrbdKernel, node: LabNode, minor: number, disk: stri
       if (!ok) return raw(1, "Operation cancelled.\n", stderr);
     }
   }
+  const fs = existingData(dev, maxPeers, force, stdin);
+  stdout += fs.stdout;
+  stderr += fs.stderr;
+  if (fs.exit !== 0) return raw(fs.exit, stdout, stderr);
   k.md.create(dev, maxPeers);
   // drbdmeta also prints "initializing bitmap (N KB) to all zero" on stderr; the lab's
   // transcript cannot interleave the two streams, so we show stdout as the reference does
@@ -62,10 +67,39 @@ export function createMd(k: DrbdKernel, node: LabNode, minor: number, disk: stri
   return raw(0, stdout, stderr);
 }
 
+function confirm(question: string, force: boolean, stdin: string): { ok: boolean; stderr: string } {
+  let stderr = `\n${question}\n`;
+  if (force) return { ok: true, stderr: `${stderr}*** confirmation forced via --force option ***\n` };
+  stderr += "[need to type 'yes' to confirm] \n";
+  return { ok: stdin.trim().startsWith("yes"), stderr };
+}
+
+/** drbdmeta check_for_existing_data(): a filesystem where internal meta-data would go. */
+function existingData(dev: BlockDevice, maxPeers: number, force: boolean, stdin: string): RawResult {
+  const sb = probeSuperblock(dev);
+  if (!sb) return raw(0);
+  const size = dev.size();
+  const usable = size - mdSizeBytes(size, maxPeers);
+  const pad = (n: number) => String(n).padStart(12, " ");
+  const fsKb = Math.ceil((sb.blockSize * sb.blocks) / 1024);
+  let out = `md_offset ${size - 4096}\nal_offset ${size - 4096 - 32768}\nbm_offset ${usable}\n\nFound ${sb.type === "xfs" ? "xfs filesystem" : "ext3 filesystem"}\n`;
+  out += `${pad(fsKb)} kB data area apparently used\n${pad(Math.floor(usable / 1024))} kB left usable by current configuration\n`;
+  if (fsKb > Math.floor(usable / 1024)) {
+    out +=
+      "\nDevice size would be truncated, which\nwould corrupt data and result in\n'access beyond end of device' errors.\nYou need to either\n   * use external meta data (recommended)\n   * shrink that filesystem first\n   * zero out the device (destroy the filesystem)\nOperation refused.\n\n";
+    return raw(40, out);
+  }
+  out += "\nEven though it looks like this would place the new meta data into\nunused space, you still need to confirm, as this is only a guess.\n";
+  const c = confirm("Do you want to proceed?", force, stdin);
+  if (!c.ok) return raw(1, `${out}Operation canceled.\n`, c.stderr);
+  return { raw: true, stdout: out, stderr: c.stderr, exit: 0 };
+}
+
 /** apply-al at up/attach: only checks that meta-data exists (the kernel replays the AL on attach). */
-export function applyAl(k: DrbdKernel, node: LabNode, disk: string): RawResult {
+export function applyAl(k: DrbdKernel, node: LabNode, minor: number, disk: string): RawResult {
   const dev = openDisk(node, disk);
   if ("raw" in dev) return dev;
+  if (configured(k, node, minor)) return raw(20, "", `Device '${minor}' is configured!\n`);
   if (!k.md.exists(dev)) return raw(255, "", "No valid meta data found\n");
   return raw(0);
 }
