@@ -1,9 +1,10 @@
 // TP2 matrix: `benchmark.sh write` (seed 1) for protocol A/B/C × RTT 0.1/10/50/100 ms, with the
-// DRBD defaults and with annex C's tuning. Throughput is the dd phase (1 MiB direct writes),
-// latency the 4 KiB latency phase. Also times the model itself.
+// lab's shipped config (annex B), DRBD's defaults and annex C's tuning. Throughput is the dd phase
+// (1 MiB direct writes), latency the 4 KiB latency phase. Also times the model itself.
 import { Rng } from "../engine/core/rng";
 import { runBenchmark } from "../engine/perf/benchmark";
 import {
+  ANNEX_B_TUNING,
   ANNEX_C_SYSCTL,
   ANNEX_C_TUNING,
   buildPerfInputs,
