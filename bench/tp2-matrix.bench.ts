@@ -38,6 +38,11 @@ const VARIANTS: Variant[] = [
     host: {},
   },
   {
+    title: "Lab + annex C (the shipped annex B file with annex C's values applied on top)",
+    options: { ...ANNEX_B_TUNING, ...ANNEX_C_TUNING },
+    host: {},
+  },
+  {
     title: "Annex C tuning + annex C sysctls (tcp_wmem/rmem max 16 MiB)",
     options: ANNEX_C_TUNING,
     host: ANNEX_C_SYSCTL,
