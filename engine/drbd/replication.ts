@@ -47,6 +47,10 @@ function rotateUuid(k: DrbdKernel, res: Resource, dev: Device): void {
   k.logDev(res, dev, `new current UUID: ${uuidHex(md.current)} weak: ${uuidHex(weak)}`);
 }
 
+
+/** When the last data packet sent on a connection reaches the peer (virtual µs). */
+const streamTail = new WeakMap<object, number>();
+
 export function writeData(k: DrbdKernel, res: Resource, dev: Device, offset: number, data: Payload): IoResult {
   const len = payloadLength(data);
   if (!k.alive(res)) return { ok: false, errno: "EIO" };
@@ -104,7 +108,10 @@ export function writeData(k: DrbdKernel, res: Resource, dev: Device, offset: num
     }
     const path = net.path(res.node.name, c.peerName);
     const transfer = Math.ceil((len / Math.max(1, path.bandwidthBps)) * 1e6);
-    const arrive = path.latencyUs + transfer;
+    // The data socket is one TCP stream: writes arrive in the order they were sent, so a small
+    // write never overtakes a big one still on the wire (the peer must not apply them reordered).
+    const arrive = Math.max(path.latencyUs + transfer, (streamTail.get(c) ?? 0) - now);
+    streamTail.set(c, now + arrive);
     const ack = c.net.protocol === "A" ? 0 : c.net.protocol === "B" ? arrive + path.latencyUs : arrive + diskTimeUs(len) + path.latencyUs;
     latency = Math.max(latency, ack);
     pd.sentKiB += Math.ceil(len / 1024);
