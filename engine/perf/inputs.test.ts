@@ -97,6 +97,13 @@ describe("TP2 with the lab's shipped config (annex B: no-disk-flushes, 512k buff
     const c = run("C");
     expect(c.l - b.l).toBeCloseTo(0.5 + (4 * KIB) / 700e3 + 0.5, 6);
   });
+  it("annex C on top of it: 1024k buffers double A on a 50 ms link, and a 1 MiB write fits one window", () => {
+    const on = (p: "A" | "B", netemDelayMs: number, extra = {}) =>
+      evaluate(labInputs(p, { options: { ...ANNEX_B_TUNING, ...extra }, netemDelayMs }), seqWriteWorkload())
+        .throughputMBps;
+    expect(on("A", 50, ANNEX_C_TUNING)).toBeGreaterThan(on("A", 50) * 1.9);
+    expect(on("B", 10, ANNEX_C_TUNING)).toBeGreaterThan(on("B", 10) * 1.5);
+  });
   it("a 50 ms link: the fixed 512k send buffer caps A near B and C", () => {
     const a = run("A", 50);
     expect(a.t).toBeCloseTo((512 * KIB) / 0.0501 / 1e6, 0);
