@@ -33,6 +33,8 @@ describe("benchmark.sh write", () => {
       /^ {4}clat percentiles \(msec\): 50\.00th=\[[\d.]+\], 90\.00th=\[[\d.]+\], 99\.00th=\[[\d.]+\]$/m,
     );
     expect(r.text).toContain("peer: barrier flush (disk-flushes)");
+    expect(r.text).toContain("  Data safety    : Zero data loss (sync)");
+    expect(runBenchmark("write", labInputs("A"), new Rng(1)).text).toContain("Possible data loss");
   });
   it("prints the figures it returns, close to the model's", () => {
     const i = labInputs("B");

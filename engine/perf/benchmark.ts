@@ -90,6 +90,13 @@ function protocolLabel(inputs: PerfInputs): string {
   return inputs.peers.map((p) => `${p.name}:${p.protocol}`).join(" ");
 }
 
+/** The workshop table's "Data Safety" column (section 5, step 4). */
+const DATA_SAFETY: Record<string, string> = {
+  A: "Possible data loss (async)",
+  B: "In-flight data risk (semi-sync)",
+  C: "Zero data loss (sync)",
+};
+
 function header(title: string, inputs: PerfInputs, ctx: BenchmarkContext): string {
   const lines: (string | null)[] = [title, null, `Resource: ${ctx.resource} (${ctx.device})`];
   for (const p of inputs.peers) lines.push(`Peer: ${p.name} - protocol ${p.protocol}, RTT ${ms(p.rttMs)} ms`);
@@ -190,6 +197,7 @@ function runWrite(inputs: PerfInputs, rng: Rng, ctx: BenchmarkContext): Benchmar
     `  Latency (p99)  : ${ms(fio.p99)} ms`,
     `  IOPS (4 KiB)   : ${Math.round(fio.iops)}`,
     `  Limited by     : ${seq.bottleneck}`,
+    ...(DATA_SAFETY[proto] ? [`  Data safety    : ${DATA_SAFETY[proto]}`] : []),
     ...congestionNotes(seq, inputs),
     ...breakdown(lat, "one 4 KiB write"),
   ];

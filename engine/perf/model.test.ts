@@ -168,6 +168,15 @@ describe("annex C tuning", () => {
   });
 });
 
+describe("epochs", () => {
+  it("a small max-epoch-size multiplies the peer's barrier flushes under a deep queue", () => {
+    const deep: Workload = { ...seqWriteWorkload(), queueDepth: 32 };
+    const mk = (maxEpochSize: number) => labInputs("A", { options: { maxEpochSize } });
+    expect(tput(mk(1), deep)).toBeLessThan(tput(mk(2048), deep) * 0.8);
+    expect(evaluate(mk(1), deep).bottleneck).toMatch(/barrier flushes/);
+  });
+});
+
 describe("slow disk (simulate-failure.sh slow-disk)", () => {
   it("on the Primary: the local part of every protocol slows down", () => {
     for (const p of ["A", "B", "C"] as const) {
