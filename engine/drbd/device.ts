@@ -9,6 +9,7 @@ import type { Device, Resource } from "./objects";
 import { readData, writeData } from "./replication";
 import { hasUpToDateAccess } from "./state-engine";
 import { stateErrorText } from "./strings";
+import { changeRole } from "./twopc";
 
 export class DrbdDevice implements BlockDevice {
   constructor(
@@ -49,9 +50,7 @@ export class DrbdDevice implements BlockDevice {
     const res = this.res;
     if (mode === "rw") {
       if (res.role === "Secondary" && res.conf.options.autoPromote) {
-        const r = this.k.change(res, () => {
-          res.role = "Primary";
-        }, { soft: true, tag: `auto-promote` });
+        const r = changeRole(this.k, res, "Primary", { soft: true, tag: "auto-promote" });
         if (!r.ok) {
           const reason = `Auto-promote failed: ${stateErrorText(r.code)} (${r.code})`;
           this.k.log(res, `drbd ${res.name}: ${reason}`);
@@ -77,9 +76,7 @@ export class DrbdDevice implements BlockDevice {
     const res = this.res;
     const stillOpen = [...res.devices.values()].some((d) => d.openers.length > 0);
     if (!stillOpen && res.autoPromoted && res.role === "Primary" && this.k.alive(res)) {
-      const r = this.k.change(res, () => {
-        res.role = "Secondary";
-      }, { soft: true, tag: "release" });
+      const r = changeRole(this.k, res, "Secondary", { soft: true, tag: "release" });
       if (!r.ok) this.k.log(res, `drbd ${res.name}: Auto-demote failed: ${stateErrorText(r.code)} (${r.code})`);
       res.autoPromoted = false;
     }

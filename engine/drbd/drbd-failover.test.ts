@@ -26,7 +26,8 @@ describe("TP3: failover, crash, rejoin, split brain", () => {
     const p = await kit.sh("node2", "drbdadm primary r0");
     expect(p.code).toBe(0);
     expect((await kit.sh("node2", "drbdadm status r0")).out).toBe("r0 role:Primary\n  disk:UpToDate\n  node1 role:Secondary\n    peer-disk:UpToDate\n\n");
-    expect(kit.dmesg("node1")).toContain("drbd r0 node2: peer( Secondary -> Primary ) [primary]");
+    expect(kit.dmesg("node1")).toContain("drbd r0 node2: peer( Secondary -> Primary ) [remote]");
+    expect(kit.dmesg("node2")).toMatch(/drbd r0: Preparing cluster-wide state change \d+: 1->all role\( Primary \)\ndrbd r0: State change \d+: primary_nodes=2, weak_nodes=FFFFFFFFFFFFFFFC\ndrbd r0: Committing cluster-wide state change \d+ \(0ms\)\ndrbd r0: role\( Secondary -> Primary \) \[primary\]/);
   });
 
   it("dual primary is refused without allow-two-primaries (-1, exit 11)", async () => {

@@ -3,6 +3,7 @@
  * hooks (after_state_ch: meta-data flags, UUID rotation, propagation to peers) and the lookup
  * of the peer side of a connection. One instance per world (the `drbd` subsystem owns it).
  */
+import type { Rng } from "../core/rng";
 import type { LabNode, World } from "../world/types";
 import type { Cluster } from "./cluster";
 import { MetaDataStore, peerMd } from "./metadata";
@@ -29,7 +30,11 @@ export class DrbdKernel {
     return this.pid++;
   }
 
+  /** DRBD's own stream (generation UUIDs, two-phase-commit ids), forked from world.rng once. */
+  readonly rng: Rng;
+
   constructor(readonly world: World) {
+    this.rng = world.rng.fork("drbd");
     this.hooks = {
       log: (res, line) => res.node.dmesg.append(line),
       afterCommit: (res, old, now, opts) => this.afterCommit(res, old, now, opts),
@@ -145,7 +150,7 @@ export class DrbdKernel {
             if (pd && live(d.vnr)) pd.peerDisk = d.disk;
           }
         },
-        { tag: opts.tag },
+        { tag: opts.peerTag ?? opts.tag },
       );
     }
   }

@@ -10,6 +10,7 @@ import { fail, OK, type OpResult, refuse } from "./ops-lifecycle";
 import { hasUpToDateAccess } from "./state-engine";
 import { diskRank, isSyncSourceState, isSyncTargetState } from "./strings";
 import { beginResync, pauseResync, type Side } from "./sync";
+import { changeRole } from "./twopc";
 import { verifyRun } from "./verify";
 import { newUuid, pushHistory, uuidHex } from "./uuid";
 
@@ -19,29 +20,27 @@ const syncing = (res: Resource) =>
 /** drbdsetup primary [--force] (K9 drbd_set_role). */
 export function primary(k: DrbdKernel, res: Resource, force: boolean): OpResult {
   if (res.role === "Primary") return OK;
+  let r = changeRole(k, res, "Primary", { soft: true, force, tag: "primary" });
   const forced: Device[] = [];
-  const r = k.change(
-    res,
-    () => {
-      res.role = "Primary";
-      if (force)
-        for (const d of res.devices.values())
-          if (!hasUpToDateAccess(res, d) && diskRank(d.disk) >= diskRank("Inconsistent") && d.disk !== "DUnknown") {
-            d.disk = "UpToDate";
-            forced.push(d);
-          }
-    },
-    { soft: true, force, tag: "primary" },
-  );
+  if (!r.ok && r.code === -2 && force) {
+    // K9 drbd_set_role: with --force, an Inconsistent/Outdated/Consistent disk is made UpToDate and the change retried
+    const candidates = [...res.devices.values()].filter((d) => !hasUpToDateAccess(res, d) && diskRank(d.disk) >= diskRank("Inconsistent") && d.disk !== "DUnknown");
+    if (candidates.length) {
+      k.log(res, `drbd ${res.name}: Forced to consider local data as UpToDate!`);
+      r = changeRole(k, res, "Primary", { soft: true, force, tag: "primary" }, () => {
+        for (const d of candidates) d.disk = "UpToDate";
+      });
+      if (r.ok) forced.push(...candidates);
+    }
+  }
   if (!r.ok) return refuse(r.code);
-  if (forced.length) k.log(res, `drbd ${res.name}: Forced to consider local data as UpToDate!`);
   for (const d of forced) {
     // CS_FP_LOCAL_UP_TO_DATE: a new current UUID right away, so peers sync from us
     const md = d.md;
     if (!md) continue;
     const old = md.current;
     md.history = pushHistory(md.history, md.current);
-    md.current = newUuid(k.world.rng, true);
+    md.current = newUuid(k.rng, true);
     d.uuidRotatePending = false;
     const ALL = (1n << 64n) - 1n;
     k.logDev(res, d, `new current UUID: ${uuidHex(md.current)} weak: ${uuidHex(ALL & ~(1n << BigInt(res.nodeId)))}`);
@@ -56,9 +55,7 @@ export function primary(k: DrbdKernel, res: Resource, force: boolean): OpResult 
 
 export function secondary(k: DrbdKernel, res: Resource): OpResult {
   if (res.role === "Secondary") return OK;
-  const r = k.change(res, () => {
-    res.role = "Secondary";
-  }, { soft: true, tag: "secondary" });
+  const r = changeRole(k, res, "Secondary", { soft: true, tag: "secondary" });
   if (!r.ok) return refuse(r.code, r.code === -12 ? openerInfo(k, res) : undefined);
   res.autoPromoted = false;
   return OK;
@@ -185,7 +182,7 @@ export function newCurrentUuid(k: DrbdKernel, res: Resource, dev: Device, clearB
   const skip = clearBitmap && md.current === 4n && connected.length > 0;
   if (connected.length > 0 && !skip) return fail(151);
   md.history = pushHistory(md.history, md.current);
-  md.current = newUuid(k.world.rng, res.role === "Primary");
+  md.current = newUuid(k.rng, res.role === "Primary");
   k.logDev(res, dev, `new current UUID: ${uuidHex(md.current)} weak: ${uuidHex(((1n << 64n) - 1n) & ~(1n << BigInt(res.nodeId)))}`);
   if (clearBitmap) for (const p of md.peers.values()) p.bitmap.clearAll();
   if (skip) {

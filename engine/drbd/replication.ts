@@ -43,7 +43,7 @@ function rotateUuid(k: DrbdKernel, res: Resource, dev: Device): void {
     if (p.bitmapUuid === 0n) p.bitmapUuid = md.current;
   }
   md.history = pushHistory(md.history, md.current);
-  md.current = newUuid(k.world.rng, res.role === "Primary");
+  md.current = newUuid(k.rng, res.role === "Primary");
   k.logDev(res, dev, `new current UUID: ${uuidHex(md.current)} weak: ${uuidHex(weak)}`);
 }
 

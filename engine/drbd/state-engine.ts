@@ -37,6 +37,10 @@ export interface ChangeOptions {
   force?: boolean;
   /** Tag printed after the change, e.g. "primary", "connected". */
   tag?: string;
+  /** Tag the peers print for the mirrored change (two-phase commits print "remote"). */
+  peerTag?: string;
+  /** Validate only: the state is restored and nothing is logged or committed. */
+  dryRun?: boolean;
 }
 
 export interface StateHooks {
@@ -241,6 +245,10 @@ export function changeState(res: Resource, mutate: (r: Resource) => void, hooks:
       restore(res, old);
       return extra;
     }
+  }
+  if (opts.dryRun) {
+    restore(res, old);
+    return { ok: true };
   }
   if (equalSnap(old, now)) return { ok: true };
   logChanges(res, old, now, hooks, opts.tag);
