@@ -124,3 +124,38 @@ describe("docker", () => {
     expect(r).toMatchObject({ exitCode: 127, stderr: "bash: ip: command not found\n" });
   });
 });
+
+describe("docker network and ps formats", () => {
+  it("disconnecting a node from the bridge isolates it until it is connected again", async () => {
+    const l = await lab("running");
+    expect(await out(l, "host", "docker network ls")).toMatch(
+      /^[0-9a-f]{12} {3}drbd-workshop_drbd_net {3}bridge {4}local$/m,
+    );
+    await out(l, "host", "docker network disconnect drbd-workshop_drbd_net drbd-node2");
+    expect(l.world.net.canReach("node1", "node2", 7788)).toBe(false);
+    expect(await out(l, "node2", "ip a")).not.toContain("eth0");
+    const again = await l.exec("host", "docker network disconnect drbd-workshop_drbd_net drbd-node2");
+    expect(again.stderr).toMatch(
+      /^Error response from daemon: container [0-9a-f]{64} is not connected to network drbd-workshop_drbd_net\n$/,
+    );
+    expect((await l.exec("host", "docker network disconnect nonet drbd-node2")).stderr).toBe(
+      "Error response from daemon: network nonet not found\n",
+    );
+    await out(l, "host", "docker network connect drbd-workshop_drbd_net drbd-node2");
+    expect(l.world.net.canReach("node1", "node2", 7788)).toBe(true);
+  });
+
+  it("ps --format and --filter", async () => {
+    const l = await lab("running");
+    await out(l, "host", "docker stop -t 0 drbd-node2");
+    expect(await out(l, "host", "docker ps -a --format '{{.Names}} {{.State}}'")).toBe(
+      "drbd-node2 exited\ndrbd-node1 running\n",
+    );
+    expect(await out(l, "host", 'docker ps -a --format "table {{.Names}}\\t{{.State}}"')).toBe(
+      "NAMES        STATE\ndrbd-node2   exited\ndrbd-node1   running\n",
+    );
+    expect(await out(l, "host", "docker ps -a -q -f status=exited")).toBe(
+      `${l.world.node("node2")?.containerId.slice(0, 12)}\n`,
+    );
+  });
+});

@@ -4,11 +4,13 @@
  * opens a shell on the node), logs, inspect. Messages and formats are Docker 24's.
  */
 import { US_PER_MS } from "../core/clock";
+import { strftime } from "../shell/commands/time";
 import { fail, labWorld, ok } from "../shell/commands/util";
 import type { Node } from "../world/node";
 import type { CommandContext, CommandSpec, ExecResult } from "../world/types";
 import type { LabWorld } from "../world/world";
 import { composeCommandV2 } from "./compose";
+import { dockerNetwork } from "./docker-network";
 import { containerStatus, ellipsis, humanDuration, shellQuote, tabwrite } from "./format";
 import { COMPOSE_PROJECT, ENTRYPOINT } from "./workshop-tree";
 
@@ -31,33 +33,95 @@ export function imageName(node: Node, v2 = false): string {
   return `${COMPOSE_PROJECT}${v2 ? "-" : "_"}${node.name}`;
 }
 
+const PS_HEADERS: Record<string, string> = {
+  ID: "CONTAINER ID",
+  Image: "IMAGE",
+  Command: "COMMAND",
+  CreatedAt: "CREATED AT",
+  RunningFor: "CREATED",
+  Ports: "PORTS",
+  State: "STATE",
+  Status: "STATUS",
+  Names: "NAMES",
+  Networks: "NETWORKS",
+};
+
 function ps(world: LabWorld, args: string[]): ExecResult {
   let all = false;
   let quiet = false;
-  for (const a of args) {
+  let format: string | undefined;
+  const filters: [string, string][] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
     if (a === "-a" || a === "--all") all = true;
     else if (a === "-q" || a === "--quiet") quiet = true;
     else if (a === "-aq" || a === "-qa") all = quiet = true;
+    else if (a === "--format" || a.startsWith("--format=")) format = a === "--format" ? args[++i] : a.slice(9);
+    else if (a === "-f" || a === "--filter" || a.startsWith("--filter=")) {
+      const f = a.startsWith("--filter=") ? a.slice(9) : (args[++i] ?? "");
+      const eq = f.indexOf("=");
+      if (eq < 0)
+        return fail(
+          `invalid argument "${f}" for "-f, --filter" flag: bad format of filter (expected name=value)\nSee 'docker ps --help'.`,
+          125,
+        );
+      filters.push([f.slice(0, eq), f.slice(eq + 1)]);
+    } else if (a === "--no-trunc") continue;
     else if (a.startsWith("-"))
       return fail(`unknown shorthand flag: '${a.slice(1, 2)}' in ${a}\nSee 'docker ps --help'.`, 125);
   }
+  const now = world.clock.now;
+  const status = (n: Node) => (n.state === "running" ? "running" : n.state === "exited" ? "exited" : "created");
   // Newest first, as the daemon lists them.
   const nodes = [...world.nodes.values()]
-    .filter((n) => n.exists && (all || n.state === "running"))
+    .filter((n) => n.exists && (all || n.state === "running" || filters.some(([k]) => k === "status")))
+    .filter((n) =>
+      filters.every(([k, v]) =>
+        k === "name"
+          ? n.container.includes(v)
+          : k === "status"
+            ? status(n) === v
+            : k === "id"
+              ? n.containerId.startsWith(v)
+              : true,
+      ),
+    )
     .sort((a, b) => b.createdAtUs - a.createdAtUs || b.name.localeCompare(a.name));
   if (quiet) return ok(nodes.map((n) => `${n.containerId.slice(0, 12)}\n`).join(""));
-  const now = world.clock.now;
+  const fields = (n: Node): Record<string, string> => ({
+    ID: n.containerId.slice(0, 12),
+    Image: imageName(n),
+    Command: JSON.stringify(ellipsis(ENTRYPOINT, 20)),
+    CreatedAt: `${strftime("%Y-%m-%d %H:%M:%S", world.wallMsAt(n.createdAtUs))} +0000 UTC`,
+    RunningFor: `${humanDuration(now - n.createdAtUs)} ago`,
+    Ports: "",
+    State: status(n),
+    Status: containerStatus(n, now),
+    Names: n.container,
+    Networks: world.net.isAttached(n.name) ? `${COMPOSE_PROJECT}_${world.topology.network}` : "",
+  });
+  if (format !== undefined) {
+    const table = format.startsWith("table");
+    const tpl = table ? format.replace(/^table\s*/, "") : format;
+    const render = (f: Record<string, string>) =>
+      tpl.replace(/\\t/g, "\t").replace(/\{\{\s*\.(\w+)\s*\}\}/g, (_m, k: string) => f[k] ?? "<no value>");
+    if (!table) return ok(nodes.map((n) => `${render(fields(n))}\n`).join(""));
+    const rows = [render(PS_HEADERS).split("\t"), ...nodes.map((n) => render(fields(n)).split("\t"))];
+    return ok(tabwrite(rows));
+  }
   const rows = [["CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES"]];
-  for (const n of nodes)
+  for (const n of nodes) {
+    const f = fields(n);
     rows.push([
-      n.containerId.slice(0, 12),
-      imageName(n),
-      JSON.stringify(ellipsis(ENTRYPOINT, 20)),
-      `${humanDuration(now - n.createdAtUs)} ago`,
-      containerStatus(n, now),
+      f.ID as string,
+      f.Image as string,
+      f.Command as string,
+      f.RunningFor as string,
+      f.Status as string,
       "",
       n.container,
     ]);
+  }
   return ok(tabwrite(rows));
 }
 
@@ -320,6 +384,8 @@ export const dockerCommand: CommandSpec = {
         return logs(world, rest);
       case "compose":
         return composeCommandV2(ctx, rest);
+      case "network":
+        return dockerNetwork(world, rest);
     }
     return fail(`docker: '${sub}' is not a docker command.\nSee 'docker --help'`);
   },

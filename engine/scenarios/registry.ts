@@ -14,6 +14,7 @@ export interface Scenario {
 const scenarios = new Map<string, Scenario>();
 
 export function registerScenario(s: Scenario): void {
+  ensureBuiltins();
   if (scenarios.has(s.id)) throw new Error(`scenario already registered: ${s.id}`);
   if (s.base !== undefined && !scenarios.has(s.base)) throw new Error(`scenario ${s.id}: unknown base ${s.base}`);
   scenarios.set(s.id, s);

@@ -168,3 +168,88 @@ describe("system commands", () => {
     expect(await out(l, "node1", "cat /proc/uptime")).toMatch(/^\d+\.\d\d \d+\.\d\d\n$/);
   });
 });
+
+describe("network commands", () => {
+  it("ping measures the modelled RTT, netem delays it, a stopped peer is unreachable", async () => {
+    const l = await lab();
+    const fast = await out(l, "node1", "ping -c 3 node2");
+    expect(fast).toMatch(
+      /^PING node2 \(172\.28\.0\.12\) 56\(84\) bytes of data\.\n64 bytes from node2 \(172\.28\.0\.12\): icmp_seq=1 ttl=64 time=0\.\d{3} ms\n/,
+    );
+    expect(fast).toContain("3 packets transmitted, 3 received, 0% packet loss");
+    await out(l, "node1", "tc qdisc add dev eth0 root netem delay 50ms");
+    expect(await out(l, "node1", "ping -c 1 node2")).toMatch(/time=50\.\d ms/);
+    await out(l, "host", "docker stop -t 0 drbd-node2");
+    const r = await l.exec("node1", "ping -c 2 node2");
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toContain("From 172.28.0.11 icmp_seq=1 Destination Host Unreachable");
+    expect(r.stdout).toContain("2 packets transmitted, 0 received, +2 errors, 100% packet loss");
+  });
+
+  it("a ping of N packets takes about N-1 seconds of virtual time", async () => {
+    const l = await lab();
+    const r = await l.exec("node1", "ping -c 4 node2");
+    expect(r.durationMs).toBeGreaterThan(3000);
+    expect(r.durationMs).toBeLessThan(3100);
+  });
+
+  it("iptables rules show in -L and cut DRBD's port; bad rules are refused like iptables does", async () => {
+    const l = await lab();
+    await out(l, "node2", "iptables -A INPUT -s 172.28.0.11 -p tcp --dport 7788 -j DROP");
+    expect(l.world.net.canReach("node1", "node2", 7788)).toBe(false);
+    expect(l.world.net.canReach("node1", "node2")).toBe(true);
+    expect(await out(l, "node2", "iptables -L INPUT -n")).toBe(
+      "Chain INPUT (policy ACCEPT)\ntarget     prot opt source               destination         \nDROP       tcp  --  172.28.0.11          0.0.0.0/0            tcp dpt:7788\n",
+    );
+    expect((await l.exec("node2", "iptables -A INPUT -s 300.1.1.1 -j DROP")).stderr).toContain(
+      "host/network `300.1.1.1' not found",
+    );
+    expect((await l.exec("node2", "iptables -D INPUT -s 172.28.0.99 -j DROP")).stderr).toBe(
+      "iptables: Bad rule (does a matching rule exist in that chain?).\n",
+    );
+    expect((await l.exec("node2", "su postgres -c 'iptables -F'")).exitCode).toBe(4);
+    await out(l, "node2", "iptables -F");
+    expect(l.world.net.canReach("node1", "node2", 7788)).toBe(true);
+  });
+
+  it("tc refuses a second add and a del without a qdisc, with iproute2's messages", async () => {
+    const l = await lab();
+    await out(l, "node1", "tc qdisc add dev eth0 root netem delay 100ms 20ms loss 10%");
+    expect(await out(l, "node1", "tc qdisc show dev eth0")).toBe(
+      "qdisc netem 8001: dev eth0 root refcnt 2 limit 1000 delay 100ms  20ms loss 10%\n",
+    );
+    expect(l.world.net.netem("node1")).toEqual({ delayUs: 100_000, jitterUs: 20_000, loss: 0.1 });
+    expect((await l.exec("node1", "tc qdisc add dev eth0 root netem delay 1ms")).stderr).toBe(
+      "Error: Exclusivity flag on, cannot modify.\n",
+    );
+    await out(l, "node1", "tc qdisc del dev eth0 root");
+    expect((await l.exec("node1", "tc qdisc del dev eth0 root")).stderr).toBe(
+      "Error: Cannot delete qdisc with handle of zero.\n",
+    );
+    expect((await l.exec("node1", "tc qdisc add dev eth1 root netem delay 1ms")).stderr).toBe(
+      'Cannot find device "eth1"\n',
+    );
+  });
+
+  it("ip shows the node's address in iproute2's format", async () => {
+    const l = await lab();
+    const a = await out(l, "node2", "ip addr show");
+    expect(a).toContain(
+      "    link/ether 02:42:ac:1c:00:0c brd ff:ff:ff:ff:ff:ff link-netnsid 0\n    inet 172.28.0.12/16 brd 172.28.255.255 scope global eth0\n",
+    );
+    expect(await out(l, "node2", "ip route")).toBe(
+      "default via 172.28.0.1 dev eth0 \n172.28.0.0/16 dev eth0 proto kernel scope link src 172.28.0.12 \n",
+    );
+  });
+});
+
+describe("Ctrl-C", () => {
+  it("an aborted command ends with 130 and ^C", async () => {
+    const l = await lab();
+    const ac = new AbortController();
+    ac.abort();
+    const r = await l.exec("node1", "sleep 100", { signal: ac.signal });
+    expect(r.exitCode).toBe(130);
+    expect(r.stderr.endsWith("^C\n")).toBe(true);
+  });
+});

@@ -55,6 +55,8 @@ export class LabNetwork implements Network {
   private readonly policies = new Map<string, Partial<Record<Chain, Verdict>>>();
   /** Nodes whose eth0 is administratively down (`ip link set eth0 down`). */
   private readonly ifDown = new Set<string>();
+  /** Nodes taken off the bridge (`docker network disconnect`): no eth0 at all. */
+  private readonly detached = new Set<string>();
   private readonly listeners: (() => void)[] = [];
 
   constructor(
@@ -153,6 +155,16 @@ export class LabNetwork implements Network {
     this.notify();
   }
 
+  isAttached(node: string): boolean {
+    return !this.detached.has(this.name(node));
+  }
+
+  setAttached(node: string, attached: boolean): void {
+    if (attached) this.detached.delete(this.name(node));
+    else this.detached.add(this.name(node));
+    this.notify();
+  }
+
   // ---- iptables ---------------------------------------------------------------------------
 
   rules(node: string): Record<Chain, FilterRule[]> {
@@ -215,7 +227,9 @@ export class LabNetwork implements Network {
     const running = (h: NetHost) => h.name === "host" || this.isRunning(h.name);
     if (!running(a) || !running(b)) return { ok: false, reason: "host-down" };
     if (a.name !== b.name) {
-      if (this.ifDown.has(a.name) || this.ifDown.has(b.name)) return { ok: false, reason: "link-down" };
+      if (this.ifDown.has(a.name) || this.detached.has(a.name)) return { ok: false, reason: "link-down" };
+      // a peer whose interface is gone answers no ARP: "Destination Host Unreachable"
+      if (this.ifDown.has(b.name) || this.detached.has(b.name)) return { ok: false, reason: "host-down" };
       const l = this.link(a.name, b.name);
       if (!l.up || l.loss >= 1) return { ok: false, reason: "link-down" };
       if ((this.netems.get(a.name)?.loss ?? 0) >= 1) return { ok: false, reason: "link-down" };
@@ -279,7 +293,14 @@ export class LabNetwork implements Network {
     }
     const policies: Record<string, unknown> = {};
     for (const k of [...this.policies.keys()].sort()) policies[k] = this.policies.get(k);
-    return { links, netem, iptables, policies, interfacesDown: [...this.ifDown].sort() };
+    return {
+      links,
+      netem,
+      iptables,
+      policies,
+      interfacesDown: [...this.ifDown].sort(),
+      detached: [...this.detached].sort(),
+    };
   }
 }
 

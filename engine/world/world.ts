@@ -176,6 +176,7 @@ export class LabWorld implements World {
       await node.fs.root.rm(`/${entry}`, { recursive: true, force: true });
     node.exists = false;
     node.imageMissing = true;
+    if (!this.net.isAttached(node.name)) this.net.setAttached(node.name, true);
     node.state = "created";
   }
 
@@ -199,6 +200,17 @@ export class LabWorld implements World {
   }
 
   private bridge: string | undefined;
+  private netIds: Record<string, string> | undefined;
+
+  /** Docker network ids (64 hex digits), drawn once from the seed. */
+  networkIds(): Record<string, string> {
+    if (!this.netIds) {
+      const r = this.stream("docker-network-ids");
+      const id = () => Array.from({ length: 8 }, () => r.nextU32().toString(16).padStart(8, "0")).join("");
+      this.netIds = { bridge: id(), host: id(), none: id(), lab: id() };
+    }
+    return this.netIds;
+  }
 
   /** What the (shared) kernel logs when Docker plugs a container into the bridge. */
   private logVethAttach(node: Node): void {

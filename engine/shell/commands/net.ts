@@ -55,6 +55,8 @@ function ipAddr(ctx: CommandContext): string {
   const ip = selfIp(ctx);
   const bits = prefixLen(ctx);
   // The address stays configured when the link is down; only the routes go away.
+  if (!labWorld(ctx).net.isAttached(ctx.node?.name ?? "host"))
+    return `${LO_HEAD(false)}    inet 127.0.0.1/8 scope host lo\n       valid_lft forever preferred_lft forever\n`;
   return (
     `${LO_HEAD(false)}    inet 127.0.0.1/8 scope host lo\n       valid_lft forever preferred_lft forever\n` +
     eth0Header(ctx, false) +
@@ -64,7 +66,8 @@ function ipAddr(ctx: CommandContext): string {
 
 function ipRoute(ctx: CommandContext): string {
   const w = labWorld(ctx);
-  if (!w.net.isInterfaceUp(ctx.node?.name ?? "host")) return "";
+  const self = ctx.node?.name ?? "host";
+  if (!w.net.isInterfaceUp(self) || !w.net.isAttached(self)) return "";
   return `default via ${w.topology.gateway} dev eth0 \n${w.topology.subnet} dev eth0 proto kernel scope link src ${selfIp(ctx)} \n`;
 }
 
@@ -109,13 +112,14 @@ export const ipCommand: CommandSpec = {
       if (verb === "set") {
         const dev = rest[0] === "dev" ? rest[1] : rest[0];
         const state = rest.find((a) => a === "up" || a === "down");
-        if (dev !== "eth0" && dev !== "lo") return fail(`Cannot find device "${dev ?? ""}"`);
+        if ((dev !== "eth0" || !w.net.isAttached(name)) && dev !== "lo")
+          return fail(`Cannot find device "${dev ?? ""}"`);
         if (ctx.session && ctx.session.user !== "root") return fail("RTNETLINK answers: Operation not permitted", 2);
         if (dev === "eth0" && state) w.net.setInterfaceUp(name, state === "up");
         return ok();
       }
       if (!isShow) return fail(`Command "${verb}" is unknown, try "ip link help".`, 255);
-      return ok(LO_HEAD(true) + eth0Header(ctx, true));
+      return ok(LO_HEAD(true) + (w.net.isAttached(name) ? eth0Header(ctx, true) : ""));
     }
     if (matchesObject(obj, "route", 1)) {
       if (!isShow) return fail(`Command "${verb}" is unknown, try "ip route help".`, 255);
@@ -144,6 +148,8 @@ export function resolve(world: LabWorld, self: string, name: string): Resolved |
       label: name === "localhost" ? "localhost (127.0.0.1)" : name,
       host: "lo",
     };
+  // The Docker host has no access to Docker's embedded DNS: only addresses work there.
+  if (self === "host" && !/^\d+\.\d+\.\d+\.\d+$/.test(name)) return undefined;
   const h = world.net.host(name);
   if (!h) return undefined;
   if (h.name === self) return { ip: h.ip, label: /^\d/.test(name) ? h.ip : `${name} (${h.ip})`, host: "lo" };
@@ -163,7 +169,7 @@ const PING_USAGE = "\nUsage\n  ping [options] <destination>\n";
 
 export const pingCommand: CommandSpec = {
   name: "ping",
-  where: "node",
+  where: "both",
   async run(ctx) {
     let count: number | undefined;
     let waitS = 10;
@@ -209,7 +215,8 @@ export const pingCommand: CommandSpec = {
     const self = ctx.node?.name ?? "host";
     const target = resolve(w, self, dest);
     if (!target) return fail(`ping: ${dest}: Name or service not known`, 2);
-    if (target.host !== "lo" && !w.net.isInterfaceUp(self)) return fail("ping: connect: Network is unreachable", 2);
+    if (target.host !== "lo" && (!w.net.isInterfaceUp(self) || !w.net.isAttached(self)))
+      return fail("ping: connect: Network is unreachable", 2);
     // Without -c ping runs until Ctrl-C; a lab terminal has no live stream, so stop after a
     // handful of packets as if the learner had pressed Ctrl-C.
     const interrupted = count === undefined && deadlineS === undefined;
