@@ -3,8 +3,7 @@
  * streams are compared by descriptor; bytes are produced only where two ranges hold data in
  * different representations. Used by invariants such as "UpToDate peers hold identical blocks".
  */
-import { prngBytes } from "../core/rng";
-import { canonical, chunkLength, chunkSlice } from "./payload";
+import { canonical, chunkLength, chunkSlice, fillPrng } from "./payload";
 import type { BlockDevice, Chunk, Payload } from "./types";
 
 /** A device that can be read without fault injection or I/O accounting (SparseDisk does). */
@@ -86,8 +85,9 @@ const WINDOW = 1024 * 1024;
 
 function chunkBytes(c: Chunk): Uint8Array {
   if (c.kind === "bytes") return c.data;
-  if (c.kind === "prng") return prngBytes(c.seed, c.offset, c.length);
-  return new Uint8Array(c.length);
+  const out = new Uint8Array(c.length);
+  if (c.kind === "prng") fillPrng(out, 0, c.seed, c.offset, c.length);
+  return out;
 }
 
 function sameDescriptor(a: Chunk, b: Chunk): boolean {
