@@ -191,7 +191,7 @@ function peerModel(
       bpms: windowCap,
     },
     { name: `packet loss to ${peer.name}`, bpms: lossCap },
-    { name: `${peer.name}: disk + barrier flushes`, bpms: peerCap },
+    { name: `${peer.name}: ${flushMs > 0 ? "disk + barrier flushes" : "disk (epoch drains)"}`, bpms: peerCap },
     { name: `${peer.name}: max-buffers`, bpms: buffersCap },
   ];
   const drain = Math.min(netCap, peerCap, buffersCap);
