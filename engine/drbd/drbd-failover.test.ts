@@ -156,4 +156,18 @@ describe("TP3: failover, crash, rejoin, split brain", () => {
     const a = kit.node("node1").blockDevices.get("/dev/sda1");
     expect(a && b && sameContent(a, 0, b, 0, 4096)).toBe(true);
   });
+
+  it("graceful docker stop of the Primary: unmount, down, the peer sees TearDown at once; the service brings r0 back", async () => {
+    const kit = await makeKit();
+    await syncedPair(kit);
+    await kit.sh("node1", "mkfs.ext4 -q /dev/drbd0 && mkdir -p /mnt/drbd && mount /dev/drbd0 /mnt/drbd && echo ok > /mnt/drbd/f");
+    await kit.sh("host", "docker stop drbd-node1");
+    expect(kit.dmesg("node2")).toContain("drbd r0 node1: peer( Primary -> Secondary ) [remote]\ndrbd r0 node1: sock was shut down by peer\ndrbd r0 node1: conn( Connected -> TearDown ) peer( Secondary -> Unknown ) [receive-disconnect]");
+    expect((await kit.sh("node2", "drbdadm status r0")).out).toBe("r0 role:Secondary\n  disk:UpToDate\n  node1 connection:Connecting\n\n");
+    await kit.sh("host", "docker start drbd-node1");
+    await kit.sh("node1", "sleep 1");
+    expect((await kit.sh("node1", "drbdadm status r0")).out).toBe("r0 role:Secondary\n  disk:UpToDate\n  node2 role:Secondary\n    peer-disk:UpToDate\n\n");
+    const state = kit.lab.state() as { subsystems?: Record<string, unknown> } & Record<string, unknown>;
+    expect(JSON.stringify(state)).toContain('"cstate":"Connected"');
+  });
 });

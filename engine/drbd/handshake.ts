@@ -81,6 +81,12 @@ export function establish(k: DrbdKernel, a: End, b: End): void {
   }
   a.conn.reconnect = false;
   b.conn.reconnect = false;
+  // connected again: the peer counts as a quorum voter and is no longer known-outdated
+  for (const [e, o] of [
+    [a, b],
+    [b, a],
+  ] as const)
+    for (const d of e.res.devices.values()) if (d.md) peerMd(d.md, o.res.nodeId).peerOutdated = false;
   a.conn.discardMyData = false;
   b.conn.discardMyData = false;
 }

@@ -11,6 +11,7 @@ import { peerMd } from "./metadata";
 import type { Connection, Device, PeerDevice, Resource } from "./objects";
 import type { FailureCode, StateErrorCode } from "./strings";
 import { interruptResync } from "./sync";
+import { changeRole } from "./twopc";
 import { uuidHex } from "./uuid";
 
 export type OpResult = { ok: true; info?: string[] } | { ok: false; kind: "state"; code: StateErrorCode; info?: string[] } | { ok: false; kind: "failure"; code: FailureCode; info?: string[] };
@@ -208,9 +209,7 @@ export function disconnect(k: DrbdKernel, res: Resource, c: Connection, tag = "d
 /** down: demote, disconnect every peer, detach, delete minors and the resource. */
 export function down(k: DrbdKernel, res: Resource): OpResult {
   if (res.role === "Primary") {
-    const r = k.change(res, () => {
-      res.role = "Secondary";
-    }, { soft: true, tag: "down" });
+    const r = changeRole(k, res, "Secondary", { soft: true, tag: "down" });
     if (!r.ok) return refuse(r.code, ["failed to demote"]);
   }
   for (const c of res.connections.values()) {
