@@ -3,6 +3,7 @@ import { ex1_1 } from "./ex1.1";
 import { ex1_2 } from "./ex1.2";
 import { ex2_1 } from "./ex2.1";
 import { ex2_2 } from "./ex2.2";
+import { ex3_1 } from "./ex3.1";
 import { ex3_2 } from "./ex3.2";
 import { ex4_1, ex4_2 } from "./ex4";
 import { ex5_2 } from "./ex5.2";
@@ -11,13 +12,16 @@ import { ex9_2 } from "./ex9.2";
 import { ex9_3 } from "./ex9.3";
 import { ex9_4 } from "./ex9.4";
 import { quiz } from "./quiz";
+import { tp1 } from "./tp1";
 
 /** Every exercise definition, in course order. */
 export const EXERCISES: readonly AnyExercise[] = [
+  tp1,
   ex1_1,
   ex1_2,
   ex2_1,
   ex2_2,
+  ex3_1,
   ex3_2,
   ex4_1,
   ex4_2,

@@ -1,0 +1,193 @@
+import { z } from "zod";
+import { parseConfig, type ResolvedResource, resolveResource } from "../../engine/drbd/config/index";
+import {
+  type CreateLabOptions,
+  checkTargets,
+  createLab,
+  type Lab,
+  type LabEvent,
+  parseLabScript,
+  replayLab,
+  runLabScriptSteps,
+} from "../../engine/index";
+import type { Diagnostic, Prepared } from "../types";
+
+/**
+ * A lab submission is replayed on the server, from the exercise's starting scenario: a lab
+ * script (CLI, reference solutions) or the learner's recorded event log (the app). Checks then
+ * look at the resulting cluster. Never trust state sent by a browser.
+ */
+export interface LabCtx {
+  lab: Lab;
+  /** `lab.state()` right after the replay, before any check ran. */
+  state: LabStateView;
+  /** The commands typed, in order, with their target ("node1", "host"...). */
+  commands: { target: string; input: string; exitCode: number }[];
+  /** Root-relative file read through the node's mounts; null when absent. No virtual time passes. */
+  file(node: string, path: string): Promise<{ size: number; text: () => Promise<string> } | null>;
+  /** Kernel log lines of a node (what `dmesg` prints, without timestamps), oldest first. */
+  dmesg(node: string): { timeUs: number; text: string }[];
+  /** DRBD state of a resource on a node (lab.state().subsystems.drbd); null when it is not up. */
+  drbd(node: string, resource?: string): DrbdResourceView | null;
+  /** The node's DRBD configuration as drbdadm would read it, resolved for that node. */
+  config(node: string, resource?: string): Promise<ResolvedResource | null>;
+}
+
+/** One resource on one node, in DRBD's nouns (engine/drbd/snapshot.ts). */
+export interface DrbdResourceView {
+  role: string;
+  suspended: boolean;
+  devices: { volume: number; minor: number; disk: string; open: boolean }[];
+  connections: {
+    peer: string;
+    cstate: string;
+    peerRole: string;
+    peerDevices: { volume: number; replication: string; peerDisk: string; done: number | null; outOfSyncKiB: number }[];
+  }[];
+}
+
+/** The parts of `lab.state()` the graders rely on (engine/lab.ts Lab.state()). */
+export interface LabStateView {
+  nodes: Record<string, { state: string; mounts: { device: string; mountpoint: string; fstype: string }[] }>;
+  subsystems: { drbd?: Record<string, Record<string, DrbdResourceView>> };
+}
+
+/**
+ * Engine options for grading labs. Empty = the engine's defaults, which is what production
+ * grading uses; tests may wire subsystems explicitly while the engine's defaults lack them.
+ */
+type EngineOptions = Pick<CreateLabOptions, "subsystems" | "createDisk">;
+let engineFactory: () => EngineOptions = () => ({});
+export function setLabEngineOptions(factory: () => EngineOptions): void {
+  engineFactory = factory;
+}
+
+/** Bounds the work one grading may cost (the sandbox also bounds each command). */
+export const MAX_STEPS = 2000;
+const FILE = "solution.lab";
+
+const eventsSubmission = z.strictObject({
+  scenario: z.string(),
+  seed: z.number().int(),
+  events: z
+    .array(
+      z.union([
+        z.object({ kind: z.literal("exec"), target: z.string(), input: z.string().max(100_000) }).passthrough(),
+        z.object({ kind: z.literal("wait"), durationUs: z.number().nonnegative() }).passthrough(),
+      ]),
+    )
+    .max(MAX_STEPS),
+});
+
+function invalid(diagnostics: Diagnostic[]): Prepared<LabCtx> {
+  return { valid: false, reason: diagnostics.map((d) => `${d.file}:${d.line}: ${d.message}`).join("\n"), diagnostics };
+}
+
+async function runSubmission(startScenario: string, submission: unknown): Promise<Prepared<Lab>> {
+  if (typeof submission === "string") {
+    const parsed = parseLabScript(submission);
+    const diags: Diagnostic[] = parsed.errors.map((e) => {
+      const m = /^line (\d+): (.*)$/s.exec(e);
+      return { file: FILE, line: Number(m?.[1] ?? 1), message: `Ligne de script invalide : ${m?.[2] ?? e}` };
+    });
+    if (parsed.scenario !== undefined && parsed.scenario !== startScenario) {
+      diags.push({
+        file: FILE,
+        line: 1,
+        message: `Ce script part du scénario « ${parsed.scenario} » ; l’exercice part de « ${startScenario} ».`,
+      });
+    }
+    if (parsed.steps.length > MAX_STEPS)
+      diags.push({ file: FILE, line: 1, message: `Trop d’étapes (${parsed.steps.length}, ${MAX_STEPS} au plus).` });
+    if (diags.length > 0) return { valid: false, reason: "", diagnostics: diags };
+    const lab = await createLab({
+      ...engineFactory(),
+      scenario: startScenario,
+      ...(parsed.seed !== undefined ? { seed: parsed.seed } : {}),
+    });
+    const targets = checkTargets(lab, parsed.steps);
+    if (targets.length > 0) {
+      return {
+        valid: false,
+        reason: "",
+        diagnostics: targets.map((e) => {
+          const m = /^line (\d+): (.*)$/s.exec(e);
+          return { file: FILE, line: Number(m?.[1] ?? 1), message: `Machine inconnue : ${m?.[2] ?? e}` };
+        }),
+      };
+    }
+    await runLabScriptSteps(lab, parsed.steps);
+    return { valid: true, ctx: lab };
+  }
+  const parsed = eventsSubmission.safeParse(submission);
+  if (!parsed.success) {
+    return {
+      valid: false,
+      reason: "",
+      diagnostics: [
+        { file: "events.json", line: 1, message: "Journal de lab illisible : { scenario, seed, events } attendu." },
+      ],
+    };
+  }
+  if (parsed.data.scenario !== startScenario) {
+    return {
+      valid: false,
+      reason: "",
+      diagnostics: [
+        {
+          file: "events.json",
+          line: 1,
+          message: `Ce journal part du scénario « ${parsed.data.scenario} » ; l’exercice part de « ${startScenario} ».`,
+        },
+      ],
+    };
+  }
+  const lab = await replayLab({
+    ...engineFactory(),
+    scenario: startScenario,
+    seed: parsed.data.seed,
+    events: parsed.data.events as unknown as LabEvent[],
+  });
+  return { valid: true, ctx: lab };
+}
+
+export async function prepareLab(startScenario: string, submission: unknown): Promise<Prepared<LabCtx>> {
+  const run = await runSubmission(startScenario, submission);
+  if (!run.valid) return invalid(run.diagnostics);
+  const lab = run.ctx;
+  const state = lab.state() as unknown as LabStateView;
+  const commands = lab
+    .events()
+    .flatMap((e) => (e.kind === "exec" ? [{ target: e.target, input: e.input, exitCode: e.exitCode }] : []));
+  const ctx: LabCtx = {
+    lab,
+    state,
+    commands,
+    async file(node, path) {
+      const fs = lab.world.machine(node).fs;
+      if (!(await fs.exists(path))) return null;
+      const st = await fs.stat(path);
+      if (!st.isFile) return null;
+      return { size: st.size, text: () => fs.readFile(path) };
+    },
+    dmesg: (node) => [...(lab.world.node(node)?.dmesg.entries() ?? [])],
+    drbd: (node, resource = "r0") => state.subsystems.drbd?.[node]?.[resource] ?? null,
+    async config(node, resource = "r0") {
+      const fs = lab.world.node(node)?.fs;
+      if (!fs) return null;
+      const files: Record<string, string> = {};
+      for (const dir of ["/etc", "/etc/drbd.d"]) {
+        if (!(await fs.exists(dir))) continue;
+        for (const name of await fs.readdir(dir)) {
+          const p = `${dir}/${name}`;
+          if ((p === "/etc/drbd.conf" || dir === "/etc/drbd.d") && (await fs.stat(p)).isFile)
+            files[p] = await fs.readFile(p);
+        }
+      }
+      const { config, diagnostics } = parseConfig(files);
+      if (diagnostics.some((d) => d.severity === "error")) return null;
+      return resolveResource(config, resource, node);
+    },
+  };
+  return { valid: true, ctx };
+}

@@ -1,0 +1,129 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { createLab, parseLabScript, runLabScriptSteps } from "../../engine/index";
+import { getExercise } from "../exercises/index";
+import { grade } from "../run";
+import type { AnyExercise } from "../types";
+import { prepareLab } from "./context";
+import { wireDrbdEngineForTests } from "./engine-for-tests";
+import { ensureGraderScenarios } from "./scenarios";
+import { TP1_SYNC } from "./solutions";
+
+beforeAll(() => {
+  wireDrbdEngineForTests();
+  ensureGraderScenarios();
+});
+
+describe("lab submissions", () => {
+  it("refuses a line that is not a command, with its line number, before running anything", async () => {
+    const r = await prepareLab(
+      "running",
+      "# scenario: running\nnode1$ drbdadm status\ndrbdadm up r0 ??? \n\nplain text here\n",
+    );
+    // line 3 continues line 2's command (engine lab-script rule); line 5 starts nothing
+    expect(r.valid).toBe(false);
+    if (r.valid) return;
+    expect(r.diagnostics).toEqual([
+      {
+        file: "solution.lab",
+        line: 5,
+        message: expect.stringMatching(/^Ligne de script invalide : expected "TARGET\$ COMMAND"/),
+      },
+    ]);
+  });
+
+  it("refuses a script written for another starting scenario", async () => {
+    const r = await prepareLab("tp1.synced", "# scenario: fresh\nhost$ ls\n");
+    expect(r.valid).toBe(false);
+    if (!r.valid)
+      expect(r.diagnostics[0]?.message).toMatch(/part du scénario « fresh » ; l’exercice part de « tp1\.synced »/);
+  });
+
+  it("refuses an unknown machine, naming the known ones", async () => {
+    const r = await prepareLab("running", "node3$ drbdadm status\n");
+    expect(r.valid).toBe(false);
+    if (!r.valid)
+      expect(r.diagnostics[0]).toMatchObject({
+        line: 1,
+        message: expect.stringMatching(/Machine inconnue : unknown target "node3"/),
+      });
+  });
+
+  it("replays a recorded event log to the same cluster state as the script that produced it", async () => {
+    const viaScript = await prepareLab("running", `# seed: 7\n${TP1_SYNC}`);
+    expect(viaScript.valid).toBe(true);
+    if (!viaScript.valid) return;
+    const events = viaScript.ctx.lab.events();
+    const viaEvents = await prepareLab("running", { scenario: "running", seed: 7, events });
+    expect(viaEvents.valid).toBe(true);
+    if (!viaEvents.valid) return;
+    expect(viaEvents.ctx.drbd("node1")).toEqual(viaScript.ctx.drbd("node1"));
+    expect(viaEvents.ctx.drbd("node1")?.role).toBe("Primary");
+    expect(viaEvents.ctx.drbd("node2")?.connections[0]?.peerDevices[0]?.peerDisk).toBe("UpToDate");
+  });
+
+  it("refuses an event log from another scenario or of the wrong shape", async () => {
+    expect((await prepareLab("running", { scenario: "fresh", seed: 1, events: [] })).valid).toBe(false);
+    expect((await prepareLab("running", { scenario: "running", events: "x" })).valid).toBe(false);
+  });
+
+  it("reads files through the node's mounts and the kernel log without running commands", async () => {
+    const r = await prepareLab("running", "node1$ echo bonjour > /root/a.txt\n");
+    expect(r.valid).toBe(true);
+    if (!r.valid) return;
+    const before = r.ctx.lab.events().length;
+    expect((await r.ctx.file("node1", "/root/a.txt"))?.size).toBe(8);
+    expect(await r.ctx.file("node1", "/root/none")).toBeNull();
+    expect(await r.ctx.file("node1", "/root")).toBeNull();
+    expect(r.ctx.lab.events().length).toBe(before);
+  });
+
+  it("resolves the node's DRBD configuration as drbdadm would", async () => {
+    const r = await prepareLab("running", "node1$ sed -i 's/7788/7799/' /etc/drbd.d/r0.res\n");
+    expect(r.valid).toBe(true);
+    if (!r.valid) return;
+    expect((await r.ctx.config("node1"))?.me.address?.port).toBe("7799");
+    expect((await r.ctx.config("node2"))?.me.address?.port).toBe("7788");
+  });
+});
+
+describe("ex3.1 script harness", () => {
+  const ex31 = () => getExercise("ex3.1") as AnyExercise;
+
+  it("refuses an empty script without running a lab", async () => {
+    const r = await grade(ex31(), "  \n");
+    expect(r.valid).toBe(false);
+  });
+
+  it("refuses a script containing the harness delimiter", async () => {
+    const r = await grade(ex31(), "echo a\nEOF_LEARNER_SCRIPT\necho b\n");
+    expect(r.valid).toBe(false);
+  });
+
+  it("reports a script that does nothing, check by check", async () => {
+    const r = await grade(ex31(), "#!/bin/bash\nexit 0\n");
+    expect(r.valid).toBe(true);
+    expect(r.checks.map((c) => [c.id, c.passed])).toEqual([
+      ["ex3.1.promotes", false],
+      ["ex3.1.grace", false],
+      ["ex3.1.notifies", false],
+      ["ex3.1.no-false-alarm", true],
+    ]);
+    expect(r.checks[0]?.message).toMatch(/node2 est Secondary, disque UpToDate/);
+    expect(r.checks[1]?.message).toMatch(/node2 n’a jamais été promu/);
+  });
+
+  it("sees a promotion that waits far too long", async () => {
+    const late =
+      "#!/bin/bash\nwhile drbdadm cstate r0 | grep -q '^Connected$'; do sleep 5 || break; done\nsleep 150\ndrbdadm primary r0\necho ok >> /var/log/drbd-failover.log\n";
+    const r = await grade(ex31(), late);
+    const g = r.checks.find((c) => c.id === "ex3.1.grace");
+    expect(g?.passed).toBe(false);
+    expect(g?.message).toMatch(/après le crash/);
+  });
+});
+
+it("runs lab scripts through the same engine door as `npm run lab`", async () => {
+  const lab = await createLab({ scenario: "running" });
+  const out = await runLabScriptSteps(lab, parseLabScript("node1$ hostname\n").steps);
+  expect(out).toBe("node1$ hostname\nnode1\n");
+});

@@ -1,0 +1,78 @@
+import type { CheckOutcome } from "../types";
+import type { LabCtx } from "./context";
+
+/**
+ * Reusable lab predicates, each returning what was actually observed so the failure message
+ * can say what is wrong ("node2 : rôle Primary, disque Inconsistent").
+ */
+export function roleAndDisk(ctx: LabCtx, node: string, role: string, disk: string, resource = "r0"): CheckOutcome {
+  if (ctx.state.nodes[node]?.state !== "running") return { passed: false, detail: `${node} n’est pas démarré.` };
+  const s = ctx.drbd(node, resource);
+  if (!s) return { passed: false, detail: `${node} : la ressource ${resource} n’est pas active (drbdadm up ?).` };
+  const d = s.devices[0]?.disk ?? "?";
+  return s.role === role && d === disk
+    ? { passed: true }
+    : { passed: false, detail: `${node} : rôle ${s.role}, disque ${d}.` };
+}
+
+/** `node` sees `peer` connected, replication finished and the peer's disk UpToDate. */
+export function inSyncWith(ctx: LabCtx, node: string, peer: string, resource = "r0"): CheckOutcome {
+  const s = ctx.drbd(node, resource);
+  const c = s?.connections.find((x) => x.peer === peer);
+  if (!s || !c) return { passed: false, detail: `${node} n’a pas de connexion vers ${peer} pour ${resource}.` };
+  if (c.cstate !== "Connected") return { passed: false, detail: `${node} → ${peer} : connexion ${c.cstate}.` };
+  const pd = c.peerDevices[0];
+  if (!pd || pd.replication !== "Established" || pd.peerDisk !== "UpToDate") {
+    const done = pd?.done != null ? ` (${pd.done.toFixed(2)} %)` : "";
+    return {
+      passed: false,
+      detail: `${node} → ${peer} : réplication ${pd?.replication ?? "?"}, disque du pair ${pd?.peerDisk ?? "?"}${done}.`,
+    };
+  }
+  return { passed: true };
+}
+
+export function mountedAt(ctx: LabCtx, node: string, device: string, mountpoint: string): CheckOutcome {
+  const mounts = ctx.state.nodes[node]?.mounts ?? [];
+  const m = mounts.find((x) => x.mountpoint === mountpoint);
+  if (!m) return { passed: false, detail: `Rien n’est monté sur ${mountpoint} sur ${node}.` };
+  return m.device === device
+    ? { passed: true }
+    : { passed: false, detail: `${node} : ${m.device} est monté sur ${mountpoint}, pas ${device}.` };
+}
+
+/** A file of the given size under a mount point that must be the given device (data on DRBD). */
+export async function fileOnDevice(
+  ctx: LabCtx,
+  node: string,
+  mount: { device: string; mountpoint: string },
+  path: string,
+  size: number | "non-empty",
+): Promise<CheckOutcome> {
+  const m = mountedAt(ctx, node, mount.device, mount.mountpoint);
+  const f = await ctx.file(node, path);
+  if (f && !m.passed)
+    return { passed: false, detail: `${path} existe sur ${node}, mais pas sur ${mount.device} : ${m.detail}` };
+  if (!f) return { passed: false, detail: `${path} n’existe pas sur ${node}.` };
+  if (!f) return { passed: false, detail: `${path} n’existe pas sur ${node}.` };
+  if (size === "non-empty") return f.size > 0 ? { passed: true } : { passed: false, detail: `${path} est vide.` };
+  return f.size === size
+    ? { passed: true }
+    : { passed: false, detail: `${path} fait ${f.size} octets au lieu de ${size}.` };
+}
+
+/** Index of the first kernel log line matching `re` at or after `from`, or -1. */
+export function dmesgIndex(ctx: LabCtx, node: string, re: RegExp, from = 0): number {
+  const lines = ctx.dmesg(node);
+  for (let i = from; i < lines.length; i++) if (re.test((lines[i] as { text: string }).text)) return i;
+  return -1;
+}
+
+/** Did the learner type a command matching `re` on `target` (ignoring comments)? Index or -1. */
+export function commandIndex(ctx: LabCtx, re: RegExp, target?: string, from = 0): number {
+  for (let i = from; i < ctx.commands.length; i++) {
+    const c = ctx.commands[i] as { target: string; input: string };
+    if ((target === undefined || c.target.split("#")[0] === target) && re.test(c.input)) return i;
+  }
+  return -1;
+}
