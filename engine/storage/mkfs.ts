@@ -127,7 +127,8 @@ function runExt4(storage: StorageSubsystem, ctx: CommandContext, prog: string, a
     }
     const open = dev.open("rw", "mkfs");
     if (!open.ok) {
-      if (open.errno === "EBUSY") return res(out, `${MKE2FS_BANNER}${prog}: Device or resource busy while setting up superblock\n`, 1);
+      // e2fsprogs check_mount(): the O_EXCL open fails when DRBD (or anyone) holds the device.
+      if (open.errno === "EBUSY") return res(out, `${MKE2FS_BANNER}${path} is apparently in use by the system; will not make a filesystem here!\n`, 1);
       return res(out, `${MKE2FS_BANNER}${prog}: ${errText(open.errno)} while setting up superblock\n`, 1);
     }
     const uuid = uuidFrom(storage);
@@ -192,7 +193,7 @@ function runXfs(storage: StorageSubsystem, ctx: CommandContext, args: string[]):
       return res("", `mkfs.xfs: ${path} appears to contain an existing filesystem (${existing.type}).\nmkfs.xfs: Use the -f option to force overwrite.\n`, 1);
     }
     const open = dev.open("rw", "mkfs");
-    if (!open.ok) return res("", `mkfs.xfs: cannot open ${path}: ${errText(open.errno)}\n`, 1);
+    if (!open.ok) return res("", `mkfs.xfs: cannot open ${path}: ${open.errno === "EBUSY" ? "Device or resource busy" : errText(open.errno)}\n`, 1);
     const made = mkfs(dev, { type: "xfs", uuid: uuidFrom(storage), ...(p.label !== undefined ? { label: p.label } : {}), nowMs: storage.nowMs() });
     dev.close("mkfs");
     if (!made.ok) return res("", `mkfs.xfs: pwrite failed: Input/output error\n`, 1);
