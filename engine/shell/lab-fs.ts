@@ -17,6 +17,18 @@ import {
 } from "just-bash";
 import type { Clock } from "../core/clock";
 import { wallClockMs } from "../core/time";
+import { groupById, groupByName, userById, userByName } from "../world/default-files";
+
+/** A filesystem that stores owners itself (the block filesystem on /dev/drbd0). */
+interface OwnerAware {
+  owner(path: string): { uid: number; gid: number };
+  setOwner(path: string, uid: number, gid: number): void;
+}
+
+function isOwnerAware(fs: IFileSystem): fs is IFileSystem & OwnerAware {
+  const f = fs as Partial<OwnerAware>;
+  return typeof f.owner === "function" && typeof f.setOwner === "function";
+}
 
 export interface Owner {
   user: string;
@@ -67,11 +79,41 @@ export class LabFs implements IFileSystem {
     return this.mountable.isMountPoint(path);
   }
 
+  /** The mounted filesystem holding `path`, if it keeps owners itself, and the path inside it. */
+  private ownerAwareMount(path: string): { fs: OwnerAware; rel: string } | undefined {
+    const p = normalize(path);
+    let best: { mountPoint: string; filesystem: IFileSystem } | undefined;
+    for (const m of this.mountable.getMounts()) {
+      if (
+        (p === m.mountPoint || p.startsWith(`${m.mountPoint}/`)) &&
+        (!best || m.mountPoint.length > best.mountPoint.length)
+      )
+        best = m;
+    }
+    if (!best || !isOwnerAware(best.filesystem)) return undefined;
+    return { fs: best.filesystem, rel: p.slice(best.mountPoint.length) || "/" };
+  }
+
   ownerOf(path: string): Owner {
+    const m = this.ownerAwareMount(path);
+    if (m) {
+      try {
+        const o = m.fs.owner(m.rel);
+        return { user: userById(o.uid)?.name ?? String(o.uid), group: groupById(o.gid) };
+      } catch {
+        return ROOT;
+      }
+    }
     return this.owners.get(normalize(path)) ?? ROOT;
   }
 
+  /** Owners live with the data: on an owner-aware mount (the DRBD filesystem) they go to its inodes. */
   setOwner(path: string, owner: Owner): void {
+    const m = this.ownerAwareMount(path);
+    if (m) {
+      m.fs.setOwner(m.rel, userByName(owner.user)?.uid ?? 0, groupByName(owner.group)?.gid ?? 0);
+      return;
+    }
     const p = normalize(path);
     if (owner.user === "root" && owner.group === "root") this.owners.delete(p);
     else this.owners.set(p, { ...owner });
@@ -86,8 +128,13 @@ export class LabFs implements IFileSystem {
 
   private async created(path: string, existed: boolean): Promise<void> {
     const p = normalize(path);
-    if (!existed && (this.creator.user !== "root" || this.creator.group !== "root"))
-      this.owners.set(p, { ...this.creator });
+    if (!existed && (this.creator.user !== "root" || this.creator.group !== "root")) {
+      try {
+        this.setOwner(p, this.creator);
+      } catch {
+        // a read-only mount refuses; the write itself already succeeded or failed
+      }
+    }
     await this.touch(p);
   }
 

@@ -129,6 +129,10 @@ export function userByName(name: string): UserEntry | undefined {
   return USERS.find((u) => u.name === name);
 }
 
+export function userById(uid: number): UserEntry | undefined {
+  return USERS.find((u) => u.uid === uid);
+}
+
 export function groupByName(name: string): { name: string; gid: number; members?: string[] } | undefined {
   return GROUPS.find((g) => g.name === name);
 }

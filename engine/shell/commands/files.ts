@@ -260,8 +260,12 @@ export const chownCommand: CommandSpec = {
         const group = g === undefined ? cur.group : g === "" ? (user ? groupById(user.gid) : cur.group) : g;
         fs.setOwner(p, { user: user?.name ?? cur.user, group });
       };
-      if (recursive) await walk(ctx, path, apply);
-      else apply(path);
+      try {
+        if (recursive) await walk(ctx, path, apply);
+        else apply(path);
+      } catch (e) {
+        err += `chown: changing ownership of '${t}': ${/EROFS/.test(String((e as { code?: string }).code ?? e)) ? "Read-only file system" : "Operation not permitted"}\n`;
+      }
     }
     return { stdout: "", stderr: err, exitCode: err ? 1 : 0 };
   },
