@@ -130,7 +130,7 @@ export function writeData(k: DrbdKernel, res: Resource, dev: Device, offset: num
       }
       pdev.backing.write(offset, data);
       if (ppd) ppd.receivedKiB += Math.ceil(len / 1024);
-      pdev.writtenKiB += 0;
+      pdev.writtenKiB += Math.ceil(len / 1024);
     });
   }
   return { ok: true, latencyUs: Math.max(latency, 1) };

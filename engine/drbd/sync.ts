@@ -106,6 +106,11 @@ function settle(k: DrbdKernel, src: Side, tgt: Side, run: ResyncRun, doneBits: n
   const sb = peerMd(srcMd, tgt.res.nodeId).bitmap;
   const tb = peerMd(tgtMd, src.res.nodeId).bitmap;
   const done = sb.firstBits(Math.floor(doneBits));
+  const kib = done.reduce((n, [s, e]) => n + (e - s) * 4, 0);
+  src.pd.sentKiB += kib;
+  tgt.pd.receivedKiB += kib;
+  tgt.dev.writtenKiB += kib;
+  src.dev.readKiB += kib;
   copyBlocks(src.dev.backing, tgt.dev.backing, done, srcMd.dataSize);
   for (const [s, e] of done) {
     sb.clearRange(s, e);
