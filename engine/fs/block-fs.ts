@@ -44,6 +44,8 @@ type WriteOpts = Parameters<IFileSystem["writeFile"]>[2];
 export class BlockFs implements IFileSystem {
   readonly dev: BlockDevice;
   readonly readOnly: boolean;
+  /** The device was not cleanly unmounted (crash, failover): the mount replayed its log. */
+  recovered = false;
   private readonly io: DevIo;
   private readonly store: MetaStore;
   private readonly alloc: BlockAllocator;
@@ -67,7 +69,14 @@ export class BlockFs implements IFileSystem {
     const r = MetaStore.load(io);
     if (!r.ok) return r;
     const fs = new BlockFs(dev, io, r.store, opts);
-    fs.io.latencyUs = io.latencyUs;
+    fs.recovered = r.store.sb.dirty === true;
+    if (!fs.readOnly) {
+      try {
+        r.store.setDirty(true);
+      } catch {
+        return { ok: false, why: "io-error" };
+      }
+    }
     return { ok: true, fs };
   }
 
@@ -299,6 +308,15 @@ export class BlockFs implements IFileSystem {
   /** Persist a checkpoint and flush the device (sync, umount). */
   sync(): void {
     if (!this.readOnly) this.store.checkpoint("sync", "/");
+    this.io.flush();
+  }
+
+  /** Clean unmount: checkpoint, clear the needs-recovery flag, flush. */
+  unmountClean(): void {
+    if (!this.readOnly) {
+      this.store.checkpoint("umount", "/");
+      this.store.setDirty(false);
+    }
     this.io.flush();
   }
 

@@ -37,6 +37,8 @@ export interface Superblock {
   created: number;
   /** First data block (the metadata overhead ends there). */
   dataStart: number;
+  /** Mounted read-write and not cleanly unmounted since (ext4 needs_recovery, xfs dirty log). */
+  dirty?: boolean;
 }
 
 export interface Geometry {

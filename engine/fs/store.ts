@@ -184,6 +184,14 @@ export class MetaStore {
     for (const op of ops) this.table.applyOp(op);
   }
 
+  /** Set or clear the needs-recovery flag in the superblock (mount rw / clean umount). */
+  setDirty(dirty: boolean): void {
+    if ((this.sb.dirty ?? false) === dirty) return;
+    const next: Superblock = { ...this.sb, dirty };
+    this.io.write(0, bytesPayload(encodeSuperblock(next)), "mount", "/");
+    this.sb = next;
+  }
+
   /** Snapshot the table into the inactive slot, switch the superblock to it, start an empty log. */
   checkpoint(syscall = "sync", path = ""): void {
     const ckpt = enc.encode(JSON.stringify(this.table.checkpoint()));

@@ -169,8 +169,14 @@ function kernelMountLog(node: LabNode, device: string, fs: BlockFs): void {
   const name = devName(device);
   if (fs.type === "xfs") {
     node.dmesg.append(`XFS (${name}): Mounting V5 Filesystem ${fs.uuid}`);
-    node.dmesg.append(`XFS (${name}): Ending clean mount`);
+    if (fs.recovered) {
+      node.dmesg.append(`XFS (${name}): Starting recovery (logdev: internal)`);
+      node.dmesg.append(`XFS (${name}): Ending recovery (logdev: internal)`);
+    } else {
+      node.dmesg.append(`XFS (${name}): Ending clean mount`);
+    }
   } else {
+    if (fs.recovered) node.dmesg.append(`EXT4-fs (${name}): recovery complete`);
     node.dmesg.append(`EXT4-fs (${name}): mounted filesystem ${fs.uuid} ${fs.readOnly ? "ro" : "r/w"} with ordered data mode. Quota mode: none.`);
   }
 }
@@ -204,7 +210,7 @@ export function unmount(storage: StorageSubsystem, node: LabNode, m: Mounted): v
   const others = storage.mounts.byDevice(node, m.device).filter((x) => x !== m);
   if (others.length === 0) {
     try {
-      m.fs.sync();
+      m.fs.unmountClean();
     } catch {
       // The device may have failed (DRBD lost its disk): umount still detaches it.
     }

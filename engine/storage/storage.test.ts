@@ -103,6 +103,10 @@ describe("mount and umount", () => {
     expect(await run(l, "node1", "ls /mnt/drbd")).toMatchObject({ out: "" });
     const back = await run(l, "node1", "mount /dev/sda1 /mnt/drbd && cat /mnt/drbd/test.txt");
     expect(back).toMatchObject({ code: 0, out: "Donnees critiques\n" });
+    expect((await run(l, "node1", "dmesg | tail -2")).out).toMatch(/EXT4-fs \(sda1\): recovery complete\n.*EXT4-fs \(sda1\): mounted filesystem [0-9a-f-]{36} r\/w with ordered data mode\. Quota mode: none\.\n$/);
+    // A clean umount leaves nothing to recover.
+    await run(l, "node1", "umount /mnt/drbd && mount /dev/sda1 /mnt/drbd");
+    expect((await run(l, "node1", "dmesg | tail -3")).out).not.toContain("recovery complete");
   });
 });
 
