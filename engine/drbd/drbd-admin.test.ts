@@ -188,4 +188,19 @@ describe("drbdadm administration commands", () => {
     expect((await kit.sh("node2", "cat /root/sb.txt")).out).toBe("r0 172.28.0.11 0\n");
     expect(kit.dmesg("node2")).toContain("drbd r0/0 drbd0 node1: helper command: /sbin/drbdadm split-brain exit code 0");
   });
+
+  it("adjust applies a new c-max-rate to a running resync", async () => {
+    const kit = await makeKit();
+    await upAll(kit, ["node1", "node2"]);
+    await kit.sh("node1", "drbdadm primary --force r0");
+    await kit.sh("node1", "sleep 3");
+    for (const n of ["node1", "node2"]) await kit.sh(n, "sed -i 's/on-io-error detach;/on-io-error detach;\\n        c-max-rate 10M;/' /etc/drbd.d/global_common.conf");
+    await kit.sh("node1", "drbdadm adjust r0");
+    const before = Number(/done:(\d+\.\d\d)/.exec((await kit.sh("node1", "drbdadm status r0")).out)?.[1]);
+    await kit.sh("node1", "sleep 10");
+    const after = Number(/done:(\d+\.\d\d)/.exec((await kit.sh("node1", "drbdadm status r0")).out)?.[1]);
+    // 10 MiB/s for 10 s on a 1 GiB device ≈ 9.8 %
+    expect(after - before).toBeGreaterThan(8);
+    expect(after - before).toBeLessThan(11);
+  });
 });

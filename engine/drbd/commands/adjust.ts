@@ -7,6 +7,8 @@ import type { Step } from "./steps";
 import { netArgs } from "./steps";
 import { OK, fail } from "../ops-lifecycle";
 import type { ResCtx } from "./drbdadm";
+import { checkpoint, steadyRateKiB } from "../resync";
+import { replan } from "../sync";
 
 type Build = (cmd: "up" | "attach" | "connect", c: ResCtx) => Step[];
 
@@ -56,6 +58,16 @@ export function adjustSteps(c: ResCtx, build: Build): Step[] {
     obj: name,
     run: () => {
       res.conf = { ...conf, me: { ...conf.me } };
+      // a running resync picks up the new rate at once (the controller reads the options each step)
+      for (const cn of res.connections.values())
+        for (const [vnr, pd] of cn.peerDevices) {
+          const dev = res.devices.get(vnr);
+          if (!pd.resync || !dev) continue;
+          checkpoint(pd.resync, k.world.clock.now);
+          pd.resync.rateBps = steadyRateKiB(conf.disk, k.world.net.path(res.node.name, cn.peerName).bandwidthBps) / 4;
+          pd.resync.minRateBps = conf.disk.cMinRate > 0 ? conf.disk.cMinRate / 4 : 0;
+          replan(k, { res, conn: cn, dev, pd });
+        }
       return OK;
     },
   });
@@ -63,6 +75,5 @@ export function adjustSteps(c: ResCtx, build: Build): Step[] {
   if (missingDisk) steps.push(...build("attach", { ...c, vols: conf.me.volumes.filter((v) => res.devices.get(v.vnr)?.disk === "Diskless").map((v) => v.vnr) }));
   const standalone = conf.peers.filter((p) => res.connections.get(p.host)?.cstate === "StandAlone").map((p) => p.host);
   if (standalone.length) steps.push(...build("connect", { ...c, peers: standalone }));
-  void k;
   return steps;
 }
