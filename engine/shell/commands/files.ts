@@ -321,7 +321,17 @@ export const touchCommand: CommandSpec = {
         const d = when ?? fs.now();
         await fs.utimes(path, d, d);
       } catch (e) {
-        err += `touch: cannot touch '${f}': ${/EROFS/.test(String(e)) ? "Read-only file system" : "Permission denied"}\n`;
+        // storage's FsError carries the errno in `code` and strerror as its message
+        const code = (e as { code?: unknown }).code;
+        const text =
+          code === "ENOSPC"
+            ? "No space left on device"
+            : code === "EIO"
+              ? "Input/output error"
+              : /EROFS/.test(String(e)) || code === "EROFS"
+                ? "Read-only file system"
+                : "Permission denied";
+        err += `touch: cannot touch '${f}': ${text}\n`;
       }
     }
     return { stdout: "", stderr: err, exitCode: err ? 1 : 0 };
