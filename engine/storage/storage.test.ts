@@ -89,6 +89,7 @@ describe("mount and umount", () => {
     await run(l, "node1", "echo keep > /mnt/drbd/a && umount /mnt/drbd && mount -o ro /dev/sda1 /mnt/drbd");
     expect(await run(l, "node1", "echo x > /mnt/drbd/f")).toMatchObject({ code: 1, err: "bash: /mnt/drbd/f: Read-only file system\n" });
     expect(await run(l, "node1", "mkdir /mnt/drbd/d")).toMatchObject({ code: 1, err: "mkdir: cannot create directory '/mnt/drbd/d': Read-only file system\n" });
+    expect(await run(l, "node1", "touch /mnt/drbd/t")).toMatchObject({ code: 1, err: "touch: cannot touch '/mnt/drbd/t': Read-only file system\n" });
     expect((await run(l, "node1", "cat /mnt/drbd/a")).out).toBe("keep\n");
     expect((await run(l, "node1", "mount | grep sda1")).out).toBe("/dev/sda1 on /mnt/drbd type ext4 (ro,relatime)\n");
   });
