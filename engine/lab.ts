@@ -26,7 +26,7 @@ export interface LabExecResult {
   /** Simulated duration of the command, milliseconds of virtual time. */
   durationMs: number;
   /** Where the terminal is after the command (it may have entered a node or switched user). */
-  session: { target: string; machine: string; user: string; cwd: string };
+  session: { target: string; machine: string; user: string; cwd: string; prompt: string };
 }
 
 export type LabEvent =
@@ -64,7 +64,7 @@ interface Frame {
   machine: string;
   session: ShellSession;
   /** How the frame was entered; decides what `exit` prints. */
-  via: "base" | "docker-exec" | "su" | "su-login";
+  via: "base" | "docker-exec" | "su" | "su-login" | "subshell";
   /** The node's boot count when entered: a restart ends the `docker exec` session. */
   boot: number;
 }
@@ -81,6 +81,13 @@ export function targetKey(t: Target): string {
 
 function displayTarget(key: string): string {
   return key.endsWith("#main") ? key.slice(0, -5) : key;
+}
+
+/** Bash's default Debian prompt, `\u@\h:\w\$ `: `root@node1:/etc/drbd.d# `. */
+export function promptOf(hostname: string, s: { user: string; cwd: string; env: Record<string, string> }): string {
+  const home = s.env.HOME;
+  const w = home && (s.cwd === home || s.cwd.startsWith(`${home}/`)) ? `~${s.cwd.slice(home.length)}` : s.cwd;
+  return `${s.user}@${hostname}:${w}${s.user === "root" ? "#" : "$"} `;
 }
 
 const EXIT_RE = /^\s*(exit|logout)(\s+\d+)?\s*;?\s*$/;
@@ -189,6 +196,13 @@ export class Lab {
         const s = m.newSession(req.user, login ? undefined : frame.session.cwd);
         if (!login) s.env = { ...frame.session.env, USER: req.user, LOGNAME: req.user, HOME: s.env.HOME ?? "/" };
         t.push({ machine: frame.machine, session: s, via: login ? "su-login" : "su", boot: frame.boot });
+      } else if (req?.kind === "subshell") {
+        t.push({
+          machine: frame.machine,
+          session: { ...frame.session, env: { ...frame.session.env }, functions: {} },
+          via: "subshell",
+          boot: frame.boot,
+        });
       } else if (req?.kind === "exit" && t.length > 1) t.pop();
       result = r;
     }
@@ -212,7 +226,13 @@ export class Lab {
       stderr: result.stderr,
       exitCode: result.exitCode,
       durationMs: durationUs / US_PER_MS,
-      session: { target: displayTarget(key), machine: frame.machine, user: frame.session.user, cwd: frame.session.cwd },
+      session: {
+        target: displayTarget(key),
+        machine: frame.machine,
+        user: frame.session.user,
+        cwd: frame.session.cwd,
+        prompt: promptOf(this.machineOf(frame.machine).hostname, frame.session),
+      },
     };
   }
 

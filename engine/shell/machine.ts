@@ -15,6 +15,7 @@ import { carryEnv, extractFunctions, type ShellSession, unsetFunctions } from ".
 /** A request made by a command to change the terminal (docker exec -it, su -, exit). */
 export type SessionRequest =
   | { kind: "enter"; machine: string; user: string }
+  | { kind: "subshell" }
   | { kind: "exit" }
   | { kind: "user"; user: string };
 
@@ -80,7 +81,13 @@ export class Machine {
     const where = node ? "node" : "host";
     const commands: Command[] = [];
     for (const spec of specs) if (spec.where === "both" || spec.where === where) commands.push(this.wrap(spec));
-    commands.push(this.secondsCommand(), this.awkCommand(), ...this.timeKeyword());
+    commands.push(
+      this.secondsCommand(),
+      this.awkCommand(),
+      ...this.timeKeyword(),
+      this.shellCommand("bash"),
+      this.shellCommand("sh"),
+    );
     this.bash = new Bash({
       fs,
       cwd: "/",
@@ -125,6 +132,22 @@ export class Machine {
         return { stdout: "", stderr: report, exitCode: code };
       }),
     ];
+  }
+
+  /**
+   * `bash` or `sh` typed alone at an interactive prompt starts a nested shell that lasts
+   * until `exit`; with arguments or piped input it runs them as usual.
+   */
+  private shellCommand(name: string): Command {
+    return defineCommand(name, async (args, jctx) => {
+      const stdin = decodeBytesToUtf8(jctx.stdin);
+      if (args.length === 0 && stdin === "" && this.current) {
+        this.current.request = { kind: "subshell" };
+        return { stdout: "", stderr: "", exitCode: 0 };
+      }
+      if (!jctx.origCommand) return { stdout: "", stderr: `${name}: unavailable\n`, exitCode: 2 };
+      return jctx.origCommand(args);
+    });
   }
 
   private secondsCommand(): Command {

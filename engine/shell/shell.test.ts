@@ -253,3 +253,22 @@ describe("Ctrl-C", () => {
     expect(r.stderr.endsWith("^C\n")).toBe(true);
   });
 });
+
+describe("nested shells and prompts", () => {
+  it("bash alone opens a nested shell until exit; with input it runs it", async () => {
+    const l = await lab();
+    await out(l, "node1", "cd /etc");
+    const r = await l.exec("node1", "bash");
+    expect(r.session.prompt).toBe("root@node1:/etc# ");
+    await out(l, "node1", "cd /tmp");
+    expect((await l.exec("node1", "exit")).session.prompt).toBe("root@node1:/etc# ");
+    expect(await out(l, "node1", "echo 'echo piped' | bash")).toBe("piped\n");
+  });
+
+  it("prompts follow the user, host and directory like Debian's default PS1", async () => {
+    const l = await lab();
+    expect((await l.exec("host", "cd ~/drbd-workshop")).session.prompt).toBe("student@docker-host:~/drbd-workshop$ ");
+    expect((await l.exec("host", "docker exec -it drbd-node2 bash")).session.prompt).toBe("root@node2:/# ");
+    expect((await l.exec("host", "su - postgres")).session.prompt).toBe("postgres@node2:~$ ");
+  });
+});

@@ -114,7 +114,12 @@ export interface CommandContext {
   readonly session?: {
     readonly user: string;
     request(
-      req: { kind: "enter"; machine: string; user: string } | { kind: "exit" } | { kind: "user"; user: string },
+      req:
+        | { kind: "enter"; machine: string; user: string }
+        | { kind: "exit" }
+        | { kind: "user"; user: string }
+        /** a nested interactive shell on the same machine (`bash` typed at the prompt) */
+        | { kind: "subshell" },
     ): void;
   };
 }
