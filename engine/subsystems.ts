@@ -6,11 +6,12 @@ import { SparseDisk } from "./block/sparse-disk";
 import type { BlockDevice } from "./block/types";
 import { drbdSubsystem } from "./drbd";
 import { createStorage } from "./storage/index";
+import { toolboxSubsystem } from "./scripts/index";
 import type { LabNode, Subsystem } from "./world/types";
 
 export function defaultSubsystems(): Subsystem[] {
   // DRBD last: at shutdown the filesystems are unmounted before `drbdadm down`
-  return [createStorage(), drbdSubsystem()];
+  return [createStorage(), drbdSubsystem(), toolboxSubsystem()];
 }
 
 /** Backing disks (/dev/sda1) for lab nodes: sparse, extent-based, SSD-like performance. */
