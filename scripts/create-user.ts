@@ -11,7 +11,12 @@ import { ROLES } from "../lib/roles";
 import { authSecret } from "../lib/secret";
 
 const { values } = parseArgs({
-  options: { email: { type: "string" }, name: { type: "string" }, role: { type: "string" }, password: { type: "string" } },
+  options: {
+    email: { type: "string" },
+    name: { type: "string" },
+    role: { type: "string" },
+    password: { type: "string" },
+  },
 });
 const input = z
   .object({

@@ -50,7 +50,9 @@ export function StudentTable({
                 <td className="py-3 pr-4">
                   <div className="flex items-center gap-2">
                     <ProgressBar percent={p?.percent ?? 0} label={`Progression de ${user.name}`} />
-                    <span className="w-12 whitespace-nowrap text-right tabular-nums text-slate-700">{p?.percent ?? 0} %</span>
+                    <span className="w-12 whitespace-nowrap text-right tabular-nums text-slate-700">
+                      {p?.percent ?? 0} %
+                    </span>
                   </div>
                 </td>
                 <td className="py-3 text-right">
