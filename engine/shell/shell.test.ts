@@ -272,3 +272,21 @@ describe("nested shells and prompts", () => {
     expect((await l.exec("host", "su - postgres")).session.prompt).toBe("postgres@node2:~$ ");
   });
 });
+
+describe("watch and systemctl", () => {
+  it("watch draws one screen with procps's header", async () => {
+    const l = await lab();
+    expect(await out(l, "node1", "watch -n1 cat /etc/hostname")).toBe(
+      `Every 1.0s: cat /etc/hostname${" ".repeat(20)}node1: Mon Jan 15 14:30:00 2024\n\nnode1\n`,
+    );
+  });
+
+  it("systemctl fails: PID 1 is not systemd in these containers", async () => {
+    const l = await lab();
+    const r = await l.exec("node1", "systemctl restart drbd");
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toBe(
+      "System has not been booted with systemd as init system (PID 1). Can't operate.\nFailed to connect to bus: Host is down\n",
+    );
+  });
+});

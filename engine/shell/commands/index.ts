@@ -3,6 +3,7 @@ import type { CommandSpec } from "../../world/types";
 import { timeoutCommand } from "../builtins-time";
 import { fileCommands } from "./files";
 import { identityCommands } from "./identity";
+import { miscCommands } from "./misc";
 import { ipCommand, pingCommand } from "./net";
 import { iptablesCommand, tcCommand } from "./netfilter";
 import { systemCommands } from "./system";
@@ -21,5 +22,6 @@ export function genericCommands(): CommandSpec[] {
     ...fileCommands,
     ...systemCommands,
     timeoutCommand,
+    ...miscCommands,
   ];
 }
