@@ -124,8 +124,8 @@ export class Cluster {
       if (!this.k.alive(res)) continue;
       for (const c of res.connections.values()) {
         if (c.cstate === "Connected" && !this.reachable(res, c)) this.detectLoss(res, c, this.idleDetectUs(c));
+        // a pending attempt or handshake keeps its time; an idle Connecting retries at the next connect-int
         else if (c.cstate === "Connecting" && this.reachable(res, c) && c.connectTimer === undefined) this.attempt(res, c, this.nextRetryDelay(c));
-        else if (c.cstate === "Connecting" && this.reachable(res, c)) this.attempt(res, c, Math.min(this.nextRetryDelay(c), c.net.connectIntUs));
       }
     }
   }

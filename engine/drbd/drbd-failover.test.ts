@@ -170,4 +170,29 @@ describe("TP3: failover, crash, rejoin, split brain", () => {
     const state = kit.lab.state() as { subsystems?: Record<string, unknown> } & Record<string, unknown>;
     expect(JSON.stringify(state)).toContain('"cstate":"Connected"');
   });
+
+  it("allow-two-primaries (protocol C): both nodes may be Primary at once", async () => {
+    const kit = await makeKit();
+    for (const n of ["node1", "node2"]) await kit.sh(n, "sed -i 's/protocol C;/protocol C;\\n        allow-two-primaries yes;/' /etc/drbd.d/global_common.conf");
+    await syncedPair(kit);
+    expect((await kit.sh("node2", "drbdadm primary r0")).code).toBe(0);
+    expect((await kit.sh("node1", "drbdadm status r0")).out).toBe("r0 role:Primary\n  disk:UpToDate\n  node2 role:Primary\n    peer-disk:UpToDate\n\n");
+    expect(kit.drbd.invariants()).toEqual([]);
+  });
+
+  it("protocol A, crashed primary, survivor stayed Secondary: rule crashed-primary makes the old primary the source", async () => {
+    const kit = await makeKit();
+    for (const n of ["node1", "node2"]) await kit.sh(n, "sed -i 's/protocol C;/protocol A;/' /etc/drbd.d/global_common.conf");
+    await syncedPair(kit);
+    await kit.sh("node1", "tc qdisc add dev eth0 root netem delay 50ms");
+    write(kit, "node1", 0, "pas encore chez node2");
+    await kit.sh("host", "docker stop drbd-node1 --time=0");
+    await kit.sh("node2", "sleep 12");
+    await kit.sh("host", "docker start drbd-node1");
+    await kit.sh("node1", "tc qdisc del dev eth0 root");
+    await kit.sh("node1", "sleep 2");
+    expect(kit.dmesg("node1")).toContain("uuid_compare()=source-use-bitmap by rule=crashed-primary");
+    expect(kit.dmesg("node2")).toContain("uuid_compare()=target-use-bitmap by rule=crashed-primary");
+    expect(sameDisks(kit)).toBe(true);
+  });
 });
