@@ -13,6 +13,7 @@ import { ex9_3 } from "./ex9.3";
 import { ex9_4 } from "./ex9.4";
 import { quiz } from "./quiz";
 import { tp1 } from "./tp1";
+import { tp5 } from "./tp5";
 
 /** Every exercise definition, in course order. */
 export const EXERCISES: readonly AnyExercise[] = [
@@ -25,6 +26,7 @@ export const EXERCISES: readonly AnyExercise[] = [
   ex3_2,
   ex4_1,
   ex4_2,
+  tp5,
   ex5_2,
   ex9_1,
   ex9_2,

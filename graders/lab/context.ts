@@ -22,7 +22,7 @@ export interface LabCtx {
   /** `lab.state()` right after the replay, before any check ran. */
   state: LabStateView;
   /** The commands typed, in order, with their target ("node1", "host"...). */
-  commands: { target: string; input: string; exitCode: number }[];
+  commands: { target: string; input: string; exitCode: number; atUs: number }[];
   /** Root-relative file read through the node's mounts; null when absent. No virtual time passes. */
   file(node: string, path: string): Promise<{ size: number; text: () => Promise<string> } | null>;
   /** Kernel log lines of a node (what `dmesg` prints, without timestamps), oldest first. */
@@ -31,6 +31,8 @@ export interface LabCtx {
   drbd(node: string, resource?: string): DrbdResourceView | null;
   /** The node's DRBD configuration as drbdadm would read it, resolved for that node. */
   config(node: string, resource?: string): Promise<ResolvedResource | null>;
+  /** Why drbdadm refuses the node's configuration (French, with file:line), or null. */
+  configError(node: string): Promise<string | null>;
 }
 
 /** One resource on one node, in DRBD's nouns (engine/drbd/snapshot.ts). */
@@ -151,6 +153,21 @@ async function runSubmission(startScenario: string, submission: unknown): Promis
   return { valid: true, ctx: lab };
 }
 
+/** /etc/drbd.conf and /etc/drbd.d/* of a node, as drbdadm reads them. */
+async function readDrbdFiles(lab: Lab, node: string): Promise<Record<string, string> | null> {
+  const fs = lab.world.node(node)?.fs;
+  if (!fs) return null;
+  const files: Record<string, string> = {};
+  if (await fs.exists("/etc/drbd.conf")) files["/etc/drbd.conf"] = await fs.readFile("/etc/drbd.conf");
+  if (await fs.exists("/etc/drbd.d")) {
+    for (const name of await fs.readdir("/etc/drbd.d")) {
+      const p = `/etc/drbd.d/${name}`;
+      if ((await fs.stat(p)).isFile) files[p] = await fs.readFile(p);
+    }
+  }
+  return files;
+}
+
 export async function prepareLab(startScenario: string, submission: unknown): Promise<Prepared<LabCtx>> {
   const run = await runSubmission(startScenario, submission);
   if (!run.valid) return invalid(run.diagnostics);
@@ -158,7 +175,18 @@ export async function prepareLab(startScenario: string, submission: unknown): Pr
   const state = lab.state() as unknown as LabStateView;
   const commands = lab
     .events()
-    .flatMap((e) => (e.kind === "exec" ? [{ target: e.target, input: e.input, exitCode: e.exitCode }] : []));
+    .flatMap((e) =>
+      e.kind === "exec" ? [{ target: e.target, input: e.input, exitCode: e.exitCode, atUs: e.atUs }] : [],
+    );
+  const configs = new Map<string, Promise<ReturnType<typeof parseConfig> | null>>();
+  const parsedConfig = (node: string) => {
+    let p = configs.get(node);
+    if (!p) {
+      p = readDrbdFiles(lab, node).then((files) => (files ? parseConfig(files) : null));
+      configs.set(node, p);
+    }
+    return p;
+  };
   const ctx: LabCtx = {
     lab,
     state,
@@ -173,20 +201,15 @@ export async function prepareLab(startScenario: string, submission: unknown): Pr
     dmesg: (node) => [...(lab.world.node(node)?.dmesg.entries() ?? [])],
     drbd: (node, resource = "r0") => state.subsystems.drbd?.[node]?.[resource] ?? null,
     async config(node, resource = "r0") {
-      const fs = lab.world.node(node)?.fs;
-      if (!fs) return null;
-      const files: Record<string, string> = {};
-      for (const dir of ["/etc", "/etc/drbd.d"]) {
-        if (!(await fs.exists(dir))) continue;
-        for (const name of await fs.readdir(dir)) {
-          const p = `${dir}/${name}`;
-          if ((p === "/etc/drbd.conf" || dir === "/etc/drbd.d") && (await fs.stat(p)).isFile)
-            files[p] = await fs.readFile(p);
-        }
-      }
-      const { config, diagnostics } = parseConfig(files);
-      if (diagnostics.some((d) => d.severity === "error")) return null;
-      return resolveResource(config, resource, node);
+      const parsed = await parsedConfig(node);
+      if (!parsed || parsed.diagnostics.some((d) => d.severity === "error")) return null;
+      return resolveResource(parsed.config, resource, node);
+    },
+    async configError(node) {
+      const parsed = await parsedConfig(node);
+      if (!parsed) return `${node} n’existe pas.`;
+      const d = parsed.diagnostics.find((x) => x.severity === "error");
+      return d ? `${d.file}:${d.line}: ${d.messageFr}` : null;
     },
   };
   return { valid: true, ctx };

@@ -76,3 +76,39 @@ export function commandIndex(ctx: LabCtx, re: RegExp, target?: string, from = 0)
   }
   return -1;
 }
+
+/** The learner's successful commands matching `re` (any machine or one), with their times. */
+export function succeeded(ctx: LabCtx, re: RegExp, target?: string): { index: number; atUs: number; input: string }[] {
+  const out: { index: number; atUs: number; input: string }[] = [];
+  ctx.commands.forEach((c, index) => {
+    if (c.exitCode === 0 && (target === undefined || c.target.split("#")[0] === target) && re.test(c.input)) {
+      out.push({ index, atUs: c.atUs, input: c.input });
+    }
+  });
+  return out;
+}
+
+/**
+ * A node's role for `resource` at a virtual time, from its kernel log (`drbd r0: role( A -> B )`,
+ * K9 print_state_change); Secondary before any change. The log restarts at each boot.
+ */
+export function roleAt(ctx: LabCtx, node: string, atUs: number, resource = "r0"): string {
+  let role = "Secondary";
+  const re = new RegExp(`^drbd ${resource}: role\\( (\\w+) -> (\\w+) \\)`);
+  for (const e of ctx.dmesg(node)) {
+    if (e.timeUs > atUs) break;
+    const m = re.exec(e.text);
+    if (m) role = m[2] as string;
+  }
+  return role;
+}
+
+/** First kernel log line of `node` at or after `fromUs` matching `re`. */
+export function logAfter(
+  ctx: LabCtx,
+  node: string,
+  re: RegExp,
+  fromUs = 0,
+): { timeUs: number; text: string } | undefined {
+  return ctx.dmesg(node).find((e) => e.timeUs >= fromUs && re.test(e.text));
+}
