@@ -91,6 +91,10 @@ export function mountCommand(storage: StorageSubsystem): CommandSpec {
       if (!node) return res("", "mount: not supported here\n", 1);
       const a = parseArgs(ctx.args);
       if (a.bad) return res("", `mount: unrecognized option '${a.bad}'\nTry 'mount --help' for more information.\n`, 1);
+      if (a.options.includes("remount") && a.positional.length >= 1) {
+        const ro = a.options.lastIndexOf("ro") > a.options.lastIndexOf("rw");
+        return remount(storage, node, normalizePath(absPath(ctx.cwd, a.positional[a.positional.length - 1] as string)), ro);
+      }
       if (a.positional.length === 0) return res(listMounts(node, a.type), "", 0);
       if (a.positional.length === 1) return res("", `mount: ${a.positional[0]}: can't find in /etc/fstab.\n`, 1);
       if (a.positional.length > 2) return res("", "mount: bad usage\nTry 'mount --help' for more information.\n", 1);
@@ -102,7 +106,6 @@ export function mountCommand(storage: StorageSubsystem): CommandSpec {
       if (a.type && !KNOWN_TYPES.has(a.type)) return sysFail(spec, `unknown filesystem type '${a.type}'`);
       const explicitRo = a.options.includes("ro") && a.options.lastIndexOf("ro") > a.options.lastIndexOf("rw");
       const explicitRw = a.options.includes("rw") && !explicitRo;
-      if (a.options.includes("remount")) return remount(storage, node, spec, explicitRo);
 
       const targetDir = await isDirectory(ctx, target);
       if (targetDir === null) return sysFail(spec, "mount point does not exist");
@@ -257,6 +260,27 @@ export function umountCommand(storage: StorageSubsystem): CommandSpec {
         unmount(storage, node, m);
       }
       return res("", out, code);
+    },
+  };
+}
+
+/** findmnt (util-linux 2.38) for the node's block-device mounts: TARGET SOURCE FSTYPE OPTIONS. */
+export function findmntCommand(storage: StorageSubsystem): CommandSpec {
+  return {
+    name: "findmnt",
+    where: "node",
+    async run(ctx) {
+      const node = ctx.node;
+      if (!node) return res("", "", 1);
+      const want = ctx.args.filter((a) => !a.startsWith("-")).map((a) => normalizePath(absPath(ctx.cwd, a)));
+      const rows = node.mounts.filter((e) => want.length === 0 || want.includes(e.mountpoint) || want.includes(e.device));
+      if (rows.length === 0) return res("", "", 1);
+      const cells = rows.map((e) => [e.mountpoint, e.device, e.fstype, e.options.join(",")]);
+      const header = ["TARGET", "SOURCE", "FSTYPE", "OPTIONS"];
+      const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? "").length)));
+      const line = (c: string[]) => c.map((x, i) => (i === c.length - 1 ? x : x.padEnd(widths[i] ?? 0))).join(" ");
+      void storage;
+      return res(`${[line(header), ...cells.map(line)].join("\n")}\n`, "", 0);
     },
   };
 }

@@ -164,4 +164,37 @@ describe("dd, df and friends", () => {
     expect((await run(l, "node1", "lsblk")).out).toBe("NAME   MAJ:MIN RM SIZE RO TYPE MOUNTPOINTS\nsda      8:0    0   1G  0 disk\n└─sda1   8:1    0   1G  0 part /mnt/drbd\n");
     expect((await run(l, "node1", "cat /proc/partitions")).out).toBe("major minor  #blocks  name\n\n   8        0    1049600 sda\n   8        1    1048576 sda1\n");
   });
+
+  it("checks a filesystem with e2fsck and shows mounts with findmnt", async () => {
+    const l = await lab();
+    await mounted(l);
+    await run(l, "node1", "echo a > /mnt/drbd/a && mkdir /mnt/drbd/d");
+    expect(await run(l, "node1", "e2fsck /dev/sda1")).toMatchObject({ code: 8, err: "e2fsck 1.47.0 (5-Feb-2023)\n/dev/sda1 is mounted.\ne2fsck: Cannot continue, aborting.\n\n\n" });
+    expect((await run(l, "node1", "findmnt /mnt/drbd")).out).toBe("TARGET    SOURCE    FSTYPE OPTIONS\n/mnt/drbd /dev/sda1 ext4   rw,relatime\n");
+    await run(l, "node1", "umount /mnt/drbd");
+    const clean = await run(l, "node1", "e2fsck -n /dev/sda1");
+    expect(clean).toMatchObject({ code: 0, out: expect.stringMatching(/^\/dev\/sda1: clean, 14\/65536 files, \d+\/262144 blocks\n$/) });
+    const full = await run(l, "node1", "e2fsck -fn /dev/sda1");
+    expect(full.code).toBe(0);
+    expect(full.out).toMatch(/^Pass 1: Checking inodes, blocks, and sizes\n(.*\n){4}\/dev\/sda1: 14\/65536 files \(0\.0% non-contiguous\), \d+\/262144 blocks\n$/);
+    expect((await run(l, "node1", "e2fsck -n /dev/sdz")).code).toBe(8);
+  });
+
+  it("remounts read-only and back", async () => {
+    const l = await lab();
+    await mounted(l);
+    expect((await run(l, "node1", "mount -o remount,ro /mnt/drbd && mount | grep sda1")).out).toBe("/dev/sda1 on /mnt/drbd type ext4 (ro,relatime)\n");
+    expect((await run(l, "node1", "echo x > /mnt/drbd/x")).err).toBe("bash: /mnt/drbd/x: Read-only file system\n");
+    expect((await run(l, "node1", "mount -o remount,rw /mnt/drbd && echo x > /mnt/drbd/x && cat /mnt/drbd/x")).out).toBe("x\n");
+  });
+
+  it("unmounts cleanly on a graceful docker stop", async () => {
+    const l = await lab();
+    await mounted(l);
+    await run(l, "node1", "echo kept > /mnt/drbd/a");
+    await run(l, "host", "docker stop drbd-node1");
+    await run(l, "host", "docker start drbd-node1");
+    const back = await run(l, "node1", "mount /dev/sda1 /mnt/drbd && cat /mnt/drbd/a && dmesg | grep -c 'recovery complete'");
+    expect(back.out).toBe("kept\n0\n");
+  });
 });

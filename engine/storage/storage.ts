@@ -9,8 +9,9 @@ import type { CommandSpec, LabNode, Subsystem, World } from "../world/types";
 import { blockCommands } from "./blk-commands";
 import { ddCommand } from "./dd";
 import { dfCommand, syncCommand } from "./df";
+import { fsckCommands } from "./fsck";
 import { mkfsCommands } from "./mkfs";
-import { mountCommand, umountCommand, unmountAll } from "./mount";
+import { findmntCommand, mountCommand, umountCommand, unmountAll } from "./mount";
 import { MOUNT_OPENER, MountRegistry } from "./registry";
 import { procPartitions } from "./blk-commands";
 
@@ -56,7 +57,7 @@ export class StorageSubsystem implements Subsystem {
   }
 
   commands(): CommandSpec[] {
-    return [...mkfsCommands(this), mountCommand(this), umountCommand(this), ddCommand(this), dfCommand(this), syncCommand(this), ...blockCommands(this)];
+    return [...mkfsCommands(this), mountCommand(this), umountCommand(this), ddCommand(this), dfCommand(this), syncCommand(this), ...blockCommands(this), ...fsckCommands(this), findmntCommand(this)];
   }
 
   procFiles(): Record<string, (node: LabNode) => string> {
