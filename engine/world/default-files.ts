@@ -1,68 +1,13 @@
 /**
- * Files every lab node starts with: the image's /etc (hostname, hosts, passwd, group) and the
- * workshop's DRBD configuration. The DRBD texts follow the workshop's Annex B; for three or
- * more nodes DRBD 9 needs node-id and a connection-mesh, so they are added.
- * TODO(parser): switch to engine/drbd/config/defaults.ts once it is committed.
+ * Files every lab node starts with: the image's /etc (hostname, hosts, resolv.conf, passwd,
+ * group) and the workshop's DRBD configuration, whose texts come from the config module
+ * (engine/drbd/config/defaults.ts), the one source for the parser and the nodes.
  */
+import { DRBD_CONF, GLOBAL_COMMON_CONF, r0ResFor } from "../drbd/config/defaults";
 import type { NodeSpec, Topology } from "./topology";
 
-export const DRBD_CONF = `# You can find an example in  /usr/share/doc/drbd.../drbd.conf.example
-
-include "drbd.d/global_common.conf";
-include "drbd.d/*.res";
-`;
-
-export const GLOBAL_COMMON_CONF = `global {
-    usage-count no;
-}
-
-common {
-    handlers {
-        pri-on-incon-degr "/usr/lib/drbd/notify-pri-on-incon-degr.sh";
-        pri-lost-after-sb "/usr/lib/drbd/notify-pri-lost-after-sb.sh";
-        local-io-error "/usr/lib/drbd/notify-io-error.sh";
-    }
-
-    startup {
-        wfc-timeout 120;
-        degr-wfc-timeout 60;
-    }
-
-    options {
-        on-no-data-accessible io-error;
-    }
-
-    disk {
-        on-io-error detach;
-        no-disk-flushes;
-        no-md-flushes;
-    }
-
-    net {
-        protocol C;
-        max-buffers 8000;
-        max-epoch-size 8000;
-        sndbuf-size 512k;
-        rcvbuf-size 512k;
-        after-sb-0pri discard-zero-changes;
-        after-sb-1pri discard-secondary;
-        after-sb-2pri disconnect;
-    }
-}
-`;
-
 export function r0Res(topology: Topology): string {
-  const many = topology.nodes.length > 2;
-  const ons = topology.nodes
-    .map((n, i) => {
-      const id = many ? `        node-id ${i};\n` : "";
-      return `    on ${n.name} {\n${id}        address ${n.ip}:7788;\n    }\n`;
-    })
-    .join("");
-  const mesh = many
-    ? `\n    connection-mesh {\n        hosts ${topology.nodes.map((n) => n.name).join(" ")};\n    }\n`
-    : "";
-  return `resource r0 {\n    device /dev/drbd0;\n    disk /dev/sda1;\n    meta-disk internal;\n\n${ons}${mesh}}\n`;
+  return r0ResFor(topology.nodes);
 }
 
 export function hostsFile(topology: Topology, self: NodeSpec): string {

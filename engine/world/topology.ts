@@ -49,6 +49,12 @@ const base = { network: "drbd_net", subnet: "172.28.0.0/16", gateway: "172.28.0.
 
 export const TOPOLOGIES: Record<string, Topology> = {
   "two-nodes": { id: "two-nodes", ...base, nodes: [node(1), node(2)] },
+  /** Exercise 9.1: a second backing disk per node for a second resource (r1). */
+  "two-nodes-two-disks": {
+    id: "two-nodes-two-disks",
+    ...base,
+    nodes: [node(1), node(2)].map((n) => ({ ...n, disks: [...n.disks, { path: "/dev/sdb1", sizeBytes: GIB / 2 }] })),
+  },
   "three-nodes": { id: "three-nodes", ...base, nodes: [node(1), node(2), node(3)] },
   "two-sites": {
     id: "two-sites",

@@ -33,8 +33,10 @@ describe("createWorld", () => {
     expect(w.resolveNode("drbd-node2")?.name).toBe("node2");
     expect(w.resolveNode("172.28.0.12")?.name).toBe("node2");
     expect(await n1?.fs.readFile("/etc/hostname")).toBe("node1\n");
-    expect(await n1?.fs.readFile("/etc/drbd.d/r0.res")).toContain("on node2 {\n        address 172.28.0.12:7788;");
-    expect(await n1?.fs.readFile("/etc/drbd.conf")).toContain('include "drbd.d/*.res";');
+    expect(await n1?.fs.readFile("/etc/drbd.d/r0.res")).toContain(
+      "on node2 {\n        device /dev/drbd0;\n        disk /dev/sda1;\n        address 172.28.0.12:7788;",
+    );
+    expect(await n1?.fs.readFile("/etc/drbd.conf")).toContain('include "/etc/drbd.d/*.res";');
     expect(await n1?.fs.readFile("/etc/passwd")).toMatch(/^postgres:x:101:103:/m);
     expect(await n1?.fs.exists("/scripts")).toBe(true);
   });
