@@ -1,3 +1,5 @@
+import { CHAPTER9_SCENARIOS } from "./ex9";
+
 /**
  * Named starting points for labs. A scenario is a topology plus, optionally, a base scenario
  * and a lab script replayed on top of it (`tp1.done` = `running` + the TP1 solution).
@@ -37,7 +39,7 @@ let builtinsLoaded = false;
 function ensureBuiltins(): void {
   if (builtinsLoaded) return;
   builtinsLoaded = true;
-  for (const s of BUILTIN) if (!scenarios.has(s.id)) scenarios.set(s.id, s);
+  for (const s of [...BUILTIN, ...CHAPTER9_SCENARIOS]) if (!scenarios.has(s.id)) scenarios.set(s.id, s);
 }
 
 const UP = "host$ cd ~/drbd-workshop && docker-compose up -d\n";
