@@ -103,7 +103,7 @@ describe("drbdadm administration commands", () => {
     await kit.sh("node2", "drbdadm adjust r0");
     await kit.sh("node2", "sleep 1");
     expect((await kit.sh("node2", "drbdadm cstate r0")).out).toBe("Connected\n");
-    await kit.sh("node2", "sed -i 's/protocol C;/protocol A;\\n        allow-two-primaries yes;/' /etc/drbd.d/global_common.conf");
+    await kit.sh("node2", "sed -i 's/protocol C;/protocol A;\\n        allow-two-primaries yes;/' /etc/drbd.d/global_common.conf && sed -i 's/protocol C;/protocol A;/' /etc/drbd.d/r0.res");
     const r = await kit.sh("node2", "drbdadm adjust r0");
     expect(r.code).toBe(10);
     expect(r.err).toMatch(/^r0: Failure: \(139\) Protocol C required\nCommand 'drbdsetup net-options r0 0 --protocol=A --allow-two-primaries=yes .*' terminated with exit code 10\n$/);
@@ -202,5 +202,22 @@ describe("drbdadm administration commands", () => {
     // 10 MiB/s for 10 s on a 1 GiB device ≈ 9.8 %
     expect(after - before).toBeGreaterThan(8);
     expect(after - before).toBeLessThan(11);
+  });
+
+  it("protocol: changed live by adjust (the peer adopts it); a mismatch at connect drops both to StandAlone", async () => {
+    const kit = await makeKit();
+    await syncedPair(kit);
+    await kit.sh("node1", "sed -i 's/protocol C;/protocol A;/' /etc/drbd.d/global_common.conf /etc/drbd.d/r0.res");
+    expect((await kit.sh("node1", "drbdadm adjust r0")).code).toBe(0);
+    expect((await kit.sh("node1", "drbdsetup show r0")).out).toContain("protocol          A;");
+    expect((await kit.sh("node2", "drbdsetup show r0")).out).toContain("protocol          A;");
+    expect((await kit.sh("node1", "drbdadm cstate r0")).out).toBe("Connected\n");
+    // node2's file still says C: after a reconnect the two ends disagree
+    await kit.sh("node2", "drbdadm down r0");
+    await kit.sh("node2", "drbdadm up r0");
+    await kit.sh("node2", "sleep 1");
+    expect(kit.dmesg("node2")).toContain("drbd r0 node1: incompatible protocol settings");
+    expect((await kit.sh("node2", "drbdadm cstate r0")).out).toBe("StandAlone\n");
+    expect((await kit.sh("node1", "drbdadm cstate r0")).out).toBe("StandAlone\n");
   });
 });

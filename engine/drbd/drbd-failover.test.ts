@@ -132,7 +132,7 @@ describe("TP3: failover, crash, rejoin, split brain", () => {
 
   it("protocol A: a write in flight when the Primary crashes never reaches the peer", async () => {
     const kit = await makeKit();
-    for (const n of ["node1", "node2"]) await kit.sh(n, "sed -i 's/protocol C;/protocol A;/' /etc/drbd.d/global_common.conf");
+    for (const n of ["node1", "node2"]) await kit.sh(n, "sed -i 's/protocol C;/protocol A;/' /etc/drbd.d/global_common.conf /etc/drbd.d/r0.res");
     await syncedPair(kit);
     await kit.sh("node1", "tc qdisc add dev eth0 root netem delay 50ms");
     const w = write(kit, "node1", 0, "perdu en vol");
@@ -182,7 +182,7 @@ describe("TP3: failover, crash, rejoin, split brain", () => {
 
   it("protocol A, crashed primary, survivor stayed Secondary: rule crashed-primary makes the old primary the source", async () => {
     const kit = await makeKit();
-    for (const n of ["node1", "node2"]) await kit.sh(n, "sed -i 's/protocol C;/protocol A;/' /etc/drbd.d/global_common.conf");
+    for (const n of ["node1", "node2"]) await kit.sh(n, "sed -i 's/protocol C;/protocol A;/' /etc/drbd.d/global_common.conf /etc/drbd.d/r0.res");
     await syncedPair(kit);
     await kit.sh("node1", "tc qdisc add dev eth0 root netem delay 50ms");
     write(kit, "node1", 0, "pas encore chez node2");

@@ -51,6 +51,16 @@ function dropToStandAlone(k: DrbdKernel, e: End, tag: string): void {
   e.conn.epoch++;
 }
 
+function incompatible(a: Connection, b: Connection): string | null {
+  if (a.net.protocol !== b.net.protocol) return "protocol";
+  if (a.net.afterSb0pri !== b.net.afterSb0pri) return "after-sb-0pri";
+  if (a.net.afterSb1pri !== b.net.afterSb1pri) return "after-sb-1pri";
+  if (a.net.afterSb2pri !== b.net.afterSb2pri) return "after-sb-2pri";
+  if (a.discardMyData && b.discardMyData) return "discard-my-data";
+  if (a.net.allowTwoPrimaries !== b.net.allowTwoPrimaries) return "allow-two-primaries";
+  return null;
+}
+
 /** Both sides reached each other: run the handshake. */
 export function establish(k: DrbdKernel, a: End, b: End): void {
   for (const [me, other] of [
@@ -59,6 +69,15 @@ export function establish(k: DrbdKernel, a: End, b: End): void {
   ] as const) {
     k.logConn(me.res, me.conn, `Handshake to peer ${other.res.nodeId} successful: Agreed network protocol version ${PROTO_AGREED}`);
     k.logConn(me.res, me.conn, "Feature flags enabled on protocol level: 0x7f TRIM THIN_RESYNC WRITE_SAME WRITE_ZEROES RESYNC_DAGTAG");
+  }
+  // P_PROTOCOL: both ends must agree (K9 receive_protocol "incompatible %s settings")
+  const bad = incompatible(a.conn, b.conn);
+  if (bad) {
+    for (const e of [a, b]) {
+      k.logConn(e.res, e.conn, `incompatible ${bad} settings`);
+      dropToStandAlone(k, e, "connect-failed");
+    }
+    return;
   }
   a.conn.epoch++;
   b.conn.epoch++;

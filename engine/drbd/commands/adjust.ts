@@ -27,6 +27,12 @@ export function adjustSteps(c: ResCtx, build: Build): Step[] {
         run: () => {
           if (p.net.allowTwoPrimaries && p.net.protocol !== "C") return fail(139);
           cn.net = p.net;
+          // P_PROTOCOL_UPDATE: a connected peer adopts protocol, after-sb policies and allow-two-primaries
+          const peer = cn.cstate === "Connected" ? k.peerSide(res, cn) : null;
+          if (peer) {
+            const { protocol, afterSb0pri, afterSb1pri, afterSb2pri, allowTwoPrimaries } = p.net;
+            peer.conn.net = { ...peer.conn.net, protocol, afterSb0pri, afterSb1pri, afterSb2pri, allowTwoPrimaries };
+          }
           return OK;
         },
       });
