@@ -79,6 +79,19 @@ describe("seed script", () => {
   });
 });
 
+describe("start script", () => {
+  it("refuses production mode without BETTER_AUTH_SECRET, before building anything", async () => {
+    const { spawnSync } = await import("node:child_process");
+    const env: NodeJS.ProcessEnv = { ...process.env, DRBD_LAB_MODE: "production" };
+    delete env.BETTER_AUTH_SECRET;
+    delete env.AUTH_SECRET;
+    const run = spawnSync(process.execPath, ["--import", "tsx", "scripts/start.ts"], { env, encoding: "utf8" });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain("BETTER_AUTH_SECRET is required");
+    expect(run.stdout).not.toContain("next build");
+  });
+});
+
 describe("user:create script", () => {
   it("creates an instructor who can sign in, and rejects an unknown role", async () => {
     const { spawnSync } = await import("node:child_process");

@@ -20,7 +20,13 @@ const publicUrl = process.env.BETTER_AUTH_URL?.trim() || `http://localhost:${por
 const step = (text: string) => console.log(`\n▸ ${text}`);
 
 // Fail before the long steps when production is misconfigured.
-const secret = authSecret();
+let secret: string;
+try {
+  secret = authSecret();
+} catch (error) {
+  console.error(`DRBD Lab ne peut pas démarrer : ${(error as Error).message}`);
+  process.exit(1);
+}
 
 if (buildIsCurrent(root)) step("Build à jour (.next) : compilation ignorée");
 else {
