@@ -1,7 +1,7 @@
 /**
  * The `toolbox` subsystem: the workshop's /scripts (a bind mount of the host's
  * ~/drbd-workshop/scripts in docker-compose.yaml), plus the two commands they need that a
- * bare container lacks: `logger` and the lab's own `labctl`.
+ * bare container lacks here: `logger`, `sysctl` and the lab's own `labctl`.
  */
 import { wallClockMs } from "../core/time";
 import type { LabFs } from "../shell/lab-fs";
@@ -10,6 +10,7 @@ import { WORKSHOP_DIR } from "../host/workshop-tree";
 import { SCRIPT_FILES } from "./generated";
 import { labctlCommand } from "./labctl";
 import { loggerCommand } from "./logger";
+import { SysctlTable, sysctlCommand } from "./sysctl";
 
 export { SCRIPT_FILES } from "./generated";
 export { liveInputs } from "./labctl";
@@ -27,6 +28,8 @@ function install(fs: LabFs, dir: string, atMs: number): void {
 export class ToolboxSubsystem implements Subsystem {
   readonly name = "toolbox";
   private world: World | null = null;
+  /** Kernel parameters set with `sysctl` on each node (read by `labctl bench`). */
+  readonly sysctl = new SysctlTable();
 
   attach(world: World): void {
     this.world = world;
@@ -52,7 +55,7 @@ export class ToolboxSubsystem implements Subsystem {
   }
 
   commands(): CommandSpec[] {
-    return [labctlCommand, loggerCommand];
+    return [labctlCommand, loggerCommand, sysctlCommand(this.sysctl)];
   }
 }
 

@@ -19,7 +19,10 @@ import type { DiskParams, DrbdTuning, PerfInputs } from "../perf/types";
 import type { SparseDisk } from "../block/sparse-disk";
 import type { BlockDevice } from "../block/types";
 import { fail, labWorld, ok } from "../shell/commands/util";
-import type { CommandContext, CommandSpec, ExecResult, LabNode } from "../world/types";
+import type { CommandContext, CommandSpec, ExecResult, LabNode, Subsystem } from "../world/types";
+import type { SysctlTable } from "./sysctl";
+
+type ToolboxLike = Subsystem & { sysctl: SysctlTable };
 
 const USAGE = `usage: labctl bench write|read|latency [RES]
        labctl ioping [COUNT] [RES]
@@ -89,8 +92,16 @@ export async function liveInputs(ctx: CommandContext, resName: string): Promise<
       disk: diskParams(peerNode, dev?.backingPath ?? "/dev/sda1"),
     });
   }
+  const toolbox = ctx.world.subsystem<ToolboxLike>("toolbox");
+  const wmem = toolbox?.sysctl.tcpMax(node.name, "wmem");
+  // the receive window is the peer's: its tcp_rmem ceiling bounds what can be in flight
+  const rmem = toolbox?.sysctl.tcpMax(peers[0]?.name ?? node.name, "rmem");
   return buildPerfInputs({
     options,
+    host: {
+      ...(wmem && Number.isFinite(wmem) ? { tcpWmemMaxBytes: wmem } : {}),
+      ...(rmem && Number.isFinite(rmem) ? { tcpRmemMaxBytes: rmem } : {}),
+    },
     local: diskParams(node, dev?.backingPath ?? "/dev/sda1"),
     peers,
     resyncActive,

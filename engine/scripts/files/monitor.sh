@@ -26,17 +26,18 @@ usage() {
     exit 1
 }
 
+# Largeurs comptees en caracteres (${#s}), pas en octets : le cadre contient de l'UTF-8
+SPACES="                                                                 "
+LINE="─────────────────────────────────────────────────────────────────"
+FULL="████████████████████████████"
+EMPTY="░░░░░░░░░░░░░░░░░░░░░░░░░░░░"
 pad() {
-    local s="$1"
-    while [ ${#s} -lt "$2" ]; do s="$s "; done
-    printf '%s' "$s"
+    local n=$(($2 - ${#1}))
+    [ $n -lt 0 ] && n=0
+    printf '%s%s' "$1" "${SPACES:0:n}"
 }
 row() { printf '│ %s│\n' "$(pad "$1" "$W")"; }
-rule() {
-    local s="" i
-    for ((i = 0; i <= W; i++)); do s="$s─"; done
-    echo "$1$s$2"
-}
+rule() { echo "$1$LINE$2"; }
 ip_of() {
     awk -v h="$1" '$1 == "on" && $2 == h { f = 1 } f && $1 == "address" { sub(/;$/, "", $2); split($2, a, ":"); print a[1]; exit }' "$CONF"
 }
@@ -109,7 +110,7 @@ render() {
     pend=$(field pending "$pline"); unack=$(field unacked "$pline"); oos=$(field out-of-sync "$pline")
 
     # synchronisation
-    local pct state bar="" i n
+    local pct state bar n
     if [ -n "$done_pct" ]; then
         pct=${done_pct%%.*}; state="Syncing"
     elif [ "$my_disk" = UpToDate ] && [ "$p_disk" = UpToDate ]; then
@@ -120,9 +121,7 @@ render() {
         pct=0; state="$my_disk/$p_disk"
     fi
     n=$(( pct * 28 / 100 ))
-    for ((i = 0; i < 28; i++)); do
-        if [ $i -lt $n ]; then bar="$bar█"; else bar="$bar░"; fi
-    done
+    bar="${FULL:0:n}${EMPTY:0:$((28 - n))}"
 
     # debit sur la fenetre glissante de 60 s
     local now perf k

@@ -1,10 +1,11 @@
 /** Runs a solution lab script step by step, keeping every command's result for assertions. */
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { createLab, type Lab, type LabExecResult } from "../../lab";
 import { parseLabScript } from "../../lab-script";
 
-export const SOLUTIONS_DIR = join(__dirname, "../../../content/solutions");
+export const SOLUTIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), "../../../content/solutions");
 
 export interface StepResult extends LabExecResult {
   target: string;
