@@ -17,18 +17,29 @@ function mib(bytes: number): string {
 }
 
 async function ddThroughput(): Promise<void> {
-  const lab = await createLab({ scenario: "running", subsystems: [createStorage()], createDisk: (_n, path) => new SparseDisk(path, 4 * GiB) });
+  const lab = await createLab({
+    scenario: "running",
+    subsystems: [createStorage()],
+    createDisk: (_n, path) => new SparseDisk(path, 4 * GiB),
+  });
   await lab.exec("node1", "mkfs.ext4 -q /dev/sda1 && mkdir -p /mnt/drbd && mount /dev/sda1 /mnt/drbd");
-  for (const [label, count] of [["10 MiB", 10], ["1 GiB", 1024]] as const) {
+  for (const [label, count] of [
+    ["10 MiB", 10],
+    ["1 GiB", 1024],
+  ] as const) {
     const t0 = performance.now();
     const r = await lab.exec("node1", `dd if=/dev/urandom of=/mnt/drbd/f${count} bs=1M count=${count}`);
     const wall = performance.now() - t0;
     const virtual = /copied, ([\d.]+) s, (.+)$/m.exec(r.stderr);
-    console.log(`dd ${label}: wall ${wall.toFixed(1)} ms (${((count * MiB) / MiB / (wall / 1000)).toFixed(0)} MiB/s of simulated data), simulated ${virtual?.[1]} s at ${virtual?.[2]}`);
+    console.log(
+      `dd ${label}: wall ${wall.toFixed(1)} ms (${((count * MiB) / MiB / (wall / 1000)).toFixed(0)} MiB/s of simulated data), simulated ${virtual?.[1]} s at ${virtual?.[2]}`,
+    );
   }
   const t0 = performance.now();
   const sum = await lab.exec("node1", "md5sum /mnt/drbd/f10");
-  console.log(`md5sum of the 10 MiB file (materialised): wall ${(performance.now() - t0).toFixed(1)} ms -> ${sum.stdout.trim()}`);
+  console.log(
+    `md5sum of the 10 MiB file (materialised): wall ${(performance.now() - t0).toFixed(1)} ms -> ${sum.stdout.trim()}`,
+  );
 }
 
 function oneTiB(): void {
@@ -40,11 +51,14 @@ function oneTiB(): void {
   if (!made.ok) throw new Error("mkfs failed");
   const m = BlockFs.mount(disk, { nowMs: () => 0 });
   if (!m.ok) throw new Error("mount failed");
-  for (let i = 0; i < 10; i++) m.fs.writePayload("/data.bin", i * MiB, prngPayload(1, i * MiB, MiB), { truncate: i === 0 });
+  for (let i = 0; i < 10; i++)
+    m.fs.writePayload("/data.bin", i * MiB, prngPayload(1, i * MiB, MiB), { truncate: i === 0 });
   const wall = performance.now() - t0;
   global.gc?.();
   const heap1 = process.memoryUsage().heapUsed;
-  console.log(`1 TiB disk, mkfs.ext4 + 10 MiB write: ${disk.extentCount()} extents, ${disk.literalBytes()} literal bytes, heap delta ${mib(heap1 - heap0)}${global.gc ? "" : " (run node with --expose-gc for a settled figure)"}, wall ${wall.toFixed(1)} ms`);
+  console.log(
+    `1 TiB disk, mkfs.ext4 + 10 MiB write: ${disk.extentCount()} extents, ${disk.literalBytes()} literal bytes, heap delta ${mib(heap1 - heap0)}${global.gc ? "" : " (run node with --expose-gc for a settled figure)"}, wall ${wall.toFixed(1)} ms`,
+  );
   console.log(`  simulated mkfs I/O time: ${(made.latencyUs / 1000).toFixed(1)} ms`);
 }
 
@@ -67,8 +81,12 @@ async function metadataCost(): Promise<void> {
   const t1 = performance.now();
   const again = BlockFs.mount(disk, { nowMs: () => 0 });
   if (!again.ok) throw new Error("remount failed");
-  console.log(`remount with 1,000 files (checkpoint + log replay): wall ${(performance.now() - t1).toFixed(1)} ms, ${(await again.fs.readdir("/files")).length} files`);
-  const h = createHash("md5").update(await again.fs.readFileBuffer("/files/f999.txt")).digest("hex");
+  console.log(
+    `remount with 1,000 files (checkpoint + log replay): wall ${(performance.now() - t1).toFixed(1)} ms, ${(await again.fs.readdir("/files")).length} files`,
+  );
+  const h = createHash("md5")
+    .update(await again.fs.readFileBuffer("/files/f999.txt"))
+    .digest("hex");
   console.log(`  f999.txt md5 ${h}`);
 }
 

@@ -1,7 +1,16 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { prngBytes } from "../core/rng";
-import { bytesPayload, canonical, concatPayloads, fillPrng, materialize, payloadSlice, prngPayload, zeroPayload } from "./payload";
+import {
+  bytesPayload,
+  canonical,
+  concatPayloads,
+  fillPrng,
+  materialize,
+  payloadSlice,
+  prngPayload,
+  zeroPayload,
+} from "./payload";
 
 describe("payload algebra", () => {
   it("fillPrng is byte-identical to core prngBytes on any range", () => {
@@ -31,7 +40,14 @@ describe("payload algebra", () => {
   });
 
   it("canonical form merges contiguous descriptors and drops all-zero literals", () => {
-    expect(canonical([...prngPayload(4, 0, 10), ...prngPayload(4, 10, 5), ...bytesPayload(new Uint8Array(8)), ...zeroPayload(2)])).toEqual([
+    expect(
+      canonical([
+        ...prngPayload(4, 0, 10),
+        ...prngPayload(4, 10, 5),
+        ...bytesPayload(new Uint8Array(8)),
+        ...zeroPayload(2),
+      ]),
+    ).toEqual([
       { kind: "prng", seed: 4, offset: 0, length: 15 },
       { kind: "zero", length: 10 },
     ]);

@@ -87,9 +87,20 @@ export function canonical(p: Payload): Payload {
     const last = out[out.length - 1];
     if (last && last.kind === "zero" && c.kind === "zero") {
       out[out.length - 1] = { kind: "zero", length: last.length + c.length };
-    } else if (last && last.kind === "prng" && c.kind === "prng" && last.seed === c.seed && last.offset + last.length === c.offset) {
+    } else if (
+      last &&
+      last.kind === "prng" &&
+      c.kind === "prng" &&
+      last.seed === c.seed &&
+      last.offset + last.length === c.offset
+    ) {
       out[out.length - 1] = { kind: "prng", seed: last.seed, offset: last.offset, length: last.length + c.length };
-    } else if (last && last.kind === "bytes" && c.kind === "bytes" && last.data.length + c.data.length <= MAX_MERGED_BYTES) {
+    } else if (
+      last &&
+      last.kind === "bytes" &&
+      c.kind === "bytes" &&
+      last.data.length + c.data.length <= MAX_MERGED_BYTES
+    ) {
       const merged = new Uint8Array(last.data.length + c.data.length);
       merged.set(last.data, 0);
       merged.set(c.data, last.data.length);

@@ -11,9 +11,18 @@ const SIZE = 64 * 1024;
 const chunkArb = fc.oneof(
   fc.integer({ min: 1, max: 3000 }).map((n) => zeroPayload(n)),
   fc.uint8Array({ minLength: 1, maxLength: 600 }).map((d) => bytesPayload(d)),
-  fc.record({ seed: fc.integer({ min: 0, max: 3 }), off: fc.integer({ min: 0, max: 5000 }), len: fc.integer({ min: 1, max: 9000 }) }).map((r) => prngPayload(r.seed, r.off, r.len)),
+  fc
+    .record({
+      seed: fc.integer({ min: 0, max: 3 }),
+      off: fc.integer({ min: 0, max: 5000 }),
+      len: fc.integer({ min: 1, max: 9000 }),
+    })
+    .map((r) => prngPayload(r.seed, r.off, r.len)),
 );
-const writeArb = fc.record({ offset: fc.integer({ min: 0, max: SIZE - 1 }), parts: fc.array(chunkArb, { minLength: 1, maxLength: 3 }) });
+const writeArb = fc.record({
+  offset: fc.integer({ min: 0, max: SIZE - 1 }),
+  parts: fc.array(chunkArb, { minLength: 1, maxLength: 3 }),
+});
 
 /** Index of the first differing byte, -1 if equal (vitest's toEqual is too slow on 64 KiB arrays). */
 function diffAt(a: Uint8Array, b: Uint8Array): number {
@@ -29,34 +38,38 @@ function applyModel(model: Uint8Array, offset: number, p: Payload): void {
 describe("SparseDisk extent map", () => {
   it("agrees with a byte-array model under random writes and reads", () => {
     fc.assert(
-      fc.property(fc.array(writeArb, { maxLength: 25 }), fc.array(fc.tuple(fc.nat(SIZE), fc.nat(SIZE)), { maxLength: 10 }), (writes, reads) => {
-        const disk = new SparseDisk("/dev/sdz", SIZE);
-        const model = new Uint8Array(SIZE);
-        for (const w of writes) {
-          let p: Payload = w.parts.flat();
-          const len = Math.min(materialize(p).length, SIZE - w.offset);
-          p = payloadSlice(p, 0, len);
-          const r = disk.write(w.offset, p);
-          expect(r.ok).toBe(true);
-          applyModel(model, w.offset, p);
-        }
-        expect(diffAt(materialize(disk.readRaw(0, SIZE)), model)).toBe(-1);
-        for (const [a, b] of reads) {
-          const off = Math.min(a, b);
-          const len = Math.abs(a - b);
-          const r = disk.read(off, len);
-          if (!r.ok) throw new Error("read failed");
-          expect(diffAt(materialize(r.value), model.subarray(off, off + len))).toBe(-1);
-        }
-        // Extents never overlap and are sorted.
-        const ext = disk.describe();
-        for (let i = 1; i < ext.length; i++) {
-          const prev = ext[i - 1];
-          const cur = ext[i];
-          if (!prev || !cur) continue;
-          expect(prev.start + prev.length).toBeLessThanOrEqual(cur.start);
-        }
-      }),
+      fc.property(
+        fc.array(writeArb, { maxLength: 25 }),
+        fc.array(fc.tuple(fc.nat(SIZE), fc.nat(SIZE)), { maxLength: 10 }),
+        (writes, reads) => {
+          const disk = new SparseDisk("/dev/sdz", SIZE);
+          const model = new Uint8Array(SIZE);
+          for (const w of writes) {
+            let p: Payload = w.parts.flat();
+            const len = Math.min(materialize(p).length, SIZE - w.offset);
+            p = payloadSlice(p, 0, len);
+            const r = disk.write(w.offset, p);
+            expect(r.ok).toBe(true);
+            applyModel(model, w.offset, p);
+          }
+          expect(diffAt(materialize(disk.readRaw(0, SIZE)), model)).toBe(-1);
+          for (const [a, b] of reads) {
+            const off = Math.min(a, b);
+            const len = Math.abs(a - b);
+            const r = disk.read(off, len);
+            if (!r.ok) throw new Error("read failed");
+            expect(diffAt(materialize(r.value), model.subarray(off, off + len))).toBe(-1);
+          }
+          // Extents never overlap and are sorted.
+          const ext = disk.describe();
+          for (let i = 1; i < ext.length; i++) {
+            const prev = ext[i - 1];
+            const cur = ext[i];
+            if (!prev || !cur) continue;
+            expect(prev.start + prev.length).toBeLessThanOrEqual(cur.start);
+          }
+        },
+      ),
       { numRuns: 150 },
     );
   });

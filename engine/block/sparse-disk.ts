@@ -5,7 +5,16 @@
  * a 1 GiB one does, and `dd if=/dev/urandom bs=1M count=10` is a single PRNG extent.
  */
 import { canonical, chunkLength, chunkSlice } from "./payload";
-import { type BlockDevice, BLOCK_SIZE, type Chunk, type IoResult, type OpenMode, type OpenResult, type Payload, payloadLength } from "./types";
+import {
+  BLOCK_SIZE,
+  type BlockDevice,
+  type Chunk,
+  type IoResult,
+  type OpenMode,
+  type OpenResult,
+  type Payload,
+  payloadLength,
+} from "./types";
 
 export interface DiskPerformance {
   /** Fixed cost of one I/O in microseconds (seek/command overhead). */
@@ -83,8 +92,14 @@ export class SparseDisk implements BlockDevice {
   }
 
   read(offset: number, length: number): IoResult<Payload> {
-    if (this.fault?.kind === "eio") return { ok: false, errno: "EIO", reason: `I/O error, dev ${this.path}, sector ${Math.floor(offset / 512)} op 0x0:(READ)` };
-    if (!this.inRange(offset, length)) return { ok: false, errno: "EIO", reason: `attempt to access beyond end of device ${this.path}` };
+    if (this.fault?.kind === "eio")
+      return {
+        ok: false,
+        errno: "EIO",
+        reason: `I/O error, dev ${this.path}, sector ${Math.floor(offset / 512)} op 0x0:(READ)`,
+      };
+    if (!this.inRange(offset, length))
+      return { ok: false, errno: "EIO", reason: `attempt to access beyond end of device ${this.path}` };
     this.stats.reads++;
     this.stats.bytesRead += length;
     return { ok: true, latencyUs: this.costUs(length), value: this.readRaw(offset, length) };
@@ -92,8 +107,14 @@ export class SparseDisk implements BlockDevice {
 
   write(offset: number, data: Payload): IoResult {
     const length = payloadLength(data);
-    if (this.fault?.kind === "eio") return { ok: false, errno: "EIO", reason: `I/O error, dev ${this.path}, sector ${Math.floor(offset / 512)} op 0x1:(WRITE)` };
-    if (!this.inRange(offset, length)) return { ok: false, errno: "ENOSPC", reason: `attempt to access beyond end of device ${this.path}` };
+    if (this.fault?.kind === "eio")
+      return {
+        ok: false,
+        errno: "EIO",
+        reason: `I/O error, dev ${this.path}, sector ${Math.floor(offset / 512)} op 0x1:(WRITE)`,
+      };
+    if (!this.inRange(offset, length))
+      return { ok: false, errno: "ENOSPC", reason: `attempt to access beyond end of device ${this.path}` };
     this.stats.writes++;
     this.stats.bytesWritten += length;
     this.writeRaw(offset, data);
@@ -101,14 +122,19 @@ export class SparseDisk implements BlockDevice {
   }
 
   flush(): IoResult {
-    if (this.fault?.kind === "eio") return { ok: false, errno: "EIO", reason: `I/O error, dev ${this.path}, op 0x2:(FLUSH)` };
+    if (this.fault?.kind === "eio")
+      return { ok: false, errno: "EIO", reason: `I/O error, dev ${this.path}, op 0x2:(FLUSH)` };
     this.stats.flushes++;
     return { ok: true, latencyUs: this.costUs(0) };
   }
 
   open(mode: OpenMode, opener: string): OpenResult {
     if (isExclusiveOpener(opener) && this.holders.some((h) => isExclusiveOpener(h.opener))) {
-      return { ok: false, errno: "EBUSY", reason: `${this.path} is claimed by ${this.holders.find((h) => isExclusiveOpener(h.opener))?.opener}` };
+      return {
+        ok: false,
+        errno: "EBUSY",
+        reason: `${this.path} is claimed by ${this.holders.find((h) => isExclusiveOpener(h.opener))?.opener}`,
+      };
     }
     this.holders.push({ opener, mode });
     return { ok: true };
@@ -142,7 +168,11 @@ export class SparseDisk implements BlockDevice {
 
   /** Plain descriptor of the extent map (start, kind, length), for snapshots and debugging. */
   describe(): { start: number; kind: "bytes" | "prng"; length: number }[] {
-    return this.extents.map((e) => ({ start: e.start, kind: e.chunk.kind as "bytes" | "prng", length: chunkLength(e.chunk) }));
+    return this.extents.map((e) => ({
+      start: e.start,
+      kind: e.chunk.kind as "bytes" | "prng",
+      length: chunkLength(e.chunk),
+    }));
   }
 
   /** Read without fault injection or accounting (resync source views, invariants). */
@@ -186,7 +216,8 @@ export class SparseDisk implements BlockDevice {
     const tail = this.extents[last - 1];
     if (tail && first < last) {
       const tailEnd = tail.start + chunkLength(tail.chunk);
-      if (tailEnd > end) replacement.push({ start: end, chunk: chunkSlice(tail.chunk, end - tail.start, tailEnd - end) });
+      if (tailEnd > end)
+        replacement.push({ start: end, chunk: chunkSlice(tail.chunk, end - tail.start, tailEnd - end) });
     }
     // Merge with the untouched neighbours too, so repeated appends stay one extent.
     const from = Math.max(0, first - 1);
@@ -196,7 +227,13 @@ export class SparseDisk implements BlockDevice {
   }
 
   private inRange(offset: number, length: number): boolean {
-    return Number.isSafeInteger(offset) && Number.isSafeInteger(length) && offset >= 0 && length >= 0 && offset + length <= this.bytes;
+    return (
+      Number.isSafeInteger(offset) &&
+      Number.isSafeInteger(length) &&
+      offset >= 0 &&
+      length >= 0 &&
+      offset + length <= this.bytes
+    );
   }
 
   /** Index of the first extent whose end is after `offset` (binary search). */

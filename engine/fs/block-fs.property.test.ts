@@ -14,7 +14,9 @@ const dirs = ["", "/x", "/x/y"];
 const pathArb = fc.tuple(fc.constantFrom(...dirs), fc.constantFrom(...names)).map(([d, n]) => `${d}/${n}`);
 const dataArb = fc.oneof(
   fc.string({ maxLength: 40 }).map((s) => new TextEncoder().encode(s)),
-  fc.record({ seed: fc.nat(5), len: fc.integer({ min: 1, max: 20_000 }) }).map((r) => materialize(prngPayload(r.seed, 0, r.len))),
+  fc
+    .record({ seed: fc.nat(5), len: fc.integer({ min: 1, max: 20_000 }) })
+    .map((r) => materialize(prngPayload(r.seed, 0, r.len))),
 );
 
 type Op =

@@ -1,12 +1,12 @@
-import { describe, expect, it } from "vitest";
 import { createHash } from "node:crypto";
+import { describe, expect, it } from "vitest";
 import { materialize, prngPayload } from "../block/payload";
 import { SparseDisk } from "../block/sparse-disk";
 import { BlockFs, FsError, mkfs } from "./index";
 
 const MiB = 1024 * 1024;
 const md5 = (b: Uint8Array) => createHash("md5").update(b).digest("hex");
-let clock = 1_700_000_000_000;
+const clock = 1_700_000_000_000;
 const nowMs = () => clock;
 
 function fresh(size = 64 * MiB, type: "ext4" | "xfs" = "ext4"): { disk: SparseDisk; fs: BlockFs } {
@@ -26,7 +26,11 @@ async function tree(fs: BlockFs): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const p of fs.getAllPaths()) {
     const st = await fs.lstat(p);
-    out[p] = st.isDirectory ? "dir" : st.isSymbolicLink ? `-> ${await fs.readlink(p)}` : `${st.size}:${md5(await fs.readFileBuffer(p))}`;
+    out[p] = st.isDirectory
+      ? "dir"
+      : st.isSymbolicLink
+        ? `-> ${await fs.readlink(p)}`
+        : `${st.size}:${md5(await fs.readFileBuffer(p))}`;
   }
   return out;
 }
@@ -74,7 +78,8 @@ describe("BlockFs on a SparseDisk", () => {
   it("stores a 10 MiB PRNG file as one extent and reads it back identically", async () => {
     const { disk, fs } = fresh();
     const extentsBefore = disk.extentCount();
-    for (let i = 0; i < 10; i++) fs.writePayload("/data.bin", i * MiB, prngPayload(77, i * MiB, MiB), { truncate: i === 0 });
+    for (let i = 0; i < 10; i++)
+      fs.writePayload("/data.bin", i * MiB, prngPayload(77, i * MiB, MiB), { truncate: i === 0 });
     expect((await fs.stat("/data.bin")).size).toBe(10 * MiB);
     expect(disk.extentCount() - extentsBefore).toBeLessThanOrEqual(2); // one data extent (+ the log tail block may split)
     const p = fs.readPayload("/data.bin");
@@ -95,12 +100,17 @@ describe("BlockFs on a SparseDisk", () => {
   it("reports ENOSPC when the data area is full and leaves the filesystem consistent", async () => {
     const { fs } = fresh(4 * MiB);
     const free = fs.statfs().free;
-    expect(() => fs.writePayload("/big", 0, prngPayload(1, 0, (free + 1) * 4096), { truncate: true })).toThrow(/No space left on device/);
+    expect(() => fs.writePayload("/big", 0, prngPayload(1, 0, (free + 1) * 4096), { truncate: true })).toThrow(
+      /No space left on device/,
+    );
     expect(await fs.exists("/big")).toBe(false);
     expect(fs.statfs().free).toBe(free);
     fs.writePayload("/fits", 0, prngPayload(1, 0, free * 4096), { truncate: true });
     expect(fs.statfs().free).toBe(0);
-    await expect(fs.writeFile("/more", "x")).rejects.toMatchObject({ code: "ENOSPC", message: "No space left on device" });
+    await expect(fs.writeFile("/more", "x")).rejects.toMatchObject({
+      code: "ENOSPC",
+      message: "No space left on device",
+    });
     await fs.rm("/fits");
     expect(fs.statfs().free).toBe(free);
     expect(fs.check()).toEqual([]);
@@ -111,7 +121,14 @@ describe("BlockFs on a SparseDisk", () => {
     await fs.writeFile("/a", "hello");
     const ro = mount(disk, true);
     expect(await ro.readFile("/a")).toBe("hello");
-    for (const op of [() => ro.writeFile("/b", "x"), () => ro.appendFile("/a", "x"), () => ro.mkdir("/d"), () => ro.rm("/a"), () => ro.mv("/a", "/b"), () => ro.chmod("/a", 0o600)]) {
+    for (const op of [
+      () => ro.writeFile("/b", "x"),
+      () => ro.appendFile("/a", "x"),
+      () => ro.mkdir("/d"),
+      () => ro.rm("/a"),
+      () => ro.mv("/a", "/b"),
+      () => ro.chmod("/a", 0o600),
+    ]) {
       await expect(op()).rejects.toMatchObject({ code: "EROFS", message: "Read-only file system" });
     }
   });
@@ -169,7 +186,8 @@ describe("BlockFs scale and replication", () => {
     const disk = new SparseDisk("/dev/drbd0", 2 ** 40);
     expect(mkfs(disk, { type: "ext4", uuid: "u", nowMs: clock }).ok).toBe(true);
     const fs = mount(disk);
-    for (let i = 0; i < 10; i++) fs.writePayload("/data.bin", i * MiB, prngPayload(5, i * MiB, MiB), { truncate: i === 0 });
+    for (let i = 0; i < 10; i++)
+      fs.writePayload("/data.bin", i * MiB, prngPayload(5, i * MiB, MiB), { truncate: i === 0 });
     await fs.writeFile("/test.txt", "Donnees critiques\n");
     expect(disk.extentCount()).toBeLessThan(16);
     expect(disk.literalBytes()).toBeLessThan(256 * 1024);

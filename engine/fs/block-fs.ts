@@ -8,6 +8,7 @@
 import type { BufferEncoding, CpOptions, FileContent, FsStat, IFileSystem, MkdirOptions, RmOptions } from "just-bash";
 
 type DirentEntry = Awaited<ReturnType<NonNullable<IFileSystem["readdirWithFileTypes"]>>>[number];
+
 import { bytesPayload, canonical, concatPayloads, materialize, payloadSlice, zeroPayload } from "../block/payload";
 import { BLOCK_SIZE, type BlockDevice, type Payload, payloadLength } from "../block/types";
 import { BlockAllocator, mergeRuns, type Run, runsBlockCount, splitRuns } from "./allocator";
@@ -136,7 +137,11 @@ export class BlockFs implements IFileSystem {
   private mountAt = "";
 
   private err(code: ConstructorParameters<typeof FsError>[0], syscall: string, path: string): FsError {
-    return new FsError(code, syscall, this.mountPoint ? `${this.mountPoint}${normalizePath(path) === "/" ? "" : normalizePath(path)}` : path);
+    return new FsError(
+      code,
+      syscall,
+      this.mountPoint ? `${this.mountPoint}${normalizePath(path) === "/" ? "" : normalizePath(path)}` : path,
+    );
   }
 
   // ---------------------------------------------------------------- lookup
@@ -223,7 +228,13 @@ export class BlockFs implements IFileSystem {
       const runLen = count * BLOCK_SIZE;
       const from = Math.max(fileOff, runOff);
       const to = Math.min(fileOff + len, runOff + runLen);
-      if (from < to) this.io.write(start * BLOCK_SIZE + (from - runOff), payloadSlice(data, from - fileOff, to - from), "write", path);
+      if (from < to)
+        this.io.write(
+          start * BLOCK_SIZE + (from - runOff),
+          payloadSlice(data, from - fileOff, to - from),
+          "write",
+          path,
+        );
       runOff += runLen;
       if (runOff >= fileOff + len) break;
     }
@@ -263,9 +274,15 @@ export class BlockFs implements IFileSystem {
       const bStart = Math.floor(start / BLOCK_SIZE) * BLOCK_SIZE;
       const bEnd = need * BLOCK_SIZE;
       const stop = Math.min(bEnd, Math.ceil((start + len) / BLOCK_SIZE) * BLOCK_SIZE);
-      const head = existing && bStart < start ? payloadSlice(this.readData(existing, bStart, start - bStart, path), 0, start - bStart) : [];
+      const head =
+        existing && bStart < start
+          ? payloadSlice(this.readData(existing, bStart, start - bStart, path), 0, start - bStart)
+          : [];
       const tailFrom = start + len;
-      const tailOld = existing && tailFrom < oldSize ? this.readData(existing, tailFrom, Math.min(oldSize, stop) - tailFrom, path) : [];
+      const tailOld =
+        existing && tailFrom < oldSize
+          ? this.readData(existing, tailFrom, Math.min(oldSize, stop) - tailFrom, path)
+          : [];
       const tail = payloadSlice(tailOld, 0, stop - tailFrom);
       this.writeRuns(runs, bStart, concatPayloads(head, payload, tail), path);
       const now = this.nowMs();
@@ -442,7 +459,8 @@ export class BlockFs implements IFileSystem {
         throw this.err("EINVAL", "cp", src);
       }
       await this.mkdir(dest, { recursive: true });
-      for (const name of n.entries?.keys() ?? []) await this.cp(`${normalizePath(src)}/${name}`, `${normalizePath(dest)}/${name}`, options);
+      for (const name of n.entries?.keys() ?? [])
+        await this.cp(`${normalizePath(src)}/${name}`, `${normalizePath(dest)}/${name}`, options);
       return;
     }
     if (n.type === "l") {
@@ -467,7 +485,11 @@ export class BlockFs implements IFileSystem {
       if (victim.type === "d" && n.type !== "d") throw this.err("EISDIR", "mv", dest);
       if (victim.type === "d" && victim.entries && victim.entries.size > 0) throw this.err("ENOTEMPTY", "mv", dest);
       ops.push({ u: [d.dir.ino, d.name] });
-      ops.push(victim.type !== "d" && victim.nlink > 1 ? { p: toAttrs({ ...victim, nlink: victim.nlink - 1 }) } : { x: victim.ino });
+      ops.push(
+        victim.type !== "d" && victim.nlink > 1
+          ? { p: toAttrs({ ...victim, nlink: victim.nlink - 1 }) }
+          : { x: victim.ino },
+      );
     }
     const now = this.nowMs();
     ops.push({ u: [s.dir.ino, s.name] }, { l: [d.dir.ino, d.name, n.ino] });
@@ -510,7 +532,11 @@ export class BlockFs implements IFileSystem {
     const ino = this.store.table.nextIno;
     const now = this.nowMs();
     this.store.commit(
-      [{ p: { i: ino, t: "l", m: 0o777, u: 0, g: 0, s: target.length, mt: now, n: 1, r: [], tg: target } }, { l: [dir.ino, name, ino] }, { p: toAttrs({ ...dir, mtime: now }) }],
+      [
+        { p: { i: ino, t: "l", m: 0o777, u: 0, g: 0, s: target.length, mt: now, n: 1, r: [], tg: target } },
+        { l: [dir.ino, name, ino] },
+        { p: toAttrs({ ...dir, mtime: now }) },
+      ],
       "symlink",
       linkPath,
     );
@@ -567,11 +593,15 @@ export class BlockFs implements IFileSystem {
     visit(this.root(), "", new Set());
     for (const n of this.store.table.inodes.values()) {
       if (n.ino !== ROOT_INO && !refs.has(n.ino)) problems.push(`inode ${n.ino} is not linked from any directory`);
-      if (n.type === "f" && (refs.get(n.ino) ?? 0) !== n.nlink) problems.push(`inode ${n.ino}: nlink ${n.nlink} but ${refs.get(n.ino) ?? 0} links`);
-      if (n.type === "f" && runsBlockCount(n.runs) * BLOCK_SIZE < n.size) problems.push(`inode ${n.ino}: size ${n.size} exceeds its blocks`);
-      if (runsBlockCount(n.runs) > Math.ceil(n.size / BLOCK_SIZE)) problems.push(`inode ${n.ino}: holds more blocks than its size needs`);
+      if (n.type === "f" && (refs.get(n.ino) ?? 0) !== n.nlink)
+        problems.push(`inode ${n.ino}: nlink ${n.nlink} but ${refs.get(n.ino) ?? 0} links`);
+      if (n.type === "f" && runsBlockCount(n.runs) * BLOCK_SIZE < n.size)
+        problems.push(`inode ${n.ino}: size ${n.size} exceeds its blocks`);
+      if (runsBlockCount(n.runs) > Math.ceil(n.size / BLOCK_SIZE))
+        problems.push(`inode ${n.ino}: holds more blocks than its size needs`);
       for (const [s, c] of n.runs) {
-        if (s < geo.dataStart || s + c > geo.blocks) problems.push(`inode ${n.ino}: run ${s}+${c} outside the data area`);
+        if (s < geo.dataStart || s + c > geo.blocks)
+          problems.push(`inode ${n.ino}: run ${s}+${c} outside the data area`);
         for (let b = s; b < s + c; b++) {
           const o = owner.get(b);
           if (o !== undefined) problems.push(`block ${b} used by inodes ${o} and ${n.ino}`);
@@ -580,9 +610,11 @@ export class BlockFs implements IFileSystem {
       }
     }
     for (const [s, c] of this.alloc.freeRuns()) {
-      for (let b = s; b < s + c; b++) if (owner.has(b)) problems.push(`block ${b} is both free and used by inode ${owner.get(b)}`);
+      for (let b = s; b < s + c; b++)
+        if (owner.has(b)) problems.push(`block ${b} is both free and used by inode ${owner.get(b)}`);
     }
-    if (owner.size + this.alloc.freeBlocks() !== geo.dataBlocks) problems.push(`block accounting: ${owner.size} used + ${this.alloc.freeBlocks()} free != ${geo.dataBlocks}`);
+    if (owner.size + this.alloc.freeBlocks() !== geo.dataBlocks)
+      problems.push(`block accounting: ${owner.size} used + ${this.alloc.freeBlocks()} free != ${geo.dataBlocks}`);
     return problems;
   }
 }

@@ -7,7 +7,9 @@ type WriteFileOptions = Exclude<Parameters<IFileSystem["writeFile"]>[2], BufferE
 const utf8Enc = new TextEncoder();
 const utf8Dec = new TextDecoder();
 
-export function encodingOf(options?: ReadFileOptions | WriteFileOptions | BufferEncoding | null): BufferEncoding | null {
+export function encodingOf(
+  options?: ReadFileOptions | WriteFileOptions | BufferEncoding | null,
+): BufferEncoding | null {
   if (options === undefined || options === null) return "utf8";
   if (typeof options === "string") return options;
   return options.encoding === undefined ? "utf8" : options.encoding;

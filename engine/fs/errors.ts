@@ -5,7 +5,19 @@
  * mount, full disk, I/O error) carry the kernel's strerror text alone, so that `touch` prints
  * `touch: cannot touch 'x': Read-only file system` like coreutils.
  */
-export type FsErrno = "ENOENT" | "EEXIST" | "ENOTDIR" | "EISDIR" | "ENOTEMPTY" | "EINVAL" | "EPERM" | "ELOOP" | "EROFS" | "ENOSPC" | "EIO" | "EBUSY";
+export type FsErrno =
+  | "ENOENT"
+  | "EEXIST"
+  | "ENOTDIR"
+  | "EISDIR"
+  | "ENOTEMPTY"
+  | "EINVAL"
+  | "EPERM"
+  | "ELOOP"
+  | "EROFS"
+  | "ENOSPC"
+  | "EIO"
+  | "EBUSY";
 
 const NODE_TEXT: Partial<Record<FsErrno, string>> = {
   ENOENT: "no such file or directory",

@@ -11,7 +11,10 @@ export { probeSuperblock } from "./store";
 export type MkfsResult = { ok: true; sb: Superblock; latencyUs: number } | { ok: false; errno: "EIO" };
 
 /** Write a fresh, empty filesystem on the device. */
-export function mkfs(dev: BlockDevice, opts: { type: FsType; uuid: string; label?: string; nowMs: number }): MkfsResult {
+export function mkfs(
+  dev: BlockDevice,
+  opts: { type: FsType; uuid: string; label?: string; nowMs: number },
+): MkfsResult {
   const io = new DevIo(dev);
   try {
     const sb = formatDevice(io, opts);

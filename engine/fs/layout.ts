@@ -56,7 +56,12 @@ export interface Geometry {
  */
 export function geometryFor(deviceBytes: number, type: FsType = "ext4"): Geometry {
   const blocks = Math.floor(deviceBytes / BLOCK_SIZE);
-  const wanted = type === "ext4" ? Math.ceil((inodeCountFor(deviceBytes) * 256) / BLOCK_SIZE) + ext4JournalBlocks(blocks) + 2 * Math.ceil(blocks / 32768) : Math.floor(blocks / 64);
+  const wanted =
+    type === "ext4"
+      ? Math.ceil((inodeCountFor(deviceBytes) * 256) / BLOCK_SIZE) +
+        ext4JournalBlocks(blocks) +
+        2 * Math.ceil(blocks / 32768)
+      : Math.floor(blocks / 64);
   const meta = Math.max(24, Math.min(wanted, Math.floor(blocks / 8)));
   const ckptBlocks = Math.min(8192, Math.floor((meta * 3) / 8));
   const logBlocks = Math.min(2048, meta - 2 * ckptBlocks);
@@ -78,7 +83,13 @@ export function ext4JournalBlocks(blocks: number): number {
 }
 
 export function geometryOf(sb: Superblock): Geometry {
-  return { blocks: sb.blocks, ckptBlocks: sb.ckptBlocks, logBlocks: sb.logBlocks, dataStart: sb.dataStart, dataBlocks: sb.blocks - sb.dataStart };
+  return {
+    blocks: sb.blocks,
+    ckptBlocks: sb.ckptBlocks,
+    logBlocks: sb.logBlocks,
+    dataStart: sb.dataStart,
+    dataBlocks: sb.blocks - sb.dataStart,
+  };
 }
 
 export function ckptOffset(sb: Superblock, slot: 0 | 1): number {

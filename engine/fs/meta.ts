@@ -48,7 +48,17 @@ export type MetaOp =
 export const ROOT_INO = 2; // like ext4
 
 export function toAttrs(n: Inode): InodeAttrs {
-  const a: InodeAttrs = { i: n.ino, t: n.type, m: n.mode, u: n.uid, g: n.gid, s: n.size, mt: n.mtime, n: n.nlink, r: n.runs };
+  const a: InodeAttrs = {
+    i: n.ino,
+    t: n.type,
+    m: n.mode,
+    u: n.uid,
+    g: n.gid,
+    s: n.size,
+    mt: n.mtime,
+    n: n.nlink,
+    r: n.runs,
+  };
   if (n.target !== undefined) a.tg = n.target;
   return a;
 }
@@ -65,7 +75,17 @@ export class MetaTable {
     if ("p" in op) {
       const a = op.p;
       const prev = this.inodes.get(a.i);
-      const node: Inode = { ino: a.i, type: a.t, mode: a.m, uid: a.u, gid: a.g, size: a.s, mtime: a.mt, nlink: a.n, runs: a.r.map((r) => [r[0], r[1]]) };
+      const node: Inode = {
+        ino: a.i,
+        type: a.t,
+        mode: a.m,
+        uid: a.u,
+        gid: a.g,
+        size: a.s,
+        mtime: a.mt,
+        nlink: a.n,
+        runs: a.r.map((r) => [r[0], r[1]]),
+      };
       if (a.tg !== undefined) node.target = a.tg;
       if (a.t === "d") node.entries = prev?.entries ?? new Map();
       this.inodes.set(a.i, node);

@@ -5,7 +5,16 @@
 import { bytesPayload, canonical, materialize, zeroPayload } from "../block/payload";
 import { BLOCK_SIZE, type BlockDevice, type Payload } from "../block/types";
 import { FsError } from "./errors";
-import { ckptOffset, decodeSuperblock, encodeSuperblock, type FsType, geometryFor, inodeCountFor, logOffset, type Superblock } from "./layout";
+import {
+  ckptOffset,
+  decodeSuperblock,
+  encodeSuperblock,
+  type FsType,
+  geometryFor,
+  inodeCountFor,
+  logOffset,
+  type Superblock,
+} from "./layout";
 import { type MetaOp, MetaTable, ROOT_INO } from "./meta";
 
 const enc = new TextEncoder();
@@ -49,9 +58,13 @@ export interface FormatOptions {
 function emptyTable(type: FsType, dataStart: number, nowMs: number): MetaTable {
   const t = new MetaTable();
   const ext4 = type === "ext4";
-  t.applyOp({ p: { i: ROOT_INO, t: "d", m: 0o755, u: 0, g: 0, s: BLOCK_SIZE, mt: nowMs, n: ext4 ? 3 : 2, r: [[dataStart, 1]] } });
+  t.applyOp({
+    p: { i: ROOT_INO, t: "d", m: 0o755, u: 0, g: 0, s: BLOCK_SIZE, mt: nowMs, n: ext4 ? 3 : 2, r: [[dataStart, 1]] },
+  });
   if (ext4) {
-    t.applyOp({ p: { i: 11, t: "d", m: 0o700, u: 0, g: 0, s: 4 * BLOCK_SIZE, mt: nowMs, n: 2, r: [[dataStart + 1, 4]] } });
+    t.applyOp({
+      p: { i: 11, t: "d", m: 0o700, u: 0, g: 0, s: 4 * BLOCK_SIZE, mt: nowMs, n: 2, r: [[dataStart + 1, 4]] },
+    });
     t.applyOp({ l: [ROOT_INO, "lost+found", 11] });
   }
   return t;

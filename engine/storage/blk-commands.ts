@@ -49,19 +49,28 @@ function devices(node: LabNode): DevInfo[] {
     out.push({ name: disk, ...devNumbers(disk), size, type: "disk" });
     for (const p of paths) {
       const name = p.replace(/^\/dev\//, "");
-      if (name.startsWith(disk) && name !== disk) out.push({ name, ...devNumbers(name), size: (node.blockDevices.get(p) as BlockDevice).size(), type: "part", parent: disk });
+      if (name.startsWith(disk) && name !== disk)
+        out.push({
+          name,
+          ...devNumbers(name),
+          size: (node.blockDevices.get(p) as BlockDevice).size(),
+          type: "part",
+          parent: disk,
+        });
     }
   }
   for (const p of paths) {
     const name = p.replace(/^\/dev\//, "");
-    if (!/^sd[a-z]\d*$/.test(name)) out.push({ name, ...devNumbers(name), size: (node.blockDevices.get(p) as BlockDevice).size(), type: "disk" });
+    if (!/^sd[a-z]\d*$/.test(name))
+      out.push({ name, ...devNumbers(name), size: (node.blockDevices.get(p) as BlockDevice).size(), type: "disk" });
   }
   return out;
 }
 
 export function procPartitions(node: LabNode): string {
   let s = "major minor  #blocks  name\n\n";
-  for (const d of devices(node)) s += `${String(d.major).padStart(4)}  ${String(d.minor).padStart(7)} ${String(Math.floor(d.size / 1024)).padStart(10)} ${d.name}\n`;
+  for (const d of devices(node))
+    s += `${String(d.major).padStart(4)}  ${String(d.minor).padStart(7)} ${String(Math.floor(d.size / 1024)).padStart(10)} ${d.name}\n`;
   return s;
 }
 
@@ -75,7 +84,15 @@ function lsblk(storage: StorageSubsystem, node: LabNode): string {
   const rows = list.map((d, i) => {
     const siblingsAfter = list.slice(i + 1).some((x) => x.parent === d.parent);
     const tree = d.parent ? `${siblingsAfter ? "├─" : "└─"}${d.name}` : d.name;
-    return [tree, `${String(d.major).padStart(3)}:${String(d.minor).padEnd(3)}`, "0", lsblkHuman(d.size), "0", d.type, mountsOf(d.name).join("\n")];
+    return [
+      tree,
+      `${String(d.major).padStart(3)}:${String(d.minor).padEnd(3)}`,
+      "0",
+      lsblkHuman(d.size),
+      "0",
+      d.type,
+      mountsOf(d.name).join("\n"),
+    ];
   });
   const header = ["NAME", "MAJ:MIN", "RM", "SIZE", "RO", "TYPE", "MOUNTPOINTS"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => [...(r[i] ?? "")].length)));
@@ -111,7 +128,8 @@ export function blockCommands(storage: StorageSubsystem): CommandSpec[] {
         const node = ctx.node;
         const ops = ctx.args.filter((a) => a.startsWith("--"));
         const target = ctx.args.find((a) => !a.startsWith("-"));
-        if (!node || !target || ops.length === 0) return res("", "Usage:\n blockdev -V\n blockdev --report [devices]\n blockdev [-v|-q] commands devices\n", 1);
+        if (!node || !target || ops.length === 0)
+          return res("", "Usage:\n blockdev -V\n blockdev --report [devices]\n blockdev [-v|-q] commands devices\n", 1);
         const path = normalizePath(absPath(ctx.cwd, target));
         const dev = storage.device(node, path);
         if (!dev) return res("", `blockdev: cannot open ${target}: No such file or directory\n`, 1);
@@ -135,7 +153,8 @@ export function blockCommands(storage: StorageSubsystem): CommandSpec[] {
       name: "lsblk",
       where: "node",
       async run(ctx) {
-        if (!ctx.node) return res("", "lsblk: failed to access sysfs directory: /sys/dev/block: No such file or directory\n", 32);
+        if (!ctx.node)
+          return res("", "lsblk: failed to access sysfs directory: /sys/dev/block: No such file or directory\n", 32);
         return res(lsblk(storage, ctx.node), "", 0);
       },
     },
@@ -146,7 +165,9 @@ export function blockCommands(storage: StorageSubsystem): CommandSpec[] {
         const node = ctx.node;
         if (!node) return res("", "", 2);
         const targets = ctx.args.filter((a) => !a.startsWith("-"));
-        const paths = targets.length ? targets.map((t) => normalizePath(absPath(ctx.cwd, t))) : [...node.blockDevices.keys()].sort();
+        const paths = targets.length
+          ? targets.map((t) => normalizePath(absPath(ctx.cwd, t)))
+          : [...node.blockDevices.keys()].sort();
         const lines: string[] = [];
         for (const p of paths) {
           const dev = storage.device(node, p);

@@ -7,6 +7,7 @@
  */
 import { bytesPayload, materialize, payloadSlice, prngPayload, zeroPayload } from "../block/payload";
 import { type BlockDevice, type Payload, payloadLength } from "../block/types";
+import { fromBytes } from "../fs/encoding";
 import { FsError, STRERROR } from "../fs/errors";
 import { normalizePath } from "../fs/paths";
 import type { CommandContext, CommandSpec, ExecResult, LabNode } from "../world/types";
@@ -20,12 +21,32 @@ const URANDOM_BPS = 400_000_000;
 const MEMCPY_BPS = 4_000_000_000;
 /** Writes to the container's overlay root are capped: the lab is not a place to fill disks in RAM. */
 const ROOT_FS_CAP = 64 * 1024 * 1024;
+/** Beyond this many records without count=, dd is treated as interrupted (no endless loops). */
+const MAX_RECORDS = 1 << 20;
+const MAX_BYTES = 2 ** 40;
+/** What dd may print on its standard output (a shell string). */
+const STDOUT_CAP = 16 * 1024 * 1024;
 /** Buffered writes reach the device in writeback batches of this size. */
 const WRITEBACK = 8 * 1024 * 1024;
 
 const MULT: Record<string, number> = {
-  c: 1, w: 2, b: 512, kB: 1000, K: 1024, KiB: 1024, k: 1024, MB: 1e6, M: 1024 ** 2, MiB: 1024 ** 2, xM: 1024 ** 2,
-  GB: 1e9, G: 1024 ** 3, GiB: 1024 ** 3, TB: 1e12, T: 1024 ** 4, TiB: 1024 ** 4,
+  c: 1,
+  w: 2,
+  b: 512,
+  kB: 1000,
+  K: 1024,
+  KiB: 1024,
+  k: 1024,
+  MB: 1e6,
+  M: 1024 ** 2,
+  MiB: 1024 ** 2,
+  xM: 1024 ** 2,
+  GB: 1e9,
+  G: 1024 ** 3,
+  GiB: 1024 ** 3,
+  TB: 1e12,
+  T: 1024 ** 4,
+  TiB: 1024 ** 4,
 };
 
 export function parseDdNumber(s: string): number | null {
@@ -42,7 +63,14 @@ type Source =
   | { kind: "payload"; name: string; size: number; read: (off: number, len: number) => Payload; close?: () => void };
 
 type Sink =
-  | { kind: "fs"; name: string; write: (off: number, p: Payload, truncate: boolean) => void; latency: () => number; flush: () => void; room: (off: number) => number }
+  | {
+      kind: "fs";
+      name: string;
+      write: (off: number, p: Payload, truncate: boolean) => void;
+      latency: () => number;
+      flush: () => void;
+      room: (off: number) => number;
+    }
   | { kind: "dev"; name: string; dev: BlockDevice; close: () => void }
   | { kind: "root"; name: string; path: string }
   | { kind: "stdout"; name: string };
@@ -57,7 +85,8 @@ function stats(recIn: [number, number], recOut: [number, number], bytes: number,
   const si = ddHuman(bytes, 1000);
   const iec = ddHuman(bytes, 1024);
   const rate = `${ddHuman(bytes / secs, 1000)}/s`;
-  if (bytes < 1000) line += `${bytes} byte${bytes === 1 ? "" : "s"} copied, ${gFormat(secs)} s, ${rate.replace(/^(\d+) B\/s$/, "$1 B/s")}\n`;
+  if (bytes < 1000)
+    line += `${bytes} byte${bytes === 1 ? "" : "s"} copied, ${gFormat(secs)} s, ${rate.replace(/^(\d+) B\/s$/, "$1 B/s")}\n`;
   else if (si === iec) line += `${bytes} bytes (${si}) copied, ${gFormat(secs)} s, ${rate}\n`;
   else line += `${bytes} bytes (${si}, ${iec}) copied, ${gFormat(secs)} s, ${rate}\n`;
   return line;
@@ -79,8 +108,25 @@ async function runDd(storage: StorageSubsystem, ctx: CommandContext): Promise<Ex
     if (eq <= 0) return result("", `dd: unrecognized operand '${a}'\nTry 'dd --help' for more information.\n`, 1);
     op[a.slice(0, eq)] = a.slice(eq + 1);
   }
-  const known = new Set(["if", "of", "bs", "ibs", "obs", "count", "skip", "seek", "conv", "iflag", "oflag", "status", "iseek", "oseek"]);
-  for (const k of Object.keys(op)) if (!known.has(k)) return result("", `dd: unrecognized operand '${k}=${op[k]}'\nTry 'dd --help' for more information.\n`, 1);
+  const known = new Set([
+    "if",
+    "of",
+    "bs",
+    "ibs",
+    "obs",
+    "count",
+    "skip",
+    "seek",
+    "conv",
+    "iflag",
+    "oflag",
+    "status",
+    "iseek",
+    "oseek",
+  ]);
+  for (const k of Object.keys(op))
+    if (!known.has(k))
+      return result("", `dd: unrecognized operand '${k}=${op[k]}'\nTry 'dd --help' for more information.\n`, 1);
   const num = (k: string, dflt: number): number | null => (op[k] === undefined ? dflt : parseDdNumber(op[k] as string));
   const bs = num("bs", 0);
   const ibs = bs || num("ibs", 512);
@@ -89,9 +135,11 @@ async function runDd(storage: StorageSubsystem, ctx: CommandContext): Promise<Ex
   const skip = num("skip", 0) ?? num("iseek", 0);
   const seek = num("seek", 0) ?? num("oseek", 0);
   for (const k of ["bs", "ibs", "obs", "count", "skip", "seek"]) {
-    if (op[k] !== undefined && parseDdNumber(op[k] as string) === null) return result("", `dd: invalid number: '${op[k]}'\n`, 1);
+    if (op[k] !== undefined && parseDdNumber(op[k] as string) === null)
+      return result("", `dd: invalid number: '${op[k]}'\n`, 1);
   }
-  if (!ibs || !obs || count === null || skip === null || seek === null) return result("", "dd: invalid number: '0'\n", 1);
+  if (!ibs || !obs || count === null || skip === null || seek === null)
+    return result("", "dd: invalid number: '0'\n", 1);
   const conv = (op.conv ?? "").split(",").filter(Boolean);
   const oflag = (op.oflag ?? "").split(",").filter(Boolean);
   const status = op.status ?? "";
@@ -100,7 +148,7 @@ async function runDd(storage: StorageSubsystem, ctx: CommandContext): Promise<Ex
 
   const src = await openSource(storage, ctx, node, op.if);
   if ("exitCode" in src) return src;
-  const sink = await openSink(storage, ctx, node, op.of, conv.includes("notrunc"));
+  const sink = await openSink(storage, ctx, node, op.of, conv.includes("notrunc"), seek * obs);
   if ("exitCode" in sink) {
     if (src.kind === "payload") src.close?.();
     return sink;
@@ -116,6 +164,7 @@ async function runDd(storage: StorageSubsystem, ctx: CommandContext): Promise<Ex
   let first = true;
   const truncate = !conv.includes("notrunc");
   const pendingRoot: [number, Payload][] = [];
+  let interrupted = false;
 
   /** Write at the current output offset; on failure, whatever fitted counts and the error is rethrown. */
   const writeOut = (p: Payload): void => {
@@ -152,7 +201,8 @@ async function runDd(storage: StorageSubsystem, ctx: CommandContext): Promise<Ex
       if (off + len > ROOT_FS_CAP) throw new FsError("ENOSPC", "write", sink.name);
       pendingRoot.push([off, p]);
     } else {
-      stdout += String.fromCharCode(...materialize(p, 1024 * 1024));
+      if (stdout.length + len > STDOUT_CAP) throw new FsError("ENOSPC", "write", sink.name);
+      stdout += fromBytes(materialize(p), "binary");
     }
     written += len;
     first = false;
@@ -176,7 +226,11 @@ async function runDd(storage: StorageSubsystem, ctx: CommandContext): Promise<Ex
 
   try {
     for (let rec = 0; rec < count; rec++) {
-      if (ctx.interrupted()) break;
+      // An endless copy (no count=, endless source and sink) stops as if the learner pressed Ctrl-C.
+      if (ctx.interrupted() || rec >= MAX_RECORDS || inOff - skip * ibs >= MAX_BYTES) {
+        interrupted = true;
+        break;
+      }
       let chunk: Payload;
       if (src.kind === "gen") {
         chunk = src.make(inOff, ibs);
@@ -200,10 +254,12 @@ async function runDd(storage: StorageSubsystem, ctx: CommandContext): Promise<Ex
         batchBytes += len;
         if (batchBytes >= WRITEBACK) flushBatch();
       }
-      if (src.kind === "gen" && count === Number.POSITIVE_INFINITY && sink.kind === "root" && written >= ROOT_FS_CAP) writeOut(src.make(inOff, 1));
+      if (src.kind === "gen" && count === Number.POSITIVE_INFINITY && sink.kind === "root" && written >= ROOT_FS_CAP)
+        writeOut(src.make(inOff, 1));
     }
     flushBatch();
-    if (sink.kind === "root" && (pendingRoot.length > 0 || truncate)) await writeRoot(ctx, sink.path, outStart, pendingRoot, truncate);
+    if (sink.kind === "root" && (pendingRoot.length > 0 || truncate))
+      await writeRoot(ctx, sink.path, outStart, pendingRoot, truncate);
     if (conv.includes("fsync") || conv.includes("fdatasync") || direct) {
       if (sink.kind === "fs") {
         sink.flush();
@@ -222,11 +278,22 @@ async function runDd(storage: StorageSubsystem, ctx: CommandContext): Promise<Ex
   us = Math.max(us, 1);
   storage.world.clock.advanceBy(us);
   const recOut: [number, number] = [Math.floor(written / obs), written % obs ? 1 : 0];
-  const report = status === "none" ? "" : status === "noxfer" ? `${recIn[0]}+${recIn[1]} records in\n${recOut[0]}+${recOut[1]} records out\n` : stats(recIn, recOut, written, us);
-  return result(stdout, err + report, err ? 1 : 0);
+  const report =
+    status === "none"
+      ? ""
+      : status === "noxfer"
+        ? `${recIn[0]}+${recIn[1]} records in\n${recOut[0]}+${recOut[1]} records out\n`
+        : stats(recIn, recOut, written, us);
+  return result(stdout, err + report, err ? 1 : interrupted ? 130 : 0);
 }
 
-async function writeRoot(ctx: CommandContext, path: string, start: number, parts: [number, Payload][], truncate: boolean): Promise<void> {
+async function writeRoot(
+  ctx: CommandContext,
+  path: string,
+  start: number,
+  parts: [number, Payload][],
+  truncate: boolean,
+): Promise<void> {
   let base: Uint8Array = new Uint8Array(0);
   try {
     base = await ctx.fs.readFileBuffer(path);
@@ -241,10 +308,20 @@ async function writeRoot(ctx: CommandContext, path: string, start: number, parts
   await ctx.fs.writeFile(path, out);
 }
 
-async function openSource(storage: StorageSubsystem, ctx: CommandContext, node: LabNode | null, name: string | undefined): Promise<Source | ExecResult> {
+async function openSource(
+  storage: StorageSubsystem,
+  ctx: CommandContext,
+  node: LabNode | null,
+  name: string | undefined,
+): Promise<Source | ExecResult> {
   if (name === undefined) {
     const data = new TextEncoder().encode(ctx.stdin);
-    return { kind: "payload", name: "standard input", size: data.length, read: (o, l) => bytesPayload(data.subarray(o, o + l)) };
+    return {
+      kind: "payload",
+      name: "standard input",
+      size: data.length,
+      read: (o, l) => bytesPayload(data.subarray(o, o + l)),
+    };
   }
   const path = normalizePath(absPath(ctx.cwd, name));
   if (path === "/dev/urandom" || path === "/dev/random") {
@@ -274,25 +351,56 @@ async function openSource(storage: StorageSubsystem, ctx: CommandContext, node: 
   try {
     if (loc) {
       const st = await loc.m.fs.stat(loc.rel);
-      if (st.isDirectory) return result("", `dd: error reading '${name}': Is a directory\n0+0 records in\n0+0 records out\n0 bytes copied, 1e-06 s, 0 B/s\n`, 1);
+      if (st.isDirectory)
+        return result(
+          "",
+          `dd: error reading '${name}': Is a directory\n0+0 records in\n0+0 records out\n0 bytes copied, 1e-06 s, 0 B/s\n`,
+          1,
+        );
       return { kind: "payload", name, size: st.size, read: (o, l) => loc.m.fs.readPayload(loc.rel, o, l) };
     }
     const data = await ctx.fs.readFileBuffer(path);
     return { kind: "payload", name, size: data.length, read: (o, l) => bytesPayload(data.subarray(o, o + l)) };
   } catch (e) {
-    return result("", `dd: failed to open '${name}': ${e instanceof FsError ? STRERROR[e.code] : "No such file or directory"}\n`, 1);
+    return result(
+      "",
+      `dd: failed to open '${name}': ${e instanceof FsError ? STRERROR[e.code] : "No such file or directory"}\n`,
+      1,
+    );
   }
 }
 
 function ioText(errno: string): string {
-  const map: Record<string, string> = { EMEDIUMTYPE: "Wrong medium type", EROFS: "Read-only file system", EIO: "Input/output error", EBUSY: "Device or resource busy", ENXIO: "No such device or address", EACCES: "Permission denied" };
+  const map: Record<string, string> = {
+    EMEDIUMTYPE: "Wrong medium type",
+    EROFS: "Read-only file system",
+    EIO: "Input/output error",
+    EBUSY: "Device or resource busy",
+    ENXIO: "No such device or address",
+    EACCES: "Permission denied",
+  };
   return map[errno] ?? errno;
 }
 
-async function openSink(storage: StorageSubsystem, ctx: CommandContext, node: LabNode | null, name: string | undefined, notrunc: boolean): Promise<Sink | ExecResult> {
+async function openSink(
+  storage: StorageSubsystem,
+  ctx: CommandContext,
+  node: LabNode | null,
+  name: string | undefined,
+  notrunc: boolean,
+  seekBytes: number,
+): Promise<Sink | ExecResult> {
   if (name === undefined) return { kind: "stdout", name: "standard output" };
   const path = normalizePath(absPath(ctx.cwd, name));
-  if (path === "/dev/null") return { kind: "fs", name, write: () => {}, latency: () => 0, flush: () => {}, room: () => Number.MAX_SAFE_INTEGER };
+  if (path === "/dev/null")
+    return {
+      kind: "fs",
+      name,
+      write: () => {},
+      latency: () => 0,
+      flush: () => {},
+      room: () => Number.MAX_SAFE_INTEGER,
+    };
   const dev = node ? storage.device(node, path) : undefined;
   if (dev) {
     const opener = `dd:${ctx.args.join(" ")}`;
@@ -307,10 +415,14 @@ async function openSink(storage: StorageSubsystem, ctx: CommandContext, node: La
       if (fs.readOnly) throw new FsError("EROFS", "open", loc.rel);
       const exists = await fs.exists(loc.rel);
       if (exists && (await fs.stat(loc.rel)).isDirectory) throw new FsError("EISDIR", "open", loc.rel);
-      if (!exists) fs.writePayload(loc.rel, 0, [], { truncate: true });
-      else if (!notrunc) fs.writePayload(loc.rel, 0, [], { truncate: true });
+      // O_CREAT, then ftruncate(seek * obs) unless conv=notrunc, as GNU dd does.
+      if (!exists || !notrunc) fs.writePayload(loc.rel, notrunc ? 0 : seekBytes, [], { truncate: !notrunc });
     } catch (e) {
-      return result("", `dd: failed to open '${name}': ${e instanceof FsError ? STRERROR[e.code] : "Input/output error"}\n`, 1);
+      return result(
+        "",
+        `dd: failed to open '${name}': ${e instanceof FsError ? STRERROR[e.code] : "Input/output error"}\n`,
+        1,
+      );
     }
     return {
       kind: "fs",

@@ -35,7 +35,14 @@ function rows(storage: StorageSubsystem, node: LabNode): Row[] {
   const out = baseRows();
   for (const m of storage.mounts.list(node)) {
     const st = m.fs.statfs();
-    out.push({ source: m.device, type: st.type, size: st.blocks * st.blockSize, used: (st.blocks - st.free) * st.blockSize, avail: st.avail * st.blockSize, target: m.mountpoint });
+    out.push({
+      source: m.device,
+      type: st.type,
+      size: st.blocks * st.blockSize,
+      used: (st.blocks - st.free) * st.blockSize,
+      avail: st.avail * st.blockSize,
+      target: m.mountpoint,
+    });
   }
   return out;
 }
@@ -54,7 +61,15 @@ function table(header: string[], body: string[][], left: Set<number>): string {
     cells
       .map((c, i) => (i === cells.length - 1 ? c : left.has(i) ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0)))
       .join(" ");
-  const head = header.map((h, i) => (i === header.length - 1 ? h : left.has(i) || h === "Filesystem" ? h.padEnd(widths[i] ?? 0) : h.padStart(widths[i] ?? 0))).join(" ");
+  const head = header
+    .map((h, i) =>
+      i === header.length - 1
+        ? h
+        : left.has(i) || h === "Filesystem"
+          ? h.padEnd(widths[i] ?? 0)
+          : h.padStart(widths[i] ?? 0),
+    )
+    .join(" ");
   return `${[head, ...body.map(line)].join("\n")}\n`;
 }
 
@@ -74,7 +89,12 @@ export function dfCommand(storage: StorageSubsystem): CommandSpec {
         else if (/^-[hTk]+$/.test(a)) {
           human ||= a.includes("h");
           withType ||= a.includes("T");
-        } else if (a.startsWith("-")) return { stdout: "", stderr: `df: invalid option -- '${a.slice(1, 2)}'\nTry 'df --help' for more information.\n`, exitCode: 1 };
+        } else if (a.startsWith("-"))
+          return {
+            stdout: "",
+            stderr: `df: invalid option -- '${a.slice(1, 2)}'\nTry 'df --help' for more information.\n`,
+            exitCode: 1,
+          };
         else paths.push(a);
       }
       const all = rows(storage, node);
@@ -89,13 +109,33 @@ export function dfCommand(storage: StorageSubsystem): CommandSpec {
             continue;
           }
           const dev = storage.device(node, abs);
-          const match = dev ? all.find((r) => r.source === abs) : [...all].filter((r) => r.target === "/" || abs === r.target || abs.startsWith(`${r.target}/`)).sort((a, b) => b.target.length - a.target.length)[0];
+          const match = dev
+            ? all.find((r) => r.source === abs)
+            : [...all]
+                .filter((r) => r.target === "/" || abs === r.target || abs.startsWith(`${r.target}/`))
+                .sort((a, b) => b.target.length - a.target.length)[0];
           chosen.push(match ?? (all[0] as Row));
         }
       }
       const fmt = (n: number) => (human ? dfHuman(n) : String(Math.ceil(n / 1024)));
-      const header = ["Filesystem", ...(withType ? ["Type"] : []), human ? "Size" : "1K-blocks", "Used", human ? "Avail" : "Available", "Use%", "Mounted on"];
-      const body = chosen.map((r) => [r.source, ...(withType ? [r.type] : []), fmt(r.size), fmt(r.used), fmt(r.avail), pct(r), r.target]);
+      const header = [
+        "Filesystem",
+        ...(withType ? ["Type"] : []),
+        human ? "Size" : "1K-blocks",
+        "Used",
+        human ? "Avail" : "Available",
+        "Use%",
+        "Mounted on",
+      ];
+      const body = chosen.map((r) => [
+        r.source,
+        ...(withType ? [r.type] : []),
+        fmt(r.size),
+        fmt(r.used),
+        fmt(r.avail),
+        pct(r),
+        r.target,
+      ]);
       const left = new Set<number>([0, ...(withType ? [1] : [])]);
       if (chosen.length === 0) return { stdout: "", stderr, exitCode: 1 };
       return { stdout: table(header, body, left), stderr, exitCode: stderr ? 1 : 0 };

@@ -19,7 +19,9 @@ async function tp1(): Promise<Lab> {
   for (const n of ["node1", "node2"]) expect((await run(l, n, "drbdadm create-md r0 && drbdadm up r0")).code).toBe(0);
   expect((await run(l, "node1", "drbdadm primary --force r0")).code).toBe(0);
   await l.advance(60_000); // initial sync of 1 GiB
-  expect((await run(l, "node1", "mkfs.ext4 -q /dev/drbd0 && mkdir -p /mnt/drbd && mount /dev/drbd0 /mnt/drbd")).code).toBe(0);
+  expect(
+    (await run(l, "node1", "mkfs.ext4 -q /dev/drbd0 && mkdir -p /mnt/drbd && mount /dev/drbd0 /mnt/drbd")).code,
+  ).toBe(0);
   return l;
 }
 
@@ -27,15 +29,29 @@ describe("storage on DRBD", () => {
   it("refuses to mount, format or write a Secondary while the peer is Primary", async () => {
     const l = await tp1();
     await run(l, "node2", "mkdir -p /mnt/drbd");
-    expect(await run(l, "node2", "mount /dev/drbd0 /mnt/drbd")).toEqual({ out: "", code: 32, err: `mount: /mnt/drbd: mount(2) system call failed: Wrong medium type.\n${HINT}` });
-    expect(await run(l, "node2", "mkfs.ext4 /dev/drbd0")).toMatchObject({ code: 1, err: "mke2fs 1.47.0 (5-Feb-2023)\nmkfs.ext4: Wrong medium type while trying to determine filesystem size\n" });
-    expect(await run(l, "node2", "dd if=/dev/zero of=/dev/drbd0 bs=4k count=1")).toMatchObject({ code: 1, err: "dd: failed to open '/dev/drbd0': Read-only file system\n" });
+    expect(await run(l, "node2", "mount /dev/drbd0 /mnt/drbd")).toEqual({
+      out: "",
+      code: 32,
+      err: `mount: /mnt/drbd: mount(2) system call failed: Wrong medium type.\n${HINT}`,
+    });
+    expect(await run(l, "node2", "mkfs.ext4 /dev/drbd0")).toMatchObject({
+      code: 1,
+      err: "mke2fs 1.47.0 (5-Feb-2023)\nmkfs.ext4: Wrong medium type while trying to determine filesystem size\n",
+    });
+    expect(await run(l, "node2", "dd if=/dev/zero of=/dev/drbd0 bs=4k count=1")).toMatchObject({
+      code: 1,
+      err: "dd: failed to open '/dev/drbd0': Read-only file system\n",
+    });
     expect((await run(l, "node2", "mount | grep -c drbd0")).out).toBe("0\n");
   });
 
   it("refuses `drbdadm secondary` while mounted, then fails over with identical data", async () => {
     const l = await tp1();
-    await run(l, "node1", "echo \"Donnees critiques\" > /mnt/drbd/test.txt && dd if=/dev/urandom of=/mnt/drbd/data.bin bs=1M count=10 status=none");
+    await run(
+      l,
+      "node1",
+      'echo "Donnees critiques" > /mnt/drbd/test.txt && dd if=/dev/urandom of=/mnt/drbd/data.bin bs=1M count=10 status=none',
+    );
     const sum1 = (await run(l, "node1", "md5sum /mnt/drbd/data.bin")).out;
     const refused = await run(l, "node1", "drbdadm secondary r0");
     expect(refused.code).toBe(11);
@@ -45,7 +61,11 @@ describe("storage on DRBD", () => {
     const n2 = l.world.node("node2")?.blockDevices.get("/dev/drbd0");
     if (!n1 || !n2) throw new Error("drbd0 missing");
     expect(sameContent(n1, 0, n2, 0, n1.size())).toBe(true);
-    const back = await run(l, "node2", "drbdadm primary r0 && mkdir -p /mnt/drbd && mount /dev/drbd0 /mnt/drbd && cat /mnt/drbd/test.txt && md5sum /mnt/drbd/data.bin");
+    const back = await run(
+      l,
+      "node2",
+      "drbdadm primary r0 && mkdir -p /mnt/drbd && mount /dev/drbd0 /mnt/drbd && cat /mnt/drbd/test.txt && md5sum /mnt/drbd/data.bin",
+    );
     expect(back).toEqual({ code: 0, err: "", out: `Donnees critiques\n${sum1}` });
   });
 });

@@ -20,10 +20,20 @@ async function e2fsck(storage: StorageSubsystem, ctx: CommandContext, prog: stri
   const node = ctx.node;
   const flags = ctx.args.filter((a) => a.startsWith("-")).join("");
   const target = ctx.args.find((a) => !a.startsWith("-"));
-  if (!node || !target) return res("", `Usage: ${prog} [-panyrcdfktvDFV] [-b superblock] [-B blocksize]\n\t\t[-l|-L bad_blocks_file] [-C fd] [-j external_journal]\n\t\t[-E extended-options] [-z undo_file] device\n`, 16);
+  if (!node || !target)
+    return res(
+      "",
+      `Usage: ${prog} [-panyrcdfktvDFV] [-b superblock] [-B blocksize]\n\t\t[-l|-L bad_blocks_file] [-C fd] [-j external_journal]\n\t\t[-E extended-options] [-z undo_file] device\n`,
+      16,
+    );
   const path = normalizePath(absPath(ctx.cwd, target));
   const dev = storage.device(node, path);
-  if (!dev) return res("", `${BANNER}${prog}: No such file or directory while trying to open ${target}\nPossibly non-existent device?\n`, 8);
+  if (!dev)
+    return res(
+      "",
+      `${BANNER}${prog}: No such file or directory while trying to open ${target}\nPossibly non-existent device?\n`,
+      8,
+    );
   const readOnly = flags.includes("n");
   let out = "";
   if (storage.mounts.byDevice(node, path).length > 0) {
@@ -31,11 +41,16 @@ async function e2fsck(storage: StorageSubsystem, ctx: CommandContext, prog: stri
     out += `Warning!  ${path} is mounted.\n`;
   }
   const open = dev.open("ro", "e2fsck");
-  if (!open.ok) return res("", `${BANNER}${prog}: ${open.errno === "EMEDIUMTYPE" ? "Wrong medium type" : "Read-only file system"} while trying to open ${path}\n`, 8);
+  if (!open.ok)
+    return res(
+      "",
+      `${BANNER}${prog}: ${open.errno === "EMEDIUMTYPE" ? "Wrong medium type" : "Read-only file system"} while trying to open ${path}\n`,
+      8,
+    );
   try {
     const sb = probeSuperblock(dev);
     const m = sb ? BlockFs.mount(dev, { readOnly: true, nowMs: () => storage.nowMs() }) : null;
-    if (!sb || !m || !m.ok) {
+    if (!sb || !m?.ok) {
       return res(
         out,
         `${BANNER}ext2fs_open2: Bad magic number in super-block\n${prog}: Superblock invalid, trying backup blocks....\n${prog}: Bad magic number in super-block while trying to open ${path}\n\nThe superblock could not be read or does not describe a valid ext2/ext3/ext4\nfilesystem.\n`,
@@ -49,8 +64,10 @@ async function e2fsck(storage: StorageSubsystem, ctx: CommandContext, prog: stri
     const summary = `${path}: ${files}/${st.inodes} files`;
     const problems = fs.check();
     const forced = flags.includes("f") || sb.dirty === true || problems.length > 0;
-    if (!forced) return res(`${out}${summary.replace(": ", ": clean, ")}, ${usedBlocks}/${sb.blocks} blocks\n`, BANNER, 0);
-    out += "Pass 1: Checking inodes, blocks, and sizes\nPass 2: Checking directory structure\nPass 3: Checking directory connectivity\nPass 4: Checking reference counts\nPass 5: Checking group summary information\n";
+    if (!forced)
+      return res(`${out}${summary.replace(": ", ": clean, ")}, ${usedBlocks}/${sb.blocks} blocks\n`, BANNER, 0);
+    out +=
+      "Pass 1: Checking inodes, blocks, and sizes\nPass 2: Checking directory structure\nPass 3: Checking directory connectivity\nPass 4: Checking reference counts\nPass 5: Checking group summary information\n";
     for (const p of problems) out += `${p}.  Fix? no\n\n`;
     if (problems.length > 0) out += `\n${path}: ********** WARNING: Filesystem still has errors **********\n\n`;
     out += `${summary} (0.0% non-contiguous), ${usedBlocks}/${sb.blocks} blocks\n`;
@@ -61,5 +78,9 @@ async function e2fsck(storage: StorageSubsystem, ctx: CommandContext, prog: stri
 }
 
 export function fsckCommands(storage: StorageSubsystem): CommandSpec[] {
-  return ["e2fsck", "fsck.ext4", "fsck"].map((name) => ({ name, where: "node" as const, run: (ctx: CommandContext) => e2fsck(storage, ctx, name === "fsck" ? "fsck.ext4" : name) }));
+  return ["e2fsck", "fsck.ext4", "fsck"].map((name) => ({
+    name,
+    where: "node" as const,
+    run: (ctx: CommandContext) => e2fsck(storage, ctx, name === "fsck" ? "fsck.ext4" : name),
+  }));
 }

@@ -1,5 +1,6 @@
 /** Public API of the storage subsystem. */
-export { createStorage, StorageSubsystem } from "./storage";
-export { MountRegistry, MOUNT_OPENER, type Mounted } from "./registry";
+
 export { unmount, unmountAll } from "./mount";
+export { MOUNT_OPENER, type Mounted, MountRegistry } from "./registry";
 export { shellErrorForRejection } from "./shell-errors";
+export { createStorage, StorageSubsystem } from "./storage";

@@ -3,10 +3,11 @@
  * their refusals: a mounted device, an existing filesystem without -F/-f, a device whose open
  * fails (a DRBD Secondary: "Wrong medium type" / "Read-only file system").
  */
-import { ext4JournalBlocks, inodeCountFor } from "../fs/layout";
-import { mkfs, probeSuperblock } from "../fs/index";
-import { normalizePath } from "../fs/paths";
+
 import type { BlockDevice } from "../block/types";
+import { mkfs, probeSuperblock } from "../fs/index";
+import { ext4JournalBlocks, inodeCountFor } from "../fs/layout";
+import { normalizePath } from "../fs/paths";
 import type { CommandContext, CommandSpec, ExecResult, LabNode } from "../world/types";
 import { absPath } from "./registry";
 import type { StorageSubsystem } from "./storage";
@@ -42,7 +43,13 @@ function backupGroups(groups: number): number[] {
 }
 
 /** The figures mke2fs prints, from the device size (mke2fs.conf: "small" below 512 MiB). */
-export function ext4Figures(bytes: number): { blockSize: number; blocks: number; inodes: number; journal: number; backups: number[] } {
+export function ext4Figures(bytes: number): {
+  blockSize: number;
+  blocks: number;
+  inodes: number;
+  journal: number;
+  backups: number[];
+} {
   const small = bytes < 512 * 1024 * 1024;
   const blockSize = small ? 1024 : 4096;
   const blocks = Math.floor(bytes / blockSize);
@@ -53,7 +60,13 @@ export function ext4Figures(bytes: number): { blockSize: number; blocks: number;
   const wanted = small ? Math.floor(bytes / 4096) : inodeCountFor(bytes);
   const ipg = Math.ceil(Math.ceil(wanted / groups) / perTableBlock) * perTableBlock;
   const first = small ? 1 : 0;
-  return { blockSize, blocks, inodes: ipg * groups, journal: ext4JournalBlocks(blocks), backups: backupGroups(groups).map((g) => g * perGroup + first) };
+  return {
+    blockSize,
+    blocks,
+    inodes: ipg * groups,
+    journal: ext4JournalBlocks(blocks),
+    backups: backupGroups(groups).map((g) => g * perGroup + first),
+  };
 }
 
 function wrapBackups(list: number[]): string {
@@ -93,30 +106,48 @@ function parse(args: string[], forceFlag: string): Parsed {
   return p;
 }
 
-async function prepare(storage: StorageSubsystem, ctx: CommandContext, prog: string, deviceArg: string): Promise<{ node: LabNode; dev: BlockDevice; path: string } | ExecResult> {
+async function prepare(
+  storage: StorageSubsystem,
+  ctx: CommandContext,
+  prog: string,
+  deviceArg: string,
+): Promise<{ node: LabNode; dev: BlockDevice; path: string } | ExecResult> {
   const node = ctx.node;
   const path = normalizePath(absPath(ctx.cwd, deviceArg));
   if (!node) return res("", `${prog}: not supported here\n`, 1);
   const dev = storage.device(node, path);
   if (!dev) {
-    if (prog === "mkfs.xfs") return res("", `Error accessing specified device ${deviceArg}: No such file or directory\n`, 1);
+    if (prog === "mkfs.xfs")
+      return res("", `Error accessing specified device ${deviceArg}: No such file or directory\n`, 1);
     return res("", `${MKE2FS_BANNER}The file ${deviceArg} does not exist and no size was specified.\n`, 1);
   }
   return { node, dev, path };
 }
 
-function runExt4(storage: StorageSubsystem, ctx: CommandContext, prog: string, args: string[]): Promise<ExecResult> | ExecResult {
+function runExt4(
+  storage: StorageSubsystem,
+  ctx: CommandContext,
+  prog: string,
+  args: string[],
+): Promise<ExecResult> | ExecResult {
   const p = parse(args, "-F");
-  if (p.bad) return res("", `${prog}: invalid option -- '${p.bad.replace(/^-+/, "").slice(0, 1)}'\nUsage: mke2fs [-c|-l filename] [-b block-size] [-C cluster-size]\n\t[-i bytes-per-inode] [-I inode-size] [-J journal-options]\n\t[-G flex-group-size] [-N number-of-inodes] [-d root-directory]\n\t[-m reserved-blocks-percentage] [-o creator-os]\n\t[-g blocks-per-group] [-L volume-label] [-M last-mounted-directory]\n\t[-O feature[,...]] [-r fs-revision] [-E extended-option[,...]]\n\t[-t fs-type] [-T usage-type ] [-U UUID] [-e errors_behavior][-z undo_file]\n\t[-jnqvDFSV] device [blocks-count]\n`, 1);
+  if (p.bad)
+    return res(
+      "",
+      `${prog}: invalid option -- '${p.bad.replace(/^-+/, "").slice(0, 1)}'\nUsage: mke2fs [-c|-l filename] [-b block-size] [-C cluster-size]\n\t[-i bytes-per-inode] [-I inode-size] [-J journal-options]\n\t[-G flex-group-size] [-N number-of-inodes] [-d root-directory]\n\t[-m reserved-blocks-percentage] [-o creator-os]\n\t[-g blocks-per-group] [-L volume-label] [-M last-mounted-directory]\n\t[-O feature[,...]] [-r fs-revision] [-E extended-option[,...]]\n\t[-t fs-type] [-T usage-type ] [-U UUID] [-e errors_behavior][-z undo_file]\n\t[-jnqvDFSV] device [blocks-count]\n`,
+      1,
+    );
   if (!p.device) return res("", "Usage: mke2fs [-c|-l filename] [-b block-size] [-C cluster-size]\n", 1);
   return (async () => {
     const r = await prepare(storage, ctx, prog, p.device as string);
     if ("exitCode" in r) return r;
     const { node, dev, path } = r;
-    if (storage.mounts.byDevice(node, path).length > 0) return res("", `${MKE2FS_BANNER}${path} is mounted; will not make a filesystem here!\n`, 1);
+    if (storage.mounts.byDevice(node, path).length > 0)
+      return res("", `${MKE2FS_BANNER}${path} is mounted; will not make a filesystem here!\n`, 1);
     // Size probe: a read-only open (a DRBD Secondary next to a Primary refuses it).
     const probe = dev.open("ro", "mkfs-probe");
-    if (!probe.ok) return res("", `${MKE2FS_BANNER}${prog}: ${errText(probe.errno)} while trying to determine filesystem size\n`, 1);
+    if (!probe.ok)
+      return res("", `${MKE2FS_BANNER}${prog}: ${errText(probe.errno)} while trying to determine filesystem size\n`, 1);
     const existing = probeSuperblock(dev);
     dev.close("mkfs-probe");
     let out = "";
@@ -128,13 +159,24 @@ function runExt4(storage: StorageSubsystem, ctx: CommandContext, prog: string, a
     const open = dev.open("rw", "mkfs");
     if (!open.ok) {
       // e2fsprogs check_mount(): the O_EXCL open fails when DRBD (or anyone) holds the device.
-      if (open.errno === "EBUSY") return res(out, `${MKE2FS_BANNER}${path} is apparently in use by the system; will not make a filesystem here!\n`, 1);
+      if (open.errno === "EBUSY")
+        return res(
+          out,
+          `${MKE2FS_BANNER}${path} is apparently in use by the system; will not make a filesystem here!\n`,
+          1,
+        );
       return res(out, `${MKE2FS_BANNER}${prog}: ${errText(open.errno)} while setting up superblock\n`, 1);
     }
     const uuid = uuidFrom(storage);
-    const made = mkfs(dev, { type: "ext4", uuid, ...(p.label !== undefined ? { label: p.label } : {}), nowMs: storage.nowMs() });
+    const made = mkfs(dev, {
+      type: "ext4",
+      uuid,
+      ...(p.label !== undefined ? { label: p.label } : {}),
+      nowMs: storage.nowMs(),
+    });
     dev.close("mkfs");
-    if (!made.ok) return res(out, `${MKE2FS_BANNER}${prog}: Input/output error while writing out and closing file system\n`, 1);
+    if (!made.ok)
+      return res(out, `${MKE2FS_BANNER}${prog}: Input/output error while writing out and closing file system\n`, 1);
     storage.world.clock.advanceBy(made.latencyUs);
     if (p.quiet) return res(out, "", 0);
     const f = ext4Figures(dev.size());
@@ -150,7 +192,14 @@ function runExt4(storage: StorageSubsystem, ctx: CommandContext, prog: string, a
 }
 
 function errText(errno: string): string {
-  const map: Record<string, string> = { EMEDIUMTYPE: "Wrong medium type", EROFS: "Read-only file system", EIO: "Input/output error", EBUSY: "Device or resource busy", ENXIO: "No such device or address", EACCES: "Permission denied" };
+  const map: Record<string, string> = {
+    EMEDIUMTYPE: "Wrong medium type",
+    EROFS: "Read-only file system",
+    EIO: "Input/output error",
+    EBUSY: "Device or resource busy",
+    ENXIO: "No such device or address",
+    EACCES: "Permission denied",
+  };
   return map[errno] ?? errno;
 }
 
@@ -184,17 +233,32 @@ function runXfs(storage: StorageSubsystem, ctx: CommandContext, args: string[]):
     const r = await prepare(storage, ctx, "mkfs.xfs", p.device as string);
     if ("exitCode" in r) return r;
     const { node, dev, path } = r;
-    if (storage.mounts.byDevice(node, path).length > 0) return res("", `mkfs.xfs: ${path} contains a mounted filesystem\n`, 1);
+    if (storage.mounts.byDevice(node, path).length > 0)
+      return res("", `mkfs.xfs: ${path} contains a mounted filesystem\n`, 1);
     const probe = dev.open("ro", "mkfs-probe");
     if (!probe.ok) return res("", `mkfs.xfs: cannot open ${path}: ${errText(probe.errno)}\n`, 1);
     const existing = probeSuperblock(dev);
     dev.close("mkfs-probe");
     if (existing && !p.force) {
-      return res("", `mkfs.xfs: ${path} appears to contain an existing filesystem (${existing.type}).\nmkfs.xfs: Use the -f option to force overwrite.\n`, 1);
+      return res(
+        "",
+        `mkfs.xfs: ${path} appears to contain an existing filesystem (${existing.type}).\nmkfs.xfs: Use the -f option to force overwrite.\n`,
+        1,
+      );
     }
     const open = dev.open("rw", "mkfs");
-    if (!open.ok) return res("", `mkfs.xfs: cannot open ${path}: ${open.errno === "EBUSY" ? "Device or resource busy" : errText(open.errno)}\n`, 1);
-    const made = mkfs(dev, { type: "xfs", uuid: uuidFrom(storage), ...(p.label !== undefined ? { label: p.label } : {}), nowMs: storage.nowMs() });
+    if (!open.ok)
+      return res(
+        "",
+        `mkfs.xfs: cannot open ${path}: ${open.errno === "EBUSY" ? "Device or resource busy" : errText(open.errno)}\n`,
+        1,
+      );
+    const made = mkfs(dev, {
+      type: "xfs",
+      uuid: uuidFrom(storage),
+      ...(p.label !== undefined ? { label: p.label } : {}),
+      nowMs: storage.nowMs(),
+    });
     dev.close("mkfs");
     if (!made.ok) return res("", `mkfs.xfs: pwrite failed: Input/output error\n`, 1);
     storage.world.clock.advanceBy(made.latencyUs);
@@ -203,7 +267,11 @@ function runXfs(storage: StorageSubsystem, ctx: CommandContext, args: string[]):
 }
 
 export function mkfsCommands(storage: StorageSubsystem): CommandSpec[] {
-  const ext = (name: string): CommandSpec => ({ name, where: "node", run: (ctx) => Promise.resolve(runExt4(storage, ctx, name, ctx.args)) });
+  const ext = (name: string): CommandSpec => ({
+    name,
+    where: "node",
+    run: (ctx) => Promise.resolve(runExt4(storage, ctx, name, ctx.args)),
+  });
   return [
     ext("mkfs.ext4"),
     ext("mke2fs"),
@@ -215,7 +283,8 @@ export function mkfsCommands(storage: StorageSubsystem): CommandSpec[] {
         const i = ctx.args.indexOf("-t");
         const type = i >= 0 ? ctx.args[i + 1] : "ext2";
         const rest = i >= 0 ? [...ctx.args.slice(0, i), ...ctx.args.slice(i + 2)] : ctx.args;
-        if (type === "ext4" || type === "ext3" || type === "ext2") return Promise.resolve(runExt4(storage, ctx, `mkfs.${type}`, rest));
+        if (type === "ext4" || type === "ext3" || type === "ext2")
+          return Promise.resolve(runExt4(storage, ctx, `mkfs.${type}`, rest));
         if (type === "xfs") return Promise.resolve(runXfs(storage, ctx, rest));
         return Promise.resolve(res("", `mkfs: failed to execute mkfs.${type}: No such file or directory\n`, 1));
       },

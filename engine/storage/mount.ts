@@ -26,7 +26,12 @@ function sysFail(target: string, msg: string): ExecResult {
 }
 
 function errnoText(e: IoErrno | string): string {
-  const map: Record<string, string> = { ...STRERROR, EMEDIUMTYPE: "Wrong medium type", ENXIO: "No such device or address", EACCES: "Permission denied" };
+  const map: Record<string, string> = {
+    ...STRERROR,
+    EMEDIUMTYPE: "Wrong medium type",
+    ENXIO: "No such device or address",
+    EACCES: "Permission denied",
+  };
   return map[e] ?? e;
 }
 
@@ -93,7 +98,12 @@ export function mountCommand(storage: StorageSubsystem): CommandSpec {
       if (a.bad) return res("", `mount: unrecognized option '${a.bad}'\nTry 'mount --help' for more information.\n`, 1);
       if (a.options.includes("remount") && a.positional.length >= 1) {
         const ro = a.options.lastIndexOf("ro") > a.options.lastIndexOf("rw");
-        return remount(storage, node, normalizePath(absPath(ctx.cwd, a.positional[a.positional.length - 1] as string)), ro);
+        return remount(
+          storage,
+          node,
+          normalizePath(absPath(ctx.cwd, a.positional[a.positional.length - 1] as string)),
+          ro,
+        );
       }
       if (a.positional.length === 0) return res(listMounts(node, a.type), "", 0);
       if (a.positional.length === 1) return res("", `mount: ${a.positional[0]}: can't find in /etc/fstab.\n`, 1);
@@ -116,7 +126,13 @@ export function mountCommand(storage: StorageSubsystem): CommandSpec {
         return sysFail(spec, exists ? `${device} is not a block device` : `special device ${device} does not exist`);
       }
       const same = storage.mounts.byMountpoint(node, target);
-      if (same) return sysFail(spec, same.device === device ? `${device} already mounted on ${target}` : `${device} already mounted or mount point busy`);
+      if (same)
+        return sysFail(
+          spec,
+          same.device === device
+            ? `${device} already mounted on ${target}`
+            : `${device} already mounted or mount point busy`,
+        );
 
       // The same device mounted elsewhere shares its superblock (one BlockFs), as in Linux.
       const shared = storage.mounts.byDevice(node, device)[0];
@@ -136,7 +152,12 @@ export function mountCommand(storage: StorageSubsystem): CommandSpec {
         if (!open.ok) {
           if (open.errno === "EBUSY") return sysFail(spec, `${device} already mounted or mount point busy`);
           if (open.errno === "EROFS" || open.errno === "EACCES") {
-            return sysFail(spec, mode === "ro" ? `cannot mount ${device} read-only` : `${device} is write-protected but explicit read-write mode requested`);
+            return sysFail(
+              spec,
+              mode === "ro"
+                ? `cannot mount ${device} read-only`
+                : `${device} is write-protected but explicit read-write mode requested`,
+            );
           }
           if (open.errno === "ENXIO") return sysFail(spec, `${device} is not a valid block device`);
           return sysFail(spec, `mount(2) system call failed: ${errnoText(open.errno)}`);
@@ -145,12 +166,20 @@ export function mountCommand(storage: StorageSubsystem): CommandSpec {
         if (!m.ok || (a.type && a.type !== "auto" && a.type !== m.fs.type)) {
           dev.close(MOUNT_OPENER);
           if (!m.ok && m.why === "io-error") return sysFail(spec, `can't read superblock on ${device}`);
-          return sysFail(spec, `wrong fs type, bad option, bad superblock on ${device}, missing codepage or helper program, or other error`);
+          return sysFail(
+            spec,
+            `wrong fs type, bad option, bad superblock on ${device}, missing codepage or helper program, or other error`,
+          );
         }
         fs = m.fs;
         kernelMountLog(node, device, fs);
       }
-      const entry = { device, mountpoint: target, fstype: fs.type, options: mountOptions(fs.type, fs.readOnly, a.options) };
+      const entry = {
+        device,
+        mountpoint: target,
+        fstype: fs.type,
+        options: mountOptions(fs.type, fs.readOnly, a.options),
+      };
       const mounted: Mounted = { device, dev, fs, mountpoint: target };
       try {
         storage.mounts.add(node, mounted, entry);
@@ -180,7 +209,9 @@ function kernelMountLog(node: LabNode, device: string, fs: BlockFs): void {
     }
   } else {
     if (fs.recovered) node.dmesg.append(`EXT4-fs (${name}): recovery complete`);
-    node.dmesg.append(`EXT4-fs (${name}): mounted filesystem ${fs.uuid} ${fs.readOnly ? "ro" : "r/w"} with ordered data mode. Quota mode: none.`);
+    node.dmesg.append(
+      `EXT4-fs (${name}): mounted filesystem ${fs.uuid} ${fs.readOnly ? "ro" : "r/w"} with ordered data mode. Quota mode: none.`,
+    );
   }
 }
 
@@ -204,7 +235,16 @@ function remount(storage: StorageSubsystem, node: LabNode, target: string, ro: b
   if (ro) m.fs.sync();
   const entry = node.mounts.find((e) => e.mountpoint === target);
   storage.mounts.remove(node, m);
-  storage.mounts.add(node, { ...m, fs: again.fs }, { device: m.device, mountpoint: target, fstype: again.fs.type, options: mountOptions(again.fs.type, ro, entry?.options ?? []) });
+  storage.mounts.add(
+    node,
+    { ...m, fs: again.fs },
+    {
+      device: m.device,
+      mountpoint: target,
+      fstype: again.fs.type,
+      options: mountOptions(again.fs.type, ro, entry?.options ?? []),
+    },
+  );
   return res("", "", 0);
 }
 
@@ -273,7 +313,9 @@ export function findmntCommand(storage: StorageSubsystem): CommandSpec {
       const node = ctx.node;
       if (!node) return res("", "", 1);
       const want = ctx.args.filter((a) => !a.startsWith("-")).map((a) => normalizePath(absPath(ctx.cwd, a)));
-      const rows = node.mounts.filter((e) => want.length === 0 || want.includes(e.mountpoint) || want.includes(e.device));
+      const rows = node.mounts.filter(
+        (e) => want.length === 0 || want.includes(e.mountpoint) || want.includes(e.device),
+      );
       if (rows.length === 0) return res("", "", 1);
       const cells = rows.map((e) => [e.mountpoint, e.device, e.fstype, e.options.join(",")]);
       const header = ["TARGET", "SOURCE", "FSTYPE", "OPTIONS"];

@@ -39,7 +39,8 @@ export class MountRegistry {
   locate(node: LabNode, absPath: string): { m: Mounted; rel: string } | null {
     const p = normalizePath(absPath);
     let best: Mounted | undefined;
-    for (const m of this.list(node)) if (isWithin(p, m.mountpoint) && (!best || m.mountpoint.length > best.mountpoint.length)) best = m;
+    for (const m of this.list(node))
+      if (isWithin(p, m.mountpoint) && (!best || m.mountpoint.length > best.mountpoint.length)) best = m;
     if (!best) return null;
     const rel = best.mountpoint === "/" ? p : p.slice(best.mountpoint.length) || "/";
     return { m: best, rel };

@@ -6,14 +6,13 @@ import type { BlockDevice } from "../block/types";
 import { wallClockMs } from "../core/time";
 import { isWithin, normalizePath } from "../fs/paths";
 import type { CommandSpec, LabNode, Subsystem, World } from "../world/types";
-import { blockCommands } from "./blk-commands";
+import { blockCommands, procPartitions } from "./blk-commands";
 import { ddCommand } from "./dd";
 import { dfCommand, syncCommand } from "./df";
 import { fsckCommands } from "./fsck";
 import { mkfsCommands } from "./mkfs";
 import { findmntCommand, mountCommand, umountCommand, unmountAll } from "./mount";
 import { MOUNT_OPENER, MountRegistry } from "./registry";
-import { procPartitions } from "./blk-commands";
 
 export class StorageSubsystem implements Subsystem {
   readonly name = "storage";
@@ -57,7 +56,17 @@ export class StorageSubsystem implements Subsystem {
   }
 
   commands(): CommandSpec[] {
-    return [...mkfsCommands(this), mountCommand(this), umountCommand(this), ddCommand(this), dfCommand(this), syncCommand(this), ...blockCommands(this), ...fsckCommands(this), findmntCommand(this)];
+    return [
+      ...mkfsCommands(this),
+      mountCommand(this),
+      umountCommand(this),
+      ddCommand(this),
+      dfCommand(this),
+      syncCommand(this),
+      ...blockCommands(this),
+      ...fsckCommands(this),
+      findmntCommand(this),
+    ];
   }
 
   procFiles(): Record<string, (node: LabNode) => string> {
@@ -65,7 +74,10 @@ export class StorageSubsystem implements Subsystem {
   }
 
   snapshot(): unknown {
-    const out: Record<string, { device: string; mountpoint: string; type: string; readOnly: boolean; files: number; usedBlocks: number }[]> = {};
+    const out: Record<
+      string,
+      { device: string; mountpoint: string; type: string; readOnly: boolean; files: number; usedBlocks: number }[]
+    > = {};
     const world = this.worldRef;
     if (!world) return out;
     for (const name of [...world.nodes.keys()].sort()) {
@@ -74,7 +86,14 @@ export class StorageSubsystem implements Subsystem {
       if (list.length === 0) continue;
       out[name] = list.map((m) => {
         const st = m.fs.statfs();
-        return { device: m.device, mountpoint: m.mountpoint, type: st.type, readOnly: m.fs.readOnly, files: st.inodes - st.inodesFree, usedBlocks: st.blocks - st.free };
+        return {
+          device: m.device,
+          mountpoint: m.mountpoint,
+          type: st.type,
+          readOnly: m.fs.readOnly,
+          files: st.inodes - st.inodesFree,
+          usedBlocks: st.blocks - st.free,
+        };
       });
     }
     return out;
@@ -86,7 +105,8 @@ export class StorageSubsystem implements Subsystem {
     if (!world) return problems;
     for (const node of world.nodes.values()) {
       for (const m of this.mounts.list(node)) {
-        if (!node.mounts.some((e) => e.mountpoint === m.mountpoint && e.device === m.device)) problems.push(`${node.name}: ${m.mountpoint} mounted but missing from node.mounts`);
+        if (!node.mounts.some((e) => e.mountpoint === m.mountpoint && e.device === m.device))
+          problems.push(`${node.name}: ${m.mountpoint} mounted but missing from node.mounts`);
         for (const p of m.fs.check()) problems.push(`${node.name}:${m.mountpoint}: ${p}`);
       }
     }
