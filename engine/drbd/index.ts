@@ -13,7 +13,8 @@ import { checkInvariants, type InvariantViolation } from "./invariants";
 import { updateQuorum } from "./quorum";
 import { snapshotDrbd } from "./snapshot";
 
-const GIT_HASH = "f2c3c4b8c8d1b5a1e7b0f27d1a3e5c9d2b6a4e10";
+// the drbd-9.2.10 tag of LINBIT/drbd
+const GIT_HASH = "b92a320cb72a0b85144e742da5930f2d3b6ce30c";
 
 export class DrbdSubsystem implements Subsystem {
   readonly name = "drbd";
@@ -100,7 +101,7 @@ export class DrbdSubsystem implements Subsystem {
   procFiles(): Record<string, (node: LabNode) => string> {
     return {
       "/proc/drbd": () =>
-        `version: ${DRBD_VERSION} (api:2/proto:86-122)\nGIT-hash: ${GIT_HASH} build by @buildsystem, 2024-06-05 09:47:21\nTransports (api:21): tcp (${DRBD_VERSION})\n`,
+        `version: ${DRBD_VERSION} (api:2/proto:86-122)\nGIT-hash: ${GIT_HASH} build by @buildsystem, 2024-06-04 08:21:37\nTransports (api:21): tcp (${DRBD_VERSION})\n`,
     };
   }
 
