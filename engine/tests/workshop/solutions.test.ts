@@ -112,3 +112,18 @@ describe("TP5 solution", () => {
     expect(find(/disk-full --undo/)[0]?.stdout).not.toMatch(/100% \/mnt\/drbd/);
   }, T);
 });
+
+describe("exercise 3.2 solution", () => {
+  it("fires the split-brain handler configured in r0.res on both nodes and logs the alert", async () => {
+    const { lab, find } = await runSolution("ex3.2.lab");
+    expect(find(/drbdadm dump/)[0]?.stdout).toBe("configuration valide\n");
+    expect(drbdRes(lab, "node1").connections[0]?.cstate).toBe("StandAlone");
+    expect(drbdRes(lab, "node2").connections[0]?.cstate).toBe("StandAlone");
+    const [a1, a2] = find(/cat \/var\/log\/drbd-alerts\.log/).map((s) => s.stdout);
+    expect(a1).toMatch(/^2024-01-15 14:3\d:\d\d node1 \[split-brain\] resource=r0 peer=172\.28\.0\.12 : split-brain detecte/);
+    expect(a2).toMatch(/^2024-01-15 14:3\d:\d\d node2 \[split-brain\] resource=r0 peer=172\.28\.0\.11 : /);
+    expect(a1?.split("\n").filter(Boolean)).toHaveLength(1);
+    expect(find(/grep drbd-split-brain/)[0]?.stdout).toMatch(/^Jan 15 14:3\d:\d\d node2 drbd-split-brain: /);
+    expect(find(/dmesg/)[0]?.stdout).toContain("helper command: /sbin/drbdadm split-brain exit code 0");
+  }, T);
+});
