@@ -153,19 +153,22 @@ function runExt4(
     let out = "";
     if (existing && !p.force) {
       const ask = `${path} contains a ${existing.type} file system${existing.label ? ` labelled '${existing.label}'` : ""}\n\tcreated on ${ctime(existing.created)}\nProceed anyway? (y,N) `;
-      if (!/^y/i.test(ctx.stdin.trim())) return res(ask, MKE2FS_BANNER, 1);
-      out += ask;
+      // The banner (stderr) is printed before the question (stdout); the lab returns the two
+      // streams separately, so the banner leads stdout whenever stdout has something to say.
+      if (!/^y/i.test(ctx.stdin.trim())) return res(MKE2FS_BANNER + ask, "", 1);
+      out += MKE2FS_BANNER + ask;
     }
+    const banner = out ? "" : MKE2FS_BANNER;
     const open = dev.open("rw", "mkfs");
     if (!open.ok) {
       // e2fsprogs check_mount(): the O_EXCL open fails when DRBD (or anyone) holds the device.
       if (open.errno === "EBUSY")
         return res(
           out,
-          `${MKE2FS_BANNER}${path} is apparently in use by the system; will not make a filesystem here!\n`,
+          `${banner}${path} is apparently in use by the system; will not make a filesystem here!\n`,
           1,
         );
-      return res(out, `${MKE2FS_BANNER}${prog}: ${errText(open.errno)} while setting up superblock\n`, 1);
+      return res(out, `${banner}${prog}: ${errText(open.errno)} while setting up superblock\n`, 1);
     }
     const uuid = uuidFrom(storage);
     const made = mkfs(dev, {
@@ -176,10 +179,11 @@ function runExt4(
     });
     dev.close("mkfs");
     if (!made.ok)
-      return res(out, `${MKE2FS_BANNER}${prog}: Input/output error while writing out and closing file system\n`, 1);
+      return res(out, `${banner}${prog}: Input/output error while writing out and closing file system\n`, 1);
     storage.world.clock.advanceBy(made.latencyUs);
     if (p.quiet) return res(out, "", 0);
     const f = ext4Figures(dev.size());
+    out += banner;
     out += "Discarding device blocks: done                            \n";
     out += `Creating filesystem with ${f.blocks} ${f.blockSize / 1024}k blocks and ${f.inodes} inodes\n`;
     out += `Filesystem UUID: ${uuid}\n`;
@@ -187,7 +191,7 @@ function runExt4(
     out += `Allocating group tables: ${DONE}Writing inode tables: ${DONE}`;
     if (f.journal > 0) out += `Creating journal (${f.journal} blocks): done\n`;
     out += "Writing superblocks and filesystem accounting information: done\n\n";
-    return res(out, MKE2FS_BANNER, 0);
+    return res(out, "", 0);
   })();
 }
 
@@ -262,7 +266,7 @@ function runXfs(storage: StorageSubsystem, ctx: CommandContext, args: string[]):
     dev.close("mkfs");
     if (!made.ok) return res("", `mkfs.xfs: pwrite failed: Input/output error\n`, 1);
     storage.world.clock.advanceBy(made.latencyUs);
-    return res(p.quiet ? "" : xfsReport(path, dev.size()), p.quiet ? "" : "Discarding blocks...Done.\n", 0);
+    return res(p.quiet ? "" : `Discarding blocks...Done.\n${xfsReport(path, dev.size())}`, "", 0);
   })();
 }
 
