@@ -18,6 +18,7 @@ import {
 import type { Clock } from "../core/clock";
 import { wallClockMs } from "../core/time";
 import { groupById, groupByName, userById, userByName } from "../world/default-files";
+import { canAccess, canModifyDir, canWrite, permissionDenied } from "./permissions";
 
 /** A filesystem that stores owners itself (the block filesystem on /dev/drbd0). */
 interface OwnerAware {
@@ -138,6 +139,63 @@ export class LabFs implements IFileSystem {
     await this.touch(p);
   }
 
+  // ---- permissions (non-root creators only) --------------------------------------------------
+
+  private async modeOf(path: string): Promise<number | undefined> {
+    try {
+      return (await this.mountable.stat(path)).mode;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The creator may write this file (existing) or create it in its directory (new). */
+  private async checkWrite(path: string): Promise<void> {
+    if (this.creator.user === "root") return;
+    const p = normalize(path);
+    const mode = await this.modeOf(p);
+    if (mode !== undefined) {
+      if (!canWrite(this.creator, this.ownerOf(p), mode)) throw permissionDenied(p);
+      return;
+    }
+    await this.checkDir(p);
+  }
+
+  /** The creator may add or remove entries in the directory holding `path`. */
+  private async checkDir(path: string): Promise<void> {
+    if (this.creator.user === "root") return;
+    const parent = normalize(path).replace(/\/[^/]*$/, "") || "/";
+    const mode = await this.modeOf(parent);
+    if (mode !== undefined && !canModifyDir(this.creator, this.ownerOf(parent), mode)) throw permissionDenied(path);
+  }
+
+  /** Every directory above `path` must be searchable, and the file itself readable. */
+  async checkRead(path: string): Promise<void> {
+    if (this.creator.user === "root") return;
+    const p = normalize(path);
+    const parts = p.split("/").filter(Boolean);
+    let cur = "";
+    for (let i = 0; i < parts.length; i++) {
+      const dir = cur || "/";
+      const mode = await this.modeOf(dir);
+      if (mode !== undefined && !canAccess(this.creator, this.ownerOf(dir), mode, 1)) throw permissionDenied(p);
+      cur += `/${parts[i]}`;
+    }
+    const mode = await this.modeOf(p);
+    if (mode !== undefined && !canAccess(this.creator, this.ownerOf(p), mode, 4)) throw permissionDenied(p);
+  }
+
+  /** Only the owner (or root) may change a mode. */
+  private checkOwner(path: string): void {
+    if (this.creator.user === "root") return;
+    if (this.ownerOf(path).user !== this.creator.user) {
+      const e = new Error("Operation not permitted") as Error & { code: string; path: string };
+      e.code = "EPERM";
+      e.path = normalize(path);
+      throw e;
+    }
+  }
+
   private async touch(path: string): Promise<void> {
     const d = this.now();
     try {
@@ -147,21 +205,26 @@ export class LabFs implements IFileSystem {
     }
   }
 
-  readFile(path: string, options?: ReadOpts): Promise<string> {
+  async readFile(path: string, options?: ReadOpts): Promise<string> {
+    await this.checkRead(path);
     return this.mountable.readFile(path, options);
   }
-  readFileBytes(path: string) {
+  async readFileBytes(path: string) {
+    await this.checkRead(path);
     return this.mountable.readFileBytes(path);
   }
-  readFileBuffer(path: string): Promise<Uint8Array> {
+  async readFileBuffer(path: string): Promise<Uint8Array> {
+    await this.checkRead(path);
     return this.mountable.readFileBuffer(path);
   }
   async writeFile(path: string, content: FileContent, options?: WriteOpts): Promise<void> {
+    await this.checkWrite(path);
     const existed = await this.mountable.exists(path);
     await this.mountable.writeFile(path, content, options);
     await this.created(path, existed);
   }
   async appendFile(path: string, content: FileContent, options?: WriteOpts | BufferEncoding): Promise<void> {
+    await this.checkWrite(path);
     const existed = await this.mountable.exists(path);
     await this.mountable.appendFile(path, content, options);
     await this.created(path, existed);
@@ -184,23 +247,30 @@ export class LabFs implements IFileSystem {
       missing.push(cur);
       cur = cur.slice(0, cur.lastIndexOf("/")) || "/";
     }
+    const first = missing.at(-1);
+    if (first !== undefined) await this.checkDir(first);
     await this.mountable.mkdir(path, options);
     for (const m of missing.reverse()) await this.created(m, false);
   }
-  readdir(path: string): Promise<string[]> {
+  async readdir(path: string): Promise<string[]> {
+    await this.checkRead(path);
     return this.mountable.readdir(path);
   }
   async rm(path: string, options?: RmOptions): Promise<void> {
+    await this.checkDir(path);
     await this.mountable.rm(path, options);
     const p = normalize(path);
     for (const k of [...this.owners.keys()]) if (k === p || k.startsWith(`${p}/`)) this.owners.delete(k);
   }
   async cp(src: string, dest: string, options?: CpOptions): Promise<void> {
+    await this.checkWrite(dest);
     const existed = await this.mountable.exists(dest);
     await this.mountable.cp(src, dest, options);
     await this.created(dest, existed);
   }
   async mv(src: string, dest: string): Promise<void> {
+    await this.checkDir(src);
+    await this.checkWrite(dest);
     await this.mountable.mv(src, dest);
     const s = normalize(src);
     const d = normalize(dest);
@@ -219,9 +289,11 @@ export class LabFs implements IFileSystem {
     return this.mountable.getAllPaths();
   }
   chmod(path: string, mode: number): Promise<void> {
+    this.checkOwner(path);
     return this.mountable.chmod(path, mode);
   }
   async symlink(target: string, linkPath: string): Promise<void> {
+    await this.checkDir(linkPath);
     await this.mountable.symlink(target, linkPath);
     await this.created(linkPath, false);
   }

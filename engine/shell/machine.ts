@@ -19,6 +19,9 @@ export type SessionRequest =
   | { kind: "exit" }
   | { kind: "user"; user: string };
 
+/** Commands that read the files they are given, checked for read permission. */
+const READERS = ["cat", "head", "tail", "md5sum", "sha1sum", "sha256sum", "wc", "tac", "nl", "od", "strings", "sort"];
+
 /** Simulated cost of one command line: bash parsing, fork/exec of the first command. */
 export const BASE_COST_US = 2 * US_PER_MS;
 /** Simulated cost of each further command the line runs. */
@@ -87,6 +90,8 @@ export class Machine {
       ...this.timeKeyword(),
       this.shellCommand("bash"),
       this.shellCommand("sh"),
+      this.chmodCommand(),
+      ...READERS.map((name) => this.readerCommand(name)),
     );
     this.bash = new Bash({
       fs,
@@ -147,6 +152,61 @@ export class Machine {
       }
       if (!jctx.origCommand) return { stdout: "", stderr: `${name}: unavailable\n`, exitCode: 2 };
       return jctx.origCommand(args);
+    });
+  }
+
+  /**
+   * File readers run by a non-root user: operands it may not read get coreutils' message
+   * ("cat: /root/x: Permission denied"); just-bash's own command reads the others.
+   */
+  private readerCommand(name: string): Command {
+    return defineCommand(name, async (args, jctx) => {
+      if (!jctx.origCommand) return { stdout: "", stderr: `${name}: unavailable\n`, exitCode: 2 };
+      const user = this.current?.session.user ?? "root";
+      if (user === "root") return jctx.origCommand(args);
+      let err = "";
+      const kept: string[] = [];
+      for (const a of args) {
+        const path = a.startsWith("-") ? undefined : this.fs.resolvePath(jctx.cwd, a);
+        if (path !== undefined && (await this.fs.exists(path))) {
+          try {
+            await this.fs.checkRead(path);
+          } catch {
+            err += `${name}: ${a}: Permission denied\n`;
+            continue;
+          }
+        }
+        kept.push(a);
+      }
+      if (!err) return jctx.origCommand(args);
+      const hasOperand = kept.some((a) => !a.startsWith("-"));
+      const r = hasOperand ? await jctx.origCommand(kept) : { stdout: "", stderr: "", exitCode: 0 };
+      return { stdout: r.stdout, stderr: err + r.stderr, exitCode: 1 };
+    });
+  }
+
+  /** chmod as a non-owner: GNU's refusal, then just-bash's chmod for the files one owns. */
+  private chmodCommand(): Command {
+    return defineCommand("chmod", async (args, jctx) => {
+      if (!jctx.origCommand) return { stdout: "", stderr: "chmod: unavailable\n", exitCode: 2 };
+      const user = this.current?.session.user ?? "root";
+      const operands = args.filter((a) => !a.startsWith("-") || /^-[rwxXst]+$/.test(a));
+      if (user === "root" || operands.length < 2) return jctx.origCommand(args);
+      const [mode, ...files] = operands;
+      let err = "";
+      const mine: string[] = [];
+      for (const f of files) {
+        const path = this.fs.resolvePath(jctx.cwd, f);
+        if ((await this.fs.exists(path)) && this.fs.ownerOf(path).user !== user)
+          err += `chmod: changing permissions of '${f}': Operation not permitted\n`;
+        else mine.push(f);
+      }
+      const flags = args.filter((a) => a.startsWith("-") && !/^-[rwxXst]+$/.test(a));
+      const r =
+        mine.length > 0
+          ? await jctx.origCommand([...flags, mode as string, ...mine])
+          : { stdout: "", stderr: "", exitCode: 0 };
+      return { stdout: r.stdout, stderr: err + r.stderr, exitCode: err ? 1 : r.exitCode };
     });
   }
 
@@ -273,12 +333,14 @@ export class Machine {
         EROFS: "Read-only file system",
         ENOENT: "No such file or directory",
         EISDIR: "Is a directory",
+        EPERM: "Operation not permitted",
         ENOTDIR: "Not a directory",
         ENOSPC: "No space left on device",
         EIO: "Input/output error",
       };
       if (typeof code !== "string" || !text[code]) throw e;
-      const path = m?.[1] ?? (e as { path?: unknown }).path; // storage's FsError carries the path
+      // our permission errors and storage's FsError carry the path; Node-style messages name it
+      const path = (e as { path?: unknown }).path ?? m?.[1];
       return {
         stdout: "",
         stderr: `bash: ${typeof path === "string" ? path : "?"}: ${text[code]}\n`,

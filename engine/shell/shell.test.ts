@@ -290,3 +290,54 @@ describe("watch and systemctl", () => {
     );
   });
 });
+
+describe("permissions for non-root users", () => {
+  it("postgres may not write root's files or directories, and gets the kernel's refusal", async () => {
+    const l = await lab();
+    expect(await l.exec("node1", 'su - postgres -c "touch /etc/x"')).toMatchObject({
+      exitCode: 1,
+      stderr: "touch: cannot touch '/etc/x': Permission denied\n",
+    });
+    expect(await l.exec("node1", 'su - postgres -c "mkdir /srv"')).toMatchObject({
+      exitCode: 1,
+      stderr: "mkdir: cannot create directory '/srv': Permission denied\n",
+    });
+    expect(await l.exec("node1", 'su - postgres -c "echo hi > /etc/hostname"')).toMatchObject({
+      exitCode: 1,
+      stderr: "bash: /etc/hostname: Permission denied\n",
+    });
+    expect(await l.exec("node1", 'su - postgres -c "rm /etc/hosts"')).toMatchObject({
+      exitCode: 1,
+      stderr: "rm: cannot remove '/etc/hosts': Permission denied\n",
+    });
+    expect(await l.exec("node1", 'su - postgres -c "chmod 777 /etc/hosts"')).toMatchObject({
+      exitCode: 1,
+      stderr: "chmod: changing permissions of '/etc/hosts': Operation not permitted\n",
+    });
+    expect(await out(l, "node1", "cat /etc/hostname")).toBe("node1\n");
+  });
+
+  it("postgres may not read root's home; it owns its own home and may use /tmp", async () => {
+    const l = await lab();
+    expect(await l.exec("node1", 'su - postgres -c "ls /root"')).toMatchObject({
+      exitCode: 2,
+      stderr: "ls: cannot open directory '/root': Permission denied\n",
+    });
+    expect(await l.exec("node1", 'su - postgres -c "cat /root/.bashrc"')).toMatchObject({
+      exitCode: 1,
+      stderr: "cat: /root/.bashrc: Permission denied\n",
+    });
+    expect(
+      await out(l, "node1", 'su - postgres -c "mkdir -p ~/14/main && echo ok > /tmp/pg && cat /tmp/pg && ls -ld ~/14"'),
+    ).toMatch(/^ok\ndrwxr-xr-x 3 postgres postgres 4096 /);
+    expect(await out(l, "node1", "ls -ld /tmp")).toMatch(/^drwxrwxrwt /);
+  });
+
+  it("after chown, postgres may write where it could not before", async () => {
+    const l = await lab();
+    await out(l, "node1", "mkdir -p /data/pg");
+    expect((await l.exec("node1", 'su - postgres -c "touch /data/pg/f"')).exitCode).toBe(1);
+    await out(l, "node1", "chown postgres:postgres /data/pg");
+    expect((await l.exec("node1", 'su - postgres -c "touch /data/pg/f"')).exitCode).toBe(0);
+  });
+});

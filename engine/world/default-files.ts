@@ -109,3 +109,10 @@ export function nodeFiles(topology: Topology, self: NodeSpec): Record<string, st
     "/usr/lib/drbd/": "",
   };
 }
+
+/** Owners and modes the image sets (Debian: /tmp is sticky and world-writable, postgres owns its home). */
+export const IMAGE_PERMS: { path: string; owner?: { user: string; group: string }; mode?: number }[] = [
+  { path: "/tmp", mode: 0o1777 },
+  { path: "/var/lib/postgresql", owner: { user: "postgres", group: "postgres" }, mode: 0o755 },
+  { path: "/root", mode: 0o700 },
+];

@@ -15,7 +15,7 @@ import { LabFs } from "../shell/lab-fs";
 import { Machine } from "../shell/machine";
 import { procBaseFiles } from "../shell/proc-files";
 import { type VirtualFile, VirtualFs } from "../shell/virtual-fs";
-import { nodeFiles } from "./default-files";
+import { IMAGE_PERMS, nodeFiles } from "./default-files";
 import { LabNetwork } from "./network";
 import { Node } from "./node";
 import { getTopology, type Topology } from "./topology";
@@ -184,6 +184,10 @@ export class LabWorld implements World {
   async populateNode(node: Node): Promise<void> {
     const spec = this.topology.nodes.find((n) => n.name === node.name) ?? { name: node.name, ip: node.ip, disks: [] };
     await populate(node.fs, nodeFiles(this.topology, spec));
+    for (const p of IMAGE_PERMS) {
+      if (p.mode !== undefined) await node.fs.chmod(p.path, p.mode);
+      if (p.owner) node.fs.setOwner(p.path, p.owner);
+    }
     node.imageMissing = false;
   }
 
