@@ -66,6 +66,7 @@ CMD ["sleep", "infinity"]
 const ENTRYPOINT_SH = `#!/bin/bash
 # Bring up the configured DRBD resources, then wait; stop them cleanly on SIGTERM.
 trap 'drbdadm down all; exit 0' TERM
+echo "[entrypoint] $(hostname): starting DRBD resources (drbdadm up all)"
 drbdadm up all 2>/dev/null || true
 exec "$@"
 `;
