@@ -51,7 +51,8 @@ export interface Geometry {
 
 /**
  * Metadata area sized like the real overhead that `df` leaves out of a filesystem's size:
- * ext4 = inode tables (256 bytes per inode) + journal + two bitmaps per block group; xfs ≈ 1/64.
+ * ext4 = inode tables (256 bytes per inode) + journal + two bitmaps per block group; xfs ≈ 5%
+ * (log, AG headers, btree reservations), of which statfs hides 1% and counts the rest as used.
  * Only the checkpoint slots and the log are ever written; the rest of the overhead stays a hole.
  */
 export function geometryFor(deviceBytes: number, type: FsType = "ext4"): Geometry {
@@ -61,7 +62,7 @@ export function geometryFor(deviceBytes: number, type: FsType = "ext4"): Geometr
       ? Math.ceil((inodeCountFor(deviceBytes) * 256) / BLOCK_SIZE) +
         ext4JournalBlocks(blocks) +
         2 * Math.ceil(blocks / 32768)
-      : Math.floor(blocks / 64);
+      : Math.floor(blocks / 20);
   const meta = Math.max(24, Math.min(wanted, Math.floor(blocks / 8)));
   const ckptBlocks = Math.min(8192, Math.floor((meta * 3) / 8));
   const logBlocks = Math.min(2048, meta - 2 * ckptBlocks);

@@ -155,6 +155,9 @@ export function syncCommand(storage: StorageSubsystem): CommandSpec {
       for (const m of storage.mounts.list(node)) {
         if (seen.has(m.device)) continue;
         seen.add(m.device);
+        // sync(2) returns once the writes it flushes have completed: with DRBD that is the
+        // protocol's acknowledgement point (C: the peer's disk, A: the local send buffer).
+        us += m.fs.consumeLatencyUs();
         const r = m.dev.flush();
         if (r.ok) us += r.latencyUs;
       }

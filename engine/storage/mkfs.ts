@@ -163,11 +163,7 @@ function runExt4(
     if (!open.ok) {
       // e2fsprogs check_mount(): the O_EXCL open fails when DRBD (or anyone) holds the device.
       if (open.errno === "EBUSY")
-        return res(
-          out,
-          `${banner}${path} is apparently in use by the system; will not make a filesystem here!\n`,
-          1,
-        );
+        return res(out, `${banner}${path} is apparently in use by the system; will not make a filesystem here!\n`, 1);
       return res(out, `${banner}${prog}: ${errText(open.errno)} while setting up superblock\n`, 1);
     }
     const uuid = uuidFrom(storage);

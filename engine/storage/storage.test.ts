@@ -53,8 +53,14 @@ describe("mkfs", () => {
     });
     const forced = await run(l, "node1", "mkfs.xfs -f /dev/sda1 && blkid /dev/sda1");
     expect(forced.code).toBe(0);
-    expect(forced.out).toMatch(/^Discarding blocks\.\.\.Done\.\nmeta-data=\/dev\/sda1 +isize=512 +agcount=4, agsize=65536 blks\n/);
+    expect(forced.out).toMatch(
+      /^Discarding blocks\.\.\.Done\.\nmeta-data=\/dev\/sda1 +isize=512 +agcount=4, agsize=65536 blks\n/,
+    );
     expect(forced.out).toMatch(/\n\/dev\/sda1: UUID="[0-9a-f-]{36}" BLOCK_SIZE="512" TYPE="xfs"\n$/);
+    expect((await run(l, "node1", "mount /dev/sda1 /mnt/drbd && df -h /mnt/drbd")).out).toBe(
+      "Filesystem      Size  Used Avail Use% Mounted on\n/dev/sda1      1014M   41M  973M   5% /mnt/drbd\n",
+    );
+    await run(l, "node1", "umount /mnt/drbd");
     expect((await run(l, "node1", "mkfs -t ext5 /dev/sda1")).err).toBe(
       "mkfs: failed to execute mkfs.ext5: No such file or directory\n",
     );
