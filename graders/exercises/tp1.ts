@@ -10,7 +10,7 @@ export const tp1 = labExercise({
   chapter: "tp1",
   title: "TP1 : Installation et configuration de base",
   graderVersion: 1,
-  startScenario: "running",
+  startScenario: "fresh",
   checks: [
     {
       id: "tp1.node1-primary",

@@ -14,7 +14,8 @@ import type { Check, CheckOutcome } from "../types";
 const NODES = ["node1", "node2"];
 const norm = (v: string | undefined) => v?.trim().replace(/\s+/g, " ");
 
-async function handler(ctx: LabCtx, name: string, want: string): Promise<CheckOutcome> {
+/** `want` null: any command will do, the handler only has to be defined. */
+async function handler(ctx: LabCtx, name: string, want: string | null): Promise<CheckOutcome> {
   // Same problem on both nodes → said once: "node1, node2 : …".
   const byProblem = new Map<string, string[]>();
   for (const n of NODES) {
@@ -23,7 +24,8 @@ async function handler(ctx: LabCtx, name: string, want: string): Promise<CheckOu
     if (!r) problem = `drbdadm refuse la configuration (${(await ctx.configError(n)) ?? "r0 absent"})`;
     else {
       const got = norm(r.handlers[name]);
-      if (got !== want) problem = `${name} ${got ? `appelle « ${got} »` : "n’est pas défini"}`;
+      if (got === undefined || (want !== null && got !== want))
+        problem = `${name} ${got ? `appelle « ${got} »` : "n’est pas défini"}`;
     }
     if (problem) byProblem.set(problem, [...(byProblem.get(problem) ?? []), n]);
   }
@@ -51,11 +53,11 @@ const checks: Check<LabCtx>[] = [
   {
     id: "tp5.alert-splitbrain",
     points: 2,
-    ok: "Alerte de split-brain par le handler split-brain.",
+    ok: "Un split-brain déclenche une alerte : le handler split-brain est défini.",
     fail: "Le split-brain n’est pas signalé par le handler split-brain :",
-    hint: "Le handler appelé à chaque split-brain non résolu est « split-brain » ; pri-lost-after-sb n’est appelé qu’avec la politique call-pri-lost-after-sb.",
+    hint: 'Le handler appelé à chaque split-brain non résolu est « split-brain » (par exemple "/scripts/alert.sh splitbrain") ; pri-lost-after-sb n’est appelé qu’avec la politique call-pri-lost-after-sb.',
     test: async (ctx) => {
-      const sb = await handler(ctx, "split-brain", "/scripts/alert.sh splitbrain");
+      const sb = await handler(ctx, "split-brain", null);
       if (sb.passed) return sb;
       const lost = await handler(ctx, "pri-lost-after-sb", "/scripts/alert.sh splitbrain");
       if (lost.passed) {

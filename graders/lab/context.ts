@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { parseConfig, type ResolvedResource, resolveResource } from "../../engine/drbd/config/index";
 import {
-  type CreateLabOptions,
   checkTargets,
   createLab,
+  getScenario,
   type Lab,
   type LabEvent,
   parseLabScript,
@@ -54,16 +54,6 @@ export interface LabStateView {
   subsystems: { drbd?: Record<string, Record<string, DrbdResourceView>> };
 }
 
-/**
- * Engine options for grading labs. Empty = the engine's defaults, which is what production
- * grading uses; tests may wire subsystems explicitly while the engine's defaults lack them.
- */
-type EngineOptions = Pick<CreateLabOptions, "subsystems" | "createDisk">;
-let engineFactory: () => EngineOptions = () => ({});
-export function setLabEngineOptions(factory: () => EngineOptions): void {
-  engineFactory = factory;
-}
-
 /** Bounds the work one grading may cost (the sandbox also bounds each command). */
 export const MAX_STEPS = 2000;
 const FILE = "solution.lab";
@@ -81,6 +71,18 @@ const eventsSubmission = z.strictObject({
     .max(MAX_STEPS),
 });
 
+/**
+ * Scenarios a submission may start from: the exercise's own, or one it is built on (its bases,
+ * and "fresh" on the same topology) — a learner who redoes TP1 before TP3 reaches the same
+ * cluster, and the checks look at what the replay produces.
+ */
+export function allowedStarts(start: string): string[] {
+  const out = [start];
+  for (let cur = getScenario(start).base; cur; cur = getScenario(cur).base) out.push(cur);
+  if (!out.includes("fresh") && getScenario("fresh").topology === getScenario(start).topology) out.push("fresh");
+  return out;
+}
+
 function invalid(diagnostics: Diagnostic[]): Prepared<LabCtx> {
   return { valid: false, reason: diagnostics.map((d) => `${d.file}:${d.line}: ${d.message}`).join("\n"), diagnostics };
 }
@@ -92,7 +94,7 @@ async function runSubmission(startScenario: string, submission: unknown): Promis
       const m = /^line (\d+): (.*)$/s.exec(e);
       return { file: FILE, line: Number(m?.[1] ?? 1), message: `Ligne de script invalide : ${m?.[2] ?? e}` };
     });
-    if (parsed.scenario !== undefined && parsed.scenario !== startScenario) {
+    if (parsed.scenario !== undefined && !allowedStarts(startScenario).includes(parsed.scenario)) {
       diags.push({
         file: FILE,
         line: 1,
@@ -103,8 +105,7 @@ async function runSubmission(startScenario: string, submission: unknown): Promis
       diags.push({ file: FILE, line: 1, message: `Trop d’étapes (${parsed.steps.length}, ${MAX_STEPS} au plus).` });
     if (diags.length > 0) return { valid: false, reason: "", diagnostics: diags };
     const lab = await createLab({
-      ...engineFactory(),
-      scenario: startScenario,
+      scenario: parsed.scenario ?? startScenario,
       ...(parsed.seed !== undefined ? { seed: parsed.seed } : {}),
     });
     const targets = checkTargets(lab, parsed.steps);
@@ -131,7 +132,7 @@ async function runSubmission(startScenario: string, submission: unknown): Promis
       ],
     };
   }
-  if (parsed.data.scenario !== startScenario) {
+  if (!allowedStarts(startScenario).includes(parsed.data.scenario)) {
     return {
       valid: false,
       reason: "",
@@ -145,8 +146,7 @@ async function runSubmission(startScenario: string, submission: unknown): Promis
     };
   }
   const lab = await replayLab({
-    ...engineFactory(),
-    scenario: startScenario,
+    scenario: parsed.data.scenario,
     seed: parsed.data.seed,
     events: parsed.data.events as unknown as LabEvent[],
   });

@@ -3,13 +3,11 @@ import { createLab, parseLabScript, runLabScriptSteps } from "../../engine/index
 import { getExercise } from "../exercises/index";
 import { grade } from "../run";
 import type { AnyExercise } from "../types";
-import { prepareLab } from "./context";
-import { wireDrbdEngineForTests } from "./engine-for-tests";
+import { allowedStarts, prepareLab } from "./context";
 import { ensureGraderScenarios } from "./scenarios";
 import { TP1_SYNC } from "./solutions";
 
 beforeAll(() => {
-  wireDrbdEngineForTests();
   ensureGraderScenarios();
 });
 
@@ -32,10 +30,16 @@ describe("lab submissions", () => {
   });
 
   it("refuses a script written for another starting scenario", async () => {
-    const r = await prepareLab("tp1.synced", "# scenario: fresh\nhost$ ls\n");
+    const r = await prepareLab("tp1.synced", "# scenario: three-nodes-running\nhost$ ls\n");
     expect(r.valid).toBe(false);
     if (!r.valid)
-      expect(r.diagnostics[0]?.message).toMatch(/part du scénario « fresh » ; l’exercice part de « tp1\.synced »/);
+      expect(r.diagnostics[0]?.message).toMatch(/« three-nodes-running » ; l’exercice part de « tp1\.synced »/);
+  });
+
+  it("accepts a script that starts earlier and redoes the previous steps itself", () => {
+    expect(allowedStarts("tp1.synced")).toEqual(["tp1.synced", "running", "fresh"]);
+    expect(allowedStarts("tp1.done")).toEqual(["tp1.done", "fresh"]);
+    expect(allowedStarts("three-nodes-running")).toEqual(["three-nodes-running"]);
   });
 
   it("refuses an unknown machine, naming the known ones", async () => {
@@ -62,7 +66,7 @@ describe("lab submissions", () => {
   });
 
   it("refuses an event log from another scenario or of the wrong shape", async () => {
-    expect((await prepareLab("running", { scenario: "fresh", seed: 1, events: [] })).valid).toBe(false);
+    expect((await prepareLab("running", { scenario: "two-sites-running", seed: 1, events: [] })).valid).toBe(false);
     expect((await prepareLab("running", { scenario: "running", events: "x" })).valid).toBe(false);
   });
 

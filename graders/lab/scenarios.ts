@@ -15,7 +15,6 @@ const SCENARIOS = [
   },
   {
     id: "tp1.done",
-    base: "running",
     topology: "two-nodes",
     script: TP1_SOLUTION,
     description:

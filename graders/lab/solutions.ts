@@ -15,7 +15,9 @@ wait 30s
 node1$ drbdadm status r0
 `;
 
-export const TP1_SOLUTION = `# scenario: running
+export const TP1_SOLUTION = `# scenario: fresh
+# Étape 1 : démarrer l’environnement
+host$ cd drbd-workshop && docker-compose up -d
 ${TP1_SYNC}# Étape 5 : système de fichiers, montage et fichiers de test
 node1$ mkfs.ext4 -q /dev/drbd0
 node1$ mkdir -p /mnt/drbd
