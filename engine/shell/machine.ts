@@ -357,6 +357,7 @@ export class Machine {
     if (this.node) (this.node as { lastPid?: number }).lastPid = ((this.node as { lastPid?: number }).lastPid ?? 7) + 1;
     this.frames.push(frame);
     const u = userByName(session.user);
+    const previousCreator = this.fs.creator;
     this.fs.creator = { user: session.user, group: u ? groupById(u.gid) : session.user };
     // Interactive shells expand aliases; carried functions are defined again first.
     const prelude = ["shopt -s expand_aliases", ...Object.values(session.functions)].join("\n");
@@ -383,14 +384,15 @@ export class Machine {
       };
       return {
         stdout: r.stdout,
-        stderr: r.stderr,
+        // just-bash words parse errors its own way ("Parse error at 2:9: ..."); bash says less
+        stderr: r.stderr.replace(/^bash: syntax error: Parse error at \d+:\d+: /gm, "bash: "),
         exitCode: r.exitCode,
         session: next,
         ...(frame.request ? { request: frame.request } : {}),
       };
     } finally {
       this.frames.pop();
-      this.fs.creator = { user: "root", group: "root" };
+      this.fs.creator = previousCreator;
     }
   }
 }

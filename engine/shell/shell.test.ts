@@ -24,6 +24,13 @@ describe("terminal session state across execs", () => {
     expect(await out(l, "node2", "echo ${X:-unset}; pwd")).toBe("unset\n/root\n");
   });
 
+  it("reports syntax errors the way bash does", async () => {
+    const l = await lab();
+    const r = await l.exec("node1", "if then fi");
+    expect(r.stderr).toBe("bash: syntax error near unexpected token `fi'\n");
+    expect(r.exitCode).toBe(2);
+  });
+
   it("answers unknown commands like bash, exit 127", async () => {
     const l = await lab();
     const r = await l.exec("node1", "drbdmanage list");
