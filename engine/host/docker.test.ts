@@ -159,3 +159,18 @@ describe("docker network and ps formats", () => {
     );
   });
 });
+
+describe("docker-compose service life-cycle", () => {
+  it("stop, start and restart one service or all, with v1's wording", async () => {
+    const l = await lab("running");
+    await out(l, "host", "cd ~/drbd-workshop");
+    expect((await l.exec("host", "docker-compose stop node2")).stderr).toBe("Stopping drbd-node2 ... done\n");
+    expect(l.world.node("node2")?.state).toBe("exited");
+    expect(await out(l, "host", "docker-compose ps")).toMatch(/^drbd-node2 +\/entrypoint\.sh sleep infinity +Exit 0$/m);
+    expect((await l.exec("host", "docker-compose start")).stderr).toBe("Starting node2 ... done\n");
+    expect((await l.exec("host", "docker-compose restart node1")).stderr).toBe("Restarting drbd-node1 ... done\n");
+    expect(l.world.node("node1")?.bootCount).toBe(2);
+    expect((await l.exec("host", "docker-compose stop node9")).stderr).toBe("ERROR: No such service: node9\n");
+    expect((await l.exec("host", "docker compose stop")).stderr).toMatch(/^\[\+\] Running 2\/2\n ✔ Container drbd-node1 +Stopped/);
+  });
+});
