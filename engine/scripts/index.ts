@@ -4,9 +4,9 @@
  * bare container lacks here: `logger`, `sysctl` and the lab's own `labctl`.
  */
 import { wallClockMs } from "../core/time";
+import { WORKSHOP_DIR } from "../host/workshop-tree";
 import type { LabFs } from "../shell/lab-fs";
 import type { CommandSpec, LabNode, Subsystem, World } from "../world/types";
-import { WORKSHOP_DIR } from "../host/workshop-tree";
 import { SCRIPT_FILES } from "./generated";
 import { labctlCommand } from "./labctl";
 import { loggerCommand } from "./logger";

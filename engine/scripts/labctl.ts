@@ -9,15 +9,16 @@
  *
  * Everything else in the scripts uses the real tools (drbdadm, tc, iptables, mount, dd...).
  */
-import { US_PER_MS } from "../core/clock";
-import { loadConfig, resolveFor } from "../drbd/commands/config-load";
-import type { DrbdSubsystem } from "../drbd";
-import { getOption } from "../drbd/config";
-import { BENCHMARK_USAGE, DEFAULT_CONTEXT, monitorLatency, parseBenchmarkMode, runBenchmark } from "../perf/benchmark";
-import { buildPerfInputs, LAB_DISK, slowDisk, type PerfSource } from "../perf/inputs";
-import type { DiskParams, DrbdTuning, PerfInputs } from "../perf/types";
+
 import type { SparseDisk } from "../block/sparse-disk";
 import type { BlockDevice } from "../block/types";
+import { US_PER_MS } from "../core/clock";
+import type { DrbdSubsystem } from "../drbd";
+import { loadConfig, resolveFor } from "../drbd/commands/config-load";
+import { getOption } from "../drbd/config";
+import { BENCHMARK_USAGE, DEFAULT_CONTEXT, monitorLatency, parseBenchmarkMode, runBenchmark } from "../perf/benchmark";
+import { buildPerfInputs, LAB_DISK, type PerfSource, slowDisk } from "../perf/inputs";
+import type { DiskParams, DrbdTuning, PerfInputs } from "../perf/types";
 import { fail, labWorld, ok } from "../shell/commands/util";
 import type { CommandContext, CommandSpec, ExecResult, LabNode, Subsystem } from "../world/types";
 import type { SysctlTable } from "./sysctl";
@@ -135,7 +136,8 @@ async function bench(ctx: CommandContext, args: string[]): Promise<ExecResult> {
 
 async function ioping(ctx: CommandContext, args: string[]): Promise<ExecResult> {
   const count = args[0] === undefined ? 5 : Number(args[0]);
-  if (!Number.isInteger(count) || count < 2 || count > 100) return fail("labctl ioping: COUNT must be an integer between 2 and 100");
+  if (!Number.isInteger(count) || count < 2 || count > 100)
+    return fail("labctl ioping: COUNT must be an integer between 2 and 100");
   const resName = args[1] ?? "r0";
   const inputs = await liveInputs(ctx, resName);
   if (typeof inputs === "string") return fail(inputs);
@@ -150,9 +152,12 @@ function diskFault(ctx: CommandContext, args: string[]): ExecResult {
   if (!path || !kind || !["slow", "eio", "none"].includes(kind)) return fail(USAGE, 2);
   const dev = (ctx.node as LabNode).blockDevices.get(path) as Partial<SparseDisk> | undefined;
   if (!dev) return fail(`labctl: ${path}: no such block device`);
-  if (typeof dev.setFault !== "function") return fail(`labctl: ${path} is not a physical disk (faults are injected below DRBD)`);
+  if (typeof dev.setFault !== "function")
+    return fail(`labctl: ${path} is not a physical disk (faults are injected below DRBD)`);
   dev.setFault(kind === "none" ? null : kind === "slow" ? { kind: "slow", factor: 40 } : { kind: "eio" });
-  return ok(`${path}: ${kind === "none" ? "fault cleared" : kind === "slow" ? "slow disk (every I/O ~40x slower)" : "every I/O now fails with EIO"}\n`);
+  return ok(
+    `${path}: ${kind === "none" ? "fault cleared" : kind === "slow" ? "slow disk (every I/O ~40x slower)" : "every I/O now fails with EIO"}\n`,
+  );
 }
 
 async function onNode(ctx: CommandContext, args: string[]): Promise<ExecResult> {

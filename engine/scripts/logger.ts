@@ -29,8 +29,11 @@ export const loggerCommand: CommandSpec = {
       if (w === "-t" || w === "--tag") tag = a[++i] ?? "";
       else if (w === "-p" || w === "--priority") i++;
       else if (w === "-s" || w === "--stderr") toStderr = true;
-      else if (w === "--") words.push(...a.slice(i + 1)), (i = a.length);
-      else if (w.startsWith("-") && w.length > 1) return fail(`logger: invalid option -- '${w.replace(/^-+/, "")}'\nTry 'logger --help' for more information.`);
+      else if (w === "--") {
+        words.push(...a.slice(i + 1));
+        break;
+      } else if (w.startsWith("-") && w.length > 1)
+        return fail(`logger: invalid option -- '${w.replace(/^-+/, "")}'\nTry 'logger --help' for more information.`);
       else words.push(w);
     }
     const message = words.length > 0 ? words.join(" ") : ctx.stdin.replace(/\n$/, "");

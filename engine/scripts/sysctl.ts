@@ -38,8 +38,8 @@ export class SysctlTable {
   }
 
   set(node: string, key: string, value: string): void {
-    let m = this.nodes.get(node);
-    if (!m) this.nodes.set(node, (m = new Map()));
+    const m = this.nodes.get(node) ?? new Map<string, string>();
+    this.nodes.set(node, m);
     m.set(key, value);
   }
 
@@ -120,7 +120,11 @@ export function sysctlCommand(table: SysctlTable): CommandSpec {
       }
       const write = args[0] === "-w" || args[0] === "--write";
       for (const a of write ? args.slice(1) : args) {
-        if (a.startsWith("-")) return fail(`sysctl: invalid option -- '${a.replace(/^-+/, "")}'\nUsage:\n sysctl [options] [variable[=value] ...]`, 2);
+        if (a.startsWith("-"))
+          return fail(
+            `sysctl: invalid option -- '${a.replace(/^-+/, "")}'\nUsage:\n sysctl [options] [variable[=value] ...]`,
+            2,
+          );
         // procps-ng writes any name=value argument, with or without -w
         if (a.includes("=")) assign(a);
         else show(normalizeKey(a));

@@ -53,9 +53,11 @@ function problems(outcomes: Outcome[]): string[] {
   const bad: string[] = [];
   for (const o of outcomes) {
     const where = `${o.block.chapter}:${o.block.line} [${o.block.target}] ${o.command.split("\n")[0]}`;
-    if (o.exitCode === 127 || /command not found/.test(o.stderr)) bad.push(`${where}: command not found: ${o.stderr.trim()}`);
+    if (o.exitCode === 127 || /command not found/.test(o.stderr))
+      bad.push(`${where}: command not found: ${o.stderr.trim()}`);
     else if (REFERENCE_CHAPTERS.has(o.block.chapter)) continue;
-    else if (o.exitCode !== 0 && !(o.key in EXPECTED_FAILURES)) bad.push(`${where}: exit ${o.exitCode}: ${o.stderr.trim()}`);
+    else if (o.exitCode !== 0 && !(o.key in EXPECTED_FAILURES))
+      bad.push(`${where}: exit ${o.exitCode}: ${o.stderr.trim()}`);
     else if (o.exitCode === 0 && o.key in EXPECTED_FAILURES) bad.push(`${where}: listed as failing but succeeded`);
   }
   return bad;
@@ -63,15 +65,19 @@ function problems(outcomes: Outcome[]): string[] {
 
 describe("the course's bash blocks", () => {
   it("splits blocks into typed lines, keeping here-documents with their command", () => {
-    expect(commandLines(["# comment", "", "cat >> f << EOF", "a = 1", "# not a comment here", "EOF", "ls  # trailing"])).toEqual([
-      "cat >> f << EOF\na = 1\n# not a comment here\nEOF",
-      "ls  # trailing",
-    ]);
+    expect(
+      commandLines(["# comment", "", "cat >> f << EOF", "a = 1", "# not a comment here", "EOF", "ls  # trailing"]),
+    ).toEqual(["cat >> f << EOF\na = 1\n# not a comment here\nEOF", "ls  # trailing"]);
   });
 
   it("reports a missing command and an unexpected failure", async () => {
     const lab = await createLab({ scenario: "running" });
-    const block: BashBlock = { chapter: "04-tp1.mdx", line: 1, target: "node1", commands: ["drbdadmm status", "false", "true"] };
+    const block: BashBlock = {
+      chapter: "04-tp1.mdx",
+      line: 1,
+      target: "node1",
+      commands: ["drbdadmm status", "false", "true"],
+    };
     const p = problems(await runBlocks(lab, [block]));
     expect(p).toHaveLength(2);
     expect(p[0]).toContain("command not found");

@@ -42,7 +42,12 @@ export function drbdRes(lab: Lab, node: string, res = "r0"): DrbdResState {
 export interface DrbdResState {
   role: string;
   devices: { disk: string; open: boolean }[];
-  connections: { peer: string; cstate: string; peerRole: string; peerDevices: { peerDisk: string; replication: string; outOfSyncKiB: number }[] }[];
+  connections: {
+    peer: string;
+    cstate: string;
+    peerRole: string;
+    peerDevices: { peerDisk: string; replication: string; outOfSyncKiB: number }[];
+  }[];
 }
 
 /** "515 MB/s" from benchmark.sh's summary. */
