@@ -213,3 +213,33 @@ describe("BlockFs scale and replication", () => {
     expect(onPeer.check()).toEqual([]);
   });
 });
+
+describe("fsck-like check", () => {
+  it("reports blocks claimed twice and entries pointing nowhere", async () => {
+    const { fs } = fresh();
+    await fs.writeFile("/a", "x".repeat(5000));
+    const a = (await fs.stat("/a")).ino as number;
+    // Corrupt the metadata through the log, as a buggy writer would.
+    const store = (
+      fs as unknown as {
+        store: {
+          commit(ops: unknown[], s: string, p: string): void;
+          table: { get(i: number): { runs: [number, number][] } | undefined };
+        };
+      }
+    ).store;
+    const runs = store.table.get(a)?.runs ?? [];
+    store.commit(
+      [
+        { p: { i: 99, t: "f", m: 420, u: 0, g: 0, s: 4096, mt: 0, n: 1, r: [runs[0]] } },
+        { l: [2, "b", 99] },
+        { l: [2, "ghost", 1234] },
+      ],
+      "test",
+      "/",
+    );
+    const problems = fs.check();
+    expect(problems.some((p) => /claimed by inode \d+ and inode \d+/.test(p))).toBe(true);
+    expect(problems).toContain("/ghost: entry points to missing inode 1234");
+  });
+});
