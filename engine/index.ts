@@ -6,6 +6,7 @@ export {
   type LabEvent,
   type LabExecResult,
   outputDigest,
+  promptOf,
   replayLab,
   type Target,
 } from "./lab";

@@ -145,6 +145,20 @@ export class Lab {
     return t;
   }
 
+  /** Where a terminal stands now (for the prompt shown before the next command); changes nothing. */
+  session(target: Target): LabExecResult["session"] {
+    const key = targetKey(target);
+    const machine = key.slice(0, key.indexOf("#"));
+    const frame = this.terminals.get(key)?.at(-1) ?? this.baseFrame(machine);
+    return {
+      target: displayTarget(key),
+      machine: frame.machine,
+      user: frame.session.user,
+      cwd: frame.session.cwd,
+      prompt: promptOf(this.machineOf(frame.machine).hostname, frame.session),
+    };
+  }
+
   /** Run one command line in a terminal. Calls are serialized: the clock is shared. */
   exec(target: Target, line: string, opts: { signal?: AbortSignal } = {}): Promise<LabExecResult> {
     return this.serial(() => this.execNow(targetKey(target), line, opts));

@@ -274,6 +274,8 @@ describe("nested shells and prompts", () => {
 
   it("prompts follow the user, host and directory like Debian's default PS1", async () => {
     const l = await lab();
+    expect(l.session("node1").prompt).toBe("root@node1:~# ");
+    expect(l.state().terminals).toEqual({});
     expect((await l.exec("host", "cd ~/drbd-workshop")).session.prompt).toBe("student@docker-host:~/drbd-workshop$ ");
     expect((await l.exec("host", "docker exec -it drbd-node2 bash")).session.prompt).toBe("root@node2:/# ");
     expect((await l.exec("host", "su - postgres")).session.prompt).toBe("postgres@node2:~$ ");
