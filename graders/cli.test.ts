@@ -24,8 +24,13 @@ describe("grade CLI", () => {
     const r = run("ex1.2", file("r0.res", R0_RES));
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
-    expect(j).toMatchObject({ exercise: "ex1.2", score: 1, max: 7, valid: true });
-    expect(j.checks.map((c: { id: string }) => c.id)).toEqual(["ex1.2.port", "ex1.2.rate", "ex1.2.preserved"]);
+    expect(j).toMatchObject({ exercise: "ex1.2", score: 1, max: 9, valid: true });
+    expect(j.checks.map((c: { id: string }) => c.id)).toEqual([
+      "ex1.2.port",
+      "ex1.2.rate",
+      "ex1.2.preserved",
+      "ex1.2.applied",
+    ]);
     expect(Object.keys(j.checks[0]).sort()).toEqual(["id", "message", "passed", "points"]);
   });
 
@@ -53,6 +58,16 @@ describe("grade CLI", () => {
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
     expect(Object.keys(j.submission.answers.protocols)).toEqual(["finance", "logs", "virtualisation", "interdc"]);
+  });
+
+  it("grades a lab script by replaying it in the engine", () => {
+    const r = run("tp1", "content/solutions/tp1.lab");
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j).toMatchObject({ exercise: "tp1", score: 10, max: 10, valid: true });
+    const bad = run("tp1", file("bad.lab", "node9$ drbdadm up r0\n"));
+    expect(bad.code).toBe(2);
+    expect(JSON.parse(bad.out).diagnostics[0]).toMatchObject({ file: "solution.lab", line: 1 });
   });
 
   it("exits 1 on usage errors", () => {

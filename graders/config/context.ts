@@ -20,6 +20,8 @@ export interface ConfigHost {
 /** What a config check sees: the parsed files and the effective settings per resource and host. */
 export interface ConfigCtx {
   files: Record<string, string>;
+  /** Only the files the learner submitted (path → text). */
+  edited: Record<string, string>;
   config: DrbdConfig;
   hosts: readonly ConfigHost[];
   resolve(resource: string, host: string): ResolvedResource | null;
@@ -113,6 +115,7 @@ export function prepareConfig(setup: ConfigSetup, submission: unknown): Prepared
   const cache = new Map<string, ResolvedResource | null>();
   const ctx: ConfigCtx = {
     files,
+    edited,
     config,
     hosts: setup.hosts,
     resolve(resource, host) {

@@ -1,5 +1,6 @@
 import { R0_RES, R0_RES_PATH } from "../../engine/drbd/config/index";
 import { getTopology } from "../../engine/world/topology";
+import { applyInLab, runningPath } from "../config/apply";
 import type { ConfigCtx } from "../config/context";
 import { configExercise } from "../config/exercise";
 import { portEverywhere, r0Preserved } from "../config/r0";
@@ -33,6 +34,22 @@ const checks: Check<ConfigCtx>[] = [
     hint: "Ne touchez qu’au port des lignes address et ajoutez une section disk ; gardez les IP, /dev/drbd0 et /dev/sda1.",
     test: r0Preserved,
   },
+  {
+    id: "ex1.2.applied",
+    points: 2,
+    ok: "Appliquée dans le lab (drbdadm adjust r0 sur les deux nœuds), la configuration fonctionne : DRBD s’est reconnecté sur le port 7799.",
+    fail: "Appliquée dans le lab (fichier copié sur les deux nœuds, puis drbdadm adjust r0), la configuration ne donne pas le résultat attendu :",
+    hint: "Les deux nœuds doivent avoir le même fichier : après « drbdadm adjust r0 » des deux côtés, « drbdsetup show r0 » montre le chemin actif.",
+    test: (ctx) =>
+      applyInLab(ctx, ["node1", "node2"], (show, connected) => {
+        const path = runningPath(show);
+        const ports = [path.local, path.remote].map((a) => a?.split(":").pop());
+        if (ports.some((p) => p !== "7799")) {
+          return { passed: false, detail: `le chemin actif est ${path.local ?? "?"} → ${path.remote ?? "?"}.` };
+        }
+        return connected ? { passed: true } : { passed: false, detail: "node1 et node2 ne se reconnectent pas." };
+      }),
+  },
 ];
 
 const SOLUTION = R0_RES.replaceAll(":7788;", ":7799;").replace(
@@ -55,7 +72,7 @@ export const ex1_2 = configExercise({
     {
       name: "port changé sur node1 seulement",
       submission: SOLUTION.replace("172.28.0.12:7799", "172.28.0.12:7788"),
-      failingChecks: ["ex1.2.port"],
+      failingChecks: ["ex1.2.port", "ex1.2.applied"],
     },
     {
       name: "resync-rate seul (valeur de départ du contrôleur dynamique)",
