@@ -3,7 +3,7 @@
  * matter to DRBD's network path (socket buffer ceilings, TCP auto-tuning bounds) per node;
  * `labctl bench` reads them, so annex C's tuning changes the measured throughput.
  *
- *   sysctl KEY...            sysctl -a          sysctl -w KEY=VALUE...        sysctl -p [FILE]
+ *   sysctl [-n] KEY...       sysctl -a          sysctl -w KEY=VALUE...        sysctl -p [FILE]
  */
 import { fail } from "../shell/commands/util";
 import type { CommandContext, CommandSpec, ExecResult } from "../world/types";
@@ -69,12 +69,14 @@ export function sysctlCommand(table: SysctlTable): CommandSpec {
       let out = "";
       let err = "";
       let code = 0;
+      // -n: print values only (`sysctl -n net.ipv4.tcp_wmem`)
+      const valueOnly = ctx.args[0] === "-n" || ctx.args[0] === "--values";
       const show = (key: string): void => {
         const v = table.get(node, key);
         if (v === undefined) {
           err += `sysctl: cannot stat /proc/sys/${key.replace(/\./g, "/")}: No such file or directory\n`;
           code = 255;
-        } else out += `${key} = ${v}\n`;
+        } else out += valueOnly ? `${v}\n` : `${key} = ${v}\n`;
       };
       const assign = (expr: string): void => {
         const eq = expr.indexOf("=");
@@ -92,7 +94,7 @@ export function sysctlCommand(table: SysctlTable): CommandSpec {
           out += `${key} = ${value}\n`;
         }
       };
-      const args = ctx.args;
+      const args = valueOnly ? ctx.args.slice(1) : ctx.args;
       if (args.length === 0) return fail("\nUsage:\n sysctl [options] [variable[=value] ...]\n", 2);
       if (args[0] === "-a" || args[0] === "--all") {
         for (const k of Object.keys(SYSCTL_DEFAULTS).sort()) show(k);

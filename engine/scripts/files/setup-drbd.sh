@@ -3,7 +3,7 @@
 #
 # Enchaine les etapes du TP1 :
 #   1. verifie la configuration (drbdadm dump r0)
-#   2. cree les metadonnees si elles n'existent pas (drbdadm create-md r0)
+#   2. cree les metadonnees si le disque n'en a pas encore (drbdadm create-md r0)
 #   3. demarre la ressource (drbdadm up r0)
 #   4. avec --primary : devient Primary (--force la premiere fois) et formate si besoin
 #
@@ -35,18 +35,16 @@ echo "configuration de $RES valide pour $(uname -n)"
 
 echo "== 2. Metadonnees"
 if drbdadm role "$RES" > /dev/null 2>&1; then
-    echo "$RES est deja demarree : metadonnees presentes"
+    echo "$RES est deja demarree"
 else
-    # "drbdadm up" echoue sans metadonnees : on les cree seulement dans ce cas
-    if ! drbdadm up "$RES" > /dev/null 2>&1; then
-        run drbdadm create-md "$RES" || exit 1
-        echo "== 3. Demarrage"
-        run drbdadm up "$RES" || exit 1
+    # ressource arretee : "drbdadm dstate" lit les metadonnees sur le disque (drbdmeta)
+    if drbdadm dstate "$RES" > /dev/null 2>&1; then
+        echo "metadonnees presentes ($(drbdadm dstate "$RES"))"
     else
-        echo "metadonnees presentes"
-        echo "== 3. Demarrage"
-        echo "$RES demarree (drbdadm up $RES)"
+        run drbdadm create-md "$RES" || exit 1
     fi
+    echo "== 3. Demarrage"
+    run drbdadm up "$RES" || exit 1
 fi
 
 if [ "$PRIMARY" = yes ]; then

@@ -108,3 +108,88 @@ describe("toolbox", () => {
     expect(r.stderr).toContain("r0: No such resource");
   });
 });
+
+describe("toolbox scripts at work", () => {
+  async function synced() {
+    const lab = await createLab({ scenario: "running" });
+    const p = await lab.exec("node1", "/scripts/setup-drbd.sh --primary");
+    const s = await lab.exec("node2", "/scripts/setup-drbd.sh");
+    await lab.exec(
+      "node1",
+      "sleep 20; mkdir -p /mnt/drbd && mount /dev/drbd0 /mnt/drbd && echo hello > /mnt/drbd/f.txt",
+    );
+    return { lab, p, s };
+  }
+
+  it("setup-drbd.sh creates metadata only when missing, starts, promotes and formats", async () => {
+    const { lab, p, s } = await synced();
+    expect(p.stdout).toMatch(
+      />>> drbdadm create-md r0[\s\S]*>>> drbdadm up r0[\s\S]*>>> drbdadm primary --force r0[\s\S]*>>> mkfs\.ext4 -q \/dev\/drbd0/,
+    );
+    expect(s.stdout).not.toContain("primary");
+    expect((await lab.exec("node1", "cat /mnt/drbd/f.txt")).stdout).toBe("hello\n");
+    const again = await lab.exec("node2", "/scripts/setup-drbd.sh");
+    expect(again.stdout).toContain("r0 est deja demarree");
+    expect(again.stdout).not.toContain("create-md");
+  });
+
+  it("drbd-role.sh secondary fails like drbdadm on a mounted device and says why", async () => {
+    const { lab } = await synced();
+    const r = await lab.exec("node1", "/scripts/drbd-role.sh secondary");
+    expect(r.exitCode).toBe(11);
+    expect(r.stderr).toContain("Device is held open by someone");
+    expect(r.stderr).toContain("demontez-le d'abord");
+  });
+
+  it("failover.sh moves the role and the mount to the peer; refuses on a Secondary", async () => {
+    const { lab } = await synced();
+    const r = await lab.exec("node1", "/scripts/failover.sh");
+    expect(r.exitCode).toBe(0);
+    expect((await lab.exec("node2", "cat /mnt/drbd/f.txt")).stdout).toBe("hello\n");
+    expect((await lab.exec("node2", "drbdadm role r0")).stdout).toBe("Primary\n");
+    const again = await lab.exec("node1", "/scripts/failover.sh");
+    expect(again.exitCode).toBe(1);
+    expect(again.stderr).toContain("n'est pas Primary");
+  });
+
+  it("pg-failover.sh releases the resource and leaves a timestamped alert in the log and syslog", async () => {
+    const { lab } = await synced();
+    const r = await lab.exec("node1", "/scripts/pg-failover.sh");
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain(">>> umount /mnt/drbd");
+    expect((await lab.exec("node1", "drbdadm role r0")).stdout).toBe("Secondary\n");
+    const log = (await lab.exec("node1", "cat /var/log/drbd-alerts.log")).stdout;
+    expect(log).toMatch(/^2024-01-15 14:3\d:\d\d node1 \[failover\] resource=r0 /);
+    expect((await lab.exec("node1", "grep -c drbd-alert /var/log/syslog")).stdout).toBe("1\n");
+  });
+
+  it("benchmark.sh reads the live tuning: bigger socket buffers lift protocol A over a 50 ms link", async () => {
+    const { lab } = await synced();
+    await lab.exec("node1", "/scripts/change-protocol.sh A && /scripts/simulate-latency.sh 50ms");
+    const small = (await lab.exec("node1", "/scripts/benchmark.sh write")).stdout;
+    expect(small).toMatch(/Limited by\s+: TCP window to node2 \(512 KiB/);
+    for (const n of ["node1", "node2"])
+      await lab.exec(
+        n,
+        "sed -i 's/sndbuf-size 512k/sndbuf-size 8M/; s/rcvbuf-size 512k/rcvbuf-size 8M/' /etc/drbd.d/global_common.conf",
+      );
+    const big = (await lab.exec("node1", "/scripts/benchmark.sh write")).stdout;
+    const mbps = (t: string) => Number(/Throughput\s*:\s*([\d.]+) MB\/s/.exec(t)?.[1]);
+    expect(mbps(big)).toBeGreaterThan(mbps(small) * 4);
+  });
+
+  it("sysctl reads, sets and loads kernel parameters, rejecting unknown keys", async () => {
+    const lab = await createLab({ scenario: "running" });
+    expect((await lab.exec("node1", "sysctl net.ipv4.tcp_wmem")).stdout).toBe(
+      "net.ipv4.tcp_wmem = 4096\t16384\t4194304\n",
+    );
+    await lab.exec("node1", "echo 'net.ipv4.tcp_wmem = 4096 65536 16777216' >> /etc/sysctl.conf");
+    expect((await lab.exec("node1", "sysctl -p")).stdout).toBe("net.ipv4.tcp_wmem = 4096 65536 16777216\n");
+    expect((await lab.exec("node1", "sysctl -n net.ipv4.tcp_wmem")).stdout).toBe("4096\t65536\t16777216\n");
+    expect((await lab.exec("node2", "sysctl net.ipv4.tcp_wmem")).stdout).toContain("4194304");
+    const bad = await lab.exec("node1", "sysctl -w net.core.nope=1");
+    expect(bad.exitCode).toBe(255);
+    expect(bad.stderr).toBe("sysctl: cannot stat /proc/sys/net/core/nope: No such file or directory\n");
+    expect((await lab.exec("node1", "sysctl -w net.core.rmem_max=abc")).stderr).toContain("Invalid argument");
+  });
+});
