@@ -5,6 +5,7 @@
  * Connecting; graceful disconnect of the peer: TearDown. Timers are guarded by the node's
  * boot and the connection's epoch, so a crash or a reconnect cancels them.
  */
+import { tryOutdatePeer } from "./fencing";
 import { establish } from "./handshake";
 import type { DrbdKernel } from "./kernel";
 import type { Connection, Resource } from "./objects";
@@ -92,6 +93,11 @@ export class Cluster {
     }, { tag });
     c.connectingSinceUs = k.world.clock.now;
     this.attempt(res, c, this.reachable(res, c) ? c.net.connectIntUs : this.nextRetryDelay(c));
+    // a Primary that lost its peer tries to outdate it (K9 conn_try_outdate_peer_async)
+    if (res.role === "Primary" && c.net.fencing !== "dont-care" && reason !== "TearDown")
+      k.world.enqueue(res.node, "drbd fence-peer", async () => {
+        await tryOutdatePeer(k, res, c, "outdate-async");
+      });
   }
 
   /** Schedule ping-timeout detection of a dead link (unless an earlier one is pending). */

@@ -10,6 +10,7 @@ import { fail, OK, type OpResult, refuse } from "./ops-lifecycle";
 import { hasUpToDateAccess } from "./state-engine";
 import { diskRank, isSyncSourceState, isSyncTargetState } from "./strings";
 import { beginResync, pauseResync, type Side } from "./sync";
+import { tryOutdatePeer } from "./fencing";
 import { changeRole } from "./twopc";
 import { verifyRun } from "./verify";
 import { newUuid, pushHistory, uuidHex } from "./uuid";
@@ -18,22 +19,38 @@ const syncing = (res: Resource) =>
   [...res.connections.values()].some((c) => [...c.peerDevices.values()].some((pd) => pd.resync !== null || isSyncSourceState(pd.repl) || isSyncTargetState(pd.repl)));
 
 /** drbdsetup primary [--force] (K9 drbd_set_role). */
-export function primary(k: DrbdKernel, res: Resource, force: boolean): OpResult {
+/** drbdsetup primary [--force] (K9 drbd_nl.c drbd_set_role): retries after fencing or forcing. */
+export async function primary(k: DrbdKernel, res: Resource, force: boolean): Promise<OpResult> {
   if (res.role === "Primary") return OK;
-  let r = changeRole(k, res, "Primary", { soft: true, force, tag: "primary" });
   const forced: Device[] = [];
-  if (!r.ok && r.code === -2 && force) {
-    // K9 drbd_set_role: with --force, an Inconsistent/Outdated/Consistent disk is made UpToDate and the change retried
-    const candidates = [...res.devices.values()].filter((d) => !hasUpToDateAccess(res, d) && diskRank(d.disk) >= diskRank("Inconsistent") && d.disk !== "DUnknown");
-    if (candidates.length) {
-      k.log(res, `drbd ${res.name}: Forced to consider local data as UpToDate!`);
-      r = changeRole(k, res, "Primary", { soft: true, force, tag: "primary" }, () => {
-        for (const d of candidates) d.disk = "UpToDate";
-      });
-      if (r.ok) forced.push(...candidates);
-    }
+  let outdatePeers = false;
+  let fenced = false;
+  let r = changeRole(k, res, "Primary", { soft: true, force, tag: "primary" });
+  for (let i = 0; i < 4 && !r.ok; i++) {
+    if (r.code === -2 && force && forced.length === 0) {
+      // an Inconsistent/Outdated/Consistent disk is made UpToDate (CS_FP_LOCAL_UP_TO_DATE)
+      forced.push(...[...res.devices.values()].filter((d) => !hasUpToDateAccess(res, d) && diskRank(d.disk) >= diskRank("Inconsistent") && d.disk !== "DUnknown"));
+      if (!forced.length) break;
+    } else if (r.code === -7 && !fenced) {
+      fenced = true;
+      for (const c of res.connections.values()) {
+        if (c.net.fencing === "dont-care" || c.cstate === "Connected") continue;
+        const ok = await tryOutdatePeer(k, res, c, "primary");
+        if (!ok && force) {
+          k.logConn(res, c, "Forced into split brain situation!");
+          outdatePeers = true;
+        }
+      }
+    } else if (r.code === -7 && force && !outdatePeers) outdatePeers = true;
+    else if (r.code === -25 && force) outdatePeers = true;
+    else break;
+    r = changeRole(k, res, "Primary", { soft: true, force, outdatePeers, tag: "primary" }, () => {
+      for (const d of forced) d.disk = "UpToDate";
+    });
   }
   if (!r.ok) return refuse(r.code);
+  if (forced.length) k.log(res, `drbd ${res.name}: Forced to consider local data as UpToDate!`);
+  if (outdatePeers) k.log(res, `drbd ${res.name}: Forced to consider peers as Outdated!`);
   for (const d of forced) {
     // CS_FP_LOCAL_UP_TO_DATE: a new current UUID right away, so peers sync from us
     const md = d.md;

@@ -39,6 +39,8 @@ export interface ChangeOptions {
   tag?: string;
   /** Tag the peers print for the mirrored change (two-phase commits print "remote"). */
   peerTag?: string;
+  /** `primary --force` after failed fencing: consider peers Outdated (CS_FP_OUTDATE_PEERS). */
+  outdatePeers?: boolean;
   /** Validate only: the state is restored and nothing is logged or committed. */
   dryRun?: boolean;
 }
@@ -128,6 +130,15 @@ const SOFT_CHECKS: Check[] = [
   (res, o, n) => {
     if (n.role !== "Primary") return null;
     for (const d of res.devices.values()) if (!hasUpToDateAccess(res, d) && (promoted(o, n) || o.devs.get(d.vnr)?.disk !== d.disk)) return -2;
+    return null;
+  },
+  // -7: fencing configured, not connected, peer not known to be Outdated (K9 SS_PRIMARY_NOP)
+  (res, o, n, opts) => {
+    if (!promoted(o, n) || opts.outdatePeers) return null;
+    for (const c of res.connections.values()) {
+      if (c.net.fencing === "dont-care" || c.cstate === "Connected") continue;
+      for (const pd of c.peerDevices.values()) if (diskRank(pd.peerDisk) > diskRank("Outdated")) return -7;
+    }
     return null;
   },
   // -16 / -6: outdate rules
