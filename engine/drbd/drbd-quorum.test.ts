@@ -57,3 +57,31 @@ describe("three nodes: full mesh and quorum", () => {
     expect(w).toMatchObject({ ok: false, errno: "EIO" });
   });
 });
+
+describe("diskless client (disk none)", () => {
+  it("a diskless node shows disk:Diskless client:yes, may be Primary and writes land on the peers' disks", async () => {
+    const kit = await makeKit({ topology: "three-nodes" });
+    for (const n of ["node1", "node2", "node3"])
+      await kit.sh(n, "sed -i '/on node3 {/,/}/ s#disk /dev/sda1;#disk none;#' /etc/drbd.d/r0.res");
+    await upAll(kit, ["node1", "node2"]);
+    await kit.sh("node3", "drbdadm up r0");
+    await kit.sh("node1", "drbdadm primary --force r0");
+    await kit.sh("node1", "sleep 15");
+    await kit.sh("node1", "drbdadm secondary r0");
+    const st = (await kit.sh("node3", "drbdadm status r0")).out;
+    expect(st).toBe("r0 role:Secondary\n  disk:Diskless client:yes\n  node1 role:Secondary\n    peer-disk:UpToDate\n  node2 role:Secondary\n    peer-disk:UpToDate\n\n");
+    expect((await kit.sh("node1", "drbdadm status r0")).out).toContain("  node3 role:Secondary\n    peer-disk:Diskless peer-client:no\n");
+    expect((await kit.sh("node3", "drbdadm primary r0")).code).toBe(0);
+    const d = kit.drbd0("node3");
+    expect(d.size()).toBe(kit.drbd0("node1").size());
+    d.open("rw", "dd");
+    expect(d.write(0, [{ kind: "bytes", data: new Uint8Array([7, 7, 7]) }]).ok).toBe(true);
+    d.close("dd");
+    await kit.sh("node3", "sleep 1");
+    for (const n of ["node1", "node2"]) {
+      const r = kit.node(n).blockDevices.get("/dev/sda1")?.read(0, 3);
+      expect(r?.ok && JSON.stringify(r.value)).toContain("7");
+    }
+    expect(kit.drbd.invariants()).toEqual([]);
+  });
+});
