@@ -4,7 +4,8 @@
 #   network [DUREE]       coupe le lien de replication (iptables DROP vers/depuis le pair)
 #                         pendant DUREE (30s par defaut), puis le retablit. On observe
 #                         Connected -> Connecting -> Connected puis la resynchronisation
-#                         des blocs ecrits pendant la coupure.
+#                         des blocs ecrits pendant la coupure (sur le Primary, le script
+#                         ecrit 8 Mio dans /mnt/drbd pendant la coupure).
 #   slow-disk [--undo]    le disque local (/dev/sda1) devient tres lent : la latence
 #                         d'ecriture monte (benchmark.sh latency, monitor.sh latency).
 #   disk-full [--undo]    remplit le systeme de fichiers /mnt/drbd : les ecritures
@@ -48,6 +49,14 @@ to_seconds() {
     esac
 }
 
+# Etat de la connexion et de la replication, tel que "drbdadm status" le montre
+state() {
+    local c r
+    c=$(drbdadm cstate "$RES" 2>/dev/null)
+    r=$(drbdadm status "$RES" | grep -o 'replication:[A-Za-z]*' | head -n 1)
+    echo "connection: $c${r:+ $r}"
+}
+
 [ $# -ge 1 ] || usage
 MODE=$1
 shift
@@ -73,11 +82,21 @@ case "$MODE" in
             run iptables -A OUTPUT -d "$ip" -j DROP
         done
         last=""
+        wrote=no
         for i in $(seq 1 "$SECS"); do
             sleep 1 || exit 130
-            now=$(drbdadm cstate "$RES" 2>/dev/null)
-            [ "$now" != "$last" ] && echo "  +${i}s  connection: $now"
+            now=$(state)
+            [ "$now" != "$last" ] && echo "  +${i}s  $now"
             last=$now
+            # Sur le Primary, on continue d'ecrire pendant la coupure : DRBD marque les blocs
+            # modifies dans le bitmap (out-of-sync) et les renverra a la reconnexion.
+            if [ "$wrote" = no ] && [ "$(drbdadm cstate "$RES")" != Connected ] && mount | grep -q " on $MNT "; then
+                echo ">>> dd if=/dev/urandom of=$MNT/pendant-coupure.bin bs=1M count=8"
+                dd if=/dev/urandom of="$MNT/pendant-coupure.bin" bs=1M count=8 2> /dev/null
+                sync
+                echo "  blocs a renvoyer au pair : $(drbdsetup status "$RES" --verbose --statistics | grep -o 'out-of-sync:[0-9]*' | head -n 1)"
+                wrote=yes
+            fi
         done
         echo "== Retablissement du lien"
         for ip in $IPS; do
@@ -86,10 +105,10 @@ case "$MODE" in
         done
         for i in $(seq 1 60); do
             sleep 1 || exit 130
-            now=$(drbdadm cstate "$RES" 2>/dev/null)
-            [ "$now" != "$last" ] && echo "  +${i}s  connection: $now"
+            now=$(state)
+            [ "$now" != "$last" ] && echo "  +${i}s  $now"
             last=$now
-            if [ "$now" = Connected ] && ! drbdadm status "$RES" | grep -q 'replication:Sync'; then
+            if [ "$(drbdadm cstate "$RES")" = Connected ] && ! drbdadm status "$RES" | grep -q 'replication:Sync'; then
                 break
             fi
         done
