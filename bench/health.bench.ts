@@ -1,27 +1,16 @@
 // GET /api/health under load on the built app (`next start`, loopback, temporary database).
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
 import { migrateDatabase } from "../lib/migrate";
+import { freePort } from "../lib/testing/free-port";
 import { build } from "../scripts/build";
 import { buildIsCurrent } from "../scripts/build-fingerprint";
 
 const DURATION_S = 10;
 const CONNECTIONS = 10;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
-      );
-    });
-  });
-}
 
 async function waitUntilUp(url: string, child: ChildProcess, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
