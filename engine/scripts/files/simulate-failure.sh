@@ -10,9 +10,11 @@
 #                         d'ecriture monte (benchmark.sh latency, monitor.sh latency).
 #   disk-full [--undo]    remplit le systeme de fichiers /mnt/drbd : les ecritures
 #                         echouent avec "No space left on device", df affiche 100%.
-#   crash [--undo]        le disque local renvoie des erreurs d'E/S : DRBD applique
-#                         on-io-error (detach : le noeud devient Diskless et continue en
-#                         lisant/ecrivant via le pair) et lance le handler local-io-error.
+#   crash [--undo]        le disque sous DRBD (/dev/sda1) renvoie des erreurs d'E/S. DRBD
+#                         applique sa politique on-io-error : "detach" (celle du lab) fait
+#                         passer le disque Failed puis Diskless, et le noeud continue en
+#                         lisant/ecrivant via le pair ; "call-local-io-error" lance en plus
+#                         le handler local-io-error (par exemple /scripts/alert.sh io-error).
 #
 # Le disque lent et le disque en erreur sont injectes sous DRBD par "labctl disk-fault"
 # (un vrai disque defaillant ne se commande pas...). Tout le reste utilise les vrais outils.
