@@ -1,4 +1,4 @@
-import { R0_RES_PATH } from "../../engine/drbd/config/index";
+import { R0_RES, R0_RES_PATH } from "../../engine/drbd/config/index";
 import { getTopology } from "../../engine/world/topology";
 import type { ConfigCtx } from "../config/context";
 import { where } from "../config/context";
@@ -21,26 +21,10 @@ import type { Check, CheckOutcome } from "../types";
 const HOSTS = getTopology("two-nodes").nodes.map((n) => ({ name: n.name, ip: n.ip }));
 const DEFAULT_MAX_KIB = 102400;
 
-export const INITIAL = `resource r0 {
-    protocol C;
-    net {
-        data-integrity-alg sha256;
-        csums-alg sha256;
-    }
-    on node1 {
-        device /dev/drbd0;
-        disk /dev/sda1;
-        address 172.28.0.11:7788;
-        meta-disk internal;
-    }
-    on node2 {
-        device /dev/drbd0;
-        disk /dev/sda1;
-        address 172.28.0.12:7788;
-        meta-disk internal;
-    }
-}
-`;
+export const INITIAL = R0_RES.replace(
+  "    protocol C;\n",
+  "    protocol C;\n    net {\n        data-integrity-alg sha256;\n        csums-alg sha256;\n    }\n",
+);
 
 function everyHost(ctx: ConfigCtx, test: (host: string) => CheckOutcome): CheckOutcome {
   const results = ctx.hosts.map((h) => test(h.name));

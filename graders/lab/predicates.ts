@@ -61,22 +61,6 @@ export async function fileOnDevice(
     : { passed: false, detail: `${path} fait ${f.size} octets au lieu de ${size}.` };
 }
 
-/** Index of the first kernel log line matching `re` at or after `from`, or -1. */
-export function dmesgIndex(ctx: LabCtx, node: string, re: RegExp, from = 0): number {
-  const lines = ctx.dmesg(node);
-  for (let i = from; i < lines.length; i++) if (re.test((lines[i] as { text: string }).text)) return i;
-  return -1;
-}
-
-/** Did the learner type a command matching `re` on `target` (ignoring comments)? Index or -1. */
-export function commandIndex(ctx: LabCtx, re: RegExp, target?: string, from = 0): number {
-  for (let i = from; i < ctx.commands.length; i++) {
-    const c = ctx.commands[i] as { target: string; input: string };
-    if ((target === undefined || c.target.split("#")[0] === target) && re.test(c.input)) return i;
-  }
-  return -1;
-}
-
 /** The learner's successful commands matching `re` (any machine or one), with their times. */
 export function succeeded(ctx: LabCtx, re: RegExp, target?: string): { index: number; atUs: number; input: string }[] {
   const out: { index: number; atUs: number; input: string }[] = [];
