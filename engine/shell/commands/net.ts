@@ -3,7 +3,7 @@
  * output, RTT from the network model with seeded jitter, ~1 s of virtual time per packet).
  */
 import { US_PER_MS, US_PER_S } from "../../core/clock";
-import type { CommandContext, CommandSpec } from "../../world/types";
+import type { CommandContext, CommandSpec, ExecResult, LabNode } from "../../world/types";
 import type { LabWorld } from "../../world/world";
 import { fail, labWorld, ok } from "./util";
 
@@ -51,6 +51,35 @@ function eth0Header(ctx: CommandContext, mode: boolean): string {
 const LO_HEAD = (mode: boolean) =>
   `1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN${mode ? " mode DEFAULT" : ""} group default qlen 1000\n    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n`;
 
+/**
+ * Addresses added with `ip addr add` (a cluster's virtual IP): they live in the container's
+ * network namespace, so a restart of the container forgets them.
+ */
+const extraAddrs = new WeakMap<LabNode, { boot: number; addrs: string[] }>();
+
+export function secondaryAddresses(node: LabNode): string[] {
+  const e = extraAddrs.get(node);
+  return e && e.boot === node.bootCount && node.state === "running" ? [...e.addrs] : [];
+}
+
+function ipAddrChange(ctx: CommandContext, verb: "add" | "del", rest: string[]): ExecResult {
+  const node = ctx.node;
+  const spec = rest[0] ?? "";
+  const dev = rest[rest.indexOf("dev") + 1];
+  if (!node || !/^\d+\.\d+\.\d+\.\d+(\/\d+)?$/.test(spec))
+    return fail(`Error: any valid prefix is expected rather than "${spec}".`);
+  if (!rest.includes("dev") || dev !== "eth0") return fail(`Cannot find device "${dev ?? ""}"`);
+  if (ctx.session && ctx.session.user !== "root") return fail("RTNETLINK answers: Operation not permitted", 2);
+  const cidr = spec.includes("/") ? spec : `${spec}/32`;
+  const addrs = secondaryAddresses(node);
+  const has = addrs.some((a) => a.split("/")[0] === cidr.split("/")[0]);
+  if (verb === "add" && has) return fail("RTNETLINK answers: File exists", 2);
+  if (verb === "del" && !has) return fail("RTNETLINK answers: Cannot assign requested address", 2);
+  const next = verb === "add" ? [...addrs, cidr] : addrs.filter((a) => a.split("/")[0] !== cidr.split("/")[0]);
+  extraAddrs.set(node, { boot: node.bootCount, addrs: next });
+  return ok();
+}
+
 function ipAddr(ctx: CommandContext): string {
   const ip = selfIp(ctx);
   const bits = prefixLen(ctx);
@@ -60,7 +89,10 @@ function ipAddr(ctx: CommandContext): string {
   return (
     `${LO_HEAD(false)}    inet 127.0.0.1/8 scope host lo\n       valid_lft forever preferred_lft forever\n` +
     eth0Header(ctx, false) +
-    `    inet ${ip}/${bits} brd ${broadcast(ip, bits)} scope global eth0\n       valid_lft forever preferred_lft forever\n`
+    `    inet ${ip}/${bits} brd ${broadcast(ip, bits)} scope global eth0\n       valid_lft forever preferred_lft forever\n` +
+    (ctx.node ? secondaryAddresses(ctx.node) : [])
+      .map((a) => `    inet ${a} scope global secondary eth0\n       valid_lft forever preferred_lft forever\n`)
+      .join("")
   );
 }
 
@@ -103,6 +135,7 @@ export const ipCommand: CommandSpec = {
     const name = ctx.node?.name ?? "host";
     const isShow = ["show", "list", "ls", "lst", "sh"].includes(verb);
     if (matchesObject(obj, "address", 1)) {
+      if (verb === "add" || verb === "del") return ipAddrChange(ctx, verb, rest);
       if (!isShow) return fail(`Command "${verb}" is unknown, try "ip address help".`, 255);
       if (rest[0] === "dev" && rest[1] !== "eth0" && rest[1] !== "lo")
         return fail(`Device "${rest[1]}" does not exist.`);
