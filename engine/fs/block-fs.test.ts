@@ -138,11 +138,17 @@ describe("BlockFs on a SparseDisk", () => {
     await fs.writeFile("/a", "v1");
     disk.setFault({ kind: "eio" });
     await expect(fs.writeFile("/a", "v2")).rejects.toMatchObject({ code: "EIO", message: "Input/output error" });
-    await expect(fs.writeFile("/new", "x")).rejects.toBeInstanceOf(FsError);
     disk.setFault(null);
+    // Like ext4's aborted journal: the filesystem stays read-only until it is mounted again.
+    await expect(fs.writeFile("/new", "x")).rejects.toMatchObject({ code: "EROFS" });
+    await expect(fs.writeFile("/new", "x")).rejects.toBeInstanceOf(FsError);
+    expect(fs.aborted).toBe(true);
     expect(await fs.readFile("/a")).toBe("v1");
     expect(await fs.exists("/new")).toBe(false);
     expect(fs.check()).toEqual([]);
+    const again = mount(disk);
+    await again.writeFile("/new", "x");
+    expect(await again.readFile("/new")).toBe("x");
   });
 
   it("mirrors InMemoryFs errors for lookups", async () => {

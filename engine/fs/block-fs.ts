@@ -23,6 +23,8 @@ export interface BlockFsOptions {
   readOnly?: boolean;
   /** Wall clock in milliseconds (the lab's virtual clock), for mtimes. */
   nowMs: () => number;
+  /** Called once when a write error aborts the journal (the mount logs it, /proc/mounts shows ro). */
+  onAbort?: (fs: BlockFs) => void;
 }
 
 export type MountFsResult = { ok: true; fs: BlockFs } | { ok: false; why: "no-superblock" | "io-error" };
@@ -51,6 +53,7 @@ export class BlockFs implements IFileSystem {
   private readonly store: MetaStore;
   private readonly alloc: BlockAllocator;
   private readonly nowMs: () => number;
+  private readonly onAbort: ((fs: BlockFs) => void) | undefined;
 
   private constructor(dev: BlockDevice, io: DevIo, store: MetaStore, opts: BlockFsOptions) {
     this.dev = dev;
@@ -58,6 +61,7 @@ export class BlockFs implements IFileSystem {
     this.store = store;
     this.readOnly = opts.readOnly ?? false;
     this.nowMs = opts.nowMs;
+    this.onAbort = opts.onAbort;
     const geo = geometryOf(store.sb);
     const used: Run[] = [];
     for (const n of store.table.inodes.values()) used.push(...n.runs);
@@ -203,6 +207,31 @@ export class BlockFs implements IFileSystem {
 
   private assertWritable(syscall: string, path: string): void {
     if (this.readOnly) throw this.err("EROFS", syscall, path);
+    // After an aborted journal ext4 is remounted read-only; a shut-down xfs answers EIO.
+    if (this.aborted) throw this.err(this.type === "xfs" ? "EIO" : "EROFS", syscall, path);
+  }
+
+  /**
+   * The device failed a write (DRBD lost access to good data, a dying disk): like ext4's
+   * journal abort with errors=remount-ro and xfs's forced shutdown, the filesystem refuses
+   * every later change. Only the writer that hit the error sees EIO.
+   */
+  aborted = false;
+
+  private commit(ops: MetaOp[], syscall: string, path: string): void {
+    this.guard(() => this.store.commit(ops, syscall, path));
+  }
+
+  private guard<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (e) {
+      if (e instanceof FsError && e.code === "EIO" && !this.readOnly && !this.aborted) {
+        this.aborted = true;
+        this.onAbort?.(this);
+      }
+      throw e;
+    }
   }
 
   // ---------------------------------------------------------------- data I/O
@@ -249,6 +278,15 @@ export class BlockFs implements IFileSystem {
    * log line (ext4 data=ordered); on any failure the allocation is rolled back.
    */
   writePayload(path: string, off: number, data: Payload, opts: { truncate?: boolean; syscall?: string } = {}): void {
+    this.guard(() => this.writePayloadNow(path, off, data, opts));
+  }
+
+  private writePayloadNow(
+    path: string,
+    off: number,
+    data: Payload,
+    opts: { truncate?: boolean; syscall?: string },
+  ): void {
     const syscall = opts.syscall ?? "open";
     this.assertWritable(syscall, path);
     const existing = this.tryWalk(path, true);
@@ -298,7 +336,7 @@ export class BlockFs implements IFileSystem {
         ops.push({ l: [target.dir.ino, target.name, ino] });
         ops.push({ p: toAttrs({ ...target.dir, mtime: now }) });
       }
-      this.store.commit(ops, syscall, path);
+      this.commit(ops, syscall, path);
     } catch (e) {
       this.alloc.release(fresh);
       throw e;
@@ -317,7 +355,7 @@ export class BlockFs implements IFileSystem {
   setOwner(path: string, uid: number, gid: number): void {
     this.assertWritable("chown", path);
     const n = this.walk(path, true, "chown").node;
-    this.store.commit([{ p: toAttrs({ ...n, uid, gid }) }], "chown", path);
+    this.commit([{ p: toAttrs({ ...n, uid, gid }) }], "chown", path);
   }
 
   owner(path: string): { uid: number; gid: number } {
@@ -401,8 +439,8 @@ export class BlockFs implements IFileSystem {
     const block = this.alloc.allocate(1); // a directory holds one block, as on ext4
     if (!block) throw this.err("ENOSPC", "mkdir", path);
     try {
-      this.io.write((block[0]?.[0] ?? 0) * BLOCK_SIZE, zeroPayload(BLOCK_SIZE), "mkdir", path);
-      this.store.commit(
+      this.guard(() => this.io.write((block[0]?.[0] ?? 0) * BLOCK_SIZE, zeroPayload(BLOCK_SIZE), "mkdir", path));
+      this.commit(
         [
           { p: { i: ino, t: "d", m: 0o755, u: 0, g: 0, s: BLOCK_SIZE, mt: now, n: 2, r: block } },
           { l: [dir.ino, name, ino] },
@@ -450,7 +488,7 @@ export class BlockFs implements IFileSystem {
     const last = n.type === "d" || n.nlink <= 1;
     ops.push(last ? { x: n.ino } : { p: toAttrs({ ...n, nlink: n.nlink - 1 }) });
     ops.push({ p: toAttrs({ ...dir, nlink: n.type === "d" ? dir.nlink - 1 : dir.nlink, mtime: now }) });
-    this.store.commit(ops, "rm", path);
+    this.commit(ops, "rm", path);
     if (last) this.alloc.release(n.runs);
   }
 
@@ -499,7 +537,7 @@ export class BlockFs implements IFileSystem {
     const dirDelta = n.type === "d" && s.dir.ino !== d.dir.ino ? 1 : 0;
     ops.push({ p: toAttrs({ ...s.dir, nlink: s.dir.nlink - dirDelta, mtime: now }) });
     if (d.dir.ino !== s.dir.ino) ops.push({ p: toAttrs({ ...d.dir, nlink: d.dir.nlink + dirDelta, mtime: now }) });
-    this.store.commit(ops, "mv", src);
+    this.commit(ops, "mv", src);
     if (victim && (victim.type === "d" || victim.nlink <= 1)) this.alloc.release(victim.runs);
   }
 
@@ -525,7 +563,7 @@ export class BlockFs implements IFileSystem {
   async chmod(path: string, mode: number): Promise<void> {
     const n = this.walk(path, true, "chmod").node;
     this.assertWritable("chmod", path);
-    this.store.commit([{ p: toAttrs({ ...n, mode: mode & 0o7777 }) }], "chmod", path);
+    this.commit([{ p: toAttrs({ ...n, mode: mode & 0o7777 }) }], "chmod", path);
   }
 
   async symlink(target: string, linkPath: string): Promise<void> {
@@ -534,7 +572,7 @@ export class BlockFs implements IFileSystem {
     const { dir, name } = this.parentOf(linkPath, "symlink");
     const ino = this.store.table.nextIno;
     const now = this.nowMs();
-    this.store.commit(
+    this.commit(
       [
         { p: { i: ino, t: "l", m: 0o777, u: 0, g: 0, s: target.length, mt: now, n: 1, r: [], tg: target } },
         { l: [dir.ino, name, ino] },
@@ -551,7 +589,7 @@ export class BlockFs implements IFileSystem {
     if (this.tryWalk(newPath, false)) throw this.err("EEXIST", "link", newPath);
     this.assertWritable("link", newPath);
     const { dir, name } = this.parentOf(newPath, "link");
-    this.store.commit([{ p: toAttrs({ ...n, nlink: n.nlink + 1 }) }, { l: [dir.ino, name, n.ino] }], "link", newPath);
+    this.commit([{ p: toAttrs({ ...n, nlink: n.nlink + 1 }) }, { l: [dir.ino, name, n.ino] }], "link", newPath);
   }
 
   async readlink(path: string): Promise<string> {
@@ -569,7 +607,7 @@ export class BlockFs implements IFileSystem {
     this.assertWritable("utimes", path);
     // The shell stamps every file it writes; the write already set this mtime: no extra log line.
     if (n.mtime === mtime.getTime()) return;
-    this.store.commit([{ p: toAttrs({ ...n, mtime: mtime.getTime() }) }], "utimes", path);
+    this.commit([{ p: toAttrs({ ...n, mtime: mtime.getTime() }) }], "utimes", path);
   }
 
   // ---------------------------------------------------------------- consistency

@@ -162,7 +162,11 @@ export function mountCommand(storage: StorageSubsystem): CommandSpec {
           if (open.errno === "ENXIO") return sysFail(spec, `${device} is not a valid block device`);
           return sysFail(spec, `mount(2) system call failed: ${errnoText(open.errno)}`);
         }
-        const m = BlockFs.mount(dev, { readOnly: mode === "ro", nowMs: () => storage.nowMs() });
+        const m = BlockFs.mount(dev, {
+          readOnly: mode === "ro",
+          nowMs: () => storage.nowMs(),
+          onAbort: (f) => journalAborted(node, device, f),
+        });
         if (!m.ok || (a.type && a.type !== "auto" && a.type !== m.fs.type)) {
           dev.close(MOUNT_OPENER);
           if (!m.ok && m.why === "io-error") return sysFail(spec, `can't read superblock on ${device}`);
@@ -213,6 +217,23 @@ function kernelMountLog(node: LabNode, device: string, fs: BlockFs): void {
       `EXT4-fs (${name}): mounted filesystem ${fs.uuid} ${fs.readOnly ? "ro" : "r/w"} with ordered data mode. Quota mode: none.`,
     );
   }
+}
+
+/** ext4 aborts its journal and remounts read-only; xfs shuts down (K: ext4_handle_error, xfs_do_force_shutdown). */
+function journalAborted(node: LabNode, device: string, fs: BlockFs): void {
+  const name = devName(device);
+  if (fs.type === "xfs") {
+    node.dmesg.append(`XFS (${name}): log I/O error -5`);
+    node.dmesg.append(`XFS (${name}): Filesystem has been shut down due to log error (0x2).`);
+    node.dmesg.append(`XFS (${name}): Please unmount the filesystem and rectify the problem(s).`);
+    return;
+  }
+  node.dmesg.append(`Buffer I/O error on dev ${name}, logical block 0, lost sync page write`);
+  node.dmesg.append(`Aborting journal on device ${name}-8.`);
+  node.dmesg.append(`EXT4-fs error (device ${name}): ext4_journal_check_start:84: comm bash: Detected aborted journal`);
+  node.dmesg.append(`EXT4-fs (${name}): Remounting filesystem read-only`);
+  for (const e of node.mounts)
+    if (e.device === device && e.options[0] === "rw") e.options = ["ro", ...e.options.slice(1)];
 }
 
 function kernelUmountLog(node: LabNode, m: Mounted): void {

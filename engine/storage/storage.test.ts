@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { SparseDisk } from "../block/sparse-disk";
 import { createLab, type Lab } from "../lab";
 import { defaultSubsystems } from "../subsystems";
 import type { Subsystem } from "../world/types";
@@ -319,5 +320,27 @@ describe("dd, df and friends", () => {
       code: 1,
       err: "dd: unrecognized operand 'foo'\nTry 'dd --help' for more information.\n",
     });
+  });
+
+  it("turns a failing disk into EIO for the writer, then a read-only filesystem", async () => {
+    const l = await lab();
+    await mounted(l);
+    await run(l, "node1", "echo keep > /mnt/drbd/a");
+    const disk = l.world.node("node1")?.blockDevices.get("/dev/sda1") as SparseDisk;
+    disk.setFault({ kind: "eio" });
+    expect(await run(l, "node1", "echo x > /mnt/drbd/f")).toMatchObject({
+      code: 1,
+      err: "bash: /mnt/drbd/f: Input/output error\n",
+    });
+    disk.setFault(null);
+    expect(await run(l, "node1", "echo y > /mnt/drbd/g")).toMatchObject({
+      code: 1,
+      err: "bash: /mnt/drbd/g: Read-only file system\n",
+    });
+    expect((await run(l, "node1", "mount | grep sda1")).out).toBe("/dev/sda1 on /mnt/drbd type ext4 (ro,relatime)\n");
+    expect((await run(l, "node1", "dmesg | tail -1")).out).toMatch(
+      /EXT4-fs \(sda1\): Remounting filesystem read-only\n$/,
+    );
+    expect((await run(l, "node1", "cat /mnt/drbd/a")).out).toBe("keep\n");
   });
 });
