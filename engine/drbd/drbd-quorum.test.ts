@@ -34,6 +34,11 @@ describe("three nodes: full mesh and quorum", () => {
     expect(w.ok).toBe(false);
     // node2 and node3 still see each other: 2 of 3, quorum kept
     expect((await kit.sh("node2", "drbdadm primary r0")).code).toBe(0);
+    // recovering the frozen Primary: secondary --force demotes even though the device is open
+    expect(kit.drbd0("node1").open("rw", "mount").ok).toBe(true);
+    expect((await kit.sh("node1", "drbdadm secondary r0")).code).toBe(11);
+    expect((await kit.sh("node1", "drbdadm secondary --force r0")).code).toBe(0);
+    expect((await kit.sh("node1", "drbdadm status r0")).out.split("\n")[0]).toBe("r0 role:Secondary");
   });
 
   it("promotion without quorum is refused (-25) unless forced", async () => {

@@ -70,9 +70,9 @@ export async function primary(k: DrbdKernel, res: Resource, force: boolean): Pro
   return OK;
 }
 
-export function secondary(k: DrbdKernel, res: Resource): OpResult {
+export function secondary(k: DrbdKernel, res: Resource, force = false): OpResult {
   if (res.role === "Secondary") return OK;
-  const r = changeRole(k, res, "Secondary", { soft: true, tag: "secondary" });
+  const r = changeRole(k, res, "Secondary", { soft: true, force, tag: "secondary" });
   if (!r.ok) return refuse(r.code, r.code === -12 ? openerInfo(k, res) : undefined);
   res.autoPromoted = false;
   return OK;

@@ -122,8 +122,8 @@ const SOFT_CHECKS: Check[] = [
     for (const c of res.connections.values()) if (c.cstate === "Connected" && c.peerRole === "Primary" && !c.net.allowTwoPrimaries) return -1;
     return null;
   },
-  // -12: demote while the device is open
-  (res, o, n) => (o.role === "Primary" && n.role === "Secondary" && [...res.devices.values()].some((d) => d.openers.length > 0) ? -12 : null),
+  // -12: demote while the device is open (`secondary --force`, DRBD ≥ 9.1.7, demotes anyway)
+  (res, o, n, opts) => (o.role === "Primary" && n.role === "Secondary" && !opts.force && [...res.devices.values()].some((d) => d.openers.length > 0) ? -12 : null),
   // -25: promotion without quorum (overridden by --force)
   (res, o, n, opts) => (promoted(o, n) && !opts.force && [...res.devices.values()].some((d) => !d.quorum) ? -25 : null),
   // -2: promotion (or detach of a Primary) without access to UpToDate data

@@ -84,7 +84,7 @@ function buildSteps(cmd: Cmd, c: ResCtx): Step[] {
     case "primary":
       return [{ line: `drbdsetup primary ${name}${o.force ? " --force" : ""}`, obj: name, run: resOr((r) => primary(k, r, o.force)) }];
     case "secondary":
-      return [{ line: `drbdsetup secondary ${name}`, obj: name, run: resOr((r) => secondary(k, r)) }];
+      return [{ line: `drbdsetup secondary ${name}${o.force ? " --force" : ""}`, obj: name, run: resOr((r) => secondary(k, r, o.force)) }];
     case "attach":
       return vols.flatMap((v) => [
         { line: metaLine(v.minor, v.disk, "apply-al"), obj: String(v.minor), run: () => applyAl(k, node, v.minor, v.disk) },
