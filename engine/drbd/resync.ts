@@ -139,8 +139,9 @@ export function completionUs(run: ResyncRun, nowUs: number): number | null {
 /** `done:` percentage as status prints it: 100 × (total − left) / total, two decimals. */
 export function donePercent(run: ResyncRun, nowUs: number): string {
   if (run.totalBits === 0) return "100.00";
+  // drbdsetup: printf("%.2f", 100.0 * (rs_total - bits_to_go) / rs_total) on whole bits
   const done = Math.floor(doneBitsAt(run, nowUs));
-  return (Math.floor((done * 10000) / run.totalBits) / 100).toFixed(2);
+  return ((100 * done) / run.totalBits).toFixed(2);
 }
 
 /** Average speed in KiB/s excluding paused time (for "Resync done (... K/sec)"). */
