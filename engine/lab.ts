@@ -222,7 +222,8 @@ export class Lab {
     }
     await this.world.drain();
     // Ctrl-C: bash reports 128 + SIGINT and the terminal shows ^C
-    if (opts.signal?.aborted) result = { stdout: result.stdout, stderr: `${result.stderr}^C\n`, exitCode: 130 };
+    if (opts.signal?.aborted && !result.stderr.endsWith("^C\n"))
+      result = { stdout: result.stdout, stderr: `${result.stderr}^C\n`, exitCode: 130 };
     frame = t[t.length - 1] as Frame;
     const durationUs = this.world.clock.now - startUs;
     this.log.push({

@@ -28,7 +28,7 @@ export const BASE_COST_US = 2 * US_PER_MS;
 export const PER_COMMAND_US = 300;
 
 export const EXECUTION_LIMITS = {
-  maxCommandCount: 20_000,
+  maxCommandCount: 200_000,
   maxLoopIterations: 10_000,
   maxCallDepth: 100,
   maxSubstitutionDepth: 20,
@@ -59,13 +59,46 @@ interface RunFrame {
   request?: SessionRequest;
   signal?: AbortSignal;
   commands: number;
+  /** Virtual time when the line started. */
+  startUs: number;
+  /** Aborts the line (the learner's Ctrl-C). */
+  abort: AbortController;
+  /** The line used up its virtual-time budget: our commands now fail at once. */
+  budgetHit?: boolean;
 }
+
+/**
+ * Virtual time one command line may spend before it is stopped as by Ctrl-C: a lab terminal
+ * shows output only when the line ends, so `while true; do …; sleep 2; done` must end.
+ */
+export const LINE_BUDGET_US = 10 * 60 * US_PER_S;
 
 export class Machine {
   readonly bash: Bash;
   private frames: RunFrame[] = [];
   /** Deadlines of enclosing `timeout` commands (virtual µs). */
   readonly deadlines: number[] = [];
+
+  /** When the outermost line running on this machine runs out of virtual time. */
+  budgetEnd(): number {
+    const first = this.frames[0];
+    return first ? first.startUs + LINE_BUDGET_US : Number.POSITIVE_INFINITY;
+  }
+
+  /**
+   * The line ran out of virtual time: stop it as Ctrl-C would. Aborting just-bash would drop
+   * the output printed so far, so instead every command of ours fails at once from now on;
+   * a loop then ends on its iteration limit, and the result is reported as interrupted.
+   */
+  interrupt(): void {
+    const first = this.frames[0];
+    if (!first) return;
+    first.budgetHit = true;
+    // The interpreter reads its limits object live: no further loop iteration may start.
+    // (just-bash keeps `limits` private; this is the one place that reaches into it.)
+    const limits = (this.bash as unknown as { limits?: { maxLoopIterations?: number } }).limits;
+    if (limits && typeof limits.maxLoopIterations === "number") limits.maxLoopIterations = 0;
+  }
 
   /** The nearest `timeout` deadline, or +∞. */
   deadline(): number {
@@ -255,6 +288,7 @@ export class Machine {
     return defineCommand(spec.name, async (args, jctx) => {
       const frame = this.current;
       if (frame) frame.commands++;
+      if (this.frames[0]?.budgetHit) return { stdout: "", stderr: "", exitCode: 130 };
       const ctx: CommandContext = {
         world: this.world,
         node: this.node,
@@ -352,7 +386,12 @@ export class Machine {
 
   /** Run one command line in a session; returns the output and the session after the line. */
   async run(line: string, session: ShellSession, opts: RunOptions = {}): Promise<RunResult> {
-    const frame: RunFrame = { session, commands: 0, ...(opts.signal ? { signal: opts.signal } : {}) };
+    const abort = new AbortController();
+    if (opts.signal) {
+      if (opts.signal.aborted) abort.abort();
+      else opts.signal.addEventListener("abort", () => abort.abort(), { once: true });
+    }
+    const frame: RunFrame = { session, commands: 0, startUs: this.world.clock.now, abort, signal: abort.signal };
     // every command line forks: the next PID is taken
     if (this.node) (this.node as { lastPid?: number }).lastPid = ((this.node as { lastPid?: number }).lastPid ?? 7) + 1;
     this.frames.push(frame);
@@ -369,7 +408,7 @@ export class Machine {
         env: { ...session.env, USER: session.user, HOSTNAME: this.hostname },
         replaceEnv: true,
         ...(opts.stdin !== undefined ? { stdin: opts.stdin } : {}),
-        ...(opts.signal ? { signal: opts.signal } : {}),
+        signal: abort.signal,
       });
       this.world.clock.advanceBy(BASE_COST_US + PER_COMMAND_US * Math.max(0, frame.commands - 1));
       const functions = { ...session.functions, ...extractFunctions(line) };
@@ -385,14 +424,22 @@ export class Machine {
       return {
         stdout: r.stdout,
         // just-bash words parse errors its own way ("Parse error at 2:9: ..."); bash says less
-        stderr: r.stderr.replace(/^bash: syntax error: Parse error at \d+:\d+: /gm, "bash: "),
-        exitCode: r.exitCode,
+        stderr: abort.signal.aborted
+          ? `${r.stderr.replace(/^bash: execution aborted\n/m, "")}^C\n`
+          : frame.budgetHit && this.frames.length === 1
+            ? `${r.stderr.replace(/^bash: [^\n]*too many [^\n]*\n/gm, "")}^C\n`
+            : r.stderr.replace(/^bash: syntax error: Parse error at \d+:\d+: /gm, "bash: "),
+        exitCode: abort.signal.aborted || (frame.budgetHit && this.frames.length === 1) ? 130 : r.exitCode,
         session: next,
         ...(frame.request ? { request: frame.request } : {}),
       };
     } finally {
       this.frames.pop();
       this.fs.creator = previousCreator;
+      if (this.frames.length === 0) {
+        const limits = (this.bash as unknown as { limits?: { maxLoopIterations?: number } }).limits;
+        if (limits) limits.maxLoopIterations = EXECUTION_LIMITS.maxLoopIterations;
+      }
     }
   }
 }

@@ -350,3 +350,23 @@ describe("permissions for non-root users", () => {
     expect((await l.exec("node1", 'su - postgres -c "touch /data/pg/f"')).exitCode).toBe(0);
   });
 });
+
+describe("lines that never end", () => {
+  it("an endless monitoring loop is stopped like Ctrl-C after the virtual-time budget", async () => {
+    const l = await lab();
+    const r = await l.exec("node1", "while true; do date +%T; sleep 60; done");
+    expect(r.exitCode).toBe(130);
+    expect(r.stderr).toBe("^C\n");
+    expect(r.stdout.trim().split("\n")).toHaveLength(11);
+    expect(r.durationMs).toBeGreaterThanOrEqual(600_000);
+    expect(r.durationMs).toBeLessThan(601_000);
+    expect(await out(l, "node1", "echo next")).toBe("next\n");
+    // loops work again on the next line
+    expect(await out(l, "node1", "n=0; for i in $(seq 1 50); do n=$((n+1)); done; echo $n")).toBe("50\n");
+  });
+
+  it("a loop that ends by itself within the budget is untouched", async () => {
+    const l = await lab();
+    expect(await out(l, "node1", "for i in 1 2 3; do sleep 60; done; echo done")).toBe("done\n");
+  });
+});

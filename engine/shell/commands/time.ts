@@ -250,12 +250,19 @@ export const sleepCommand: CommandSpec = {
     const w = labWorld(ctx);
     const clock = w.clock;
     const end = clock.now + Math.round(s * US_PER_S);
+    const machine = w.machineOf(ctx.node);
     // `timeout` kills the sleeper at its deadline (SIGTERM: 128 + 15)
-    const deadline = w.machineOf(ctx.node).deadline();
+    const deadline = machine.deadline();
+    // a command line that never ends is stopped as if the learner pressed Ctrl-C
+    const budget = machine.budgetEnd();
     while (clock.now < end) {
       if (ctx.interrupted()) return fail("", 130);
       if (clock.now >= deadline) return fail("", 143);
-      clock.advanceTo(Math.min(end, deadline, clock.now + SLEEP_STEP_US));
+      if (clock.now >= budget) {
+        machine.interrupt();
+        return fail("", 130);
+      }
+      clock.advanceTo(Math.min(end, deadline, budget, clock.now + SLEEP_STEP_US));
       // let an abort signal (Ctrl-C) be observed between steps
       await Promise.resolve();
     }
