@@ -5,12 +5,14 @@
  * Its duration is the simulated I/O time (device latency and bandwidth, plus the cost of
  * generating random bytes), and the lab clock advances by it.
  */
+
 import { bytesPayload, materialize, payloadSlice, prngPayload, zeroPayload } from "../block/payload";
 import { type BlockDevice, type Payload, payloadLength } from "../block/types";
 import { fromBytes } from "../fs/encoding";
 import { FsError, STRERROR } from "../fs/errors";
 import { normalizePath } from "../fs/paths";
 import type { CommandContext, CommandSpec, ExecResult, LabNode } from "../world/types";
+import { strerror } from "./errno";
 import { ddHuman, gFormat } from "./human";
 import { absPath } from "./registry";
 import type { StorageSubsystem } from "./storage";
@@ -92,9 +94,8 @@ function stats(recIn: [number, number], recOut: [number, number], bytes: number,
   return line;
 }
 
-function strerror(e: unknown): string {
-  if (e instanceof FsError) return STRERROR[e.code];
-  return "Input/output error";
+function errorText(e: unknown): string {
+  return e instanceof FsError ? STRERROR[e.code] : "Input/output error";
 }
 
 export function ddCommand(storage: StorageSubsystem): CommandSpec {
@@ -270,7 +271,7 @@ async function runDd(storage: StorageSubsystem, ctx: CommandContext): Promise<Ex
       }
     }
   } catch (e) {
-    err = `dd: error writing '${sink.name}': ${strerror(e)}\n`;
+    err = `dd: error writing '${sink.name}': ${errorText(e)}\n`;
   } finally {
     if (src.kind === "payload") src.close?.();
     if (sink.kind === "dev") sink.close();
@@ -334,7 +335,7 @@ async function openSource(
   if (dev) {
     const opener = `dd:${ctx.args.join(" ")}`;
     const o = dev.open("ro", opener);
-    if (!o.ok) return result("", `dd: failed to open '${name}': ${ioText(o.errno)}\n`, 1);
+    if (!o.ok) return result("", `dd: failed to open '${name}': ${strerror(o.errno)}\n`, 1);
     return {
       kind: "payload",
       name,
@@ -370,18 +371,6 @@ async function openSource(
   }
 }
 
-function ioText(errno: string): string {
-  const map: Record<string, string> = {
-    EMEDIUMTYPE: "Wrong medium type",
-    EROFS: "Read-only file system",
-    EIO: "Input/output error",
-    EBUSY: "Device or resource busy",
-    ENXIO: "No such device or address",
-    EACCES: "Permission denied",
-  };
-  return map[errno] ?? errno;
-}
-
 async function openSink(
   storage: StorageSubsystem,
   ctx: CommandContext,
@@ -405,7 +394,7 @@ async function openSink(
   if (dev) {
     const opener = `dd:${ctx.args.join(" ")}`;
     const o = dev.open("rw", opener);
-    if (!o.ok) return result("", `dd: failed to open '${name}': ${ioText(o.errno)}\n`, 1);
+    if (!o.ok) return result("", `dd: failed to open '${name}': ${strerror(o.errno)}\n`, 1);
     return { kind: "dev", name, dev, close: () => dev.close(opener) };
   }
   const loc = node ? storage.mounts.locate(node, path) : null;

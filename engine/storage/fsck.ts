@@ -50,7 +50,7 @@ async function e2fsck(storage: StorageSubsystem, ctx: CommandContext, prog: stri
   try {
     const sb = probeSuperblock(dev);
     const m = sb ? BlockFs.mount(dev, { readOnly: true, nowMs: () => storage.nowMs() }) : null;
-    if (!sb || sb.type !== "ext4" || !m?.ok) {
+    if (sb?.type !== "ext4" || !m?.ok) {
       return res(
         out,
         `${BANNER}ext2fs_open2: Bad magic number in super-block\n${prog}: Superblock invalid, trying backup blocks....\n${prog}: Bad magic number in super-block while trying to open ${path}\n\nThe superblock could not be read or does not describe a valid ext2/ext3/ext4\nfilesystem.\n`,

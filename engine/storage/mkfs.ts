@@ -9,6 +9,7 @@ import { mkfs, probeSuperblock } from "../fs/index";
 import { ext4JournalBlocks, inodeCountFor } from "../fs/layout";
 import { normalizePath } from "../fs/paths";
 import type { CommandContext, CommandSpec, ExecResult, LabNode } from "../world/types";
+import { strerror } from "./errno";
 import { absPath } from "./registry";
 import type { StorageSubsystem } from "./storage";
 
@@ -147,7 +148,11 @@ function runExt4(
     // Size probe: a read-only open (a DRBD Secondary next to a Primary refuses it).
     const probe = dev.open("ro", "mkfs-probe");
     if (!probe.ok)
-      return res("", `${MKE2FS_BANNER}${prog}: ${errText(probe.errno)} while trying to determine filesystem size\n`, 1);
+      return res(
+        "",
+        `${MKE2FS_BANNER}${prog}: ${strerror(probe.errno)} while trying to determine filesystem size\n`,
+        1,
+      );
     const existing = probeSuperblock(dev);
     dev.close("mkfs-probe");
     let out = "";
@@ -164,7 +169,7 @@ function runExt4(
       // e2fsprogs check_mount(): the O_EXCL open fails when DRBD (or anyone) holds the device.
       if (open.errno === "EBUSY")
         return res(out, `${banner}${path} is apparently in use by the system; will not make a filesystem here!\n`, 1);
-      return res(out, `${banner}${prog}: ${errText(open.errno)} while setting up superblock\n`, 1);
+      return res(out, `${banner}${prog}: ${strerror(open.errno)} while setting up superblock\n`, 1);
     }
     const uuid = uuidFrom(storage);
     const made = mkfs(dev, {
@@ -189,18 +194,6 @@ function runExt4(
     out += "Writing superblocks and filesystem accounting information: done\n\n";
     return res(out, "", 0);
   })();
-}
-
-function errText(errno: string): string {
-  const map: Record<string, string> = {
-    EMEDIUMTYPE: "Wrong medium type",
-    EROFS: "Read-only file system",
-    EIO: "Input/output error",
-    EBUSY: "Device or resource busy",
-    ENXIO: "No such device or address",
-    EACCES: "Permission denied",
-  };
-  return map[errno] ?? errno;
 }
 
 /** xfsprogs geometry: 4 allocation groups below 4 TiB-ish small devices, 512-byte inodes. */
@@ -236,7 +229,7 @@ function runXfs(storage: StorageSubsystem, ctx: CommandContext, args: string[]):
     if (storage.mounts.byDevice(node, path).length > 0)
       return res("", `mkfs.xfs: ${path} contains a mounted filesystem\n`, 1);
     const probe = dev.open("ro", "mkfs-probe");
-    if (!probe.ok) return res("", `mkfs.xfs: cannot open ${path}: ${errText(probe.errno)}\n`, 1);
+    if (!probe.ok) return res("", `mkfs.xfs: cannot open ${path}: ${strerror(probe.errno)}\n`, 1);
     const existing = probeSuperblock(dev);
     dev.close("mkfs-probe");
     if (existing && !p.force) {
@@ -250,7 +243,7 @@ function runXfs(storage: StorageSubsystem, ctx: CommandContext, args: string[]):
     if (!open.ok)
       return res(
         "",
-        `mkfs.xfs: cannot open ${path}: ${open.errno === "EBUSY" ? "Device or resource busy" : errText(open.errno)}\n`,
+        `mkfs.xfs: cannot open ${path}: ${open.errno === "EBUSY" ? "Device or resource busy" : strerror(open.errno)}\n`,
         1,
       );
     const made = mkfs(dev, {

@@ -4,12 +4,12 @@
  * the messages of mnt_context_get_mount_excode(). Exit codes: 32 = MNT_EX_FAIL, 1 = usage,
  * 0 = success.
  */
-import type { IoErrno } from "../block/types";
+
 import { BlockFs } from "../fs/block-fs";
-import { STRERROR } from "../fs/errors";
 import { normalizePath } from "../fs/paths";
 import { procMounts } from "../shell/proc-files";
 import type { CommandContext, CommandSpec, ExecResult, LabNode } from "../world/types";
+import { strerror } from "./errno";
 import { absPath, MOUNT_OPENER, type Mounted } from "./registry";
 import type { StorageSubsystem } from "./storage";
 
@@ -23,16 +23,6 @@ function res(stdout: string, stderr: string, exitCode: number): ExecResult {
 /** A failure after mount(2) was attempted: message plus util-linux 2.38's dmesg hint. */
 function sysFail(target: string, msg: string): ExecResult {
   return res("", `mount: ${target}: ${msg}.\n${DMESG_HINT}`, 32);
-}
-
-function errnoText(e: IoErrno | string): string {
-  const map: Record<string, string> = {
-    ...STRERROR,
-    EMEDIUMTYPE: "Wrong medium type",
-    ENXIO: "No such device or address",
-    EACCES: "Permission denied",
-  };
-  return map[e] ?? e;
 }
 
 /** Mount options shown in /proc/mounts for a filesystem type. */
@@ -160,7 +150,7 @@ export function mountCommand(storage: StorageSubsystem): CommandSpec {
             );
           }
           if (open.errno === "ENXIO") return sysFail(spec, `${device} is not a valid block device`);
-          return sysFail(spec, `mount(2) system call failed: ${errnoText(open.errno)}`);
+          return sysFail(spec, `mount(2) system call failed: ${strerror(open.errno)}`);
         }
         const m = BlockFs.mount(dev, {
           readOnly: mode === "ro",
