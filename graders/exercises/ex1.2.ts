@@ -1,6 +1,6 @@
 import { R0_RES, R0_RES_PATH } from "../../engine/drbd/config/index";
 import { getTopology } from "../../engine/world/topology";
-import { applyInLab, runningPath } from "../config/apply";
+import { allInSync, applyInLab, drbdsetupShow, runningPath } from "../config/apply";
 import type { ConfigCtx } from "../config/context";
 import { configExercise } from "../config/exercise";
 import { portEverywhere, r0Preserved } from "../config/r0";
@@ -41,13 +41,13 @@ const checks: Check<ConfigCtx>[] = [
     fail: "Appliquée dans le lab (fichier copié sur les deux nœuds, puis drbdadm adjust r0), la configuration ne donne pas le résultat attendu :",
     hint: "Les deux nœuds doivent avoir le même fichier : après « drbdadm adjust r0 » des deux côtés, « drbdsetup show r0 » montre le chemin actif.",
     test: (ctx) =>
-      applyInLab(ctx, ["node1", "node2"], (show, connected) => {
-        const path = runningPath(show);
+      applyInLab(ctx, { scenario: "tp1.synced", nodes: ["node1", "node2"], mode: "adjust" }, async (lab) => {
+        const path = runningPath(await drbdsetupShow(lab, "node1"));
         const ports = [path.local, path.remote].map((a) => a?.split(":").pop());
         if (ports.some((p) => p !== "7799")) {
           return { passed: false, detail: `le chemin actif est ${path.local ?? "?"} → ${path.remote ?? "?"}.` };
         }
-        return connected ? { passed: true } : { passed: false, detail: "node1 et node2 ne se reconnectent pas." };
+        return allInSync(lab, "node1", ["node2"]);
       }),
   },
 ];

@@ -1,5 +1,6 @@
 import { R0_RES, R0_RES_PATH } from "../../engine/drbd/config/index";
 import { getTopology } from "../../engine/world/topology";
+import { allInSync, applyInLab } from "../config/apply";
 import type { ConfigCtx } from "../config/context";
 import { configExercise } from "../config/exercise";
 import { allHostsDefined, fullMesh } from "../config/mesh";
@@ -41,6 +42,17 @@ const checks: Check<ConfigCtx>[] = [
       const bad = ctx.hosts.filter((h) => ctx.resolve("r0", h.name)?.volumes[0]?.disk === "none").map((h) => h.name);
       return bad.length === 0 ? { passed: true } : { passed: false, detail: `Sans disque : ${bad.join(", ")}.` };
     },
+  },
+  {
+    id: "ex9.2.applied",
+    points: 2,
+    ok: "Appliquée dans un lab à trois nœuds (create-md, up, primary --force sur node1), la configuration réplique vers node2 et node3.",
+    fail: "Appliquée dans un lab à trois nœuds, la configuration ne réplique pas vers les deux Secondary :",
+    hint: "Après create-md et up sur les trois nœuds et primary --force sur node1, « drbdadm status r0 » sur node1 doit montrer node2 et node3 en peer-disk:UpToDate.",
+    test: (ctx) =>
+      applyInLab(ctx, { scenario: "three-nodes-running", nodes: ["node1", "node2", "node3"], mode: "init" }, (lab) =>
+        allInSync(lab, "node1", ["node2", "node3"]),
+      ),
   },
 ];
 

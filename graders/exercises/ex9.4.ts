@@ -1,5 +1,6 @@
 import { R0_RES, R0_RES_PATH } from "../../engine/drbd/config/index";
 import { getTopology } from "../../engine/world/topology";
+import { allInSync, applyInLab, drbdsetupShow, runningProtocols } from "../config/apply";
 import type { ConfigCtx } from "../config/context";
 import { configExercise } from "../config/exercise";
 import { allHostsDefined, fullMesh, pairsUse } from "../config/mesh";
@@ -56,6 +57,24 @@ const checks: Check<ConfigCtx>[] = [
     hint: "Les quatre connexions Paris–Lyon : net { protocol A; }.",
     test: (ctx) => pairsUse(ctx, "r0", INTER, "A"),
   },
+  {
+    id: "ex9.4.applied",
+    points: 2,
+    ok: "Appliquée dans un lab à deux sites, la configuration réplique vers les trois autres nœuds, en C vers node2 et en A vers Lyon.",
+    fail: "Appliquée dans un lab à deux sites (create-md, up, primary --force sur node1), le résultat n’est pas celui attendu :",
+    hint: "« drbdsetup show r0 » sur node1 montre le protocole de chaque connexion ; « drbdadm status r0 » doit montrer les trois pairs UpToDate.",
+    test: (ctx) =>
+      applyInLab(ctx, { scenario: "two-sites-running", nodes: HOSTS.map((h) => h.name), mode: "init" }, async (lab) => {
+        const sync = allInSync(lab, "node1", ["node2", "node3", "node4"]);
+        if (!sync.passed) return sync;
+        const running = runningProtocols(await drbdsetupShow(lab, "node1"));
+        const want: Record<string, string> = { node2: "C", node3: "A", node4: "A" };
+        const bad = Object.entries(want)
+          .filter(([peer, p]) => running[peer] !== p)
+          .map(([peer, p]) => `node1 → ${peer} : protocole ${running[peer] ?? "?"} en service au lieu de ${p}`);
+        return bad.length === 0 ? { passed: true } : { passed: false, detail: `${bad.join(" ; ")}.` };
+      }),
+  },
 ];
 
 const on = (n: number) =>
@@ -90,12 +109,12 @@ export const ex9_4 = configExercise({
     {
       name: "tout en protocole C (le WAN ralentit chaque écriture)",
       submission: SOLUTION.replaceAll("protocol A;", "protocol C;"),
-      failingChecks: ["ex9.4.inter-site"],
+      failingChecks: ["ex9.4.inter-site", "ex9.4.applied"],
     },
     {
       name: "tout en protocole A (RPO non nul même en local)",
       submission: SOLUTION.replaceAll("protocol C;", "protocol A;"),
-      failingChecks: ["ex9.4.intra-site"],
+      failingChecks: ["ex9.4.intra-site", "ex9.4.applied"],
     },
     {
       name: "les deux sites reliés par node1–node3 seulement",
