@@ -14,7 +14,7 @@ import type { Machine } from "./shell/machine";
 import type { ShellSession } from "./shell/session";
 import { defaultCreateDisk, defaultSubsystems } from "./subsystems";
 import type { Topology } from "./world/topology";
-import type { LabNode, Subsystem } from "./world/types";
+import type { LabNode, Subsystem, World } from "./world/types";
 import { createWorld, type LabWorld } from "./world/world";
 
 export type Target = string | { machine: string; session?: string };
@@ -101,7 +101,14 @@ export class Lab {
     readonly world: LabWorld,
     readonly scenario: string,
     readonly seed: number,
-  ) {}
+  ) {
+    // Every shell open on a node keeps its cwd busy (umount: "target is busy"), including
+    // the shells a terminal left below `su` or `bash`; a restart ended the older ones.
+    (world as World).sessionCwds = (node) =>
+      [...this.terminals.values()].flatMap((frames) =>
+        frames.filter((f) => f.machine === node.name && f.boot === node.bootCount).map((f) => f.session.cwd),
+      );
+  }
 
   events(): LabEvent[] {
     return this.log.map((e) => ({ ...e }));
