@@ -327,7 +327,7 @@ async function openSource(
   const path = normalizePath(absPath(ctx.cwd, name));
   if (path === "/dev/urandom" || path === "/dev/random") {
     // One seed per dd run: the whole output is a single contiguous PRNG stream.
-    const seed = storage.world.rng.nextU32();
+    const seed = storage.rng("urandom").nextU32();
     return { kind: "gen", name, make: (off, len) => prngPayload(seed, off, len), bps: URANDOM_BPS };
   }
   if (path === "/dev/zero") return { kind: "gen", name, make: (_o, len) => zeroPayload(len), bps: MEMCPY_BPS };

@@ -22,7 +22,7 @@ function res(stdout: string, stderr: string, exitCode: number): ExecResult {
 
 /** RFC 4122 version-4 UUID from the lab's seeded generator. */
 function uuidFrom(storage: StorageSubsystem): string {
-  const hex = Array.from({ length: 4 }, () => storage.world.rng.nextU32().toString(16).padStart(8, "0")).join("");
+  const hex = Array.from({ length: 4 }, () => storage.rng("fs-uuid").nextU32().toString(16).padStart(8, "0")).join("");
   const v = `${hex.slice(0, 12)}4${hex.slice(13, 16)}${((Number.parseInt(hex[16] as string, 16) & 0x3) | 0x8).toString(16)}${hex.slice(17)}`;
   return `${v.slice(0, 8)}-${v.slice(8, 12)}-${v.slice(12, 16)}-${v.slice(16, 20)}-${v.slice(20, 32)}`;
 }

@@ -3,6 +3,7 @@
  * the mount table of each node, and what happens to mounts when a container stops or dies.
  */
 import type { BlockDevice } from "../block/types";
+import type { Rng } from "../core/rng";
 import { wallClockMs } from "../core/time";
 import { isWithin, normalizePath } from "../fs/paths";
 import type { CommandSpec, LabNode, Subsystem, World } from "../world/types";
@@ -26,6 +27,15 @@ export class StorageSubsystem implements Subsystem {
   get world(): World {
     if (!this.worldRef) throw new Error("storage subsystem used before attach()");
     return this.worldRef;
+  }
+
+  /**
+   * Randomness for storage (filesystem UUIDs, /dev/urandom seeds): the world's stream for this
+   * purpose when it offers per-purpose streams, so storage draws do not shift other subsystems.
+   */
+  rng(purpose: "fs-uuid" | "urandom"): Rng {
+    const w = this.world as World & { stream?: (p: string) => Rng };
+    return w.stream ? w.stream(`storage-${purpose}`) : this.world.rng;
   }
 
   /** Wall clock of the lab in ms (file mtimes, mkfs dates). */
