@@ -1,12 +1,12 @@
 /**
  * The `toolbox` subsystem: the workshop's /scripts (a bind mount of the host's
- * ~/drbd-workshop/scripts in docker-compose.yaml), plus the two commands they need that a
- * bare container lacks here: `logger`, `sysctl` and the lab's own `labctl`.
+ * ~/drbd-workshop/scripts in docker-compose.yaml), plus the commands they need that this
+ * lab's containers lack: `logger`, `sysctl` and the lab's own `labctl`.
  */
 import { wallClockMs } from "../core/time";
 import { WORKSHOP_DIR } from "../host/workshop-tree";
-import type { LabFs } from "../shell/lab-fs";
-import type { CommandSpec, LabNode, Subsystem, World } from "../world/types";
+import { LabFs } from "../shell/lab-fs";
+import type { CommandSpec, Subsystem, World } from "../world/types";
 import { SCRIPT_FILES } from "./generated";
 import { labctlCommand } from "./labctl";
 import { loggerCommand } from "./logger";
@@ -15,43 +15,29 @@ import { SysctlTable, sysctlCommand } from "./sysctl";
 export { SCRIPT_FILES } from "./generated";
 export { liveInputs } from "./labctl";
 
-/** Write the scripts into `dir` of a filesystem (executable, like the repository's files). */
-function install(fs: LabFs, dir: string, atMs: number): void {
-  const mtime = new Date(atMs);
-  fs.root.mkdirSync(dir, { recursive: true });
-  for (const [name, text] of Object.entries(SCRIPT_FILES)) {
-    const path = `${dir}/${name}`;
-    fs.root.writeFileSync(path, text, undefined, { mode: 0o755, mtime });
-  }
+/**
+ * The host's ~/drbd-workshop/scripts, bind-mounted at /scripts in every container (compose:
+ * `./scripts:/scripts`): one directory, so a script written on the host or on one node is
+ * there on all of them, and it survives `docker-compose down`.
+ */
+function scriptsDir(world: World): LabFs {
+  const fs = new LabFs(world.clock);
+  const mtime = new Date(wallClockMs(world.clock.now));
+  for (const [name, text] of Object.entries(SCRIPT_FILES))
+    fs.root.writeFileSync(`/${name}`, text, undefined, { mode: 0o755, mtime });
+  return fs;
 }
 
 export class ToolboxSubsystem implements Subsystem {
   readonly name = "toolbox";
-  private world: World | null = null;
   /** Kernel parameters set with `sysctl` on each node (read by `labctl bench`). */
   readonly sysctl = new SysctlTable();
 
   attach(world: World): void {
-    this.world = world;
-    const at = wallClockMs(world.clock.now);
+    const shared = scriptsDir(world);
     const hostFs = (world as World & { hostFs?: LabFs }).hostFs;
-    if (hostFs) install(hostFs, `${WORKSHOP_DIR}/scripts`, at);
-    for (const node of world.nodes.values()) install(node.fs as LabFs, "/scripts", at);
-  }
-
-  /** A container re-created from the image (`docker-compose down` + `up`) mounts them again. */
-  onBoot(node: LabNode): void {
-    const w = this.world;
-    if (!w) return;
-    w.enqueue(node, "toolbox /scripts", async () => {
-      for (const [name, text] of Object.entries(SCRIPT_FILES)) {
-        const path = `/scripts/${name}`;
-        if (await node.fs.exists(path)) continue;
-        await node.fs.mkdir("/scripts", { recursive: true });
-        await node.fs.writeFile(path, text);
-        await node.fs.chmod(path, 0o755);
-      }
-    });
+    hostFs?.mount(`${WORKSHOP_DIR}/scripts`, shared);
+    for (const node of world.nodes.values()) (node.fs as LabFs).mount("/scripts", shared);
   }
 
   commands(): CommandSpec[] {

@@ -133,9 +133,15 @@ describe("TP5 solution", () => {
         expect(stats).toContain(k);
       const net = find(/simulate-failure\.sh network/)[0]?.stdout ?? "";
       // written during the outage: out-of-sync blocks, sent again by a resync once the link is back
-      expect(net).toMatch(/connection: Connecting\n[\s\S]*out-of-sync:[1-9]\d*\n== Retablissement[\s\S]*connection: Connected replication:SyncSource\n[\s\S]*connection: Connected\n/);
+      expect(net).toMatch(
+        /connection: Connecting\n[\s\S]*out-of-sync:[1-9]\d*\n== Retablissement[\s\S]*connection: Connected replication:SyncSource\n[\s\S]*connection: Connected\n/,
+      );
       const c = drbdRes(lab, "node1").connections[0];
-      expect([c?.cstate, c?.peerDevices[0]?.peerDisk, c?.peerDevices[0]?.outOfSyncKiB]).toEqual(["Connected", "UpToDate", 0]);
+      expect([c?.cstate, c?.peerDevices[0]?.peerDisk, c?.peerDevices[0]?.outOfSyncKiB]).toEqual([
+        "Connected",
+        "UpToDate",
+        0,
+      ]);
       const [slow, fast] = find(/monitor\.sh latency/).map((s) =>
         Number(/min\/avg\/max\/mdev = \S+ \S+ \/ ([\d.]+) (ms|us)/.exec(s.stdout)?.[1]),
       );

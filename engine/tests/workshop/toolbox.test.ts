@@ -78,6 +78,20 @@ describe("toolbox", () => {
     expect((await lab.exec("host", "ls ~/drbd-workshop/scripts | wc -l")).stdout.trim()).toBe("16");
   });
 
+  it("is one directory shared by the host and the nodes, like compose's ./scripts:/scripts", async () => {
+    const lab = await createLab({ scenario: "running" });
+    await lab.exec(
+      "node1",
+      "printf '#!/bin/bash\\necho \"bascule sur $(uname -n)\"\\n' > /scripts/auto-failover.sh && chmod +x /scripts/auto-failover.sh",
+    );
+    expect((await lab.exec("node2", "/scripts/auto-failover.sh")).stdout).toBe("bascule sur node2\n");
+    await lab.exec("node2", "echo '# modifie sur node2' >> /scripts/auto-failover.sh");
+    expect((await lab.exec("host", "tail -1 ~/drbd-workshop/scripts/auto-failover.sh")).stdout).toBe(
+      "# modifie sur node2\n",
+    );
+    expect((await lab.exec("node1", "ls /scripts | wc -l")).stdout.trim()).toBe("17");
+  });
+
   it("comes back when a container is re-created from the image", async () => {
     const lab = await createLab({ scenario: "running" });
     await lab.exec("host", "cd ~/drbd-workshop && docker-compose down && docker-compose up -d");
