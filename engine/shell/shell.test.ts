@@ -244,6 +244,11 @@ describe("network commands", () => {
     expect(a).toContain(
       "    link/ether 02:42:ac:1c:00:0c brd ff:ff:ff:ff:ff:ff link-netnsid 0\n    inet 172.28.0.12/16 brd 172.28.255.255 scope global eth0\n",
     );
+    expect(await out(l, "node2", "ip -br a")).toBe(
+      "lo               UNKNOWN        127.0.0.1/8 \neth0@if10        UP             172.28.0.12/16 \n",
+    );
+    expect(await out(l, "node2", "ip addr show eth0")).toMatch(/^9: eth0@if10: /);
+    expect((await l.exec("node2", "ip addr show eth5")).stderr).toBe('Device "eth5" does not exist.\n');
     expect(await out(l, "node2", "ip route")).toBe(
       "default via 172.28.0.1 dev eth0 \n172.28.0.0/16 dev eth0 proto kernel scope link src 172.28.0.12 \n",
     );

@@ -80,14 +80,28 @@ function ipAddrChange(ctx: CommandContext, verb: "add" | "del", rest: string[]):
   return ok();
 }
 
-function ipAddr(ctx: CommandContext): string {
+/** `ip addr` for one device or all; `-br` gives iproute2's brief table. */
+function ipAddr(ctx: CommandContext, dev?: string, brief = false): string {
   const ip = selfIp(ctx);
   const bits = prefixLen(ctx);
+  const w = labWorld(ctx);
+  const name = ctx.node?.name ?? "host";
+  const attached = w.net.isAttached(name);
+  if (brief) {
+    const up = w.net.isInterfaceUp(name);
+    const lo = `${"lo".padEnd(17)}${"UNKNOWN".padEnd(15)}127.0.0.1/8 \n`;
+    const extra = (ctx.node ? secondaryAddresses(ctx.node) : []).map((a) => ` ${a}`).join("");
+    const eth = attached
+      ? `${`eth0@if${ifIndex(w, name) + 1}`.padEnd(17)}${(up ? "UP" : "DOWN").padEnd(15)}${ip}/${bits}${extra} \n`
+      : "";
+    return dev === "lo" ? lo : dev === "eth0" ? eth : lo + eth;
+  }
+  const lo = `${LO_HEAD(false)}    inet 127.0.0.1/8 scope host lo\n       valid_lft forever preferred_lft forever\n`;
+  if (dev === "lo") return lo;
   // The address stays configured when the link is down; only the routes go away.
-  if (!labWorld(ctx).net.isAttached(ctx.node?.name ?? "host"))
-    return `${LO_HEAD(false)}    inet 127.0.0.1/8 scope host lo\n       valid_lft forever preferred_lft forever\n`;
+  if (!attached) return dev === "eth0" ? "" : lo;
   return (
-    `${LO_HEAD(false)}    inet 127.0.0.1/8 scope host lo\n       valid_lft forever preferred_lft forever\n` +
+    (dev === "eth0" ? "" : lo) +
     eth0Header(ctx, false) +
     `    inet ${ip}/${bits} brd ${broadcast(ip, bits)} scope global eth0\n       valid_lft forever preferred_lft forever\n` +
     (ctx.node ? secondaryAddresses(ctx.node) : [])
@@ -128,7 +142,8 @@ export const ipCommand: CommandSpec = {
   name: "ip",
   where: "node",
   async run(ctx) {
-    const args = ctx.args.filter((a) => a !== "-4" && a !== "-c" && a !== "--color");
+    const brief = ctx.args.some((a) => a === "-br" || a === "-brief" || a === "--brief");
+    const args = ctx.args.filter((a) => !["-4", "-c", "--color", "-br", "-brief", "--brief"].includes(a));
     const [obj, verb = "show", ...rest] = args;
     if (obj === undefined) return fail(IP_USAGE, 255);
     const w = labWorld(ctx);
@@ -137,9 +152,10 @@ export const ipCommand: CommandSpec = {
     if (matchesObject(obj, "address", 1)) {
       if (verb === "add" || verb === "del") return ipAddrChange(ctx, verb, rest);
       if (!isShow) return fail(`Command "${verb}" is unknown, try "ip address help".`, 255);
-      if (rest[0] === "dev" && rest[1] !== "eth0" && rest[1] !== "lo")
-        return fail(`Device "${rest[1]}" does not exist.`);
-      return ok(ipAddr(ctx));
+      const dev = rest[0] === "dev" ? rest[1] : rest[0];
+      if (dev !== undefined && ((dev !== "eth0" && dev !== "lo") || (dev === "eth0" && !w.net.isAttached(name))))
+        return fail(`Device "${dev}" does not exist.`);
+      return ok(ipAddr(ctx, dev, brief));
     }
     if (matchesObject(obj, "link", 1)) {
       if (verb === "set") {
