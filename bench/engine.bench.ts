@@ -1,5 +1,7 @@
 // Engine figures: time to create a lab, simple-command throughput, replay of 1,000 events,
 // heap per lab (100 live labs). The 1 TiB resync figure lives in drbd.bench.ts.
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { createLab, type Lab, replayLab } from "../engine/lab";
 
 function ms(t: number): string {
@@ -58,7 +60,9 @@ export default async function main(): Promise<void> {
   console.log(`replay 1,000 events: ${ms(tr)} (${(tr / 1000).toFixed(2)} ms/event), state identical: ${same}`);
 
   // 4. heap per live lab
-  const gc = (globalThis as { gc?: () => void }).gc;
+  // expose the collector for a clean heap figure even without node --expose-gc
+  setFlagsFromString("--expose-gc");
+  const gc = (globalThis as { gc?: () => void }).gc ?? (runInNewContext("gc") as (() => void) | undefined);
   gc?.();
   const before = process.memoryUsage().heapUsed;
   const labs: Lab[] = [];
