@@ -15,6 +15,8 @@ export interface ApplyOptions {
    * then time for the initial sync (ex9.2, ex9.4).
    */
   mode: "adjust" | "init";
+  /** Lab-script lines run once the configuration is in place (e.g. provoke a split brain). */
+  then?: string;
 }
 
 /**
@@ -42,10 +44,11 @@ export async function applyInLab(
     for (const n of opts.nodes) lines.push(`${n}$ drbdadm create-md r0`, `${n}$ drbdadm up r0`);
     lines.push(`${opts.nodes[0]}$ drbdadm primary --force r0`, "wait 40s");
   }
+  const setupCount = lines.filter((l) => /^\S+\$ /.test(l)).length;
   ensureGraderScenarios();
-  const lab = await prepareLab(opts.scenario, `${lines.join("\n")}\n`);
+  const lab = await prepareLab(opts.scenario, `${lines.join("\n")}\n${opts.then ?? ""}`);
   if (!lab.valid) return { passed: false, detail: lab.reason };
-  const failed = lab.ctx.commands.find((c) => /^drbdadm /.test(c.input) && c.exitCode !== 0);
+  const failed = lab.ctx.commands.slice(0, setupCount).find((c) => /^drbdadm /.test(c.input) && c.exitCode !== 0);
   if (failed)
     return { passed: false, detail: `« ${failed.input} » échoue sur ${failed.target} (code ${failed.exitCode}).` };
   return inspect(lab.ctx);

@@ -143,7 +143,7 @@ describe("ex3.2 split-brain configuration", () => {
   it("says which value is in effect and where it comes from", async () => {
     const r = await grade(ex("ex3.2"), GLOBAL_COMMON_CONF);
     expect(check(r, "ex3.2.after-sb-0pri")?.message).toMatch(
-      /after-sb-0pri doit valoir discard-younger-primary : node1 : after-sb-0pri vaut « discard-zero-changes » \(\/etc\/drbd\.d\/global_common\.conf:\d+\)/,
+      /after-sb-0pri doit valoir discard-younger-primary : node1, node2 : after-sb-0pri vaut « discard-zero-changes » \(\/etc\/drbd\.d\/global_common\.conf:\d+\)/,
     );
     expect(check(r, "ex3.2.handler")?.message).toMatch(/split-brain absent/);
   });

@@ -1,5 +1,6 @@
 import { GLOBAL_COMMON_CONF, GLOBAL_COMMON_PATH } from "../../engine/drbd/config/index";
 import { getTopology } from "../../engine/world/topology";
+import { applyInLab } from "../config/apply";
 import type { ConfigCtx } from "../config/context";
 import { where } from "../config/context";
 import { configExercise } from "../config/exercise";
@@ -14,14 +15,16 @@ const HOSTS = getTopology("two-nodes").nodes.map((n) => ({ name: n.name, ip: n.i
 const HANDLER = "/scripts/notify-splitbrain.sh";
 
 function effective(ctx: ConfigCtx, pick: (h: string) => string | undefined, want: string, name: string): CheckOutcome {
-  const bad = ctx.hosts
-    .map((h) => ({ host: h.name, value: pick(h.name) }))
-    .filter((x) => x.value !== want)
-    .map(
-      (x) =>
-        `${x.host} : ${name} ${x.value === undefined ? "absent" : `vaut « ${x.value} »`} (${where(ctx, "r0", name)})`,
-    );
-  return bad.length === 0 ? { passed: true } : { passed: false, detail: `${bad.join(" ; ")}.` };
+  // Same finding on both nodes → said once ("node1, node2 : …").
+  const byProblem = new Map<string, string[]>();
+  for (const h of ctx.hosts) {
+    const value = pick(h.name);
+    if (value === want) continue;
+    const problem = value === undefined ? `${name} absent` : `${name} vaut « ${value} » (${where(ctx, "r0", name)})`;
+    byProblem.set(problem, [...(byProblem.get(problem) ?? []), h.name]);
+  }
+  if (byProblem.size === 0) return { passed: true };
+  return { passed: false, detail: `${[...byProblem].map(([p, hosts]) => `${hosts.join(", ")} : ${p}`).join(" ; ")}.` };
 }
 
 function policy(name: string, want: string, points: number, ok: string, hint: string): Check<ConfigCtx> {
@@ -40,6 +43,22 @@ function policy(name: string, want: string, points: number, ok: string, hint: st
       ),
   };
 }
+
+/** Cut the link, promote node2 too and write on both sides, then (optionally) demote both. */
+function splitBrain(demote: boolean): string {
+  return `node1$ iptables -A INPUT -s 172.28.0.12 -j DROP
+node2$ iptables -A INPUT -s 172.28.0.11 -j DROP
+wait 15s
+node2$ drbdadm primary r0
+node1$ dd if=/dev/urandom of=/dev/drbd0 bs=4k count=1 oflag=direct
+node2$ dd if=/dev/urandom of=/dev/drbd0 bs=4k count=1 seek=10 oflag=direct
+${demote ? "node1$ drbdadm secondary r0\nnode2$ drbdadm secondary r0\n" : ""}node1$ iptables -F
+node2$ iptables -F
+wait 15s
+`;
+}
+
+const LAB = { scenario: "tp1.synced", nodes: ["node1", "node2"], mode: "adjust" as const };
 
 const checks: Check<ConfigCtx>[] = [
   {
@@ -71,6 +90,48 @@ const checks: Check<ConfigCtx>[] = [
     "after-sb-2pri disconnect : avec deux Primary, aucune résolution automatique, l’administrateur tranche.",
     "Avec deux Primary, la seule politique prudente est disconnect (c’est aussi la valeur par défaut).",
   ),
+  {
+    id: "ex3.2.lab-0pri",
+    points: 2,
+    ok: "Dans le lab : split-brain sans Primary à la reconnexion, résolu automatiquement en sacrifiant node2, devenu Primary après la coupure.",
+    fail: "Dans le lab (lien coupé, node2 promu, écritures des deux côtés, puis les deux Secondary et lien rétabli), le split-brain n’a pas été résolu en faveur de node1 :",
+    hint: "C’est after-sb-0pri discard-younger-primary qui résout ce cas : le nœud promu après la coupure (node2) perd ses modifications.",
+    test: (ctx) =>
+      applyInLab(ctx, { ...LAB, then: splitBrain(true) }, (lab) => {
+        const solved = lab
+          .dmesg("node2")
+          .some((e) => /Split-Brain detected, 0 primaries, automatically solved\. Sync from peer node/.test(e.text));
+        if (solved) return { passed: true };
+        const unresolved = lab.dmesg("node2").some((e) => /Split-Brain detected but unresolved/.test(e.text));
+        return {
+          passed: false,
+          detail: unresolved
+            ? "DRBD n’a pas su choisir et a coupé la connexion (StandAlone)."
+            : "node2 n’a pas été resynchronisé depuis node1.",
+        };
+      }),
+  },
+  {
+    id: "ex3.2.lab-handler",
+    points: 2,
+    ok: "Dans le lab : split-brain avec deux Primary, non résolu, et votre handler a prévenu (/var/log/drbd-alerts.log).",
+    fail: "Dans le lab (deux Primary qui écrivent pendant la coupure), aucune alerte de split-brain n’a été émise :",
+    hint: "Avec deux Primary, after-sb-2pri disconnect laisse les nœuds StandAlone et DRBD appelle le handler split-brain : /scripts/notify-splitbrain.sh écrit dans /var/log/drbd-alerts.log.",
+    test: (ctx) =>
+      applyInLab(ctx, { ...LAB, then: splitBrain(false) }, async (lab) => {
+        const alert = await lab.file("node1", "/var/log/drbd-alerts.log");
+        if (alert && alert.size > 0 && /split-brain/.test(await alert.text())) return { passed: true };
+        const resolved = lab
+          .dmesg("node1")
+          .some((e) => /Split-Brain detected, 2 primaries, automatically solved/.test(e.text));
+        return {
+          passed: false,
+          detail: resolved
+            ? "le split-brain à deux Primary a été « résolu » automatiquement : des écritures acquittées ont été jetées."
+            : "le handler split-brain n’a rien écrit dans /var/log/drbd-alerts.log.",
+        };
+      }),
+  },
 ];
 
 const SOLUTION = GLOBAL_COMMON_CONF.replace(
@@ -97,7 +158,7 @@ export const ex3_2 = configExercise({
     {
       name: "handler mal nommé (pri-lost-after-sb au lieu de split-brain)",
       submission: SOLUTION.replace(`split-brain "${HANDLER}"`, `pri-lost "${HANDLER}"`),
-      failingChecks: ["ex3.2.handler"],
+      failingChecks: ["ex3.2.handler", "ex3.2.lab-handler"],
     },
     {
       name: "discard-secondary remplacé par consensus",
@@ -107,7 +168,7 @@ export const ex3_2 = configExercise({
     {
       name: "résolution violente à deux Primary",
       submission: SOLUTION.replace("after-sb-2pri disconnect;", "after-sb-2pri violently-as0p;"),
-      failingChecks: ["ex3.2.after-sb-2pri"],
+      failingChecks: ["ex3.2.after-sb-2pri", "ex3.2.lab-handler"],
     },
   ],
 });
