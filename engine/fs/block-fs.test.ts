@@ -249,3 +249,18 @@ describe("fsck-like check", () => {
     expect(problems).toContain("/ghost: entry points to missing inode 1234");
   });
 });
+
+describe("symlinks", () => {
+  it("creates the target when writing through a dangling link, and refuses link loops", async () => {
+    const { fs } = fresh();
+    await fs.mkdir("/d");
+    await fs.symlink("d/target", "/link");
+    await fs.writeFile("/link", "via link");
+    expect(await fs.readFile("/d/target")).toBe("via link");
+    expect((await fs.lstat("/link")).isSymbolicLink).toBe(true);
+    await fs.symlink("loop2", "/loop1");
+    await fs.symlink("loop1", "/loop2");
+    await expect(fs.writeFile("/loop1", "x")).rejects.toMatchObject({ code: "ELOOP" });
+    expect(fs.check()).toEqual([]);
+  });
+});

@@ -286,10 +286,19 @@ export class BlockFs implements IFileSystem {
     off: number,
     data: Payload,
     opts: { truncate?: boolean; syscall?: string },
+    hops = 0,
   ): void {
     const syscall = opts.syscall ?? "open";
     this.assertWritable(syscall, path);
     const existing = this.tryWalk(path, true);
+    if (!existing) {
+      // O_CREAT through a dangling symlink creates the file it points to.
+      const link = this.tryWalk(path, false);
+      if (link?.type === "l") {
+        if (hops >= 40) throw this.err("ELOOP", syscall, path);
+        return this.writePayloadNow(joinPath(dirname(path), link.target ?? ""), off, data, opts, hops + 1);
+      }
+    }
     if (existing && existing.type === "d") throw this.err("EISDIR", syscall, path);
     let target: { dir: Inode; name: string } | null = null;
     if (!existing) target = this.parentOf(path, syscall);
