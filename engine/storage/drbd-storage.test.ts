@@ -68,4 +68,18 @@ describe("storage on DRBD", () => {
     );
     expect(back).toEqual({ code: 0, err: "", out: `Donnees critiques\n${sum1}` });
   });
+
+  it("a crash of an auto-promoted Primary is a crash, not a demotion", async () => {
+    const l = await tp1();
+    expect((await run(l, "node1", "umount /mnt/drbd && drbdadm secondary r0")).code).toBe(0);
+    expect(await run(l, "node1", "mount /dev/drbd0 /mnt/drbd && drbdadm role r0")).toEqual({
+      code: 0,
+      err: "",
+      out: "Primary\n",
+    });
+    const before = l.world.node("node2")?.dmesg.entries().length ?? 0;
+    await run(l, "host", "docker stop drbd-node1 --time=0");
+    const after = (l.world.node("node2")?.dmesg.entries() ?? []).slice(before).map((e) => e.text);
+    expect(after.join("\n")).not.toContain("peer( Primary -> Secondary )");
+  });
 });

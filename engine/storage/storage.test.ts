@@ -132,7 +132,10 @@ describe("mount and umount", () => {
     });
     // Another terminal sitting in the mount point keeps it busy too.
     await l.exec({ machine: "node1", session: "second" }, "cd /mnt/drbd");
-    expect(await run(l, "node1", "cd / && umount /dev/sda1")).toMatchObject({ code: 32, err: "umount: /mnt/drbd: target is busy.\n" });
+    expect(await run(l, "node1", "cd / && umount /dev/sda1")).toMatchObject({
+      code: 32,
+      err: "umount: /mnt/drbd: target is busy.\n",
+    });
     await l.exec({ machine: "node1", session: "second" }, "cd /root");
     expect(await run(l, "node1", "cd / && umount /dev/sda1")).toMatchObject({ code: 0, err: "" });
   });

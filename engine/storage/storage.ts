@@ -2,6 +2,7 @@
  * The storage subsystem: block devices seen from user space (mkfs, mount, dd, df, lsblk...),
  * the mount table of each node, and what happens to mounts when a container stops or dies.
  */
+import { SparseDisk } from "../block/sparse-disk";
 import type { BlockDevice } from "../block/types";
 import type { Rng } from "../core/rng";
 import { wallClockMs } from "../core/time";
@@ -58,7 +59,10 @@ export class StorageSubsystem implements Subsystem {
   onCrash(node: LabNode): void {
     // The kernel is gone: mounts vanish without any flush. BlockFs writes through, so
     // nothing beyond what the device (and DRBD's protocol) already holds is lost.
-    for (const m of this.mounts.clear(node)) m.dev.close(MOUNT_OPENER);
+    // Only raw disks are released here: closing a stacked device would run its release
+    // logic (DRBD's auto-demote) as if the process had exited cleanly; DRBD drops its
+    // devices itself when the node dies.
+    for (const m of this.mounts.clear(node)) if (m.dev instanceof SparseDisk) m.dev.close(MOUNT_OPENER);
   }
 
   onShutdown(node: LabNode): void {
