@@ -7,11 +7,12 @@ import type { BlockDevice } from "./block/types";
 import { drbdSubsystem } from "./drbd";
 import { createStorage } from "./storage/index";
 import { toolboxSubsystem } from "./scripts/index";
+import { pacemakerSubsystem } from "./services/pacemaker/index";
 import type { LabNode, Subsystem } from "./world/types";
 
 export function defaultSubsystems(): Subsystem[] {
   // DRBD last: at shutdown the filesystems are unmounted before `drbdadm down`
-  return [createStorage(), drbdSubsystem(), toolboxSubsystem()];
+  return [createStorage(), drbdSubsystem(), toolboxSubsystem(), pacemakerSubsystem()];
 }
 
 /** Backing disks (/dev/sda1) for lab nodes: sparse, extent-based, SSD-like performance. */

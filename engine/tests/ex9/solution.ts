@@ -14,8 +14,8 @@ export interface StepRun {
 export interface SolutionRun {
   lab: Lab;
   runs: StepRun[];
-  /** The n-th (0-based, negative from the end) exec step on `target` whose command contains `text`. */
-  step(target: string, text: string, nth?: number): LabExecResult;
+  /** The n-th (0-based, negative from the end) exec step on `target` whose command contains `text` (or matches it). */
+  step(target: string, text: string | RegExp, nth?: number): LabExecResult;
 }
 
 export function solutionText(id: string): string {
@@ -40,7 +40,10 @@ export async function runSolution(id: string, text = solutionText(id)): Promise<
     runs,
     step(target, text, nth = 0) {
       const hits = runs.filter(
-        (r) => r.step.kind === "exec" && r.step.target === target && r.step.command.includes(text),
+        (r) =>
+          r.step.kind === "exec" &&
+          r.step.target === target &&
+          (typeof text === "string" ? r.step.command.includes(text) : text.test(r.step.command)),
       );
       const hit = hits.at(nth);
       if (!hit?.result) throw new Error(`no step ${target}$ …${text}… (#${nth}) in the solution`);
