@@ -11,8 +11,8 @@
 #   drbdsetup status r0 --verbose --statistics      compteurs (sent, received, pending...)
 #   drbdsetup show r0                               protocole en vigueur
 #   mount                                           /mnt/drbd monte ou non
-# Le debit "last 60s" est calcule entre deux rafraichissements a partir des compteurs
-# written:/read: du volume. L'etat "Mounted" du pair ne se voit pas d'ici : un Secondary
+# Le debit "last 60s" vient des compteurs written:/read: du volume, echantillonnes a chaque
+# rafraichissement. L'etat "Mounted" du pair ne se voit pas d'ici : un Secondary
 # ne peut pas etre monte (DRBD refuse l'ouverture), on l'affiche donc "No" ; "?" sinon.
 
 RES="${RES:-r0}"
@@ -65,10 +65,9 @@ human() {
     fi
 }
 
-# Historique des compteurs pour le debit des 60 dernieres secondes
-HT=()
-HW=()
-HR=()
+# Historique des compteurs (date, KiB ecrits, KiB lus), garde entre deux lancements :
+# le debit "last 60s" compare l'echantillon courant au plus ancien des 60 dernieres secondes.
+HIST=/var/tmp/drbd-monitor-$RES.hist
 
 render() {
     local status stats show cstate proto plabel peer
@@ -92,7 +91,7 @@ render() {
     cstate=$(field connection "$line")
     cstate=${cstate:-Connected}
     p_role=${p_role:-Unknown}
-    line=$(echo "$status" | awk -v p="$peer" '$1 == p { f = 1; next } f && /^    / { print; exit }')
+    line=$(echo "$status" | awk -v p="$peer" '$1 == p { f = 1; next } f && /^    / { print; exit } f { exit }')
     p_disk=$(field peer-disk "$line")
     p_disk=${p_disk:-DUnknown}
     done_pct=$(field done "$line")
@@ -124,15 +123,15 @@ render() {
     bar="${FULL:0:n}${EMPTY:0:$((28 - n))}"
 
     # debit sur la fenetre glissante de 60 s
-    local now perf k
+    local now perf first t0 w0 r0 k
     now=$(date +%s)
-    HT+=("$now"); HW+=("${wr:-0}"); HR+=("${rd:-0}")
-    while [ $(( now - HT[0] )) -gt 60 ]; do
-        HT=("${HT[@]:1}"); HW=("${HW[@]:1}"); HR=("${HR[@]:1}")
-    done
-    k=$(( now - HT[0] ))
+    mkdir -p /var/tmp
+    echo "$now ${wr:-0} ${rd:-0}" >> "$HIST"
+    first=$(awk -v now="$now" '$1 >= now - 60 { print; exit }' "$HIST")
+    read -r t0 w0 r0 <<< "$first"
+    k=$(( now - t0 ))
     if [ "$k" -gt 0 ]; then
-        perf="Write: $(awk -v a="${HW[0]}" -v b="${wr:-0}" -v t="$k" 'BEGIN { printf "%.1f", (b - a) / 1024 / t }') MB/s    Read: $(awk -v a="${HR[0]}" -v b="${rd:-0}" -v t="$k" 'BEGIN { printf "%.1f", (b - a) / 1024 / t }') MB/s    (${k}s)"
+        perf="Write: $(awk -v a="$w0" -v b="${wr:-0}" -v t="$k" 'BEGIN { printf "%.1f", (b - a) / 1024 / t }') MB/s    Read: $(awk -v a="$r0" -v b="${rd:-0}" -v t="$k" 'BEGIN { printf "%.1f", (b - a) / 1024 / t }') MB/s    (${k}s)"
     else
         perf="(mesure au prochain rafraichissement)"
     fi
@@ -155,6 +154,15 @@ render() {
     row "│ $(pad "Disk: $my_disk" 20)│$conn│ $(pad "Disk: $p_disk" 20)│"
     row "│ $(pad "Mounted: $my_mnt" 20)│       │ $(pad "Mounted: $p_mnt" 20)│"
     row "└─────────────────────┘       └─────────────────────┘"
+    # au-dela de deux noeuds (DRBD 9), une ligne par pair supplementaire
+    local other oline odisk orole oconn
+    for other in $(awk '$1 == "on" { print $2 }' "$CONF" | grep -vx "$ME" | tail -n +2); do
+        oline=$(echo "$status" | grep -E "^  $other ")
+        odisk=$(echo "$status" | awk -v p="$other" '$1 == p { f = 1; next } f && /^    / { print; exit } f { exit }')
+        orole=$(field role "$oline")
+        oconn=$(field connection "$oline")
+        row "$(label_of "$other") ($(ip_of "$other")): ${orole:-Unknown}, $(field peer-disk "$odisk" | grep . || echo DUnknown), ${oconn:-Connected}"
+    done
     row ""
     row "Sync Progress: $(pad "$pct%" 6)$bar  $state"
     row ""
