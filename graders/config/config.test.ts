@@ -185,7 +185,7 @@ describe("ex9.4 per-connection protocols", () => {
 describe("ex5.2 tuning", () => {
   const sol = ex("ex5.2").solution as string;
   it("accepts protocol A as the latency lever and says what it costs", async () => {
-    const r = await grade(ex("ex5.2"), sol.replace("al-extents 3389;", "").replace("protocol C;", "protocol A;"));
+    const r = await grade(ex("ex5.2"), sol.replace("al-extents 3389;", "").replace("protocol B;", "protocol A;"));
     expect(check(r, "ex5.2.latency")?.message).toMatch(/protocole A .*perdues/);
     expect(r.score).toBe(r.max);
   });

@@ -1,8 +1,8 @@
 import { R0_RES, R0_RES_PATH } from "../../engine/drbd/config/index";
 import { getTopology } from "../../engine/world/topology";
-import type { ConfigCtx } from "../config/context";
-import { where } from "../config/context";
+import { type ConfigCtx, prepareConfig, where } from "../config/context";
 import { configExercise } from "../config/exercise";
+import { type Measurements, measured } from "../config/measure";
 import { r0Preserved } from "../config/r0";
 import type { Check, CheckOutcome } from "../types";
 
@@ -44,7 +44,11 @@ function latency(ctx: ConfigCtx, host: string): CheckOutcome {
       "protocole A (écriture acquittée sans attendre le pair ; les dernières écritures peuvent être perdues si le Primary tombe)",
     );
   if (protocol === "B") levers.push("protocole B (attend seulement la réception par le pair)");
-  if (al > 1237) levers.push(`al-extents ${al} (moins de mises à jour des métadonnées)`);
+  if (al > 1237) {
+    levers.push(
+      `al-extents ${al} (moins de mises à jour des métadonnées, quand les écritures se dispersent sur plus de zones que l’activity log n’en couvre)`,
+    );
+  }
   return levers.length
     ? { passed: true, detail: `Leviers : ${levers.join(", ")}.` }
     : {
@@ -101,6 +105,22 @@ function cpu(ctx: ConfigCtx, host: string): CheckOutcome {
   return { passed: true, detail: "Ni data-integrity-alg ni csums-alg." };
 }
 
+const SETUP = { path: R0_RES_PATH, hosts: HOSTS };
+
+/** The starting configuration measured once: what the learner's tuning is compared with. */
+let baseline: Promise<Measurements> | null = null;
+function baselineMeasurements(): Promise<Measurements> {
+  baseline ??= (async () => {
+    const p = prepareConfig(SETUP, INITIAL);
+    if (!p.valid) throw new Error(`ex5.2 starting configuration is invalid: ${p.reason}`);
+    return measured(p.ctx);
+  })();
+  return baseline;
+}
+
+const ms = (x: number) => `${x.toFixed(2).replace(".", ",")} ms`;
+const mibs = (kib: number) => `${Math.round(kib / 1024)} Mio/s`;
+
 const checks: Check<ConfigCtx>[] = [
   {
     id: "ex5.2.latency",
@@ -134,9 +154,39 @@ const checks: Check<ConfigCtx>[] = [
     hint: "Gardez /dev/drbd0, /dev/sda1 et les adresses IP ; ne changez que des options.",
     test: r0Preserved,
   },
+  {
+    id: "ex5.2.lab-latency",
+    points: 2,
+    ok: "Mesuré dans le lab (benchmark.sh latency) : la latence d’écriture a baissé.",
+    fail: "Mesurée dans le lab (benchmark.sh latency, configuration appliquée sur les deux nœuds), la latence d’écriture n’a pas baissé :",
+    hint: "Comparez « /scripts/benchmark.sh latency » avant et après votre modification : le détail « Where the time goes » montre ce qui coûte.",
+    test: async (ctx) => {
+      const [base, now] = await Promise.all([baselineMeasurements(), measured(ctx)]);
+      if (now.problem || now.latencyMs === null || base.latencyMs === null)
+        return { passed: false, detail: `${now.problem ?? "mesure impossible"}.` };
+      const detail = `${ms(now.latencyMs)} au lieu de ${ms(base.latencyMs)} avec la configuration de départ.`;
+      return { passed: now.latencyMs < base.latencyMs, detail };
+    },
+  },
+  {
+    id: "ex5.2.lab-resync",
+    points: 2,
+    ok: "Mesuré dans le lab (drbdadm invalidate r0 sur node2) : la resynchronisation complète est plus rapide.",
+    fail: "Mesurée dans le lab (resynchronisation complète de node2), la resynchronisation n’est pas plus rapide :",
+    hint: "Le plafond du contrôleur dynamique est c-max-rate ; relevez-le (annexe C : 720M).",
+    test: async (ctx) => {
+      const [base, now] = await Promise.all([baselineMeasurements(), measured(ctx)]);
+      if (now.problem || now.resyncKiBs === null || base.resyncKiBs === null)
+        return { passed: false, detail: `${now.problem ?? "mesure impossible"}.` };
+      const detail = `${mibs(now.resyncKiBs)} au lieu de ${mibs(base.resyncKiBs)} avec la configuration de départ.`;
+      return { passed: now.resyncKiBs >= base.resyncKiBs * 1.2, detail };
+    },
+  },
 ];
 
-const SOLUTION = INITIAL.replace(
+// Protocol B: the write waits for the peer's receipt, not its disk; data is lost only if both
+// nodes fail at once — a milder trade-off than A for a data resource.
+const SOLUTION = INITIAL.replace("    protocol C;\n", "    protocol B;\n").replace(
   "    net {\n        data-integrity-alg sha256;\n        csums-alg sha256;\n    }\n",
   "    net {\n        max-buffers 36k;\n        sndbuf-size 1024k;\n        rcvbuf-size 2048k;\n    }\n    disk {\n        al-extents 3389;\n        c-max-rate 720M;\n    }\n",
 );
@@ -165,7 +215,7 @@ export const ex5_2 = configExercise({
     {
       name: "resync-rate relevé sans c-plan-ahead 0",
       submission: SOLUTION.replace("c-max-rate 720M;", "resync-rate 720M;"),
-      failingChecks: ["ex5.2.resync"],
+      failingChecks: ["ex5.2.resync", "ex5.2.lab-resync"],
     },
   ],
 });
