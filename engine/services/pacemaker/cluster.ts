@@ -96,7 +96,7 @@ export class PacemakerCluster implements Subsystem {
   components(): string[][] {
     const cib = this.cib;
     if (!cib) return [];
-    const up = cib.nodes.filter((n) => this.up(n) && !this.stopping.has(n));
+    const up = cib.nodes.filter((n) => this.up(n));
     const net = this.world.net;
     const seen = new Set<string>();
     const parts: string[][] = [];
@@ -158,9 +158,8 @@ export class PacemakerCluster implements Subsystem {
   }
 
   async stopNodes(nodes: string[]): Promise<void> {
+    // pacemaker moves or stops the node's resources before the daemons go (still members)
     for (const n of nodes) if (this.up(n)) this.stopping.add(n);
-    this.view = this.components();
-    this.dcs = this.view.map((p) => this.dcs.find((d) => p.includes(d)) ?? (p[0] as string));
     await this.transition();
     for (const n of nodes) {
       this.daemon(n).running = false;

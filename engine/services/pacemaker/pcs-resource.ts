@@ -229,10 +229,13 @@ async function remove(c: PacemakerCluster, ctx: CommandContext, cib: Cib, id: st
   return ok(`Deleting Resource - ${primId}\n`);
 }
 
+const RESOURCE_VERBS = ["status", "show", "create", "promotable", "clone", "delete", "remove", "move", "clear", "cleanup"];
+
 export async function resourceCmd(c: PacemakerCluster, ctx: CommandContext, args: string[]): Promise<ExecResult> {
+  const [verb = "status", ...rest] = args;
+  if (!RESOURCE_VERBS.includes(verb)) return usage("resource");
   const cib = localCib(c, ctx);
   if ("exitCode" in cib) return cib;
-  const [verb = "status", ...rest] = args;
   switch (verb) {
     case "status":
     case "show": {
