@@ -207,3 +207,38 @@ describe("toolbox scripts at work", () => {
     expect((await lab.exec("node1", "sysctl -w net.core.rmem_max=abc")).stderr).toContain("Invalid argument");
   });
 });
+
+describe("labctl", () => {
+  it("rejects what it cannot do, with the reason", async () => {
+    const lab = await createLab({ scenario: "running" });
+    const usage = await lab.exec("node1", "labctl");
+    expect(usage.exitCode).toBe(2);
+    expect(usage.stderr).toMatch(/^usage: labctl bench/);
+    expect((await lab.exec("node1", "labctl bench write")).stderr).toContain("resource r0 is not up on node1");
+    expect((await lab.exec("node1", "labctl bench fast")).stderr).toBe("Usage: benchmark.sh write|read|latency\n");
+    expect((await lab.exec("node1", "labctl disk-fault /dev/sda1 melted")).exitCode).toBe(2);
+    expect((await lab.exec("node1", "labctl disk-fault /dev/sdz slow")).stderr).toContain(
+      "/dev/sdz: no such block device",
+    );
+    expect((await lab.exec("node1", "labctl on node9 uname -n")).stderr).toContain("node9: no such lab node");
+    expect((await lab.exec("node1", "labctl on node2 uname -n")).stdout).toBe("node2\n");
+    await lab.exec("host", "docker stop drbd-node2");
+    const down = await lab.exec("node1", "labctl on node2 uname -n");
+    expect(down.exitCode).toBe(255);
+    expect(down.stderr).toContain("node2 is not running");
+    expect((await lab.exec("host", "labctl")).stderr).toContain("command not found");
+  });
+
+  it("gives the same benchmark for the same seed and jitters with another", async () => {
+    async function bench(seed: number) {
+      const lab = await createLab({ scenario: "running", seed });
+      await lab.exec("node1", "/scripts/setup-drbd.sh --primary > /dev/null");
+      await lab.exec("node2", "/scripts/setup-drbd.sh > /dev/null");
+      await lab.exec("node1", "sleep 20; mkdir -p /mnt/drbd && mount /dev/drbd0 /mnt/drbd");
+      return (await lab.exec("node1", "/scripts/benchmark.sh latency")).stdout;
+    }
+    const a = await bench(7);
+    expect(await bench(7)).toBe(a);
+    expect(await bench(8)).not.toBe(a);
+  });
+});
