@@ -10,9 +10,10 @@
 # ressource herite du protocole de global_common.conf), puis "drbdadm adjust r0" applique
 # la difference au noyau sans couper la connexion (drbdsetup net-options).
 #
-# Le fichier de configuration de CHAQUE noeud doit declarer le meme protocole : lancez
-# aussi ce script sur le pair (sinon, a la prochaine connexion, les deux noeuds ne sont
-# pas d'accord et DRBD refuse la connexion).
+# DRBD 9 transmet le nouveau protocole au pair connecte, mais le fichier du pair declare
+# toujours l'ancien : apres un redemarrage du pair (ou un "drbdadm adjust r0" chez lui),
+# les deux noeuds ne sont plus d'accord et DRBD refuse la connexion ("incompatible
+# protocol settings", StandAlone). Lancez donc aussi ce script sur le pair.
 
 RES="${RES:-r0}"
 CONF="/etc/drbd.d/$RES.res"

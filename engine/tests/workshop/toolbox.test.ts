@@ -242,3 +242,36 @@ describe("labctl", () => {
     expect(await bench(8)).not.toBe(a);
   });
 });
+
+describe("change-protocol.sh", () => {
+  async function connectedPair() {
+    const lab = await createLab({ scenario: "running" });
+    await lab.exec("node1", "/scripts/setup-drbd.sh --primary > /dev/null");
+    await lab.exec("node2", "/scripts/setup-drbd.sh > /dev/null");
+    await lab.exec("node1", "sleep 20");
+    return lab;
+  }
+
+  it("edits r0.res, applies it live and says the peer's file must follow", async () => {
+    const lab = await connectedPair();
+    const r = await lab.exec("node1", "/scripts/change-protocol.sh B");
+    expect(r.stdout).toContain(">>> drbdadm adjust r0");
+    expect(r.stdout).toContain("A faire aussi sur node2");
+    expect((await lab.exec("node1", "grep -c 'protocol B;' /etc/drbd.d/r0.res")).stdout).toBe("1\n");
+    expect((await lab.exec("node1", "drbdsetup show r0")).stdout).toMatch(/protocol\s+B;/);
+    expect((await lab.exec("node2", "grep -c 'protocol B;' /etc/drbd.d/r0.res")).stdout).toBe("0\n");
+  });
+
+  it("a peer left on the old protocol refuses the connection after it restarts; both files agreeing fixes it", async () => {
+    const lab = await connectedPair();
+    await lab.exec("node1", "/scripts/change-protocol.sh A");
+    await lab.exec("host", "docker restart drbd-node2");
+    await lab.exec("node2", "sleep 15");
+    expect((await lab.exec("node2", "drbdadm cstate r0")).stdout).toBe("StandAlone\n");
+    expect((await lab.exec("node2", "dmesg | grep -c 'incompatible protocol settings'")).stdout).not.toBe("0\n");
+    await lab.exec("node2", "/scripts/change-protocol.sh A");
+    await lab.exec("node1", "drbdadm adjust r0");
+    await lab.exec("node1", "sleep 12");
+    expect((await lab.exec("node1", "drbdadm cstate r0")).stdout).toBe("Connected\n");
+  });
+});
