@@ -166,6 +166,7 @@ async function runDd(storage: StorageSubsystem, ctx: CommandContext): Promise<Ex
   const truncate = !conv.includes("notrunc");
   const pendingRoot: [number, Payload][] = [];
   let interrupted = false;
+  let readError = "";
 
   /** Write at the current output offset; on failure, whatever fitted counts and the error is rethrown. */
   const writeOut = (p: Payload): void => {
@@ -239,7 +240,12 @@ async function runDd(storage: StorageSubsystem, ctx: CommandContext): Promise<Ex
       } else {
         const avail = Math.max(0, src.size - inOff);
         if (avail === 0) break;
-        chunk = src.read(inOff, Math.min(ibs, avail));
+        try {
+          chunk = src.read(inOff, Math.min(ibs, avail));
+        } catch (e) {
+          readError = `dd: error reading '${src.name}': ${errorText(e)}\n`;
+          break;
+        }
         us += Math.round((payloadLength(chunk) * 1e6) / MEMCPY_BPS);
       }
       const len = payloadLength(chunk);
@@ -285,6 +291,7 @@ async function runDd(storage: StorageSubsystem, ctx: CommandContext): Promise<Ex
       : status === "noxfer"
         ? `${recIn[0]}+${recIn[1]} records in\n${recOut[0]}+${recOut[1]} records out\n`
         : stats(recIn, recOut, written, us);
+  err = readError + err;
   return result(stdout, err + report, err ? 1 : interrupted ? 130 : 0);
 }
 
