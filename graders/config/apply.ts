@@ -16,7 +16,7 @@ export interface ApplyOptions {
    */
   mode: "adjust" | "init";
   /** Lab-script lines run once the configuration is in place (e.g. provoke a split brain). */
-  then?: string;
+  afterwards?: string;
 }
 
 /**
@@ -46,7 +46,7 @@ export async function applyInLab(
   }
   const setupCount = lines.filter((l) => /^\S+\$ /.test(l)).length;
   ensureGraderScenarios();
-  const lab = await prepareLab(opts.scenario, `${lines.join("\n")}\n${opts.then ?? ""}`);
+  const lab = await prepareLab(opts.scenario, `${lines.join("\n")}\n${opts.afterwards ?? ""}`);
   if (!lab.valid) return { passed: false, detail: lab.reason };
   const failed = lab.ctx.commands.slice(0, setupCount).find((c) => /^drbdadm /.test(c.input) && c.exitCode !== 0);
   if (failed)

@@ -97,7 +97,7 @@ const checks: Check<ConfigCtx>[] = [
     fail: "Dans le lab (lien coupé, node2 promu, écritures des deux côtés, puis les deux Secondary et lien rétabli), le split-brain n’a pas été résolu en faveur de node1 :",
     hint: "C’est after-sb-0pri discard-younger-primary qui résout ce cas : le nœud promu après la coupure (node2) perd ses modifications.",
     test: (ctx) =>
-      applyInLab(ctx, { ...LAB, then: splitBrain(true) }, (lab) => {
+      applyInLab(ctx, { ...LAB, afterwards: splitBrain(true) }, (lab) => {
         const solved = lab
           .dmesg("node2")
           .some((e) => /Split-Brain detected, 0 primaries, automatically solved\. Sync from peer node/.test(e.text));
@@ -118,7 +118,7 @@ const checks: Check<ConfigCtx>[] = [
     fail: "Dans le lab (deux Primary qui écrivent pendant la coupure), aucune alerte de split-brain n’a été émise :",
     hint: "Avec deux Primary, after-sb-2pri disconnect laisse les nœuds StandAlone et DRBD appelle le handler split-brain : /scripts/notify-splitbrain.sh écrit dans /var/log/drbd-alerts.log.",
     test: (ctx) =>
-      applyInLab(ctx, { ...LAB, then: splitBrain(false) }, async (lab) => {
+      applyInLab(ctx, { ...LAB, afterwards: splitBrain(false) }, async (lab) => {
         const alert = await lab.file("node1", "/var/log/drbd-alerts.log");
         if (alert && alert.size > 0 && /split-brain/.test(await alert.text())) return { passed: true };
         const resolved = lab
