@@ -16,7 +16,8 @@ export function encodingOf(
 }
 
 export function toBytes(content: FileContent, options?: WriteFileOptions | BufferEncoding): Uint8Array {
-  if (content instanceof Uint8Array) return content;
+  // A private copy: the device keeps references to written buffers, the caller may reuse its own.
+  if (content instanceof Uint8Array) return content.slice();
   const e = encodingOf(options);
   switch (e) {
     case "binary":
