@@ -65,4 +65,17 @@ describe("exercise 9.2: three nodes with quorum", () => {
     },
     T,
   );
+
+  it(
+    "with on-no-quorum suspend-io (DRBD's default) the isolated Primary shows suspended:quorum",
+    async () => {
+      const text = solutionText("ex9.2").replaceAll("on-no-quorum io-error;", "on-no-quorum suspend-io;");
+      const run = await runSolution("ex9.2", text);
+      expect(run.step("node1", "drbdadm status r0", 1).stdout).toMatch(
+        /^r0 role:Primary suspended:quorum\n {2}disk:UpToDate quorum:no\n/,
+      );
+      expect(drbdState(run.lab).node1?.r0?.role).toBe("Secondary");
+    },
+    T,
+  );
 });

@@ -1,6 +1,7 @@
 /** Exercise 9.3: Pacemaker promotes node2 when node1 crashes (content/solutions/ex9.3.lab). */
 import { describe, expect, it } from "vitest";
-import { drbdState, failures, runSolution } from "./solution";
+import { replayLab } from "../../lab";
+import { drbdState, failures, runSolution, solutionText } from "./solution";
 
 const T = 180_000;
 
@@ -87,7 +88,7 @@ describe("exercise 9.3: Pacemaker/Corosync", () => {
   it(
     "takes the failover time from corosync's token + consensus and DRBD's peer-loss detection",
     async () => {
-      const text = (await import("./solution")).solutionText("ex9.3");
+      const text = solutionText("ex9.3");
       const cut = text.slice(0, text.indexOf("node2$ sleep 15"));
       const run = await runSolution("ex9.3", cut);
       const lab = run.lab;
@@ -99,6 +100,17 @@ describe("exercise 9.3: Pacemaker/Corosync", () => {
       await lab.advance(6000);
       expect((await lab.exec("node2", "drbdadm role r0")).stdout).toBe("Primary\n");
       expect((await lab.exec("node2", "mount")).stdout).toContain("/dev/drbd0 on /mnt/drbd type ext4");
+    },
+    T,
+  );
+
+  it(
+    "replays byte for byte: the cluster's reactions depend only on the event log",
+    async () => {
+      const run = await runSolution("ex9.3");
+      const again = await replayLab({ scenario: "ex9.3", seed: 1, events: run.lab.events() });
+      expect(again.events()).toEqual(run.lab.events());
+      expect(again.state()).toEqual(run.lab.state());
     },
     T,
   );
