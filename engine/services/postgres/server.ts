@@ -1,0 +1,124 @@
+/**
+ * The PostgreSQL servers of a lab: at most one per node (port 5432), each a PGlite instance
+ * started on a data directory of the node's filesystem. A server lives from `pg_ctl start` to
+ * `pg_ctl stop` or the node's crash/stop; while it runs it holds its mount busy and costs
+ * ~90 MiB, so nothing else keeps it.
+ *
+ * PGlite serves one database per instance. A cluster's databases are real (CREATE DATABASE
+ * makes base/<oid>, `\l` reads pg_database, current_database() is right): a connection to
+ * another database restarts the instance on that database (a clean close, then an open: the
+ * learner sees a slower connection, nothing else).
+ */
+import type { IFileSystem } from "just-bash";
+import type { LabNode, World } from "../../world/types";
+import { wallClockMs } from "../../core/time";
+import { NodeDirBackend } from "./node-backend";
+import { openPglite, type PGlite, type SimpleQueryResult, simpleQuery } from "./pglite";
+
+export const PG_PORT = 5432;
+export const SOCKET = `/var/run/postgresql/.s.PGSQL.${PG_PORT}`;
+/** uid/gid of the image's postgres user (engine/world/default-files.ts). */
+export const POSTGRES_OWNER = { uid: 101, gid: 103 };
+
+export interface RunningServer {
+  dataDir: string;
+  pid: number;
+  database: string;
+  pg: PGlite;
+  backend: NodeDirBackend;
+  fs: IFileSystem;
+  startedUs: number;
+  /** Whether the instance may write to the node's filesystem (false once the node died). */
+  alive: boolean;
+}
+
+/** Thrown to the client when a database does not exist (FATAL at connection time). */
+export class ConnectError extends Error {}
+
+export class PgServers {
+  private readonly running = new Map<string, RunningServer>();
+  private nextPid = new Map<string, number>();
+
+  constructor(private readonly world: () => World) {}
+
+  get(node: LabNode): RunningServer | undefined {
+    return this.running.get(node.name);
+  }
+
+  all(): [string, RunningServer][] {
+    return [...this.running.entries()].sort(([a], [b]) => a.localeCompare(b));
+  }
+
+  /** The PID the next server on this node gets (deterministic: counts up per node). */
+  peekPid(node: LabNode): number {
+    return this.nextPid.get(node.name) ?? 60 + 7 * (node.name.length + Number(node.name.replace(/\D/g, "") || 0));
+  }
+
+  private pid(node: LabNode): number {
+    const n = this.peekPid(node);
+    this.nextPid.set(node.name, n + 11);
+    return n;
+  }
+
+  private wallMs = (): number => wallClockMs(this.world().clock.now);
+
+  /** Start PostgreSQL on `dataDir` of the node's filesystem. */
+  async start(node: LabNode, fs: IFileSystem, dataDir: string): Promise<RunningServer> {
+    const backend = makeBackend(fs, dataDir);
+    const pg = await openPglite({ backend, database: "postgres", wallMs: this.wallMs });
+    const server: RunningServer = { dataDir, pid: this.pid(node), database: "postgres", pg, backend, fs, startedUs: this.world().clock.now, alive: true };
+    guard(server);
+    this.running.set(node.name, server);
+    return server;
+  }
+
+  /** Clean stop: the shutdown checkpoint is written, then the instance is freed. */
+  async stop(node: LabNode): Promise<void> {
+    const s = this.running.get(node.name);
+    if (!s) return;
+    this.running.delete(node.name);
+    await s.pg.close();
+  }
+
+  /**
+   * The node died (or was stopped without waiting for PostgreSQL): the instance is dropped
+   * without a checkpoint and may no longer write; only what apply() already wrote survives.
+   */
+  drop(node: LabNode): void {
+    const s = this.running.get(node.name);
+    if (!s) return;
+    this.running.delete(node.name);
+    s.alive = false;
+    // Closing frees the WebAssembly heap; its final flush is discarded (see guard()).
+    void s.pg.close().catch(() => undefined);
+  }
+
+  /** Run SQL on a database of the node's server (reconnecting to it when needed). */
+  async query(node: LabNode, database: string, sql: string): Promise<SimpleQueryResult> {
+    const s = this.running.get(node.name);
+    if (!s) throw new ConnectError("no server");
+    if (s.database !== database) {
+      const r = await simpleQuery(s.pg, `SELECT 1 FROM pg_database WHERE datname = '${database.replace(/'/g, "''")}'`);
+      if ((r.statements[0]?.rows.length ?? 0) === 0) throw new ConnectError(`database "${database}" does not exist`);
+      await s.pg.close();
+      s.backend = makeBackend(s.fs, s.dataDir);
+      s.pg = await openPglite({ backend: s.backend, database, wallMs: this.wallMs });
+      guard(s);
+      s.database = database;
+    }
+    return simpleQuery(s.pg, sql);
+  }
+}
+
+function makeBackend(fs: IFileSystem, dataDir: string): NodeDirBackend {
+  return new NodeDirBackend(fs, dataDir, POSTGRES_OWNER);
+}
+
+/** Once the server is dead, its writes go nowhere (the process is gone). */
+function guard(s: RunningServer): void {
+  const b = s.backend;
+  const apply = b.apply.bind(b);
+  b.apply = async (changes) => {
+    if (s.alive) await apply(changes);
+  };
+}

@@ -1,0 +1,123 @@
+/**
+ * TP4 end to end on the simulated cluster: PostgreSQL's data directory on the DRBD device,
+ * a planned failover that carries the 1000 rows to node2, and the failures around it.
+ */
+import { describe, expect, it } from "vitest";
+import { createLab, type Lab } from "../../lab";
+
+const T = 240_000;
+
+async function run(l: Lab, target: string, line: string, code = 0): Promise<string> {
+  const r = await l.exec(target, line);
+  if (r.exitCode !== code) throw new Error(`${target}$ ${line} → ${r.exitCode} (wanted ${code})\n${r.stdout}\n${r.stderr}`);
+  return r.stdout + r.stderr;
+}
+
+const pg = (sql: string, db = "testdb") => `su - postgres -c "psql -d ${db} -c \\"${sql}\\""`;
+
+/** TP1 up to a mounted, synchronised /mnt/drbd on node1. */
+async function tp1(): Promise<Lab> {
+  const l = await createLab({ scenario: "fresh", seed: 7 });
+  await run(l, "host", "cd drbd-workshop && docker-compose up -d");
+  for (const n of ["node1", "node2"]) {
+    await run(l, n, "/scripts/drbd-init.sh create-md");
+    await run(l, n, "/scripts/drbd-init.sh start");
+  }
+  await run(l, "node1", "/scripts/drbd-init.sh primary --force");
+  await run(l, "node1", "sleep 30");
+  await run(l, "node1", "mkdir -p /mnt/drbd && mount /dev/drbd0 /mnt/drbd");
+  return l;
+}
+
+/** TP4 steps 1 to 3 on node1. */
+async function tp4Setup(l: Lab): Promise<void> {
+  await run(l, "node1", "mkdir -p /mnt/drbd/pgdata && chown -R postgres:postgres /mnt/drbd/pgdata && chmod 700 /mnt/drbd/pgdata");
+  const init = await run(l, "node1", 'su - postgres -c "initdb -D /mnt/drbd/pgdata"');
+  expect(init).toContain('The files belonging to this database system will be owned by user "postgres".');
+  expect(init).toContain("fixing permissions on existing directory /mnt/drbd/pgdata ... ok");
+  expect(init).toContain("    pg_ctl -D /mnt/drbd/pgdata -l logfile start");
+  await run(l, "node1", "cat >> /mnt/drbd/pgdata/postgresql.conf << EOF\nlisten_addresses = '*'\nport = 5432\nmax_connections = 100\nEOF");
+  await run(l, "node1", "cat >> /mnt/drbd/pgdata/pg_hba.conf << EOF\nhost    all    all    172.28.0.0/16    md5\nEOF");
+  const started = await run(l, "node1", 'su - postgres -c "pg_ctl -D /mnt/drbd/pgdata start"');
+  expect(started).toMatch(/^waiting for server to start\.\.\.\./);
+  expect(started).toContain('LOG:  listening on IPv4 address "0.0.0.0", port 5432');
+  expect(started).toMatch(/ done\nserver started\n$/);
+  expect(await run(l, "node1", pg("CREATE DATABASE testdb;", "postgres"))).toBe("CREATE DATABASE\n");
+  expect(await run(l, "node1", pg("CREATE TABLE test (id SERIAL PRIMARY KEY, data TEXT, created_at TIMESTAMP DEFAULT NOW());"))).toBe("CREATE TABLE\n");
+  expect(await run(l, "node1", pg("INSERT INTO test (data) SELECT 'Record ' || generate_series(1,1000);"))).toBe("INSERT 0 1000\n");
+  expect(await run(l, "node1", pg("SELECT COUNT(*) FROM test;"))).toBe(" count \n-------\n  1000\n(1 row)\n\n");
+}
+
+describe("TP4: PostgreSQL on DRBD", () => {
+  it(
+    "survives a planned failover with its 1000 rows, and refuses what real PostgreSQL refuses",
+    async () => {
+      const l = await tp1();
+      // root may not run the server programs
+      expect((await l.exec("node1", "initdb -D /tmp/x")).stderr).toMatch(/^initdb: error: cannot be run as root\n/);
+      await tp4Setup(l);
+      // the files are really on the DRBD filesystem
+      const ls = (await run(l, "node1", "ls /mnt/drbd/pgdata")).split("\n");
+      for (const f of ["PG_VERSION", "base", "global", "pg_wal", "postgresql.conf", "postmaster.pid"]) expect(ls).toContain(f);
+      expect(await run(l, "node1", "cat /mnt/drbd/pgdata/PG_VERSION")).toBe("18\n");
+      const status = await run(l, "node1", 'su - postgres -c "pg_ctl -D /mnt/drbd/pgdata status"');
+      expect(status).toMatch(/^pg_ctl: server is running \(PID: \d+\)\n/);
+      // errors as psql prints them
+      const bad = await l.exec("node1", pg("SELECT * FROM nope;"));
+      expect(bad.exitCode).toBe(1);
+      expect(bad.stderr).toBe('ERROR:  relation "nope" does not exist\nLINE 1: SELECT * FROM nope;\n                      ^\n');
+      expect((await l.exec("node1", pg("SELECT 1;", "nodb"))).stderr).toContain('FATAL:  database "nodb" does not exist');
+      expect(await run(l, "node1", pg("SELECT current_database();"))).toContain(" testdb\n");
+      // the running server holds the mount
+      expect(await l.exec("node1", "umount /mnt/drbd")).toMatchObject({ exitCode: 32, stderr: "umount: /mnt/drbd: target is busy.\n" });
+      // Etape 4: failover
+      expect(await run(l, "node1", 'su - postgres -c "pg_ctl -D /mnt/drbd/pgdata stop"')).toBe("waiting for server to shut down.... done\nserver stopped\n");
+      const stopped = await l.exec("node1", pg("SELECT 1;"));
+      expect(stopped.exitCode).toBe(2);
+      expect(stopped.stderr).toBe(
+        'psql: error: connection to server on socket "/var/run/postgresql/.s.PGSQL.5432" failed: No such file or directory\n\tIs the server running locally and accepting connections on that socket?\n',
+      );
+      expect(await l.exec("node1", 'su - postgres -c "pg_ctl -D /mnt/drbd/pgdata status"')).toMatchObject({ exitCode: 3, stdout: "pg_ctl: no server running\n" });
+      await run(l, "node1", "umount /mnt/drbd");
+      await run(l, "node1", "/scripts/drbd-role.sh secondary");
+      // node2 before it mounts: the data directory is not there
+      await run(l, "node2", "/scripts/drbd-role.sh primary");
+      expect(await l.exec("node2", 'su - postgres -c "pg_ctl -D /mnt/drbd/pgdata start"')).toMatchObject({
+        exitCode: 1,
+        stderr: 'pg_ctl: directory "/mnt/drbd/pgdata" does not exist\n',
+      });
+      await run(l, "node2", "mount /dev/drbd0 /mnt/drbd");
+      const s2 = await run(l, "node2", 'su - postgres -c "pg_ctl -D /mnt/drbd/pgdata start"');
+      expect(s2).toContain("database system was shut down at");
+      expect(await run(l, "node2", pg("SELECT COUNT(*) FROM test;"))).toBe(" count \n-------\n  1000\n(1 row)\n\n");
+      expect(await run(l, "node2", pg("\\\\l", "postgres"))).toMatch(/List of databases[\s\S]* testdb /);
+      await run(l, "node2", 'su - postgres -c "pg_ctl -D /mnt/drbd/pgdata stop"');
+    },
+    T,
+  );
+
+  it(
+    "exercise 4.1: a transaction open when the primary crashes is absent after the failover",
+    async () => {
+      const l = await tp1();
+      await tp4Setup(l);
+      const pgs = l.world.subsystem<import("./index").PostgresSubsystem>("postgres");
+      const node1 = l.world.node("node1");
+      if (!pgs || !node1) throw new Error("no postgres");
+      // A long transaction, still open: its WAL has reached the disk (and node2), not its commit.
+      const open = await pgs.servers.query(node1, "testdb", "BEGIN; INSERT INTO test (data) SELECT 'en cours ' || generate_series(1,500);");
+      expect(open.status).toBe("T");
+      await run(l, "host", "docker stop --time=0 drbd-node1");
+      // node2 notices the lost peer after DRBD's ping timeout
+      await run(l, "node2", "sleep 10");
+      await run(l, "node2", "/scripts/drbd-role.sh primary --force");
+      await run(l, "node2", "mount /dev/drbd0 /mnt/drbd");
+      const s2 = await run(l, "node2", 'su - postgres -c "pg_ctl -D /mnt/drbd/pgdata start"');
+      expect(s2).toContain("pg_ctl: another server might be running; trying to start server anyway");
+      expect(s2).toContain("automatic recovery in progress");
+      expect(await run(l, "node2", pg("SELECT COUNT(*) FROM test;"))).toBe(" count \n-------\n  1000\n(1 row)\n\n");
+      await run(l, "node2", 'su - postgres -c "pg_ctl -D /mnt/drbd/pgdata stop"');
+    },
+    T,
+  );
+});
