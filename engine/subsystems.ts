@@ -7,12 +7,13 @@ import type { BlockDevice } from "./block/types";
 import { drbdSubsystem } from "./drbd";
 import { createStorage } from "./storage/index";
 import { toolboxSubsystem } from "./scripts/index";
+import { postgresSubsystem } from "./services/postgres/index";
 import { pacemakerSubsystem } from "./services/pacemaker/index";
 import type { LabNode, Subsystem } from "./world/types";
 
 export function defaultSubsystems(): Subsystem[] {
   // DRBD last: at shutdown the filesystems are unmounted before `drbdadm down`
-  return [createStorage(), drbdSubsystem(), toolboxSubsystem(), pacemakerSubsystem()];
+  return [createStorage(), drbdSubsystem(), toolboxSubsystem(), pacemakerSubsystem(), postgresSubsystem()];
 }
 
 /** Backing disks (/dev/sda1) for lab nodes: sparse, extent-based, SSD-like performance. */

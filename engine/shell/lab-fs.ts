@@ -80,6 +80,16 @@ export class LabFs implements IFileSystem {
     return this.mountable.isMountPoint(path);
   }
 
+  /** The mounted filesystem holding `path` and the path inside it (undefined on the root fs). */
+  mountOf(path: string): { fs: IFileSystem; rel: string } | undefined {
+    const p = normalize(path);
+    let best: { mountPoint: string; filesystem: IFileSystem } | undefined;
+    for (const m of this.mountable.getMounts()) {
+      if ((p === m.mountPoint || p.startsWith(`${m.mountPoint}/`)) && (!best || m.mountPoint.length > best.mountPoint.length)) best = m;
+    }
+    return best ? { fs: best.filesystem, rel: p.slice(best.mountPoint.length) || "/" } : undefined;
+  }
+
   /** The mounted filesystem holding `path`, if it keeps owners itself, and the path inside it. */
   private ownerAwareMount(path: string): { fs: OwnerAware; rel: string } | undefined {
     const p = normalize(path);
