@@ -27,7 +27,8 @@ run() {
 
 echo "== 1. Arret de PostgreSQL"
 if [ -f "$PGDATA/postmaster.pid" ]; then
-    run su - postgres -c "pg_ctl -D $PGDATA stop" || exit $?
+    echo ">>> su - postgres -c \"pg_ctl -D $PGDATA stop\""
+    su - postgres -c "pg_ctl -D $PGDATA stop" || exit $?
 else
     echo "PostgreSQL ne tourne pas sur $ME ($PGDATA/postmaster.pid absent)"
 fi

@@ -177,3 +177,23 @@ describe("exercise 3.2 solution", () => {
     T,
   );
 });
+
+describe("TP4 solution", () => {
+  it("runs PostgreSQL on the DRBD filesystem: 1000 rows after each failover, nothing where it is not mounted", async () => {
+    const { lab, steps, find } = await runSolution("tp4.lab");
+    for (const s of steps) expect(s.stderr, s.command).not.toMatch(/command not found/);
+    const counts = find(/SELECT COUNT/);
+    expect(counts).toHaveLength(3);
+    for (const c of counts) expect(c.stdout).toBe(" count \n-------\n  1000\n(1 row)\n\n");
+    // node2 before the failover: /mnt/drbd is not mounted there, the data directory is not there
+    const early = find(/pg_ctl -D \/mnt\/drbd\/pgdata start/)[1];
+    expect(early?.target).toBe("node2");
+    expect(early?.exitCode).not.toBe(0);
+    const pgf = find(/pg-failover\.sh/)[0];
+    expect(pgf?.exitCode).toBe(0);
+    expect(pgf?.stdout).toContain('>>> su - postgres -c "pg_ctl -D /mnt/drbd/pgdata stop"');
+    expect(pgf?.stdout).toMatch(/\[failover\] resource=r0 /);
+    expect(drbdRes(lab, "node1").role).toBe("Primary");
+    expect(drbdRes(lab, "node2").role).toBe("Secondary");
+  }, 300_000);
+});
