@@ -264,13 +264,12 @@ export class Machine {
       const functions = { ...session.functions, ...extractFunctions(line) };
       for (const n of unsetFunctions(line)) delete functions[n];
       const env = carryEnv(r.env);
-      const next: ShellSession = {
-        user: session.user,
-        cwd: env.PWD ?? cwd,
-        env,
-        functions,
-        startedUs: session.startedUs,
-      };
+      // An interrupted line gives back no shell state (just-bash returns its initial env):
+      // keep the terminal as it was rather than losing its directory and variables.
+      const interrupted = abort.signal.aborted || frame.budgetHit === true;
+      const next: ShellSession = interrupted
+        ? { ...session, functions }
+        : { user: session.user, cwd: env.PWD ?? cwd, env, functions, startedUs: session.startedUs };
       return {
         stdout: r.stdout,
         // just-bash words parse errors its own way ("Parse error at 2:9: ..."); bash says less

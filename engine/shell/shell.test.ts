@@ -359,7 +359,10 @@ describe("permissions for non-root users", () => {
 describe("lines that never end", () => {
   it("an endless monitoring loop is stopped like Ctrl-C after the virtual-time budget", async () => {
     const l = await lab();
+    await out(l, "node1", "cd /etc/drbd.d; KEEP=yes");
     const r = await l.exec("node1", "while true; do date +%T; sleep 60; done");
+    expect(r.session.cwd).toBe("/etc/drbd.d");
+    expect(await out(l, "node1", "echo $KEEP")).toBe("yes\n");
     expect(r.exitCode).toBe(130);
     expect(r.stderr).toBe("^C\n");
     expect(r.stdout.trim().split("\n")).toHaveLength(11);
