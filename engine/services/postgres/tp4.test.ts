@@ -81,7 +81,7 @@ describe("TP4: PostgreSQL on DRBD", () => {
       await run(l, "node1", "umount /mnt/drbd");
       await run(l, "node1", "/scripts/drbd-role.sh secondary");
       // node2 before it mounts: the data directory is not there
-      await run(l, "node2", "/scripts/drbd-role.sh primary");
+      await run(l, "node2", "/scripts/drbd-role.sh primary && mkdir -p /mnt/drbd");
       expect(await l.exec("node2", 'su - postgres -c "pg_ctl -D /mnt/drbd/pgdata start"')).toMatchObject({
         exitCode: 1,
         stderr: 'pg_ctl: directory "/mnt/drbd/pgdata" does not exist\n',
@@ -109,9 +109,9 @@ describe("TP4: PostgreSQL on DRBD", () => {
       expect(open.status).toBe("T");
       await run(l, "host", "docker stop --time=0 drbd-node1");
       // node2 notices the lost peer after DRBD's ping timeout
-      await run(l, "node2", "sleep 10");
+      await run(l, "node2", "sleep 12");
       await run(l, "node2", "/scripts/drbd-role.sh primary --force");
-      await run(l, "node2", "mount /dev/drbd0 /mnt/drbd");
+      await run(l, "node2", "mkdir -p /mnt/drbd && mount /dev/drbd0 /mnt/drbd");
       const s2 = await run(l, "node2", 'su - postgres -c "pg_ctl -D /mnt/drbd/pgdata start"');
       expect(s2).toContain("pg_ctl: another server might be running; trying to start server anyway");
       expect(s2).toContain("automatic recovery in progress");
