@@ -229,7 +229,18 @@ async function remove(c: PacemakerCluster, ctx: CommandContext, cib: Cib, id: st
   return ok(`Deleting Resource - ${primId}\n`);
 }
 
-const RESOURCE_VERBS = ["status", "show", "create", "promotable", "clone", "delete", "remove", "move", "clear", "cleanup"];
+const RESOURCE_VERBS = [
+  "status",
+  "show",
+  "create",
+  "promotable",
+  "clone",
+  "delete",
+  "remove",
+  "move",
+  "clear",
+  "cleanup",
+];
 
 export async function resourceCmd(c: PacemakerCluster, ctx: CommandContext, args: string[]): Promise<ExecResult> {
   const [verb = "status", ...rest] = args;

@@ -14,6 +14,8 @@ export interface Placement {
   clones: Record<string, { running: string[]; promoted: string[] }>;
   /** Primitive id → the node it runs on (null: stopped). */
   primitives: Record<string, string | null>;
+  /** Primitive id → every node it is active on (more than one after a healed partition). */
+  active?: Record<string, string[]>;
 }
 
 export interface PlannedAction {
@@ -43,11 +45,14 @@ function banned(failures: FailedAction[], rsc: string, node: string): boolean {
 
 /** What runs where now, according to the agents' monitors on the partition's members. */
 export function actualPlacement(cib: Cib, members: string[], probes: Probes): Placement {
-  const out: Placement = { clones: {}, primitives: {} };
+  const out: Placement = { clones: {}, primitives: {}, active: {} };
   for (const p of cib.primitives) {
     const on = members.filter((n) => probes[n]?.[p.id]?.running);
     if (cloneOf(cib, p.id)) out.clones[p.id] = { running: on, promoted: on.filter((n) => probes[n]?.[p.id]?.promoted) };
-    else out.primitives[p.id] = on[0] ?? null;
+    else {
+      out.primitives[p.id] = on[0] ?? null;
+      (out.active as Record<string, string[]>)[p.id] = on;
+    }
   }
   return out;
 }
@@ -187,9 +192,12 @@ function startOrder(cib: Cib): string[] {
 export function planTransition(cib: Cib, actual: Placement, desired: Placement): PlannedAction[] {
   const order = startOrder(cib);
   const acts: PlannedAction[] = [];
+  // a resource active on several nodes (multiple-active, default policy stop_start) is
+  // stopped everywhere but where it belongs
   for (const id of [...order].reverse()) {
-    const a = actual.primitives[id];
-    if (a && a !== desired.primitives[id]) acts.push({ rsc: id, node: a, action: "stop" });
+    const on = actual.active?.[id] ?? (actual.primitives[id] ? [actual.primitives[id] as string] : []);
+    const keep = on.length > 1 ? null : desired.primitives[id];
+    for (const n of on) if (n !== keep) acts.push({ rsc: id, node: n, action: "stop" });
   }
   const clones: Clone[] = cib.clones;
   for (const c of clones) {
@@ -206,7 +214,8 @@ export function planTransition(cib: Cib, actual: Placement, desired: Placement):
   }
   for (const id of order) {
     const d = desired.primitives[id];
-    if (d && actual.primitives[id] !== d) acts.push({ rsc: id, node: d, action: "start" });
+    const on = actual.active?.[id] ?? [];
+    if (d && (on.length > 1 || actual.primitives[id] !== d)) acts.push({ rsc: id, node: d, action: "start" });
   }
   return acts;
 }

@@ -89,8 +89,10 @@ export function resourceLines(cib: Cib, v: View, full: boolean): string[] {
       continue;
     }
     const on = v.actual.primitives[p.id];
+    const all = v.actual.active?.[p.id] ?? [];
     if (!on && !full) continue;
-    lines.push(`  * ${p.id}\t(${p.agent}):\t ${on ? `Started ${on}` : "Stopped"}`);
+    const where = all.length > 1 ? `Started [ ${all.join(" ")} ]` : on ? `Started ${on}` : "Stopped";
+    lines.push(`  * ${p.id}\t(${p.agent}):\t ${where}`);
   }
   return lines;
 }
