@@ -181,6 +181,10 @@ export class Lab {
       if (!node || (node.running && node.bootCount === top.boot)) break;
       t.pop();
     }
+    // A node terminal is itself a `docker exec -it … bash`: after a restart it is a new shell.
+    const base = t[0] as Frame;
+    const baseNode = this.world.node(base.machine);
+    if (t.length === 1 && baseNode?.running && baseNode.bootCount !== base.boot) t[0] = this.baseFrame(base.machine);
     let frame = t[t.length - 1] as Frame;
     let result: { stdout: string; stderr: string; exitCode: number };
     const node = this.world.node(frame.machine);

@@ -110,6 +110,13 @@ describe("docker", () => {
     expect(await out(l, "host", "hostname")).toBe("docker-host\n");
   });
 
+  it("a node terminal starts a fresh shell after its container restarts", async () => {
+    const l = await lab("running");
+    await out(l, "node1", "cd /etc; V=1");
+    await out(l, "host", "docker restart drbd-node1");
+    expect(await out(l, "node1", "pwd; echo ${V:-unset}")).toBe("/root\nunset\n");
+  });
+
   it("a container restart ends the docker exec session inside it", async () => {
     const l = await lab("running");
     await out(l, "host", "docker exec -it drbd-node1 bash");
@@ -171,6 +178,8 @@ describe("docker-compose service life-cycle", () => {
     expect((await l.exec("host", "docker-compose restart node1")).stderr).toBe("Restarting drbd-node1 ... done\n");
     expect(l.world.node("node1")?.bootCount).toBe(2);
     expect((await l.exec("host", "docker-compose stop node9")).stderr).toBe("ERROR: No such service: node9\n");
-    expect((await l.exec("host", "docker compose stop")).stderr).toMatch(/^\[\+\] Running 2\/2\n ✔ Container drbd-node1 +Stopped/);
+    expect((await l.exec("host", "docker compose stop")).stderr).toMatch(
+      /^\[\+\] Running 2\/2\n ✔ Container drbd-node1 +Stopped/,
+    );
   });
 });
