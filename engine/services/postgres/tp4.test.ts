@@ -104,9 +104,14 @@ describe("TP4: PostgreSQL on DRBD", () => {
       const pgs = l.world.subsystem<import("./index").PostgresSubsystem>("postgres");
       const node1 = l.world.node("node1");
       if (!pgs || !node1) throw new Error("no postgres");
+      // committed just before the crash: must survive
+      expect(await run(l, "node1", pg("INSERT INTO test (data) SELECT 'valide ' || generate_series(1,10);"))).toBe("INSERT 0 10\n");
+      const server = pgs.servers.get(node1);
+      const before = server?.backend.bytesWritten ?? 0;
       // A long transaction, still open: its WAL has reached the disk (and node2), not its commit.
       const open = await pgs.servers.query(node1, "testdb", "BEGIN; INSERT INTO test (data) SELECT 'en cours ' || generate_series(1,500);");
       expect(open.status).toBe("T");
+      expect(server?.backend.bytesWritten ?? 0).toBeGreaterThan(before);
       await run(l, "host", "docker stop --time=0 drbd-node1");
       // node2 notices the lost peer after DRBD's ping timeout
       await run(l, "node2", "sleep 12");
@@ -115,8 +120,26 @@ describe("TP4: PostgreSQL on DRBD", () => {
       const s2 = await run(l, "node2", 'su - postgres -c "pg_ctl -D /mnt/drbd/pgdata start"');
       expect(s2).toContain("pg_ctl: another server might be running; trying to start server anyway");
       expect(s2).toContain("automatic recovery in progress");
-      expect(await run(l, "node2", pg("SELECT COUNT(*) FROM test;"))).toBe(" count \n-------\n  1000\n(1 row)\n\n");
+      expect(await run(l, "node2", pg("SELECT COUNT(*) FROM test;"))).toBe(" count \n-------\n  1010\n(1 row)\n\n");
+      expect(await run(l, "node2", pg("SELECT COUNT(*) FROM test WHERE data LIKE 'en cours%';"))).toBe(" count \n-------\n     0\n(1 row)\n\n");
       await run(l, "node2", 'su - postgres -c "pg_ctl -D /mnt/drbd/pgdata stop"');
+    },
+    T,
+  );
+
+  it(
+    "runs on the lab's virtual clock: NOW() and the bytes on the device are the same in every run",
+    async () => {
+      const digests: string[] = [];
+      for (let i = 0; i < 2; i++) {
+        const l = await tp1();
+        await tp4Setup(l);
+        expect(await run(l, "node1", pg("SELECT min(created_at)::date AS jour FROM test;"))).toBe("    jour    \n------------\n 2024-01-15\n(1 row)\n\n");
+        await run(l, "node1", 'su - postgres -c "pg_ctl -D /mnt/drbd/pgdata stop"');
+        digests.push(await run(l, "node1", "md5sum /mnt/drbd/pgdata/global/pg_control /mnt/drbd/pgdata/pg_wal/000000010000000000000001"));
+      }
+      expect(digests[0]).toMatch(/^[0-9a-f]{32} {2}\/mnt\/drbd\/pgdata\/global\/pg_control\n/);
+      expect(digests[1]).toBe(digests[0]);
     },
     T,
   );
