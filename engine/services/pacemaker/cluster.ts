@@ -6,7 +6,7 @@
  * `ip addr add`) on the virtual clock.
  */
 import { US_PER_MS, US_PER_S } from "../../core/clock";
-import type { LabNode, Subsystem, World } from "../../world/types";
+import type { LabNode, ProcessInfo, Subsystem, World } from "../../world/types";
 import { actionCommand, probe } from "./agents";
 import { type Cib, cloneOf, type FailedAction } from "./model";
 import { pcsCommands } from "./pcs";
@@ -73,6 +73,38 @@ export class PacemakerCluster implements Subsystem {
   /** Is the cluster stack up on this node (container running, corosync + pacemaker started)? */
   up(node: string): boolean {
     return this.daemon(node).running && this.world.node(node)?.state === "running";
+  }
+
+  /** The cluster stack's daemons as `ps aux` shows them (pcsd runs whenever the node does). */
+  processes(node: LabNode): ProcessInfo[] {
+    const out: ProcessInfo[] = [
+      {
+        user: "root",
+        command: "/usr/bin/ruby -I/usr/lib/pcsd /usr/lib/pcsd/pcsd",
+        rssKb: 61_440,
+        vszKb: 402_112,
+        stat: "Ssl",
+      },
+    ];
+    if (!this.up(node.name)) return out;
+    const d = (user: string, command: string, rssKb: number, vszKb: number): ProcessInfo => ({
+      user,
+      command,
+      rssKb,
+      vszKb,
+      stat: "Ss",
+    });
+    return [
+      ...out,
+      { ...d("root", "/usr/sbin/corosync -f", 166_912, 532_108), stat: "SLsl" },
+      d("root", "/usr/sbin/pacemakerd", 10_240, 80_456),
+      d("hacluster", "/usr/lib/pacemaker/pacemaker-based", 20_480, 93_012),
+      d("root", "/usr/lib/pacemaker/pacemaker-fenced", 12_288, 86_320),
+      d("root", "/usr/lib/pacemaker/pacemaker-execd", 8_192, 77_804),
+      d("hacluster", "/usr/lib/pacemaker/pacemaker-attrd", 11_264, 84_972),
+      d("hacluster", "/usr/lib/pacemaker/pacemaker-schedulerd", 26_624, 99_340),
+      d("hacluster", "/usr/lib/pacemaker/pacemaker-controld", 19_456, 103_768),
+    ];
   }
 
   onBoot(node: LabNode): void {
