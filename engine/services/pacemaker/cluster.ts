@@ -75,8 +75,10 @@ export class PacemakerCluster implements Subsystem {
     return this.daemon(node).running && this.world.node(node)?.state === "running";
   }
 
-  /** The cluster stack's daemons as `ps aux` shows them (pcsd runs whenever the node does). */
+  /** The cluster stack's daemons as `ps aux` shows them. */
   processes(node: LabNode): ProcessInfo[] {
+    // listed once pcs has been used, so that labs without a cluster keep their usual `ps aux`
+    if (this.authed.size === 0 && !this.cib) return [];
     const out: ProcessInfo[] = [
       {
         user: "root",
