@@ -30,13 +30,19 @@ export const timeoutCommand: CommandSpec = {
     const w = labWorld(ctx);
     const machine = w.machineOf(ctx.node);
     const deadline = s === 0 ? Number.POSITIVE_INFINITY : w.clock.now + Math.round(s * US_PER_S);
+    const kill = { deadline, abort: new AbortController() };
     machine.deadlines.push(deadline);
+    machine.timeoutKills.push(kill);
     try {
-      const r = await ctx.exec(shellQuote(cmd), { stdin: ctx.stdin });
-      if (w.clock.now >= deadline) return { stdout: r.stdout, stderr: r.stderr, exitCode: 124 };
+      const r = await ctx.exec(shellQuote(cmd), { stdin: ctx.stdin, signal: kill.abort.signal });
+      if (w.clock.now >= deadline || kill.abort.signal.aborted) {
+        // the killed command's own "aborted" notice is not what a terminal shows after SIGTERM
+        return { stdout: r.stdout, stderr: r.stderr.replace(/^bash: execution aborted\n/m, ""), exitCode: 124 };
+      }
       return r;
     } finally {
       machine.deadlines.pop();
+      machine.timeoutKills.pop();
     }
   },
 };

@@ -98,9 +98,18 @@ export class Machine {
     if (limits && typeof limits.maxLoopIterations === "number") limits.maxLoopIterations = 0;
   }
 
+  /** Kill switches of enclosing `timeout` commands, aborted when their deadline passes. */
+  readonly timeoutKills: { deadline: number; abort: AbortController }[] = [];
+
   /** The nearest `timeout` deadline, or +∞. */
   deadline(): number {
     return this.deadlines.length === 0 ? Number.POSITIVE_INFINITY : Math.min(...this.deadlines);
+  }
+
+  /** `timeout` sends SIGTERM at its deadline: stop the commands it runs (a loop included). */
+  expireTimeouts(): void {
+    const now = this.world.clock.now;
+    for (const t of this.timeoutKills) if (now >= t.deadline && !t.abort.signal.aborted) t.abort.abort();
   }
 
   constructor(
@@ -154,7 +163,7 @@ export class Machine {
               cwd: opts?.cwd ?? jctx.cwd,
               env,
               ...(opts?.stdin !== undefined ? { stdin: opts.stdin } : {}),
-              ...(jctx.signal ? { signal: jctx.signal } : {}),
+              ...(combineSignals(jctx.signal, opts?.signal) ? { signal: combineSignals(jctx.signal, opts?.signal) } : {}),
             });
             return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
           }
@@ -291,4 +300,11 @@ export class Machine {
       }
     }
   }
+}
+
+/** One signal that aborts when either does (undefined when neither is given). */
+function combineSignals(a: AbortSignal | undefined, b: AbortSignal | undefined): AbortSignal | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  return AbortSignal.any([a, b]);
 }

@@ -110,6 +110,13 @@ describe("virtual time", () => {
     expect(t.stderr).toBe("\nreal\t0m2.000s\nuser\t0m0.040s\nsys\t0m0.040s\n");
     expect(await out(l, "node1", 'timeout 3 sleep 10; echo "rc=$?"')).toBe("rc=124\n");
     expect(await out(l, "node1", "timeout 3 true; echo $?")).toBe("0\n");
+    // a looping script is killed at the deadline, not left spinning on its iteration limit
+    await l.exec("node1", "printf 'while true; do\\n  sleep 5\\ndone\\n' > /root/loop.sh");
+    const before = Number(await out(l, "node1", "date +%s"));
+    const killed = await l.exec("node1", 'timeout 12 bash /root/loop.sh; echo "rc=$?"');
+    expect(killed.stdout).toBe("rc=124\n");
+    expect(killed.stderr).not.toMatch(/too many iterations/);
+    expect(Number(await out(l, "node1", "date +%s")) - before).toBeLessThan(14);
     expect(await out(l, "node1", "echo $SECONDS; sleep 5; echo $SECONDS")).toMatch(/^\d+\n\d+\n$/);
     const [a, b] = (await out(l, "node1", "echo $SECONDS; sleep 5; echo $SECONDS")).trim().split("\n").map(Number);
     expect((b ?? 0) - (a ?? 0)).toBe(5);

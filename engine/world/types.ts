@@ -104,7 +104,10 @@ export interface CommandContext {
   /** The shell's filesystem on that machine (root fs with mounts). */
   readonly fs: IFileSystem;
   /** Run another command line on the same machine (for wrappers such as `su -c`, handlers). */
-  exec(line: string, opts?: { env?: Record<string, string>; cwd?: string; stdin?: string }): Promise<ExecResult>;
+  exec(
+    line: string,
+    opts?: { env?: Record<string, string>; cwd?: string; stdin?: string; /** stops the nested line (e.g. `timeout`) */ signal?: AbortSignal },
+  ): Promise<ExecResult>;
   /** True once the learner pressed Ctrl-C (long-running commands poll it). */
   readonly interrupted: () => boolean;
   /**

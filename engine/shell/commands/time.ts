@@ -257,7 +257,10 @@ export const sleepCommand: CommandSpec = {
     const budget = machine.budgetEnd();
     while (clock.now < end) {
       if (ctx.interrupted()) return fail("", 130);
-      if (clock.now >= deadline) return fail("", 143);
+      if (clock.now >= deadline) {
+        machine.expireTimeouts();
+        return fail("", 143);
+      }
       if (clock.now >= budget) {
         machine.interrupt();
         return fail("", 130);
