@@ -1,0 +1,63 @@
+import type { LiveLab } from "./live";
+
+export interface LabCacheOptions {
+  /** Most labs kept in memory; the least recently used goes first. */
+  maxEntries: number;
+  /** A lab untouched for this long is dropped (rebuilt by replay when it comes back). */
+  idleMs: number;
+  now?: () => number;
+}
+
+/** In-memory LRU of live labs by lab session id; a miss is rebuilt once, even under concurrency. */
+export class LabCache {
+  private readonly entries = new Map<string, { promise: Promise<LiveLab>; live?: LiveLab }>();
+  private readonly now: () => number;
+
+  constructor(private readonly opts: LabCacheOptions) {
+    this.now = opts.now ?? Date.now;
+  }
+
+  async get(id: string, build: () => Promise<LiveLab>): Promise<LiveLab> {
+    this.sweep();
+    let entry = this.entries.get(id);
+    if (entry) this.entries.delete(id);
+    else entry = { promise: build() };
+    this.entries.set(id, entry);
+    try {
+      const live = await entry.promise;
+      entry.live = live;
+      live.lastUsed = this.now();
+      this.trim();
+      return live;
+    } catch (e) {
+      if (this.entries.get(id) === entry) this.entries.delete(id);
+      throw e;
+    }
+  }
+
+  evict(id: string): void {
+    this.entries.delete(id);
+  }
+
+  has(id: string): boolean {
+    return this.entries.has(id);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  private trim(): void {
+    while (this.entries.size > this.opts.maxEntries) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest === undefined) break;
+      this.entries.delete(oldest);
+    }
+  }
+
+  /** Drop labs idle too long (only settled entries: a lab being built is never idle). */
+  private sweep(): void {
+    const limit = this.now() - this.opts.idleMs;
+    for (const [id, entry] of this.entries) if (entry.live && entry.live.lastUsed < limit) this.entries.delete(id);
+  }
+}

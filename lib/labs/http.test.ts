@@ -1,0 +1,217 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Auth } from "@/lib/auth";
+import { DEMO_STUDENTS, seedDemo } from "@/lib/demo-seed";
+import { createTempDatabase, createTestAuth } from "@/lib/testing/temp-db";
+import { sessionAuthenticator } from "./authenticate";
+import { LabCache } from "./cache";
+import { createLabApi, type LabApiDeps } from "./http";
+import { CommandRateLimiter, DEFAULT_LIMITS, FR_TOO_MANY } from "./limits";
+import type { ExecReply, LabSnapshot } from "./service";
+
+const tmp = createTempDatabase();
+const auth: Auth = createTestAuth(tmp.db);
+const cache = new LabCache({ maxEntries: 10, idleMs: 60_000 });
+const deps: LabApiDeps = {
+  db: tmp.db,
+  cache,
+  authenticate: sessionAuthenticator(() => auth),
+  limits: DEFAULT_LIMITS,
+  rate: new CommandRateLimiter({ commandsPerSecond: 1000, burst: 1000 }),
+};
+const api = createLabApi(deps);
+const cookies: string[] = [];
+
+async function cookieFor(email: string, password: string) {
+  const { headers } = await auth.api.signInEmail({ body: { email, password }, returnHeaders: true });
+  return (headers.get("set-cookie") ?? "").split(";")[0] as string;
+}
+
+beforeAll(async () => {
+  await seedDemo(auth, tmp.db);
+  for (const s of DEMO_STUDENTS.slice(0, 2)) cookies.push(await cookieFor(s.email, s.password));
+});
+afterAll(() => tmp.cleanup());
+
+const req = (cookie: string | undefined, body?: unknown, raw?: string) =>
+  new Request("http://127.0.0.1:3999/api/labs", {
+    method: body === undefined && raw === undefined ? "GET" : "POST",
+    headers: { ...(cookie ? { cookie } : {}), "content-type": "application/json" },
+    ...(raw !== undefined ? { body: raw } : body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+
+const alice = () => cookies[0] as string;
+const bob = () => cookies[1] as string;
+
+async function open(cookie: string, labId = "tp1", mode?: string): Promise<LabSnapshot> {
+  const res = await api.open(req(cookie, mode ? { mode } : {}), labId);
+  expect(res.status).toBe(200);
+  return (await res.json()) as LabSnapshot;
+}
+
+async function exec(cookie: string, id: string, terminal: string, input: string): Promise<ExecReply> {
+  const res = await api.exec(req(cookie, { terminal, input }), id);
+  expect(res.status).toBe(200);
+  return (await res.json()) as ExecReply;
+}
+
+describe("lab API", () => {
+  it("requires a signed-in user on every route", async () => {
+    const lab = await open(alice());
+    const calls = [
+      api.open(req(undefined, {}), "tp1"),
+      api.get(req(undefined), lab.session.id),
+      api.exec(req(undefined, { terminal: "host", input: "ls" }), lab.session.id),
+      api.advance(req(undefined, { ms: 1000 }), lab.session.id),
+      api.interrupt(req(undefined, {}), lab.session.id),
+      api.exec(req("better-auth.session_token=forged", { terminal: "host", input: "ls" }), lab.session.id),
+    ];
+    for (const res of await Promise.all(calls)) {
+      expect(res.status).toBe(401);
+      expect(((await res.json()) as { error: string }).error).toBe("Connectez-vous pour utiliser le lab.");
+    }
+    expect(await tmp.db.labEvent.count({ where: { labSessionId: lab.session.id } })).toBe(0);
+  });
+
+  it("resumes the same lab, runs commands and moves the tab into a node on docker exec", async () => {
+    const lab = await open(alice());
+    expect((await open(alice())).session.id).toBe(lab.session.id);
+    expect(lab.tabs.map((t) => t.machine)).toEqual(["host", "node1", "node2"]);
+    expect(lab.tabs[0]?.prompt).toBe("student@docker-host:~$ ");
+    await exec(alice(), lab.session.id, "host", "cd drbd-workshop");
+    const up = await exec(alice(), lab.session.id, "host", "docker-compose up -d");
+    expect(up.exitCode).toBe(0);
+    expect(up.cluster.nodes.map((n) => n.status)).toEqual(["running", "running"]);
+    const enter = await exec(alice(), lab.session.id, "host", "docker exec -it drbd-node1 bash");
+    expect(enter.machineAfter).toBe("node1");
+    // node1's tab now types into the host terminal that entered it; the host tab gets a new one
+    expect(enter.tabs.find((t) => t.machine === "node1")).toMatchObject({ terminal: "host", prompt: "root@node1:/# " });
+    expect(enter.tabs.find((t) => t.machine === "host")?.terminal).toBe("host#t2");
+    const cat = await exec(alice(), lab.session.id, "host", "cat /etc/drbd.d/r0.res");
+    expect(cat.entry).toMatchObject({ machine: "node1", prompt: "root@node1:/# " });
+    expect(cat.entry.output).toContain("resource r0");
+    const rows = await tmp.db.labEvent.findMany({ where: { labSessionId: lab.session.id }, orderBy: { seq: "asc" } });
+    expect(rows.map((r) => [r.seq, r.target, r.input])).toEqual([
+      [0, "host", "cd drbd-workshop"],
+      [1, "host", "docker-compose up -d"],
+      [2, "host", "docker exec -it drbd-node1 bash"],
+      [3, "host", "cat /etc/drbd.d/r0.res"],
+    ]);
+    expect(rows[3]?.output).toBe(cat.entry.output);
+  });
+
+  it("hides a learner's lab from another learner (404, nothing recorded)", async () => {
+    const lab = await open(alice());
+    const before = await tmp.db.labEvent.count({ where: { labSessionId: lab.session.id } });
+    for (const res of [
+      await api.get(req(bob()), lab.session.id),
+      await api.exec(req(bob(), { terminal: "host", input: "ls" }), lab.session.id),
+      await api.advance(req(bob(), { ms: 500 }), lab.session.id),
+      await api.interrupt(req(bob(), {}), lab.session.id),
+    ])
+      expect(res.status).toBe(404);
+    expect(await tmp.db.labEvent.count({ where: { labSessionId: lab.session.id } })).toBe(before);
+    expect((await open(bob())).session.id).not.toBe(lab.session.id);
+    expect((await api.open(req(alice(), {}), "tp9")).status).toBe(404);
+    expect((await api.open(req(alice(), { mode: "previous" }), "tp1")).status).toBe(404);
+  });
+
+  it("answers 400 in French to invalid payloads", async () => {
+    const id = (await open(alice())).session.id;
+    const bad: [string, (r: Request) => Promise<Response>, unknown, string?][] = [
+      ["exec", (r) => api.exec(r, id), { terminal: "host" }],
+      ["exec", (r) => api.exec(r, id), { terminal: "nodeX", input: "ls" }],
+      ["exec", (r) => api.exec(r, id), { terminal: "host", input: 42 }],
+      ["exec", (r) => api.exec(r, id), { terminal: "host", input: "ls", extra: 1 }],
+      ["exec", (r) => api.exec(r, id), undefined, "{not json"],
+      ["advance", (r) => api.advance(r, id), { ms: -5 }],
+      ["advance", (r) => api.advance(r, id), { ms: 1.5 }],
+      ["open", (r) => api.open(r, "tp1"), { mode: "later" }],
+    ];
+    for (const [, call, body, raw] of bad) {
+      const res = await call(req(alice(), body, raw));
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { error: string }).error).toMatch(/^Requête invalide/);
+    }
+    const long = await api.exec(req(alice(), { terminal: "host", input: "x".repeat(5000) }), id);
+    expect(long.status).toBe(400);
+    expect(((await long.json()) as { error: string }).error).toBe("Commande trop longue : 4096 caractères au maximum.");
+  });
+
+  it("limits commands per second per learner with a French error", async () => {
+    const strict = createLabApi({ ...deps, rate: new CommandRateLimiter({ commandsPerSecond: 1, burst: 2 }) });
+    const id = (await open(bob())).session.id;
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const res = await strict.exec(req(bob(), { terminal: "host", input: "true" }), id);
+      statuses.push(res.status);
+      if (res.status === 429) {
+        expect(((await res.json()) as { error: string }).error).toBe(FR_TOO_MANY);
+        expect(Number(res.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+      }
+    }
+    expect(statuses).toEqual([200, 200, 429, 429]);
+    // alice's bucket is her own
+    const other = await strict.exec(
+      req(alice(), { terminal: "host", input: "true" }),
+      (await open(alice())).session.id,
+    );
+    expect(other.status).toBe(200);
+  });
+
+  it("merges consecutive waits into one row and caps a wait request", async () => {
+    const lab = await open(alice(), "tp1", "reset");
+    const id = lab.session.id;
+    await exec(alice(), id, "host", "cd drbd-workshop");
+    for (const ms of [2000, 2000, 90_000]) expect((await api.advance(req(alice(), { ms }), id)).status).toBe(200);
+    await exec(alice(), id, "host", "true");
+    expect((await api.advance(req(alice(), { ms: 700 }), id)).status).toBe(200);
+    const rows = await tmp.db.labEvent.findMany({ where: { labSessionId: id }, orderBy: { seq: "asc" } });
+    expect(rows.map((r) => [r.seq, r.target, r.input])).toEqual([
+      [0, "host", "cd drbd-workshop"],
+      [1, "lab", "wait 2000*2+30000"],
+      [2, "host", "true"],
+      [3, "lab", "wait 700"],
+    ]);
+    expect(rows[2]?.virtualTimeMs).toBeGreaterThanOrEqual(34_000);
+  });
+
+  it("rebuilds an evicted lab by replay: same state, same transcript, same prompts", async () => {
+    const lab = await open(alice(), "tp1", "reset");
+    const id = lab.session.id;
+    for (const [t, c] of [
+      ["host", "cd drbd-workshop && docker-compose up -d"],
+      ["node1", "drbdadm create-md r0 && drbdadm up r0 && drbdadm primary --force r0"],
+      ["node2", "drbdadm create-md r0 && drbdadm up r0"],
+    ] as const)
+      await exec(alice(), id, t, c);
+    await api.advance(req(alice(), { ms: 3000 }), id);
+    await api.advance(req(alice(), { ms: 1500 }), id);
+    const live = (await (await api.get(req(alice()), id)).json()) as LabSnapshot;
+    const syncing = live.cluster.nodes[0]?.resources[0]?.peers[0];
+    expect(syncing?.replication).toBe("SyncSource");
+    expect(syncing?.done).toBeGreaterThan(0);
+    const liveState = (await cache.get(id, () => Promise.reject(new Error("cached")))).lab.state();
+    cache.evict(id);
+    expect(cache.has(id)).toBe(false);
+    const rebuilt = (await (await api.get(req(alice()), id)).json()) as LabSnapshot;
+    expect(rebuilt).toEqual(live);
+    const rebuiltLab = await cache.get(id, () => Promise.reject(new Error("cached")));
+    expect(rebuiltLab.lab.state()).toEqual(liveState);
+    expect(rebuiltLab.drift).toEqual([]);
+    // and it goes on from there
+    const next = await exec(alice(), id, "node1", "drbdadm status r0");
+    expect(next.entry.seq).toBe(4);
+  });
+
+  it("starts TP2 from the end of TP1 (tp1.done), and reset abandons the old session", async () => {
+    const tp2 = await open(alice(), "tp2", "previous");
+    expect(tp2.session.scenario).toBe("tp1.done");
+    expect(tp2.cluster.nodes[0]?.mounts).toEqual([{ device: "/dev/drbd0", mountpoint: "/mnt/drbd" }]);
+    expect(tp2.cluster.nodes[1]?.resources[0]).toMatchObject({ role: "Secondary", disk: "UpToDate" });
+    const again = await open(alice(), "tp2", "reset");
+    expect(again.session.id).not.toBe(tp2.session.id);
+    expect((await api.get(req(alice()), tp2.session.id)).status).toBe(404);
+    const old = await tmp.db.labSession.findUnique({ where: { id: tp2.session.id } });
+    expect(old?.status).toBe("abandoned");
+  });
+});

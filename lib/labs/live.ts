@@ -1,0 +1,89 @@
+import { createLab, type Lab, outputDigest } from "@/engine/index";
+import { ensureScenario } from "./catalog";
+import { parseWaits } from "./wait-log";
+
+/** A command as the terminal shows it again after a reload. */
+export interface TranscriptEntry {
+  seq: number;
+  terminal: string;
+  /** The machine the command ran on (its tab) and the prompt it was typed at. */
+  machine: string;
+  prompt: string;
+  input: string;
+  output: string;
+}
+
+export interface StoredEvent {
+  seq: number;
+  target: string;
+  input: string;
+  output: string;
+  outputDigest: string;
+}
+
+/** A lab object kept in memory, plus what the database rows do not say (prompts, wait merging). */
+export class LiveLab {
+  readonly transcript: TranscriptEntry[] = [];
+  /** Seq of the next row, and the last row when it is a wait (the next wait merges into it). */
+  nextSeq = 0;
+  openWait: { seq: number; pieces: number[] } | undefined;
+  lastUsed = 0;
+  /** The command running now, for Ctrl-C. */
+  running: AbortController | undefined;
+  /** Engine output digests that differ from the stored ones on replay (engine drift). */
+  drift: number[] = [];
+  private chain: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    readonly sessionId: string,
+    readonly userId: string,
+    readonly labId: string,
+    readonly lab: Lab,
+  ) {}
+
+  /** One request at a time per lab: the engine step and its row commit in the same order. */
+  serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.chain.then(fn, fn);
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Run a command and remember where it was typed (the transcript). */
+  async exec(terminal: string, input: string, signal?: AbortSignal) {
+    const before = this.lab.session(terminal);
+    const r = await this.lab.exec(terminal, input, signal ? { signal } : {});
+    const output = r.stdout + r.stderr;
+    return { before, result: r, output, digest: outputDigest(r.stdout, r.stderr) };
+  }
+}
+
+/** Rebuild a lab from its stored rows (after a restart, an eviction, or on another server). */
+export async function rebuildLab(
+  session: { id: string; userId: string; exerciseId: string; scenario: string; seed: number },
+  events: readonly StoredEvent[],
+): Promise<LiveLab> {
+  ensureScenario(session.scenario);
+  const lab = await createLab({ scenario: session.scenario, seed: session.seed });
+  const live = new LiveLab(session.id, session.userId, session.exerciseId, lab);
+  for (const e of events) {
+    if (e.target === "lab") {
+      const pieces = parseWaits(e.input);
+      for (const ms of pieces) await lab.advance(ms);
+      live.openWait = { seq: e.seq, pieces };
+    } else {
+      const { before, digest } = await live.exec(e.target, e.input);
+      if (digest !== e.outputDigest) live.drift.push(e.seq);
+      live.transcript.push({
+        seq: e.seq,
+        terminal: e.target,
+        machine: before.machine,
+        prompt: before.prompt,
+        input: e.input,
+        output: e.output,
+      });
+      live.openWait = undefined;
+    }
+    live.nextSeq = e.seq + 1;
+  }
+  return live;
+}

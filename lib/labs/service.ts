@@ -1,0 +1,243 @@
+import { randomInt } from "node:crypto";
+import type { Db } from "@/lib/db";
+import { parseBenchmarkOutput } from "./benchmark-parse";
+import type { LabCache } from "./cache";
+import { isLabId, type LabId, labSpec } from "./catalog";
+import { type ClusterView, clusterView } from "./cluster-view";
+import { type LiveLab, rebuildLab, type TranscriptEntry } from "./live";
+import { type TabView, tabsOf } from "./tabs";
+import { formatWaits } from "./wait-log";
+
+export interface LabServiceDeps {
+  db: Db;
+  cache: LabCache;
+}
+
+export interface LabSnapshot {
+  session: { id: string; labId: string; scenario: string; previousAvailable: boolean };
+  tabs: TabView[];
+  cluster: ClusterView;
+  transcript: TranscriptEntry[];
+}
+
+export interface ExecReply {
+  entry: TranscriptEntry;
+  exitCode: number;
+  /** Virtual duration of the command (the terminal paces long outputs by it). */
+  durationMs: number;
+  /** The machine the terminal is on after the command (a `docker exec` moves it). */
+  machineAfter: string;
+  tabs: TabView[];
+  cluster: ClusterView;
+}
+
+export class LabNotFound extends Error {}
+
+type SessionRow = { id: string; userId: string; exerciseId: string; scenario: string; seed: number };
+
+/** The learner's session, or LabNotFound: another learner's lab does not exist for them. */
+async function ownedSession(deps: LabServiceDeps, userId: string, sessionId: string): Promise<SessionRow> {
+  const row = await deps.db.labSession.findUnique({ where: { id: sessionId } });
+  if (!row || row.userId !== userId || row.status !== "active") throw new LabNotFound();
+  return row;
+}
+
+async function live(deps: LabServiceDeps, row: SessionRow): Promise<LiveLab> {
+  return deps.cache.get(row.id, async () => {
+    const events = await deps.db.labEvent.findMany({
+      where: { labSessionId: row.id },
+      orderBy: { seq: "asc" },
+      select: { seq: true, target: true, input: true, output: true, outputDigest: true },
+    });
+    return rebuildLab(row, events);
+  });
+}
+
+function snapshot(l: LiveLab, row: SessionRow): LabSnapshot {
+  const spec = labSpec(row.exerciseId as LabId);
+  return {
+    session: {
+      id: row.id,
+      labId: row.exerciseId,
+      scenario: row.scenario,
+      previousAvailable: spec.previousScenario !== undefined,
+    },
+    tabs: tabsOf(l.lab),
+    cluster: clusterView(l.lab),
+    transcript: l.transcript,
+  };
+}
+
+/**
+ * The learner's lab for `labId`: the active one, or a new one. `reset` starts over from the
+ * lab's start scenario, `previous` from the end of the previous TP; the old session is kept
+ * (abandoned) for the instructor.
+ */
+export async function openLab(
+  deps: LabServiceDeps,
+  userId: string,
+  labId: string,
+  mode: "resume" | "reset" | "previous" = "resume",
+): Promise<LabSnapshot> {
+  if (!isLabId(labId)) throw new LabNotFound();
+  const spec = labSpec(labId);
+  if (mode === "previous" && !spec.previousScenario) throw new LabNotFound();
+  let row: SessionRow | null =
+    mode === "resume"
+      ? await deps.db.labSession.findFirst({
+          where: { userId, exerciseId: labId, status: "active" },
+          orderBy: { createdAt: "desc" },
+        })
+      : null;
+  if (!row) {
+    const scenario = mode === "previous" ? (spec.previousScenario as string) : spec.startScenario;
+    row = await deps.db.$transaction(async (tx) => {
+      const old = await tx.labSession.findMany({ where: { userId, exerciseId: labId, status: "active" } });
+      await tx.labSession.updateMany({
+        where: { userId, exerciseId: labId, status: "active" },
+        data: { status: "abandoned" },
+      });
+      for (const o of old) deps.cache.evict(o.id);
+      return tx.labSession.create({
+        data: { userId, exerciseId: labId, chapter: labId, scenario, seed: randomInt(1, 2 ** 31 - 1) },
+      });
+    });
+  }
+  const r = row;
+  const l = await live(deps, r);
+  return l.serial(async () => snapshot(l, r));
+}
+
+export async function getLab(deps: LabServiceDeps, userId: string, sessionId: string): Promise<LabSnapshot> {
+  const row = await ownedSession(deps, userId, sessionId);
+  const l = await live(deps, row);
+  return l.serial(async () => snapshot(l, row));
+}
+
+/** Run one command line and append it to the log (with a benchmark result if it printed one). */
+export async function execCommand(
+  deps: LabServiceDeps,
+  userId: string,
+  sessionId: string,
+  cmd: { terminal: string; input: string },
+): Promise<ExecReply> {
+  const row = await ownedSession(deps, userId, sessionId);
+  const l = await live(deps, row);
+  return l.serial(async () => {
+    const controller = new AbortController();
+    l.running = controller;
+    let ran: Awaited<ReturnType<LiveLab["exec"]>>;
+    const atMs = Math.floor(l.lab.world.clock.now / 1000);
+    try {
+      ran = await l.exec(cmd.terminal, cmd.input, controller.signal);
+    } finally {
+      l.running = undefined;
+    }
+    const seq = l.nextSeq;
+    const bench = parseBenchmarkOutput(cmd.input, ran.output);
+    try {
+      await deps.db.$transaction(async (tx) => {
+        await tx.labEvent.create({
+          data: {
+            labSessionId: row.id,
+            seq,
+            target: cmd.terminal,
+            input: cmd.input,
+            output: ran.output,
+            outputDigest: ran.digest,
+            virtualTimeMs: atMs,
+          },
+        });
+        await tx.labSession.update({ where: { id: row.id }, data: { updatedAt: new Date() } });
+        if (bench)
+          await tx.benchmarkRun.create({
+            data: {
+              userId,
+              labSessionId: row.id,
+              protocol: bench.protocol,
+              params: JSON.stringify(bench.params),
+              throughputMBs: bench.throughputMBs,
+              latencyMs: bench.latencyMs,
+            },
+          });
+      });
+    } catch (e) {
+      // The lab in memory ran a command the log does not have: rebuild it from the log.
+      deps.cache.evict(row.id);
+      throw e;
+    }
+    l.nextSeq = seq + 1;
+    l.openWait = undefined;
+    const entry: TranscriptEntry = {
+      seq,
+      terminal: cmd.terminal,
+      machine: ran.before.machine,
+      prompt: ran.before.prompt,
+      input: cmd.input,
+      output: ran.output,
+    };
+    l.transcript.push(entry);
+    return {
+      entry,
+      exitCode: ran.result.exitCode,
+      durationMs: ran.result.durationMs,
+      machineAfter: ran.result.session.machine,
+      tabs: tabsOf(l.lab),
+      cluster: clusterView(l.lab),
+    };
+  });
+}
+
+/** Ctrl-C: stops the learner's running command, if any (it ends with ^C, exit 130). */
+export async function interrupt(deps: LabServiceDeps, userId: string, sessionId: string): Promise<boolean> {
+  const row = await ownedSession(deps, userId, sessionId);
+  if (!deps.cache.has(row.id)) return false;
+  const l = await live(deps, row);
+  if (!l.running) return false;
+  l.running.abort();
+  return true;
+}
+
+/** Let virtual time pass; consecutive waits share one row. */
+export async function advanceTime(
+  deps: LabServiceDeps,
+  userId: string,
+  sessionId: string,
+  ms: number,
+): Promise<{ cluster: ClusterView; tabs: TabView[] }> {
+  const row = await ownedSession(deps, userId, sessionId);
+  const l = await live(deps, row);
+  return l.serial(async () => {
+    const atMs = Math.floor(l.lab.world.clock.now / 1000);
+    await l.lab.advance(ms);
+    try {
+      if (l.openWait) {
+        const pieces = [...l.openWait.pieces, ms];
+        await deps.db.labEvent.update({
+          where: { labSessionId_seq: { labSessionId: row.id, seq: l.openWait.seq } },
+          data: { input: formatWaits(pieces) },
+        });
+        l.openWait.pieces = pieces;
+      } else {
+        const seq = l.nextSeq;
+        await deps.db.labEvent.create({
+          data: {
+            labSessionId: row.id,
+            seq,
+            target: "lab",
+            input: formatWaits([ms]),
+            output: "",
+            outputDigest: "",
+            virtualTimeMs: atMs,
+          },
+        });
+        l.openWait = { seq, pieces: [ms] };
+        l.nextSeq = seq + 1;
+      }
+    } catch (e) {
+      deps.cache.evict(row.id);
+      throw e;
+    }
+    return { cluster: clusterView(l.lab), tabs: tabsOf(l.lab) };
+  });
+}
