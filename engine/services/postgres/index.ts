@@ -1,6 +1,6 @@
 /**
  * The "postgres" subsystem: PostgreSQL on the lab nodes (TP4). Programs: initdb, pg_ctl,
- * psql, createdb, dropdb. The engine is PGlite, loaded on first use only (see pglite.ts).
+ * psql, createdb, dropdb, pgbench. The engine is PGlite, loaded on first use only (see pglite.ts).
  *
  * Life cycle: a server runs from `pg_ctl start` to `pg_ctl stop`; a node crash drops it with
  * what it had written to the data directory (recovery at the next start); a graceful container
@@ -11,6 +11,7 @@
 import type { LabNode, ProcessInfo, Subsystem, World } from "../../world/types";
 import { createdbCommand, dropdbCommand } from "./commands/createdb";
 import { initdbCommand } from "./commands/initdb";
+import { pgbenchCommand } from "./commands/pgbench";
 import { pgCtlCommand } from "./commands/pg-ctl";
 import { psqlCommand } from "./commands/psql";
 import { PgServers } from "./server";
@@ -42,7 +43,7 @@ export class PostgresSubsystem implements Subsystem {
   }
 
   commands() {
-    return [initdbCommand, pgCtlCommand, psqlCommand, createdbCommand, dropdbCommand];
+    return [initdbCommand, pgCtlCommand, psqlCommand, createdbCommand, dropdbCommand, pgbenchCommand];
   }
 
   onCrash(node: LabNode): void {
