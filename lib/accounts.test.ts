@@ -109,6 +109,36 @@ describe("sign-up with a join code", () => {
     expect(await tmp.db.user.count({ where: { email: "zoe@exemple.fr" } })).toBe(0);
   });
 
+  it("reports an unknown code together with the other fields' errors", async () => {
+    const outcome = await signUpWithJoinCode(
+      auth,
+      tmp.db,
+      input({ joinCode: "DRBD-ZZZZ", name: "" }),
+      freshHeaders(),
+      generous,
+    );
+    expect(outcome).toEqual({
+      ok: false,
+      errors: {
+        name: "Indiquez votre nom (2 caractères au moins).",
+        joinCode: "Code de classe inconnu. Vérifiez-le auprès de votre formateur.",
+      },
+    });
+  });
+
+  it("counts join-code lookups per IP (guessing is bounded)", async () => {
+    const headers = freshHeaders();
+    const rule = { window: 60, max: 2 };
+    for (const code of ["DRBD-ZZZY", "DRBD-ZZZX"]) {
+      const outcome = await signUpWithJoinCode(auth, tmp.db, input({ joinCode: code }), headers, rule);
+      expect(outcome.ok).toBe(false);
+    }
+    const blocked = await signUpWithJoinCode(auth, tmp.db, input({ email: "g@exemple.fr" }), headers, rule);
+    expect(blocked.ok).toBe(false);
+    if (!blocked.ok) expect(blocked.errors.form).toMatch(/^Trop de tentatives/);
+    expect(await tmp.db.user.count({ where: { email: "g@exemple.fr" } })).toBe(0);
+  });
+
   it("refuses a malformed code and a short password", async () => {
     const outcome = await signUpWithJoinCode(
       auth,

@@ -71,15 +71,17 @@ export async function signUpWithJoinCode(
   rule: RateRule,
 ): Promise<Outcome<SignUpField>> {
   const parsed = signUpSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
-  // Counted per IP like sign-in: it also bounds guessing of join codes.
+  const code = joinCodeSchema.safeParse(input.joinCode);
+  if (!parsed.success && !code.success) return { ok: false, errors: fieldErrors(parsed.error) };
+  // A well-formed code is looked up even when other fields are wrong, so that all the errors
+  // show at once. Each lookup is counted per IP like sign-in: it bounds guessing of codes.
   const limit = await consumeRateLimit(db, `action:sign-up:${clientIp(headers)}`, rule);
   if (!limit.allowed) return { ok: false, errors: { form: tooMany(limit.retryAfterSeconds) } };
-  const { name, email, password, joinCode } = parsed.data;
-  const cohort = await db.cohort.findUnique({ where: { joinCode } });
-  if (!cohort) {
-    return { ok: false, errors: { joinCode: "Code de classe inconnu. Vérifiez-le auprès de votre formateur." } };
-  }
+  const cohort = code.success ? await db.cohort.findUnique({ where: { joinCode: code.data } }) : null;
+  const errors: FormState<SignUpField>["errors"] = parsed.success ? {} : fieldErrors(parsed.error);
+  if (code.success && !cohort) errors.joinCode = "Code de classe inconnu. Vérifiez-le auprès de votre formateur.";
+  if (!parsed.success || !cohort) return { ok: false, errors };
+  const { name, email, password } = parsed.data;
   let userId: string;
   try {
     const result = await auth.api.signUpEmail({ body: { name, email, password }, headers });

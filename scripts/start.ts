@@ -31,7 +31,12 @@ try {
 if (buildIsCurrent(root)) step("Build à jour (.next) : compilation ignorée");
 else {
   step("Compilation (next build)");
-  await build(root);
+  try {
+    await build(root);
+  } catch {
+    console.error("\nLa compilation a échoué (voir les erreurs ci-dessus).");
+    process.exit(1);
+  }
 }
 
 const url = databaseUrl();

@@ -26,7 +26,7 @@ export function ResetPasswordButton({ studentId, studentName }: { studentId: str
         )}
       </button>
       {state.password ? (
-        <p role="status" className="text-xs text-emerald-800">
+        <p role="status" className="whitespace-nowrap text-xs text-emerald-800">
           Nouveau mot de passe :{" "}
           <code className="rounded bg-emerald-50 px-1 font-mono text-sm" data-testid="temporary-password">
             {state.password}

@@ -42,11 +42,11 @@ export function StudentTable({
             const p = progress.get(user.id);
             return (
               <tr key={user.id} data-testid="student-row">
-                <td className="py-3 pr-4 font-medium text-slate-900">
+                <td className="whitespace-nowrap py-3 pr-4 font-medium text-slate-900">
                   {user.name}
                   <span className="block text-xs font-normal text-slate-500 md:hidden">{user.email}</span>
                 </td>
-                <td className="hidden py-3 pr-4 text-slate-600 md:table-cell">{user.email}</td>
+                <td className="hidden whitespace-nowrap py-3 pr-4 text-slate-600 md:table-cell">{user.email}</td>
                 <td className="py-3 pr-4">
                   <div className="flex items-center gap-2">
                     <ProgressBar percent={p?.percent ?? 0} label={`Progression de ${user.name}`} />
