@@ -217,4 +217,44 @@ describe("the policy engine", () => {
     },
     T,
   );
+
+  it(
+    "three nodes: the isolated node loses quorum and stops its resources, the majority promotes",
+    async () => {
+      const lab = await createLab({ scenario: "ex9.2" });
+      for (const n of ["node1", "node2", "node3"]) await run(lab, n, "drbdadm create-md r0 && drbdadm up r0");
+      await run(lab, "node1", "drbdadm primary --force r0");
+      await lab.advance(30_000);
+      await run(lab, "node1", "mkfs.ext4 -q /dev/drbd0 && drbdadm secondary r0");
+      await run(lab, "node1", "pcs host auth node1 node2 node3 -u hacluster -p x");
+      const setup = await run(lab, "node1", "pcs cluster setup c node1 node2 node3 --start");
+      expect(setup.exitCode).toBe(0);
+      expect((await run(lab, "node2", "cat /etc/corosync/corosync.conf")).stdout).not.toContain("two_node");
+      await run(lab, "node1", "pcs property set stonith-enabled=false");
+      await run(lab, "node1", "pcs resource create drbd_r0 ocf:linbit:drbd drbd_resource=r0 promotable clone-max=3");
+      await run(
+        lab,
+        "node1",
+        "pcs resource create fs_drbd Filesystem device=/dev/drbd0 directory=/mnt/drbd fstype=ext4",
+      );
+      await run(lab, "node1", "pcs constraint colocation add fs_drbd with Promoted drbd_r0-clone");
+      await run(lab, "node1", "pcs constraint order promote drbd_r0-clone then start fs_drbd");
+      await lab.advance(3000);
+      expect((await run(lab, "node1", "pcs status resources")).stdout).toContain(
+        "    * Promoted: [ node1 ]\n    * Unpromoted: [ node2 node3 ]\n",
+      );
+      for (const ip of ["172.28.0.12", "172.28.0.13"])
+        await run(lab, "node1", `iptables -A INPUT -s ${ip} -j DROP; iptables -A OUTPUT -d ${ip} -j DROP`);
+      await lab.advance(20_000);
+      const alone = (await run(lab, "node1", "pcs status")).stdout;
+      expect(alone).toContain("partition WITHOUT quorum");
+      expect(alone).toContain("  * Online: [ node1 ]\n  * OFFLINE: [ node2 node3 ]\n");
+      expect((await run(lab, "node1", "mount")).stdout).not.toContain("/dev/drbd0");
+      const majority = (await run(lab, "node2", "pcs status")).stdout;
+      expect(majority).toContain("partition with quorum");
+      expect(majority).toContain("    * Promoted: [ node2 ]\n    * Unpromoted: [ node3 ]\n    * Stopped: [ node1 ]\n");
+      expect((await run(lab, "node2", "drbdadm role r0")).stdout).toBe("Primary\n");
+    },
+    T,
+  );
 });
