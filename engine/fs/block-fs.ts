@@ -23,6 +23,11 @@ export interface BlockFsOptions {
   readOnly?: boolean;
   /** Wall clock in milliseconds (the lab's virtual clock), for mtimes. */
   nowMs: () => number;
+  /**
+   * Virtual clock in µs: I/O then queues like writeback (a write completes after the ones
+   * before it) and `consumeLatencyUs()` is the wait left, not a sum that grows forever.
+   */
+  clockUs?: () => number;
   /** Called once when a write error aborts the journal (the mount logs it, /proc/mounts shows ro). */
   onAbort?: (fs: BlockFs) => void;
 }
@@ -71,6 +76,7 @@ export class BlockFs implements IFileSystem {
   /** Read the superblock and metadata from the device. */
   static mount(dev: BlockDevice, opts: BlockFsOptions): MountFsResult {
     const io = new DevIo(dev);
+    if (opts.clockUs) io.clockUs = opts.clockUs;
     const r = MetaStore.load(io);
     if (!r.ok) return r;
     const fs = new BlockFs(dev, io, r.store, opts);
@@ -97,11 +103,13 @@ export class BlockFs implements IFileSystem {
     return this.store.sb.label;
   }
 
-  /** Simulated I/O time spent since the last call (commands advance the clock by it). */
+  /**
+   * How long a caller must wait for this filesystem's I/O: with a clock, the time until the
+   * queued writes complete (what sync/umount/dd wait for); without, the latency summed since
+   * the last call. Commands advance the lab clock by it.
+   */
   consumeLatencyUs(): number {
-    const t = this.io.latencyUs;
-    this.io.latencyUs = 0;
-    return t;
+    return this.io.take();
   }
 
   statfs(): StatFs {

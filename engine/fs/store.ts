@@ -22,7 +22,14 @@ const dec = new TextDecoder();
 
 /** Device I/O that turns failures into filesystem errors and adds up simulated latency. */
 export class DevIo {
+  /** Summed latency of the I/O since the last `take()` (when no clock is given). */
   latencyUs = 0;
+  /**
+   * With a clock, I/O queues on the device like writeback: each request starts when the
+   * previous one is done (or now) and the device is busy until `busyUntilUs`.
+   */
+  clockUs: (() => number) | null = null;
+  private busyUntilUs = 0;
   /** Prefix for error paths (the mount point). */
   prefix = "";
   constructor(readonly dev: BlockDevice) {}
@@ -30,20 +37,33 @@ export class DevIo {
   read(offset: number, length: number, syscall = "read", path = ""): Payload {
     const r = this.dev.read(offset, length);
     if (!r.ok) throw new FsError("EIO", syscall, this.prefix + path);
-    this.latencyUs += r.latencyUs;
+    this.account(r.latencyUs);
     return r.value;
   }
 
   write(offset: number, data: Payload, syscall = "write", path = ""): void {
     const r = this.dev.write(offset, data);
     if (!r.ok) throw new FsError("EIO", syscall, this.prefix + path);
-    this.latencyUs += r.latencyUs;
+    this.account(r.latencyUs);
+  }
+
+  private account(us: number): void {
+    if (this.clockUs) this.busyUntilUs = Math.max(this.busyUntilUs, this.clockUs()) + us;
+    else this.latencyUs += us;
+  }
+
+  /** Time still to wait for the queued I/O to complete (with a clock), or the summed latency. */
+  take(): number {
+    if (this.clockUs) return Math.max(0, this.busyUntilUs - this.clockUs());
+    const t = this.latencyUs;
+    this.latencyUs = 0;
+    return t;
   }
 
   flush(): void {
     const r = this.dev.flush();
     if (!r.ok) throw new FsError("EIO", "fsync", "");
-    this.latencyUs += r.latencyUs;
+    this.account(r.latencyUs);
   }
 }
 

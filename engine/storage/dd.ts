@@ -176,7 +176,6 @@ async function runDd(storage: StorageSubsystem, ctx: CommandContext): Promise<Ex
       try {
         sink.write(off, p, first && truncate);
       } catch (e) {
-        us += sink.latency();
         if (e instanceof FsError && e.code === "ENOSPC" && len > 4096) {
           // Short write: fill what is left, then fail like write(2) does on the next call.
           const fit = sink.room(off);
@@ -187,7 +186,6 @@ async function runDd(storage: StorageSubsystem, ctx: CommandContext): Promise<Ex
         }
         throw e;
       }
-      us += sink.latency();
     } else if (sink.kind === "dev") {
       const fit = Math.min(len, Math.max(0, sink.dev.size() - off));
       if (fit > 0) {
@@ -270,7 +268,6 @@ async function runDd(storage: StorageSubsystem, ctx: CommandContext): Promise<Ex
     if (conv.includes("fsync") || conv.includes("fdatasync") || direct) {
       if (sink.kind === "fs") {
         sink.flush();
-        us += sink.latency();
       } else if (sink.kind === "dev") {
         const r = sink.dev.flush();
         if (r.ok) us += r.latencyUs;
@@ -282,6 +279,8 @@ async function runDd(storage: StorageSubsystem, ctx: CommandContext): Promise<Ex
     if (src.kind === "payload") src.close?.();
     if (sink.kind === "dev") sink.close();
   }
+  // The copy ends when the filesystem's queued writes (dd's and any backlog) are done.
+  if (sink.kind === "fs") us += sink.latency();
   us = Math.max(us, 1);
   storage.world.clock.advanceBy(us);
   const recOut: [number, number] = [Math.floor(written / obs), written % obs ? 1 : 0];

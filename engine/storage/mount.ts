@@ -155,6 +155,7 @@ export function mountCommand(storage: StorageSubsystem): CommandSpec {
         const m = BlockFs.mount(dev, {
           readOnly: mode === "ro",
           nowMs: () => storage.nowMs(),
+          clockUs: () => storage.world.clock.now,
           onAbort: (f) => journalAborted(node, device, f),
         });
         if (!m.ok || (a.type && a.type !== "auto" && a.type !== m.fs.type)) {
@@ -241,7 +242,11 @@ function remount(storage: StorageSubsystem, node: LabNode, target: string, ro: b
     if (!open.ok) return sysFail(target, `cannot remount ${m.device} read-write, is write-protected`);
     m.dev.close("remount");
   }
-  const again = BlockFs.mount(m.dev, { readOnly: ro, nowMs: () => storage.nowMs() });
+  const again = BlockFs.mount(m.dev, {
+    readOnly: ro,
+    nowMs: () => storage.nowMs(),
+    clockUs: () => storage.world.clock.now,
+  });
   if (!again.ok) return sysFail(target, `can't read superblock on ${m.device}`);
   if (ro) m.fs.sync();
   const entry = node.mounts.find((e) => e.mountpoint === target);

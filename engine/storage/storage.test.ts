@@ -356,4 +356,17 @@ describe("dd, df and friends", () => {
     );
     expect((await run(l, "node1", "cat /mnt/drbd/a")).out).toBe("keep\n");
   });
+
+  it("lets queued writes drain with time: sync waits for them, a later umount does not", async () => {
+    const l = await lab();
+    await mounted(l);
+    await run(l, "node1", "dd if=/dev/urandom of=/mnt/drbd/big bs=1M count=50 status=none");
+    await run(l, "node1", "cp /mnt/drbd/big /mnt/drbd/copy");
+    const sync = await l.exec("node1", "sync");
+    expect(sync.durationMs).toBeGreaterThan(100); // 50 MiB at 500 MB/s still queued
+    await run(l, "node1", "cp /mnt/drbd/big /mnt/drbd/copy2 && sleep 60");
+    const umount = await l.exec("node1", "umount /mnt/drbd");
+    expect(umount.exitCode).toBe(0);
+    expect(umount.durationMs).toBeLessThan(50);
+  });
 });
