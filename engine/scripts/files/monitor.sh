@@ -7,10 +7,13 @@
 #                               jusqu'a Ctrl-C, ou N fois (aussi : variable MONITOR_COUNT)
 #
 # Le tableau de bord ne montre que des donnees reelles de ce noeud :
-#   drbdadm status r0                               roles, disques, connexion, synchro
-#   drbdsetup status r0 --verbose --statistics      compteurs (sent, received, pending...)
+#   drbdsetup status r0 --verbose --statistics      roles, disques, connexions, synchro et
+#                                                   compteurs (c'est ce qu'affiche
+#                                                   "drbdadm status r0", en plus detaille)
 #   drbdsetup show r0                               protocole en vigueur
 #   mount                                           /mnt/drbd monte ou non
+# Le rafraichissement n'utilise que des commandes internes de bash pour analyser ces
+# sorties (pas de awk/sed a chaque tour) : il reste rapide meme toutes les secondes.
 # Le debit "last 60s" vient des compteurs written:/read: du volume, echantillonnes a chaque
 # rafraichissement. L'etat "Mounted" du pair ne se voit pas d'ici : un Secondary
 # ne peut pas etre monte (DRBD refuse l'ouverture), on l'affiche donc "No" ; "?" sinon.
@@ -31,85 +34,106 @@ SPACES="                                                                 "
 LINE="─────────────────────────────────────────────────────────────────"
 FULL="████████████████████████████"
 EMPTY="░░░░░░░░░░░░░░░░░░░░░░░░░░░░"
+# pad TEXTE LARGEUR : met le texte complete d'espaces dans $P (sans sous-shell)
 pad() {
     local n=$(($2 - ${#1}))
     [ $n -lt 0 ] && n=0
-    printf '%s%s' "$1" "${SPACES:0:n}"
+    P="$1${SPACES:0:n}"
 }
-row() { printf '│ %s│\n' "$(pad "$1" "$W")"; }
+row() {
+    pad "$1" "$W"
+    echo "│ $P│"
+}
 rule() { echo "$1$LINE$2"; }
-ip_of() {
-    awk -v h="$1" '$1 == "on" && $2 == h { f = 1 } f && $1 == "address" { sub(/;$/, "", $2); split($2, a, ":"); print a[1]; exit }' "$CONF"
-}
 label_of() {
     case "$1" in
-        node[0-9]*) echo "Node ${1#node}" ;;
-        *) echo "$1" ;;
+        node[0-9]*) L="Node ${1#node}" ;;
+        *) L="$1" ;;
     esac
 }
-field() {
-    local tok
-    for tok in $2; do
-        case "$tok" in "$1":*) echo "${tok#*:}"; return ;; esac
-    done
-}
-# KiB -> texte lisible (KB, MB, GB)
+# KiB -> texte lisible dans $H (KB, MB, GB), en arithmetique entiere
 human() {
     local k=${1:-0}
     if [ "$k" -ge 1048576 ]; then
-        echo "$(awk -v k="$k" 'BEGIN { printf "%.1f GB", k / 1048576 }')"
+        local t=$((k * 10 / 1048576))
+        H="$((t / 10)).$((t % 10)) GB"
     elif [ "$k" -ge 1024 ]; then
-        echo "$(awk -v k="$k" 'BEGIN { printf "%.0f MB", k / 1024 }')"
+        H="$(((k + 512) / 1024)) MB"
     else
-        echo "$k KB"
+        H="$k KB"
     fi
 }
+# KiB pendant S secondes -> "12.5" (Mo/s) dans $R
+rate() {
+    local t=$(($1 * 10 / 1024 / $2))
+    R="$((t / 10)).$((t % 10))"
+}
+
+# Les noeuds et leurs adresses, lus une fois dans la configuration
+declare -A IP
+HOSTS=""
+while read -r k v w _; do
+    case "$k" in
+        on) h=$v; HOSTS="$HOSTS $h" ;;
+        address) [ "$v" = ipv4 ] && v=$w; v=${v%;}; IP[$h]=${v%:*} ;;
+    esac
+done < "$CONF"
+PEERS=()
+for h in $HOSTS; do [ "$h" != "$ME" ] && PEERS+=("$h"); done
+PEER=${PEERS[0]}
+OTHERS="${PEERS[*]:1}"
 
 # Historique des compteurs (date, KiB ecrits, KiB lus), garde entre deux lancements :
 # le debit "last 60s" compare l'echantillon courant au plus ancien des 60 dernieres secondes.
 HIST=/var/tmp/drbd-monitor-$RES.hist
 
 render() {
-    local status stats show cstate proto plabel peer
-    status=$(drbdadm status "$RES" 2>&1) || { echo "$status"; return 1; }
-    stats=$(drbdsetup status "$RES" --verbose --statistics)
-    show=$(drbdsetup show "$RES")
-    proto=$(echo "$show" | awk '$1 == "protocol" { sub(/;$/, "", $2); print $2; exit }')
-    proto=${proto:-C}
+    local stats line tok cur="" proto plabel
+    stats=$(drbdsetup status "$RES" --verbose --statistics 2>&1) || { echo "$stats"; return 1; }
+    proto=C
+    while read -r k v _; do
+        [ "$k" = protocol ] && proto=${v%;}
+    done <<< "$(drbdsetup show "$RES")"
     case "$proto" in
         A) plabel="A (Asynchronous)" ;;
         B) plabel="B (Semi-synchronous)" ;;
         *) plabel="C (Synchronous)" ;;
     esac
 
-    local my_role my_disk p_role p_disk done_pct="" line
-    my_role=$(echo "$status" | head -n 1 | sed -E 's/.*role:([A-Za-z]+).*/\1/')
-    my_disk=$(echo "$status" | grep -m 1 -oE '^  (volume:[0-9]+ )?disk:[A-Za-z]+' | sed 's/.*disk://')
-    peer=$(awk '$1 == "on" { print $2 }' "$CONF" | grep -vx "$ME" | head -n 1)
-    line=$(echo "$status" | grep -E "^  $peer ")
-    p_role=$(field role "$line")
-    cstate=$(field connection "$line")
-    cstate=${cstate:-Connected}
-    p_role=${p_role:-Unknown}
-    line=$(echo "$status" | awk -v p="$peer" '$1 == p { f = 1; next } f && /^    / { print; exit } f { exit }')
-    p_disk=$(field peer-disk "$line")
-    p_disk=${p_disk:-DUnknown}
-    done_pct=$(field done "$line")
+    # Une passe sur la sortie de drbdsetup : ligne de la ressource, du volume local,
+    # de chaque pair (connexion) et de chaque volume du pair (replication, compteurs).
+    declare -A ROLE CONN PDISK DONE SENT RECV PEND UNACK OOS
+    local my_role="" my_disk="" wr=0 rd=0
+    while read -r line; do
+        for tok in $line; do
+            case "$tok" in
+                role:*) if [ -z "$cur" ]; then my_role=${tok#role:}; else ROLE[$cur]=${tok#role:}; fi ;;
+                disk:*) [ -z "$cur" ] && my_disk=${tok#disk:} ;;
+                written:*) [ -z "$cur" ] && wr=${tok#written:} ;;
+                read:*) [ -z "$cur" ] && rd=${tok#read:} ;;
+                connection:*) CONN[$cur]=${tok#connection:} ;;
+                peer-disk:*) PDISK[$cur]=${tok#peer-disk:} ;;
+                done:*) DONE[$cur]=${tok#done:} ;;
+                sent:*) SENT[$cur]=${tok#sent:} ;;
+                received:*) RECV[$cur]=${tok#received:} ;;
+                pending:*) PEND[$cur]=${tok#pending:} ;;
+                unacked:*) UNACK[$cur]=${tok#unacked:} ;;
+                out-of-sync:*) OOS[$cur]=${tok#out-of-sync:} ;;
+                node-id:*) ;;
+                *) case " $HOSTS " in *" $tok "*) cur=$tok ;; esac ;;
+            esac
+        done
+    done <<< "$stats"
 
+    local cstate=${CONN[$PEER]:-StandAlone} p_role=${ROLE[$PEER]:-Unknown} p_disk=${PDISK[$PEER]:-DUnknown}
+    # un pair non connecte n'a ni role ni disque connus
+    if [ "$cstate" != Connected ]; then p_role=Unknown; p_disk=DUnknown; fi
     local my_mnt="No" p_mnt="?"
-    mount | grep -q " on $MNT " && my_mnt="Yes"
+    case "$(mount)" in *" on $MNT "*) my_mnt="Yes" ;; esac
     [ "$p_role" = Secondary ] && p_mnt="No"
 
-    # compteurs : volume local et connexion au pair
-    local vline pline sent recv pend unack oos wr rd
-    vline=$(echo "$stats" | grep -m 1 -E '^ +size:')
-    pline=$(echo "$stats" | grep -m 1 -E '^ +received:')
-    wr=$(field written "$vline"); rd=$(field read "$vline")
-    sent=$(field sent "$pline"); recv=$(field received "$pline")
-    pend=$(field pending "$pline"); unack=$(field unacked "$pline"); oos=$(field out-of-sync "$pline")
-
     # synchronisation
-    local pct state bar n
+    local pct state n done_pct=${DONE[$PEER]}
     if [ -n "$done_pct" ]; then
         pct=${done_pct%%.*}; state="Syncing"
     elif [ "$my_disk" = UpToDate ] && [ "$p_disk" = UpToDate ]; then
@@ -120,55 +144,66 @@ render() {
         pct=0; state="$my_disk/$p_disk"
     fi
     n=$(( pct * 28 / 100 ))
-    bar="${FULL:0:n}${EMPTY:0:$((28 - n))}"
 
     # debit sur la fenetre glissante de 60 s
-    local now perf first t0 w0 r0 k
+    local now perf t0="" w0 r0 t w r k
     now=$(date +%s)
     mkdir -p /var/tmp
-    echo "$now ${wr:-0} ${rd:-0}" >> "$HIST"
-    first=$(awk -v now="$now" '$1 >= now - 60 { print; exit }' "$HIST")
-    read -r t0 w0 r0 <<< "$first"
-    k=$(( now - t0 ))
+    echo "$now $wr $rd" >> "$HIST"
+    tail -n 60 "$HIST" > "$HIST.new" && mv "$HIST.new" "$HIST"
+    while read -r t w r; do
+        if [ "$t" -ge $((now - 60)) ]; then t0=$t; w0=$w; r0=$r; break; fi
+    done < "$HIST"
+    k=$(( now - ${t0:-$now} ))
     if [ "$k" -gt 0 ]; then
-        perf="Write: $(awk -v a="$w0" -v b="${wr:-0}" -v t="$k" 'BEGIN { printf "%.1f", (b - a) / 1024 / t }') MB/s    Read: $(awk -v a="$r0" -v b="${rd:-0}" -v t="$k" 'BEGIN { printf "%.1f", (b - a) / 1024 / t }') MB/s    (${k}s)"
+        rate $((wr - w0)) "$k"; perf="Write: $R MB/s    "
+        rate $((rd - r0)) "$k"; perf="${perf}Read: $R MB/s    (${k}s)"
     else
         perf="(mesure au prochain rafraichissement)"
     fi
 
-    local conn="       "
+    local conn="       " a b
     [ "$cstate" = Connected ] && conn="◄─────►"
-    local title="DRBD MONITOR - $RES"
 
     rule "┌" "┐"
-    row "$(pad "" 19)$title"
+    row "                   DRBD MONITOR - $RES"
     rule "├" "┤"
     row "Time: $(date '+%Y-%m-%d %H:%M:%S')"
     row ""
     row "Connection State: $cstate"
     row "Protocol: $plabel"
     row ""
-    row "$(pad "$(label_of "$ME") ($(ip_of "$ME"))" 30)$(label_of "$peer") ($(ip_of "$peer"))"
+    label_of "$ME"; pad "$L (${IP[$ME]})" 30; a=$P
+    label_of "$PEER"; row "$a$L (${IP[$PEER]})"
     row "┌─────────────────────┐       ┌─────────────────────┐"
-    row "│ $(pad "Role: $my_role" 20)│       │ $(pad "Role: $p_role" 20)│"
-    row "│ $(pad "Disk: $my_disk" 20)│$conn│ $(pad "Disk: $p_disk" 20)│"
-    row "│ $(pad "Mounted: $my_mnt" 20)│       │ $(pad "Mounted: $p_mnt" 20)│"
+    pad "Role: $my_role" 20; a=$P; pad "Role: $p_role" 20; b=$P
+    row "│ $a│       │ $b│"
+    pad "Disk: $my_disk" 20; a=$P; pad "Disk: $p_disk" 20; b=$P
+    row "│ $a│$conn│ $b│"
+    pad "Mounted: $my_mnt" 20; a=$P; pad "Mounted: $p_mnt" 20; b=$P
+    row "│ $a│       │ $b│"
     row "└─────────────────────┘       └─────────────────────┘"
     # au-dela de deux noeuds (DRBD 9), une ligne par pair supplementaire
-    local other oline odisk orole oconn
-    for other in $(awk '$1 == "on" { print $2 }' "$CONF" | grep -vx "$ME" | tail -n +2); do
-        oline=$(echo "$status" | grep -E "^  $other ")
-        odisk=$(echo "$status" | awk -v p="$other" '$1 == p { f = 1; next } f && /^    / { print; exit } f { exit }')
-        orole=$(field role "$oline")
-        oconn=$(field connection "$oline")
-        row "$(label_of "$other") ($(ip_of "$other")): ${orole:-Unknown}, $(field peer-disk "$odisk" | grep . || echo DUnknown), ${oconn:-Connected}"
+    local o oc
+    for o in $OTHERS; do
+        oc=${CONN[$o]:-StandAlone}
+        label_of "$o"
+        if [ "$oc" = Connected ]; then
+            row "$L (${IP[$o]}): ${ROLE[$o]:-Unknown}, ${PDISK[$o]:-DUnknown}, $oc"
+        else
+            row "$L (${IP[$o]}): Unknown, DUnknown, $oc"
+        fi
     done
     row ""
-    row "Sync Progress: $(pad "$pct%" 6)$bar  $state"
+    pad "$pct%" 6
+    row "Sync Progress: $P${FULL:0:n}${EMPTY:0:$((28 - n))}  $state"
     row ""
     row "Network Stats:"
-    row "  $(pad "Sent: $(human "$sent")" 16)$(pad "Received: $(human "$recv")" 19)Pending: ${pend:-0}"
-    row "  $(pad "Unacked: ${unack:-0}" 16)OutOfSync: ${oos:-0} KB"
+    human "${SENT[$PEER]}"; pad "Sent: $H" 16; a=$P
+    human "${RECV[$PEER]}"; pad "Received: $H" 19; b=$P
+    row "  $a${b}Pending: ${PEND[$PEER]:-0}"
+    pad "Unacked: ${UNACK[$PEER]:-0}" 16
+    row "  ${P}OutOfSync: ${OOS[$PEER]:-0} KB"
     row ""
     row "Performance (last 60s):"
     row "  $perf"
