@@ -1,7 +1,7 @@
 #!/bin/bash
 # simulate-failure.sh - Simuler des pannes (TP5, exercice 5.1)
 #
-#   network [DUREE]       coupe le lien de replication (iptables DROP vers/depuis le pair)
+#   network [DUREE|--undo] coupe le lien de replication (iptables DROP vers/depuis le pair)
 #                         pendant DUREE (30s par defaut), puis le retablit. On observe
 #                         Connected -> Connecting -> Connected puis la resynchronisation
 #                         des blocs ecrits pendant la coupure (sur le Primary, le script
@@ -25,7 +25,7 @@ MNT=/mnt/drbd
 ME=$(uname -n)
 
 usage() {
-    echo "Usage: $0 network [DUREE] | slow-disk [--undo] | disk-full [--undo] | crash [--undo]" >&2
+    echo "Usage: $0 network [DUREE|--undo] | slow-disk [--undo] | disk-full [--undo] | crash [--undo]" >&2
     exit 1
 }
 
@@ -74,15 +74,31 @@ fi
 case "$MODE" in
     network)
         [ $# -le 1 ] || usage
+        IPS=$(peer_ips)
+        if [ "$1" = --undo ]; then
+            # apres un Ctrl-C pendant la coupure (le script n'a pas pu retablir le lien)
+            for ip in $IPS; do
+                iptables -D INPUT -s "$ip" -j DROP 2> /dev/null && echo ">>> iptables -D INPUT -s $ip -j DROP"
+                iptables -D OUTPUT -d "$ip" -j DROP 2> /dev/null && echo ">>> iptables -D OUTPUT -d $ip -j DROP"
+            done
+            iptables -S | grep -q DROP || echo "Plus aucune regle DROP : le lien de replication est retabli."
+            exit 0
+        fi
         DUR=${1:-30s}
         echo "$DUR" | grep -qE '^[0-9]+(ms|s|m)?$' || usage
         SECS=$(to_seconds "$DUR")
-        IPS=$(peer_ips)
         echo "== Coupure du reseau de replication pendant $DUR"
         for ip in $IPS; do
             run iptables -A INPUT -s "$ip" -j DROP
             run iptables -A OUTPUT -d "$ip" -j DROP
         done
+        echo "(Ctrl-C pendant la coupure laisse les regles en place : $0 network --undo)"
+        restore() {
+            for ip in $IPS; do
+                run iptables -D INPUT -s "$ip" -j DROP
+                run iptables -D OUTPUT -d "$ip" -j DROP
+            done
+        }
         last=""
         wrote=no
         for i in $(seq 1 "$SECS"); do
@@ -101,10 +117,7 @@ case "$MODE" in
             fi
         done
         echo "== Retablissement du lien"
-        for ip in $IPS; do
-            run iptables -D INPUT -s "$ip" -j DROP
-            run iptables -D OUTPUT -d "$ip" -j DROP
-        done
+        restore
         for i in $(seq 1 60); do
             sleep 1 || exit 130
             now=$(state)

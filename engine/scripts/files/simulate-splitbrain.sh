@@ -66,8 +66,9 @@ done
 echo "$ME voit maintenant : $(drbdadm cstate "$RES")"
 
 echo "== 3. Les deux noeuds deviennent Primary et ecrivent"
-/scripts/simulate-splitbrain.sh --this-node || exit $?
-labctl on "$PEER" /scripts/simulate-splitbrain.sh --this-node || exit $?
+rc=0
+/scripts/simulate-splitbrain.sh --this-node || rc=$?
+[ $rc -eq 0 ] && { labctl on "$PEER" /scripts/simulate-splitbrain.sh --this-node || rc=$?; }
 
 echo "== 4. Retablissement du lien"
 echo ">>> iptables -D INPUT -s $PEER_IP -j DROP"
@@ -81,3 +82,4 @@ done
 
 drbdadm status "$RES"
 dmesg | grep -E 'Split-Brain|split-brain' | tail -n 5
+exit $rc

@@ -275,3 +275,34 @@ describe("change-protocol.sh", () => {
     expect((await lab.exec("node1", "drbdadm cstate r0")).stdout).toBe("Connected\n");
   });
 });
+
+describe("failure scripts clean up after themselves", () => {
+  it("simulate-failure.sh network: Ctrl-C leaves the rules (no trap in this shell), --undo removes them", async () => {
+    const lab = await createLab({ scenario: "running" });
+    await lab.exec("node1", "/scripts/setup-drbd.sh --primary > /dev/null");
+    await lab.exec("node2", "/scripts/setup-drbd.sh > /dev/null");
+    await lab.exec("node1", "sleep 20");
+    const ctrlC = new AbortController();
+    lab.world.clock.schedule(5_000_000, "ctrl-c", () => ctrlC.abort());
+    const r = await lab.exec("node1", "/scripts/simulate-failure.sh network 30s", { signal: ctrlC.signal });
+    expect(r.exitCode).toBe(130);
+    expect((await lab.exec("node1", "iptables -S")).stdout).toContain("-A INPUT -s 172.28.0.12/32 -j DROP");
+    const undo = await lab.exec("node1", "/scripts/simulate-failure.sh network --undo");
+    expect(undo.stdout).toContain(">>> iptables -D OUTPUT -d 172.28.0.12 -j DROP");
+    expect((await lab.exec("node1", "iptables -S")).stdout).not.toContain("DROP");
+    await lab.exec("node1", "sleep 15");
+    expect((await lab.exec("node1", "drbdadm cstate r0")).stdout).toBe("Connected\n");
+  });
+
+  it("simulate-splitbrain.sh restores the link when the peer cannot take part", async () => {
+    const lab = await createLab({ scenario: "running" });
+    await lab.exec("node1", "/scripts/setup-drbd.sh --primary > /dev/null");
+    await lab.exec("node2", "/scripts/setup-drbd.sh > /dev/null");
+    await lab.exec("node1", "sleep 20");
+    await lab.exec("host", "docker stop drbd-node2");
+    const r = await lab.exec("node1", "/scripts/simulate-splitbrain.sh");
+    expect(r.exitCode).toBe(255);
+    expect(r.stderr).toContain("node2 is not running");
+    expect((await lab.exec("node1", "iptables -S")).stdout).not.toContain("DROP");
+  });
+});
