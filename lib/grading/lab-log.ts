@@ -1,0 +1,46 @@
+import { parseWaits } from "@/lib/labs/wait-log";
+import type { DbLike } from "./progress";
+
+/** A stored lab session turned into the graders' `{ scenario, seed, events }` submission. */
+export interface LabLogSubmission {
+  scenario: string;
+  seed: number;
+  events: ({ kind: "exec"; target: string; input: string } | { kind: "wait"; durationUs: number })[];
+}
+
+/**
+ * Stored LabEvent rows → replayable events. A "lab" row holds merged waits (`wait 2000*3+500`):
+ * they are split back into the same steps, since the engine runs timer jobs at each wait's end.
+ */
+export function eventsFromRows(rows: readonly { target: string; input: string }[]): LabLogSubmission["events"] {
+  const out: LabLogSubmission["events"] = [];
+  for (const r of rows) {
+    if (r.target === "lab") for (const ms of parseWaits(r.input)) out.push({ kind: "wait", durationUs: ms * 1000 });
+    else out.push({ kind: "exec", target: r.target, input: r.input });
+  }
+  return out;
+}
+
+/** The learner's active session of `labId` (latest), with its log; null when there is none. */
+export async function currentLabLog(db: DbLike, userId: string, labId: string) {
+  const session = await db.labSession.findFirst({
+    where: { userId, exerciseId: labId, status: "active" },
+    orderBy: { createdAt: "desc" },
+  });
+  if (!session) return null;
+  return { session, submission: await labLogOf(db, session) };
+}
+
+/**
+ * The log of a session, optionally only its first `take` rows (a regrade replays what was
+ * graded: rows are append-only, except a trailing wait row that later waits merge into).
+ */
+export async function labLogOf(db: DbLike, session: { id: string; scenario: string; seed: number }, take?: number) {
+  const rows = await db.labEvent.findMany({
+    where: { labSessionId: session.id },
+    ...(take !== undefined ? { take } : {}),
+    orderBy: { seq: "asc" },
+    select: { target: true, input: true },
+  });
+  return { scenario: session.scenario, seed: session.seed, events: eventsFromRows(rows) } satisfies LabLogSubmission;
+}

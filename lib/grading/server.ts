@@ -1,0 +1,12 @@
+import { getAuth } from "@/lib/auth";
+import { db } from "@/lib/db";
+import { sessionViewer } from "./authenticate";
+import { createGradingApi, type GradingApi } from "./http";
+
+const globalForGrading = globalThis as unknown as { drbdGradingApi?: GradingApi };
+
+/** The process-wide grading API (route handlers call it). */
+export function gradingApi(): GradingApi {
+  globalForGrading.drbdGradingApi ??= createGradingApi({ db, authenticate: sessionViewer(getAuth) });
+  return globalForGrading.drbdGradingApi;
+}
