@@ -9,6 +9,14 @@
 #       fence-peer        "/scripts/alert.sh fence-peer";
 #   }
 #
+# Attention :
+#   - local-io-error n'est lance qu'avec "disk { on-io-error call-local-io-error; }" ;
+#     avec "detach" (le defaut), DRBD detache le disque sans appeler de handler.
+#   - fence-peer attend un verdict dans le code de retour (4 : pair Outdated, 5 : pair
+#     injoignable, 7 : pair arrete par STONITH...). Une simple alerte renvoie 0, que DRBD
+#     signale comme "fence-peer helper broken" : pour isoler vraiment le pair, utilisez
+#     /usr/lib/drbd/crm-fence-peer.9.sh (Pacemaker).
+#
 # DRBD lance le handler avec les variables DRBD_RESOURCE, DRBD_MINOR, DRBD_PEER_ADDRESS...
 # L'alerte est ajoutee a /var/log/drbd-alerts.log et envoyee a syslog (logger).
 # En production, on enverrait aussi un mail ou un message (mail, curl vers un webhook).

@@ -306,3 +306,24 @@ describe("failure scripts clean up after themselves", () => {
     expect((await lab.exec("node1", "iptables -S")).stdout).not.toContain("DROP");
   });
 });
+
+describe("section 8.3 alert handlers", () => {
+  it("alert.sh runs as pri-lost-after-sb when a split brain's losing Primary cannot step down", async () => {
+    const lab = await createLab({ scenario: "running" });
+    const conf =
+      'sed -i \'s|^resource r0 {|resource r0 {\\n    handlers {\\n        pri-lost-after-sb "/scripts/alert.sh splitbrain";\\n        local-io-error "/scripts/alert.sh io-error";\\n    }\\n    net {\\n        after-sb-0pri discard-younger-primary;\\n        after-sb-1pri discard-secondary;\\n        after-sb-2pri call-pri-lost-after-sb;\\n    }|\' /etc/drbd.d/r0.res';
+    for (const n of ["node1", "node2"]) expect((await lab.exec(n, conf)).exitCode).toBe(0);
+    await lab.exec("node1", "/scripts/setup-drbd.sh --primary > /dev/null");
+    await lab.exec("node2", "/scripts/setup-drbd.sh > /dev/null");
+    await lab.exec("node1", "sleep 20; mkdir -p /mnt/drbd && mount /dev/drbd0 /mnt/drbd");
+    const sb = await lab.exec("node1", "/scripts/simulate-splitbrain.sh");
+    expect(sb.stdout).toContain("Split-Brain detected, 2 primaries, automatically solved");
+    // node2 became Primary last (the younger one) and, mounted, cannot give up its role
+    const log = (await lab.exec("node2", "cat /var/log/drbd-alerts.log")).stdout;
+    expect(log).toMatch(
+      /^2024-01-15 14:3\d:\d\d node2 \[splitbrain\] resource=r0 minor=0 peer=172\.28\.0\.11 : Primary perdant apres un split-brain \(pri-lost-after-sb\)\n$/,
+    );
+    expect((await lab.exec("node2", "dmesg | grep 'pri-lost-after-sb exit code'")).stdout).toContain("exit code 0");
+    expect((await lab.exec("node1", "cat /var/log/drbd-alerts.log")).exitCode).toBe(1);
+  });
+});
