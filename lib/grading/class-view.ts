@@ -76,7 +76,9 @@ export async function classView(db: Db, cohortId: string): Promise<ClassView> {
   const cells: ClassView["cells"] = {};
   for (const p of progress) {
     rowsByUser.get(p.userId)?.push(p);
-    (cells[p.userId] ??= {})[p.exerciseId] = {
+    cells[p.userId] ??= {};
+    const own = cells[p.userId] as Record<string, Cell>;
+    own[p.exerciseId] = {
       percent: exercisePercent(p),
       bestScore: p.bestScore,
       maxScore: p.maxScore,

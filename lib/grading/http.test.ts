@@ -1,3 +1,5 @@
+// biome-ignore-all lint/suspicious/noExplicitAny: route handler JSON bodies are inspected loosely in tests.
+// biome-ignore-all lint/style/noNonNullAssertion: the fixtures are seeded in beforeAll.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getExercise } from "@/graders";
 import type { Auth } from "@/lib/auth";
