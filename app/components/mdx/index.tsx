@@ -1,6 +1,7 @@
 import type { MDXComponents } from "mdx/types";
 import type { ComponentProps } from "react";
-import { ExerciseAnchor, LabAnchor } from "./anchors";
+import { Exercise } from "../exercise/exercise";
+import { LabAnchor } from "./anchors";
 import { Objectives, RealDrbd } from "./callouts";
 import { CodeBlock } from "./code-block";
 
@@ -9,7 +10,7 @@ export const mdxComponents: MDXComponents = {
   RealDrbd,
   Objectives,
   Lab: LabAnchor,
-  Exercise: ExerciseAnchor,
+  Exercise,
   pre: CodeBlock,
   table: (props: ComponentProps<"table">) => (
     <div className="my-6 overflow-x-auto">
