@@ -1,29 +1,27 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { getChapters } from "@/lib/chapters";
-import { listCohortsWithStudents } from "@/lib/cohorts";
 import { db } from "@/lib/db";
+import { ownedCohort } from "@/lib/grading/access";
+import { classView } from "@/lib/grading/class-view";
 import { requireRole } from "@/lib/guards";
-import { progressByUser, summarize } from "@/lib/progress";
 import { Badge } from "../../../components/ui/badge";
 import { Card, CardBody } from "../../../components/ui/card";
 import { PageHeader } from "../../../components/ui/page-header";
 import { ResetPasswordButton } from "../../reset-password-button";
+import { RegradeForm, ReviewCard } from "./class-actions";
+import { Heatmap } from "./heatmap";
 
 export const metadata: Metadata = { title: "Classe" };
 
 export default async function ClassPage({ params }: { params: Promise<{ id: string }> }) {
   const { user } = await requireRole("instructor", "admin");
   const { id } = await params;
-  // Only classes the viewer may see: another instructor's class is simply not found.
-  const cohort = (await listCohortsWithStudents(db, user)).find((c) => c.id === id);
+  // Only classes the viewer teaches: another instructor's class is simply not found.
+  const cohort = await ownedCohort(db, user, id);
   if (!cohort) notFound();
-  const chapters = getChapters().filter((c) => c.exercises.length > 0);
-  const rows = await progressByUser(
-    db,
-    cohort.enrollments.map((e) => e.user.id),
-  );
+  const view = await classView(db, cohort.id);
+  const titles = new Map(view.exercises.map((e) => [e.id, e.title]));
   return (
     <>
       <nav aria-label="Fil d'Ariane" className="mb-4 text-sm text-slate-500">
@@ -43,63 +41,110 @@ export default async function ClassPage({ params }: { params: Promise<{ id: stri
           </>
         }
       />
-      <Card>
-        <CardBody className="overflow-x-auto">
-          {cohort.enrollments.length === 0 ? (
-            <p className="text-slate-600">Aucun·e étudiant·e inscrit·e pour l'instant.</p>
-          ) : (
-            <table className="w-full text-left text-sm">
-              <caption className="sr-only">Progression par chapitre</caption>
+      <div className="space-y-6">
+        <Card>
+          <CardBody>
+            <div className="mb-4 flex flex-wrap items-center justify-between gap-3">
+              <h2 className="text-lg font-semibold">Carte de chaleur</h2>
+              <a
+                href={`/api/formateur/classes/${cohort.id}/csv`}
+                download
+                className="rounded-md border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-100"
+              >
+                Exporter le carnet de notes (CSV)
+              </a>
+            </div>
+            {view.students.length === 0 ? (
+              <p className="text-slate-600">Aucun·e étudiant·e inscrit·e pour l'instant.</p>
+            ) : (
+              <Heatmap view={view} cohortId={cohort.id} />
+            )}
+          </CardBody>
+        </Card>
+
+        <Card>
+          <CardBody>
+            <h2 className="mb-3 text-lg font-semibold">
+              Réponses à relire <Badge tone={view.review.length ? "warning" : "neutral"}>{view.review.length}</Badge>
+            </h2>
+            {view.review.length === 0 ? (
+              <p className="text-sm text-slate-600">Aucune réponse rédigée en attente de relecture.</p>
+            ) : (
+              <ul className="space-y-3">
+                {view.review.map((item) => (
+                  <ReviewCard key={item.submissionId} cohortId={cohort.id} item={item} />
+                ))}
+              </ul>
+            )}
+            <p className="mt-3 text-xs text-slate-500">
+              Une note saisie ici remplace celle du correcteur pour cette soumission (même après une recorrection) ; le
+              meilleur score de l'étudiant·e est recalculé.
+            </p>
+          </CardBody>
+        </Card>
+
+        <Card>
+          <CardBody className="overflow-x-auto">
+            <div className="mb-3 flex flex-wrap items-center justify-between gap-3">
+              <h2 className="text-lg font-semibold">Statistiques par exercice</h2>
+              <RegradeForm cohortId={cohort.id} exercises={view.exercises.map((e) => e.id)} />
+            </div>
+            <table className="w-full text-left text-sm" data-testid="exercise-stats">
               <thead className="text-xs text-slate-500">
                 <tr>
-                  <th scope="col" className="py-2 pr-4 font-medium">
-                    Étudiant·e
+                  <th scope="col" className="py-1 pr-3">
+                    Exercice
                   </th>
-                  {chapters.map((c) => (
-                    <th key={c.slug} scope="col" className="px-2 py-2 text-center font-medium" title={c.title}>
-                      {c.slug}
-                    </th>
-                  ))}
-                  <th scope="col" className="px-2 py-2 text-center font-medium">
-                    Total
+                  <th scope="col" className="px-2 text-right">
+                    Tenté
                   </th>
-                  <th scope="col">
-                    <span className="sr-only">Actions</span>
+                  <th scope="col" className="px-2 text-right">
+                    Réussi
+                  </th>
+                  <th scope="col" className="px-2 text-right">
+                    Score moyen
+                  </th>
+                  <th scope="col" className="pl-3">
+                    Vérifications les plus souvent échouées
                   </th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100">
-                {cohort.enrollments.map(({ user: student }) => {
-                  const own = rows.get(student.id) ?? [];
-                  const total = summarize(
-                    chapters.flatMap((c) => c.exercises),
-                    own,
-                  );
-                  return (
-                    <tr key={student.id}>
-                      <th scope="row" className="py-3 pr-4 text-left font-medium text-slate-900">
-                        {student.name}
-                        <span className="block text-xs font-normal text-slate-500">{student.email}</span>
-                      </th>
-                      {chapters.map((c) => (
-                        <td key={c.slug} className="px-2 py-3 text-center tabular-nums">
-                          {summarize(c.exercises, own).percent} %
-                        </td>
-                      ))}
-                      <td className="px-2 py-3 text-center font-semibold tabular-nums">{total.percent} %</td>
-                      <td className="py-3 text-right">
-                        {student.role === "student" ? (
-                          <ResetPasswordButton studentId={student.id} studentName={student.name} />
-                        ) : null}
-                      </td>
-                    </tr>
-                  );
-                })}
+                {view.stats.map((s) => (
+                  <tr key={s.id} data-exercise={s.id}>
+                    <th scope="row" className="py-1 pr-3 font-normal">
+                      <span className="font-mono">{s.id}</span>{" "}
+                      <span className="text-xs text-slate-500">{titles.get(s.id)}</span>
+                    </th>
+                    <td className="px-2 text-right tabular-nums">{s.attempted}</td>
+                    <td className="px-2 text-right tabular-nums">{s.passed}</td>
+                    <td className="px-2 text-right tabular-nums">{s.attempted ? `${s.meanPercent} %` : "–"}</td>
+                    <td className="pl-3 text-xs">
+                      {s.failingChecks.map((f) => `${f.id} (${f.failures}/${f.attempts})`).join(", ") || "–"}
+                    </td>
+                  </tr>
+                ))}
               </tbody>
             </table>
-          )}
-        </CardBody>
-      </Card>
+          </CardBody>
+        </Card>
+
+        <Card>
+          <CardBody>
+            <h2 className="mb-3 text-lg font-semibold">Comptes</h2>
+            <ul className="divide-y divide-slate-100 text-sm">
+              {view.students.map((s) => (
+                <li key={s.id} className="flex items-center justify-between py-2">
+                  <span>
+                    {s.name} <span className="text-xs text-slate-500">{s.email}</span>
+                  </span>
+                  <ResetPasswordButton studentId={s.id} studentName={s.name} />
+                </li>
+              ))}
+            </ul>
+          </CardBody>
+        </Card>
+      </div>
     </>
   );
 }
