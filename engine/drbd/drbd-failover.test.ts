@@ -101,6 +101,63 @@ describe("TP3: failover, crash, rejoin, split brain", () => {
     expect(kit.drbd.invariants()).toEqual([]);
   });
 
+  it("healed partition with two Primaries that did not write: the connect is refused (SS_TWO_PRIMARIES), both StandAlone", async () => {
+    const kit = await makeKit();
+    await syncedPair(kit);
+    await kit.sh("node1", "iptables -A INPUT -s 172.28.0.12 -j DROP");
+    await kit.sh("node1", "sleep 12");
+    expect((await kit.sh("node2", "drbdadm primary r0")).code).toBe(0);
+    await kit.sh("node1", "iptables -F");
+    await kit.sh("node1", "sleep 12");
+    expect(kit.drbd.invariants()).toEqual([]);
+    expect((await kit.sh("node1", "drbdadm status r0")).out).toBe("r0 role:Primary\n  disk:UpToDate\n  node2 connection:StandAlone\n\n");
+    expect((await kit.sh("node2", "drbdadm status r0")).out).toBe("r0 role:Primary\n  disk:UpToDate\n  node1 connection:StandAlone\n\n");
+    // node1 (node-id 0 < 1) drives the change to Connected and sends P_DISCONNECT (K9 connect_work)
+    expect(kit.dmesg("node1")).toContain(
+      "drbd r0: State change failed: Multiple primaries not allowed by config (-1)\ndrbd r0 node2: Failed: conn( Connecting -> Connected ) peer( Unknown -> Primary ) [connected]\ndrbd r0 node2: conn( Connecting -> Disconnecting ) [connect-failed]\ndrbd r0 node2: conn( Disconnecting -> StandAlone ) [connect-failed]",
+    );
+    expect(kit.dmesg("node2")).toContain("drbd r0 node1: conn( Connecting -> Disconnecting ) [receive-disconnect]\ndrbd r0 node1: conn( Disconnecting -> StandAlone ) [receive-disconnect]");
+    expect(kit.dmesg("node2")).not.toContain("Split-Brain");
+    // recovery: demote one, reconnect both: no resync needed (neither wrote)
+    expect((await kit.sh("node2", "drbdadm secondary r0")).code).toBe(0);
+    await kit.sh("node2", "drbdadm connect r0");
+    await kit.sh("node1", "drbdadm connect r0");
+    await kit.sh("node1", "sleep 1");
+    expect((await kit.sh("node1", "drbdadm status r0")).out).toBe("r0 role:Primary\n  disk:UpToDate\n  node2 role:Secondary\n    peer-disk:UpToDate\n\n");
+    expect(kit.drbd.invariants()).toEqual([]);
+  });
+
+  it("rr-conflict retry-connect: two Primaries stay Connecting and connect once one of them demotes", async () => {
+    const kit = await makeKit();
+    for (const n of ["node1", "node2"]) await kit.sh(n, "sed -i 's/after-sb-2pri disconnect;/after-sb-2pri disconnect;\\n        rr-conflict retry-connect;/' /etc/drbd.d/global_common.conf");
+    await syncedPair(kit);
+    await kit.sh("node1", "iptables -A INPUT -s 172.28.0.12 -j DROP");
+    await kit.sh("node1", "sleep 12");
+    await kit.sh("node2", "drbdadm primary r0");
+    await kit.sh("node1", "iptables -F");
+    await kit.sh("node1", "sleep 15");
+    for (const n of ["node1", "node2"]) expect((await kit.sh(n, "drbdadm cstate r0")).out).toBe("Connecting\n");
+    expect(kit.dmesg("node1").match(/State change failed: Multiple primaries not allowed by config \(-1\)/g)?.length ?? 0).toBeGreaterThan(3);
+    expect(kit.drbd.invariants()).toEqual([]);
+    await kit.sh("node2", "drbdadm secondary r0");
+    await kit.sh("node1", "sleep 1");
+    expect((await kit.sh("node1", "drbdadm cstate r0")).out).toBe("Connected\n");
+    expect(kit.drbd.invariants()).toEqual([]);
+  });
+
+  it("a write in flight when the Secondary crashes is resynced when it returns (equal UUIDs, bits on the Primary)", async () => {
+    const kit = await makeKit();
+    await syncedPair(kit);
+    await kit.sh("host", "docker stop drbd-node2 --time=0");
+    // the Primary has not noticed yet: the write is completed locally and marked out of sync
+    write(kit, "node1", 0, "pendant la panne");
+    await kit.sh("host", "docker start drbd-node2");
+    await kit.sh("node1", "sleep 30");
+    expect(kit.dmesg("node1")).toContain("Began resync as SyncSource (will sync 4 KB [1 bits set]).");
+    expect((await kit.sh("node1", "drbdadm dstate r0")).out).toBe("UpToDate/UpToDate\n");
+    expect(sameDisks(kit)).toBe(true);
+  });
+
   it("after-sb-1pri discard-secondary resolves a split brain automatically", async () => {
     const kit = await makeKit();
     // the workshop's global_common.conf (Annex B) sets after-sb-1pri discard-secondary

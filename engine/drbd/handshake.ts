@@ -9,7 +9,7 @@ import { peerMd } from "./metadata";
 import type { Connection, Device, Resource } from "./objects";
 import { type AsbSide, recover0p, recover1p, recover2p } from "./policies";
 import { diskRank } from "./strings";
-import { beginResync, type Side } from "./sync";
+import { beginResync, interruptResync, type Side } from "./sync";
 import { STRATEGIES, type SyncStrategy, type UuidSet, uuidCompare, uuidHex } from "./uuid";
 
 export interface End {
@@ -61,15 +61,56 @@ function incompatible(a: Connection, b: Connection): string | null {
   return null;
 }
 
-/** Both sides reached each other: run the handshake. */
-export function establish(k: DrbdKernel, a: End, b: End): void {
-  for (const [me, other] of [
-    [a, b],
-    [b, a],
-  ] as const) {
-    k.logConn(me.res, me.conn, `Handshake to peer ${other.res.nodeId} successful: Agreed network protocol version ${PROTO_AGREED}`);
-    k.logConn(me.res, me.conn, "Feature flags enabled on protocol level: 0x7f TRIM THIN_RESYNC WRITE_SAME WRITE_ZEROES RESYNC_DAGTAG");
+/**
+ * Would the sync handshake of some volume end the connection by itself (split brain, unrelated
+ * data)? Then its own log lines and policies decide, before the role check below.
+ */
+function handshakeDecidesFirst(a: End, b: End): boolean {
+  for (const [vnr, da] of a.res.devices) {
+    const db = b.res.devices.get(vnr);
+    if (!db?.md || !da.md || da.disk === "Diskless" || db.disk === "Diskless") continue;
+    const r = uuidCompare(uuidSet(a.res, a.conn, da), uuidSet(b.res, b.conn, db), { protocol: a.conn.net.protocol, resolveConflicts: a.res.nodeId > b.res.nodeId });
+    if (STRATEGIES[r.strategy].splitBrain || r.strategy === "unrelated-data") return true;
   }
+  return false;
+}
+
+/**
+ * Two Primaries without allow-two-primaries may not connect (K9 connect_work): the node with the
+ * lower node-id drives the cluster-wide change to Connected, which __is_valid_soft_transition
+ * refuses with SS_TWO_PRIMARIES (-1). rr-conflict retry-connect retries every second (both stay
+ * Connecting); otherwise it sends P_DISCONNECT and both ends go StandAlone (T9 two-primaries-reject).
+ */
+function refuseTwoPrimaries(k: DrbdKernel, a: End, b: End): void {
+  const [ini, peer] = a.res.nodeId < b.res.nodeId ? [a, b] : [b, a];
+  k.log(ini.res, `drbd ${ini.res.name}: State change failed: Multiple primaries not allowed by config (-1)`);
+  k.logConn(ini.res, ini.conn, `Failed: conn( ${ini.conn.cstate} -> Connected ) peer( ${ini.conn.peerRole} -> ${peer.res.role} ) [connected]`);
+  if (ini.conn.net.rrConflict === "retry-connect") {
+    const ep = [ini.conn.epoch, peer.conn.epoch];
+    k.world.clock.schedule(1_000_000, `drbd connect retry ${ini.res.name} ${ini.res.node.name}->${ini.conn.peerName}`, () => {
+      if (!k.alive(ini.res) || !k.alive(peer.res) || ini.conn.epoch !== ep[0] || peer.conn.epoch !== ep[1]) return;
+      if (ini.conn.cstate !== "Connecting" || peer.conn.cstate !== "Connecting") return;
+      const net = k.world.net;
+      const up = net.canReach(ini.res.node.name, ini.conn.peerName, ini.conn.path.port) && net.canReach(ini.conn.peerName, ini.res.node.name, ini.conn.path.port);
+      if (up) establish(k, ini, peer, { retry: true });
+      else k.cluster.attempt(ini.res, ini.conn, ini.conn.net.connectIntUs);
+    });
+    return;
+  }
+  dropToStandAlone(k, ini, "connect-failed");
+  dropToStandAlone(k, peer, "receive-disconnect");
+}
+
+/** Both sides reached each other: run the handshake (`retry`: same sockets, K9 connect_work re-armed). */
+export function establish(k: DrbdKernel, a: End, b: End, opts: { retry?: boolean } = {}): void {
+  if (!opts.retry)
+    for (const [me, other] of [
+      [a, b],
+      [b, a],
+    ] as const) {
+      k.logConn(me.res, me.conn, `Handshake to peer ${other.res.nodeId} successful: Agreed network protocol version ${PROTO_AGREED}`);
+      k.logConn(me.res, me.conn, "Feature flags enabled on protocol level: 0x7f TRIM THIN_RESYNC WRITE_SAME WRITE_ZEROES RESYNC_DAGTAG");
+    }
   // P_PROTOCOL: both ends must agree (K9 receive_protocol "incompatible %s settings")
   const bad = incompatible(a.conn, b.conn);
   if (bad) {
@@ -77,6 +118,11 @@ export function establish(k: DrbdKernel, a: End, b: End): void {
       k.logConn(e.res, e.conn, `incompatible ${bad} settings`);
       dropToStandAlone(k, e, "connect-failed");
     }
+    return;
+  }
+  const twoPrimaries = () => a.res.role === "Primary" && b.res.role === "Primary" && !a.conn.net.allowTwoPrimaries;
+  if (twoPrimaries() && !handshakeDecidesFirst(a, b)) {
+    refuseTwoPrimaries(k, a, b);
     return;
   }
   a.conn.epoch++;
@@ -97,6 +143,20 @@ export function establish(k: DrbdKernel, a: End, b: End): void {
     if (!db || !pa || !pb) continue;
     const outcome = syncHandshake(k, a, da, b, db);
     if (outcome === "drop") return;
+  }
+  // an after-sb policy that left both Primary (a loser that could not demote, violently-as0p):
+  // the change to Connected still fails with SS_TWO_PRIMARIES on the initiator (K9 connect_work)
+  if (twoPrimaries()) {
+    const ini = a.res.nodeId < b.res.nodeId ? a : b;
+    k.log(ini.res, `drbd ${ini.res.name}: State change failed: Multiple primaries not allowed by config (-1)`);
+    for (const e of [a, b])
+      for (const [vnr, pd] of e.conn.peerDevices) {
+        const dev = e.res.devices.get(vnr);
+        if (dev && pd.resync) interruptResync(k, { res: e.res, conn: e.conn, dev, pd });
+      }
+    dropToStandAlone(k, ini, "connect-failed");
+    dropToStandAlone(k, ini === a ? b : a, "receive-disconnect");
+    return;
   }
   a.conn.reconnect = false;
   b.conn.reconnect = false;
@@ -259,6 +319,19 @@ function syncHandshake(k: DrbdKernel, a: End, da: Device, b: End, db: Device): "
     if (da.disk === "UpToDate" && (db.disk === "Outdated" || db.disk === "Consistent")) k.change(b.res, () => { db.disk = "UpToDate"; }, { tag: "connected" });
     if (db.disk === "UpToDate" && (da.disk === "Outdated" || da.disk === "Consistent")) k.change(a.res, () => { da.disk = "UpToDate"; }, { tag: "connected" });
   }
+  // Same generation, both UpToDate (after the lift above), but one side still holds out-of-sync bits toward the other: a
+  // write that was in flight when the link died is completed locally and marked out of sync
+  // (K9 tl_restart CONNECTION_LOST_WHILE_PENDING) without a new UUID. Dropping those bits would
+  // leave two UpToDate disks that differ; resync them from the side that holds them (what
+  // upstream K9 maybe_reconcile_equal_uuid_bitmap does instead of dropping the bits).
+  if (strategy === "no-sync" && (da.md.current & ~1n) === (db.md.current & ~1n) && da.disk === "UpToDate" && db.disk === "UpToDate" && (bitsA === 0) !== (bitsB === 0)) {
+    const [src, ds, tgt, dt] = bitsA > 0 ? [a, da, b, db] : [b, db, a, da];
+    if (tgt.res.role !== "Primary") {
+      startSync(k, src, ds, tgt, dt, false);
+      return "ok";
+    }
+  }
+
   da.md.crashedPrimary = false;
   db.md.crashedPrimary = false;
   tagDisks();

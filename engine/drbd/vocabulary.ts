@@ -1,6 +1,7 @@
 /**
  * Command vocabulary for property tests: what a learner may type about DRBD on any node,
- * including the mistakes (promoting the wrong node, disconnecting mid-sync, crashing nodes).
+ * including the mistakes (promoting the wrong node, disconnecting mid-sync, crashing nodes,
+ * promoting the other side of a network partition).
  */
 export function drbdVocabulary(nodes: readonly string[]): { target: string; line: string }[] {
   const out: { target: string; line: string }[] = [];
@@ -33,8 +34,12 @@ export function drbdVocabulary(nodes: readonly string[]): { target: string; line
     for (const p of peersOf(n)) {
       const ip = `172.28.0.${10 + Number(p.replace("node", ""))}`;
       out.push({ target: n, line: `iptables -A INPUT -s ${ip} -j DROP` });
+      // a partition long enough for both sides to notice (ping-int + ping-timeout): single
+      // steps rarely line up "cut, wait, promote the other side, heal" in a short sequence
+      out.push({ target: n, line: `iptables -A INPUT -s ${ip} -j DROP; sleep 11` });
     }
     out.push({ target: n, line: "iptables -F" });
+    out.push({ target: n, line: "iptables -F; sleep 3" });
     out.push({ target: "host", line: `docker stop drbd-${n} --time=0` });
     out.push({ target: "host", line: `docker start drbd-${n}` });
   }
