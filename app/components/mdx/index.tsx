@@ -1,7 +1,7 @@
 import type { MDXComponents } from "mdx/types";
 import type { ComponentProps } from "react";
 import { Exercise } from "../exercise/exercise";
-import { LabAnchor } from "./anchors";
+import { Lab } from "../lab/lab";
 import { Objectives, RealDrbd } from "./callouts";
 import { CodeBlock } from "./code-block";
 
@@ -9,7 +9,7 @@ import { CodeBlock } from "./code-block";
 export const mdxComponents: MDXComponents = {
   RealDrbd,
   Objectives,
-  Lab: LabAnchor,
+  Lab,
   Exercise,
   pre: CodeBlock,
   table: (props: ComponentProps<"table">) => (

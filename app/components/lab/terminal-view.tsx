@@ -1,0 +1,184 @@
+"use client";
+
+import "@xterm/xterm/css/xterm.css";
+import type { FitAddon } from "@xterm/addon-fit";
+import type { Terminal } from "@xterm/xterm";
+import { type Ref, useEffect, useImperativeHandle, useRef } from "react";
+import type { TranscriptEntry } from "@/lib/labs/live";
+import { LineEditor } from "./line-editor";
+import { playOutput } from "./playback";
+
+export interface CommandOutcome {
+  output: string;
+  durationMs: number;
+}
+
+export interface TerminalHandle {
+  /** Types each command at the prompt and runs it, one after the other (the chapter's buttons). */
+  run(commands: string[]): Promise<void>;
+  focus(): void;
+}
+
+interface Props {
+  machine: string;
+  active: boolean;
+  prompt: string;
+  scrollback: TranscriptEntry[];
+  onCommand: (line: string) => Promise<CommandOutcome>;
+  onInterrupt: () => void;
+  ref?: Ref<TerminalHandle>;
+}
+
+const crlf = (s: string) => s.replace(/\r?\n/g, "\r\n");
+
+/** One machine's terminal: xterm.js with bash-like line editing, history and Ctrl-C. */
+export function TerminalView({ machine, active, prompt, scrollback, onCommand, onInterrupt, ref }: Props) {
+  const box = useRef<HTMLDivElement>(null);
+  const term = useRef<Terminal | null>(null);
+  const fit = useRef<FitAddon | null>(null);
+  const promptRef = useRef(prompt);
+  const busy = useRef(false);
+  /** Keys typed while a command runs: fed to the line editor afterwards (bash's typeahead). */
+  const typeahead = useRef<string[]>([]);
+  const stopPlayback = useRef<(() => void) | null>(null);
+  const editor = useRef(new LineEditor(scrollback.filter((e) => e.machine === machine).map((e) => e.input)));
+  const queue = useRef<Promise<void>>(Promise.resolve());
+  const handlers = useRef({ onCommand, onInterrupt });
+  handlers.current = { onCommand, onInterrupt };
+
+  async function submit(line: string) {
+    const t = term.current;
+    if (!t) return;
+    t.write("\r\n");
+    if (line.trim() !== "") {
+      busy.current = true;
+      try {
+        const r = await handlers.current.onCommand(line);
+        const play = playOutput(r.output, r.durationMs, (s) => t.write(crlf(s)));
+        stopPlayback.current = play.stop;
+        await play.done;
+        if (r.output && !r.output.endsWith("\n")) t.write("\r\n");
+      } catch (e) {
+        t.write(`\x1b[31m${crlf(e instanceof Error ? e.message : String(e))}\x1b[0m\r\n`);
+      } finally {
+        stopPlayback.current = null;
+        busy.current = false;
+      }
+    }
+    busy.current = false;
+    t.write(editor.current.render(promptRef.current));
+    const pending = typeahead.current.splice(0);
+    for (const data of pending) handleData(data);
+  }
+
+  function handleData(data: string) {
+    const t = term.current;
+    if (!t) return;
+    if (busy.current) {
+      if (data === "\x03") {
+        typeahead.current = [];
+        stopPlayback.current?.();
+        handlers.current.onInterrupt();
+      } else typeahead.current.push(data);
+      return;
+    }
+    for (const a of editor.current.feed(data).actions) {
+      if (a.kind === "redraw") t.write(editor.current.render(promptRef.current));
+      else if (a.kind === "submit") {
+        busy.current = true; // what follows is typeahead until this command is done
+        void enqueue(a.line);
+      } else if (a.kind === "interrupt") t.write(`^C\r\n${editor.current.render(promptRef.current)}`);
+      else if (a.kind === "clear") {
+        t.clear();
+        t.write(editor.current.render(promptRef.current));
+      }
+    }
+  }
+
+  function enqueue(line: string) {
+    queue.current = queue.current.then(() => submit(line));
+    return queue.current;
+  }
+
+  useImperativeHandle(ref, () => ({
+    run: async (commands) => {
+      for (const c of commands) {
+        await queue.current;
+        const t = term.current;
+        if (!t) return;
+        editor.current.buffer = c;
+        editor.current.cursor = c.length;
+        t.write(crlf(editor.current.render(promptRef.current)));
+        editor.current.feed("\r");
+        await enqueue(c);
+      }
+    },
+    focus: () => term.current?.focus(),
+  }));
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the terminal is created once; props are read through refs
+  useEffect(() => {
+    let disposed = false;
+    let observer: ResizeObserver | undefined;
+    void (async () => {
+      const [{ Terminal }, { FitAddon }] = await Promise.all([import("@xterm/xterm"), import("@xterm/addon-fit")]);
+      if (disposed || !box.current) return;
+      const t = new Terminal({
+        fontFamily: "ui-monospace, SFMono-Regular, Menlo, Consolas, monospace",
+        fontSize: 14,
+        cursorBlink: true,
+        scrollback: 5000,
+        theme: { background: "#0f172a", foreground: "#e2e8f0" },
+      });
+      const f = new FitAddon();
+      t.loadAddon(f);
+      t.open(box.current);
+      t.textarea?.setAttribute("aria-label", `Terminal ${machine}`);
+      term.current = t;
+      fit.current = f;
+      f.fit();
+      for (const e of scrollback)
+        if (e.machine === machine) t.write(`${e.prompt}${crlf(e.input)}\r\n${crlf(e.output)}`);
+      t.write(editor.current.render(promptRef.current));
+      // Ctrl-C with a selection copies it (as in GNOME Terminal with Ctrl-Shift-C); else it interrupts.
+      t.attachCustomKeyEventHandler((ev) => {
+        if (ev.type === "keydown" && (ev.ctrlKey || ev.metaKey) && ev.key.toLowerCase() === "c" && t.hasSelection()) {
+          void navigator.clipboard?.writeText(t.getSelection()).catch(() => undefined);
+          return false;
+        }
+        return true;
+      });
+      t.onData((data) => handleData(data));
+      observer = new ResizeObserver(() => fit.current?.fit());
+      observer.observe(box.current);
+    })();
+    return () => {
+      disposed = true;
+      observer?.disconnect();
+      term.current?.dispose();
+      term.current = null;
+    };
+  }, []);
+
+  // The prompt changes when a `docker exec` moves this tab into another shell.
+  useEffect(() => {
+    promptRef.current = prompt;
+    if (!busy.current && term.current) term.current.write(editor.current.render(prompt));
+  }, [prompt]);
+
+  useEffect(() => {
+    if (active) {
+      fit.current?.fit();
+      term.current?.focus();
+    }
+  }, [active]);
+
+  return (
+    <div
+      ref={box}
+      data-testid={`terminal-${machine}`}
+      className="h-80 w-full overflow-hidden rounded-b-lg bg-slate-900 p-2"
+      hidden={!active}
+    />
+  );
+}
