@@ -8,6 +8,7 @@ import { peerMd } from "./metadata";
 import type { Connection, Device, PeerDevice, Resource } from "./objects";
 import { doneBitsAt, donePercent } from "./resync";
 import { ioSuspFlags } from "./state-engine";
+import { deviceStats, peerDeviceStats } from "./stats";
 import { REPL_STATES } from "./strings";
 
 export class Wrap {
@@ -92,8 +93,9 @@ export function resourceStatus(k: DrbdKernel, res: Resource, o: StatusOpts): str
     if (o.statistics) {
       w.p(indent, "\n");
       if (o.verbose) w.p(indent, ` size:${Math.floor((d.md?.dataSize ?? 0) / 1024)}`);
-      w.p(indent, ` read:${d.readKiB}`);
-      w.p(indent, ` written:${d.writtenKiB}`);
+      const ds = deviceStats(res, d, now);
+      w.p(indent, ` read:${ds.read}`);
+      w.p(indent, ` written:${ds.written}`);
       if (o.verbose) {
         w.p(indent, ` al-writes:${d.alWrites}`);
         w.p(indent, ` bm-writes:${d.bmWrites}`);
@@ -142,8 +144,9 @@ export function resourceStatus(k: DrbdKernel, res: Resource, o: StatusOpts): str
         if (o.verbose || resyncSuspStr(pd) !== "no") w.p(indent, ` resync-suspended:${resyncSuspStr(pd)}`);
         if (o.statistics) {
           w.p(indent, "\n");
-          w.p(indent, ` received:${pd.receivedKiB}`);
-          w.p(indent, ` sent:${pd.sentKiB}`);
+          const ps = peerDeviceStats(pd, now);
+          w.p(indent, ` received:${ps.received}`);
+          w.p(indent, ` sent:${ps.sent}`);
           const oos = outOfSyncBits(k, res, c, d) * 4;
           if (o.verbose || oos) w.p(indent, ` out-of-sync:${oos}`);
           if (o.verbose) {
@@ -186,7 +189,7 @@ export function events2(k: DrbdKernel, resources: Resource[], statistics: boolea
       lines.push(`exists connection name:${res.name} peer-node-id:${c.peerNodeId} conn-name:${c.peerName} connection:${c.cstate} role:${c.peerRole}${statistics ? " congested:no ap-in-flight:0 rs-in-flight:0" : ""}`);
     for (const d of res.devices.values())
       lines.push(
-        `exists device name:${res.name} volume:${d.vnr} minor:${d.minor} backing_dev:${d.disk === "Diskless" ? "none" : d.backingPath} disk:${d.disk} client:${d.backingPath === "none" ? "yes" : "no"} quorum:${d.quorum ? "yes" : "no"}${statistics ? ` size:${Math.floor((d.md?.dataSize ?? 0) / 1024)} read:${d.readKiB} written:${d.writtenKiB} al-writes:${d.alWrites} bm-writes:${d.bmWrites} upper-pending:0 lower-pending:0 al-suspended:no` : ""}`,
+        `exists device name:${res.name} volume:${d.vnr} minor:${d.minor} backing_dev:${d.disk === "Diskless" ? "none" : d.backingPath} disk:${d.disk} client:${d.backingPath === "none" ? "yes" : "no"} quorum:${d.quorum ? "yes" : "no"}${statistics ? ` size:${Math.floor((d.md?.dataSize ?? 0) / 1024)} read:${deviceStats(res, d, now).read} written:${deviceStats(res, d, now).written} al-writes:${d.alWrites} bm-writes:${d.bmWrites} upper-pending:0 lower-pending:0 al-suspended:no` : ""}`,
       );
     for (const c of res.connections.values())
       for (const d of res.devices.values()) {
@@ -194,7 +197,7 @@ export function events2(k: DrbdKernel, resources: Resource[], statistics: boolea
         if (!pd) continue;
         const done = pd.resync && pd.resync.totalBits > 0 ? ` done:${donePercent(pd.resync, now)}` : "";
         lines.push(
-          `exists peer-device name:${res.name} peer-node-id:${c.peerNodeId} conn-name:${c.peerName} volume:${d.vnr} replication:${pd.repl} peer-disk:${pd.peerDisk} peer-client:no resync-suspended:${resyncSuspStr(pd)}${done}${statistics ? ` received:${pd.receivedKiB} sent:${pd.sentKiB} out-of-sync:${outOfSyncBits(k, res, c, d) * 4} pending:${pd.inFlight} unacked:${pd.inFlight}` : ""}`,
+          `exists peer-device name:${res.name} peer-node-id:${c.peerNodeId} conn-name:${c.peerName} volume:${d.vnr} replication:${pd.repl} peer-disk:${pd.peerDisk} peer-client:no resync-suspended:${resyncSuspStr(pd)}${done}${statistics ? ` received:${peerDeviceStats(pd, now).received} sent:${peerDeviceStats(pd, now).sent} out-of-sync:${outOfSyncBits(k, res, c, d) * 4} pending:${pd.inFlight} unacked:${pd.inFlight}` : ""}`,
         );
       }
     for (const c of res.connections.values())
