@@ -35,8 +35,8 @@ export interface NodeView {
 export interface LinkView {
   a: string;
   b: string;
-  /** up, partitioned (no packet goes through) or slowed down by netem */
-  state: "up" | "partitioned" | "latency";
+  /** up, partitioned (no packet goes through), slowed down by netem, or down (a node is not running) */
+  state: "up" | "partitioned" | "latency" | "down";
   latencyMs: number;
 }
 
@@ -104,7 +104,9 @@ export function clusterView(lab: Lab): ClusterView {
       const back = world.net.path(b, a);
       const latencyMs = Math.round((Math.max(there.latencyUs, back.latencyUs) / 1000) * 10) / 10;
       const slowed = world.net.netem(a) !== undefined || world.net.netem(b) !== undefined;
-      links.push({ a, b, state: !there.up || !back.up ? "partitioned" : slowed ? "latency" : "up", latencyMs });
+      const bothRun = world.node(a)?.running === true && world.node(b)?.running === true;
+      const state = !bothRun ? "down" : !there.up || !back.up ? "partitioned" : slowed ? "latency" : "up";
+      links.push({ a, b, state, latencyMs });
     }
   return { virtualTimeMs: Math.floor(world.clock.now / 1000), nodes, links };
 }

@@ -6,7 +6,12 @@ const STATUS_FR: Record<NodeView["status"], string> = {
   stopped: "arrêté (crash)",
   absent: "conteneur non créé",
 };
-const LINK_FR = { up: "lien actif", partitioned: "lien coupé", latency: "lien ralenti" } as const;
+const LINK_FR = {
+  up: "lien actif",
+  partitioned: "lien coupé",
+  latency: "lien ralenti",
+  down: "un nœud est arrêté",
+} as const;
 
 function diskColor(disk: string): string {
   if (disk === "UpToDate") return "#15803d";
@@ -50,7 +55,7 @@ export function ClusterDiagram({ view }: { view: ClusterView }) {
           const j = view.nodes.findIndex((n) => n.name === l.b);
           if (j !== i + 1) return null; // neighbours only: the figure stays readable
           const y = 95;
-          const color = l.state === "partitioned" ? "#b91c1c" : l.state === "latency" ? "#b45309" : "#15803d";
+          const color = { up: "#15803d", partitioned: "#b91c1c", latency: "#b45309", down: "#94a3b8" }[l.state];
           return (
             <g key={`${l.a}-${l.b}`}>
               <line
@@ -60,10 +65,10 @@ export function ClusterDiagram({ view }: { view: ClusterView }) {
                 y2={y}
                 stroke={color}
                 strokeWidth={3}
-                strokeDasharray={l.state === "partitioned" ? "6 6" : undefined}
+                strokeDasharray={l.state === "partitioned" || l.state === "down" ? "6 6" : undefined}
               />
               <text x={x(i) + W + GAP / 2} y={y - 8} textAnchor="middle" fontSize={12} fill={color}>
-                {l.state === "partitioned" ? "coupé" : l.state === "latency" ? `${l.latencyMs} ms` : "réplication"}
+                {{ up: "réplication", partitioned: "coupé", latency: `${l.latencyMs} ms`, down: "" }[l.state]}
               </text>
             </g>
           );

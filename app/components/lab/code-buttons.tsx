@@ -60,6 +60,7 @@ export function RunButtons({
       .map((block) => {
         const el = document.createElement("span");
         el.dataset.runSlot = "";
+        el.className = "ml-auto";
         block.firstElementChild?.lastElementChild?.before(el);
         return { el, target: block.dataset.target as string, block };
       });

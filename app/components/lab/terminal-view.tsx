@@ -29,6 +29,14 @@ interface Props {
   ref?: Ref<TerminalHandle>;
 }
 
+function deferred() {
+  let resolve: () => void = () => undefined;
+  const promise = new Promise<void>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
 const crlf = (s: string) => s.replace(/\r?\n/g, "\r\n");
 
 /** One machine's terminal: xterm.js with bash-like line editing, history and Ctrl-C. */
@@ -43,6 +51,8 @@ export function TerminalView({ machine, active, prompt, scrollback, onCommand, o
   const stopPlayback = useRef<(() => void) | null>(null);
   const editor = useRef(new LineEditor(scrollback.filter((e) => e.machine === machine).map((e) => e.input)));
   const queue = useRef<Promise<void>>(Promise.resolve());
+  /** Resolves once xterm is loaded and open (it is imported lazily, in the browser only). */
+  const ready = useRef(deferred());
   const handlers = useRef({ onCommand, onInterrupt });
   handlers.current = { onCommand, onInterrupt };
 
@@ -102,6 +112,7 @@ export function TerminalView({ machine, active, prompt, scrollback, onCommand, o
 
   useImperativeHandle(ref, () => ({
     run: async (commands) => {
+      await ready.current.promise;
       for (const c of commands) {
         await queue.current;
         const t = term.current;
@@ -140,6 +151,7 @@ export function TerminalView({ machine, active, prompt, scrollback, onCommand, o
       for (const e of scrollback)
         if (e.machine === machine) t.write(`${e.prompt}${crlf(e.input)}\r\n${crlf(e.output)}`);
       t.write(editor.current.render(promptRef.current));
+      ready.current.resolve();
       // Ctrl-C with a selection copies it (as in GNOME Terminal with Ctrl-Shift-C); else it interrupts.
       t.attachCustomKeyEventHandler((ev) => {
         if (ev.type === "keydown" && (ev.ctrlKey || ev.metaKey) && ev.key.toLowerCase() === "c" && t.hasSelection()) {
