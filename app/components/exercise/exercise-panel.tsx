@@ -85,7 +85,7 @@ export function ExercisePanel({ exerciseId }: { exerciseId: string }) {
       className="not-prose my-8 rounded-lg border border-slate-200 bg-white p-5 shadow-sm"
     >
       <header className="mb-4 flex flex-wrap items-baseline justify-between gap-2">
-        <h3 className="text-lg font-semibold text-slate-900">
+        <h3 className="mt-0! text-lg font-semibold text-slate-900">
           Exercice {exerciseId}
           {ex ? ` — ${ex.title}` : ""}
         </h3>

@@ -7,7 +7,7 @@ export function Feedback({ result, fresh }: { result: GradeResult; fresh: boolea
     return (
       <div role="alert" className="mt-4 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm">
         <p className="font-semibold text-amber-900">Soumission illisible : elle ne compte pas comme une tentative.</p>
-        <ul className="mt-2 space-y-1 font-mono text-xs text-amber-900">
+        <ul className="mt-2 list-none! space-y-1 pl-0! font-mono text-xs text-amber-900">
           {(result.diagnostics ?? []).map((d) => (
             <li key={`${d.file}:${d.line}:${d.column ?? 0}:${d.message}`}>
               {d.file}:{d.line}
@@ -25,7 +25,7 @@ export function Feedback({ result, fresh }: { result: GradeResult; fresh: boolea
         {fresh ? "Résultat" : "Dernière vérification"} : {pts(result.score)} / {pts(result.max)}
         {full ? " — tout est juste !" : ""}
       </p>
-      <ul className="mt-2 space-y-2">
+      <ul className="mt-2 list-none! space-y-2 pl-0!">
         {result.checks.map((c) => (
           <li
             key={c.id}

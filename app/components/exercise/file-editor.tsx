@@ -35,7 +35,7 @@ export function FileEditor({
         aria-describedby={diagnostics?.length ? `${id}-diags` : undefined}
       />
       {diagnostics?.length ? (
-        <ul id={`${id}-diags`} className="mt-1 space-y-0.5 font-mono text-xs text-red-700">
+        <ul id={`${id}-diags`} className="mt-1 list-none! space-y-0.5 pl-0! font-mono text-xs text-red-700">
           {diagnostics.map((d) => (
             <li key={`${d.line}:${d.column ?? 0}:${d.message}`}>
               ligne {d.line} : {d.message}

@@ -125,7 +125,7 @@ export function QuestionsForm({
   onChange: (a: Answers) => void;
 }) {
   return (
-    <ol className="space-y-5">
+    <ol className="list-none! space-y-5 pl-0!">
       {questions.map((q, i) => (
         <li key={q.id}>
           <fieldset>

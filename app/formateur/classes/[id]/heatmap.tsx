@@ -15,8 +15,20 @@ function cellClass(percent: number): string {
   return "bg-red-200 text-red-950";
 }
 
-const dateFr = (iso: string) =>
-  new Date(iso).toLocaleString("fr-FR", { dateStyle: "short", timeStyle: "short", timeZone: "Europe/Paris" });
+const PARIS = new Intl.DateTimeFormat("fr-FR", {
+  timeZone: "Europe/Paris",
+  day: "2-digit",
+  month: "2-digit",
+  hour: "2-digit",
+  minute: "2-digit",
+  hourCycle: "h23",
+});
+
+/** "25/11 21:22" built from the digits only: the server's and the browser's ICU may space differently. */
+function dateFr(iso: string): string {
+  const p = Object.fromEntries(PARIS.formatToParts(new Date(iso)).map((x) => [x.type, x.value]));
+  return `${p.day}/${p.month} ${p.hour}:${p.minute}`;
+}
 
 /** Students × exercises: best score %, attempts, last activity; sortable and filterable. */
 export function Heatmap({ view, cohortId }: { view: ClassView; cohortId: string }) {
