@@ -214,4 +214,41 @@ describe("lab API", () => {
     const old = await tmp.db.labSession.findUnique({ where: { id: tp2.session.id } });
     expect(old?.status).toBe("abandoned");
   });
+
+  it("applies an edited config on the chosen nodes as a logged heredoc that replays", async () => {
+    const id = (await open(bob(), "tp1", "reset")).session.id;
+    await exec(bob(), id, "host", "cd drbd-workshop && docker-compose up -d");
+    const get = async (node: string) => {
+      const res = await api.files(
+        new Request(`http://127.0.0.1:3999/api/labs/x/files?node=${node}`, { headers: { cookie: bob() } }),
+        id,
+      );
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { files: Record<string, string> }).files;
+    };
+    const original = (await get("node1"))["/etc/drbd.d/r0.res"] as string;
+    expect(original).toContain("protocol C;");
+    const edited = original.replace("protocol C;", "protocol A;");
+    const res = await api.writeFile(
+      req(bob(), { path: "/etc/drbd.d/r0.res", content: edited, nodes: ["node1", "node2"] }),
+      id,
+    );
+    expect(res.status).toBe(200);
+    expect((await get("node2"))["/etc/drbd.d/r0.res"]).toBe(edited.endsWith("\n") ? edited : `${edited}\n`);
+    const rows = await tmp.db.labEvent.findMany({ where: { labSessionId: id }, orderBy: { seq: "asc" } });
+    expect(rows.map((r) => r.target)).toEqual(["host", "node1#editor", "node2#editor"]);
+    cache.evict(id);
+    expect((await get("node1"))["/etc/drbd.d/r0.res"]).toContain("protocol A;");
+    for (const body of [
+      { path: "/etc/passwd", content: "x", nodes: ["node1"] },
+      { path: "/etc/drbd.d/r0.res", content: "x", nodes: [] },
+      { path: "/etc/drbd.d/r0.res", content: "x\nDRBDLAB_EOF\n", nodes: ["node1"] },
+    ]) {
+      const bad = await api.writeFile(req(bob(), body), id);
+      expect(bad.status).toBe(400);
+    }
+    expect(
+      (await api.writeFile(req(alice(), { path: "/etc/drbd.d/r0.res", content: "x", nodes: ["node1"] }), id)).status,
+    ).toBe(404);
+  });
 });

@@ -1,7 +1,18 @@
 import { z } from "zod";
 import { LabCache } from "./cache";
-import { CommandRateLimiter, FR_TOO_MANY, frTooLong, type LabLimits, limitsFromEnv } from "./limits";
-import { advanceTime, execCommand, getLab, interrupt, LabNotFound, type LabServiceDeps, openLab } from "./service";
+import { isConfigPath } from "./files";
+import { CommandRateLimiter, FR_TOO_MANY, frFileTooLong, frTooLong, type LabLimits, limitsFromEnv } from "./limits";
+import {
+  advanceTime,
+  configFiles,
+  execCommand,
+  getLab,
+  interrupt,
+  LabNotFound,
+  type LabServiceDeps,
+  openLab,
+  writeConfigFile,
+} from "./service";
 
 /** Who is calling: the user id, or the 401/403 response to send. */
 export type Authenticate = (request: Request) => Promise<{ userId: string } | Response>;
@@ -16,6 +27,16 @@ const TERMINAL = z.string().regex(/^(host|node\d)(#t\d{1,2})?$/, "Terminal incon
 
 const openBody = z.object({ mode: z.enum(["resume", "reset", "previous"]).default("resume") }).strict();
 const execBody = z.object({ terminal: TERMINAL, input: z.string() }).strict();
+const filesBody = z
+  .object({
+    path: z.string().refine(isConfigPath, "Fichier de configuration DRBD attendu (/etc/drbd.conf, /etc/drbd.d/*.res)."),
+    content: z.string(),
+    nodes: z
+      .array(z.string().regex(/^node\d$/, "Nœud inconnu."))
+      .min(1)
+      .max(8),
+  })
+  .strict();
 const advanceBody = z.object({ ms: z.number().int().positive() }).strict();
 
 const json = (body: unknown, status = 200, headers?: HeadersInit) => Response.json(body, { status, headers });
@@ -91,6 +112,32 @@ export function createLabApi(deps: LabApiDeps) {
         if (body instanceof Response) return body;
         const ms = Math.min(body.ms, deps.limits.maxAdvanceMs);
         return json(await advanceTime(deps, userId, sessionId, ms));
+      }),
+
+    /** GET /api/labs/sessions/[id]/files?node=node1 → { files: { path: text } } */
+    files: (request: Request, sessionId: string) =>
+      guarded(deps, request, async (userId) => {
+        const node = new URL(request.url).searchParams.get("node") ?? "";
+        if (!/^node\d$/.test(node)) return badRequest("Requête invalide : nœud inconnu.");
+        return json({ files: await configFiles(deps, userId, sessionId, node) });
+      }),
+
+    /** POST /api/labs/sessions/[id]/files { path, content, nodes } → the file written on each node. */
+    writeFile: (request: Request, sessionId: string) =>
+      guarded(deps, request, async (userId) => {
+        const body = await readJson(request, filesBody);
+        if (body instanceof Response) return body;
+        if (body.content.length > deps.limits.maxFileChars) return badRequest(frFileTooLong(deps.limits.maxFileChars));
+        const limited = rateLimited(deps, userId);
+        if (limited) return limited;
+        try {
+          const replies = await writeConfigFile(deps, userId, sessionId, body);
+          const last = replies.at(-1);
+          return json({ written: replies.map((r) => r.entry), tabs: last?.tabs, cluster: last?.cluster });
+        } catch (e) {
+          if (e instanceof RangeError) return badRequest(e.message);
+          throw e;
+        }
       }),
 
     /** POST /api/labs/sessions/[id]/interrupt — Ctrl-C. */

@@ -4,6 +4,7 @@ import { parseBenchmarkOutput } from "./benchmark-parse";
 import type { LabCache } from "./cache";
 import { isLabId, type LabId, labSpec } from "./catalog";
 import { type ClusterView, clusterView } from "./cluster-view";
+import { heredocWrite, readConfigFiles } from "./files";
 import { type LiveLab, rebuildLab, type TranscriptEntry } from "./live";
 import { type TabView, tabsOf } from "./tabs";
 import { formatWaits } from "./wait-log";
@@ -240,4 +241,39 @@ export async function advanceTime(
     }
     return { cluster: clusterView(l.lab), tabs: tabsOf(l.lab) };
   });
+}
+
+/** The config files of a node in the learner's lab (for the editor). */
+export async function configFiles(
+  deps: LabServiceDeps,
+  userId: string,
+  sessionId: string,
+  node: string,
+): Promise<Record<string, string>> {
+  const row = await ownedSession(deps, userId, sessionId);
+  const l = await live(deps, row);
+  if (!l.lab.world.node(node)) throw new LabNotFound();
+  return l.serial(() => readConfigFiles(l.lab, node));
+}
+
+/**
+ * "Appliquer au lab": writes the file on each node with a heredoc typed in that node's
+ * editor terminal (an ordinary logged command: it replays). `drbdadm adjust` stays the
+ * learner's job, as on a real cluster.
+ */
+export async function writeConfigFile(
+  deps: LabServiceDeps,
+  userId: string,
+  sessionId: string,
+  file: { path: string; content: string; nodes: string[] },
+): Promise<ExecReply[]> {
+  const line = heredocWrite(file.path, file.content);
+  if (!line) throw new RangeError("Le fichier ne peut pas contenir la ligne DRBDLAB_EOF.");
+  const row = await ownedSession(deps, userId, sessionId);
+  const l = await live(deps, row);
+  for (const n of file.nodes) if (!l.lab.world.node(n)) throw new LabNotFound();
+  const replies: ExecReply[] = [];
+  for (const n of file.nodes)
+    replies.push(await execCommand(deps, userId, sessionId, { terminal: `${n}#editor`, input: line }));
+  return replies;
 }
