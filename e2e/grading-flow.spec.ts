@@ -74,6 +74,10 @@ test("a learner fails then passes ex1.2; the instructor sees the cell and export
   await learner.reload();
   await expect(editor).toHaveValue(ex12.solution as string);
   await expect(ex.getByTestId("score")).toContainText("Dernière vérification : 9 / 9");
+  // chapter progress: 1 of 3 exercises at full marks, the same number on the home outline
+  await expect(learner.getByTestId("chapter-percent")).toHaveText("33 %");
+  await learner.goto("/");
+  await expect(learner.getByTestId("chapter").filter({ hasText: "TP1" })).toContainText("33 %");
 
   // the instructor's view
   await page.goto(href);
@@ -126,7 +130,7 @@ test("a question exercise (ex2.1) is graded in the page", async ({ page }) => {
   const ex = page.locator('section[data-exercise="ex2.1"]');
   const answers = (ex21.solution as { answers: Record<string, unknown> }).answers;
   const q = ex21.questions?.find((x) => x.kind === "matching");
-  if (!q || q.kind !== "matching") throw new Error("no matching question");
+  if (q?.kind !== "matching") throw new Error("no matching question");
   const pairs = answers[q.id] as Record<string, string>;
   // only the first scenario right, no justification: partial credit
   const first = q.items[0];

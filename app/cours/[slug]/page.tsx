@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { getChapter } from "@/lib/chapters";
 import { requireUser } from "@/lib/guards";
 import { renderChapterCached } from "@/lib/mdx/render";
+import { ChapterProgress } from "../../components/exercise/chapter-progress";
 import { mdxComponents } from "../../components/mdx";
 
 type Params = { params: Promise<{ slug: string }> };
@@ -29,6 +30,7 @@ export default async function ChapterPage({ params }: Params) {
           / <span className="text-slate-700">{chapter.title}</span>
         </nav>
         <h1 className="mb-6 text-3xl font-bold tracking-tight text-slate-900">{chapter.title}</h1>
+        <ChapterProgress title={chapter.title} exercises={chapter.exercises} />
         <div className="prose-drbd">{content}</div>
         <nav aria-label="Chapitres voisins" className="mt-12 grid gap-4 border-t border-slate-200 pt-6 sm:grid-cols-2">
           {previous ? (
