@@ -216,6 +216,26 @@ describe("instructor routes", () => {
     expect(p.bestScore).toBe(4.5);
   });
 
+  it("free text the rubric cannot judge goes to the review queue until an override", async () => {
+    const dave = await cookieFor(DEMO_STUDENTS[2]!.email, DEMO_STUDENTS[2]!.password);
+    const textQ = getExercise("ex1.1")!.questions!.find((q) => q.kind === "text")!;
+    const long =
+      "Je pense que la situation dépend beaucoup de la manière dont les serveurs ont été installés au départ, " +
+      "de la configuration du réseau de la salle et des habitudes de chaque équipe qui travaille sur ces machines tous les jours.";
+    const res = await submit(dave, { exercise: "ex1.1", answers: { [textQ.id]: long } });
+    expect(res.body.result.needsReview).toBe(true);
+    const queue = async () =>
+      ((await (await api.classView(get(teacher, cls()), cohortId)).json()) as any).review as any[];
+    const item = (await queue()).find((r) => r.exerciseId === "ex1.1");
+    expect(item.answers[textQ.id]).toBe(long);
+    expect(item.checks.every((c: any) => c.needsReview)).toBe(true);
+    const body = { submissionId: item.submissionId, score: 3, comment: "Idée juste, mal formulée" };
+    expect((await api.override(post(teacher, `${cls()}/overrides`, body), cohortId)).status).toBe(201);
+    expect((await queue()).find((r) => r.exerciseId === "ex1.1")).toBeUndefined();
+    const mine = (await (await api.state(get(dave, "/submissions?exercise=ex1.1"))).json()) as any;
+    expect(mine.progress.bestScore).toBe(3);
+  });
+
   it("regrade adds gradings and never deletes, lab ones by replay", async () => {
     const before = await tmp.db.grading.count();
     const res = await api.regrade(post(teacher, `${cls()}/regrade`, { exercise: "tp1" }), cohortId);
