@@ -22,6 +22,7 @@ function netOpts(s: NetSettings, alwaysAsbp: boolean): NetOpts {
     csumsAlg: s.csumsAlg ?? null,
     fencing: s.fencing === "resource-only" || s.fencing === "resource-and-stonith" ? s.fencing : "dont-care",
     maxBuffers: s.maxBuffersPages,
+    sndbufBytes: s.sndbufSizeBytes,
   };
 }
 

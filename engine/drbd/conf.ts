@@ -23,6 +23,8 @@ export interface NetOpts {
   csumsAlg: string | null;
   fencing: "dont-care" | "resource-only" | "resource-and-stonith";
   maxBuffers: number;
+  /** sndbuf-size in bytes; 0 = auto-tuned (sendbuf.ts) */
+  sndbufBytes: number;
 }
 
 export interface DiskOpts {
@@ -95,6 +97,7 @@ export const DEFAULT_NET: NetOpts = {
   csumsAlg: null,
   fencing: "dont-care",
   maxBuffers: 2048,
+  sndbufBytes: 0,
 };
 
 export const DEFAULT_DISK: DiskOpts = {

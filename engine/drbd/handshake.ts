@@ -8,6 +8,7 @@ import { type DrbdKernel, PROTO_AGREED } from "./kernel";
 import { peerMd } from "./metadata";
 import type { Connection, Device, Resource } from "./objects";
 import { type AsbSide, recover0p, recover1p, recover2p } from "./policies";
+import { resetStream } from "./sendbuf";
 import { diskRank } from "./strings";
 import { beginResync, interruptResync, type Side } from "./sync";
 import { STRATEGIES, type SyncStrategy, type UuidSet, uuidCompare, uuidHex } from "./uuid";
@@ -127,6 +128,8 @@ export function establish(k: DrbdKernel, a: End, b: End, opts: { retry?: boolean
   }
   a.conn.epoch++;
   b.conn.epoch++;
+  resetStream(a.conn);
+  resetStream(b.conn);
   k.change(a.res, () => {
     a.conn.cstate = "Connected";
     a.conn.peerRole = b.res.role;

@@ -1,9 +1,9 @@
 /**
  * Application I/O on /dev/drbdN (K9 drbd_req.c): a write goes to the local backing disk and,
- * per connected peer, is delivered at now + one-way latency + size/bandwidth. The write
- * completes (latencyUs) per protocol: A after the local write (the data is in the send buffer;
- * lost if the Primary crashes before delivery), B when the peer received it, C when the peer's
- * disk wrote it. Unreachable or disconnected peers get the blocks marked in their bitmap slot;
+ * per connected peer, goes through the connection's TCP stream (sendbuf.ts: in order, at the
+ * link's bandwidth, one-way latency). The write completes (latencyUs) per protocol: A after the
+ * local write once it fits in the send buffer (lost if the Primary crashes before delivery), B
+ * when the peer received it, C when the peer's disk wrote it. Unreachable or disconnected peers get the blocks marked in their bitmap slot;
  * the first write of a Primary that lost a peer creates a new current UUID (DRBD 9).
  */
 import type { IoResult, Payload } from "../block/types";
@@ -14,6 +14,7 @@ import type { Device, Resource } from "./objects";
 import { DISK_BANDWIDTH_BPS, noteAppIo } from "./resync";
 import { hasUpToDateAccess } from "./state-engine";
 import { diskRank } from "./strings";
+import { send } from "./sendbuf";
 import { replan } from "./sync";
 import { newUuid, pushHistory, uuidHex } from "./uuid";
 
@@ -48,8 +49,8 @@ function rotateUuid(k: DrbdKernel, res: Resource, dev: Device): void {
 }
 
 
-/** When the last data packet sent on a connection reaches the peer (virtual µs). */
-const streamTail = new WeakMap<object, number>();
+/** When the last write request on a device completes (virtual µs). */
+const ioCursor = new WeakMap<Device, number>();
 
 export function writeData(k: DrbdKernel, res: Resource, dev: Device, offset: number, data: Payload): IoResult {
   const len = payloadLength(data);
@@ -62,6 +63,9 @@ export function writeData(k: DrbdKernel, res: Resource, dev: Device, offset: num
   if (dev.uuidRotatePending) rotateUuid(k, res, dev);
   const now = k.world.clock.now;
   dev.lastAppIoUs = now;
+  // Callers issue requests one after the other without advancing the clock and add up the
+  // latencies (DevIo, dd): this request starts when the previous one completed.
+  const issue = Math.max(now, ioCursor.get(dev) ?? 0);
   dev.writtenKiB += Math.ceil(len / 1024);
 
   let latency = 0;
@@ -103,16 +107,15 @@ export function writeData(k: DrbdKernel, res: Resource, dev: Device, offset: num
       // the request waits until the connection is declared dead (`timeout`), then completes locally
       markOos();
       const at = k.cluster.detectLoss(res, c, c.net.timeoutUs);
-      if (c.net.protocol !== "A") latency = Math.max(latency, at - now);
+      if (c.net.protocol !== "A") latency = Math.max(latency, at - issue);
       continue;
     }
     const path = net.path(res.node.name, c.peerName);
-    const transfer = Math.ceil((len / Math.max(1, path.bandwidthBps)) * 1e6);
-    // The data socket is one TCP stream: writes arrive in the order they were sent, so a small
-    // write never overtakes a big one still on the wire (the peer must not apply them reordered).
-    const arrive = Math.max(path.latencyUs + transfer, (streamTail.get(c) ?? 0) - now);
-    streamTail.set(c, now + arrive);
-    const ack = c.net.protocol === "A" ? 0 : c.net.protocol === "B" ? arrive + path.latencyUs : arrive + diskTimeUs(len) + path.latencyUs;
+    // The data socket is one TCP stream: writes go on the wire in order at the link's bandwidth
+    // (a small write never overtakes a big one); protocol A waits only for send-buffer room.
+    const sent = send(c, issue, len, path.bandwidthBps, path.latencyUs);
+    const arrive = sent.arriveUs;
+    const ack = c.net.protocol === "A" ? sent.bufferedUs : c.net.protocol === "B" ? arrive + path.latencyUs : arrive + diskTimeUs(len) + path.latencyUs;
     latency = Math.max(latency, ack);
     pd.sentKiB += Math.ceil(len / 1024);
     pd.inFlight++;
@@ -120,7 +123,7 @@ export function writeData(k: DrbdKernel, res: Resource, dev: Device, offset: num
     const pEpoch = p.conn.epoch;
     const boot = res.node.bootCount;
     const ppd = p.conn.peerDevices.get(dev.vnr);
-    k.world.clock.schedule(arrive, `drbd data ${res.name} ${res.node.name}->${c.peerName}`, () => {
+    k.world.clock.schedule(issue - now + arrive, `drbd data ${res.name} ${res.node.name}->${c.peerName}`, () => {
       pd.inFlight = Math.max(0, pd.inFlight - 1);
       // a crashed sender's send buffer is gone (protocol A loses in-flight data)
       if (res.node.bootCount !== boot || res.node.state !== "running") return;
@@ -133,6 +136,7 @@ export function writeData(k: DrbdKernel, res: Resource, dev: Device, offset: num
       pdev.writtenKiB += Math.ceil(len / 1024);
     });
   }
+  ioCursor.set(dev, issue + Math.max(latency, 1));
   return { ok: true, latencyUs: Math.max(latency, 1) };
 }
 
