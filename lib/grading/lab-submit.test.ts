@@ -1,0 +1,54 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { parseLabScript } from "@/engine/index";
+import { getExercise } from "@/graders";
+import { LabCache } from "@/lib/labs/cache";
+import { advanceTime, execCommand, openLab } from "@/lib/labs/service";
+import { createTempDatabase } from "@/lib/testing/temp-db";
+import { studentAttempts } from "./attempts";
+import { regradeExercise } from "./regrade";
+import { submit } from "./submit";
+
+const tmp = createTempDatabase();
+afterAll(() => tmp.cleanup());
+
+// The whole chain on a real stored log: the lab service writes LabEvent rows as a learner types
+// TP1's reference solution (waits included), "Vérifier mon lab" replays those rows.
+describe("lab exercise graded from the stored LabEvent log", () => {
+  it("TP1 typed in the lab gets full marks, and a regrade of the log agrees", async () => {
+    const db = tmp.db;
+    await db.user.createMany({
+      data: [
+        { id: "t", name: "Formatrice", email: "t@x" },
+        { id: "u", name: "Élève", email: "u@x" },
+      ],
+    });
+    await db.cohort.create({ data: { id: "c", name: "C", joinCode: "DRBD-LABS", instructorId: "t" } });
+    await db.enrollment.create({ data: { userId: "u", cohortId: "c" } });
+    const deps = { db, cache: new LabCache({ maxEntries: 4, idleMs: 60_000 }) };
+    const tp1 = getExercise("tp1");
+    if (!tp1) throw new Error("tp1");
+
+    const lab = await openLab(deps, "u", "tp1");
+    const early = await submit(db, "u", "tp1", {});
+    expect(early.result.score).toBeLessThan(tp1.points); // an untouched lab is not TP1 done
+
+    const script = readFileSync(path.join(process.cwd(), "content", "solutions", "tp1.lab"), "utf8");
+    for (const step of parseLabScript(script).steps) {
+      if (step.kind === "wait") await advanceTime(deps, "u", lab.session.id, step.ms);
+      else await execCommand(deps, "u", lab.session.id, { terminal: step.target, input: step.command });
+    }
+    const done = await submit(db, "u", "tp1", { text: "ignored: the browser cannot send the lab state" });
+    expect(done.result.checks.filter((c) => !c.passed)).toEqual([]);
+    expect(done.result.score).toBe(tp1.points);
+    expect(done.progress).toMatchObject({ attempts: 2, bestScore: tp1.points });
+
+    const report = await regradeExercise(db, "c", "tp1");
+    expect(report).toMatchObject({ submissions: 2, regraded: 2, changed: [], skipped: [] });
+
+    const attempts = await studentAttempts(db, "u", "tp1");
+    expect(attempts[0]?.transcript?.some((e) => e.input.includes("primary --force"))).toBe(true);
+    expect(attempts[1]?.transcript).toEqual([]); // the first attempt graded an empty log
+  }, 300_000);
+});
