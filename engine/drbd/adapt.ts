@@ -26,6 +26,13 @@ function netOpts(s: NetSettings, alwaysAsbp: boolean): NetOpts {
   };
 }
 
+/** The annex B global_common.conf (`no-disk-flushes`) gives drain, as `status -s` shows. */
+function writeOrdering(r: ResolvedResource): "flush" | "drain" | "none" {
+  if (r.settings.diskFlushes) return "flush";
+  const drain = r.disk["disk-drain"];
+  return drain === undefined || drain === true || drain === "yes" ? "drain" : "none";
+}
+
 export function fromResolved(r: ResolvedResource): ResConf {
   const first = r.peers[0]?.settings;
   const always = (n: Record<string, unknown>) => n["always-asbp"] === true || n["always-asbp"] === "yes";
@@ -52,6 +59,7 @@ export function fromResolved(r: ResolvedResource): ResConf {
       cMinRate: first?.cMinRateKiB ?? DEFAULT_DISK.cMinRate,
       alExtents: r.settings.alExtents,
       onIoError: r.settings.onIoError,
+      writeOrdering: writeOrdering(r),
     },
     options: {
       autoPromote: r.settings.autoPromote,

@@ -39,6 +39,8 @@ export interface DiskOpts {
   alExtents: number;
   alUpdates: boolean;
   onIoError: string;
+  /** K9 drbd_bump_write_ordering: flush if disk-flushes, else drain if disk-drain, else none */
+  writeOrdering: "flush" | "drain" | "none";
 }
 
 export interface ResOptions {
@@ -108,6 +110,7 @@ export const DEFAULT_DISK: DiskOpts = {
   alExtents: 1237,
   alUpdates: true,
   onIoError: "detach",
+  writeOrdering: "flush",
 };
 
 export const DEFAULT_OPTIONS: ResOptions = {

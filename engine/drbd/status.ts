@@ -74,7 +74,7 @@ export function resourceStatus(k: DrbdKernel, res: Resource, o: StatusOpts): str
   if (o.verbose) w.p(4, " force-io-failures:no");
   if (o.statistics && o.verbose) {
     w.p(4, "\n");
-    w.p(4, " write-ordering:flush");
+    w.p(4, ` write-ordering:${res.conf.disk.writeOrdering}`);
   }
   w.p(0, "\n");
   const single = res.devices.size === 1;
@@ -184,7 +184,7 @@ export function events2(k: DrbdKernel, resources: Resource[], statistics: boolea
   const now = k.world.clock.now;
   for (const res of resources) {
     const promotable = res.role !== "Primary" && [...res.devices.values()].every((d) => d.disk === "UpToDate");
-    lines.push(`exists resource name:${res.name} role:${res.role} suspended:${ioSuspFlags(res).replace("no-disk", "no-data")} force-io-failures:no may_promote:${promotable ? "yes" : "no"} promotion_score:${promotable ? 10101 : 0}${statistics ? " write-ordering:flush" : ""}`);
+    lines.push(`exists resource name:${res.name} role:${res.role} suspended:${ioSuspFlags(res).replace("no-disk", "no-data")} force-io-failures:no may_promote:${promotable ? "yes" : "no"} promotion_score:${promotable ? 10101 : 0}${statistics ? ` write-ordering:${res.conf.disk.writeOrdering}` : ""}`);
     for (const c of res.connections.values())
       lines.push(`exists connection name:${res.name} peer-node-id:${c.peerNodeId} conn-name:${c.peerName} connection:${c.cstate} role:${c.peerRole}${statistics ? " congested:no ap-in-flight:0 rs-in-flight:0" : ""}`);
     for (const d of res.devices.values())
