@@ -57,12 +57,22 @@ test("an instructor resets a student's password; the student signs in with the n
   page,
   browser,
 }) => {
-  const target = student(2);
-  const learner = await (await browser.newContext()).newPage();
-  await signIn(learner, target);
-
+  // A student of its own (the demo accounts are shared with other journeys).
   await signIn(page, INSTRUCTOR);
   await page.goto("/formateur");
+  const demo = page.getByTestId("cohort").filter({ hasText: "Démo HA" });
+  const joinCode = (await demo.getByTestId("join-code").textContent())?.trim() ?? "";
+  const target = { email: `reset.${Date.now()}@exemple.fr`, password: "ancien-mot-de-passe" };
+  const learner = await (await browser.newContext()).newPage();
+  await learner.goto("/inscription");
+  await learner.getByLabel("Code de la classe").fill(joinCode);
+  await learner.getByLabel("Nom complet").fill("Élève Oublieux");
+  await learner.getByLabel("Adresse e-mail").fill(target.email);
+  await learner.getByLabel("Mot de passe").fill(target.password);
+  await learner.getByRole("button", { name: "Créer mon compte" }).click();
+  await expect(learner).toHaveURL("/");
+
+  await page.reload();
   const row = page.getByTestId("student-row").filter({ hasText: target.email });
   await row.getByRole("button", { name: /Réinitialiser le mot de passe/ }).click();
   const newPassword = (await row.getByTestId("temporary-password").textContent())?.trim() ?? "";
@@ -79,7 +89,7 @@ test("an instructor resets a student's password; the student signs in with the n
   await expect(learner.locator("#field-password-error")).toHaveText("Adresse e-mail ou mot de passe incorrect.");
 
   await signIn(learner, { email: target.email, password: newPassword });
-  await expect(learner.getByTestId("nav-user")).toHaveText("Étudiant 2");
+  await expect(learner.getByTestId("nav-user")).toHaveText("Élève Oublieux");
 });
 
 test("an instructor sees per-chapter progress of a class", async ({ page }) => {
