@@ -1,6 +1,7 @@
 "use client";
 
 import { useCallback, useEffect, useRef, useState } from "react";
+import { ConfigEditor } from "../editor/config-editor";
 import {
   advanceLab,
   type ClusterView,
@@ -33,6 +34,7 @@ export function LabPanel({ labId, anchorId }: { labId: string; anchorId: string 
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
   const [epoch, setEpoch] = useState(0);
+  const [editorOpen, setEditorOpen] = useState(false);
   // The server renders the button disabled: a click before hydration would be lost.
   const [hydrated, setHydrated] = useState(false);
   const terminals = useRef(new Map<string, TerminalHandle>());
@@ -231,6 +233,29 @@ export function LabPanel({ labId, anchorId }: { labId: string; anchorId: string 
             ))}
           </div>
           {cluster ? <ClusterDiagram view={cluster} /> : null}
+          <div>
+            <button
+              type="button"
+              aria-expanded={editorOpen}
+              onClick={() => setEditorOpen((o) => !o)}
+              className="rounded border border-slate-300 px-2.5 py-1 text-sm text-slate-700 hover:bg-slate-100"
+            >
+              {editorOpen ? "Fermer l’éditeur de configuration" : "Éditeur de configuration"}
+            </button>
+            {editorOpen ? (
+              <div className="mt-3">
+                <ConfigEditor
+                  sessionId={snap.session.id}
+                  nodes={tabs.filter((t) => t.machine !== "host").map((t) => t.machine)}
+                  onApplied={(reply) => {
+                    const r = reply as { tabs?: TabView[]; cluster?: ClusterView };
+                    if (r.tabs) setTabs(r.tabs);
+                    if (r.cluster) setCluster(r.cluster);
+                  }}
+                />
+              </div>
+            ) : null}
+          </div>
         </div>
       )}
       <RunButtons anchorId={anchorId} machines={machines} onRun={(m, c) => void onRun(m, c)} />

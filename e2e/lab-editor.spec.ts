@@ -1,0 +1,62 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test } from "@playwright/test";
+import { signIn, student } from "./helpers";
+
+test("the config editor shows the engine's diagnostic for a missing ';' and applies a file to the lab", async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  await signIn(page, student(3));
+  await page.goto("/cours/tp1");
+  const lab = page.getByRole("region", { name: "Lab tp1" });
+  await lab.getByRole("button", { name: "Ouvrir le lab" }).click();
+  await expect(page.getByTestId("terminal-host").locator(".xterm-rows")).toContainText("@docker-host:~$");
+  await page.getByTestId("terminal-host").click();
+  await page.keyboard.type("cd drbd-workshop && docker-compose up -d");
+  const up = page.waitForResponse((r) => r.url().includes("/exec"));
+  await page.keyboard.press("Enter");
+  expect((await up).status()).toBe(200);
+
+  await lab.getByRole("button", { name: "Éditeur de configuration" }).click();
+  const editor = page.locator(".monaco-editor .view-lines");
+  await expect(editor).toContainText("resource r0", { timeout: 60_000 });
+  await expect(page.getByText("Aucune erreur détectée par drbdadm.")).toBeVisible();
+  // delete the ';' after "protocol C"
+  await editor.getByText("protocol C;").first().click();
+  await page.keyboard.press("End");
+  await page.keyboard.press("Backspace");
+  await expect(page.getByTestId("config-diagnostics")).toContainText(/Ligne \d+ :/);
+  await expect(page.locator(".monaco-editor .squiggly-error").first()).toBeAttached();
+  await page.screenshot({ path: test.info().outputPath("editor-missing-semicolon.png"), fullPage: false });
+
+  // the draft survives a reload
+  await page.reload();
+  await lab.getByRole("button", { name: "Éditeur de configuration" }).click();
+  await expect(page.getByTestId("config-diagnostics")).toContainText(/Ligne \d+ :/, { timeout: 60_000 });
+
+  // fix it, apply, and read it back in the terminal
+  await page.locator(".monaco-editor .view-lines").getByText("protocol C").first().click();
+  await page.keyboard.press("End");
+  await page.keyboard.type(";");
+  await expect(page.getByText("Aucune erreur détectée par drbdadm.")).toBeVisible();
+  const write = page.waitForResponse((r) => r.url().includes("/files") && r.request().method() === "POST");
+  await lab.getByRole("button", { name: "Appliquer au lab" }).click();
+  expect((await write).status()).toBe(200);
+  await expect(lab.getByText(/écrit sur node1, node2/)).toBeVisible();
+});
+
+test("a chapter page with its lab open has no serious accessibility violation", async ({ page }) => {
+  test.setTimeout(120_000);
+  await signIn(page, student(1));
+  await page.goto("/cours/tp1");
+  const lab = page.getByRole("region", { name: "Lab tp1" });
+  await lab.getByRole("button", { name: "Ouvrir le lab" }).click();
+  await expect(page.getByTestId("cluster-view")).toBeVisible();
+  await lab.getByRole("button", { name: "Éditeur de configuration" }).click();
+  await expect(page.locator(".monaco-editor .view-lines")).toContainText("resource", { timeout: 60_000 });
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  const serious = violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
+  expect(serious).toEqual([]);
+});
