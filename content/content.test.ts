@@ -2,7 +2,7 @@
 // section has (code lines, diagrams byte for byte, table rows, headings, prose, objective
 // lists), embed each exercise exactly once, and compile as MDX. The audit functions take
 // sources, so the same checks are run on deliberately broken copies to prove they can fail.
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { compile, createProcessor } from "@mdx-js/mdx";
@@ -12,7 +12,10 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const WORKSHOP_PATH = process.env.WORKSHOP_MD ?? path.resolve(here, "../../shared/seed/workshop-drbd.md");
+// The workshop is kept in the repo (content/source) so the suite runs from any clone; when the
+// steering copy sits beside the clone (as in CI), the two must not drift apart.
+const WORKSHOP_PATH = process.env.WORKSHOP_MD ?? path.resolve(here, "source/workshop-drbd.md");
+const STEERING_COPY = path.resolve(here, "../../shared/seed/workshop-drbd.md");
 
 const EXERCISE_IDS = [
   "tp1", "tp2", "tp3", "tp4", "tp5",
@@ -352,6 +355,12 @@ function auditEdited(file: string, edit: (src: string) => string): string[] {
 }
 
 describe("chapter files", () => {
+  it("works from the repo's copy of the workshop, identical to the steering copy when present", () => {
+    const copy = readFileSync(WORKSHOP_PATH, "utf8");
+    expect(copy).toContain("## 4. TP1 - Installation et Configuration de Base");
+    if (existsSync(STEERING_COPY)) expect(copy).toBe(readFileSync(STEERING_COPY, "utf8"));
+  });
+
   it("has one chapter per workshop section, in order, with valid frontmatter", () => {
     expect(files).toHaveLength(11);
     expect([...workshop.keys()].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
