@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-export const CONTENT_DIR = join(dirname(fileURLToPath(import.meta.url)), "../../../content");
+export const CONTENT_DIR = join(dirname(fileURLToPath(import.meta.url)), "../../content");
 
 export interface BashBlock {
   chapter: string;

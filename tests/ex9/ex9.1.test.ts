@@ -1,6 +1,6 @@
 /** Exercise 9.1: r0 and r1 side by side, replicating independently (content/solutions/ex9.1.lab). */
 import { describe, expect, it } from "vitest";
-import { createLab } from "../../lab";
+import { createLab } from "../../engine/lab";
 import { drbdState, failures, runSolution } from "./solution";
 
 const T = 180_000;

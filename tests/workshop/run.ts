@@ -2,10 +2,10 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createLab, type Lab, type LabExecResult } from "../../lab";
-import { parseLabScript } from "../../lab-script";
+import { createLab, type Lab, type LabExecResult } from "../../engine/lab";
+import { parseLabScript } from "../../engine/lab-script";
 
-export const SOLUTIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), "../../../content/solutions");
+export const SOLUTIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), "../../content/solutions");
 
 export interface StepResult extends LabExecResult {
   target: string;

@@ -5,7 +5,7 @@
  * listed below with the reason the workshop's own flow makes it fail.
  */
 import { describe, expect, it } from "vitest";
-import { createLab, type Lab } from "../../lab";
+import { createLab, type Lab } from "../../engine/lab";
 import { type BashBlock, bashBlocks, chapterFiles, commandLines } from "./blocks";
 
 /** Virtual seconds after which the harness presses Ctrl-C (`monitor.sh watch` runs until then). */

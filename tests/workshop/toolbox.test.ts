@@ -6,9 +6,9 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { createLab } from "../../lab";
-import { FILES_DIR } from "../../scripts/build";
-import { SCRIPT_FILES } from "../../scripts/generated";
+import { createLab } from "../../engine/lab";
+import { FILES_DIR } from "../../scripts/build-toolbox";
+import { SCRIPT_FILES } from "../../engine/scripts/generated";
 
 const WORKSHOP_SCRIPTS = [
   "setup-drbd.sh",
@@ -50,7 +50,7 @@ const WRONG_ARGS: Record<string, string> = {
 };
 
 describe("toolbox", () => {
-  it("the generated module matches engine/scripts/files (run `npx tsx engine/scripts/build.ts`)", () => {
+  it("the generated module matches engine/scripts/files (run `npm run build:toolbox`)", () => {
     const files = Object.fromEntries(
       readdirSync(FILES_DIR)
         .filter((n) => n.endsWith(".sh"))

@@ -3,8 +3,8 @@
  * every step's output, so that tests can assert on what a given command printed.
  */
 import { readFileSync } from "node:fs";
-import { createLab, type Lab, type LabExecResult } from "../../lab";
-import { checkTargets, parseLabScript, type Step } from "../../lab-script";
+import { createLab, type Lab, type LabExecResult } from "../../engine/lab";
+import { checkTargets, parseLabScript, type Step } from "../../engine/lab-script";
 
 export interface StepRun {
   step: Step;
@@ -19,7 +19,7 @@ export interface SolutionRun {
 }
 
 export function solutionText(id: string): string {
-  return readFileSync(new URL(`../../../content/solutions/${id}.lab`, import.meta.url), "utf8");
+  return readFileSync(new URL(`../../content/solutions/${id}.lab`, import.meta.url), "utf8");
 }
 
 export async function runSolution(id: string, text = solutionText(id)): Promise<SolutionRun> {

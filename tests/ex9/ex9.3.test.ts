@@ -1,6 +1,6 @@
 /** Exercise 9.3: Pacemaker promotes node2 when node1 crashes (content/solutions/ex9.3.lab). */
 import { describe, expect, it } from "vitest";
-import { replayLab } from "../../lab";
+import { replayLab } from "../../engine/lab";
 import { drbdState, failures, runSolution, solutionText } from "./solution";
 
 const T = 180_000;
