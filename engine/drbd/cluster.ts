@@ -7,6 +7,7 @@
  */
 import { tryOutdatePeer } from "./fencing";
 import { establish } from "./handshake";
+import { runHandler } from "./handlers";
 import type { DrbdKernel } from "./kernel";
 import type { Connection, Resource } from "./objects";
 import { interruptResync } from "./sync";
@@ -24,9 +25,10 @@ export class Cluster {
     this.k.change(res, () => {
       c.cstate = "Unconnected";
     }, { tag });
+    // the receiver thread starts and goes Connecting (K9 conn_connect "connecting")
     this.k.change(res, () => {
       c.cstate = "Connecting";
-    }, { tag });
+    }, { tag: "connecting" });
     c.connectingSinceUs = this.k.world.clock.now;
     c.epoch++;
     this.attempt(res, c, 0);
@@ -79,18 +81,25 @@ export class Cluster {
     }
     c.reconnect = reason !== "TearDown";
     c.epoch++;
+    // K9 drbd_control_event: change_cstate(C_NETWORK_FAILURE) carries no tag
     k.change(res, () => {
       c.cstate = reason;
-    }, { tag });
-    if (reason !== "TearDown") k.logConn(res, c, "Terminating sender thread");
+    }, reason === "TearDown" ? { tag } : {});
+    // K9 conn_disconnect: restart the sender, close, "disconnected" helper, → Unconnected,
+    // the receiver thread restarts and goes Connecting
+    if (reason !== "TearDown") {
+      k.logConn(res, c, "Terminating sender thread");
+      k.logConn(res, c, `Starting sender thread (from drbd_r_${res.name} [${receiverPid(k, c)}])`);
+    }
     k.logConn(res, c, "Connection closed");
+    runHandler(k, res, "disconnected", undefined, c);
     k.change(res, () => {
       c.cstate = "Unconnected";
-    }, { tag });
+    }, { tag: "disconnected" });
     k.logConn(res, c, "Restarting receiver thread");
     k.change(res, () => {
       c.cstate = "Connecting";
-    }, { tag });
+    }, { tag: "connecting" });
     c.connectingSinceUs = k.world.clock.now;
     this.attempt(res, c, this.reachable(res, c) ? c.net.connectIntUs : this.nextRetryDelay(c));
     // a Primary that lost its peer tries to outdate it (K9 conn_try_outdate_peer_async)
@@ -151,6 +160,17 @@ export class Cluster {
     this.k.logConn(res, c, "sock was shut down by peer");
     this.lose(res, c, "TearDown", "receive-disconnect");
   }
+}
+
+/** The pid of the connection's receiver kernel thread (drbd_r_<res>), fixed once per connection. */
+const receiverPids = new WeakMap<Connection, number>();
+function receiverPid(k: DrbdKernel, c: Connection): number {
+  let pid = receiverPids.get(c);
+  if (pid === undefined) {
+    pid = k.nextKthreadPid();
+    receiverPids.set(c, pid);
+  }
+  return pid;
 }
 
 function lossLabel(res: Resource, c: Connection): string {

@@ -30,6 +30,12 @@ export class DrbdKernel {
     return this.pid++;
   }
 
+  private kthreadPid = 1873;
+  /** Deterministic pids of DRBD kernel threads (drbd_r_<res> in "Starting sender thread" lines). */
+  nextKthreadPid(): number {
+    return this.kthreadPid++;
+  }
+
   /** DRBD's own stream (generation UUIDs, two-phase-commit ids), forked from world.rng once. */
   readonly rng: Rng;
 
