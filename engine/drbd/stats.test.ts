@@ -58,11 +58,15 @@ describe("status --statistics write-ordering follows the disk options", () => {
   it("drain with the workshop's no-disk-flushes, flush by default", async () => {
     const kit = await makeKit();
     await upAll(kit, ["node1"]);
-    expect((await kit.sh("node1", "drbdsetup status r0 --verbose --statistics")).out).toContain("\n    write-ordering:drain\n");
+    expect((await kit.sh("node1", "drbdsetup status r0 --verbose --statistics")).out).toContain(
+      "\n    write-ordering:drain\n",
+    );
     expect((await kit.sh("node1", "drbdsetup events2 --now --statistics r0")).out).toContain(" write-ordering:drain");
     await kit.sh("node1", "drbdadm down r0");
     await kit.sh("node1", "sed -i 's/no-disk-flushes;//' /etc/drbd.d/global_common.conf");
     await kit.sh("node1", "drbdadm up r0");
-    expect((await kit.sh("node1", "drbdsetup status r0 --verbose --statistics")).out).toContain("\n    write-ordering:flush\n");
+    expect((await kit.sh("node1", "drbdsetup status r0 --verbose --statistics")).out).toContain(
+      "\n    write-ordering:flush\n",
+    );
   });
 });
