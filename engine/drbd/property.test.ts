@@ -11,8 +11,13 @@ const VOCAB = drbdVocabulary(NODES);
 /** An application write on a node's /dev/drbd0 (as mount + dd would do), if it may open it. */
 type Action = { kind: "cmd"; i: number } | { kind: "write"; node: string; block: number };
 
+/** Vocabulary lines a failover mistake is made of, drawn more often than the rest. */
+const HOT = VOCAB.flatMap((v, i) => (/DROP; sleep|^drbdadm primary r0$/.test(v.line) ? [i] : []));
+
 const action: fc.Arbitrary<Action> = fc.oneof(
   { weight: 4, arbitrary: fc.integer({ min: 0, max: VOCAB.length - 1 }).map((i) => ({ kind: "cmd" as const, i })) },
+  // partitions long enough to be noticed and promotions: "cut, promote the other side, heal"
+  { weight: 2, arbitrary: fc.constantFrom(...HOT).map((i) => ({ kind: "cmd" as const, i })) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("write" as const), node: fc.constantFrom(...NODES), block: fc.integer({ min: 0, max: 2000 }) }) },
 );
 
