@@ -251,4 +251,18 @@ describe("lab API", () => {
       (await api.writeFile(req(alice(), { path: "/etc/drbd.d/r0.res", content: "x", nodes: ["node1"] }), id)).status,
     ).toBe(404);
   });
+
+  it("stores a benchmark.sh write result as the learner's BenchmarkRun and lists it", async () => {
+    const id = (await open(alice(), "tp2", "previous")).session.id;
+    const run = await exec(alice(), id, "node1", "/scripts/benchmark.sh write");
+    expect(run.entry.output).toContain("Results - Protocol C");
+    const res = await api.benchmarks(req(alice()));
+    const { runs } = (await res.json()) as { runs: { protocol: string; throughputMBs: number; latencyMs: number }[] };
+    expect(runs.at(-1)?.protocol).toBe("C");
+    expect(runs.at(-1)?.throughputMBs).toBeGreaterThan(0);
+    expect(runs.at(-1)?.latencyMs).toBeGreaterThan(0);
+    const bobs = (await (await api.benchmarks(req(bob()))).json()) as { runs: unknown[] };
+    expect(bobs.runs).toEqual([]);
+    expect((await api.benchmarks(req(undefined))).status).toBe(401);
+  });
 });

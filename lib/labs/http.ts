@@ -4,6 +4,7 @@ import { isConfigPath } from "./files";
 import { CommandRateLimiter, FR_TOO_MANY, frFileTooLong, frTooLong, type LabLimits, limitsFromEnv } from "./limits";
 import {
   advanceTime,
+  benchmarkRuns,
   configFiles,
   execCommand,
   getLab,
@@ -139,6 +140,10 @@ export function createLabApi(deps: LabApiDeps) {
           throw e;
         }
       }),
+
+    /** GET /api/labs/benchmarks → the learner's benchmark.sh runs. */
+    benchmarks: (request: Request) =>
+      guarded(deps, request, async (userId) => json({ runs: await benchmarkRuns(deps, userId) })),
 
     /** POST /api/labs/sessions/[id]/interrupt — Ctrl-C. */
     interrupt: (request: Request, sessionId: string) =>

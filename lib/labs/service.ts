@@ -277,3 +277,16 @@ export async function writeConfigFile(
     replies.push(await execCommand(deps, userId, sessionId, { terminal: `${n}#editor`, input: line }));
   return replies;
 }
+
+/** The learner's benchmark runs, oldest first (the last 40). */
+export async function benchmarkRuns(deps: LabServiceDeps, userId: string) {
+  const rows = await deps.db.benchmarkRun.findMany({ where: { userId }, orderBy: { createdAt: "desc" }, take: 40 });
+  return rows.reverse().map((r) => ({
+    id: r.id,
+    protocol: r.protocol,
+    throughputMBs: r.throughputMBs,
+    latencyMs: r.latencyMs,
+    params: JSON.parse(r.params) as Record<string, unknown>,
+    createdAt: r.createdAt.toISOString(),
+  }));
+}
