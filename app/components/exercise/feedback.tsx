@@ -6,7 +6,9 @@ export function Feedback({ result, fresh }: { result: GradeResult; fresh: boolea
   if (!result.valid) {
     return (
       <div role="alert" className="mt-4 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm">
-        <p className="font-semibold text-amber-900">Soumission illisible : elle ne compte pas comme une tentative.</p>
+        <p className="font-semibold text-amber-900">
+          Soumission non corrigée : elle ne compte pas comme une tentative.
+        </p>
         <ul className="mt-2 list-none! space-y-1 pl-0! font-mono text-xs text-amber-900">
           {(result.diagnostics ?? []).map((d) => (
             <li key={`${d.file}:${d.line}:${d.column ?? 0}:${d.message}`}>
@@ -38,7 +40,7 @@ export function Feedback({ result, fresh }: { result: GradeResult; fresh: boolea
             </span>
             <span className="sr-only">{c.passed ? "Réussi : " : "À revoir : "}</span>
             {c.message}{" "}
-            <span className="text-xs text-slate-500">
+            <span className="text-xs text-slate-700">
               ({pts(c.points)} / {pts(c.max)})
             </span>
             {c.hint ? (
@@ -47,7 +49,7 @@ export function Feedback({ result, fresh }: { result: GradeResult; fresh: boolea
               </p>
             ) : null}
             {c.needsReview ? (
-              <p className="mt-1 text-xs text-slate-500">Réponse transmise au formateur pour relecture.</p>
+              <p className="mt-1 text-xs text-slate-700">Réponse transmise au formateur pour relecture.</p>
             ) : null}
           </li>
         ))}

@@ -8,7 +8,7 @@ type Sort = { by: "name" | "total" | string; dir: 1 | -1 };
 
 /** Colour by band, always with the number written in the cell (colour is never the only cue). */
 function cellClass(percent: number): string {
-  if (percent >= 100) return "bg-emerald-600 text-white";
+  if (percent >= 100) return "bg-emerald-700 text-white";
   if (percent >= 75) return "bg-emerald-200 text-emerald-950";
   if (percent >= 50) return "bg-amber-200 text-amber-950";
   if (percent > 0) return "bg-orange-300 text-orange-950";
@@ -113,7 +113,7 @@ export function Heatmap({ view, cohortId }: { view: ClassView; cohortId: string 
                   const c = view.cells[s.id]?.[e.id];
                   if (!c)
                     return (
-                      <td key={e.id} className="p-0.5 text-center text-slate-400" data-exercise={e.id}>
+                      <td key={e.id} className="p-0.5 text-center text-slate-500" data-exercise={e.id}>
                         <span className="sr-only">non tenté</span>–
                       </td>
                     );
