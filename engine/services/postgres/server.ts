@@ -14,6 +14,7 @@ import type { LabNode, World } from "../../world/types";
 import { wallClockMs } from "../../core/time";
 import { NodeDirBackend } from "./node-backend";
 import { openPglite, type PGlite, type SimpleQueryResult, simpleQuery } from "./pglite";
+import { rewriteSleeps, VIRTUAL_SLEEP_SQL } from "./template";
 
 export const PG_PORT = 5432;
 export const SOCKET = `/var/run/postgresql/.s.PGSQL.${PG_PORT}`;
@@ -106,7 +107,24 @@ export class PgServers {
       guard(s);
       s.database = database;
     }
-    return simpleQuery(s.pg, sql);
+    if (!/pg_sleep/i.test(sql)) return simpleQuery(s.pg, sql);
+    const has = await simpleQuery(s.pg, "SELECT 1 FROM pg_catalog.pg_proc WHERE proname = 'lab_sleep'");
+    if ((has.statements[0]?.rows.length ?? 0) === 0) await simpleQuery(s.pg, VIRTUAL_SLEEP_SQL);
+    const r = await simpleQuery(s.pg, rewriteSleeps(sql));
+    // the result column keeps the name the learner wrote
+    for (const st of r.statements) for (const f of st.fields ?? []) f.name = f.name.replace(/^lab_sleep/, "pg_sleep");
+    await this.spendSleep(s);
+    return r;
+  }
+
+  /** Seconds slept by pg_sleep during the last query (template.ts) become virtual time. */
+  private async spendSleep(s: RunningServer): Promise<void> {
+    const r = await simpleQuery(s.pg, "SELECT pg_catalog.current_setting('lab.slept', true)");
+    const slept = Number(r.statements[0]?.rows[0]?.[0] ?? 0);
+    if (slept > 0) {
+      await simpleQuery(s.pg, "SELECT pg_catalog.set_config('lab.slept', '0', false)");
+      this.world().clock.advanceBy(Math.round(slept * 1_000_000));
+    }
   }
 }
 

@@ -82,6 +82,31 @@ function configFiles(): Record<string, string> {
   };
 }
 
+/**
+ * pg_sleep on the lab's clock. PostgreSQL's pg_sleep loops until the wall clock passes its
+ * deadline; the wall clock is virtual and does not move during a query (pglite.ts), and PGlite
+ * runs on the server's main thread, so the real one would never return. The built-in cannot be
+ * replaced in place (fmgr calls built-ins by OID), so the server rewrites calls to pg_sleep,
+ * pg_sleep_for and pg_sleep_until into these functions (server.ts), which add the requested
+ * seconds to the session setting `lab.slept`; the server turns them into virtual time after
+ * the query. They are created in a database the first time a query there sleeps.
+ */
+export const VIRTUAL_SLEEP_SQL = `
+CREATE FUNCTION pg_catalog.lab_sleep(double precision) RETURNS void LANGUAGE sql VOLATILE STRICT AS $$
+  SELECT pg_catalog.set_config('lab.slept', (COALESCE(NULLIF(pg_catalog.current_setting('lab.slept', true), ''), '0')::float8 + GREATEST($1, 0))::text, false)
+$$;
+CREATE FUNCTION pg_catalog.lab_sleep_for(interval) RETURNS void LANGUAGE sql VOLATILE STRICT AS $$
+  SELECT pg_catalog.lab_sleep(extract(epoch from $1)::float8)
+$$;
+CREATE FUNCTION pg_catalog.lab_sleep_until(timestamptz) RETURNS void LANGUAGE sql VOLATILE STRICT AS $$
+  SELECT pg_catalog.lab_sleep(extract(epoch from ($1 - pg_catalog.now()))::float8)
+$$;`;
+
+/** Rewrite calls to the sleeping built-ins into their virtual-time versions. */
+export function rewriteSleeps(sql: string): string {
+  return sql.replace(/\b(?:pg_catalog\s*\.\s*)?pg_sleep(_for|_until)?(\s*\()/gi, (_m, suffix: string | undefined, paren: string) => `pg_catalog.lab_sleep${suffix ?? ""}${paren}`);
+}
+
 let building: Promise<DataDirTemplate> | undefined;
 
 /** The template, built on first call (cached for the life of the process). */

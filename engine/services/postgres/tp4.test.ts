@@ -131,6 +131,17 @@ describe("TP4: PostgreSQL on DRBD", () => {
     "runs on the lab's virtual clock: NOW() and the bytes on the device are the same in every run",
     async () => {
       const digests: string[] = [];
+      {
+        // pg_sleep spends virtual time, not the server's: a minute in no time
+        const l = await tp1();
+        await tp4Setup(l);
+        const t0 = l.world.clock.now;
+        const wall = performance.now();
+        expect(await run(l, "node1", pg("SELECT pg_sleep(60);"))).toBe(" pg_sleep \n----------\n \n(1 row)\n\n");
+        expect(l.world.clock.now - t0).toBeGreaterThanOrEqual(60_000_000);
+        expect(l.world.clock.now - t0).toBeLessThan(61_000_000);
+        expect(performance.now() - wall).toBeLessThan(5_000);
+      }
       for (let i = 0; i < 2; i++) {
         const l = await tp1();
         await tp4Setup(l);
