@@ -115,9 +115,9 @@ export default async function labApiBench(): Promise<void> {
   const url = `file:${path.join(dir, "bench.db")}`;
   migrateDatabase(url, root);
   const db = createDb(url);
-  const auth = createAuth({ db, secret: SECRET, env: { ...process.env, SIGNIN_RATE_LIMIT: "100000" } });
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
+  const auth = createAuth({ db, secret: SECRET, baseURL: base, env: { ...process.env, SIGNIN_RATE_LIMIT: "100000" } });
   const next = spawn(
     process.execPath,
     [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", "127.0.0.1"],
