@@ -17,6 +17,8 @@ export const PG_CTL_FILES = new Set(["/postmaster.pid", "/postmaster.opts"]);
 /** A filesystem that can write at an offset without rewriting the whole file (BlockFs). */
 interface PositionalFs {
   writePayload(path: string, off: number, data: Payload, opts?: { truncate?: boolean }): void;
+  /** Time until the queued writes are on stable storage (DRBD: acknowledged per its protocol). */
+  consumeLatencyUs?(): number;
   setOwner?(path: string, uid: number, gid: number): void;
 }
 
@@ -54,10 +56,15 @@ export class NodeDirBackend implements StorageBackend {
   bytesWritten = 0;
   flushes = 0;
 
+  /** Filesystems written since the last fsync. */
+  private touched = new Set<PositionalFs>();
+
   constructor(
     private readonly fs: IFileSystem,
     private readonly dir: string,
     private readonly owner: FileOwner,
+    /** Let virtual time pass (the server waits for its fsync). */
+    private readonly wait: (us: number) => void = () => undefined,
   ) {}
 
   async init(): Promise<void> {}
@@ -74,6 +81,10 @@ export class NodeDirBackend implements StorageBackend {
       else await this.fs.rm(p, { recursive: true, force: true });
     }
     for (const f of [...changes.files.wal, ...changes.files.data, ...changes.files.control]) await this.write(f);
+    // PostgreSQL fsyncs the WAL before it reports a commit: wait until the device has the
+    // writes (on DRBD, until the protocol's acknowledgement point), as the real server does.
+    for (const fs of this.touched) this.wait(fs.consumeLatencyUs?.() ?? 0);
+    this.touched.clear();
   }
 
   async close(): Promise<void> {}
@@ -83,6 +94,7 @@ export class NodeDirBackend implements StorageBackend {
     const pos = positional(this.fs, path);
     const existed = await this.fs.exists(path);
     if (pos && (f.full || !f.truncate || !existed)) {
+      this.touched.add(pos.fs);
       // Only the changed pages go to the device (and through DRBD), like pwrite().
       if (f.full || !existed) {
         const whole = new Uint8Array(f.size);

@@ -63,9 +63,16 @@ export class PgServers {
 
   private wallMs = (): number => wallClockMs(this.world().clock.now);
 
+  private makeBackend(fs: IFileSystem, dataDir: string): NodeDirBackend {
+    return new NodeDirBackend(fs, dataDir, POSTGRES_OWNER, (us) => {
+      const clock = this.world().clock;
+      if (us > 0 && !clock.isRunning) clock.advanceBy(us);
+    });
+  }
+
   /** Start PostgreSQL on `dataDir` of the node's filesystem. */
   async start(node: LabNode, fs: IFileSystem, dataDir: string): Promise<RunningServer> {
-    const backend = makeBackend(fs, dataDir);
+    const backend = this.makeBackend(fs, dataDir);
     const pg = await openPglite({ backend, database: "postgres", wallMs: this.wallMs });
     const server: RunningServer = { dataDir, pid: this.pid(node), database: "postgres", pg, backend, fs, startedUs: this.world().clock.now, alive: true };
     guard(server);
@@ -102,7 +109,7 @@ export class PgServers {
       const r = await simpleQuery(s.pg, `SELECT 1 FROM pg_database WHERE datname = '${database.replace(/'/g, "''")}'`);
       if ((r.statements[0]?.rows.length ?? 0) === 0) throw new ConnectError(`database "${database}" does not exist`);
       await s.pg.close();
-      s.backend = makeBackend(s.fs, s.dataDir);
+      s.backend = this.makeBackend(s.fs, s.dataDir);
       s.pg = await openPglite({ backend: s.backend, database, wallMs: this.wallMs });
       guard(s);
       s.database = database;
@@ -128,9 +135,7 @@ export class PgServers {
   }
 }
 
-function makeBackend(fs: IFileSystem, dataDir: string): NodeDirBackend {
-  return new NodeDirBackend(fs, dataDir, POSTGRES_OWNER);
-}
+
 
 /** Once the server is dead, its writes go nowhere (the process is gone). */
 function guard(s: RunningServer): void {
