@@ -34,30 +34,45 @@ export default async function main(): Promise<void> {
   await l.exec("node2", "sleep 5600");
   const st = await l.exec("node2", "drbdadm status r0");
   const t1 = performance.now();
-  const doneLog = l.world.node("node2")?.dmesg.entries().find((e) => e.text.includes("Resync done"));
+  const doneLog = l.world
+    .node("node2")
+    ?.dmesg.entries()
+    .find((e) => e.text.includes("Resync done"));
   const virt = ((doneLog?.timeUs ?? l.world.clock.now) - v0) / 1e6;
   const heap1 = process.memoryUsage().heapUsed;
   console.log("1 TiB full initial sync (c-max-rate 100M default):");
   console.log(`  at 5000 s: ${line.trim()}`);
-  console.log(`  finished: ${st.stdout.includes("peer-disk:UpToDate") && st.stdout.includes("disk:UpToDate") ? "yes" : "NO"}; ${doneLog?.text ?? "no Resync done line"}`);
-  console.log(`  virtual duration ${virt.toFixed(0)} s (${(virt / 3600).toFixed(2)} h); wall ${(t1 - t0).toFixed(0)} ms; heap +${mib(heap1 - heap0)}`);
+  console.log(
+    `  finished: ${st.stdout.includes("peer-disk:UpToDate") && st.stdout.includes("disk:UpToDate") ? "yes" : "NO"}; ${doneLog?.text ?? "no Resync done line"}`,
+  );
+  console.log(
+    `  virtual duration ${virt.toFixed(0)} s (${(virt / 3600).toFixed(2)} h); wall ${(t1 - t0).toFixed(0)} ms; heap +${mib(heap1 - heap0)}`,
+  );
 
   // bitmap-based resync: node2 down, 1000 scattered 4 KiB writes on node1, node2 back
   await l.exec("node2", "drbdadm down r0");
   const dev = l.world.node("node1")?.blockDevices.get("/dev/drbd0");
   dev?.open("rw", "bench");
   const tw = performance.now();
-  for (let i = 0; i < 1000; i++) dev?.write(((i * 1_000_003) % (TiB / 4096 - 1)) * 4096, [{ kind: "prng", seed: i, offset: 0, length: 4096 }]);
+  for (let i = 0; i < 1000; i++)
+    dev?.write(((i * 1_000_003) % (TiB / 4096 - 1)) * 4096, [{ kind: "prng", seed: i, offset: 0, length: 4096 }]);
   const tw1 = performance.now();
   dev?.close("bench");
   const t2 = performance.now();
   await l.exec("node2", "drbdadm up r0");
   await l.exec("node2", "sleep 5");
   const t3 = performance.now();
-  const began = l.world.node("node2")?.dmesg.entries().filter((e) => e.text.includes("Began resync")).at(-1)?.text ?? "";
+  const began =
+    l.world
+      .node("node2")
+      ?.dmesg.entries()
+      .filter((e) => e.text.includes("Began resync"))
+      .at(-1)?.text ?? "";
   console.log("Bitmap-based resync after a secondary outage (1000 scattered writes):");
   console.log(`  ${began.replace(/^.*: /, "")}`);
-  console.log(`  1000 replicated-or-marked writes: ${(tw1 - tw).toFixed(1)} ms wall; up + resync: ${(t3 - t2).toFixed(0)} ms wall`);
+  console.log(
+    `  1000 replicated-or-marked writes: ${(tw1 - tw).toFixed(1)} ms wall; up + resync: ${(t3 - t2).toFixed(0)} ms wall`,
+  );
   console.log(`  invariants: ${JSON.stringify(drbd.invariants())}`);
 
   // command throughput
@@ -65,5 +80,7 @@ export default async function main(): Promise<void> {
   const t4 = performance.now();
   for (let i = 0; i < n; i++) await l.exec("node1", "drbdadm status r0");
   const t5 = performance.now();
-  console.log(`drbdadm status: ${(n / ((t5 - t4) / 1000)).toFixed(0)} commands/s (${((t5 - t4) / n).toFixed(2)} ms each)`);
+  console.log(
+    `drbdadm status: ${(n / ((t5 - t4) / 1000)).toFixed(0)} commands/s (${((t5 - t4) / n).toFixed(2)} ms each)`,
+  );
 }

@@ -35,16 +35,33 @@ function abs(label: string, m: { rss: number; ext: number }): void {
 async function tp4Lab(seed: number): Promise<{ l: Lab; times: Record<string, number> }> {
   const l = await createLab({ scenario: "fresh", seed });
   await step(l, "host", "cd drbd-workshop && docker-compose up -d");
-  for (const n of ["node1", "node2"]) await step(l, n, "/scripts/drbd-init.sh create-md && /scripts/drbd-init.sh start");
-  await step(l, "node1", "/scripts/drbd-init.sh primary --force && sleep 30 && mkdir -p /mnt/drbd && mount /dev/drbd0 /mnt/drbd");
+  for (const n of ["node1", "node2"])
+    await step(l, n, "/scripts/drbd-init.sh create-md && /scripts/drbd-init.sh start");
+  await step(
+    l,
+    "node1",
+    "/scripts/drbd-init.sh primary --force && sleep 30 && mkdir -p /mnt/drbd && mount /dev/drbd0 /mnt/drbd",
+  );
   await step(l, "node2", "mkdir -p /mnt/drbd");
-  await step(l, "node1", "mkdir -p /mnt/drbd/pgdata && chown -R postgres:postgres /mnt/drbd/pgdata && chmod 700 /mnt/drbd/pgdata");
+  await step(
+    l,
+    "node1",
+    "mkdir -p /mnt/drbd/pgdata && chown -R postgres:postgres /mnt/drbd/pgdata && chmod 700 /mnt/drbd/pgdata",
+  );
   const times: Record<string, number> = {};
   times.initdb = await step(l, "node1", 'su - postgres -c "initdb -D /mnt/drbd/pgdata"');
   times["pg_ctl start"] = await step(l, "node1", 'su - postgres -c "pg_ctl -D /mnt/drbd/pgdata start"');
   times["CREATE DATABASE"] = await step(l, "node1", pg("CREATE DATABASE testdb;", "postgres"));
-  times["reconnect to testdb + CREATE TABLE"] = await step(l, "node1", pg("CREATE TABLE test (id SERIAL PRIMARY KEY, data TEXT, created_at TIMESTAMP DEFAULT NOW());"));
-  times["INSERT 1000"] = await step(l, "node1", pg("INSERT INTO test (data) SELECT 'Record ' || generate_series(1,1000);"));
+  times["reconnect to testdb + CREATE TABLE"] = await step(
+    l,
+    "node1",
+    pg("CREATE TABLE test (id SERIAL PRIMARY KEY, data TEXT, created_at TIMESTAMP DEFAULT NOW());"),
+  );
+  times["INSERT 1000"] = await step(
+    l,
+    "node1",
+    pg("INSERT INTO test (data) SELECT 'Record ' || generate_series(1,1000);"),
+  );
   return { l, times };
 }
 
@@ -52,9 +69,13 @@ export default async function main(): Promise<void> {
   const m0 = await mem();
   let t = performance.now();
   const tpl = await dataDirTemplate();
-  console.log(`template (initdb once per process): ${(performance.now() - t).toFixed(0)} ms, ${tpl.files.size} files, ${mib(tpl.bytes)}`);
+  console.log(
+    `template (initdb once per process): ${(performance.now() - t).toFixed(0)} ms, ${tpl.files.size} files, ${mib(tpl.bytes)}`,
+  );
   const m1 = await mem();
-  console.log(`  memory after building the template (initdb's and postgres' WebAssembly instances, freed lazily): rss +${mib(m1.rss - m0.rss)}, external +${mib(m1.ext - m0.ext)}`);
+  console.log(
+    `  memory after building the template (initdb's and postgres' WebAssembly instances, freed lazily): rss +${mib(m1.rss - m0.rss)}, external +${mib(m1.ext - m0.ext)}`,
+  );
 
   const lab2 = await tp4Lab(2); // warms the caches; its PostgreSQL keeps running
   const mOne = await mem();
@@ -62,8 +83,14 @@ export default async function main(): Promise<void> {
   const { l, times } = await tp4Lab(1);
   const mRunning = await mem();
   abs("two labs with PostgreSQL running", mRunning);
-  console.log(`  cost of one more lab with PostgreSQL running: rss +${mib(mRunning.rss - mOne.rss)}, external +${mib(mRunning.ext - mOne.ext)}`);
-  console.log(`TP4 setup (wall): ${Object.entries(times).map(([k, v]) => `${k} ${v.toFixed(0)} ms`).join(", ")}`);
+  console.log(
+    `  cost of one more lab with PostgreSQL running: rss +${mib(mRunning.rss - mOne.rss)}, external +${mib(mRunning.ext - mOne.ext)}`,
+  );
+  console.log(
+    `TP4 setup (wall): ${Object.entries(times)
+      .map(([k, v]) => `${k} ${v.toFixed(0)} ms`)
+      .join(", ")}`,
+  );
   t = performance.now();
   const stop = await step(l, "node1", 'su - postgres -c "pg_ctl -D /mnt/drbd/pgdata stop"');
   const umount = await step(l, "node1", "umount /mnt/drbd && /scripts/drbd-role.sh secondary");

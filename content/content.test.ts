@@ -18,32 +18,83 @@ const WORKSHOP_PATH = process.env.WORKSHOP_MD ?? path.resolve(here, "source/work
 const STEERING_COPY = path.resolve(here, "../../shared/seed/workshop-drbd.md");
 
 const EXERCISE_IDS = [
-  "tp1", "tp2", "tp3", "tp4", "tp5",
-  "ex1.1", "ex1.2", "ex2.1", "ex2.2", "ex3.1", "ex3.2", "ex4.1", "ex4.2", "ex5.1", "ex5.2",
-  "ex9.1", "ex9.2", "ex9.3", "ex9.4", "quiz",
+  "tp1",
+  "tp2",
+  "tp3",
+  "tp4",
+  "tp5",
+  "ex1.1",
+  "ex1.2",
+  "ex2.1",
+  "ex2.2",
+  "ex3.1",
+  "ex3.2",
+  "ex4.1",
+  "ex4.2",
+  "ex5.1",
+  "ex5.2",
+  "ex9.1",
+  "ex9.2",
+  "ex9.3",
+  "ex9.4",
+  "quiz",
 ];
 const SLUGS = [
-  "introduction", "concepts", "environnement", "tp1", "tp2", "tp3", "tp4", "tp5",
-  "exercices-avances", "annexes", "quiz-final",
+  "introduction",
+  "concepts",
+  "environnement",
+  "tp1",
+  "tp2",
+  "tp3",
+  "tp4",
+  "tp5",
+  "exercices-avances",
+  "annexes",
+  "quiz-final",
 ];
 const COMPONENTS = new Set(["Lab", "Exercise", "Objectives", "RealDrbd"]);
 const FENCE_LANGS = new Set(["bash", "drbd", "text"]);
 // Facts of real DRBD 9 the "Dans un vrai cluster" notes must teach (see drbd-behavior.md).
 const REAL_DRBD_FACTS = [
-  "drbdadm create-md r0", "drbdadm up r0", "drbdadm primary --force r0", "drbdadm status r0",
-  "drbdadm secondary r0", "peer-disk:", "cs:", "Connecting", "Established", "StandAlone",
-  "uname -n", "auto-promote", "première écriture", "disconnect",
-  "Split-Brain detected but unresolved, dropping connection!", "c-max-rate", "resync-rate",
-  "c-plan-ahead 20", "c-plan-ahead 0", "drbdadm -- --discard-my-data connect r0",
-  "drbdadm connect --discard-my-data r0", "node-id", "connection-mesh", "quorum", "latence",
-  "pgbench -i -s 10 testdb", "postgresql-contrib", "BBU", "octets", "KiB/s", "pages",
+  "drbdadm create-md r0",
+  "drbdadm up r0",
+  "drbdadm primary --force r0",
+  "drbdadm status r0",
+  "drbdadm secondary r0",
+  "peer-disk:",
+  "cs:",
+  "Connecting",
+  "Established",
+  "StandAlone",
+  "uname -n",
+  "auto-promote",
+  "première écriture",
+  "disconnect",
+  "Split-Brain detected but unresolved, dropping connection!",
+  "c-max-rate",
+  "resync-rate",
+  "c-plan-ahead 20",
+  "c-plan-ahead 0",
+  "drbdadm -- --discard-my-data connect r0",
+  "drbdadm connect --discard-my-data r0",
+  "node-id",
+  "connection-mesh",
+  "quorum",
+  "latence",
+  "pgbench -i -s 10 testdb",
+  "postgresql-contrib",
+  "BBU",
+  "octets",
+  "KiB/s",
+  "pages",
 ];
 // Spelling mistakes of the workshop itself that the chapters correct (normalized forms).
 const WORKSHOP_TYPOS: Record<string, string> = {
   "drbd comme ressource gere": "drbd comme ressource geree",
 };
 // Workshop words that lost their accents; any of them left in prose means a missed fix.
-const UNACCENTED = /\b(etape|etat|etats|donnees|noeuds?|reseau|replication|securite|creer|verifier|demarrer|disponibilite|resolution|repertoire|metadonnees|deconnecte|synchronises|felicitations|termine|avances|integration|recuperation|coherence|parametres)\b/i;
+const UNACCENTED =
+  /\b(etape|etat|etats|donnees|noeuds?|reseau|replication|securite|creer|verifier|demarrer|disponibilite|resolution|repertoire|metadonnees|deconnecte|synchronises|felicitations|termine|avances|integration|recuperation|coherence|parametres)\b/i;
 
 const frontmatterSchema = z.strictObject({
   title: z.string().min(3),
@@ -51,7 +102,10 @@ const frontmatterSchema = z.strictObject({
   slug: z.string().regex(/^[a-z0-9-]+$/),
   summary: z.string().regex(/^[^\n]{10,200}[.!]$/),
   exercises: z.array(z.string()),
-  lab: z.string().regex(/^(tp[1-5]|ex9)$/).optional(),
+  lab: z
+    .string()
+    .regex(/^(tp[1-5]|ex9)$/)
+    .optional(),
 });
 
 interface MdNode {
@@ -155,7 +209,9 @@ function auditCode(ws: MdNode[], ch: Chapter): string[] {
   const chBlocks = findAll([ch.tree], "code");
   const chLines = chBlocks.flatMap((b) => (b.value ?? "").split("\n")).filter(nonEmpty);
   // Counting first names the removed line itself; the ordered pass below then catches moves.
-  const wsLines = findAll(ws, "code").flatMap((b) => (b.value ?? "").split("\n")).filter(nonEmpty);
+  const wsLines = findAll(ws, "code")
+    .flatMap((b) => (b.value ?? "").split("\n"))
+    .filter(nonEmpty);
   const count = (lines: string[]) => lines.reduce((m, l) => m.set(l, (m.get(l) ?? 0) + 1), new Map<string, number>());
   const have = count(chLines);
   for (const [line, n] of count(wsLines)) {
@@ -213,7 +269,8 @@ function auditHeadings(ws: MdNode[], ch: Chapter): string[] {
 function auditProse(ws: MdNode[], ch: Chapter): string[] {
   const chText = ` ${norm(textOf(ch.tree, { notes: false }))} `;
   const pieces: MdNode[] = [];
-  for (const n of ws) walk(n, (d) => (d.type === "paragraph" || (d.type === "heading" && d.depth === 1)) && pieces.push(d));
+  for (const n of ws)
+    walk(n, (d) => (d.type === "paragraph" || (d.type === "heading" && d.depth === 1)) && pieces.push(d));
   let at = 0;
   for (const p of pieces) {
     const raw = norm(textOf(p));
@@ -240,7 +297,8 @@ function auditObjectives(ws: MdNode[], ch: Chapter): string[] {
   wsLists.forEach((list, i) => {
     const inside = norm(wrapped[i] ? textOf(wrapped[i]) : "");
     for (const item of list.children ?? []) {
-      if (!inside.includes(norm(textOf(item)))) problems.push(`${ch.file}: objective not in <Objectives>: ${textOf(item)}`);
+      if (!inside.includes(norm(textOf(item))))
+        problems.push(`${ch.file}: objective not in <Objectives>: ${textOf(item)}`);
     }
   });
   return problems;
@@ -260,7 +318,8 @@ function auditFences(ch: Chapter): string[] {
     }
     const commands = (b.value ?? "").split("\n").filter((l) => nonEmpty(l) && !l.trim().startsWith("#"));
     for (const [n, line] of commands.entries()) {
-      if (target !== "host" && /^docker(-compose)?\s/.test(line)) problems.push(`${where}: docker command on a node: ${line}`);
+      if (target !== "host" && /^docker(-compose)?\s/.test(line))
+        problems.push(`${where}: docker command on a node: ${line}`);
       // `docker exec -it drbd-nodeN bash` opens a shell on nodeN: what follows belongs to nodeN's fence.
       const exec = /^docker exec -it drbd-(node\d) bash$/.exec(line);
       if (!exec) continue;
@@ -277,7 +336,10 @@ function auditFences(ch: Chapter): string[] {
 function auditTypography(ch: Chapter): string[] {
   const problems: string[] = [];
   walk(ch.tree, (n) => {
-    if ((n.type === "paragraph" || n.type === "heading" || n.type === "tableCell") && UNACCENTED.test(textOf(n, { inlineCode: false }))) {
+    if (
+      (n.type === "paragraph" || n.type === "heading" || n.type === "tableCell") &&
+      UNACCENTED.test(textOf(n, { inlineCode: false }))
+    ) {
       problems.push(`${ch.file}: unaccented French: ${textOf(n, { inlineCode: false }).slice(0, 80)}`);
     }
   });
@@ -303,16 +365,20 @@ function auditComponents(chapters: Chapter[]): string[] {
   const seen = new Map<string, number>();
   for (const ch of chapters) {
     const elements = jsxElements(ch.tree);
-    for (const e of elements) if (!COMPONENTS.has(e.name ?? "")) problems.push(`${ch.file}: unknown component <${e.name}>`);
+    for (const e of elements)
+      if (!COMPONENTS.has(e.name ?? "")) problems.push(`${ch.file}: unknown component <${e.name}>`);
     const exercises = elements.filter((e) => e.name === "Exercise").map((e) => String(attr(e, "id")));
     for (const id of exercises) seen.set(id, (seen.get(id) ?? 0) + 1);
     if (JSON.stringify(exercises) !== JSON.stringify(ch.data.exercises)) {
-      problems.push(`${ch.file}: frontmatter exercises ${JSON.stringify(ch.data.exercises)} != embedded ${JSON.stringify(exercises)}`);
+      problems.push(
+        `${ch.file}: frontmatter exercises ${JSON.stringify(ch.data.exercises)} != embedded ${JSON.stringify(exercises)}`,
+      );
     }
     const labs = elements.filter((e) => e.name === "Lab").map((e) => String(attr(e, "id")));
     const lab = ch.data.lab;
     const wantLabs = lab === "ex9" ? ["ex9.1", "ex9.2", "ex9.3", "ex9.4"] : typeof lab === "string" ? [lab] : [];
-    if (JSON.stringify(labs) !== JSON.stringify(wantLabs)) problems.push(`${ch.file}: labs ${JSON.stringify(labs)}, expected ${JSON.stringify(wantLabs)}`);
+    if (JSON.stringify(labs) !== JSON.stringify(wantLabs))
+      problems.push(`${ch.file}: labs ${JSON.stringify(labs)}, expected ${JSON.stringify(wantLabs)}`);
     const top = ch.tree.children ?? [];
     const labAt = top.findIndex((n) => n.name === "Lab");
     const objAt = top.findIndex((n) => n.name === "Objectives");
@@ -321,20 +387,30 @@ function auditComponents(chapters: Chapter[]): string[] {
     }
     for (const note of elements.filter((e) => e.name === "RealDrbd")) {
       const lines = (note.position?.end.line ?? 0) - (note.position?.start.line ?? 0) - 1;
-      if (norm(textOf(note)).length < 40) problems.push(`${ch.file}: empty <RealDrbd> at line ${note.position?.start.line}`);
-      if (lines > 14) problems.push(`${ch.file}: <RealDrbd> at line ${note.position?.start.line} is too long (${lines} lines)`);
+      if (norm(textOf(note)).length < 40)
+        problems.push(`${ch.file}: empty <RealDrbd> at line ${note.position?.start.line}`);
+      if (lines > 14)
+        problems.push(`${ch.file}: <RealDrbd> at line ${note.position?.start.line} is too long (${lines} lines)`);
     }
   }
-  for (const id of EXERCISE_IDS) if (seen.get(id) !== 1) problems.push(`exercise ${id} embedded ${seen.get(id) ?? 0} times`);
+  for (const id of EXERCISE_IDS)
+    if (seen.get(id) !== 1) problems.push(`exercise ${id} embedded ${seen.get(id) ?? 0} times`);
   for (const id of seen.keys()) if (!EXERCISE_IDS.includes(id)) problems.push(`unknown exercise id ${id}`);
-  const notes = chapters.flatMap((ch) => jsxElements(ch.tree).filter((e) => e.name === "RealDrbd").map((e) => textOf(e)));
+  const notes = chapters.flatMap((ch) =>
+    jsxElements(ch.tree)
+      .filter((e) => e.name === "RealDrbd")
+      .map((e) => textOf(e)),
+  );
   const allNotes = notes.join("\n");
-  for (const fact of REAL_DRBD_FACTS) if (!allNotes.includes(fact)) problems.push(`no "Dans un vrai cluster" note mentions ${fact}`);
+  for (const fact of REAL_DRBD_FACTS)
+    if (!allNotes.includes(fact)) problems.push(`no "Dans un vrai cluster" note mentions ${fact}`);
   return problems;
 }
 
 const workshop = splitWorkshop(parse(readFileSync(WORKSHOP_PATH, "utf8"), "md"));
-const files = readdirSync(here).filter((f) => f.endsWith(".mdx")).sort();
+const files = readdirSync(here)
+  .filter((f) => f.endsWith(".mdx"))
+  .sort();
 const sources = new Map(files.map((f) => [f, readFileSync(path.join(here, f), "utf8")]));
 const chapters = files.map((f) => loadChapter(f, sources.get(f) ?? ""));
 const byOrder = new Map(chapters.map((ch) => [Number(ch.data.order), ch]));
@@ -351,7 +427,10 @@ function auditEdited(file: string, edit: (src: string) => string): string[] {
   const edited = edit(src);
   expect(edited, "the edit must change the source").not.toBe(src);
   const ch = loadChapter(file, edited);
-  return [...auditChapter(sectionOf(Number(ch.data.order)), ch), ...auditComponents(chapters.map((c) => (c.file === file ? ch : c)))];
+  return [
+    ...auditChapter(sectionOf(Number(ch.data.order)), ch),
+    ...auditComponents(chapters.map((c) => (c.file === file ? ch : c))),
+  ];
 }
 
 describe("chapter files", () => {
@@ -408,7 +487,10 @@ describe("the audit rejects incomplete or broken chapters", () => {
 
   it("commands swapped out of order", () => {
     const problems = auditEdited("06-tp3.mdx", (s) =>
-      s.replace("umount /mnt/drbd\n\n# Passer en Secondary\n/scripts/drbd-role.sh secondary", "/scripts/drbd-role.sh secondary\n\n# Passer en Secondary\numount /mnt/drbd"),
+      s.replace(
+        "umount /mnt/drbd\n\n# Passer en Secondary\n/scripts/drbd-role.sh secondary",
+        "/scripts/drbd-role.sh secondary\n\n# Passer en Secondary\numount /mnt/drbd",
+      ),
     );
     expect(problems.join("\n")).toMatch(/out of order/);
   });
@@ -419,64 +501,132 @@ describe("the audit rejects incomplete or broken chapters", () => {
   });
 
   it("a diagram shifted by one space", () => {
-    const problems = auditEdited("02-concepts.mdx", (s) => s.replace("│                    ROLES DES NOEUDS DRBD", "│                     ROLES DES NOEUDS DRBD"));
+    const problems = auditEdited("02-concepts.mdx", (s) =>
+      s.replace("│                    ROLES DES NOEUDS DRBD", "│                     ROLES DES NOEUDS DRBD"),
+    );
     expect(problems.join("\n")).toMatch(/ROLES DES NOEUDS/);
   });
 
   it("a diagram split into two fences", () => {
-    const problems = auditEdited("03-environnement.mdx", (s) => s.replace("│   │   ┌─────────────────┐                                           │   │\n", "```\n\n```text\n│   │   ┌─────────────────┐                                           │   │\n"));
+    const problems = auditEdited("03-environnement.mdx", (s) =>
+      s.replace(
+        "│   │   ┌─────────────────┐                                           │   │\n",
+        "```\n\n```text\n│   │   ┌─────────────────┐                                           │   │\n",
+      ),
+    );
     expect(problems.join("\n")).toMatch(/diagram \d+ is not reproduced byte for byte/);
   });
 
   it("a dropped table row", () => {
-    const problems = auditEdited("02-concepts.mdx", (s) => s.replace("| **UpToDate/Outdated** | Le secondaire a pris du retard |\n", ""));
-    expect(problems).toContain("02-concepts.mdx: table row missing: uptodate outdated | le secondaire a pris du retard");
+    const problems = auditEdited("02-concepts.mdx", (s) =>
+      s.replace("| **UpToDate/Outdated** | Le secondaire a pris du retard |\n", ""),
+    );
+    expect(problems).toContain(
+      "02-concepts.mdx: table row missing: uptodate outdated | le secondaire a pris du retard",
+    );
   });
 
   it("a dropped heading, objective, question and prose", () => {
     expect(auditEdited("04-tp1.mdx", (s) => s.replace("## Étape 4 : Vérifier l’état du cluster\n", ""))).toContain(
       "04-tp1.mdx: heading missing: Etape 4: Verifier l'etat du cluster",
     );
-    expect(auditEdited("06-tp3.mdx", (s) => s.replace("- Simuler une panne et récupérer\n", "")).join("\n")).toMatch(/objective not in <Objectives>: Simuler/);
-    expect(auditEdited("11-quiz-final.mdx", (s) => s.replace(/^3\. .*\n/m, "")).join("\n")).toMatch(/prose missing or out of order: comment drbd gere t il un split brain/);
-    expect(auditEdited("07-tp4.mdx", (s) => s.replace("Sur **Node 2** :", "")).join("\n")).toMatch(/prose missing or out of order: sur node 2/);
-  });
-
-  it("a wrong chapter title", () => {
-    expect(auditEdited("05-tp2.mdx", (s) => s.replace('title: "TP2 — Modes de réplication"', 'title: "TP2"')).join("\n")).toMatch(/does not match section/);
-  });
-
-  it("fences without a target, on the wrong machine, or after docker exec", () => {
-    expect(auditEdited("04-tp1.mdx", (s) => s.replace("```bash target=node2", "```bash")).join("\n")).toMatch(/without target/);
-    expect(auditEdited("04-tp1.mdx", (s) => s.replace("```bash target=host\n# Cloner", "```bash target=node1\n# Cloner")).join("\n")).toMatch(/docker command on a node/);
-    expect(auditEdited("04-tp1.mdx", (s) => s.replace("docker exec -it drbd-node2 bash\n```\n\n```bash target=node2\n", "docker exec -it drbd-node2 bash\n")).join("\n")).toMatch(/must be in a node2 fence/);
-    expect(auditEdited("06-tp3.mdx", (s) => s.replace("```bash target=node2\n/scripts/resolve", "```bash target=node1\n/scripts/resolve")).join("\n")).toMatch(/must have target=node2/);
-    expect(auditEdited("10-annexes.mdx", (s) => s.replace("```drbd\n# /etc/drbd.d/global_common.conf", "```\n# /etc/drbd.d/global_common.conf")).join("\n")).toMatch(/language must be/);
-  });
-
-  it("missing, duplicated or unknown exercises and labs", () => {
-    expect(auditEdited("04-tp1.mdx", (s) => s.replace('<Exercise id="ex1.2" />', ""))).toContain("exercise ex1.2 embedded 0 times");
-    expect(auditEdited("05-tp2.mdx", (s) => s.replace('<Exercise id="ex2.2" />', '<Exercise id="ex2.1" />'))).toContain("exercise ex2.1 embedded 2 times");
-    expect(auditEdited("08-tp5.mdx", (s) => s.replace('<Exercise id="ex5.2" />', '<Exercise id="ex5.3" />'))).toContain("unknown exercise id ex5.3");
-    expect(auditEdited("07-tp4.mdx", (s) => s.replace('<Lab id="tp4" />', '<Lab id="tp3" />')).join("\n")).toMatch(/labs \["tp3"\]/);
-    expect(auditEdited("07-tp4.mdx", (s) => s.replace('<Lab id="tp4" />\n', "").replace("## Architecture", '<Lab id="tp4" />\n\n## Architecture'))).toEqual([]);
-    expect(auditEdited("07-tp4.mdx", (s) => s.replace('<Lab id="tp4" />\n', "").replace("## Objectifs", '<Lab id="tp4" />\n\n## Objectifs')).join("\n")).toMatch(/after the objectives/);
-  });
-
-  it("an empty real-DRBD note or a lost fact", () => {
-    expect(auditEdited("01-introduction.mdx", (s) => s.replace(/<RealDrbd>[\s\S]*?<\/RealDrbd>/, "<RealDrbd>\n\n</RealDrbd>")).join("\n")).toMatch(/empty <RealDrbd>/);
-    expect(auditEdited("08-tp5.mdx", (s) => s.replace("drbdadm -- --discard-my-data connect r0` est", "l’ancienne syntaxe est"))).toContain(
-      'no "Dans un vrai cluster" note mentions drbdadm -- --discard-my-data connect r0',
+    expect(auditEdited("06-tp3.mdx", (s) => s.replace("- Simuler une panne et récupérer\n", "")).join("\n")).toMatch(
+      /objective not in <Objectives>: Simuler/,
+    );
+    expect(auditEdited("11-quiz-final.mdx", (s) => s.replace(/^3\. .*\n/m, "")).join("\n")).toMatch(
+      /prose missing or out of order: comment drbd gere t il un split brain/,
+    );
+    expect(auditEdited("07-tp4.mdx", (s) => s.replace("Sur **Node 2** :", "")).join("\n")).toMatch(
+      /prose missing or out of order: sur node 2/,
     );
   });
 
+  it("a wrong chapter title", () => {
+    expect(
+      auditEdited("05-tp2.mdx", (s) => s.replace('title: "TP2 — Modes de réplication"', 'title: "TP2"')).join("\n"),
+    ).toMatch(/does not match section/);
+  });
+
+  it("fences without a target, on the wrong machine, or after docker exec", () => {
+    expect(auditEdited("04-tp1.mdx", (s) => s.replace("```bash target=node2", "```bash")).join("\n")).toMatch(
+      /without target/,
+    );
+    expect(
+      auditEdited("04-tp1.mdx", (s) =>
+        s.replace("```bash target=host\n# Cloner", "```bash target=node1\n# Cloner"),
+      ).join("\n"),
+    ).toMatch(/docker command on a node/);
+    expect(
+      auditEdited("04-tp1.mdx", (s) =>
+        s.replace(
+          "docker exec -it drbd-node2 bash\n```\n\n```bash target=node2\n",
+          "docker exec -it drbd-node2 bash\n",
+        ),
+      ).join("\n"),
+    ).toMatch(/must be in a node2 fence/);
+    expect(
+      auditEdited("06-tp3.mdx", (s) =>
+        s.replace("```bash target=node2\n/scripts/resolve", "```bash target=node1\n/scripts/resolve"),
+      ).join("\n"),
+    ).toMatch(/must have target=node2/);
+    expect(
+      auditEdited("10-annexes.mdx", (s) =>
+        s.replace("```drbd\n# /etc/drbd.d/global_common.conf", "```\n# /etc/drbd.d/global_common.conf"),
+      ).join("\n"),
+    ).toMatch(/language must be/);
+  });
+
+  it("missing, duplicated or unknown exercises and labs", () => {
+    expect(auditEdited("04-tp1.mdx", (s) => s.replace('<Exercise id="ex1.2" />', ""))).toContain(
+      "exercise ex1.2 embedded 0 times",
+    );
+    expect(auditEdited("05-tp2.mdx", (s) => s.replace('<Exercise id="ex2.2" />', '<Exercise id="ex2.1" />'))).toContain(
+      "exercise ex2.1 embedded 2 times",
+    );
+    expect(auditEdited("08-tp5.mdx", (s) => s.replace('<Exercise id="ex5.2" />', '<Exercise id="ex5.3" />'))).toContain(
+      "unknown exercise id ex5.3",
+    );
+    expect(auditEdited("07-tp4.mdx", (s) => s.replace('<Lab id="tp4" />', '<Lab id="tp3" />')).join("\n")).toMatch(
+      /labs \["tp3"\]/,
+    );
+    expect(
+      auditEdited("07-tp4.mdx", (s) =>
+        s.replace('<Lab id="tp4" />\n', "").replace("## Architecture", '<Lab id="tp4" />\n\n## Architecture'),
+      ),
+    ).toEqual([]);
+    expect(
+      auditEdited("07-tp4.mdx", (s) =>
+        s.replace('<Lab id="tp4" />\n', "").replace("## Objectifs", '<Lab id="tp4" />\n\n## Objectifs'),
+      ).join("\n"),
+    ).toMatch(/after the objectives/);
+  });
+
+  it("an empty real-DRBD note or a lost fact", () => {
+    expect(
+      auditEdited("01-introduction.mdx", (s) =>
+        s.replace(/<RealDrbd>[\s\S]*?<\/RealDrbd>/, "<RealDrbd>\n\n</RealDrbd>"),
+      ).join("\n"),
+    ).toMatch(/empty <RealDrbd>/);
+    expect(
+      auditEdited("08-tp5.mdx", (s) =>
+        s.replace("drbdadm -- --discard-my-data connect r0` est", "l’ancienne syntaxe est"),
+      ),
+    ).toContain('no "Dans un vrai cluster" note mentions drbdadm -- --discard-my-data connect r0');
+  });
+
   it("prose that lost its accents", () => {
-    expect(auditEdited("03-environnement.mdx", (s) => s.replace("## 3.3 Structure des fichiers", "## 3.3 Structure des fichiers du repertoire")).join("\n")).toMatch(/unaccented French/);
+    expect(
+      auditEdited("03-environnement.mdx", (s) =>
+        s.replace("## 3.3 Structure des fichiers", "## 3.3 Structure des fichiers du repertoire"),
+      ).join("\n"),
+    ).toMatch(/unaccented French/);
   });
 
   it("MDX syntax errors", async () => {
     const body = chapters[0]?.body ?? "";
-    await expect(compile(`${body}\nUne {accolade ouverte} en prose.\n`, { remarkPlugins: [remarkGfm] })).rejects.toThrow();
+    await expect(
+      compile(`${body}\nUne {accolade ouverte} en prose.\n`, { remarkPlugins: [remarkGfm] }),
+    ).rejects.toThrow();
     await expect(compile(`${body}\nSi a <b alors.\n`, { remarkPlugins: [remarkGfm] })).rejects.toThrow();
   });
 });

@@ -5,10 +5,10 @@
 import { SparseDisk } from "./block/sparse-disk";
 import type { BlockDevice } from "./block/types";
 import { drbdSubsystem } from "./drbd";
-import { createStorage } from "./storage/index";
 import { toolboxSubsystem } from "./scripts/index";
-import { postgresSubsystem } from "./services/postgres/index";
 import { pacemakerSubsystem } from "./services/pacemaker/index";
+import { postgresSubsystem } from "./services/postgres/index";
+import { createStorage } from "./storage/index";
 import type { LabNode, Subsystem } from "./world/types";
 
 export function defaultSubsystems(): Subsystem[] {
@@ -17,5 +17,8 @@ export function defaultSubsystems(): Subsystem[] {
 }
 
 /** Backing disks (/dev/sda1) for lab nodes: sparse, extent-based, SSD-like performance. */
-export const defaultCreateDisk: ((node: LabNode, path: string, sizeBytes: number) => BlockDevice) | undefined = (_node, path, sizeBytes) =>
-  new SparseDisk(path, sizeBytes);
+export const defaultCreateDisk: ((node: LabNode, path: string, sizeBytes: number) => BlockDevice) | undefined = (
+  _node,
+  path,
+  sizeBytes,
+) => new SparseDisk(path, sizeBytes);

@@ -93,7 +93,8 @@ function chunkBytes(c: Chunk): Uint8Array {
 function sameDescriptor(a: Chunk, b: Chunk): boolean {
   if (a.kind === "zero" && b.kind === "zero") return true;
   // Replicated writes share their literal buffers: the same memory holds the same bytes.
-  if (a.kind === "bytes" && b.kind === "bytes") return a.data.buffer === b.data.buffer && a.data.byteOffset === b.data.byteOffset;
+  if (a.kind === "bytes" && b.kind === "bytes")
+    return a.data.buffer === b.data.buffer && a.data.byteOffset === b.data.byteOffset;
   return a.kind === "prng" && b.kind === "prng" && a.seed === b.seed && a.offset === b.offset;
 }
 

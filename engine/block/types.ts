@@ -21,12 +21,16 @@ export type Payload = Chunk[];
 export type IoErrno = "EIO" | "EROFS" | "ENOSPC" | "ENXIO" | "EMEDIUMTYPE" | "EBUSY" | "EACCES";
 
 export type IoResult<T = void> =
-  | ({ ok: true; /** simulated time the I/O took, microseconds */ latencyUs: number } & (T extends void ? unknown : { value: T }))
-  | { ok: false; errno: IoErrno; /** kernel-style explanation for dmesg/debug */ reason?: string };
+  | ({ ok: true /** simulated time the I/O took, microseconds */; latencyUs: number } & (T extends void
+      ? unknown
+      : { value: T }))
+  | { ok: false; errno: IoErrno /** kernel-style explanation for dmesg/debug */; reason?: string };
 
 export type OpenMode = "ro" | "rw";
 
-export type OpenResult = { ok: true } | { ok: false; errno: IoErrno; /** e.g. DRBD's "Auto-promote failed: ..." */ reason?: string };
+export type OpenResult =
+  | { ok: true }
+  | { ok: false; errno: IoErrno /** e.g. DRBD's "Auto-promote failed: ..." */; reason?: string };
 
 export interface BlockDevice {
   /** Device path on its node, e.g. "/dev/sda1", "/dev/drbd0". */

@@ -304,7 +304,8 @@ export class BlockFs implements IFileSystem {
       const link = this.tryWalk(path, false);
       if (link?.type === "l") {
         if (hops >= 40) throw this.err("ELOOP", syscall, path);
-        return this.writePayloadNow(joinPath(dirname(path), link.target ?? ""), off, data, opts, hops + 1);
+        this.writePayloadNow(joinPath(dirname(path), link.target ?? ""), off, data, opts, hops + 1);
+        return;
       }
     }
     if (existing && existing.type === "d") throw this.err("EISDIR", syscall, path);

@@ -85,7 +85,11 @@ export class LabFs implements IFileSystem {
     const p = normalize(path);
     let best: { mountPoint: string; filesystem: IFileSystem } | undefined;
     for (const m of this.mountable.getMounts()) {
-      if ((p === m.mountPoint || p.startsWith(`${m.mountPoint}/`)) && (!best || m.mountPoint.length > best.mountPoint.length)) best = m;
+      if (
+        (p === m.mountPoint || p.startsWith(`${m.mountPoint}/`)) &&
+        (!best || m.mountPoint.length > best.mountPoint.length)
+      )
+        best = m;
     }
     return best ? { fs: best.filesystem, rel: p.slice(best.mountPoint.length) || "/" } : undefined;
   }

@@ -163,7 +163,9 @@ export class Machine {
               cwd: opts?.cwd ?? jctx.cwd,
               env,
               ...(opts?.stdin !== undefined ? { stdin: opts.stdin } : {}),
-              ...(combineSignals(jctx.signal, opts?.signal) ? { signal: combineSignals(jctx.signal, opts?.signal) } : {}),
+              ...(combineSignals(jctx.signal, opts?.signal)
+                ? { signal: combineSignals(jctx.signal, opts?.signal) }
+                : {}),
             });
             return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
           }

@@ -235,7 +235,7 @@ describe("dd, df and friends", () => {
       /^dd: error writing '\/dev\/sda1': No space left on device\n2\+0 records in\n1\+0 records out\n1048576 bytes \(1\.0 MB, 1\.0 MiB\) copied/,
     );
     expect((await run(l, "node1", "blockdev --getsize64 /dev/sda1")).out).toBe("1073741824\n");
-    (l.world.node("node1")?.blockDevices.get("/dev/sda1") as SparseDisk).setFault({ kind: "eio" });
+    (l.world.node("node1")?.blockDevices.get("/dev/sda1") as SparseDisk | undefined)?.setFault({ kind: "eio" });
     const bad = await run(l, "node1", "dd if=/dev/sda1 of=/dev/null bs=4k count=1");
     expect(bad.code).toBe(1);
     expect(bad.err).toMatch(

@@ -106,7 +106,12 @@ export interface CommandContext {
   /** Run another command line on the same machine (for wrappers such as `su -c`, handlers). */
   exec(
     line: string,
-    opts?: { env?: Record<string, string>; cwd?: string; stdin?: string; /** stops the nested line (e.g. `timeout`) */ signal?: AbortSignal },
+    opts?: {
+      env?: Record<string, string>;
+      cwd?: string;
+      stdin?: string /** stops the nested line (e.g. `timeout`) */;
+      signal?: AbortSignal;
+    },
   ): Promise<ExecResult>;
   /** True once the learner pressed Ctrl-C (long-running commands poll it). */
   readonly interrupted: () => boolean;

@@ -7,8 +7,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createLab } from "../../engine/lab";
-import { FILES_DIR } from "../../scripts/build-toolbox";
 import { SCRIPT_FILES } from "../../engine/scripts/generated";
+import { FILES_DIR } from "../../scripts/build-toolbox";
 
 const WORKSHOP_SCRIPTS = [
   "setup-drbd.sh",

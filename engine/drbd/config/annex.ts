@@ -13,7 +13,8 @@ const TITLES: Record<OptionSection, string> = {
   handlers: "handlers",
 };
 
-const fmt = (v: OptionDef["default"]): string => (v === true ? "yes" : v === false ? "no" : v === undefined ? "—" : String(v));
+const fmt = (v: OptionDef["default"]): string =>
+  v === true ? "yes" : v === false ? "no" : v === undefined ? "—" : String(v);
 
 function range(o: OptionDef): string {
   if (o.type === "enum") return (o.values ?? []).join(", ");
@@ -23,12 +24,26 @@ function range(o: OptionDef): string {
   return o.maxLen ? `chaîne (< ${o.maxLen} car.)` : "chaîne";
 }
 
-export function optionAnnexMarkdown(sections: readonly OptionSection[] = ["global", "net", "disk", "peer-device", "device", "options", "startup", "handlers"]): string {
+export function optionAnnexMarkdown(
+  sections: readonly OptionSection[] = [
+    "global",
+    "net",
+    "disk",
+    "peer-device",
+    "device",
+    "options",
+    "startup",
+    "handlers",
+  ],
+): string {
   const parts: string[] = [];
   for (const s of sections) {
     const rows = OPTION_TABLE.filter((o) => o.section === s && !o.name.startsWith("_"));
     parts.push(`### ${TITLES[s]}\n\n| option | défaut | valeurs | unité | rôle |\n|---|---|---|---|---|`);
-    for (const o of rows) parts.push(`| \`${o.name}\` | ${fmt(o.default)} | ${range(o).replace(/\|/g, "\\|")} | ${o.unit ?? ""} | ${o.fr.replace(/\|/g, "\\|")} |`);
+    for (const o of rows)
+      parts.push(
+        `| \`${o.name}\` | ${fmt(o.default)} | ${range(o).replace(/\|/g, "\\|")} | ${o.unit ?? ""} | ${o.fr.replace(/\|/g, "\\|")} |`,
+      );
     parts.push("");
   }
   return parts.join("\n");

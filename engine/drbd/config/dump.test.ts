@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_CONFIG_FILES, dumpConfig, dumpResource, parseConfig, resolveResource } from "./index";
@@ -100,10 +100,13 @@ resource r0 {
 
   it("keeps values as written and quotes only what needs quotes", () => {
     const { config } = parseConfig({
-      "/etc/drbd.conf": 'resource r0 {\n disk { resync-rate 40M; c-max-rate 184320; }\n handlers { split-brain "/usr/lib/drbd/notify-split-brain.sh root"; fence-peer "/x.sh"; }\n on a { device /dev/drbd0; disk /dev/sda1; address 10.0.0.1:7788; meta-disk internal; }\n on b { device /dev/drbd0; disk /dev/sda1; address 10.0.0.2:7788; meta-disk internal; }\n}\n',
+      "/etc/drbd.conf":
+        'resource r0 {\n disk { resync-rate 40M; c-max-rate 184320; }\n handlers { split-brain "/usr/lib/drbd/notify-split-brain.sh root"; fence-peer "/x.sh"; }\n on a { device /dev/drbd0; disk /dev/sda1; address 10.0.0.1:7788; meta-disk internal; }\n on b { device /dev/drbd0; disk /dev/sda1; address 10.0.0.2:7788; meta-disk internal; }\n}\n',
     });
     const out = dumpResource(config, "r0", "a") ?? "";
     expect(out).toContain("        resync-rate      40M;\n        c-max-rate       184320;\n");
-    expect(out).toContain('        split-brain      "/usr/lib/drbd/notify-split-brain.sh root";\n        fence-peer       /x.sh;\n');
+    expect(out).toContain(
+      '        split-brain      "/usr/lib/drbd/notify-split-brain.sh root";\n        fence-peer       /x.sh;\n',
+    );
   });
 });

@@ -1,4 +1,14 @@
-import type { Address, Connection, ConfigOption, DrbdConfig, HostSection, Mesh, Resource, SectionOptions, Volume } from "./model";
+import type {
+  Address,
+  ConfigOption,
+  Connection,
+  DrbdConfig,
+  HostSection,
+  Mesh,
+  Resource,
+  SectionOptions,
+  Volume,
+} from "./model";
 import { findMe } from "./resolve";
 
 /** `drbdadm dump` output (U9 drbdadm_dump.c): the configuration as parsed, normalised. */
@@ -62,7 +72,10 @@ function volume(p: Printer, v: Volume, hasLower: boolean): void {
   }
   if (!(v.minor === -1 && !v.device && !v.disk && !v.metaDisk && !v.metaIndex)) {
     p.options("disk", v.deviceOptions, v.diskOptions, v.peerDeviceOptions);
-    if (v.parsedDevice) p.line(`device${" ".repeat(Math.max(0, 19 - INDENT * p.indent))}${v.device ? `${esc(v.device)} ` : ""}minor ${v.minor};\n`);
+    if (v.parsedDevice)
+      p.line(
+        `device${" ".repeat(Math.max(0, 19 - INDENT * p.indent))}${v.device ? `${esc(v.device)} ` : ""}minor ${v.minor};\n`,
+      );
     if (!hasLower && v.parsedDisk) p.option("disk", esc(v.disk ?? "none"));
     if (!hasLower && v.parsedMetaDisk && v.metaDisk) {
       if (v.metaIndex === "flexible") p.line(`${"meta-disk".padEnd(16)} ${esc(v.metaDisk)};\n`);
@@ -147,7 +160,9 @@ function mesh(p: Printer, m: Mesh): void {
 
 function resource(p: Printer, r: Resource, hostname: string, ips: readonly string[]): void {
   const me = findMe(r, hostname, ips)[0];
-  p.line(`# resource ${esc(r.name)} on ${hostname}: ${me ? "not ignored" : "ignored"}, ${me?.kind === "stacked" ? "stacked" : "not stacked"}\n`);
+  p.line(
+    `# resource ${esc(r.name)} on ${hostname}: ${me ? "not ignored" : "ignored"}, ${me?.kind === "stacked" ? "stacked" : "not stacked"}\n`,
+  );
   p.line(`# defined at ${r.file}:${r.line}\n`);
   p.line(`resource ${esc(r.name)} {\n`);
   p.indent++;
@@ -173,7 +188,10 @@ export function dumpConfig(config: DrbdConfig, opts: DumpOptions = {}): string {
   const p = new Printer();
   p.out += `# ${config.entry}\n`;
   const g = config.global;
-  if (g && (g.minorCount || g.disableIpVerification || (g.dialogRefresh ?? 1) !== 1 || (g.usageCount ?? "ask") !== "ask")) {
+  if (
+    g &&
+    (g.minorCount || g.disableIpVerification || (g.dialogRefresh ?? 1) !== 1 || (g.usageCount ?? "ask") !== "ask")
+  ) {
     p.line("global {\n");
     p.indent++;
     if (g.disableIpVerification) p.line("disable-ip-verification;\n");
@@ -195,7 +213,12 @@ export function dumpConfig(config: DrbdConfig, opts: DumpOptions = {}): string {
 }
 
 /** `drbdadm dump r0`: one resource, without the header; null if r0 is unknown. */
-export function dumpResource(config: DrbdConfig, name: string, hostname: string, ips: readonly string[] = []): string | null {
+export function dumpResource(
+  config: DrbdConfig,
+  name: string,
+  hostname: string,
+  ips: readonly string[] = [],
+): string | null {
   const r = config.resources.find((x) => x.name === name);
   if (!r) return null;
   const p = new Printer();

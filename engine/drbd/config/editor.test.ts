@@ -4,7 +4,8 @@ import { expandInclude, resolveIncludePath } from "./include";
 import { DEFAULT_CONFIG_FILES, parseConfig } from "./index";
 
 describe("sectionAt", () => {
-  const text = "resource r0 {\n  net {\n    protocol C;\n  }\n  on node1 {\n    volume 0 {\n      disk /dev/sda1;\n    }\n  }\n}\n";
+  const text =
+    "resource r0 {\n  net {\n    protocol C;\n  }\n  on node1 {\n    volume 0 {\n      disk /dev/sda1;\n    }\n  }\n}\n";
   const at = (needle: string) => sectionAt(text, text.indexOf(needle));
   it("gives the enclosing sections, outermost first", () => {
     expect(at("protocol")).toEqual(["resource r0", "net"]);
@@ -22,18 +23,32 @@ describe("sectionAt", () => {
 describe("completionItems", () => {
   const labels = (path: string[]) => completionItems(path).map((i) => i.label);
   it("offers the options of the section from the table", () => {
-    expect(labels(["resource r0", "net"])).toEqual(expect.arrayContaining(["protocol", "max-buffers", "after-sb-0pri", "allow-two-primaries"]));
+    expect(labels(["resource r0", "net"])).toEqual(
+      expect.arrayContaining(["protocol", "max-buffers", "after-sb-0pri", "allow-two-primaries"]),
+    );
     expect(labels(["resource r0", "net"])).not.toContain("resync-rate");
-    expect(labels(["common", "disk"])).toEqual(expect.arrayContaining(["on-io-error", "resync-rate", "c-max-rate", "al-extents"]));
+    expect(labels(["common", "disk"])).toEqual(
+      expect.arrayContaining(["on-io-error", "resync-rate", "c-max-rate", "al-extents"]),
+    );
     expect(labels(["common", "handlers"])).toContain("split-brain");
-    expect(labels(["resource r0", "on node1"])).toEqual(expect.arrayContaining(["address", "node-id", "device", "disk", "meta-disk"]));
-    expect(labels(["resource r0"])).toEqual(expect.arrayContaining(["on", "net", "disk", "connection-mesh", "protocol"]));
+    expect(labels(["resource r0", "on node1"])).toEqual(
+      expect.arrayContaining(["address", "node-id", "device", "disk", "meta-disk"]),
+    );
+    expect(labels(["resource r0"])).toEqual(
+      expect.arrayContaining(["on", "net", "disk", "connection-mesh", "protocol"]),
+    );
     expect(labels([])).toEqual(["global", "common", "resource", "include", "skip"]);
     expect(labels(["resource r0", "connection", "volume 0"])).toEqual(["disk"]);
     expect(labels(["resource r0", "connection", "disk"])).not.toContain("on-io-error");
   });
   it("offers enum values and explains them in French", () => {
-    expect(labels(["resource r0", "net", "after-sb-1pri"])).toEqual(["disconnect", "consensus", "discard-secondary", "call-pri-lost-after-sb", "violently-as0p"]);
+    expect(labels(["resource r0", "net", "after-sb-1pri"])).toEqual([
+      "disconnect",
+      "consensus",
+      "discard-secondary",
+      "call-pri-lost-after-sb",
+      "violently-as0p",
+    ]);
     expect(labels(["resource r0", "net", "allow-two-primaries"])).toEqual(["yes", "no"]);
     const p = completionItems(["resource r0", "net"]).find((i) => i.label === "protocol");
     expect(p).toMatchObject({ kind: "option", detail: "A | B | C (défaut C)" });
@@ -44,7 +59,14 @@ describe("completionItems", () => {
 });
 
 describe("include globs", () => {
-  const files = ["/etc/drbd.d/global_common.conf", "/etc/drbd.d/r1.res", "/etc/drbd.d/r0.res", "/etc/drbd.d/.hidden.res", "/etc/drbd.d/sub/x.res", "/etc/drbd.d/r0.res.bak"];
+  const files = [
+    "/etc/drbd.d/global_common.conf",
+    "/etc/drbd.d/r1.res",
+    "/etc/drbd.d/r0.res",
+    "/etc/drbd.d/.hidden.res",
+    "/etc/drbd.d/sub/x.res",
+    "/etc/drbd.d/r0.res.bak",
+  ];
   it("matches * and ? within one directory, sorted, without dot files", () => {
     expect(expandInclude("/etc/drbd.d/*.res", files)).toEqual(["/etc/drbd.d/r0.res", "/etc/drbd.d/r1.res"]);
     expect(expandInclude("/etc/drbd.d/r?.res", files)).toEqual(["/etc/drbd.d/r0.res", "/etc/drbd.d/r1.res"]);
@@ -58,9 +80,17 @@ describe("include globs", () => {
   it("uses the default /etc/drbd.conf when the node has none, and reads each file once", () => {
     const files2 = { ...DEFAULT_CONFIG_FILES };
     delete (files2 as Record<string, string>)["/etc/drbd.conf"];
-    const { config, diagnostics } = parseConfig({ ...files2, "/etc/drbd.d/again.res": 'include "/etc/drbd.d/r0.res";\n' });
+    const { config, diagnostics } = parseConfig({
+      ...files2,
+      "/etc/drbd.d/again.res": 'include "/etc/drbd.d/r0.res";\n',
+    });
     expect(diagnostics).toEqual([]);
-    expect(config.files).toEqual(["/etc/drbd.conf", "/etc/drbd.d/global_common.conf", "/etc/drbd.d/again.res", "/etc/drbd.d/r0.res"]);
+    expect(config.files).toEqual([
+      "/etc/drbd.conf",
+      "/etc/drbd.d/global_common.conf",
+      "/etc/drbd.d/again.res",
+      "/etc/drbd.d/r0.res",
+    ]);
     expect(config.resources.map((r) => r.name)).toEqual(["r0"]);
   });
 });

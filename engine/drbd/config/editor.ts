@@ -1,5 +1,5 @@
 import { tokenize } from "./lexer";
-import { type OptionDef, type OptionSection, OPTION_TABLE } from "./options";
+import { OPTION_TABLE, type OptionDef, type OptionSection } from "./options";
 import { ch } from "./tokens";
 
 /** Helpers for the browser config editor (Monaco): where the cursor is, and what fits there. */
@@ -33,7 +33,8 @@ export function sectionAt(text: string, offset: number): string[] {
 }
 
 function detailOf(o: OptionDef): string {
-  const def = o.default === undefined ? "" : `défaut ${o.default === true ? "yes" : o.default === false ? "no" : o.default}`;
+  const def =
+    o.default === undefined ? "" : `défaut ${o.default === true ? "yes" : o.default === false ? "no" : o.default}`;
   switch (o.type) {
     case "bool":
       return `booléen (yes | no)${def ? `, ${def}` : ""}`;
@@ -48,9 +49,24 @@ function detailOf(o: OptionDef): string {
   }
 }
 
-const option = (o: OptionDef): CompletionItem => ({ label: o.name, kind: "option", detail: detailOf(o), documentationFr: o.fr });
-const section = (label: string, documentationFr: string): CompletionItem => ({ label, kind: "section", detail: "section", documentationFr });
-const keyword = (label: string, detail: string, documentationFr: string): CompletionItem => ({ label, kind: "option", detail, documentationFr });
+const option = (o: OptionDef): CompletionItem => ({
+  label: o.name,
+  kind: "option",
+  detail: detailOf(o),
+  documentationFr: o.fr,
+});
+const section = (label: string, documentationFr: string): CompletionItem => ({
+  label,
+  kind: "section",
+  detail: "section",
+  documentationFr,
+});
+const keyword = (label: string, detail: string, documentationFr: string): CompletionItem => ({
+  label,
+  kind: "option",
+  detail,
+  documentationFr,
+});
 
 const of = (...sections: OptionSection[]) => OPTION_TABLE.filter((o) => sections.includes(o.section)).map(option);
 
@@ -63,7 +79,10 @@ const SECTION_DOC: Record<string, string> = {
 };
 
 const RESOURCE_ITEMS: CompletionItem[] = [
-  section("on", "Section d'un nœud : « on node1 { device; disk; address; meta-disk; } » (le nom est celui de uname -n)."),
+  section(
+    "on",
+    "Section d'un nœud : « on node1 { device; disk; address; meta-disk; } » (le nom est celui de uname -n).",
+  ),
   ...["net", "disk", "startup", "options", "handlers"].map((s) => section(s, SECTION_DOC[s] ?? "")),
   section("volume", "Volume numéroté : « volume 0 { device; disk; meta-disk; } »."),
   section("connection", "Connexion explicite entre deux hôtes (DRBD 9)."),
@@ -86,7 +105,12 @@ const HOST_ITEMS: CompletionItem[] = [
 
 function valuesOf(o: OptionDef): CompletionItem[] {
   const values = o.type === "bool" ? ["yes", "no"] : (o.values ?? []);
-  return values.map((v) => ({ label: v, kind: "value", detail: o.name, documentationFr: `Valeur de ${o.name}${v === o.default ? " (défaut)" : ""}.` }));
+  return values.map((v) => ({
+    label: v,
+    kind: "value",
+    detail: o.name,
+    documentationFr: `Valeur de ${o.name}${v === o.default ? " (défaut)" : ""}.`,
+  }));
 }
 
 /** Completion for a section path as returned by `sectionAt`; a last element naming an option gives its values. */
@@ -96,7 +120,10 @@ export function completionItems(sectionPath: string[]): CompletionItem[] {
   const parent = labels[labels.length - 2];
   const sectionOf: Record<string, OptionSection[]> = {
     net: ["net"],
-    disk: parent === "connection" || (parent === "volume" && labels.includes("connection")) ? ["peer-device"] : ["disk", "peer-device", "device"],
+    disk:
+      parent === "connection" || (parent === "volume" && labels.includes("connection"))
+        ? ["peer-device"]
+        : ["disk", "peer-device", "device"],
     startup: ["startup"],
     options: ["options"],
     handlers: ["handlers"],
@@ -108,16 +135,32 @@ export function completionItems(sectionPath: string[]): CompletionItem[] {
     if (o) return valuesOf(o);
   }
   if (last === undefined)
-    return [section("global", "Options globales (une seule section)."), section("common", "Réglages hérités par toutes les ressources."), section("resource", "Une ressource DRBD : « resource r0 { … } »."), keyword("include", '"chemin/*.res"', "Inclut d'autres fichiers de configuration."), keyword("skip", "{ … }", "Ignore la section qui suit.")];
-  if (last === "common") return ["net", "disk", "startup", "options", "handlers"].map((s) => section(s, SECTION_DOC[s] ?? ""));
+    return [
+      section("global", "Options globales (une seule section)."),
+      section("common", "Réglages hérités par toutes les ressources."),
+      section("resource", "Une ressource DRBD : « resource r0 { … } »."),
+      keyword("include", '"chemin/*.res"', "Inclut d'autres fichiers de configuration."),
+      keyword("skip", "{ … }", "Ignore la section qui suit."),
+    ];
+  if (last === "common")
+    return ["net", "disk", "startup", "options", "handlers"].map((s) => section(s, SECTION_DOC[s] ?? ""));
   if (last === "resource") return RESOURCE_ITEMS;
   if (last === "on" || last === "floating") return HOST_ITEMS;
   if (last === "volume")
-    return parent === "connection" ? [section("disk", "Options peer-device de ce volume.")] : HOST_ITEMS.filter((i) => ["device", "disk", "meta-disk"].includes(i.label));
+    return parent === "connection"
+      ? [section("disk", "Options peer-device de ce volume.")]
+      : HOST_ITEMS.filter((i) => ["device", "disk", "meta-disk"].includes(i.label));
   if (last === "connection")
-    return [keyword("host", "NOM [address IP:port | port N]", "Une extrémité de la connexion."), section("path", "Un chemin réseau (multipath)."), section("net", SECTION_DOC.net ?? ""), section("disk", "Options peer-device de la connexion."), section("volume", "Options peer-device d'un volume.")];
+    return [
+      keyword("host", "NOM [address IP:port | port N]", "Une extrémité de la connexion."),
+      section("path", "Un chemin réseau (multipath)."),
+      section("net", SECTION_DOC.net ?? ""),
+      section("disk", "Options peer-device de la connexion."),
+      section("volume", "Options peer-device d'un volume."),
+    ];
   if (last === "path") return [keyword("host", "NOM address IP:port", "Une extrémité du chemin.")];
-  if (last === "connection-mesh") return [keyword("hosts", "nœud1 nœud2 nœud3", "Hôtes reliés deux à deux."), section("net", SECTION_DOC.net ?? "")];
+  if (last === "connection-mesh")
+    return [keyword("hosts", "nœud1 nœud2 nœud3", "Hôtes reliés deux à deux."), section("net", SECTION_DOC.net ?? "")];
   const sections = sectionOf[last];
   if (!sections) return [];
   const items = of(...sections);

@@ -41,7 +41,13 @@ export function checkForHost(
       });
     }
     const addr = first?.address;
-    if (opts.ips && addr && !config.global?.disableIpVerification && !opts.ips.includes(addr.addr) && !addr.addr.startsWith("127.")) {
+    if (
+      opts.ips &&
+      addr &&
+      !config.global?.disableIpVerification &&
+      !opts.ips.includes(addr.addr) &&
+      !addr.addr.startsWith("127.")
+    ) {
       out.push({
         file: res.file,
         line: first?.addressLine ?? res.line,

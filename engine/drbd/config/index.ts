@@ -3,17 +3,37 @@ import { formatDiagnostic } from "./model";
 import { DEFAULT_DRBD_CONF, DEFAULT_ENTRY, newContext, parseFile } from "./parser";
 import { postParse } from "./postparse";
 
-export type * from "./model";
-export { formatDiagnostic } from "./model";
-export { OPTION_TABLE, type OptionDef, type OptionSection, type OptionValue, findOption, optionsOf, checkValue } from "./options";
-export { dumpConfig, dumpResource, type DumpOptions } from "./dump";
-export { resolveResource, getOption, optionDefault, expandOptions, kernelConfigProblems, findMe, type ResolvedResource, type ResolvedPeer, type ResolvedVolume, type NetSettings, type ResourceSettings } from "./resolve";
-export { checkForHost } from "./host-checks";
-export { completionItems, sectionAt, type CompletionItem } from "./editor";
-export { implicitNodeIds } from "./node-id";
-export { connectionsOf, hostVolumes, findHost, hostnamesEqual, type EffectiveConnection } from "./topology";
 export { optionAnnexMarkdown } from "./annex";
 export * from "./defaults";
+export { type DumpOptions, dumpConfig, dumpResource } from "./dump";
+export { type CompletionItem, completionItems, sectionAt } from "./editor";
+export { checkForHost } from "./host-checks";
+export type * from "./model";
+export { formatDiagnostic } from "./model";
+export { implicitNodeIds } from "./node-id";
+export {
+  checkValue,
+  findOption,
+  OPTION_TABLE,
+  type OptionDef,
+  type OptionSection,
+  type OptionValue,
+  optionsOf,
+} from "./options";
+export {
+  expandOptions,
+  findMe,
+  getOption,
+  kernelConfigProblems,
+  type NetSettings,
+  optionDefault,
+  type ResolvedPeer,
+  type ResolvedResource,
+  type ResolvedVolume,
+  type ResourceSettings,
+  resolveResource,
+} from "./resolve";
+export { connectionsOf, type EffectiveConnection, findHost, hostnamesEqual, hostVolumes } from "./topology";
 
 /**
  * What drbdadm prints on stderr for these diagnostics: each one formatted, stopping after the
@@ -55,13 +75,30 @@ export interface ParseResult {
  * caller imitating drbdadm prints diagnostics up to and including the first fatal).
  * `hostname` only enables drbdadm's parse-time checks that apply to the local host's sections.
  */
-export function parseConfig(files: Record<string, string>, opts: { entry?: string; hostname?: string } = {}): ParseResult {
+export function parseConfig(
+  files: Record<string, string>,
+  opts: { entry?: string; hostname?: string } = {},
+): ParseResult {
   const entry = opts.entry ?? DEFAULT_ENTRY;
   const all = { ...files };
   if (all[entry] === undefined) {
     if (entry !== DEFAULT_ENTRY) {
       const config: DrbdConfig = { entry, files: [], global: null, common: null, resources: [] };
-      return { config, diagnostics: [{ file: entry, line: 0, location: "", severity: "error", code: "no-config", fatal: true, message: `Can not open '${entry}': No such file or directory`, messageFr: `Le fichier de configuration ${entry} n'existe pas.` }] };
+      return {
+        config,
+        diagnostics: [
+          {
+            file: entry,
+            line: 0,
+            location: "",
+            severity: "error",
+            code: "no-config",
+            fatal: true,
+            message: `Can not open '${entry}': No such file or directory`,
+            messageFr: `Le fichier de configuration ${entry} n'existe pas.`,
+          },
+        ],
+      };
     }
     all[entry] = DEFAULT_DRBD_CONF;
   }
@@ -71,7 +108,15 @@ export function parseConfig(files: Record<string, string>, opts: { entry?: strin
     postParse(ctx);
   } catch (e) {
     // A bug here must not take the simulated node down: report it as a diagnostic.
-    ctx.diags.push({ file: entry, line: 0, location: "", severity: "error", code: "internal", message: `internal parser error: ${(e as Error).message}`, messageFr: "Erreur interne de l'analyseur." });
+    ctx.diags.push({
+      file: entry,
+      line: 0,
+      location: "",
+      severity: "error",
+      code: "internal",
+      message: `internal parser error: ${(e as Error).message}`,
+      messageFr: "Erreur interne de l'analyseur.",
+    });
   }
   return { config: ctx.config, diagnostics: ctx.diags };
 }

@@ -14,14 +14,26 @@ describe("lexer (flex longest match, rule order on ties)", () => {
   });
   it("tells keywords from words that merely start with one", () => {
     expect(kinds("on one no no-disk-flushes net network")).toEqual([
-      [TK.ON, "on"], [TK.STRING, "one"], [TK.NO, "no"], [TK.STRING, "no-disk-flushes"], [TK.NET, "net"], [TK.STRING, "network"], [0, ""],
+      [TK.ON, "on"],
+      [TK.STRING, "one"],
+      [TK.NO, "no"],
+      [TK.STRING, "no-disk-flushes"],
+      [TK.NET, "net"],
+      [TK.STRING, "network"],
+      [0, ""],
     ]);
   });
   it("scans addresses, numbers with units and versions", () => {
     expect(kinds("172.28.0.11:7788 40M 512k 123456789 9.2.1")).toEqual([
-      [TK.IPADDR, "172.28.0.11"], [58, ":"], [TK.INTEGER, "7788"], [TK.INTEGER, "40M"],
+      [TK.IPADDR, "172.28.0.11"],
+      [58, ":"],
+      [TK.INTEGER, "7788"],
+      [TK.INTEGER, "40M"],
       // lower-case k is not part of {NUM}: the word rule wins
-      [TK.STRING, "512k"], [TK.STRING, "123456789"], [TK.KMODVERS, "9.2.1"], [0, ""],
+      [TK.STRING, "512k"],
+      [TK.STRING, "123456789"],
+      [TK.KMODVERS, "9.2.1"],
+      [0, ""],
     ]);
     expect(kinds("ipv6 [fd00::1]:7789").map((k) => k[0])).toEqual([TK.IPV6, 91, TK.IPADDR6, 93, 58, TK.INTEGER, 0]);
   });
@@ -36,7 +48,15 @@ describe("lexer (flex longest match, rule order on ties)", () => {
   });
   it("counts lines like flex, skipping comments", () => {
     const t = tokenize("# comment ; {\nresource r0 { # x\n\n  net;\n}");
-    expect(t.map((x) => [x.text, x.line])).toEqual([["resource", 2], ["r0", 2], ["{", 2], ["net", 4], [";", 4], ["}", 5], ["", 5]]);
+    expect(t.map((x) => [x.text, x.line])).toEqual([
+      ["resource", 2],
+      ["r0", 2],
+      ["{", 2],
+      ["net", 4],
+      [";", 4],
+      ["}", 5],
+      ["", 5],
+    ]);
     // an unterminated string swallows its newline without counting it
     expect(tokenize('"a\nb').map((x) => x.line)).toEqual([1, 1, 1]);
   });
@@ -56,7 +76,7 @@ describe("numbers with units (new_strtoll)", () => {
     expect(v("3s", "k")).toBe(2); // rounds up
     expect(v("100", "s")).toBe(100);
   });
-  it("rejects what sscanf(\"%llu%c%c\") rejects", () => {
+  it('rejects what sscanf("%llu%c%c") rejects', () => {
     expect(v("10X", "k")).toBe("not-a-number");
     expect(v("10MB", "1")).toBe("not-a-number");
     expect(v("abc", "1")).toBe("not-a-number");

@@ -1,4 +1,4 @@
-import { EOF, KEYWORDS, TK, ch } from "./tokens";
+import { ch, EOF, KEYWORDS, TK } from "./tokens";
 
 /**
  * A token as drbdadm's flex scanner (U9 drbdadm_scanner.fl) produces it.

@@ -14,11 +14,7 @@ function distance(a: string, b: string): number {
     row[0] = i;
     for (let j = 1; j <= b.length; j++) {
       const tmp = row[j] as number;
-      row[j] = Math.min(
-        (row[j] as number) + 1,
-        (row[j - 1] as number) + 1,
-        prev + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
+      row[j] = Math.min((row[j] as number) + 1, (row[j - 1] as number) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
       prev = tmp;
     }
   }
@@ -37,13 +33,10 @@ export function suggest(word: string, candidates: readonly string[]): string {
       best = c;
     }
   }
-  return best && bestD <= Math.max(2, Math.floor(word.length / 4))
-    ? ` Vouliez-vous dire « ${best} » ?`
-    : "";
+  return best && bestD <= Math.max(2, Math.floor(word.length / 4)) ? ` Vouliez-vous dire « ${best} » ?` : "";
 }
 
-const stmtText = (toks: Token[]): string =>
-  toks.map((t) => (t.quoted ? `"${t.text}"` : t.text)).join(" ");
+const stmtText = (toks: Token[]): string => toks.map((t) => (t.quoted ? `"${t.text}"` : t.text)).join(" ");
 
 export function frParseError(exp: string, got: Token, before: Token[], prev?: Token): string {
   const where = got.tk === EOF ? "en fin de fichier" : `ligne ${got.line}`;
@@ -68,7 +61,10 @@ export function frParseError(exp: string, got: Token, before: Token[], prev?: To
   if (exp.startsWith("global | common | resource"))
     return `Au niveau principal du fichier, seuls global, common, resource, include et skip sont permis (${where}, trouvé ${show(got)}).`;
   if (exp.startsWith("dialog-refresh | minor-count"))
-    return `Option inconnue ${show(got)} dans la section global (${where}).${suggest(got.text, optionsOf("global").map((o) => o.name))}`;
+    return `Option inconnue ${show(got)} dans la section global (${where}).${suggest(
+      got.text,
+      optionsOf("global").map((o) => o.name),
+    )}`;
   if (exp.startsWith("resync-rate | c-plan-ahead")) {
     const names = [...optionsOf("disk"), ...optionsOf("peer-device"), ...optionsOf("device")].map((o) => o.name);
     return `Option inconnue ${show(got)} dans la section disk (${where}).${suggest(got.text, names)}`;
@@ -84,7 +80,8 @@ export function frParseError(exp: string, got: Token, before: Token[], prev?: To
 }
 
 export function frStringError(tk: number): string {
-  if (tk === TK.ERR_DQSTRING) return "Chaîne entre guillemets non terminée : le guillemet fermant manque sur cette ligne.";
+  if (tk === TK.ERR_DQSTRING)
+    return "Chaîne entre guillemets non terminée : le guillemet fermant manque sur cette ligne.";
   if (tk === TK.ERR_DQSTRING_TOO_LONG) return "Chaîne entre guillemets trop longue (255 caractères au plus).";
   return "Mot trop long (128 caractères au plus).";
 }

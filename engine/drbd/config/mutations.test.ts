@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { checkForHost, DEFAULT_CONFIG_FILES, type Diagnostic, dumpConfig, parseConfig, resolveResource } from "./index";
 import { tokenize } from "./lexer";
-import { DEFAULT_CONFIG_FILES, type Diagnostic, checkForHost, dumpConfig, parseConfig, resolveResource } from "./index";
 
 /**
  * Invariant: whatever a learner types, the parser never throws and every diagnostic points at a
@@ -30,7 +30,11 @@ type Mutation =
   | { kind: "delete-line" | "duplicate-line"; at: number };
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.record({ kind: fc.constantFrom("delete-char" as const, "insert-char" as const), at: fc.nat(), ch: fc.constantFrom(";", "{", "}", '"', "#", "\n", " ", ":", "x", "1", "[", "=", "é") }),
+  fc.record({
+    kind: fc.constantFrom("delete-char" as const, "insert-char" as const),
+    at: fc.nat(),
+    ch: fc.constantFrom(";", "{", "}", '"', "#", "\n", " ", ":", "x", "1", "[", "=", "é"),
+  }),
   fc.record({ kind: fc.constantFrom("swap-tokens" as const, "delete-token" as const), at: fc.nat() }),
   fc.record({ kind: fc.constantFrom("delete-line" as const, "duplicate-line" as const), at: fc.nat() }),
 );
@@ -38,7 +42,9 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
 function apply(text: string, m: Mutation): string {
   if (m.kind === "delete-char" || m.kind === "insert-char") {
     const at = m.at % (text.length + 1);
-    return m.kind === "delete-char" ? text.slice(0, at) + text.slice(at + 1) : text.slice(0, at) + m.ch + text.slice(at);
+    return m.kind === "delete-char"
+      ? text.slice(0, at) + text.slice(at + 1)
+      : text.slice(0, at) + m.ch + text.slice(at);
   }
   if (m.kind === "swap-tokens" || m.kind === "delete-token") {
     const toks = tokenize(text).filter((t) => t.length > 0);
@@ -50,7 +56,9 @@ function apply(text: string, m: Mutation): string {
     const A = text.slice(a.offset, a.offset + a.length);
     const B = text.slice(b.offset, b.offset + b.length);
     if (m.kind === "delete-token") return text.slice(0, a.offset) + text.slice(a.offset + a.length);
-    return text.slice(0, a.offset) + B + text.slice(a.offset + a.length, b.offset) + A + text.slice(b.offset + b.length);
+    return (
+      text.slice(0, a.offset) + B + text.slice(a.offset + a.length, b.offset) + A + text.slice(b.offset + b.length)
+    );
   }
   const lines = text.split("\n");
   const i = m.at % lines.length;
@@ -77,32 +85,43 @@ function expectLocated(d: Diagnostic, files: Record<string, string>): void {
 describe("random edits of valid configurations", () => {
   it("never throw and always locate their diagnostics", () => {
     fc.assert(
-      fc.property(fc.nat(CORPUS.length - 1), fc.constantFrom("/etc/drbd.d/r0.res", "/etc/drbd.d/global_common.conf"), fc.array(mutation, { minLength: 1, maxLength: 4 }), (ci, file, ms) => {
-        const files = { ...CORPUS[ci] };
-        files[file] = ms.reduce(apply, files[file] ?? "");
-        const { config, diagnostics } = parseConfig(files);
-        for (const d of diagnostics) expectLocated(d, files);
-        for (const d of checkForHost(config, "node1", { ips: ["172.28.0.11"] })) expect(d.message.length).toBeGreaterThan(0);
-        dumpConfig(config, { hostname: "node1" });
-        for (const r of config.resources) resolveResource(config, r.name, "node1");
-      }),
+      fc.property(
+        fc.nat(CORPUS.length - 1),
+        fc.constantFrom("/etc/drbd.d/r0.res", "/etc/drbd.d/global_common.conf"),
+        fc.array(mutation, { minLength: 1, maxLength: 4 }),
+        (ci, file, ms) => {
+          const files = { ...CORPUS[ci] };
+          files[file] = ms.reduce(apply, files[file] ?? "");
+          const { config, diagnostics } = parseConfig(files);
+          for (const d of diagnostics) expectLocated(d, files);
+          for (const d of checkForHost(config, "node1", { ips: ["172.28.0.11"] }))
+            expect(d.message.length).toBeGreaterThan(0);
+          dumpConfig(config, { hostname: "node1" });
+          for (const r of config.resources) resolveResource(config, r.name, "node1");
+        },
+      ),
       { numRuns: 600, seed: 20261125 },
     );
   });
 
   it("deleting any ';' always gives an error inside that file", () => {
     fc.assert(
-      fc.property(fc.nat(CORPUS.length - 1), fc.constantFrom("/etc/drbd.d/r0.res", "/etc/drbd.d/global_common.conf"), fc.nat(), (ci, file, k) => {
-        const files = { ...CORPUS[ci] };
-        const text = files[file] ?? "";
-        const semis = tokenize(text).filter((t) => t.text === ";" && t.length === 1);
-        const s = semis[k % semis.length];
-        if (!s) return;
-        files[file] = text.slice(0, s.offset) + text.slice(s.offset + 1);
-        const errors = parseConfig(files).diagnostics.filter((d) => d.severity === "error" && d.file === file);
-        expect(errors.length).toBeGreaterThan(0);
-        for (const d of errors) expectLocated(d, files);
-      }),
+      fc.property(
+        fc.nat(CORPUS.length - 1),
+        fc.constantFrom("/etc/drbd.d/r0.res", "/etc/drbd.d/global_common.conf"),
+        fc.nat(),
+        (ci, file, k) => {
+          const files = { ...CORPUS[ci] };
+          const text = files[file] ?? "";
+          const semis = tokenize(text).filter((t) => t.text === ";" && t.length === 1);
+          const s = semis[k % semis.length];
+          if (!s) return;
+          files[file] = text.slice(0, s.offset) + text.slice(s.offset + 1);
+          const errors = parseConfig(files).diagnostics.filter((d) => d.severity === "error" && d.file === file);
+          expect(errors.length).toBeGreaterThan(0);
+          for (const d of errors) expectLocated(d, files);
+        },
+      ),
       { numRuns: 300, seed: 7 },
     );
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { OPTION_TABLE, checkValue, findOption, optionsOf } from "./options";
+import { checkValue, findOption, OPTION_TABLE, optionsOf } from "./options";
 
 const def = (section: Parameters<typeof optionsOf>[0], name: string) => {
   const f = findOption(section, name);
@@ -10,12 +10,87 @@ const def = (section: Parameters<typeof optionsOf>[0], name: string) => {
 describe("the option table", () => {
   it("holds every option of drbd-behavior.md 3.3", () => {
     const want: Record<string, string[]> = {
-      net: ["protocol", "timeout", "connect-int", "ping-int", "ping-timeout", "ko-count", "max-buffers", "max-epoch-size", "sndbuf-size", "rcvbuf-size", "allow-two-primaries", "after-sb-0pri", "after-sb-1pri", "after-sb-2pri", "always-asbp", "rr-conflict", "cram-hmac-alg", "shared-secret", "data-integrity-alg", "verify-alg", "csums-alg", "csums-after-crash-only", "use-rle", "tcp-cork", "on-congestion", "congestion-fill", "congestion-extents", "socket-check-timeout", "fencing", "allow-remote-read"],
-      disk: ["on-io-error", "disk-barrier", "disk-flushes", "disk-drain", "md-flushes", "al-extents", "al-updates", "resync-after", "disk-timeout", "read-balancing", "size", "rs-discard-granularity", "discard-zeroes-if-aligned", "disable-write-same"],
+      net: [
+        "protocol",
+        "timeout",
+        "connect-int",
+        "ping-int",
+        "ping-timeout",
+        "ko-count",
+        "max-buffers",
+        "max-epoch-size",
+        "sndbuf-size",
+        "rcvbuf-size",
+        "allow-two-primaries",
+        "after-sb-0pri",
+        "after-sb-1pri",
+        "after-sb-2pri",
+        "always-asbp",
+        "rr-conflict",
+        "cram-hmac-alg",
+        "shared-secret",
+        "data-integrity-alg",
+        "verify-alg",
+        "csums-alg",
+        "csums-after-crash-only",
+        "use-rle",
+        "tcp-cork",
+        "on-congestion",
+        "congestion-fill",
+        "congestion-extents",
+        "socket-check-timeout",
+        "fencing",
+        "allow-remote-read",
+      ],
+      disk: [
+        "on-io-error",
+        "disk-barrier",
+        "disk-flushes",
+        "disk-drain",
+        "md-flushes",
+        "al-extents",
+        "al-updates",
+        "resync-after",
+        "disk-timeout",
+        "read-balancing",
+        "size",
+        "rs-discard-granularity",
+        "discard-zeroes-if-aligned",
+        "disable-write-same",
+      ],
       "peer-device": ["resync-rate", "c-plan-ahead", "c-fill-target", "c-delay-target", "c-max-rate", "c-min-rate"],
       startup: ["wfc-timeout", "degr-wfc-timeout", "outdated-wfc-timeout", "wait-after-sb"],
-      options: ["on-no-data-accessible", "cpu-mask", "auto-promote", "auto-promote-timeout", "quorum", "quorum-minimum-redundancy", "on-no-quorum", "on-suspended-primary-outdated", "twopc-timeout", "peer-ack-window", "peer-ack-delay", "max-io-depth"],
-      handlers: ["pri-on-incon-degr", "pri-lost-after-sb", "pri-lost", "fence-peer", "outdate-peer", "unfence-peer", "local-io-error", "initial-split-brain", "split-brain", "before-resync-target", "after-resync-target", "before-resync-source", "out-of-sync", "quorum-lost", "disconnected"],
+      options: [
+        "on-no-data-accessible",
+        "cpu-mask",
+        "auto-promote",
+        "auto-promote-timeout",
+        "quorum",
+        "quorum-minimum-redundancy",
+        "on-no-quorum",
+        "on-suspended-primary-outdated",
+        "twopc-timeout",
+        "peer-ack-window",
+        "peer-ack-delay",
+        "max-io-depth",
+      ],
+      handlers: [
+        "pri-on-incon-degr",
+        "pri-lost-after-sb",
+        "pri-lost",
+        "fence-peer",
+        "outdate-peer",
+        "unfence-peer",
+        "local-io-error",
+        "initial-split-brain",
+        "split-brain",
+        "before-resync-target",
+        "after-resync-target",
+        "before-resync-source",
+        "out-of-sync",
+        "quorum-lost",
+        "disconnected",
+      ],
       global: ["usage-count", "minor-count", "dialog-refresh", "disable-ip-verification", "udev-always-use-vnr"],
     };
     for (const [section, names] of Object.entries(want)) {
@@ -70,6 +145,8 @@ describe("course annex", () => {
     const md = optionAnnexMarkdown(["net"]);
     expect(md).toContain("| `max-buffers` | 2048 | 32–131072 | pages |");
     expect(md).toContain("| `protocol` | C | A, B, C |");
-    expect(md.split("\n").filter((l) => l.startsWith("| `")).length).toBe(optionsOf("net").filter((o) => !o.name.startsWith("_")).length);
+    expect(md.split("\n").filter((l) => l.startsWith("| `")).length).toBe(
+      optionsOf("net").filter((o) => !o.name.startsWith("_")).length,
+    );
   });
 });

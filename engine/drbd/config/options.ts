@@ -7,15 +7,7 @@ import { type Scale, strtollUnit } from "./units";
  * Order inside a section matters: drbdadm lists the names in this order in
  * "'a | b | c' expected" messages.
  */
-export type OptionSection =
-  | "net"
-  | "disk"
-  | "peer-device"
-  | "device"
-  | "options"
-  | "startup"
-  | "handlers"
-  | "global";
+export type OptionSection = "net" | "disk" | "peer-device" | "device" | "options" | "startup" | "handlers" | "global";
 
 export type OptionType = "bool" | "enum" | "numeric" | "string" | "enum-num";
 
@@ -62,13 +54,14 @@ const bool = (section: OptionSection, name: string, def: boolean, fr: string): O
   default: def,
   fr,
 });
-const en = (
-  section: OptionSection,
-  name: string,
-  values: readonly string[],
-  def: string,
-  fr: string,
-): OptionDef => ({ section, name, type: "enum", values, default: def, fr });
+const en = (section: OptionSection, name: string, values: readonly string[], def: string, fr: string): OptionDef => ({
+  section,
+  name,
+  type: "enum",
+  values,
+  default: def,
+  fr,
+});
 const str = (section: OptionSection, name: string, fr: string, maxLen?: number): OptionDef => ({
   section,
   name,
@@ -83,35 +76,184 @@ const MiB = 1 << 20;
 const NET: OptionDef[] = [
   str("net", "transport", "Module de transport DRBD (tcp par défaut, rdma).", SECRET_MAX),
   bool("net", "load-balance-paths", false, "Répartit le trafic sur tous les chemins (path) d'une connexion."),
-  { ...en("net", "protocol", ["A", "B", "C"], "C", "Protocole de réplication : A asynchrone, B semi-synchrone (mémoire du pair), C synchrone (disque du pair)."), nocase: true },
-  num("net", "timeout", 60, 1, 600, "0,1 s", "Délai (en dixièmes de seconde) sans réponse du pair avant de le déclarer mort ; doit rester inférieur à connect-int et ping-int."),
-  num("net", "max-epoch-size", 2048, 1, 20000, "requêtes", "Nombre maximal de requêtes d'écriture entre deux barrières."),
+  {
+    ...en(
+      "net",
+      "protocol",
+      ["A", "B", "C"],
+      "C",
+      "Protocole de réplication : A asynchrone, B semi-synchrone (mémoire du pair), C synchrone (disque du pair).",
+    ),
+    nocase: true,
+  },
+  num(
+    "net",
+    "timeout",
+    60,
+    1,
+    600,
+    "0,1 s",
+    "Délai (en dixièmes de seconde) sans réponse du pair avant de le déclarer mort ; doit rester inférieur à connect-int et ping-int.",
+  ),
+  num(
+    "net",
+    "max-epoch-size",
+    2048,
+    1,
+    20000,
+    "requêtes",
+    "Nombre maximal de requêtes d'écriture entre deux barrières.",
+  ),
   num("net", "connect-int", 10, 1, 120, "s", "Intervalle (secondes) entre deux tentatives de connexion au pair."),
-  num("net", "ping-int", 10, 1, 120, "s", "Intervalle (secondes) d'envoi d'un keep-alive quand la connexion est inactive."),
-  num("net", "sndbuf-size", 0, 0, 128 * MiB, "octets", "Taille du tampon d'émission TCP (octets, suffixes k/M acceptés) ; 0 = réglage automatique."),
-  num("net", "rcvbuf-size", 0, 0, 128 * MiB, "octets", "Taille du tampon de réception TCP (octets) ; 0 = réglage automatique."),
-  num("net", "ko-count", 7, 0, 200, "délais", "Nombre de délais d'écriture dépassés avant d'exclure le pair ; 0 = désactivé."),
-  bool("net", "allow-two-primaries", false, "Autorise deux nœuds Primary en même temps (double primaire) ; exige le protocole C et un système de fichiers de cluster."),
+  num(
+    "net",
+    "ping-int",
+    10,
+    1,
+    120,
+    "s",
+    "Intervalle (secondes) d'envoi d'un keep-alive quand la connexion est inactive.",
+  ),
+  num(
+    "net",
+    "sndbuf-size",
+    0,
+    0,
+    128 * MiB,
+    "octets",
+    "Taille du tampon d'émission TCP (octets, suffixes k/M acceptés) ; 0 = réglage automatique.",
+  ),
+  num(
+    "net",
+    "rcvbuf-size",
+    0,
+    0,
+    128 * MiB,
+    "octets",
+    "Taille du tampon de réception TCP (octets) ; 0 = réglage automatique.",
+  ),
+  num(
+    "net",
+    "ko-count",
+    7,
+    0,
+    200,
+    "délais",
+    "Nombre de délais d'écriture dépassés avant d'exclure le pair ; 0 = désactivé.",
+  ),
+  bool(
+    "net",
+    "allow-two-primaries",
+    false,
+    "Autorise deux nœuds Primary en même temps (double primaire) ; exige le protocole C et un système de fichiers de cluster.",
+  ),
   str("net", "cram-hmac-alg", "Algorithme HMAC d'authentification des pairs (ex. sha1).", SECRET_MAX),
   str("net", "shared-secret", "Secret partagé pour l'authentification des pairs (64 caractères max).", SECRET_MAX),
-  en("net", "after-sb-0pri", ["disconnect", "discard-younger-primary", "discard-older-primary", "discard-zero-changes", "discard-least-changes", "discard-local", "discard-remote"], "disconnect", "Politique de récupération d'un split-brain quand aucun nœud n'est Primary."),
-  en("net", "after-sb-1pri", ["disconnect", "consensus", "discard-secondary", "call-pri-lost-after-sb", "violently-as0p"], "disconnect", "Politique de récupération d'un split-brain quand un seul nœud est Primary."),
-  en("net", "after-sb-2pri", ["disconnect", "call-pri-lost-after-sb", "violently-as0p"], "disconnect", "Politique de récupération d'un split-brain quand les deux nœuds sont Primary."),
-  bool("net", "always-asbp", false, "Applique les politiques after-sb même si l'historique des UUID ne le permet pas normalement."),
-  en("net", "rr-conflict", ["disconnect", "call-pri-lost", "violently", "retry-connect", "auto-discard"], "disconnect", "Conduite si la resynchronisation irait vers un nœud Primary."),
-  num("net", "ping-timeout", 5, 1, 300, "0,1 s", "Délai (dixièmes de seconde) d'attente de la réponse à un keep-alive."),
-  str("net", "data-integrity-alg", "Algorithme de contrôle d'intégrité de chaque bloc répliqué (ex. crc32c).", SECRET_MAX),
+  en(
+    "net",
+    "after-sb-0pri",
+    [
+      "disconnect",
+      "discard-younger-primary",
+      "discard-older-primary",
+      "discard-zero-changes",
+      "discard-least-changes",
+      "discard-local",
+      "discard-remote",
+    ],
+    "disconnect",
+    "Politique de récupération d'un split-brain quand aucun nœud n'est Primary.",
+  ),
+  en(
+    "net",
+    "after-sb-1pri",
+    ["disconnect", "consensus", "discard-secondary", "call-pri-lost-after-sb", "violently-as0p"],
+    "disconnect",
+    "Politique de récupération d'un split-brain quand un seul nœud est Primary.",
+  ),
+  en(
+    "net",
+    "after-sb-2pri",
+    ["disconnect", "call-pri-lost-after-sb", "violently-as0p"],
+    "disconnect",
+    "Politique de récupération d'un split-brain quand les deux nœuds sont Primary.",
+  ),
+  bool(
+    "net",
+    "always-asbp",
+    false,
+    "Applique les politiques after-sb même si l'historique des UUID ne le permet pas normalement.",
+  ),
+  en(
+    "net",
+    "rr-conflict",
+    ["disconnect", "call-pri-lost", "violently", "retry-connect", "auto-discard"],
+    "disconnect",
+    "Conduite si la resynchronisation irait vers un nœud Primary.",
+  ),
+  num(
+    "net",
+    "ping-timeout",
+    5,
+    1,
+    300,
+    "0,1 s",
+    "Délai (dixièmes de seconde) d'attente de la réponse à un keep-alive.",
+  ),
+  str(
+    "net",
+    "data-integrity-alg",
+    "Algorithme de contrôle d'intégrité de chaque bloc répliqué (ex. crc32c).",
+    SECRET_MAX,
+  ),
   bool("net", "tcp-cork", true, "Regroupe les petits paquets TCP (TCP_CORK)."),
-  en("net", "on-congestion", ["block", "pull-ahead", "disconnect"], "block", "Conduite quand le lien de réplication est saturé (pull-ahead seulement avec le protocole A)."),
-  num("net", "congestion-fill", 0, 0, 10 << 21, "secteurs", "Volume en vol (secteurs, suffixes k/M/G acceptés) déclenchant on-congestion ; 0 = désactivé.", "s"),
+  en(
+    "net",
+    "on-congestion",
+    ["block", "pull-ahead", "disconnect"],
+    "block",
+    "Conduite quand le lien de réplication est saturé (pull-ahead seulement avec le protocole A).",
+  ),
+  num(
+    "net",
+    "congestion-fill",
+    0,
+    0,
+    10 << 21,
+    "secteurs",
+    "Volume en vol (secteurs, suffixes k/M/G acceptés) déclenchant on-congestion ; 0 = désactivé.",
+    "s",
+  ),
   num("net", "congestion-extents", 1237, 67, 65534, "extents", "Nombre d'extents actifs déclenchant on-congestion."),
   str("net", "csums-alg", "Algorithme de somme de contrôle pour une resynchronisation par checksums.", SECRET_MAX),
   bool("net", "csums-after-crash-only", false, "N'utilise csums-alg qu'après un crash du Primary."),
   str("net", "verify-alg", "Algorithme utilisé par « drbdadm verify » (ex. sha1, crc32c).", SECRET_MAX),
   bool("net", "use-rle", true, "Compresse les bitmaps échangés (run-length encoding)."),
-  num("net", "socket-check-timeout", 0, 0, 300, "0,1 s", "Délai (dixièmes de seconde) de vérification des sockets à la connexion ; 0 = ping-timeout."),
-  en("net", "fencing", ["dont-care", "resource-only", "resource-and-stonith"], "dont-care", "Politique d'isolement (fencing) du pair ; drbdadm 9 la range dans net."),
-  num("net", "max-buffers", 2048, 32, 131072, "pages", "Nombre maximal de tampons (pages de 4 Kio) alloués par DRBD pour recevoir les données."),
+  num(
+    "net",
+    "socket-check-timeout",
+    0,
+    0,
+    300,
+    "0,1 s",
+    "Délai (dixièmes de seconde) de vérification des sockets à la connexion ; 0 = ping-timeout.",
+  ),
+  en(
+    "net",
+    "fencing",
+    ["dont-care", "resource-only", "resource-and-stonith"],
+    "dont-care",
+    "Politique d'isolement (fencing) du pair ; drbdadm 9 la range dans net.",
+  ),
+  num(
+    "net",
+    "max-buffers",
+    2048,
+    32,
+    131072,
+    "pages",
+    "Nombre maximal de tampons (pages de 4 Kio) alloués par DRBD pour recevoir les données.",
+  ),
   bool("net", "allow-remote-read", true, "Autorise la lecture des données depuis le pair."),
   bool("net", "tls", false, "Chiffre la connexion avec TLS (kTLS)."),
   str("net", "tls-keyring", "Trousseau de clés TLS du noyau."),
@@ -123,30 +265,158 @@ const NET: OptionDef[] = [
 ];
 
 const DISK: OptionDef[] = [
-  num("disk", "size", 0, 0, 2 * 2 ** 40, "secteurs", "Taille utilisée du disque sous-jacent (secteurs ; suffixes k/M/G) ; 0 = tout le disque.", "s"),
-  en("disk", "on-io-error", ["pass_on", "call-local-io-error", "detach"], "detach", "Conduite sur erreur d'E/S du disque local : detach (passer Diskless), pass_on, call-local-io-error."),
+  num(
+    "disk",
+    "size",
+    0,
+    0,
+    2 * 2 ** 40,
+    "secteurs",
+    "Taille utilisée du disque sous-jacent (secteurs ; suffixes k/M/G) ; 0 = tout le disque.",
+    "s",
+  ),
+  en(
+    "disk",
+    "on-io-error",
+    ["pass_on", "call-local-io-error", "detach"],
+    "detach",
+    "Conduite sur erreur d'E/S du disque local : detach (passer Diskless), pass_on, call-local-io-error.",
+  ),
   bool("disk", "disk-barrier", false, "Utilise les barrières d'écriture du disque (obsolète)."),
-  bool("disk", "disk-flushes", true, "Vide le cache du disque aux points de cohérence ; « no-disk-flushes » seulement avec un cache protégé par batterie."),
+  bool(
+    "disk",
+    "disk-flushes",
+    true,
+    "Vide le cache du disque aux points de cohérence ; « no-disk-flushes » seulement avec un cache protégé par batterie.",
+  ),
   bool("disk", "disk-drain", true, "Attend la fin des requêtes en cours aux points de cohérence."),
   bool("disk", "md-flushes", true, "Vide le cache lors des écritures de métadonnées."),
-  { section: "disk", name: "resync-after", type: "string", postparse: true, fr: "Resynchroniser seulement après la ressource/volume indiqué (ex. r0/0)." },
-  { ...num("disk", "al-extents", 1237, 67, 65534, "extents", "Taille de l'activity log en extents de 4 Mio (valeur hors bornes ramenée dans [67..65534])."), implicitClamp: true },
-  bool("disk", "al-updates", true, "Met à jour l'activity log sur disque ; no = resynchronisation complète après crash du Primary."),
+  {
+    section: "disk",
+    name: "resync-after",
+    type: "string",
+    postparse: true,
+    fr: "Resynchroniser seulement après la ressource/volume indiqué (ex. r0/0).",
+  },
+  {
+    ...num(
+      "disk",
+      "al-extents",
+      1237,
+      67,
+      65534,
+      "extents",
+      "Taille de l'activity log en extents de 4 Mio (valeur hors bornes ramenée dans [67..65534]).",
+    ),
+    implicitClamp: true,
+  },
+  bool(
+    "disk",
+    "al-updates",
+    true,
+    "Met à jour l'activity log sur disque ; no = resynchronisation complète après crash du Primary.",
+  ),
   bool("disk", "discard-zeroes-if-aligned", true, "Considère qu'un discard aligné remet les blocs à zéro."),
   bool("disk", "disable-write-same", false, "Désactive WRITE SAME."),
-  num("disk", "disk-timeout", 0, 0, 6000, "0,1 s", "Délai (dixièmes de seconde) avant de considérer le disque local comme défaillant ; 0 = désactivé."),
-  en("disk", "read-balancing", ["prefer-local", "prefer-remote", "round-robin", "least-pending", "when-congested-remote", "32K-striping", "64K-striping", "128K-striping", "256K-striping", "512K-striping", "1M-striping"], "prefer-local", "Répartition des lectures entre le disque local et le pair."),
-  num("disk", "rs-discard-granularity", 0, 0, MiB, "octets", "Granularité des discards pendant la resynchronisation ; 0 = désactivé."),
+  num(
+    "disk",
+    "disk-timeout",
+    0,
+    0,
+    6000,
+    "0,1 s",
+    "Délai (dixièmes de seconde) avant de considérer le disque local comme défaillant ; 0 = désactivé.",
+  ),
+  en(
+    "disk",
+    "read-balancing",
+    [
+      "prefer-local",
+      "prefer-remote",
+      "round-robin",
+      "least-pending",
+      "when-congested-remote",
+      "32K-striping",
+      "64K-striping",
+      "128K-striping",
+      "256K-striping",
+      "512K-striping",
+      "1M-striping",
+    ],
+    "prefer-local",
+    "Répartition des lectures entre le disque local et le pair.",
+  ),
+  num(
+    "disk",
+    "rs-discard-granularity",
+    0,
+    0,
+    MiB,
+    "octets",
+    "Granularité des discards pendant la resynchronisation ; 0 = désactivé.",
+  ),
   bool("disk", "bitmap", true, "Tient un bitmap des blocs désynchronisés pour ce volume."),
 ];
 
 const PEER_DEVICE: OptionDef[] = [
-  num("peer-device", "resync-rate", 250, 1, 8 * MiB, "Kio/s", "Débit de resynchronisation (Kio/s par défaut, suffixes K/M/G) ; sert de valeur fixe si c-plan-ahead vaut 0.", "k"),
-  num("peer-device", "c-plan-ahead", 20, 0, 300, "0,1 s", "Horizon du contrôleur de resynchronisation dynamique (dixièmes de seconde) ; 0 = débit fixe resync-rate."),
-  num("peer-device", "c-delay-target", 10, 1, 100, "0,1 s", "Délai cible du contrôleur de resynchronisation (dixièmes de seconde)."),
-  num("peer-device", "c-fill-target", 100, 0, MiB, "secteurs", "Volume en vol visé par le contrôleur (secteurs de 512 o ; 100 = 50 Kio).", "s"),
-  num("peer-device", "c-max-rate", 102400, 0, 4 * MiB, "Kio/s", "Débit maximal de resynchronisation du contrôleur dynamique (Kio/s ; 100M = 100 Mio/s).", "k"),
-  num("peer-device", "c-min-rate", 250, 0, 4 * MiB, "Kio/s", "Débit minimal de resynchronisation garanti quand l'application écrit (Kio/s).", "k"),
+  num(
+    "peer-device",
+    "resync-rate",
+    250,
+    1,
+    8 * MiB,
+    "Kio/s",
+    "Débit de resynchronisation (Kio/s par défaut, suffixes K/M/G) ; sert de valeur fixe si c-plan-ahead vaut 0.",
+    "k",
+  ),
+  num(
+    "peer-device",
+    "c-plan-ahead",
+    20,
+    0,
+    300,
+    "0,1 s",
+    "Horizon du contrôleur de resynchronisation dynamique (dixièmes de seconde) ; 0 = débit fixe resync-rate.",
+  ),
+  num(
+    "peer-device",
+    "c-delay-target",
+    10,
+    1,
+    100,
+    "0,1 s",
+    "Délai cible du contrôleur de resynchronisation (dixièmes de seconde).",
+  ),
+  num(
+    "peer-device",
+    "c-fill-target",
+    100,
+    0,
+    MiB,
+    "secteurs",
+    "Volume en vol visé par le contrôleur (secteurs de 512 o ; 100 = 50 Kio).",
+    "s",
+  ),
+  num(
+    "peer-device",
+    "c-max-rate",
+    102400,
+    0,
+    4 * MiB,
+    "Kio/s",
+    "Débit maximal de resynchronisation du contrôleur dynamique (Kio/s ; 100M = 100 Mio/s).",
+    "k",
+  ),
+  num(
+    "peer-device",
+    "c-min-rate",
+    250,
+    0,
+    4 * MiB,
+    "Kio/s",
+    "Débit minimal de resynchronisation garanti quand l'application écrit (Kio/s).",
+    "k",
+  ),
   bool("peer-device", "bitmap", true, "Tient un bitmap pour ce pair."),
   bool("peer-device", "resync-without-replication", true, "Autorise la resynchronisation sans réplication."),
   bool("peer-device", "peer-tiebreaker", true, "Ce pair compte comme arbitre pour le quorum."),
@@ -161,28 +431,130 @@ const DEVICE: OptionDef[] = [
 
 const OPTIONS: OptionDef[] = [
   str("options", "cpu-mask", "Masque des CPU utilisés par les threads noyau de DRBD.", 256),
-  en("options", "on-no-data-accessible", ["io-error", "suspend-io"], "io-error", "Conduite quand aucune copie à jour n'est accessible : io-error ou suspend-io."),
-  bool("options", "auto-promote", true, "Promeut automatiquement en Primary à l'ouverture en écriture du périphérique."),
-  num("options", "peer-ack-window", 4096, 2048, 204800, "secteurs", "Fenêtre des acquittements entre pairs (secteurs).", "s"),
+  en(
+    "options",
+    "on-no-data-accessible",
+    ["io-error", "suspend-io"],
+    "io-error",
+    "Conduite quand aucune copie à jour n'est accessible : io-error ou suspend-io.",
+  ),
+  bool(
+    "options",
+    "auto-promote",
+    true,
+    "Promeut automatiquement en Primary à l'ouverture en écriture du périphérique.",
+  ),
+  num(
+    "options",
+    "peer-ack-window",
+    4096,
+    2048,
+    204800,
+    "secteurs",
+    "Fenêtre des acquittements entre pairs (secteurs).",
+    "s",
+  ),
   num("options", "peer-ack-delay", 100, 1, 10000, "ms", "Délai maximal d'envoi des acquittements entre pairs (ms)."),
-  num("options", "twopc-timeout", 300, 50, 600, "0,1 s", "Délai (dixièmes de seconde) d'une transaction à deux phases."),
+  num(
+    "options",
+    "twopc-timeout",
+    300,
+    50,
+    600,
+    "0,1 s",
+    "Délai (dixièmes de seconde) d'une transaction à deux phases.",
+  ),
   num("options", "twopc-retry-timeout", 1, 1, 50, "0,1 s", "Délai avant de réessayer une transaction à deux phases."),
-  num("options", "auto-promote-timeout", 20, 0, 600, "0,1 s", "Temps (dixièmes de seconde) laissé à auto-promote pour réussir."),
+  num(
+    "options",
+    "auto-promote-timeout",
+    20,
+    0,
+    600,
+    "0,1 s",
+    "Temps (dixièmes de seconde) laissé à auto-promote pour réussir.",
+  ),
   num("options", "max-io-depth", 8000, 4, 4294967295, "requêtes", "Nombre maximal de requêtes en cours par volume."),
-  { section: "options", name: "quorum", type: "enum-num", values: ["off", "majority", "all"], default: "off", min: 1, max: 32, fr: "Quorum (3 nœuds et plus) : off, majority, all ou un nombre de nœuds." },
-  en("options", "on-no-quorum", ["io-error", "suspend-io"], "suspend-io", "Conduite en perte de quorum : suspend-io (par défaut) ou io-error."),
-  { section: "options", name: "quorum-minimum-redundancy", type: "enum-num", values: ["off", "majority", "all"], default: "off", min: 1, max: 32, fr: "Nombre minimal de copies UpToDate pour avoir le quorum." },
-  en("options", "on-suspended-primary-outdated", ["disconnect", "force-secondary"], "disconnect", "Conduite d'un Primary suspendu devenu Outdated."),
+  {
+    section: "options",
+    name: "quorum",
+    type: "enum-num",
+    values: ["off", "majority", "all"],
+    default: "off",
+    min: 1,
+    max: 32,
+    fr: "Quorum (3 nœuds et plus) : off, majority, all ou un nombre de nœuds.",
+  },
+  en(
+    "options",
+    "on-no-quorum",
+    ["io-error", "suspend-io"],
+    "suspend-io",
+    "Conduite en perte de quorum : suspend-io (par défaut) ou io-error.",
+  ),
+  {
+    section: "options",
+    name: "quorum-minimum-redundancy",
+    type: "enum-num",
+    values: ["off", "majority", "all"],
+    default: "off",
+    min: 1,
+    max: 32,
+    fr: "Nombre minimal de copies UpToDate pour avoir le quorum.",
+  },
+  en(
+    "options",
+    "on-suspended-primary-outdated",
+    ["disconnect", "force-secondary"],
+    "disconnect",
+    "Conduite d'un Primary suspendu devenu Outdated.",
+  ),
   bool("options", "drbd8-api-compatibility", false, "Compatibilité avec l'API de DRBD 8."),
 ];
 
 const STARTUP: OptionDef[] = [
-  num("startup", "wfc-timeout", 0, 0, 300000, "s", "Attente (secondes) du pair au démarrage ; 0 = attendre indéfiniment."),
-  num("startup", "degr-wfc-timeout", 0, 0, 300000, "s", "Attente (secondes) au démarrage si le nœud faisait partie d'un cluster dégradé."),
-  num("startup", "outdated-wfc-timeout", 0, 0, 300000, "s", "Attente (secondes) au démarrage si le pair était Outdated."),
+  num(
+    "startup",
+    "wfc-timeout",
+    0,
+    0,
+    300000,
+    "s",
+    "Attente (secondes) du pair au démarrage ; 0 = attendre indéfiniment.",
+  ),
+  num(
+    "startup",
+    "degr-wfc-timeout",
+    0,
+    0,
+    300000,
+    "s",
+    "Attente (secondes) au démarrage si le nœud faisait partie d'un cluster dégradé.",
+  ),
+  num(
+    "startup",
+    "outdated-wfc-timeout",
+    0,
+    0,
+    300000,
+    "s",
+    "Attente (secondes) au démarrage si le pair était Outdated.",
+  ),
   { section: "startup", name: "wait-after-sb", type: "bool", fr: "Attend le pair même après un split-brain détecté." },
-  { section: "startup", name: "become-primary-on", type: "string", delegate: true, fr: "Obsolète (scripts d'init 8.4) : ignoré par drbdadm 9." },
-  { section: "startup", name: "stacked-timeouts", type: "bool", delegate: true, fr: "Applique les délais startup aux ressources empilées." },
+  {
+    section: "startup",
+    name: "become-primary-on",
+    type: "string",
+    delegate: true,
+    fr: "Obsolète (scripts d'init 8.4) : ignoré par drbdadm 9.",
+  },
+  {
+    section: "startup",
+    name: "stacked-timeouts",
+    type: "bool",
+    delegate: true,
+    fr: "Applique les délais startup aux ressources empilées.",
+  },
 ];
 
 const HANDLER_NAMES: Array<[string, string]> = [
@@ -202,10 +574,19 @@ const HANDLER_NAMES: Array<[string, string]> = [
   ["quorum-lost", "Exécuté en perte de quorum."],
   ["disconnected", "Exécuté quand une connexion est perdue."],
 ];
-const HANDLERS: OptionDef[] = HANDLER_NAMES.map(([name, fr]) => str("handlers", name, `Gestionnaire (commande shell) : ${fr}`));
+const HANDLERS: OptionDef[] = HANDLER_NAMES.map(([name, fr]) =>
+  str("handlers", name, `Gestionnaire (commande shell) : ${fr}`),
+);
 
 const GLOBAL: OptionDef[] = [
-  { section: "global", name: "usage-count", type: "enum", values: ["yes", "no", "ask"], default: "ask", fr: "Participation au comptage d'utilisation de LINBIT (mettre no dans un lab)." },
+  {
+    section: "global",
+    name: "usage-count",
+    type: "enum",
+    values: ["yes", "no", "ask"],
+    default: "ask",
+    fr: "Participation au comptage d'utilisation de LINBIT (mettre no dans un lab).",
+  },
   num("global", "minor-count", 32, 1, 255, "périphériques", "Nombre de périphériques DRBD pré-alloués."),
   num("global", "dialog-refresh", 1, 0, 600, "s", "Intervalle de rafraîchissement du dialogue d'attente au démarrage."),
   bool("global", "disable-ip-verification", false, "Ne vérifie pas que l'adresse locale existe sur le nœud."),
@@ -231,10 +612,7 @@ export function optionsOf(section: OptionSection): OptionDef[] {
 }
 
 /** drbdadm's `find_field`: a `no-` prefix is stripped before the lookup. */
-export function findOption(
-  section: OptionSection,
-  name: string,
-): { def: OptionDef; noPrefix: boolean } | null {
+export function findOption(section: OptionSection, name: string): { def: OptionDef; noPrefix: boolean } | null {
   const noPrefix = name.startsWith("no-");
   const bare = noPrefix ? name.slice(3) : name;
   const def = OPTION_TABLE.find((o) => o.section === section && o.name === bare && !o.delegate);
@@ -289,7 +667,6 @@ export function checkValue(def: OptionDef, text: string): CheckResult {
       return { ok: true, value: text };
   }
 }
-
 
 function strtoll(text: string, scale: Scale): number | null {
   const r = strtollUnit(text, scale);

@@ -2,11 +2,17 @@ import type { Connection, HostAddress, Mesh, Path, Resource } from "./model";
 import { parseAddressBody, parseHostNames, parseSkip } from "./parse-hosts";
 import { netDelegate, parseOptions } from "./parse-options";
 import type { Cursor } from "./parser-core";
-import { TK, ch } from "./tokens";
+import { ch, TK } from "./tokens";
 import { plainInteger } from "./units";
 
 function tooManyHosts(c: Cursor, where: "connection" | "path"): void {
-  c.report({ line: c.fline, severity: "error", code: "too-many-hosts", message: `only two 'host' keywords per ${where} allowed`, messageFr: `Ligne ${c.fline} : une ${where === "path" ? "section path" : "connexion"} relie exactement deux hôtes.` });
+  c.report({
+    line: c.fline,
+    severity: "error",
+    code: "too-many-hosts",
+    message: `only two 'host' keywords per ${where} allowed`,
+    messageFr: `Ligne ${c.fline} : une ${where === "path" ? "section path" : "connexion"} relie exactement deux hôtes.`,
+  });
   c.ctx.valid = false;
 }
 
@@ -59,7 +65,13 @@ export function parseConnection(c: Cursor, res: Resource): void {
   const conn: Connection = { paths: [], net: [], peerDevice: [], volumes: [], file: c.file, line: c.line };
   let t = c.next();
   if (t.tk === TK.STRING) {
-    c.report({ line: c.fline, severity: "warning", code: "named-connection", message: `explicitly named connections are deprecated!\n\tits name ('${t.text}') will be ignored`, messageFr: `Ligne ${c.fline} : nommer une connexion est obsolète, le nom « ${t.text} » est ignoré.` });
+    c.report({
+      line: c.fline,
+      severity: "warning",
+      code: "named-connection",
+      message: `explicitly named connections are deprecated!\n\tits name ('${t.text}') will be ignored`,
+      messageFr: `Ligne ${c.fline} : nommer une connexion est obsolète, le nom « ${t.text} » est ignoré.`,
+    });
     conn.name = t.text;
     c.expect(ch("{"), "{");
   } else if (t.tk !== ch("{")) c.expectedGot("{", t);
@@ -77,7 +89,13 @@ export function parseConnection(c: Cursor, res: Resource): void {
           path = { implicit: true, hosts: [], file: c.file, line: c.line };
           conn.paths.push(path);
         } else if (!path.implicit) {
-          c.report({ line: c.line, severity: "error", code: "mixed-paths", message: "Explicit and implicit paths not allowed", messageFr: `Ligne ${c.line} : utilisez soit des sections path { }, soit des lignes host directement dans la connexion, pas les deux.` });
+          c.report({
+            line: c.line,
+            severity: "error",
+            code: "mixed-paths",
+            message: "Explicit and implicit paths not allowed",
+            messageFr: `Ligne ${c.line} : utilisez soit des sections path { }, soit des lignes host directement dans la connexion, pas les deux.`,
+          });
           c.ctx.valid = false;
         }
         path.hosts.push(parseHostAddress(c, t.tk));
@@ -90,7 +108,13 @@ export function parseConnection(c: Cursor, res: Resource): void {
         break;
       case TK.NET:
         if (conn.net.length > 0) {
-          c.report({ line: c.fline, severity: "error", code: "duplicate-net", message: "only one 'net' section per connection allowed", messageFr: `Ligne ${c.fline} : une seule section net par connexion.` });
+          c.report({
+            line: c.fline,
+            severity: "error",
+            code: "duplicate-net",
+            message: "only one 'net' section per connection allowed",
+            messageFr: `Ligne ${c.fline} : une seule section net par connexion.`,
+          });
           c.ctx.valid = false;
         }
         c.expect(ch("{"), "'{'");
@@ -119,7 +143,13 @@ export function parseConnection(c: Cursor, res: Resource): void {
         break;
       case ch("}"):
         if (conn.paths.length === 0) {
-          c.report({ line: c.fline, severity: "error", code: "connection-without-path", message: "connection without a single path (maybe empty?) not allowed", messageFr: `Ligne ${c.fline} : une connexion doit nommer ses deux hôtes (host A; host B;) ou contenir une section path.` });
+          c.report({
+            line: c.fline,
+            severity: "error",
+            code: "connection-without-path",
+            message: "connection without a single path (maybe empty?) not allowed",
+            messageFr: `Ligne ${c.fline} : une connexion doit nommer ses deux hôtes (host A; host B;) ou contenir une section path.`,
+          });
           c.ctx.valid = false;
         }
         res.connections.push(conn);
@@ -140,7 +170,13 @@ export function parseMesh(c: Cursor, res: Resource): void {
     if (t.tk === TK.HOSTS) mesh.hosts.push(...parseHostNames(c, ";"));
     else if (t.tk === TK.NET) {
       if (mesh.net.length > 0) {
-        c.report({ line: c.fline, severity: "error", code: "duplicate-net", message: "only one 'net' section allowed", messageFr: `Ligne ${c.fline} : une seule section net dans connection-mesh.` });
+        c.report({
+          line: c.fline,
+          severity: "error",
+          code: "duplicate-net",
+          message: "only one 'net' section allowed",
+          messageFr: `Ligne ${c.fline} : une seule section net dans connection-mesh.`,
+        });
         c.ctx.valid = false;
       }
       c.expect(ch("{"), "'{'");

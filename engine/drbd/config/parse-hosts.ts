@@ -1,7 +1,7 @@
 import type { Address, HostSection, Resource, Volume } from "./model";
 import { parseDiskOptions, parseOptions } from "./parse-options";
 import { type Cursor, ParseAbort } from "./parser-core";
-import { TK, ch } from "./tokens";
+import { ch, TK } from "./tokens";
 import { plainInteger } from "./units";
 
 export function newVolume(c: Cursor, vnr: number, implicit: boolean, line: number): Volume {
@@ -29,7 +29,13 @@ export function volume0(c: Cursor, volumes: Volume[]): Volume {
     return v;
   }
   if (!(first.vnr === 0 && volumes.length === 1 && first.implicit)) {
-    c.report({ line: c.line, severity: "error", code: "mixed-volumes", message: "mixing explicit and implicit volumes is not allowed", messageFr: `Ligne ${c.line} : on ne peut pas mélanger des volumes explicites (volume N { }) et des déclarations hors volume.` });
+    c.report({
+      line: c.line,
+      severity: "error",
+      code: "mixed-volumes",
+      message: "mixing explicit and implicit volumes is not allowed",
+      messageFr: `Ligne ${c.line} : on ne peut pas mélanger des volumes explicites (volume N { }) et des déclarations hors volume.`,
+    });
     c.ctx.valid = false;
   }
   return first;
@@ -89,7 +95,13 @@ function parseDevice(c: Cursor, v: Volume, onHosts: string[] | null): void {
   if (t.tk === TK.STRING) {
     v.device = t.text.startsWith("drbd") ? `/dev/${t.text}` : t.text;
     if (hostMatters(c, onHosts) && !v.device.startsWith("/dev/drbd")) {
-      c.report({ line: c.fline, severity: "error", code: "device-name", message: "device name must start with /dev/drbd\n\t(/dev/ is optional, but drbd is required)", messageFr: `Ligne ${c.fline} : le nom du périphérique doit commencer par /dev/drbd (ex. /dev/drbd0).` });
+      c.report({
+        line: c.fline,
+        severity: "error",
+        code: "device-name",
+        message: "device name must start with /dev/drbd\n\t(/dev/ is optional, but drbd is required)",
+        messageFr: `Ligne ${c.fline} : le nom du périphérique doit commencer par /dev/drbd (ex. /dev/drbd0).`,
+      });
       c.ctx.valid = false;
     }
     t = c.next();
@@ -97,7 +109,13 @@ function parseDevice(c: Cursor, v: Volume, onHosts: string[] | null): void {
       const m = /^\/dev\/drbd([0-9]+)$/.exec(v.device);
       v.minor = m ? Number(m[1]) : -1;
       if (!m) {
-        c.report({ line: c.fline, severity: "error", code: "no-minor", message: "no minor given nor device name contains a minor number", messageFr: `Ligne ${c.fline} : impossible de déduire le numéro (minor) du périphérique ; écrivez /dev/drbdN ou ajoutez « minor N ».` });
+        c.report({
+          line: c.fline,
+          severity: "error",
+          code: "no-minor",
+          message: "no minor given nor device name contains a minor number",
+          messageFr: `Ligne ${c.fline} : impossible de déduire le numéro (minor) du périphérique ; écrivez /dev/drbdN ou ajoutez « minor N ».`,
+        });
         c.ctx.valid = false;
       }
     } else if (t.tk !== TK.MINOR) c.expected("minor | ;", t);
@@ -110,7 +128,13 @@ function parseDevice(c: Cursor, v: Volume, onHosts: string[] | null): void {
   if (explicitMinor && v.device && hostMatters(c, onHosts)) {
     const digits = v.device.slice(9);
     if (/^[0-9]+$/.test(digits) && Number(digits) !== v.minor) {
-      c.report({ line: c.fline, severity: "error", code: "minor-mismatch", message: `explicit minor number must match with device name\n\tTry "device /dev/drbd${v.minor} minor ${v.minor};",\n\tor leave off either device name or explicit minor.\n\tArbitrary device names must start with /dev/drbd_\n\tmind the '_'! (/dev/ is optional, but drbd_ is required)`, messageFr: `Ligne ${c.fline} : le numéro « minor ${v.minor} » ne correspond pas au nom ${v.device}.` });
+      c.report({
+        line: c.fline,
+        severity: "error",
+        code: "minor-mismatch",
+        message: `explicit minor number must match with device name\n\tTry "device /dev/drbd${v.minor} minor ${v.minor};",\n\tor leave off either device name or explicit minor.\n\tArbitrary device names must start with /dev/drbd_\n\tmind the '_'! (/dev/ is optional, but drbd_ is required)`,
+        messageFr: `Ligne ${c.fline} : le numéro « minor ${v.minor} » ne correspond pas au nom ${v.device}.`,
+      });
       c.ctx.valid = false;
     }
   }
@@ -150,7 +174,11 @@ export function parseVolumeStatement(c: Cursor, v: Volume, onHosts: string[] | n
         v.disk = t.text;
         c.semi();
       } else if (t.tk === ch("{")) {
-        parseDiskOptions(c, { disk: v.diskOptions, deviceOptions: v.deviceOptions, peerDevice: v.peerDeviceOptions }, null);
+        parseDiskOptions(
+          c,
+          { disk: v.diskOptions, deviceOptions: v.deviceOptions, peerDevice: v.peerDeviceOptions },
+          null,
+        );
       } else {
         c.checkStringError(t);
         c.expectedGot("TK_STRING | {", t);
@@ -193,8 +221,7 @@ export function parseVolume(c: Cursor, vnr: number, onHosts: string[] | null): V
     c.startStatement();
     const t = c.next(); // fline stays at the `volume` keyword, as in drbdadm
     if (t.tk === ch("}")) return v;
-    if (!parseVolumeStatement(c, v, onHosts, t.tk))
-      c.expectedGot("device | disk | meta-disk | flex-meta-disk | }", t);
+    if (!parseVolumeStatement(c, v, onHosts, t.tk)) c.expectedGot("device | disk | meta-disk | flex-meta-disk | }", t);
   }
 }
 
@@ -205,7 +232,14 @@ export function parseSkip(c: Cursor): void {
   for (;;) {
     const t = c.next();
     if (t.tk === 0) {
-      c.report({ line: start, severity: "error", code: "skip-eof", message: "reached eof while parsing this skip block.", messageFr: `Le bloc « skip » commencé ligne ${start} n'est jamais refermé.`, fatal: true });
+      c.report({
+        line: start,
+        severity: "error",
+        code: "skip-eof",
+        message: "reached eof while parsing this skip block.",
+        messageFr: `Le bloc « skip » commencé ligne ${start} n'est jamais refermé.`,
+        fatal: true,
+      });
       c.ctx.valid = false;
       throw new ParseAbort("skip");
     }
@@ -229,7 +263,14 @@ export function parseHostNames(c: Cursor, delimiter: string): string[] {
 
 /** parse_host_section(): `on host { ... }` or `floating ip:port { ... }`. */
 export function parseHostSection(c: Cursor, res: Resource, names: string[], floating: boolean): void {
-  const host: HostSection = { kind: floating ? "floating" : "on", names, volumes: [], options: [], file: c.file, line: c.line };
+  const host: HostSection = {
+    kind: floating ? "floating" : "on",
+    names,
+    volumes: [],
+    options: [],
+    file: c.file,
+    line: c.line,
+  };
   let inBraces = true;
   if (floating) {
     host.address = parseAddressBody(c);
@@ -256,12 +297,20 @@ export function parseHostSection(c: Cursor, res: Resource, names: string[], floa
       case TK.FLEX_META_DISK: {
         const what = t.tk === TK.DISK ? "disk" : t.tk === TK.DEVICE ? "device" : "meta-disk";
         uniqAll(`${what} statement`, what);
-        if (!parseVolumeStatement(c, volume0(c, host.volumes), host.names, t.tk)) c.expected("disk | device | address | meta-disk | flexible-meta-disk | node-id | skip", t);
+        if (!parseVolumeStatement(c, volume0(c, host.volumes), host.names, t.tk))
+          c.expected("disk | device | address | meta-disk | flexible-meta-disk | node-id | skip", t);
         break;
       }
       case TK.ADDRESS:
         if (host.kind === "floating") {
-          c.report({ line: c.fline, severity: "error", code: "floating-address", message: "address statement not allowed for floating {} host sections", messageFr: `Ligne ${c.fline} : une section floating porte déjà son adresse.`, fatal: true });
+          c.report({
+            line: c.fline,
+            severity: "error",
+            code: "floating-address",
+            message: "address statement not allowed for floating {} host sections",
+            messageFr: `Ligne ${c.fline} : une section floating porte déjà son adresse.`,
+            fatal: true,
+          });
           c.ctx.valid = false;
           throw new ParseAbort("floating");
         }

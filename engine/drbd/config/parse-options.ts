@@ -1,8 +1,8 @@
 import type { Token } from "./lexer";
 import type { ConfigOption, SectionOptions } from "./model";
-import { type OptionDef, type OptionSection, checkValue, findOption, optionsOf } from "./options";
+import { checkValue, findOption, type OptionDef, type OptionSection, optionsOf } from "./options";
 import type { Cursor } from "./parser-core";
-import { EOF, TK, ch } from "./tokens";
+import { ch, EOF, TK } from "./tokens";
 
 /** Handles a name the section's own table does not know; must consume the statement or abort. */
 type Delegate = (c: Cursor, name: Token, obey: boolean) => void;
@@ -68,7 +68,16 @@ export function parseOptions(c: Cursor, section: OptionSection, target: ConfigOp
         continue;
       }
       if (obey) expectedOptionOf(c, section, t);
-      c.report({ line: t.line, severity: "warning", code: "ignored", message: `Warning: Ignoring ${t.text.slice(0, 40)}${t.text.length > 40 ? "..." : ""}`, messageFr: `Option « ${t.text} » ignorée.` }, t);
+      c.report(
+        {
+          line: t.line,
+          severity: "warning",
+          code: "ignored",
+          message: `Warning: Ignoring ${t.text.slice(0, 40)}${t.text.length > 40 ? "..." : ""}`,
+          messageFr: `Option « ${t.text} » ignorée.`,
+        },
+        t,
+      );
       skipTo(c, ";");
       continue;
     }
@@ -87,7 +96,11 @@ function skipTo(c: Cursor, what: string): void {
 export const netDelegate: Delegate = (c, t) => c.expected("an option keyword", t);
 
 /** disk { } also takes peer-device options, device options and (at resource level) fencing. */
-export function parseDiskOptions(c: Cursor, sections: Pick<SectionOptions, "disk" | "deviceOptions" | "peerDevice">, net: ConfigOption[] | null): void {
+export function parseDiskOptions(
+  c: Cursor,
+  sections: Pick<SectionOptions, "disk" | "deviceOptions" | "peerDevice">,
+  net: ConfigOption[] | null,
+): void {
   parseOptions(c, "disk", sections.disk, (cc, t, obey) => {
     let found = findOption("peer-device", t.text);
     let target = sections.peerDevice;

@@ -2,7 +2,7 @@ import { type Token, tokenize } from "./lexer";
 import { frConflict, frParseError, frStringError, frValueError } from "./messages-fr";
 import type { Diagnostic, DrbdConfig, SourceRef } from "./model";
 import type { OptionDef } from "./options";
-import { EOF, TK, ch } from "./tokens";
+import { ch, EOF, TK } from "./tokens";
 
 /** Thrown to stop parsing a file after its first parse error (drbdadm exits there). */
 export class ParseAbort extends Error {}
@@ -119,8 +119,7 @@ export class Cursor {
     let msg: string;
     if (t.tk === TK.ERR_STRING_TOO_LONG) msg = "Token too long";
     else if (t.tk === TK.ERR_DQSTRING_TOO_LONG) msg = "Double quoted string too long";
-    else if (t.tk === TK.ERR_DQSTRING)
-      msg = "Unterminated double quoted string\n  we don't allow embedded newlines\n ";
+    else if (t.tk === TK.ERR_DQSTRING) msg = "Unterminated double quoted string\n  we don't allow embedded newlines\n ";
     else return;
     this.report(
       {

@@ -1,11 +1,28 @@
 import { expandInclude, hasGlobMagic, resolveIncludePath } from "./include";
-import { type CommonSection, type DrbdConfig, type GlobalSection, type Resource, emptySectionOptions } from "./model";
-import { parseConnection, parseMesh } from "./parse-connection";
-import { insertVolume, parseHostNames, parseHostSection, parseSkip, parseStackedSection, parseVolume, parseVolumeStatement, rangeCheck, volume0 } from "./parse-hosts";
-import { netDelegate, parseDiskOptions, parseOptionValue, parseOptions, parseStartup, parseSyncer } from "./parse-options";
-import { Cursor, ParseAbort, type ParseContext } from "./parser-core";
+import { type CommonSection, type DrbdConfig, emptySectionOptions, type GlobalSection, type Resource } from "./model";
 import { findOption } from "./options";
-import { EOF, TK, ch } from "./tokens";
+import { parseConnection, parseMesh } from "./parse-connection";
+import {
+  insertVolume,
+  parseHostNames,
+  parseHostSection,
+  parseSkip,
+  parseStackedSection,
+  parseVolume,
+  parseVolumeStatement,
+  rangeCheck,
+  volume0,
+} from "./parse-hosts";
+import {
+  netDelegate,
+  parseDiskOptions,
+  parseOptions,
+  parseOptionValue,
+  parseStartup,
+  parseSyncer,
+} from "./parse-options";
+import { Cursor, ParseAbort, type ParseContext } from "./parser-core";
+import { ch, EOF, TK } from "./tokens";
 import { plainInteger } from "./units";
 
 export const DEFAULT_ENTRY = "/etc/drbd.conf";
@@ -15,9 +32,20 @@ function parseGlobal(c: Cursor): void {
   const ctx = c.ctx;
   c.uniq(ctx.globalTree, "global section", "global");
   if (ctx.config.resources.length > 0) {
-    c.report({ line: c.line, severity: "warning", code: "global-not-first", message: "You should put the global {} section\n\tin front of any resource {} section", messageFr: `La section global (ligne ${c.line}) devrait précéder toutes les sections resource.` });
+    c.report({
+      line: c.line,
+      severity: "warning",
+      code: "global-not-first",
+      message: "You should put the global {} section\n\tin front of any resource {} section",
+      messageFr: `La section global (ligne ${c.line}) devrait précéder toutes les sections resource.`,
+    });
   }
-  const g: GlobalSection = ctx.config.global ?? { file: c.file, line: c.line, disableIpVerification: false, udevAlwaysUseVnr: false };
+  const g: GlobalSection = ctx.config.global ?? {
+    file: c.file,
+    line: c.line,
+    disableIpVerification: false,
+    udevAlwaysUseVnr: false,
+  };
   ctx.config.global = g;
   c.expect(ch("{"), "'{'");
   for (;;) {
@@ -71,7 +99,16 @@ function parseResource(c: Cursor, name: string, isCommon: boolean, startLine: nu
   const ctx = c.ctx;
   ctx.resourceTree = new Map();
   c.uniq(ctx.globalTree, "resource section", name);
-  const res: Resource = { name, file: c.file, line: startLine, ...emptySectionOptions(), volumes: [], hosts: [], connections: [], meshes: [] };
+  const res: Resource = {
+    name,
+    file: c.file,
+    line: startLine,
+    ...emptySectionOptions(),
+    volumes: [],
+    hosts: [],
+    connections: [],
+    meshes: [],
+  };
   const upr = (what: string, key: string) => c.uniq(ctx.resourceTree, what, `${name}:${key}`);
   for (;;) {
     c.startStatement();
@@ -175,7 +212,13 @@ function parseResource(c: Cursor, name: string, isCommon: boolean, startLine: nu
       case ch("}"):
       case EOF:
         if (isCommon && res.hosts.length > 0) {
-          c.report({ line: res.hosts[0]?.line ?? c.line, severity: "error", code: "hosts-in-common", message: `in the ${name} section, there are no host sections allowed.`, messageFr: "La section common ne peut pas contenir de section « on »." });
+          c.report({
+            line: res.hosts[0]?.line ?? c.line,
+            severity: "error",
+            code: "hosts-in-common",
+            message: `in the ${name} section, there are no host sections allowed.`,
+            messageFr: "La section common ne peut pas contenir de section « on ».",
+          });
           ctx.valid = false;
         }
         return res;
@@ -186,7 +229,10 @@ function parseResource(c: Cursor, name: string, isCommon: boolean, startLine: nu
 }
 
 function resourceKeywordError(c: Cursor, t: ReturnType<Cursor["next"]>): never {
-  return c.expectedGot("protocol | on | disk | net | syncer | startup | handlers | connection | ignore-on | stacked-on-top-of | skip", t);
+  return c.expectedGot(
+    "protocol | on | disk | net | syncer | startup | handlers | connection | ignore-on | stacked-on-top-of | skip",
+    t,
+  );
 }
 
 function includeStatement(c: Cursor, pattern: string, line: number): void {
@@ -194,7 +240,13 @@ function includeStatement(c: Cursor, pattern: string, line: number): void {
   const abs = resolveIncludePath(pattern, c.file);
   const matches = expandInclude(abs, Object.keys(ctx.files));
   if (matches.length === 0 && !hasGlobMagic(abs)) {
-    c.report({ line, severity: "error", code: "include-failed", message: `Failed to open include file '${pattern}'.`, messageFr: `Le fichier inclus « ${pattern} » (ligne ${line}) n'existe pas.` });
+    c.report({
+      line,
+      severity: "error",
+      code: "include-failed",
+      message: `Failed to open include file '${pattern}'.`,
+      messageFr: `Le fichier inclus « ${pattern} » (ligne ${line}) n'existe pas.`,
+    });
     ctx.valid = false;
   }
   for (const f of matches) {
@@ -222,7 +274,18 @@ export function parseFile(ctx: ParseContext, file: string): void {
         case TK.COMMON: {
           c.expect(ch("{"), "'{'");
           const r = parseResource(c, "common", true, c.line);
-          const common: CommonSection = { file: r.file, line: r.line, net: r.net, disk: r.disk, deviceOptions: r.deviceOptions, peerDevice: r.peerDevice, options: r.options, startup: r.startup, handlers: r.handlers, stackedTimeouts: r.stackedTimeouts };
+          const common: CommonSection = {
+            file: r.file,
+            line: r.line,
+            net: r.net,
+            disk: r.disk,
+            deviceOptions: r.deviceOptions,
+            peerDevice: r.peerDevice,
+            options: r.options,
+            startup: r.startup,
+            handlers: r.handlers,
+            stackedTimeouts: r.stackedTimeouts,
+          };
           ctx.config.common = common;
           break;
         }
@@ -253,7 +316,10 @@ export function parseFile(ctx: ParseContext, file: string): void {
         case EOF:
           return;
         default:
-          c.expected("global | common | resource | skip | include |\n\trequire-drbd-module-version-{eq,ne,gt,ge,lt,le}", t);
+          c.expected(
+            "global | common | resource | skip | include |\n\trequire-drbd-module-version-{eq,ne,gt,ge,lt,le}",
+            t,
+          );
       }
     }
   } catch (e) {
@@ -265,5 +331,15 @@ export function parseFile(ctx: ParseContext, file: string): void {
 
 export function newContext(files: Record<string, string>, entry: string, hostname?: string): ParseContext {
   const config: DrbdConfig = { entry, files: [], global: null, common: null, resources: [] };
-  return { files, config, diags: [], globalTree: new Map(), resourceTree: new Map(), seen: new Set(), valid: true, depth: 0, ...(hostname !== undefined ? { hostname } : {}) };
+  return {
+    files,
+    config,
+    diags: [],
+    globalTree: new Map(),
+    resourceTree: new Map(),
+    seen: new Set(),
+    valid: true,
+    depth: 0,
+    ...(hostname !== undefined ? { hostname } : {}),
+  };
 }

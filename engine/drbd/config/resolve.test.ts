@@ -1,10 +1,18 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import {
+  DEFAULT_CONFIG_FILES,
+  getOption,
+  implicitNodeIds,
+  kernelConfigProblems,
+  parseConfig,
+  resolveResource,
+} from "./index";
 import { crc32c } from "./node-id";
-import { DEFAULT_CONFIG_FILES, getOption, implicitNodeIds, kernelConfigProblems, parseConfig, resolveResource } from "./index";
 
-const fixture = (name: string, file: string) => readFileSync(join(import.meta.dirname, "fixtures", name, "etc", file), "utf8");
+const fixture = (name: string, file: string) =>
+  readFileSync(join(import.meta.dirname, "fixtures", name, "etc", file), "utf8");
 
 describe("implicit node ids (drbdadm 9, two nodes without node-id)", () => {
   it("uses drbd-utils' CRC32C table", () => {
@@ -18,7 +26,13 @@ describe("implicit node ids (drbdadm 9, two nodes without node-id)", () => {
     expect(implicitNodeIds("10.0.0.1", "10.0.0.1")).toBeNull();
   });
   it("does not depend on section order", () => {
-    const swapped = (DEFAULT_CONFIG_FILES["/etc/drbd.d/r0.res"] ?? "").replace("on node1", "on TMP").replace("on node2", "on node1").replace("on TMP", "on node2").replace("172.28.0.11", "X").replace("172.28.0.12", "172.28.0.11").replace("X", "172.28.0.12");
+    const swapped = (DEFAULT_CONFIG_FILES["/etc/drbd.d/r0.res"] ?? "")
+      .replace("on node1", "on TMP")
+      .replace("on node2", "on node1")
+      .replace("on TMP", "on node2")
+      .replace("172.28.0.11", "X")
+      .replace("172.28.0.12", "172.28.0.11")
+      .replace("X", "172.28.0.12");
     const { config } = parseConfig({ ...DEFAULT_CONFIG_FILES, "/etc/drbd.d/r0.res": swapped });
     expect(resolveResource(config, "r0", "node1")?.me.nodeId).toBe(0);
     expect(resolveResource(config, "r0", "node2")?.me.nodeId).toBe(1);
@@ -26,7 +40,11 @@ describe("implicit node ids (drbdadm 9, two nodes without node-id)", () => {
 });
 
 describe("resolveResource", () => {
-  const three = parseConfig({ "/etc/drbd.d/global_common.conf": "", "/etc/drbd.d/r0.res": fixture("three-nodes", "drbd.d/r0.res"), "/etc/drbd.d/r1.res": fixture("three-nodes", "drbd.d/r1.res") });
+  const three = parseConfig({
+    "/etc/drbd.d/global_common.conf": "",
+    "/etc/drbd.d/r0.res": fixture("three-nodes", "drbd.d/r0.res"),
+    "/etc/drbd.d/r1.res": fixture("three-nodes", "drbd.d/r1.res"),
+  });
 
   it("is null for an unknown resource or a host without a section", () => {
     const { config } = parseConfig(DEFAULT_CONFIG_FILES);
@@ -37,8 +55,14 @@ describe("resolveResource", () => {
   it("gives every peer of a connection-mesh with the mesh's net options", () => {
     expect(three.diagnostics).toEqual([]);
     const r0 = resolveResource(three.config, "r0", "node2");
-    expect(r0?.peers.map((p) => [p.name, p.nodeId, p.address?.addr])).toEqual([["node1", 0, "172.28.0.11"], ["node3", 2, "172.28.0.13"]]);
-    expect(r0?.volumes.map((v) => [v.vnr, v.minor, v.device, v.disk])).toEqual([[0, 0, "/dev/drbd0", "/dev/vg/r0-data"], [1, 1, "/dev/drbd1", "/dev/vg/r0-logs"]]);
+    expect(r0?.peers.map((p) => [p.name, p.nodeId, p.address?.addr])).toEqual([
+      ["node1", 0, "172.28.0.11"],
+      ["node3", 2, "172.28.0.13"],
+    ]);
+    expect(r0?.volumes.map((v) => [v.vnr, v.minor, v.device, v.disk])).toEqual([
+      [0, 0, "/dev/drbd0", "/dev/vg/r0-data"],
+      [1, 1, "/dev/drbd1", "/dev/vg/r0-logs"],
+    ]);
     expect(r0?.settings.quorum).toBe("majority");
     expect(r0?.settings.onNoQuorum).toBe("io-error");
     // volume 1's disk { resync-rate 100M } applies to that volume's peer devices only
@@ -84,13 +108,18 @@ describe("resolveResource", () => {
 
 describe("kernel-side refusals the parser lets through", () => {
   const make = (net: string) =>
-    parseConfig({ ...DEFAULT_CONFIG_FILES, "/etc/drbd.d/r0.res": (DEFAULT_CONFIG_FILES["/etc/drbd.d/r0.res"] ?? "").replace("protocol C;", net) });
+    parseConfig({
+      ...DEFAULT_CONFIG_FILES,
+      "/etc/drbd.d/r0.res": (DEFAULT_CONFIG_FILES["/etc/drbd.d/r0.res"] ?? "").replace("protocol C;", net),
+    });
   it("allow-two-primaries needs protocol C", () => {
     const { config, diagnostics } = make("protocol A;\n    net { allow-two-primaries; }");
     expect(diagnostics).toEqual([]);
     const r = resolveResource(config, "r0", "node1");
     if (!r) throw new Error("r0 not resolved");
-    expect(kernelConfigProblems(r)).toEqual([expect.objectContaining({ peer: "node2", code: "two-primaries-protocol", message: "Protocol C required" })]);
+    expect(kernelConfigProblems(r)).toEqual([
+      expect.objectContaining({ peer: "node2", code: "two-primaries-protocol", message: "Protocol C required" }),
+    ]);
   });
   it("is silent for a correct dual-primary setup", () => {
     const r = resolveResource(make("net { allow-two-primaries yes; }").config, "r0", "node1");

@@ -1,6 +1,6 @@
 import type { Address, ConfigOption, DrbdConfig, HostSection, Resource } from "./model";
 import { OPTION_TABLE, type OptionSection, type OptionValue } from "./options";
-import { connectionsOf, hostVolumes, hostnamesEqual } from "./topology";
+import { connectionsOf, hostnamesEqual, hostVolumes } from "./topology";
 
 /** Effective settings of one resource on one host (drbdadm's expand_common() + "me"/peers). */
 
@@ -68,7 +68,8 @@ export function expandOptions(from: readonly ConfigOption[], into: readonly Conf
 }
 
 const toMap = (list: readonly ConfigOption[]): OptionMap => Object.fromEntries(list.map((o) => [o.name, o.value]));
-const toRaw = (list: readonly ConfigOption[]): Record<string, string> => Object.fromEntries(list.map((o) => [o.name, o.raw]));
+const toRaw = (list: readonly ConfigOption[]): Record<string, string> =>
+  Object.fromEntries(list.map((o) => [o.name, o.raw]));
 
 export function optionDefault(section: OptionSection, name: string): OptionValue | undefined {
   return OPTION_TABLE.find((o) => o.section === section && o.name === name)?.default;
@@ -156,11 +157,18 @@ function netSettings(net: OptionMap, pd: OptionMap): NetSettings {
 /** The host section drbdadm picks as "me" (set_me_in_resource): by name, or by IP for floating. */
 export function findMe(res: Resource, hostname: string, ips: readonly string[] = []): HostSection[] {
   return res.hosts.filter((h) =>
-    h.kind === "floating" ? !!h.address && (ips.includes(h.address.addr) || h.address.addr === hostname) : h.names.some((n) => hostnamesEqual(n, hostname) || n === "_this_host"),
+    h.kind === "floating"
+      ? !!h.address && (ips.includes(h.address.addr) || h.address.addr === hostname)
+      : h.names.some((n) => hostnamesEqual(n, hostname) || n === "_this_host"),
   );
 }
 
-export function resolveResource(config: DrbdConfig, resourceName: string, hostname: string, opts: { ips?: string[] } = {}): ResolvedResource | null {
+export function resolveResource(
+  config: DrbdConfig,
+  resourceName: string,
+  hostname: string,
+  opts: { ips?: string[] } = {},
+): ResolvedResource | null {
   const res = config.resources.find((r) => r.name === resourceName);
   if (!res) return null;
   const me = findMe(res, hostname, opts.ips)[0];
@@ -234,14 +242,21 @@ export function resolveResource(config: DrbdConfig, resourceName: string, hostna
   const options = toMap(expandOptions(expandOptions(common?.options ?? [], res.options), me.options));
   const startup = toMap(expandOptions(common?.startup ?? [], res.startup));
   const handlers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(toMap(expandOptions(common?.handlers ?? [], res.handlers)))) handlers[k] = String(v);
+  for (const [k, v] of Object.entries(toMap(expandOptions(common?.handlers ?? [], res.handlers))))
+    handlers[k] = String(v);
   // the 8.3 name is still accepted (drbd-behavior.md 3.3): it serves as fence-peer
-  if (handlers["fence-peer"] === undefined && handlers["outdate-peer"] !== undefined) handlers["fence-peer"] = handlers["outdate-peer"];
+  if (handlers["fence-peer"] === undefined && handlers["outdate-peer"] !== undefined)
+    handlers["fence-peer"] = handlers["outdate-peer"];
   const out: ResolvedResource = {
     name: res.name,
     file: res.file,
     line: res.line,
-    me: { name: me.names[0] ?? hostname, nodeId: me.nodeId ?? -1, implicitNodeId: me.implicitNodeId === true, ...(me.address ? { address: me.address } : {}) },
+    me: {
+      name: me.names[0] ?? hostname,
+      nodeId: me.nodeId ?? -1,
+      implicitNodeId: me.implicitNodeId === true,
+      ...(me.address ? { address: me.address } : {}),
+    },
     volumes,
     peers,
     net,
@@ -271,7 +286,12 @@ export function resolveResource(config: DrbdConfig, resourceName: string, hostna
  * The effective value of an option: connection-level for net/peer-device (first peer, or the
  * named one), else resource-level; the table's default when nobody set it.
  */
-export function getOption(r: ResolvedResource, section: OptionSection, name: string, peerName?: string): OptionValue | undefined {
+export function getOption(
+  r: ResolvedResource,
+  section: OptionSection,
+  name: string,
+  peerName?: string,
+): OptionValue | undefined {
   const peer = peerName ? r.peers.find((p) => p.name === peerName) : r.peers[0];
   let map: OptionMap;
   switch (section) {
@@ -299,14 +319,26 @@ export function getOption(r: ResolvedResource, section: OptionSection, name: str
 }
 
 /** What the kernel refuses although the parser accepts it. */
-export function kernelConfigProblems(r: ResolvedResource): Array<{ peer: string; code: string; message: string; messageFr: string }> {
+export function kernelConfigProblems(
+  r: ResolvedResource,
+): Array<{ peer: string; code: string; message: string; messageFr: string }> {
   const out: Array<{ peer: string; code: string; message: string; messageFr: string }> = [];
   for (const p of r.peers) {
     // K9 drbd_nl.c check_net_options(): two primaries need protocol C
     if (p.settings.allowTwoPrimaries && p.settings.protocol !== "C")
-      out.push({ peer: p.name, code: "two-primaries-protocol", message: "Protocol C required", messageFr: "allow-two-primaries exige le protocole C : le noyau refuse cette configuration réseau." });
+      out.push({
+        peer: p.name,
+        code: "two-primaries-protocol",
+        message: "Protocol C required",
+        messageFr: "allow-two-primaries exige le protocole C : le noyau refuse cette configuration réseau.",
+      });
     if (p.settings.onCongestion !== "block" && p.settings.protocol !== "A")
-      out.push({ peer: p.name, code: "congestion-protocol", message: "on-congestion policy pull-ahead only with prot A allowed", messageFr: "on-congestion pull-ahead/disconnect n'est possible qu'avec le protocole A." });
+      out.push({
+        peer: p.name,
+        code: "congestion-protocol",
+        message: "on-congestion policy pull-ahead only with prot A allowed",
+        messageFr: "on-congestion pull-ahead/disconnect n'est possible qu'avec le protocole A.",
+      });
   }
   return out;
 }

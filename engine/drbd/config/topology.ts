@@ -26,7 +26,20 @@ export function hostVolumes(res: Resource, host: HostSection): Volume[] {
   for (const s of res.volumes) {
     let t = out.find((v) => v.vnr === s.vnr);
     if (!t) {
-      t = { ...s, device: undefined, disk: undefined, metaDisk: undefined, metaIndex: undefined, minor: -1, parsedDevice: false, parsedDisk: false, parsedMetaDisk: false, diskOptions: [], deviceOptions: [], peerDeviceOptions: [] };
+      t = {
+        ...s,
+        device: undefined,
+        disk: undefined,
+        metaDisk: undefined,
+        metaIndex: undefined,
+        minor: -1,
+        parsedDevice: false,
+        parsedDisk: false,
+        parsedMetaDisk: false,
+        diskOptions: [],
+        deviceOptions: [],
+        peerDeviceOptions: [],
+      };
       const at = out.findIndex((v) => v.vnr > s.vnr);
       if (at < 0) out.push(t);
       else out.splice(at, 0, t);
@@ -82,7 +95,14 @@ export function connectionsOf(res: Resource): { connections: EffectiveConnection
       const endpoints: Endpoint[] = [];
       for (const ha of path.hosts) {
         const host = ha.byAddress
-          ? res.hosts.find((h) => h.address && ha.address && h.address.addr === ha.address.addr && h.address.port === ha.address.port && h.address.af === ha.address.af)
+          ? res.hosts.find(
+              (h) =>
+                h.address &&
+                ha.address &&
+                h.address.addr === ha.address.addr &&
+                h.address.port === ha.address.port &&
+                h.address.af === ha.address.af,
+            )
           : findHost(res, ha.name);
         if (!host) {
           problems.push({ kind: "unknown-host", name: ha.name, line: ha.line });
@@ -97,7 +117,15 @@ export function connectionsOf(res: Resource): { connections: EffectiveConnection
         }
         endpoints.push({ host, address, line: ha.line });
       }
-      connections.push({ implicit: false, fromMesh: false, line: conn.line, endpoints, net: conn.net, peerDevice: conn.peerDevice, volumes: conn.volumes });
+      connections.push({
+        implicit: false,
+        fromMesh: false,
+        line: conn.line,
+        endpoints,
+        net: conn.net,
+        peerDevice: conn.peerDevice,
+        volumes: conn.volumes,
+      });
     }
   }
   for (const mesh of res.meshes) {
@@ -115,8 +143,17 @@ export function connectionsOf(res: Resource): { connections: EffectiveConnection
         const a = hosts[i] as HostSection;
         const b = hosts[j] as HostSection;
         if (a === b) continue;
-        for (const h of [a, b]) if (!h.address) problems.push({ kind: "mesh-no-address", name: h.names[0] ?? "", line: res.line });
-        connections.push({ implicit: true, fromMesh: true, line: 0, endpoints: [a, b].map((host) => ({ host, address: host.address, line: 0 })), net: mesh.net, peerDevice: [], volumes: [] });
+        for (const h of [a, b])
+          if (!h.address) problems.push({ kind: "mesh-no-address", name: h.names[0] ?? "", line: res.line });
+        connections.push({
+          implicit: true,
+          fromMesh: true,
+          line: 0,
+          endpoints: [a, b].map((host) => ({ host, address: host.address, line: 0 })),
+          net: mesh.net,
+          peerDevice: [],
+          volumes: [],
+        });
       }
     }
   }

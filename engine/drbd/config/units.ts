@@ -5,9 +5,7 @@
  */
 export type Scale = "1" | "k" | "s";
 
-export type NumberResult =
-  | { ok: true; value: bigint }
-  | { ok: false; error: "not-a-number" };
+export type NumberResult = { ok: true; value: bigint } | { ok: false; error: "not-a-number" };
 
 const U64 = (1n << 64n) - 1n;
 

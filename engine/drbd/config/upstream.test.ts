@@ -108,7 +108,9 @@ resource site2 {
 	connection-mesh { hosts delta echo fox; }
 }
 `);
-    expect(drbdadmStderr(diagnostics)).toEqual(["/etc/drbd.conf:11: in resource site1, on undertest { ... }: 'node-id' keyword missing."]);
+    expect(drbdadmStderr(diagnostics)).toEqual([
+      "/etc/drbd.conf:11: in resource site1, on undertest { ... }: 'node-id' keyword missing.",
+    ]);
   });
 
   it("drbd_8.4: option order and raw values that drbdadm -d up passes to drbdsetup", () => {
@@ -168,7 +170,10 @@ resource dbdata_resource {
 `);
     expect(diagnostics).toEqual([]);
     const r = resolveResource(config, "dbdata_resource", "undertest");
-    const args = (m: Record<string, string> | undefined) => Object.entries(m ?? {}).map(([k, v]) => `--${k}=${v}`).join(" ");
+    const args = (m: Record<string, string> | undefined) =>
+      Object.entries(m ?? {})
+        .map(([k, v]) => `--${k}=${v}`)
+        .join(" ");
     // drbdsetup new-resource dbdata_resource 1 / new-peer dbdata_resource 0
     expect(r?.me.nodeId).toBe(1);
     expect(r?.peers[0]?.nodeId).toBe(0);
@@ -176,7 +181,9 @@ resource dbdata_resource {
       "--fencing=resource-and-stonith --protocol=C --csums-alg=md5 --verify-alg=crc32c --timeout=50 --connect-int=10 --ping-int=5 --ping-timeout=50 --cram-hmac-alg=md5 --csums-after-crash-only=yes --shared-secret=gaeWoor7dawei3Oo --ko-count=0",
     );
     expect(args(r?.peers[0]?.volumes[0]?.peerDeviceRaw)).toBe("--c-max-rate=500M --c-min-rate=20M --resync-rate=25M");
-    expect(args(r?.volumes[0]?.diskOptionsRaw)).toBe("--disk-timeout=0 --on-io-error=call-local-io-error --md-flushes=no --disk-flushes=no --al-extents=379");
+    expect(args(r?.volumes[0]?.diskOptionsRaw)).toBe(
+      "--disk-timeout=0 --on-io-error=call-local-io-error --md-flushes=no --disk-flushes=no --al-extents=379",
+    );
     expect(r?.handlers["fence-peer"]).toBe("/opt/root-scripts/bin/fence-peer");
   });
 
@@ -213,8 +220,17 @@ resource r0 {
     const r = resolveResource(config, "r0", "undertest");
     // drbdsetup new-peer r0 1 --_name=bob --shared-secret=FooFunFactory --cram-hmac-alg=sha1 --protocol=C
     // drbdsetup new-path r0 1 ipv4:10.1.1.31:7000 ipv4:10.1.1.32:7000
-    expect(r?.peers[0]).toMatchObject({ name: "bob", nodeId: 1, myAddress: { addr: "10.1.1.31", port: "7000" }, address: { addr: "10.1.1.32", port: "7000" } });
-    expect(Object.entries(r?.peers[0]?.netRaw ?? {}).map(([k, v]) => `--${k}=${v}`).join(" ")).toBe("--shared-secret=FooFunFactory --cram-hmac-alg=sha1 --protocol=C");
+    expect(r?.peers[0]).toMatchObject({
+      name: "bob",
+      nodeId: 1,
+      myAddress: { addr: "10.1.1.31", port: "7000" },
+      address: { addr: "10.1.1.32", port: "7000" },
+    });
+    expect(
+      Object.entries(r?.peers[0]?.netRaw ?? {})
+        .map(([k, v]) => `--${k}=${v}`)
+        .join(" "),
+    ).toBe("--shared-secret=FooFunFactory --cram-hmac-alg=sha1 --protocol=C");
     expect(r?.volumes[0]).toMatchObject({ minor: 1, disk: "/dev/sda7" });
   });
 });

@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_CONFIG_FILES, GLOBAL_COMMON_CONF, R0_RES, formatDiagnostic, getOption, parseConfig, r0ResFor, resolveResource } from "./index";
+import {
+  DEFAULT_CONFIG_FILES,
+  formatDiagnostic,
+  GLOBAL_COMMON_CONF,
+  getOption,
+  parseConfig,
+  R0_RES,
+  r0ResFor,
+  resolveResource,
+} from "./index";
 
 /** The configurations the workshop asks learners to read or write must parse without errors. */
 
@@ -29,32 +38,55 @@ describe("workshop configurations", () => {
     expect(errors(r)).toEqual([]);
     const node1 = resolveResource(r.config, "r0", "node1");
     expect(node1?.me).toMatchObject({ name: "node1", nodeId: 0, address: { addr: "172.28.0.11", port: "7788" } });
-    expect(node1?.volumes).toEqual([expect.objectContaining({ vnr: 0, minor: 0, device: "/dev/drbd0", disk: "/dev/sda1", metaDisk: "internal" })]);
+    expect(node1?.volumes).toEqual([
+      expect.objectContaining({ vnr: 0, minor: 0, device: "/dev/drbd0", disk: "/dev/sda1", metaDisk: "internal" }),
+    ]);
     expect(node1?.peers.map((p) => [p.name, p.nodeId, p.address?.addr])).toEqual([["node2", 1, "172.28.0.12"]]);
     expect(resolveResource(r.config, "r0", "node2")?.me.nodeId).toBe(1);
   });
 
   it("Annex B complete file (device/disk/meta-disk at resource level)", () => {
-    const r = parseConfig({ "/etc/drbd.d/global_common.conf": GLOBAL_COMMON_CONF, [R0]: "resource r0 {\n    device /dev/drbd0;\n    disk /dev/sda1;\n    meta-disk internal;\n\n    on node1 {\n        address 172.28.0.11:7788;\n    }\n    on node2 {\n        address 172.28.0.12:7788;\n    }\n}\n" });
+    const r = parseConfig({
+      "/etc/drbd.d/global_common.conf": GLOBAL_COMMON_CONF,
+      [R0]: "resource r0 {\n    device /dev/drbd0;\n    disk /dev/sda1;\n    meta-disk internal;\n\n    on node1 {\n        address 172.28.0.11:7788;\n    }\n    on node2 {\n        address 172.28.0.12:7788;\n    }\n}\n",
+    });
     expect(errors(r)).toEqual([]);
     const res = resolveResource(r.config, "r0", "node2");
     expect(res?.volumes[0]).toMatchObject({ device: "/dev/drbd0", disk: "/dev/sda1", minor: 0 });
-    expect(res?.peers[0]?.settings).toMatchObject({ protocol: "C", maxBuffersPages: 8000, sndbufSizeBytes: 512 * 1024, afterSb0pri: "discard-zero-changes" });
+    expect(res?.peers[0]?.settings).toMatchObject({
+      protocol: "C",
+      maxBuffersPages: 8000,
+      sndbufSizeBytes: 512 * 1024,
+      afterSb0pri: "discard-zero-changes",
+    });
     expect(res?.disk["disk-flushes"]).toBe(false);
     expect(res?.startup).toEqual({ "wfc-timeout": 120, "degr-wfc-timeout": 60 });
   });
 
   it("Annex C performance snippet inside a resource", () => {
-    const r = parse(wrap("    net {\n        max-buffers 36k;\n        sndbuf-size 1024k;\n        rcvbuf-size 2048k;\n    }\n\n    disk {\n        al-extents 3389;\n        c-max-rate 720M;\n    }"));
+    const r = parse(
+      wrap(
+        "    net {\n        max-buffers 36k;\n        sndbuf-size 1024k;\n        rcvbuf-size 2048k;\n    }\n\n    disk {\n        al-extents 3389;\n        c-max-rate 720M;\n    }",
+      ),
+    );
     expect(errors(r)).toEqual([]);
     const res = resolveResource(r.config, "r0", "node1");
     if (!res) throw new Error("r0 not resolved");
-    expect(res.peers[0]?.settings).toMatchObject({ maxBuffersPages: 36 * 1024, sndbufSizeBytes: 1024 * 1024, rcvbufSizeBytes: 2048 * 1024, cMaxRateKiB: 720 * 1024 });
+    expect(res.peers[0]?.settings).toMatchObject({
+      maxBuffersPages: 36 * 1024,
+      sndbufSizeBytes: 1024 * 1024,
+      rcvbufSizeBytes: 2048 * 1024,
+      cMaxRateKiB: 720 * 1024,
+    });
     expect(getOption(res, "disk", "al-extents")).toBe(3389);
   });
 
   it("exercise 3.2 anti split-brain handlers and net policies", () => {
-    const r = parse(wrap('    handlers {\n        split-brain "/scripts/notify-splitbrain.sh";\n    }\n    net {\n        after-sb-0pri discard-younger-primary;\n        after-sb-1pri discard-secondary;\n        after-sb-2pri disconnect;\n    }'));
+    const r = parse(
+      wrap(
+        '    handlers {\n        split-brain "/scripts/notify-splitbrain.sh";\n    }\n    net {\n        after-sb-0pri discard-younger-primary;\n        after-sb-1pri discard-secondary;\n        after-sb-2pri disconnect;\n    }',
+      ),
+    );
     expect(errors(r)).toEqual([]);
     const res = resolveResource(r.config, "r0", "node1");
     expect(res?.handlers["split-brain"]).toBe("/scripts/notify-splitbrain.sh");
@@ -63,8 +95,12 @@ describe("workshop configurations", () => {
   });
 
   it("section 8.3 handlers.res (a handlers block, placed in common as drbdadm requires)", () => {
-    const handlers = 'handlers {\n    pri-on-incon-degr "/scripts/alert.sh degraded";\n    pri-lost-after-sb "/scripts/alert.sh splitbrain";\n    local-io-error "/scripts/alert.sh io-error";\n    fence-peer "/scripts/alert.sh fence-peer";\n}';
-    const r = parseConfig({ "/etc/drbd.d/global_common.conf": `common {\n${handlers}\n}\n`, [R0]: DEFAULT_CONFIG_FILES[R0] ?? "" });
+    const handlers =
+      'handlers {\n    pri-on-incon-degr "/scripts/alert.sh degraded";\n    pri-lost-after-sb "/scripts/alert.sh splitbrain";\n    local-io-error "/scripts/alert.sh io-error";\n    fence-peer "/scripts/alert.sh fence-peer";\n}';
+    const r = parseConfig({
+      "/etc/drbd.d/global_common.conf": `common {\n${handlers}\n}\n`,
+      [R0]: DEFAULT_CONFIG_FILES[R0] ?? "",
+    });
     expect(errors(r)).toEqual([]);
     expect(resolveResource(r.config, "r0", "node1")?.handlers["fence-peer"]).toBe("/scripts/alert.sh fence-peer");
     const inResource = parse(wrap(handlers));
@@ -84,7 +120,11 @@ describe("workshop configurations", () => {
   });
 
   it("exercise 9.1: a second resource r1 with protocol A on its own port and minor", () => {
-    const r1 = wrap("    protocol A;").replace("resource r0", "resource r1").replaceAll("drbd0", "drbd1").replaceAll("sda1", "sdb1").replaceAll("7788", "7789");
+    const r1 = wrap("    protocol A;")
+      .replace("resource r0", "resource r1")
+      .replaceAll("drbd0", "drbd1")
+      .replaceAll("sda1", "sdb1")
+      .replaceAll("7788", "7789");
     const r = parseConfig({ ...DEFAULT_CONFIG_FILES, "/etc/drbd.d/r1.res": r1 });
     expect(errors(r)).toEqual([]);
     expect(r.config.resources.map((x) => x.name)).toEqual(["r0", "r1"]);

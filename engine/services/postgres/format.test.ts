@@ -16,7 +16,9 @@ describe("psql output", () => {
     };
     expect(alignedTable(r)).toBe(" id |   data   \n----+----------\n  1 | Record 1\n 10 | x\n(2 rows)\n\n");
     expect(alignedTable({ fields: [{ name: "n", dataTypeID: 20 }], rows: [["5"]] })).toBe(" n \n---\n 5\n(1 row)\n\n");
-    expect(statementOutput({ rows: [], tag: "INSERT 0 1000" }, { tuples: false, unaligned: false })).toBe("INSERT 0 1000\n");
+    expect(statementOutput({ rows: [], tag: "INSERT 0 1000" }, { tuples: false, unaligned: false })).toBe(
+      "INSERT 0 1000\n",
+    );
     expect(statementOutput(r, { tuples: true, unaligned: true })).toBe("1|Record 1\n10|x\n");
   });
 

@@ -11,8 +11,8 @@
 import type { LabNode, ProcessInfo, Subsystem, World } from "../../world/types";
 import { createdbCommand, dropdbCommand } from "./commands/createdb";
 import { initdbCommand } from "./commands/initdb";
-import { pgbenchCommand } from "./commands/pgbench";
 import { pgCtlCommand } from "./commands/pg-ctl";
+import { pgbenchCommand } from "./commands/pgbench";
 import { psqlCommand } from "./commands/psql";
 import { PgServers } from "./server";
 
@@ -74,7 +74,9 @@ export class PostgresSubsystem implements Subsystem {
   snapshot(): unknown {
     return {
       initdbs: this.initdbs,
-      servers: Object.fromEntries(this.servers.all().map(([n, s]) => [n, { dataDir: s.dataDir, pid: s.pid, database: s.database }])),
+      servers: Object.fromEntries(
+        this.servers.all().map(([n, s]) => [n, { dataDir: s.dataDir, pid: s.pid, database: s.database }]),
+      ),
     };
   }
 

@@ -6,8 +6,9 @@
  * included: what `apply()` did not write before a crash is lost, and the next start recovers
  * from the WAL like a real PostgreSQL after a power cut.
  */
-import type { IFileSystem } from "just-bash";
+
 import type { ChangeSet, FileWrite, StorageBackend, StorageEntry } from "@electric-sql/pglite/memfs-frontend";
+import type { IFileSystem } from "just-bash";
 import { bytesPayload } from "../../block/payload";
 import type { Payload } from "../../block/types";
 

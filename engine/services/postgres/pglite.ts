@@ -31,10 +31,17 @@ export function loadPglite(): Promise<{ pglite: PgliteModule; memfs: MemfsModule
 }
 
 type Imports = Record<string, Record<string, unknown>>;
-type Instantiate = (imports: Imports, done: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void) => unknown;
+type Instantiate = (
+  imports: Imports,
+  done: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void,
+) => unknown;
 
 /** Replace the wall-clock imports of the PostgreSQL module by the lab's virtual clock. */
-function virtualClockImports(imports: Imports, wallMs: () => number, memory: () => WebAssembly.Memory | undefined): Imports {
+function virtualClockImports(
+  imports: Imports,
+  wallMs: () => number,
+  memory: () => WebAssembly.Memory | undefined,
+): Imports {
   const env = { ...(imports.env ?? {}) };
   if (typeof env.emscripten_date_now === "function") env.emscripten_date_now = () => wallMs();
   const wasi = { ...(imports.wasi_snapshot_preview1 ?? {}) };
@@ -69,11 +76,14 @@ export async function openPglite(opts: OpenOptions): Promise<PGlite> {
       const inner = em.instantiateWasm;
       if (inner) {
         em.instantiateWasm = (imports, done) =>
-          inner(virtualClockImports(imports, opts.wallMs, () => mem), (instance, module) => {
-            const exported = instance.exports.memory;
-            if (exported instanceof WebAssembly.Memory) mem = exported;
-            done(instance, module);
-          });
+          inner(
+            virtualClockImports(imports, opts.wallMs, () => mem),
+            (instance, module) => {
+              const exported = instance.exports.memory;
+              if (exported instanceof WebAssembly.Memory) mem = exported;
+              done(instance, module);
+            },
+          );
       }
       return r;
     }

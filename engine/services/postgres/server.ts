@@ -10,8 +10,8 @@
  * learner sees a slower connection, nothing else).
  */
 import type { IFileSystem } from "just-bash";
-import type { LabNode, World } from "../../world/types";
 import { wallClockMs } from "../../core/time";
+import type { LabNode, World } from "../../world/types";
 import { NodeDirBackend } from "./node-backend";
 import { openPglite, type PGlite, type SimpleQueryResult, simpleQuery } from "./pglite";
 import { rewriteSleeps, VIRTUAL_SLEEP_SQL } from "./template";
@@ -74,7 +74,16 @@ export class PgServers {
   async start(node: LabNode, fs: IFileSystem, dataDir: string): Promise<RunningServer> {
     const backend = this.makeBackend(fs, dataDir);
     const pg = await openPglite({ backend, database: "postgres", wallMs: this.wallMs });
-    const server: RunningServer = { dataDir, pid: this.pid(node), database: "postgres", pg, backend, fs, startedUs: this.world().clock.now, alive: true };
+    const server: RunningServer = {
+      dataDir,
+      pid: this.pid(node),
+      database: "postgres",
+      pg,
+      backend,
+      fs,
+      startedUs: this.world().clock.now,
+      alive: true,
+    };
     guard(server);
     this.running.set(node.name, server);
     return server;
@@ -134,8 +143,6 @@ export class PgServers {
     }
   }
 }
-
-
 
 /** Once the server is dead, its writes go nowhere (the process is gone). */
 function guard(s: RunningServer): void {

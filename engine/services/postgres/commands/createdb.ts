@@ -8,10 +8,31 @@ function ident(name: string): string {
 }
 
 async function run(ctx: CommandContext, prog: "createdb" | "dropdb"): Promise<ExecResult> {
-  const g = getopt(ctx.args, { "-U": "U", "--username": "U", "-h": "h", "--host": "h", "-p": "p", "--port": "p", "-O": "O", "--owner": "O", "-T": "T", "--template": "T", "-E": "E", "--maintenance-db": "m" }, { "-e": "e", "--echo": "e", "-w": "w", "--if-exists": "x" });
+  const g = getopt(
+    ctx.args,
+    {
+      "-U": "U",
+      "--username": "U",
+      "-h": "h",
+      "--host": "h",
+      "-p": "p",
+      "--port": "p",
+      "-O": "O",
+      "--owner": "O",
+      "-T": "T",
+      "--template": "T",
+      "-E": "E",
+      "--maintenance-db": "m",
+    },
+    { "-e": "e", "--echo": "e", "-w": "w", "--if-exists": "x" },
+  );
   if (g.error) return fail(`${prog}: error: ${g.error}\n${prog}: hint: Try "${prog} --help" for more information.`);
-  const name = g.rest[0] ?? (prog === "createdb" ? (g.opts.U ?? ctx.env.PGUSER ?? ctx.session?.user ?? "root") : undefined);
-  if (!name) return fail(`dropdb: error: missing required argument database name\ndropdb: hint: Try "dropdb --help" for more information.`);
+  const name =
+    g.rest[0] ?? (prog === "createdb" ? (g.opts.U ?? ctx.env.PGUSER ?? ctx.session?.user ?? "root") : undefined);
+  if (!name)
+    return fail(
+      `dropdb: error: missing required argument database name\ndropdb: hint: Try "dropdb --help" for more information.`,
+    );
   const conn = await connect(ctx, prog, { host: g.opts.h, port: g.opts.p, db: g.opts.m ?? "postgres", user: g.opts.U });
   if ("exitCode" in conn) return conn;
   const sql =
@@ -21,7 +42,12 @@ async function run(ctx: CommandContext, prog: "createdb" | "dropdb"): Promise<Ex
   const r = await pgOf(ctx).servers.query(conn.node, conn.database, sql);
   const e = r.statements[0]?.error;
   const echo = g.opts.e ? `${sql}\n` : "";
-  if (e) return fail(`${prog}: error: ${prog === "createdb" ? "database creation" : "database removal"} failed: ${e.severity}:  ${e.message}`, 1, echo);
+  if (e)
+    return fail(
+      `${prog}: error: ${prog === "createdb" ? "database creation" : "database removal"} failed: ${e.severity}:  ${e.message}`,
+      1,
+      echo,
+    );
   return ok(echo);
 }
 

@@ -11,7 +11,20 @@ export const initdbCommand: CommandSpec = {
   name: "initdb",
   where: "node",
   async run(ctx) {
-    const g = getopt(ctx.args, { "-D": "D", "--pgdata": "D", "-U": "U", "--username": "U", "-E": "E", "--encoding": "E", "-A": "A", "--auth": "A" }, { "-k": "k", "--data-checksums": "k" });
+    const g = getopt(
+      ctx.args,
+      {
+        "-D": "D",
+        "--pgdata": "D",
+        "-U": "U",
+        "--username": "U",
+        "-E": "E",
+        "--encoding": "E",
+        "-A": "A",
+        "--auth": "A",
+      },
+      { "-k": "k", "--data-checksums": "k" },
+    );
     if (g.error) return fail(`initdb: ${g.error}\ninitdb: hint: Try "initdb --help" for more information.`);
     if (userOf(ctx) === "root") return fail(ROOT_REFUSAL);
     const given = g.opts.D ?? g.rest[0] ?? ctx.env.PGDATA;
@@ -47,7 +60,11 @@ export const initdbCommand: CommandSpec = {
       out += "creating subdirectories ... ok\n";
       for (const [p, data] of t.files) await fs.writeFile(`${dir}${p}`, data);
     } catch (e) {
-      return fail(`initdb: error: could not write to file "${dir}": ${strerror(e)}\ninitdb: removing contents of data directory "${dir}"`, 1, out);
+      return fail(
+        `initdb: error: could not write to file "${dir}": ${strerror(e)}\ninitdb: removing contents of data directory "${dir}"`,
+        1,
+        out,
+      );
     }
     out +=
       "selecting dynamic shared memory implementation ... posix\n" +

@@ -33,7 +33,8 @@ async function listenAddresses(ctx: CommandContext, dir: string): Promise<string
 async function checkCluster(ctx: CommandContext, dir: string, status: boolean): Promise<ExecResult | null> {
   const code = status ? 4 : 1;
   if (!(await ctx.fs.exists(dir))) return fail(`pg_ctl: directory "${dir}" does not exist`, code);
-  if (!(await ctx.fs.exists(`${dir}/PG_VERSION`))) return fail(`pg_ctl: directory "${dir}" is not a database cluster directory`, code);
+  if (!(await ctx.fs.exists(`${dir}/PG_VERSION`)))
+    return fail(`pg_ctl: directory "${dir}" is not a database cluster directory`, code);
   return null;
 }
 
@@ -58,25 +59,43 @@ async function start(ctx: CommandContext, dir: string, logfile: string | undefin
   };
   if (running) {
     if (running.dataDir === dir)
-      return serverFail([`FATAL:  lock file "postmaster.pid" already exists`, `HINT:  Is another postmaster (PID ${running.pid}) running in data directory "${dir}"?`]);
-    return serverFail([`FATAL:  lock file "${SOCKET}.lock" already exists`, `HINT:  Is another postmaster (PID ${running.pid}) using socket file "${SOCKET}"?`]);
+      return serverFail([
+        `FATAL:  lock file "postmaster.pid" already exists`,
+        `HINT:  Is another postmaster (PID ${running.pid}) running in data directory "${dir}"?`,
+      ]);
+    return serverFail([
+      `FATAL:  lock file "${SOCKET}.lock" already exists`,
+      `HINT:  Is another postmaster (PID ${running.pid}) using socket file "${SOCKET}"?`,
+    ]);
   }
   const owner = ownerOf(ctx.fs, dir);
   if (owner !== undefined && owner !== userOf(ctx))
-    return serverFail([`FATAL:  data directory "${dir}" has wrong ownership`, "HINT:  The server must be started by the user that owns the data directory."]);
+    return serverFail([
+      `FATAL:  data directory "${dir}" has wrong ownership`,
+      "HINT:  The server must be started by the user that owns the data directory.",
+    ]);
   const st = await ctx.fs.stat(dir);
   if ((st.mode & 0o027) !== 0)
-    return serverFail([`FATAL:  data directory "${dir}" has invalid permissions`, "DETAIL:  Permissions should be u=rwx (0700) or u=rwx,g=rx (0750)."]);
+    return serverFail([
+      `FATAL:  data directory "${dir}" has invalid permissions`,
+      "DETAIL:  Permissions should be u=rwx (0700) or u=rwx,g=rx (0750).",
+    ]);
   const pid = pg.peekPid(node);
   try {
-    await ctx.fs.writeFile(pidFile, `${pid}\n${dir}\n${Math.floor(wallClockMs(ctx.world.clock.now) / 1000)}\n${PG_PORT}\n/var/run/postgresql\n*\n  5432001         0\nstarting\n`);
+    await ctx.fs.writeFile(
+      pidFile,
+      `${pid}\n${dir}\n${Math.floor(wallClockMs(ctx.world.clock.now) / 1000)}\n${PG_PORT}\n/var/run/postgresql\n*\n  5432001         0\nstarting\n`,
+    );
   } catch (e) {
     return serverFail([`FATAL:  could not create lock file "postmaster.pid": ${strerror(e)}`]);
   }
   const addr = await listenAddresses(ctx, dir);
   const server = await pg.servers.start(node, ctx.fs, dir);
   await ctx.fs.writeFile(pidFile, (await ctx.fs.readFile(pidFile)).replace("starting", "ready   "));
-  const listen = addr === "*" ? ['listening on IPv4 address "0.0.0.0", port 5432', 'listening on IPv6 address "::", port 5432'] : ['listening on IPv4 address "127.0.0.1", port 5432'];
+  const listen =
+    addr === "*"
+      ? ['listening on IPv4 address "0.0.0.0", port 5432', 'listening on IPv6 address "::", port 5432']
+      : ['listening on IPv4 address "127.0.0.1", port 5432'];
   const lines = [
     `[${server.pid}] LOG:  starting PostgreSQL ${pg.version} on x86_64-pc-linux-gnu, compiled by gcc (Ubuntu 11.4.0-1ubuntu1~22.04) 11.4.0, 64-bit`,
     ...listen.map((l) => `[${server.pid}] LOG:  ${l}`),
@@ -98,7 +117,11 @@ async function start(ctx: CommandContext, dir: string, logfile: string | undefin
     } catch (e) {
       await pg.servers.stop(node);
       await ctx.fs.rm(pidFile, { force: true });
-      return fail(`${stderr}pg_ctl: could not open log file "${logfile}": ${strerror(e)}`, 1, `${out} stopped waiting\n`);
+      return fail(
+        `${stderr}pg_ctl: could not open log file "${logfile}": ${strerror(e)}`,
+        1,
+        `${out} stopped waiting\n`,
+      );
     }
   } else out += lines.join("");
   return ok(`${out} done\nserver started\n`, stderr);
@@ -113,7 +136,8 @@ async function stop(ctx: CommandContext, dir: string, mode: string): Promise<Exe
   const pidFile = `${dir}/postmaster.pid`;
   const running = pg.servers.get(node);
   if (!running || running.dataDir !== dir) {
-    if (!(await ctx.fs.exists(pidFile))) return fail(`pg_ctl: PID file "${pidFile}" does not exist\nIs server running?`);
+    if (!(await ctx.fs.exists(pidFile)))
+      return fail(`pg_ctl: PID file "${pidFile}" does not exist\nIs server running?`);
     const pid = Number((await ctx.fs.readFile(pidFile)).split("\n")[0]);
     return fail(`pg_ctl: could not send stop signal (PID: ${pid}): No such process`);
   }
@@ -129,14 +153,20 @@ async function status(ctx: CommandContext, dir: string): Promise<ExecResult> {
   if (bad) return bad;
   const running = ctx.node ? pgOf(ctx).servers.get(ctx.node) : undefined;
   if (!running || running.dataDir !== dir) return fail("", 3, "pg_ctl: no server running\n");
-  return ok(`pg_ctl: server is running (PID: ${running.pid})\n/usr/lib/postgresql/${pgOf(ctx).major}/bin/postgres "-D" "${dir}"\n`);
+  return ok(
+    `pg_ctl: server is running (PID: ${running.pid})\n/usr/lib/postgresql/${pgOf(ctx).major}/bin/postgres "-D" "${dir}"\n`,
+  );
 }
 
 export const pgCtlCommand: CommandSpec = {
   name: "pg_ctl",
   where: "node",
   async run(ctx) {
-    const g = getopt(ctx.args, { "-D": "D", "--pgdata": "D", "-l": "l", "--log": "l", "-m": "m", "--mode": "m", "-o": "o", "-t": "t" }, { "-w": "w", "-W": "W", "-s": "s", "--silent": "s" });
+    const g = getopt(
+      ctx.args,
+      { "-D": "D", "--pgdata": "D", "-l": "l", "--log": "l", "-m": "m", "--mode": "m", "-o": "o", "-t": "t" },
+      { "-w": "w", "-W": "W", "-s": "s", "--silent": "s" },
+    );
     if (g.error) return fail(`pg_ctl: ${g.error}\nTry "pg_ctl --help" for more information.`);
     const action = g.rest[0];
     if (!action) return fail('pg_ctl: no operation specified\nTry "pg_ctl --help" for more information.');
@@ -144,17 +174,23 @@ export const pgCtlCommand: CommandSpec = {
       return fail(`pg_ctl: unrecognized operation mode "${action}"\nTry "pg_ctl --help" for more information.`);
     if (userOf(ctx) === "root") return fail(ROOT_REFUSAL);
     const given = g.opts.D ?? ctx.env.PGDATA;
-    if (!given) return fail('pg_ctl: no database directory specified and environment variable PGDATA unset\nTry "pg_ctl --help" for more information.');
+    if (!given)
+      return fail(
+        'pg_ctl: no database directory specified and environment variable PGDATA unset\nTry "pg_ctl --help" for more information.',
+      );
     const dir = absPath(ctx.cwd, given);
     const mode = g.opts.m ?? "fast";
-    if (!["s", "smart", "f", "fast", "i", "immediate"].includes(mode)) return fail(`pg_ctl: unrecognized shutdown mode "${mode}"\nTry "pg_ctl --help" for more information.`);
+    if (!["s", "smart", "f", "fast", "i", "immediate"].includes(mode))
+      return fail(`pg_ctl: unrecognized shutdown mode "${mode}"\nTry "pg_ctl --help" for more information.`);
     const m = mode.startsWith("i") ? "immediate" : "fast";
     if (action === "start") return start(ctx, dir, g.opts.l);
     if (action === "stop") return stop(ctx, dir, m);
     if (action === "status") return status(ctx, dir);
     if (action === "reload") {
       const s = await status(ctx, dir);
-      return s.exitCode === 0 ? ok("server signaled\n") : fail(`pg_ctl: PID file "${dir}/postmaster.pid" does not exist\nIs server running?`);
+      return s.exitCode === 0
+        ? ok("server signaled\n")
+        : fail(`pg_ctl: PID file "${dir}/postmaster.pid" does not exist\nIs server running?`);
     }
     const stopped = await stop(ctx, dir, m);
     const started = await start(ctx, dir, g.opts.l);

@@ -13,13 +13,13 @@
  */
 import { US_PER_S } from "../../../core/clock";
 import type { Rng } from "../../../core/rng";
-import { evaluate } from "../../../perf/model";
 import { buildPerfInputs, LAB_DISK } from "../../../perf/inputs";
+import { evaluate } from "../../../perf/model";
 import type { PerfInputs } from "../../../perf/types";
 import { liveInputs } from "../../../scripts/labctl";
 import type { CommandContext, CommandSpec, ExecResult } from "../../../world/types";
 import { fail, getopt, ok, pgOf } from "../common";
-import { connect, type Connection } from "./psql";
+import { type Connection, connect } from "./psql";
 
 /** Real transactions run per pgbench invocation, at most (the rest is modelled). */
 export const REAL_TRANSACTIONS = 200;
@@ -39,7 +39,15 @@ export async function commitLatencyMs(ctx: CommandContext): Promise<number> {
   let inputs: PerfInputs | string = "no drbd";
   if (ctx.node?.mounts.some((m) => m.device.startsWith("/dev/drbd"))) inputs = await liveInputs(ctx, "r0");
   const p = typeof inputs === "string" ? buildPerfInputs({ local: LAB_DISK, peers: [] }) : inputs;
-  const r = evaluate(p, { op: "write", pattern: "seq", blockBytes: 8192, queueDepth: 1, totalBytes: 8192 * 1000, runtimeMs: 10_000, workingSetBytes: 16 << 20 });
+  const r = evaluate(p, {
+    op: "write",
+    pattern: "seq",
+    blockBytes: 8192,
+    queueDepth: 1,
+    totalBytes: 8192 * 1000,
+    runtimeMs: 10_000,
+    workingSetBytes: 16 << 20,
+  });
   return r.latencyAvgMs;
 }
 
@@ -91,7 +99,13 @@ async function init(ctx: CommandContext, conn: Connection, scale: number): Promi
   return ok(out, err);
 }
 
-async function runBench(ctx: CommandContext, conn: Connection, clients: number, threads: number, limit: { seconds: number } | { perClient: number }): Promise<ExecResult> {
+async function runBench(
+  ctx: CommandContext,
+  conn: Connection,
+  clients: number,
+  threads: number,
+  limit: { seconds: number } | { perClient: number },
+): Promise<ExecResult> {
   const pg = pgOf(ctx);
   const scaleRes = await pg.servers.query(conn.node, conn.database, "select count(*) from pgbench_branches");
   const first = scaleRes.statements[0];
@@ -103,7 +117,7 @@ async function runBench(ctx: CommandContext, conn: Connection, clients: number, 
     );
   }
   const scale = Number(first.rows[0]?.[0] ?? 0);
-  if (scale === 0) return fail('pgbench: error: count(*) from pgbench_branches invalid (0)', 1);
+  if (scale === 0) return fail("pgbench: error: count(*) from pgbench_branches invalid (0)", 1);
   await pg.servers.query(conn.node, conn.database, "vacuum pgbench_branches");
   await pg.servers.query(conn.node, conn.database, "vacuum pgbench_tellers");
   await pg.servers.query(conn.node, conn.database, "truncate pgbench_history");
@@ -141,7 +155,21 @@ export const pgbenchCommand: CommandSpec = {
   async run(ctx) {
     const g = getopt(
       ctx.args,
-      { "-s": "s", "--scale": "s", "-c": "c", "--client": "c", "-j": "j", "--jobs": "j", "-T": "T", "--time": "T", "-t": "t", "-U": "U", "-h": "h", "-p": "p", "-I": "I" },
+      {
+        "-s": "s",
+        "--scale": "s",
+        "-c": "c",
+        "--client": "c",
+        "-j": "j",
+        "--jobs": "j",
+        "-T": "T",
+        "--time": "T",
+        "-t": "t",
+        "-U": "U",
+        "-h": "h",
+        "-p": "p",
+        "-I": "I",
+      },
       { "-i": "i", "--initialize": "i", "-n": "n", "--no-vacuum": "n", "-q": "q", "-S": "S" },
     );
     if (g.error) return fail(`pgbench: error: ${g.error}\npgbench: hint: Try "pgbench --help" for more information.`);
@@ -168,8 +196,10 @@ export const pgbenchCommand: CommandSpec = {
     if (typeof j !== "number") return j;
     if (typeof T !== "number") return T;
     if (typeof t !== "number") return t;
-    if (g.opts.T !== undefined && g.opts.t !== undefined) return fail("pgbench: error: specify either a number of transactions (-t) or a duration (-T), not both");
-    if (j > c) return fail(`pgbench: error: number of threads (${j}) must be less than or equal to number of clients (${c})`);
+    if (g.opts.T !== undefined && g.opts.t !== undefined)
+      return fail("pgbench: error: specify either a number of transactions (-t) or a duration (-T), not both");
+    if (j > c)
+      return fail(`pgbench: error: number of threads (${j}) must be less than or equal to number of clients (${c})`);
     return runBench(ctx, conn, c, j, g.opts.T !== undefined ? { seconds: T } : { perClient: t });
   },
 };

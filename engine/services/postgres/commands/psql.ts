@@ -19,7 +19,11 @@ export interface Connection {
 }
 
 /** Find the server a client connects to, or psql's connection error (exit 2). */
-export async function connect(ctx: CommandContext, prog: string, o: { host?: string; port?: string; db?: string; user?: string }): Promise<Connection | ExecResult> {
+export async function connect(
+  ctx: CommandContext,
+  prog: string,
+  o: { host?: string; port?: string; db?: string; user?: string },
+): Promise<Connection | ExecResult> {
   const user = o.user ?? ctx.env.PGUSER ?? userOf(ctx);
   const database = o.db ?? ctx.env.PGDATABASE ?? user;
   const pg = pgOf(ctx);
@@ -33,7 +37,8 @@ export async function connect(ctx: CommandContext, prog: string, o: { host?: str
     const n = local ? ctx.node : ctx.world.resolveNode(host);
     const ip = local ? (host === "localhost" ? "127.0.0.1" : host) : (n?.ip ?? host);
     where = `to server at "${host}" (${ip}), port ${port}`;
-    if (!n) return fail(`${prog}: error: could not translate host name "${host}" to address: Name or service not known`, 2);
+    if (!n)
+      return fail(`${prog}: error: could not translate host name "${host}" to address: Name or service not known`, 2);
     target = n;
     remote = !local && n !== ctx.node;
   }
@@ -41,14 +46,22 @@ export async function connect(ctx: CommandContext, prog: string, o: { host?: str
   const reachable = !remote || (ctx.node && target ? ctx.world.net.canReach(ctx.node.name, target.name, 5432) : false);
   if (!target || !running || port !== "5432" || !reachable) {
     if (host && !host.startsWith("/"))
-      return fail(`${prog}: error: connection ${where} failed: Connection refused\n\tIs the server running on that host and accepting TCP/IP connections?`, 2);
-    return fail(`${prog}: error: connection to server ${where} failed: No such file or directory\n\tIs the server running locally and accepting connections on that socket?`, 2);
+      return fail(
+        `${prog}: error: connection ${where} failed: Connection refused\n\tIs the server running on that host and accepting TCP/IP connections?`,
+        2,
+      );
+    return fail(
+      `${prog}: error: connection to server ${where} failed: No such file or directory\n\tIs the server running locally and accepting connections on that socket?`,
+      2,
+    );
   }
-  if (user !== "postgres") return fail(`${prog}: error: connection to server ${where} failed: FATAL:  role "${user}" does not exist`, 2);
+  if (user !== "postgres")
+    return fail(`${prog}: error: connection to server ${where} failed: FATAL:  role "${user}" does not exist`, 2);
   try {
     await pg.servers.query(target, database, "SELECT 1");
   } catch (e) {
-    if (e instanceof ConnectError) return fail(`${prog}: error: connection to server ${where} failed: FATAL:  ${e.message}`, 2);
+    if (e instanceof ConnectError)
+      return fail(`${prog}: error: connection to server ${where} failed: FATAL:  ${e.message}`, 2);
     throw e;
   }
   return { node: target, database, user };
@@ -66,7 +79,14 @@ const META: Record<string, { sql: string; title: string }> = {
   },
 };
 
-async function runScript(ctx: CommandContext, conn: Connection, sql: string, mode: { tuples: boolean; unaligned: boolean }, stopOnError: boolean, whole = false): Promise<{ out: string; err: string; failed: boolean }> {
+async function runScript(
+  ctx: CommandContext,
+  conn: Connection,
+  sql: string,
+  mode: { tuples: boolean; unaligned: boolean },
+  stopOnError: boolean,
+  whole = false,
+): Promise<{ out: string; err: string; failed: boolean }> {
   const pg = pgOf(ctx);
   let out = "";
   let err = "";
@@ -106,12 +126,44 @@ export const psqlCommand: CommandSpec = {
   async run(ctx) {
     const g = getopt(
       ctx.args,
-      { "-U": "U", "--username": "U", "-d": "d", "--dbname": "d", "-h": "h", "--host": "h", "-p": "p", "--port": "p", "-c": "c", "--command": "c", "-f": "f", "--file": "f", "-v": "v", "--set": "v" },
-      { "-t": "t", "--tuples-only": "t", "-A": "A", "--no-align": "A", "-X": "X", "-q": "q", "--quiet": "q", "-w": "w", "-W": "W" },
+      {
+        "-U": "U",
+        "--username": "U",
+        "-d": "d",
+        "--dbname": "d",
+        "-h": "h",
+        "--host": "h",
+        "-p": "p",
+        "--port": "p",
+        "-c": "c",
+        "--command": "c",
+        "-f": "f",
+        "--file": "f",
+        "-v": "v",
+        "--set": "v",
+      },
+      {
+        "-t": "t",
+        "--tuples-only": "t",
+        "-A": "A",
+        "--no-align": "A",
+        "-X": "X",
+        "-q": "q",
+        "--quiet": "q",
+        "-w": "w",
+        "-W": "W",
+      },
     );
     if (g.error) return fail(`psql: error: ${g.error}\npsql: hint: Try "psql --help" for more information.`);
-    const commands = ctx.args.flatMap((a, i) => (a === "-c" || a === "--command" ? [ctx.args[i + 1] ?? ""] : a.startsWith("--command=") ? [a.slice(10)] : []));
-    const conn = await connect(ctx, "psql", { host: g.opts.h, port: g.opts.p, db: g.opts.d ?? g.rest[0], user: g.opts.U ?? g.rest[1] });
+    const commands = ctx.args.flatMap((a, i) =>
+      a === "-c" || a === "--command" ? [ctx.args[i + 1] ?? ""] : a.startsWith("--command=") ? [a.slice(10)] : [],
+    );
+    const conn = await connect(ctx, "psql", {
+      host: g.opts.h,
+      port: g.opts.p,
+      db: g.opts.d ?? g.rest[0],
+      user: g.opts.U ?? g.rest[1],
+    });
     if ("exitCode" in conn) return conn;
     const mode = { tuples: g.opts.t === "1", unaligned: g.opts.A === "1" };
     const onErrorStop = /ON_ERROR_STOP=(1|on|true)/i.test(g.opts.v ?? "");
@@ -127,7 +179,8 @@ export const psqlCommand: CommandSpec = {
       return ok(out, err);
     }
     let script = ctx.stdin;
-    if (g.opts.f) script = await ctx.fs.readFile(g.opts.f.startsWith("/") ? g.opts.f : `${ctx.cwd}/${g.opts.f}`).catch(() => "");
+    if (g.opts.f)
+      script = await ctx.fs.readFile(g.opts.f.startsWith("/") ? g.opts.f : `${ctx.cwd}/${g.opts.f}`).catch(() => "");
     const r = await runScript(ctx, conn, script, mode, onErrorStop);
     // psql's script mode: errors are reported with their line, the exit status stays 0
     // unless ON_ERROR_STOP is set (then 3).
