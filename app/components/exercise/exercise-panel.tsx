@@ -2,6 +2,7 @@
 
 import { useEffect, useState } from "react";
 import { Button } from "../ui/button";
+import { ConfigFileEditor } from "./config-file-editor";
 import { Feedback } from "./feedback";
 import { FileEditor } from "./file-editor";
 import { cleanAnswers, QuestionsForm } from "./questions-form";
@@ -99,10 +100,19 @@ export function ExercisePanel({ exerciseId }: { exerciseId: string }) {
       {ex?.kind === "questions" && ex.questions ? (
         <QuestionsForm exerciseId={exerciseId} questions={ex.questions} answers={answers} onChange={setAnswers} />
       ) : null}
-      {ex && (ex.kind === "config" || ex.kind === "script") ? (
+      {ex?.kind === "config" && ex.configFile ? (
+        <ConfigFileEditor
+          id={`editor-${exerciseId}`}
+          path={ex.configFile.path}
+          value={text}
+          onChange={setText}
+          {...(result && !result.r.valid && result.r.diagnostics ? { diagnostics: result.r.diagnostics } : {})}
+        />
+      ) : null}
+      {ex?.kind === "script" ? (
         <FileEditor
           id={`editor-${exerciseId}`}
-          path={ex.configFile?.path ?? "basculement.sh"}
+          path="basculement.sh"
           value={text}
           onChange={setText}
           {...(result && !result.r.valid && result.r.diagnostics ? { diagnostics: result.r.diagnostics } : {})}
