@@ -2,8 +2,9 @@
  * From the parser's resolved resource (engine/drbd/config resolveResource) to what the kernel
  * is given by `drbdadm up`: options in base units (µs, KiB/s) per connection.
  */
-import type { NetSettings, ResolvedResource } from "./config";
+
 import { DEFAULT_DISK, DEFAULT_NET, type NetOpts, type ResConf } from "./conf";
+import type { NetSettings, ResolvedResource } from "./config";
 
 function netOpts(s: NetSettings, alwaysAsbp: boolean): NetOpts {
   return {
@@ -38,10 +39,22 @@ export function fromResolved(r: ResolvedResource): ResConf {
   const always = (n: Record<string, unknown>) => n["always-asbp"] === true || n["always-asbp"] === "yes";
   const net = first ? netOpts(first, always(r.peers[0]?.net ?? {})) : { ...DEFAULT_NET };
   const quorum = r.settings.quorum;
-  const vols = r.volumes.map((v) => ({ vnr: v.vnr, minor: v.minor, device: v.device, disk: v.disk, metaDisk: v.metaDisk }));
+  const vols = r.volumes.map((v) => ({
+    vnr: v.vnr,
+    minor: v.minor,
+    device: v.device,
+    disk: v.disk,
+    metaDisk: v.metaDisk,
+  }));
   return {
     name: r.name,
-    me: { host: r.me.name, nodeId: r.me.nodeId, address: r.me.address?.addr ?? "", port: Number(r.me.address?.port ?? 7788), volumes: vols },
+    me: {
+      host: r.me.name,
+      nodeId: r.me.nodeId,
+      address: r.me.address?.addr ?? "",
+      port: Number(r.me.address?.port ?? 7788),
+      volumes: vols,
+    },
     peers: r.peers.map((p) => ({
       host: p.name,
       nodeId: p.nodeId,

@@ -37,7 +37,7 @@ describe("Bitmap (interval set of 4 KiB blocks)", () => {
 
   it("marks a whole 1 TiB device with a single interval", () => {
     const b = new Bitmap();
-    const bits = (1024 ** 4) / 4096;
+    const bits = 1024 ** 4 / 4096;
     b.setRange(0, bits);
     expect(b.count()).toBe(268435456);
     expect(b.intervals().length).toBe(1);

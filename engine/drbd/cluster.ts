@@ -6,8 +6,8 @@
  * boot and the connection's epoch, so a crash or a reconnect cancels them.
  */
 import { tryOutdatePeer } from "./fencing";
-import { establish } from "./handshake";
 import { runHandler } from "./handlers";
+import { establish } from "./handshake";
 import type { DrbdKernel } from "./kernel";
 import type { Connection, Resource } from "./objects";
 import { interruptResync } from "./sync";
@@ -22,13 +22,21 @@ export class Cluster {
 
   /** StandAlone → Unconnected → Connecting (drbdsetup connect). */
   startConnecting(res: Resource, c: Connection, tag = "connect"): void {
-    this.k.change(res, () => {
-      c.cstate = "Unconnected";
-    }, { tag });
+    this.k.change(
+      res,
+      () => {
+        c.cstate = "Unconnected";
+      },
+      { tag },
+    );
     // the receiver thread starts and goes Connecting (K9 conn_connect "connecting")
-    this.k.change(res, () => {
-      c.cstate = "Connecting";
-    }, { tag: "connecting" });
+    this.k.change(
+      res,
+      () => {
+        c.cstate = "Connecting";
+      },
+      { tag: "connecting" },
+    );
     c.connectingSinceUs = this.k.world.clock.now;
     c.epoch++;
     this.attempt(res, c, 0);
@@ -70,7 +78,12 @@ export class Cluster {
   }
 
   /** The link to the peer is gone: → reason state → Unconnected → Connecting. */
-  lose(res: Resource, c: Connection, reason: "NetworkFailure" | "BrokenPipe" | "Timeout" | "TearDown", tag: string): void {
+  lose(
+    res: Resource,
+    c: Connection,
+    reason: "NetworkFailure" | "BrokenPipe" | "Timeout" | "TearDown",
+    tag: string,
+  ): void {
     const k = this.k;
     if (c.cstate !== "Connected") return;
     k.world.clock.cancel(c.lossTimer);
@@ -82,9 +95,13 @@ export class Cluster {
     c.reconnect = reason !== "TearDown";
     c.epoch++;
     // K9 drbd_control_event: change_cstate(C_NETWORK_FAILURE) carries no tag
-    k.change(res, () => {
-      c.cstate = reason;
-    }, reason === "TearDown" ? { tag } : {});
+    k.change(
+      res,
+      () => {
+        c.cstate = reason;
+      },
+      reason === "TearDown" ? { tag } : {},
+    );
     // K9 conn_disconnect: restart the sender, close, "disconnected" helper, → Unconnected,
     // the receiver thread restarts and goes Connecting
     if (reason !== "TearDown") {
@@ -93,13 +110,21 @@ export class Cluster {
     }
     k.logConn(res, c, "Connection closed");
     runHandler(k, res, "disconnected", undefined, c);
-    k.change(res, () => {
-      c.cstate = "Unconnected";
-    }, { tag: "disconnected" });
+    k.change(
+      res,
+      () => {
+        c.cstate = "Unconnected";
+      },
+      { tag: "disconnected" },
+    );
     k.logConn(res, c, "Restarting receiver thread");
-    k.change(res, () => {
-      c.cstate = "Connecting";
-    }, { tag: "connecting" });
+    k.change(
+      res,
+      () => {
+        c.cstate = "Connecting";
+      },
+      { tag: "connecting" },
+    );
     c.connectingSinceUs = k.world.clock.now;
     this.attempt(res, c, this.reachable(res, c) ? c.net.connectIntUs : this.nextRetryDelay(c));
     // a Primary that lost its peer tries to outdate it (K9 conn_try_outdate_peer_async)
@@ -140,7 +165,8 @@ export class Cluster {
       for (const c of res.connections.values()) {
         if (c.cstate === "Connected" && !this.reachable(res, c)) this.detectLoss(res, c, this.idleDetectUs(c));
         // a pending attempt or handshake keeps its time; an idle Connecting retries at the next connect-int
-        else if (c.cstate === "Connecting" && this.reachable(res, c) && c.connectTimer === undefined) this.attempt(res, c, this.nextRetryDelay(c));
+        else if (c.cstate === "Connecting" && this.reachable(res, c) && c.connectTimer === undefined)
+          this.attempt(res, c, this.nextRetryDelay(c));
       }
     }
   }

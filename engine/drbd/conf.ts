@@ -124,10 +124,19 @@ export const DEFAULT_OPTIONS: ResOptions = {
 export function makeResConf(
   me: string,
   hosts: { host: string; ip: string; nodeId?: number }[],
-  over: { name?: string; net?: Partial<NetOpts>; disk?: Partial<DiskOpts>; options?: Partial<ResOptions>; handlers?: Record<string, string>; disk_path?: string } = {},
+  over: {
+    name?: string;
+    net?: Partial<NetOpts>;
+    disk?: Partial<DiskOpts>;
+    options?: Partial<ResOptions>;
+    handlers?: Record<string, string>;
+    disk_path?: string;
+  } = {},
 ): ResConf {
   const net = { ...DEFAULT_NET, ...over.net };
-  const vol = (): VolumeConf[] => [{ vnr: 0, minor: 0, device: "/dev/drbd0", disk: over.disk_path ?? "/dev/sda1", metaDisk: "internal" }];
+  const vol = (): VolumeConf[] => [
+    { vnr: 0, minor: 0, device: "/dev/drbd0", disk: over.disk_path ?? "/dev/sda1", metaDisk: "internal" },
+  ];
   const all = hosts.map((h, i) => ({ host: h.host, nodeId: h.nodeId ?? i, address: h.ip, port: 7788, volumes: vol() }));
   const mine = all.find((h) => h.host === me);
   if (!mine) throw new Error(`host ${me} not in resource`);

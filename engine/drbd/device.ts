@@ -62,7 +62,9 @@ export class DrbdDevice implements BlockDevice {
     } else {
       // K9 ro_open_cond()
       if (!this.dev.quorum) return { ok: false, errno: "EIO", reason: "no quorum" };
-      const primaryPeer = [...res.connections.values()].some((c) => c.cstate === "Connected" && c.peerRole === "Primary");
+      const primaryPeer = [...res.connections.values()].some(
+        (c) => c.cstate === "Connected" && c.peerRole === "Primary",
+      );
       if (res.role !== "Primary" && primaryPeer) return { ok: false, errno: "EMEDIUMTYPE" };
       if (!hasUpToDateAccess(res, this.dev)) return { ok: false, errno: "EIO", reason: "no UpToDate data" };
     }

@@ -9,7 +9,9 @@ describe("drbdadm administration commands", () => {
     const st = (await kit.sh("node2", "drbdadm status r0")).out;
     expect(st).toMatch(/replication:SyncTarget peer-disk:UpToDate done:\d+\.\d\d\n/);
     const again = await kit.sh("node2", "drbdadm invalidate r0");
-    expect(again.err).toBe("0: State change failed: (-8) Can not start OV/resync since it is already active\nCommand 'drbdsetup invalidate 0' terminated with exit code 11\n");
+    expect(again.err).toBe(
+      "0: State change failed: (-8) Can not start OV/resync since it is already active\nCommand 'drbdsetup invalidate 0' terminated with exit code 11\n",
+    );
     await kit.sh("node2", "sleep 15");
     expect((await kit.sh("node2", "drbdadm dstate r0")).out).toBe("UpToDate/UpToDate\n");
   });
@@ -18,7 +20,9 @@ describe("drbdadm administration commands", () => {
     const kit = await makeKit();
     await syncedPair(kit);
     expect((await kit.sh("node1", "drbdadm invalidate-remote r0")).code).toBe(0);
-    expect((await kit.sh("node1", "drbdadm status r0")).out).toMatch(/replication:SyncSource peer-disk:Inconsistent done:/);
+    expect((await kit.sh("node1", "drbdadm status r0")).out).toMatch(
+      /replication:SyncSource peer-disk:Inconsistent done:/,
+    );
     expect(kit.dmesg("node1")).toContain("Began resync as SyncSource (will sync 1048508 KB [262127 bits set]).");
   });
 
@@ -30,17 +34,25 @@ describe("drbdadm administration commands", () => {
     expect((await kit.sh("node1", "drbdadm pause-sync r0")).code).toBe(0);
     const s1 = (await kit.sh("node1", "drbdadm status r0")).out;
     expect(s1).toMatch(/replication:PausedSyncS peer-disk:Inconsistent done:(\d+\.\d\d) resync-suspended:user\n/);
-    expect((await kit.sh("node2", "drbdadm status r0")).out).toMatch(/replication:PausedSyncT peer-disk:UpToDate done:\d+\.\d\d resync-suspended:peer\n/);
+    expect((await kit.sh("node2", "drbdadm status r0")).out).toMatch(
+      /replication:PausedSyncT peer-disk:UpToDate done:\d+\.\d\d resync-suspended:peer\n/,
+    );
     const twice = await kit.sh("node1", "drbdadm pause-sync r0");
-    expect(twice.err).toBe("r0: Failure: (134) Sync-pause flag is already set\nCommand 'drbdsetup pause-sync r0 1 0' terminated with exit code 10\n");
+    expect(twice.err).toBe(
+      "r0: Failure: (134) Sync-pause flag is already set\nCommand 'drbdsetup pause-sync r0 1 0' terminated with exit code 10\n",
+    );
     const done1 = /done:(\d+\.\d\d)/.exec(s1)?.[1];
     await kit.sh("node1", "sleep 30");
     expect(/done:(\d+\.\d\d)/.exec((await kit.sh("node1", "drbdadm status r0")).out)?.[1]).toBe(done1);
     const wrongSide = await kit.sh("node2", "drbdadm resume-sync r0");
-    expect(wrongSide.err).toBe("r0: Failure: (135) Sync-pause flag is already cleared\nadditional info from kernel:\nNote: Resync pause caused by the peer node.\nCommand 'drbdsetup resume-sync r0 0 0' terminated with exit code 10\n");
+    expect(wrongSide.err).toBe(
+      "r0: Failure: (135) Sync-pause flag is already cleared\nadditional info from kernel:\nNote: Resync pause caused by the peer node.\nCommand 'drbdsetup resume-sync r0 0 0' terminated with exit code 10\n",
+    );
     expect((await kit.sh("node1", "drbdadm resume-sync r0")).code).toBe(0);
     await kit.sh("node1", "sleep 15");
-    expect((await kit.sh("node1", "drbdadm status r0")).out).toBe("r0 role:Primary\n  disk:UpToDate\n  node2 role:Secondary\n    peer-disk:UpToDate\n\n");
+    expect((await kit.sh("node1", "drbdadm status r0")).out).toBe(
+      "r0 role:Primary\n  disk:UpToDate\n  node2 role:Secondary\n    peer-disk:UpToDate\n\n",
+    );
     expect(kit.dmesg("node1")).toMatch(/Resync done \(total \d+ sec; paused 3\d sec; \d+ K\/sec\)/);
   });
 
@@ -48,8 +60,11 @@ describe("drbdadm administration commands", () => {
     const kit = await makeKit();
     await syncedPair(kit);
     const no = await kit.sh("node1", "drbdadm verify r0");
-    expect(no.err).toBe("r0: State change failed: (-14) Need a verify algorithm to start online verify\nCommand 'drbdsetup verify r0 1 0' terminated with exit code 11\n");
-    for (const n of ["node1", "node2"]) await kit.sh(n, "sed -i 's/protocol C;/protocol C;\\n        verify-alg sha1;/' /etc/drbd.d/global_common.conf");
+    expect(no.err).toBe(
+      "r0: State change failed: (-14) Need a verify algorithm to start online verify\nCommand 'drbdsetup verify r0 1 0' terminated with exit code 11\n",
+    );
+    for (const n of ["node1", "node2"])
+      await kit.sh(n, "sed -i 's/protocol C;/protocol C;\\n        verify-alg sha1;/' /etc/drbd.d/global_common.conf");
     for (const n of ["node1", "node2"]) await kit.sh(n, "drbdadm adjust r0");
     // corrupt one block behind DRBD's back on node2
     const sda = kit.node("node2").blockDevices.get("/dev/sda1");
@@ -65,7 +80,11 @@ describe("drbdadm administration commands", () => {
     const kit = await makeKit();
     await syncedPair(kit);
     const r = await kit.sh("node2", "drbdadm outdate r0");
-    expect(r).toEqual({ out: "", err: "Device '0' is configured!\nCommand 'drbdmeta 0 v09 /dev/sda1 internal outdate' terminated with exit code 20\n", code: 20 });
+    expect(r).toEqual({
+      out: "",
+      err: "Device '0' is configured!\nCommand 'drbdmeta 0 v09 /dev/sda1 internal outdate' terminated with exit code 20\n",
+      code: 20,
+    });
     await kit.sh("node2", "drbdadm disconnect r0");
     expect((await kit.sh("node2", "drbdadm outdate r0")).code).toBe(0);
     expect((await kit.sh("node2", "drbdadm dstate r0")).out).toBe("Outdated/DUnknown\n");
@@ -81,7 +100,9 @@ describe("drbdadm administration commands", () => {
     const kit = await makeKit();
     await syncedPair(kit);
     expect((await kit.sh("node2", "drbdadm detach r0")).code).toBe(0);
-    expect((await kit.sh("node2", "drbdadm status r0")).out).toBe("r0 role:Secondary\n  disk:Diskless client:no\n  node1 role:Primary\n    peer-disk:UpToDate\n\n");
+    expect((await kit.sh("node2", "drbdadm status r0")).out).toBe(
+      "r0 role:Secondary\n  disk:Diskless client:no\n  node1 role:Primary\n    peer-disk:UpToDate\n\n",
+    );
     expect((await kit.sh("node1", "drbdadm dstate r0")).out).toBe("UpToDate/Diskless\n");
     const d = kit.drbd0("node1");
     d.open("rw", "dd");
@@ -92,7 +113,9 @@ describe("drbdadm administration commands", () => {
     // a disconnected Primary may not detach its only UpToDate copy
     await kit.sh("node1", "drbdadm disconnect r0");
     const det = await kit.sh("node1", "drbdadm detach r0");
-    expect(det.err).toBe("0: State change failed: (-2) Need access to UpToDate data\nCommand 'drbdsetup detach 0' terminated with exit code 17\n");
+    expect(det.err).toBe(
+      "0: State change failed: (-2) Need access to UpToDate data\nCommand 'drbdsetup detach 0' terminated with exit code 17\n",
+    );
   });
 
   it("adjust connects a StandAlone connection and refuses allow-two-primaries with protocol A (139)", async () => {
@@ -103,10 +126,15 @@ describe("drbdadm administration commands", () => {
     await kit.sh("node2", "drbdadm adjust r0");
     await kit.sh("node2", "sleep 1");
     expect((await kit.sh("node2", "drbdadm cstate r0")).out).toBe("Connected\n");
-    await kit.sh("node2", "sed -i 's/protocol C;/protocol A;\\n        allow-two-primaries yes;/' /etc/drbd.d/global_common.conf && sed -i 's/protocol C;/protocol A;/' /etc/drbd.d/r0.res");
+    await kit.sh(
+      "node2",
+      "sed -i 's/protocol C;/protocol A;\\n        allow-two-primaries yes;/' /etc/drbd.d/global_common.conf && sed -i 's/protocol C;/protocol A;/' /etc/drbd.d/r0.res",
+    );
     const r = await kit.sh("node2", "drbdadm adjust r0");
     expect(r.code).toBe(10);
-    expect(r.err).toMatch(/^r0: Failure: \(139\) Protocol C required\nCommand 'drbdsetup net-options r0 0 --protocol=A --allow-two-primaries=yes .*' terminated with exit code 10\n$/);
+    expect(r.err).toMatch(
+      /^r0: Failure: \(139\) Protocol C required\nCommand 'drbdsetup net-options r0 0 --protocol=A --allow-two-primaries=yes .*' terminated with exit code 10\n$/,
+    );
   });
 
   it("new-current-uuid --clear-bitmap skips the initial sync on a just-created pair", async () => {
@@ -116,7 +144,9 @@ describe("drbdadm administration commands", () => {
     expect((await kit.sh("node1", "drbdadm dstate r0")).out).toBe("UpToDate/UpToDate\n");
     expect((await kit.sh("node2", "drbdadm dstate r0")).out).toBe("UpToDate/UpToDate\n");
     const busy = await kit.sh("node1", "drbdadm new-current-uuid r0");
-    expect(busy.err).toBe("0: Failure: (151) Need to be StandAlone\nCommand 'drbdsetup new-current-uuid 0' terminated with exit code 10\n");
+    expect(busy.err).toBe(
+      "0: Failure: (151) Need to be StandAlone\nCommand 'drbdsetup new-current-uuid 0' terminated with exit code 10\n",
+    );
   });
 
   it("drbdsetup events2 --now lists every object and ends with `exists -`", async () => {
@@ -125,8 +155,12 @@ describe("drbdadm administration commands", () => {
     const e = (await kit.sh("node1", "drbdsetup events2 --now r0")).out.split("\n");
     expect(e[0]).toMatch(/^exists resource name:r0 role:Primary suspended:no force-io-failures:no /);
     expect(e).toContain("exists connection name:r0 peer-node-id:1 conn-name:node2 connection:Connected role:Secondary");
-    expect(e).toContain("exists device name:r0 volume:0 minor:0 backing_dev:/dev/sda1 disk:UpToDate client:no quorum:yes");
-    expect(e).toContain("exists peer-device name:r0 peer-node-id:1 conn-name:node2 volume:0 replication:Established peer-disk:UpToDate peer-client:no resync-suspended:no");
+    expect(e).toContain(
+      "exists device name:r0 volume:0 minor:0 backing_dev:/dev/sda1 disk:UpToDate client:no quorum:yes",
+    );
+    expect(e).toContain(
+      "exists peer-device name:r0 peer-node-id:1 conn-name:node2 volume:0 replication:Established peer-disk:UpToDate peer-client:no resync-suspended:no",
+    );
     expect(e.at(-2)).toBe("exists -");
   });
 
@@ -135,8 +169,12 @@ describe("drbdadm administration commands", () => {
     await syncedPair(kit);
     await kit.sh("node1", "drbdadm secondary r0");
     expect((await kit.sh("node2", "drbdadm down r0")).code).toBe(0);
-    expect(kit.dmesg("node1")).toContain("drbd r0 node2: conn( Connected -> TearDown ) peer( Secondary -> Unknown ) [receive-disconnect]");
-    expect((await kit.sh("node1", "drbdadm status r0")).out).toBe("r0 role:Secondary\n  disk:UpToDate\n  node2 connection:Connecting\n\n");
+    expect(kit.dmesg("node1")).toContain(
+      "drbd r0 node2: conn( Connected -> TearDown ) peer( Secondary -> Unknown ) [receive-disconnect]",
+    );
+    expect((await kit.sh("node1", "drbdadm status r0")).out).toBe(
+      "r0 role:Secondary\n  disk:UpToDate\n  node2 connection:Connecting\n\n",
+    );
     expect((await kit.sh("node2", "drbdadm status r0")).code).toBe(10);
     // offline dstate reads the meta-data
     expect((await kit.sh("node2", "drbdadm dstate r0")).out).toBe("Consistent\n");
@@ -166,8 +204,14 @@ describe("drbdadm administration commands", () => {
   it("the split-brain handler runs with the DRBD_* environment", async () => {
     const kit = await makeKit();
     for (const n of ["node1", "node2"]) {
-      await kit.sh(n, "sed -i 's/after-sb-1pri discard-secondary;/after-sb-1pri disconnect;/' /etc/drbd.d/global_common.conf");
-      await kit.sh(n, `sed -i 's|local-io-error "/usr/lib/drbd/notify-io-error.sh";|local-io-error "/usr/lib/drbd/notify-io-error.sh";\\n        split-brain "echo $DRBD_RESOURCE $DRBD_PEER_ADDRESS $DRBD_MINOR > /root/sb.txt";|' /etc/drbd.d/global_common.conf`);
+      await kit.sh(
+        n,
+        "sed -i 's/after-sb-1pri discard-secondary;/after-sb-1pri disconnect;/' /etc/drbd.d/global_common.conf",
+      );
+      await kit.sh(
+        n,
+        `sed -i 's|local-io-error "/usr/lib/drbd/notify-io-error.sh";|local-io-error "/usr/lib/drbd/notify-io-error.sh";\\n        split-brain "echo $DRBD_RESOURCE $DRBD_PEER_ADDRESS $DRBD_MINOR > /root/sb.txt";|' /etc/drbd.d/global_common.conf`,
+      );
     }
     await kit.sh("node1", "drbdadm create-md r0 && drbdadm up r0");
     await kit.sh("node2", "drbdadm create-md r0 && drbdadm up r0");
@@ -186,7 +230,9 @@ describe("drbdadm administration commands", () => {
     await kit.sh("node2", "drbdadm connect r0");
     await kit.sh("node2", "sleep 1");
     expect((await kit.sh("node2", "cat /root/sb.txt")).out).toBe("r0 172.28.0.11 0\n");
-    expect(kit.dmesg("node2")).toContain("drbd r0/0 drbd0 node1: helper command: /sbin/drbdadm split-brain exit code 0");
+    expect(kit.dmesg("node2")).toContain(
+      "drbd r0/0 drbd0 node1: helper command: /sbin/drbdadm split-brain exit code 0",
+    );
   });
 
   it("adjust applies a new c-max-rate to a running resync", async () => {
@@ -194,7 +240,11 @@ describe("drbdadm administration commands", () => {
     await upAll(kit, ["node1", "node2"]);
     await kit.sh("node1", "drbdadm primary --force r0");
     await kit.sh("node1", "sleep 3");
-    for (const n of ["node1", "node2"]) await kit.sh(n, "sed -i 's/on-io-error detach;/on-io-error detach;\\n        c-max-rate 10M;/' /etc/drbd.d/global_common.conf");
+    for (const n of ["node1", "node2"])
+      await kit.sh(
+        n,
+        "sed -i 's/on-io-error detach;/on-io-error detach;\\n        c-max-rate 10M;/' /etc/drbd.d/global_common.conf",
+      );
     await kit.sh("node1", "drbdadm adjust r0");
     const before = Number(/done:(\d+\.\d\d)/.exec((await kit.sh("node1", "drbdadm status r0")).out)?.[1]);
     await kit.sh("node1", "sleep 10");

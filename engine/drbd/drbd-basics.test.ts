@@ -6,11 +6,17 @@ describe("TP1: initialisation, initial sync, replication", () => {
   it("fresh create-md + up on both: Connected, Secondary/Secondary, Inconsistent/Inconsistent", async () => {
     const kit = await makeKit();
     const md = await kit.sh("node1", "drbdadm create-md r0");
-    expect(md.out).toBe("initializing activity log\nWriting meta data...\nNew drbd meta data block successfully created.\n");
+    expect(md.out).toBe(
+      "initializing activity log\nWriting meta data...\nNew drbd meta data block successfully created.\n",
+    );
     await kit.sh("node1", "drbdadm up r0");
-    expect((await kit.sh("node1", "drbdadm status r0")).out).toBe("r0 role:Secondary\n  disk:Inconsistent\n  node2 connection:Connecting\n\n");
+    expect((await kit.sh("node1", "drbdadm status r0")).out).toBe(
+      "r0 role:Secondary\n  disk:Inconsistent\n  node2 connection:Connecting\n\n",
+    );
     await upAll(kit, ["node2"]);
-    expect((await kit.sh("node1", "drbdadm status r0")).out).toBe("r0 role:Secondary\n  disk:Inconsistent\n  node2 role:Secondary\n    peer-disk:Inconsistent\n\n");
+    expect((await kit.sh("node1", "drbdadm status r0")).out).toBe(
+      "r0 role:Secondary\n  disk:Inconsistent\n  node2 role:Secondary\n    peer-disk:Inconsistent\n\n",
+    );
     expect((await kit.sh("node2", "drbdadm cstate r0")).out).toBe("Connected\n");
     expect((await kit.sh("node2", "drbdadm dstate r0")).out).toBe("Inconsistent/Inconsistent\n");
     expect((await kit.sh("node2", "drbdadm role r0")).out).toBe("Secondary\n");
@@ -21,7 +27,9 @@ describe("TP1: initialisation, initial sync, replication", () => {
     await upAll(kit, ["node1", "node2"]);
     const r = await kit.sh("node1", "drbdadm primary r0");
     expect(r.code).toBe(17);
-    expect(r.err).toBe("r0: State change failed: (-2) Need access to UpToDate data\nCommand 'drbdsetup primary r0' terminated with exit code 17\n");
+    expect(r.err).toBe(
+      "r0: State change failed: (-2) Need access to UpToDate data\nCommand 'drbdsetup primary r0' terminated with exit code 17\n",
+    );
     expect((await kit.sh("node1", "drbdadm role r0")).out).toBe("Secondary\n");
   });
 
@@ -40,7 +48,9 @@ describe("TP1: initialisation, initial sync, replication", () => {
     expect(done).toBeLessThan(60);
     expect(mid.startsWith("r0 role:Secondary\n  disk:Inconsistent\n  node1 role:Primary\n")).toBe(true);
     await kit.sh("node1", "sleep 10");
-    expect((await kit.sh("node1", "drbdadm status r0")).out).toBe("r0 role:Primary\n  disk:UpToDate\n  node2 role:Secondary\n    peer-disk:UpToDate\n\n");
+    expect((await kit.sh("node1", "drbdadm status r0")).out).toBe(
+      "r0 role:Primary\n  disk:UpToDate\n  node2 role:Secondary\n    peer-disk:UpToDate\n\n",
+    );
     expect(kit.dmesg("node2")).toMatch(/Resync done \(total 1\d sec; paused 0 sec; \d+ K\/sec\)/);
     expect((await kit.sh("node2", "drbdadm dstate r0")).out).toBe("UpToDate/UpToDate\n");
   });
@@ -67,7 +77,11 @@ describe("TP1: initialisation, initial sync, replication", () => {
     await syncedPair(kit);
     const dev = kit.drbd0("node2");
     const rw = dev.open("rw", "mount");
-    expect(rw).toEqual({ ok: false, errno: "EROFS", reason: "Auto-promote failed: Multiple primaries not allowed by config (-1)" });
+    expect(rw).toEqual({
+      ok: false,
+      errno: "EROFS",
+      reason: "Auto-promote failed: Multiple primaries not allowed by config (-1)",
+    });
     expect(kit.dmesg("node2")).toContain("drbd r0: Auto-promote failed: Multiple primaries not allowed by config (-1)");
     expect(dev.open("ro", "mount")).toEqual({ ok: false, errno: "EMEDIUMTYPE" });
   });
@@ -104,12 +118,18 @@ describe("TP1: initialisation, initial sync, replication", () => {
   it("commands on a resource that is not up, or not defined for this host", async () => {
     const kit = await makeKit();
     const s = await kit.sh("node1", "drbdadm status r0");
-    expect(s).toEqual({ out: "", err: "r0: No such resource\nCommand 'drbdsetup status r0' terminated with exit code 10\n", code: 10 });
+    expect(s).toEqual({
+      out: "",
+      err: "r0: No such resource\nCommand 'drbdsetup status r0' terminated with exit code 10\n",
+      code: 10,
+    });
     const r = await kit.sh("node1", "drbdadm role r0");
     expect(r.err).toBe("r0: Unknown resource\nCommand 'drbdsetup role r0' terminated with exit code 10\n");
     const p = await kit.sh("node1", "drbdadm primary r0");
     expect(p.code).toBe(10);
-    expect(p.err).toBe("r0: Failure: (158) Unknown resource\nCommand 'drbdsetup primary r0' terminated with exit code 10\n");
+    expect(p.err).toBe(
+      "r0: Failure: (158) Unknown resource\nCommand 'drbdsetup primary r0' terminated with exit code 10\n",
+    );
     const u = await kit.sh("node1", "drbdadm up r9");
     expect(u).toEqual({ out: "", err: "'r9' not defined in your config (for this host).\n", code: 1 });
     const x = await kit.sh("node1", "drbdadm promote r0");
@@ -120,9 +140,13 @@ describe("TP1: initialisation, initial sync, replication", () => {
     const kit = await makeKit();
     const r = await kit.sh("node1", "drbdadm up r0");
     expect(r.code).toBe(255);
-    expect(r.err).toBe("No valid meta data found\nCommand 'drbdmeta 0 v09 /dev/sda1 internal apply-al' terminated with exit code 255\n");
+    expect(r.err).toBe(
+      "No valid meta data found\nCommand 'drbdmeta 0 v09 /dev/sda1 internal apply-al' terminated with exit code 255\n",
+    );
     const proc = await kit.sh("node1", "cat /proc/drbd");
-    expect(proc.out).toMatch(/^version: 9\.2\.10 \(api:2\/proto:86-122\)\nGIT-hash: [0-9a-f]{40} build by @buildsystem, .*\nTransports \(api:21\): tcp \(9\.2\.10\)\n$/);
+    expect(proc.out).toMatch(
+      /^version: 9\.2\.10 \(api:2\/proto:86-122\)\nGIT-hash: [0-9a-f]{40} build by @buildsystem, .*\nTransports \(api:21\): tcp \(9\.2\.10\)\n$/,
+    );
   });
 
   it("drbdadm -d up prints the drbdsetup/drbdmeta calls without running them", async () => {
@@ -145,14 +169,18 @@ describe("TP1: initialisation, initial sync, replication", () => {
     const again = await kit.sh("node1", "drbdadm create-md r0");
     expect(again.code).toBe(1);
     expect(again.out).toBe("Operation cancelled.\n");
-    expect(again.err).toContain("Do you really want to overwrite the existing meta-data?\n[need to type 'yes' to confirm] ");
+    expect(again.err).toContain(
+      "Do you really want to overwrite the existing meta-data?\n[need to type 'yes' to confirm] ",
+    );
     const forced = await kit.sh("node1", "drbdadm create-md --force r0");
     expect(forced.code).toBe(0);
     expect(forced.err).toContain("*** confirmation forced via --force option ***");
     await kit.sh("node1", "drbdadm up r0");
     const busy = await kit.sh("node1", "drbdadm create-md --force r0");
     expect(busy.code).toBe(20);
-    expect(busy.err).toContain("Device '0' is configured!\nCommand 'drbdmeta 0 v09 /dev/sda1 internal create-md 1' terminated with exit code 20\n");
+    expect(busy.err).toContain(
+      "Device '0' is configured!\nCommand 'drbdmeta 0 v09 /dev/sda1 internal create-md 1' terminated with exit code 20\n",
+    );
   });
 
   it("create-md refuses to truncate a filesystem made on the backing disk (exit 40)", async () => {
@@ -172,8 +200,14 @@ describe("TP1: initialisation, initial sync, replication", () => {
     const kit = await makeKit();
     await upAll(kit, ["node1"]);
     const r = await kit.sh("node1", "drbdadm attach r0");
-    expect(r).toEqual({ out: "", err: "Device '0' is configured!\nCommand 'drbdmeta 0 v09 /dev/sda1 internal apply-al' terminated with exit code 20\n", code: 20 });
+    expect(r).toEqual({
+      out: "",
+      err: "Device '0' is configured!\nCommand 'drbdmeta 0 v09 /dev/sda1 internal apply-al' terminated with exit code 20\n",
+      code: 20,
+    });
     const u = await kit.sh("node1", "drbdadm up r0");
-    expect(u.err).toBe("r0: Failure: (161) Minor or volume exists already (delete it first)\nCommand 'drbdsetup new-minor r0 0 0' terminated with exit code 10\n");
+    expect(u.err).toBe(
+      "r0: Failure: (161) Minor or volume exists already (delete it first)\nCommand 'drbdsetup new-minor r0 0 0' terminated with exit code 10\n",
+    );
   });
 });

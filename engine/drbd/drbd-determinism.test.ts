@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { textPayload } from "../block/payload";
 import { createLab } from "../lab";
 import { parseLabScript, runLabScriptSteps } from "../lab-script";
-import { textPayload } from "../block/payload";
 import { makeKit, syncedPair } from "./testkit";
 
 describe("determinism and protocol B", () => {
@@ -26,7 +26,8 @@ describe("determinism and protocol B", () => {
     const lat: Record<string, number> = {};
     for (const proto of ["A", "B", "C"]) {
       const kit = await makeKit();
-      for (const n of ["node1", "node2"]) await kit.sh(n, `sed -i 's/protocol C;/protocol ${proto};/' /etc/drbd.d/global_common.conf /etc/drbd.d/r0.res`);
+      for (const n of ["node1", "node2"])
+        await kit.sh(n, `sed -i 's/protocol C;/protocol ${proto};/' /etc/drbd.d/global_common.conf /etc/drbd.d/r0.res`);
       await syncedPair(kit);
       await kit.sh("node1", "tc qdisc add dev eth0 root netem delay 20ms");
       const d = kit.drbd0("node1");

@@ -25,16 +25,24 @@ describe("TP3: failover, crash, rejoin, split brain", () => {
     expect((await kit.sh("node1", "drbdadm secondary r0")).code).toBe(0);
     const p = await kit.sh("node2", "drbdadm primary r0");
     expect(p.code).toBe(0);
-    expect((await kit.sh("node2", "drbdadm status r0")).out).toBe("r0 role:Primary\n  disk:UpToDate\n  node1 role:Secondary\n    peer-disk:UpToDate\n\n");
+    expect((await kit.sh("node2", "drbdadm status r0")).out).toBe(
+      "r0 role:Primary\n  disk:UpToDate\n  node1 role:Secondary\n    peer-disk:UpToDate\n\n",
+    );
     expect(kit.dmesg("node1")).toContain("drbd r0 node2: peer( Secondary -> Primary ) [remote]");
-    expect(kit.dmesg("node2")).toMatch(/drbd r0: Preparing cluster-wide state change \d+: 1->all role\( Primary \)\ndrbd r0: State change \d+: primary_nodes=2, weak_nodes=FFFFFFFFFFFFFFFC\ndrbd r0: Committing cluster-wide state change \d+ \(0ms\)\ndrbd r0: role\( Secondary -> Primary \) \[primary\]/);
+    expect(kit.dmesg("node2")).toMatch(
+      /drbd r0: Preparing cluster-wide state change \d+: 1->all role\( Primary \)\ndrbd r0: State change \d+: primary_nodes=2, weak_nodes=FFFFFFFFFFFFFFFC\ndrbd r0: Committing cluster-wide state change \d+ \(0ms\)\ndrbd r0: role\( Secondary -> Primary \) \[primary\]/,
+    );
   });
 
   it("dual primary is refused without allow-two-primaries (-1, exit 11)", async () => {
     const kit = await makeKit();
     await syncedPair(kit);
     const r = await kit.sh("node2", "drbdadm primary r0");
-    expect(r).toEqual({ out: "", err: "r0: State change failed: (-1) Multiple primaries not allowed by config\nCommand 'drbdsetup primary r0' terminated with exit code 11\n", code: 11 });
+    expect(r).toEqual({
+      out: "",
+      err: "r0: State change failed: (-1) Multiple primaries not allowed by config\nCommand 'drbdsetup primary r0' terminated with exit code 11\n",
+      code: 11,
+    });
     expect(kit.drbd.invariants()).toEqual([]);
   });
 
@@ -47,7 +55,9 @@ describe("TP3: failover, crash, rejoin, split brain", () => {
     // not noticed yet: the ping timeout has not expired
     expect((await kit.sh("node2", "drbdadm cstate r0")).out).toBe("Connected\n");
     await kit.sh("node2", "sleep 1");
-    expect((await kit.sh("node2", "drbdadm status r0")).out).toBe("r0 role:Secondary\n  disk:UpToDate\n  node1 connection:Connecting\n\n");
+    expect((await kit.sh("node2", "drbdadm status r0")).out).toBe(
+      "r0 role:Secondary\n  disk:UpToDate\n  node1 connection:Connecting\n\n",
+    );
     expect(kit.dmesg("node2")).toContain("drbd r0 node1: PingAck did not arrive in time.");
     // K9 9.2.10 drbd_control_event + conn_disconnect: untagged NetworkFailure, sender restart,
     // "disconnected" helper, [disconnected] → Unconnected, [connecting] → Connecting
@@ -60,7 +70,9 @@ describe("TP3: failover, crash, rejoin, split brain", () => {
     expect(kit.dmesg("node2")).toMatch(/drbd r0\/0 drbd0: new current UUID: [0-9A-F]{16} weak: [0-9A-F]{16}/);
     await kit.sh("host", "docker start drbd-node1");
     await kit.sh("node1", "sleep 2");
-    expect((await kit.sh("node1", "drbdadm status r0")).out).toBe("r0 role:Secondary\n  disk:UpToDate\n  node2 role:Primary\n    peer-disk:UpToDate\n\n");
+    expect((await kit.sh("node1", "drbdadm status r0")).out).toBe(
+      "r0 role:Secondary\n  disk:UpToDate\n  node2 role:Primary\n    peer-disk:UpToDate\n\n",
+    );
     const log = kit.dmesg("node1");
     expect(log).toContain("uuid_compare()=target-use-bitmap by rule=bitmap-peer");
     // only the activity-log extent of the crashed primary (4 MiB) is resynced, not the whole device
@@ -71,7 +83,11 @@ describe("TP3: failover, crash, rejoin, split brain", () => {
   it("split brain: both primary and writing while disconnected → StandAlone on both, handler called; manual resolution", async () => {
     const kit = await makeKit();
     // default policies (disconnect): the workshop's discard-secondary would resolve it by itself
-    for (const n of ["node1", "node2"]) await kit.sh(n, "sed -i 's/after-sb-1pri discard-secondary;/after-sb-1pri disconnect;/' /etc/drbd.d/global_common.conf");
+    for (const n of ["node1", "node2"])
+      await kit.sh(
+        n,
+        "sed -i 's/after-sb-1pri discard-secondary;/after-sb-1pri disconnect;/' /etc/drbd.d/global_common.conf",
+      );
     await syncedPair(kit);
     await kit.sh("node1", "iptables -A INPUT -s 172.28.0.12 -j DROP");
     await kit.sh("node2", "iptables -A INPUT -s 172.28.0.11 -j DROP");
@@ -89,7 +105,9 @@ describe("TP3: failover, crash, rejoin, split brain", () => {
       expect(kit.dmesg(n)).toContain("helper command: /sbin/drbdadm split-brain");
       expect(kit.dmesg(n)).toContain("uuid_compare()=split-brain-auto-recover by rule=bitmap-both");
     }
-    expect((await kit.sh("node1", "drbdadm status r0")).out).toBe("r0 role:Primary\n  disk:UpToDate\n  node2 connection:StandAlone\n\n");
+    expect((await kit.sh("node1", "drbdadm status r0")).out).toBe(
+      "r0 role:Primary\n  disk:UpToDate\n  node2 connection:StandAlone\n\n",
+    );
     // victim: node2
     await kit.sh("node2", "drbdadm disconnect r0");
     expect((await kit.sh("node2", "drbdadm secondary r0")).code).toBe(0);
@@ -100,7 +118,9 @@ describe("TP3: failover, crash, rejoin, split brain", () => {
     await kit.sh("node1", "sleep 2");
     expect(kit.dmesg("node2")).toContain("Split-Brain detected, manually solved. Sync from peer node");
     expect(kit.dmesg("node1")).toContain("Split-Brain detected, manually solved. Sync from this node");
-    expect((await kit.sh("node2", "drbdadm status r0")).out).toBe("r0 role:Secondary\n  disk:UpToDate\n  node1 role:Primary\n    peer-disk:UpToDate\n\n");
+    expect((await kit.sh("node2", "drbdadm status r0")).out).toBe(
+      "r0 role:Secondary\n  disk:UpToDate\n  node1 role:Primary\n    peer-disk:UpToDate\n\n",
+    );
     expect(sameDisks(kit)).toBe(true);
     expect(kit.drbd.invariants()).toEqual([]);
   });
@@ -114,26 +134,38 @@ describe("TP3: failover, crash, rejoin, split brain", () => {
     await kit.sh("node1", "iptables -F");
     await kit.sh("node1", "sleep 12");
     expect(kit.drbd.invariants()).toEqual([]);
-    expect((await kit.sh("node1", "drbdadm status r0")).out).toBe("r0 role:Primary\n  disk:UpToDate\n  node2 connection:StandAlone\n\n");
-    expect((await kit.sh("node2", "drbdadm status r0")).out).toBe("r0 role:Primary\n  disk:UpToDate\n  node1 connection:StandAlone\n\n");
+    expect((await kit.sh("node1", "drbdadm status r0")).out).toBe(
+      "r0 role:Primary\n  disk:UpToDate\n  node2 connection:StandAlone\n\n",
+    );
+    expect((await kit.sh("node2", "drbdadm status r0")).out).toBe(
+      "r0 role:Primary\n  disk:UpToDate\n  node1 connection:StandAlone\n\n",
+    );
     // node1 (node-id 0 < 1) drives the change to Connected and sends P_DISCONNECT (K9 connect_work)
     expect(kit.dmesg("node1")).toContain(
       "drbd r0: State change failed: Multiple primaries not allowed by config (-1)\ndrbd r0 node2: Failed: conn( Connecting -> Connected ) peer( Unknown -> Primary ) [connected]\ndrbd r0 node2: conn( Connecting -> Disconnecting ) [connect-failed]\ndrbd r0 node2: conn( Disconnecting -> StandAlone ) [connect-failed]",
     );
-    expect(kit.dmesg("node2")).toContain("drbd r0 node1: conn( Connecting -> Disconnecting ) [receive-disconnect]\ndrbd r0 node1: conn( Disconnecting -> StandAlone ) [receive-disconnect]");
+    expect(kit.dmesg("node2")).toContain(
+      "drbd r0 node1: conn( Connecting -> Disconnecting ) [receive-disconnect]\ndrbd r0 node1: conn( Disconnecting -> StandAlone ) [receive-disconnect]",
+    );
     expect(kit.dmesg("node2")).not.toContain("Split-Brain");
     // recovery: demote one, reconnect both: no resync needed (neither wrote)
     expect((await kit.sh("node2", "drbdadm secondary r0")).code).toBe(0);
     await kit.sh("node2", "drbdadm connect r0");
     await kit.sh("node1", "drbdadm connect r0");
     await kit.sh("node1", "sleep 1");
-    expect((await kit.sh("node1", "drbdadm status r0")).out).toBe("r0 role:Primary\n  disk:UpToDate\n  node2 role:Secondary\n    peer-disk:UpToDate\n\n");
+    expect((await kit.sh("node1", "drbdadm status r0")).out).toBe(
+      "r0 role:Primary\n  disk:UpToDate\n  node2 role:Secondary\n    peer-disk:UpToDate\n\n",
+    );
     expect(kit.drbd.invariants()).toEqual([]);
   });
 
   it("rr-conflict retry-connect: two Primaries stay Connecting and connect once one of them demotes", async () => {
     const kit = await makeKit();
-    for (const n of ["node1", "node2"]) await kit.sh(n, "sed -i 's/after-sb-2pri disconnect;/after-sb-2pri disconnect;\\n        rr-conflict retry-connect;/' /etc/drbd.d/global_common.conf");
+    for (const n of ["node1", "node2"])
+      await kit.sh(
+        n,
+        "sed -i 's/after-sb-2pri disconnect;/after-sb-2pri disconnect;\\n        rr-conflict retry-connect;/' /etc/drbd.d/global_common.conf",
+      );
     await syncedPair(kit);
     await kit.sh("node1", "iptables -A INPUT -s 172.28.0.12 -j DROP");
     await kit.sh("node1", "sleep 12");
@@ -141,7 +173,9 @@ describe("TP3: failover, crash, rejoin, split brain", () => {
     await kit.sh("node1", "iptables -F");
     await kit.sh("node1", "sleep 15");
     for (const n of ["node1", "node2"]) expect((await kit.sh(n, "drbdadm cstate r0")).out).toBe("Connecting\n");
-    expect(kit.dmesg("node1").match(/State change failed: Multiple primaries not allowed by config \(-1\)/g)?.length ?? 0).toBeGreaterThan(3);
+    expect(
+      kit.dmesg("node1").match(/State change failed: Multiple primaries not allowed by config \(-1\)/g)?.length ?? 0,
+    ).toBeGreaterThan(3);
     expect(kit.drbd.invariants()).toEqual([]);
     await kit.sh("node2", "drbdadm secondary r0");
     await kit.sh("node1", "sleep 1");
@@ -174,8 +208,12 @@ describe("TP3: failover, crash, rejoin, split brain", () => {
     await kit.sh("node2", "drbdadm secondary r0");
     await kit.sh("node1", "iptables -F");
     await kit.sh("node1", "sleep 12");
-    expect(kit.dmesg("node2")).toContain("Split-Brain detected, 1 primaries, automatically solved. Sync from peer node");
-    expect(kit.dmesg("node1")).toContain("Split-Brain detected, 1 primaries, automatically solved. Sync from this node");
+    expect(kit.dmesg("node2")).toContain(
+      "Split-Brain detected, 1 primaries, automatically solved. Sync from peer node",
+    );
+    expect(kit.dmesg("node1")).toContain(
+      "Split-Brain detected, 1 primaries, automatically solved. Sync from this node",
+    );
     expect((await kit.sh("node1", "drbdadm dstate r0")).out).toBe("UpToDate/UpToDate\n");
     expect(sameDisks(kit)).toBe(true);
   });
@@ -184,16 +222,23 @@ describe("TP3: failover, crash, rejoin, split brain", () => {
     const kit = await makeKit();
     await syncedPair(kit);
     const a = await kit.sh("node1", "drbdadm connect r0");
-    expect(a).toEqual({ out: "", err: "r0: Failure: (125) Device has a net-config (use disconnect first)\nCommand 'drbdsetup connect r0 1' terminated with exit code 10\n", code: 10 });
+    expect(a).toEqual({
+      out: "",
+      err: "r0: Failure: (125) Device has a net-config (use disconnect first)\nCommand 'drbdsetup connect r0 1' terminated with exit code 10\n",
+      code: 10,
+    });
     await kit.sh("node1", "drbdadm disconnect r0");
     const b = await kit.sh("node1", "drbdadm -- --discard-my-data connect r0");
-    expect(b.err).toBe("r0: Failure: (123) --discard-my-data not allowed when primary.\nCommand 'drbdsetup connect r0 1 --discard-my-data' terminated with exit code 10\n");
+    expect(b.err).toBe(
+      "r0: Failure: (123) --discard-my-data not allowed when primary.\nCommand 'drbdsetup connect r0 1 --discard-my-data' terminated with exit code 10\n",
+    );
     expect((await kit.sh("node1", "drbdadm disconnect r0")).code).toBe(0);
   });
 
   it("protocol A: a write in flight when the Primary crashes never reaches the peer", async () => {
     const kit = await makeKit();
-    for (const n of ["node1", "node2"]) await kit.sh(n, "sed -i 's/protocol C;/protocol A;/' /etc/drbd.d/global_common.conf /etc/drbd.d/r0.res");
+    for (const n of ["node1", "node2"])
+      await kit.sh(n, "sed -i 's/protocol C;/protocol A;/' /etc/drbd.d/global_common.conf /etc/drbd.d/r0.res");
     await syncedPair(kit);
     await kit.sh("node1", "tc qdisc add dev eth0 root netem delay 50ms");
     const w = write(kit, "node1", 0, "perdu en vol");
@@ -221,29 +266,45 @@ describe("TP3: failover, crash, rejoin, split brain", () => {
   it("graceful docker stop of the Primary: unmount, down, the peer sees TearDown at once; the service brings r0 back", async () => {
     const kit = await makeKit();
     await syncedPair(kit);
-    await kit.sh("node1", "mkfs.ext4 -q /dev/drbd0 && mkdir -p /mnt/drbd && mount /dev/drbd0 /mnt/drbd && echo ok > /mnt/drbd/f");
+    await kit.sh(
+      "node1",
+      "mkfs.ext4 -q /dev/drbd0 && mkdir -p /mnt/drbd && mount /dev/drbd0 /mnt/drbd && echo ok > /mnt/drbd/f",
+    );
     await kit.sh("host", "docker stop drbd-node1");
-    expect(kit.dmesg("node2")).toContain("drbd r0 node1: peer( Primary -> Secondary ) [remote]\ndrbd r0 node1: sock was shut down by peer\ndrbd r0 node1: conn( Connected -> TearDown ) peer( Secondary -> Unknown ) [receive-disconnect]");
-    expect((await kit.sh("node2", "drbdadm status r0")).out).toBe("r0 role:Secondary\n  disk:UpToDate\n  node1 connection:Connecting\n\n");
+    expect(kit.dmesg("node2")).toContain(
+      "drbd r0 node1: peer( Primary -> Secondary ) [remote]\ndrbd r0 node1: sock was shut down by peer\ndrbd r0 node1: conn( Connected -> TearDown ) peer( Secondary -> Unknown ) [receive-disconnect]",
+    );
+    expect((await kit.sh("node2", "drbdadm status r0")).out).toBe(
+      "r0 role:Secondary\n  disk:UpToDate\n  node1 connection:Connecting\n\n",
+    );
     await kit.sh("host", "docker start drbd-node1");
     await kit.sh("node1", "sleep 1");
-    expect((await kit.sh("node1", "drbdadm status r0")).out).toBe("r0 role:Secondary\n  disk:UpToDate\n  node2 role:Secondary\n    peer-disk:UpToDate\n\n");
+    expect((await kit.sh("node1", "drbdadm status r0")).out).toBe(
+      "r0 role:Secondary\n  disk:UpToDate\n  node2 role:Secondary\n    peer-disk:UpToDate\n\n",
+    );
     const state = kit.lab.state() as { subsystems?: Record<string, unknown> } & Record<string, unknown>;
     expect(JSON.stringify(state)).toContain('"cstate":"Connected"');
   });
 
   it("allow-two-primaries (protocol C): both nodes may be Primary at once", async () => {
     const kit = await makeKit();
-    for (const n of ["node1", "node2"]) await kit.sh(n, "sed -i 's/protocol C;/protocol C;\\n        allow-two-primaries yes;/' /etc/drbd.d/global_common.conf");
+    for (const n of ["node1", "node2"])
+      await kit.sh(
+        n,
+        "sed -i 's/protocol C;/protocol C;\\n        allow-two-primaries yes;/' /etc/drbd.d/global_common.conf",
+      );
     await syncedPair(kit);
     expect((await kit.sh("node2", "drbdadm primary r0")).code).toBe(0);
-    expect((await kit.sh("node1", "drbdadm status r0")).out).toBe("r0 role:Primary\n  disk:UpToDate\n  node2 role:Primary\n    peer-disk:UpToDate\n\n");
+    expect((await kit.sh("node1", "drbdadm status r0")).out).toBe(
+      "r0 role:Primary\n  disk:UpToDate\n  node2 role:Primary\n    peer-disk:UpToDate\n\n",
+    );
     expect(kit.drbd.invariants()).toEqual([]);
   });
 
   it("protocol A, crashed primary, survivor stayed Secondary: rule crashed-primary makes the old primary the source", async () => {
     const kit = await makeKit();
-    for (const n of ["node1", "node2"]) await kit.sh(n, "sed -i 's/protocol C;/protocol A;/' /etc/drbd.d/global_common.conf /etc/drbd.d/r0.res");
+    for (const n of ["node1", "node2"])
+      await kit.sh(n, "sed -i 's/protocol C;/protocol A;/' /etc/drbd.d/global_common.conf /etc/drbd.d/r0.res");
     await syncedPair(kit);
     await kit.sh("node1", "tc qdisc add dev eth0 root netem delay 50ms");
     write(kit, "node1", 0, "pas encore chez node2");

@@ -24,7 +24,8 @@ async function fencedPair(exitCode: number | null) {
   const kit = await makeKit();
   for (const n of ["node1", "node2"]) {
     await kit.sh(n, `cat > /etc/drbd.d/r0.res <<'EOF'\n${RES(exitCode === null ? null : "/root/fence.sh")}EOF`);
-    if (exitCode !== null) await kit.sh(n, `printf '#!/bin/sh\\nexit ${exitCode}\\n' > /root/fence.sh && chmod +x /root/fence.sh`);
+    if (exitCode !== null)
+      await kit.sh(n, `printf '#!/bin/sh\\nexit ${exitCode}\\n' > /root/fence.sh && chmod +x /root/fence.sh`);
   }
   await syncedPair(kit);
   // node1 (Primary) crashes; node2 notices after the ping timeout
@@ -48,7 +49,11 @@ describe("fencing resource-only: the fence-peer handler decides the promotion", 
   it("no handler (drbdadm exits 0): helper broken, promotion refused (-7)", async () => {
     const kit = await fencedPair(null);
     const r = await kit.sh("node2", "drbdadm primary r0");
-    expect(r).toEqual({ out: "", err: "r0: State change failed: (-7) Refusing to be Primary while peer is not outdated\nCommand 'drbdsetup primary r0' terminated with exit code 11\n", code: 11 });
+    expect(r).toEqual({
+      out: "",
+      err: "r0: State change failed: (-7) Refusing to be Primary while peer is not outdated\nCommand 'drbdsetup primary r0' terminated with exit code 11\n",
+      code: 11,
+    });
     expect(kit.dmesg("node2")).toContain("drbd r0 node1: fence-peer helper broken, returned 0");
     // --force goes on anyway, into a possible split brain
     const f = await kit.sh("node2", "drbdadm primary --force r0");

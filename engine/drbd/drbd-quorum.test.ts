@@ -5,7 +5,10 @@ async function threeNodes(quorum: string | null, onNoQuorum = "suspend-io") {
   const kit = await makeKit({ topology: "three-nodes" });
   if (quorum)
     for (const n of ["node1", "node2", "node3"])
-      await kit.sh(n, `sed -i 's/on-no-data-accessible io-error;/on-no-data-accessible io-error;\\n        quorum ${quorum};\\n        on-no-quorum ${onNoQuorum};/' /etc/drbd.d/global_common.conf`);
+      await kit.sh(
+        n,
+        `sed -i 's/on-no-data-accessible io-error;/on-no-data-accessible io-error;\\n        quorum ${quorum};\\n        on-no-quorum ${onNoQuorum};/' /etc/drbd.d/global_common.conf`,
+      );
   await upAll(kit, ["node1", "node2", "node3"]);
   await kit.sh("node1", "drbdadm primary --force r0");
   await kit.sh("node1", "sleep 25");
@@ -28,7 +31,9 @@ describe("three nodes: full mesh and quorum", () => {
     await kit.sh("node1", "iptables -A INPUT -s 172.28.0.13 -j DROP");
     await kit.sh("node1", "sleep 12");
     const st = (await kit.sh("node1", "drbdadm status r0")).out;
-    expect(st).toBe("r0 role:Primary suspended:quorum\n  disk:UpToDate quorum:no\n  node2 connection:Connecting\n  node3 connection:Connecting\n\n");
+    expect(st).toBe(
+      "r0 role:Primary suspended:quorum\n  disk:UpToDate quorum:no\n  node2 connection:Connecting\n  node3 connection:Connecting\n\n",
+    );
     expect(kit.dmesg("node1")).toContain("drbd r0/0 drbd0: quorum( yes -> no ) [lost-quorum]");
     const w = kit.drbd0("node1").write(0, [{ kind: "zero", length: 4096 }]);
     expect(w.ok).toBe(false);
@@ -48,7 +53,11 @@ describe("three nodes: full mesh and quorum", () => {
     await kit.sh("node3", "iptables -A INPUT -s 172.28.0.12 -j DROP");
     await kit.sh("node3", "sleep 12");
     const r = await kit.sh("node3", "drbdadm primary r0");
-    expect(r).toEqual({ out: "", err: "r0: State change failed: (-25) No quorum\nCommand 'drbdsetup primary r0' terminated with exit code 11\n", code: 11 });
+    expect(r).toEqual({
+      out: "",
+      err: "r0: State change failed: (-25) No quorum\nCommand 'drbdsetup primary r0' terminated with exit code 11\n",
+      code: 11,
+    });
     expect((await kit.sh("node3", "drbdadm status r0")).out).toContain("  disk:UpToDate quorum:no\n");
   });
 
@@ -74,8 +83,12 @@ describe("diskless client (disk none)", () => {
     await kit.sh("node1", "sleep 15");
     await kit.sh("node1", "drbdadm secondary r0");
     const st = (await kit.sh("node3", "drbdadm status r0")).out;
-    expect(st).toBe("r0 role:Secondary\n  disk:Diskless client:yes\n  node1 role:Secondary\n    peer-disk:UpToDate\n  node2 role:Secondary\n    peer-disk:UpToDate\n\n");
-    expect((await kit.sh("node1", "drbdadm status r0")).out).toContain("  node3 role:Secondary\n    peer-disk:Diskless peer-client:no\n");
+    expect(st).toBe(
+      "r0 role:Secondary\n  disk:Diskless client:yes\n  node1 role:Secondary\n    peer-disk:UpToDate\n  node2 role:Secondary\n    peer-disk:UpToDate\n\n",
+    );
+    expect((await kit.sh("node1", "drbdadm status r0")).out).toContain(
+      "  node3 role:Secondary\n    peer-disk:Diskless peer-client:no\n",
+    );
     expect((await kit.sh("node3", "drbdadm primary r0")).code).toBe(0);
     const d = kit.drbd0("node3");
     expect(d.size()).toBe(kit.drbd0("node1").size());

@@ -37,7 +37,13 @@ export async function tryOutdatePeer(k: DrbdKernel, res: Resource, c: Connection
   };
   const code = line ? (await k.world.exec(node, line, { env })).exitCode & 0xff : 0;
   if (!k.alive(res)) return false;
-  k.logConn(res, c, code === 0 ? "helper command: /sbin/drbdadm fence-peer exit code 0" : `helper command: /sbin/drbdadm fence-peer exit code ${code} (0x${(code << 8).toString(16)})`);
+  k.logConn(
+    res,
+    c,
+    code === 0
+      ? "helper command: /sbin/drbdadm fence-peer exit code 0"
+      : `helper command: /sbin/drbdadm fence-peer exit code ${code} (0x${(code << 8).toString(16)})`,
+  );
   const text = OUTCOME[code];
   if (!text) {
     k.logConn(res, c, `fence-peer helper broken, returned ${code}`);
@@ -51,15 +57,22 @@ export async function tryOutdatePeer(k: DrbdKernel, res: Resource, c: Connection
     if (highest === diskRank("UpToDate")) peerDisk = "Outdated";
     else note = "peer unreachable, doing nothing since disk != UpToDate";
   }
-  if (code === 7 && c.net.fencing !== "resource-and-stonith") k.logConn(res, c, "fence-peer() = 7 && fencing != Stonith !!!");
+  if (code === 7 && c.net.fencing !== "resource-and-stonith")
+    k.logConn(res, c, "fence-peer() = 7 && fencing != Stonith !!!");
   if (code === 6) k.logConn(res, c, "Peer is primary, outdating myself.");
   k.logConn(res, c, `fence-peer helper returned ${code} (${note})`);
   // the connection came back while the handler ran: do not fence (K9 "connection re-established")
   if ((c.cstate as string) === "Connected") return false;
-  k.change(res, () => {
-    if (code === 6) for (const d of res.devices.values()) if (diskRank(d.disk) > diskRank("Outdated")) d.disk = "Outdated";
-    if (peerDisk) for (const pd of c.peerDevices.values()) pd.peerDisk = peerDisk;
-  }, { tag });
-  if (peerDisk === "Outdated") for (const d of res.devices.values()) if (d.md) peerMd(d.md, c.peerNodeId).peerOutdated = true;
+  k.change(
+    res,
+    () => {
+      if (code === 6)
+        for (const d of res.devices.values()) if (diskRank(d.disk) > diskRank("Outdated")) d.disk = "Outdated";
+      if (peerDisk) for (const pd of c.peerDevices.values()) pd.peerDisk = peerDisk;
+    },
+    { tag },
+  );
+  if (peerDisk === "Outdated")
+    for (const d of res.devices.values()) if (d.md) peerMd(d.md, c.peerNodeId).peerOutdated = true;
   return [...c.peerDevices.values()].every((pd) => diskRank(pd.peerDisk) <= diskRank("Outdated"));
 }

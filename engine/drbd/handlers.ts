@@ -7,7 +7,14 @@ import type { DrbdKernel } from "./kernel";
 import type { Connection, Device, Resource } from "./objects";
 
 export function runHandler(k: DrbdKernel, res: Resource, cmd: string, dev?: Device, conn?: Connection): void {
-  const prefix = dev && conn ? `drbd ${res.name}/${dev.vnr} drbd${dev.minor} ${conn.peerName}` : dev ? `drbd ${res.name}/${dev.vnr} drbd${dev.minor}` : conn ? `drbd ${res.name} ${conn.peerName}` : `drbd ${res.name}`;
+  const prefix =
+    dev && conn
+      ? `drbd ${res.name}/${dev.vnr} drbd${dev.minor} ${conn.peerName}`
+      : dev
+        ? `drbd ${res.name}/${dev.vnr} drbd${dev.minor}`
+        : conn
+          ? `drbd ${res.name} ${conn.peerName}`
+          : `drbd ${res.name}`;
   res.node.dmesg.append(`${prefix}: helper command: /sbin/drbdadm ${cmd}`);
   const line = res.conf.handlers[cmd];
   const node = res.node;
@@ -31,6 +38,10 @@ export function runHandler(k: DrbdKernel, res: Resource, cmd: string, dev?: Devi
   k.world.enqueue(node, `drbd handler ${cmd}`, async () => {
     const r = await k.world.exec(node, line, { env });
     const code = r.exitCode;
-    node.dmesg.append(code === 0 ? `${prefix}: helper command: /sbin/drbdadm ${cmd} exit code 0` : `${prefix}: helper command: /sbin/drbdadm ${cmd} exit code ${code} (0x${(code << 8).toString(16)})`);
+    node.dmesg.append(
+      code === 0
+        ? `${prefix}: helper command: /sbin/drbdadm ${cmd} exit code 0`
+        : `${prefix}: helper command: /sbin/drbdadm ${cmd} exit code ${code} (0x${(code << 8).toString(16)})`,
+    );
   });
 }

@@ -33,7 +33,15 @@ function uuidSet(res: Resource, conn: Connection, dev: Device): UuidSet {
   };
 }
 
-function logUuids(k: DrbdKernel, me: End, dev: Device, self: UuidSet, peer: UuidSet, selfBits: number, peerBits: number): void {
+function logUuids(
+  k: DrbdKernel,
+  me: End,
+  dev: Device,
+  self: UuidSet,
+  peer: UuidSet,
+  selfBits: number,
+  peerBits: number,
+): void {
   const line = (s: UuidSet, bm: bigint, bits: number) =>
     `${uuidHex(s.current)}:${uuidHex(bm)}:${uuidHex(s.history[0] ?? 0n)}:${uuidHex(s.history[1] ?? 0n)} bits:${bits} flags:${s.crashedPrimary ? 2 : 0}`;
   k.logPd(me.res, dev, me.conn, "drbd_sync_handshake:");
@@ -43,12 +51,20 @@ function logUuids(k: DrbdKernel, me: End, dev: Device, self: UuidSet, peer: Uuid
 
 /** Drop the connection after a failed handshake: → Disconnecting → StandAlone on both sides. */
 function dropToStandAlone(k: DrbdKernel, e: End, tag: string): void {
-  k.change(e.res, () => {
-    e.conn.cstate = "Disconnecting";
-  }, { tag });
-  k.change(e.res, () => {
-    e.conn.cstate = "StandAlone";
-  }, { tag });
+  k.change(
+    e.res,
+    () => {
+      e.conn.cstate = "Disconnecting";
+    },
+    { tag },
+  );
+  k.change(
+    e.res,
+    () => {
+      e.conn.cstate = "StandAlone";
+    },
+    { tag },
+  );
   e.conn.epoch++;
 }
 
@@ -70,7 +86,10 @@ function handshakeDecidesFirst(a: End, b: End): boolean {
   for (const [vnr, da] of a.res.devices) {
     const db = b.res.devices.get(vnr);
     if (!db?.md || !da.md || da.disk === "Diskless" || db.disk === "Diskless") continue;
-    const r = uuidCompare(uuidSet(a.res, a.conn, da), uuidSet(b.res, b.conn, db), { protocol: a.conn.net.protocol, resolveConflicts: a.res.nodeId > b.res.nodeId });
+    const r = uuidCompare(uuidSet(a.res, a.conn, da), uuidSet(b.res, b.conn, db), {
+      protocol: a.conn.net.protocol,
+      resolveConflicts: a.res.nodeId > b.res.nodeId,
+    });
     if (STRATEGIES[r.strategy].splitBrain || r.strategy === "unrelated-data") return true;
   }
   return false;
@@ -85,17 +104,27 @@ function handshakeDecidesFirst(a: End, b: End): boolean {
 function refuseTwoPrimaries(k: DrbdKernel, a: End, b: End): void {
   const [ini, peer] = a.res.nodeId < b.res.nodeId ? [a, b] : [b, a];
   k.log(ini.res, `drbd ${ini.res.name}: State change failed: Multiple primaries not allowed by config (-1)`);
-  k.logConn(ini.res, ini.conn, `Failed: conn( ${ini.conn.cstate} -> Connected ) peer( ${ini.conn.peerRole} -> ${peer.res.role} ) [connected]`);
+  k.logConn(
+    ini.res,
+    ini.conn,
+    `Failed: conn( ${ini.conn.cstate} -> Connected ) peer( ${ini.conn.peerRole} -> ${peer.res.role} ) [connected]`,
+  );
   if (ini.conn.net.rrConflict === "retry-connect") {
     const ep = [ini.conn.epoch, peer.conn.epoch];
-    k.world.clock.schedule(1_000_000, `drbd connect retry ${ini.res.name} ${ini.res.node.name}->${ini.conn.peerName}`, () => {
-      if (!k.alive(ini.res) || !k.alive(peer.res) || ini.conn.epoch !== ep[0] || peer.conn.epoch !== ep[1]) return;
-      if (ini.conn.cstate !== "Connecting" || peer.conn.cstate !== "Connecting") return;
-      const net = k.world.net;
-      const up = net.canReach(ini.res.node.name, ini.conn.peerName, ini.conn.path.port) && net.canReach(ini.conn.peerName, ini.res.node.name, ini.conn.path.port);
-      if (up) establish(k, ini, peer, { retry: true });
-      else k.cluster.attempt(ini.res, ini.conn, ini.conn.net.connectIntUs);
-    });
+    k.world.clock.schedule(
+      1_000_000,
+      `drbd connect retry ${ini.res.name} ${ini.res.node.name}->${ini.conn.peerName}`,
+      () => {
+        if (!k.alive(ini.res) || !k.alive(peer.res) || ini.conn.epoch !== ep[0] || peer.conn.epoch !== ep[1]) return;
+        if (ini.conn.cstate !== "Connecting" || peer.conn.cstate !== "Connecting") return;
+        const net = k.world.net;
+        const up =
+          net.canReach(ini.res.node.name, ini.conn.peerName, ini.conn.path.port) &&
+          net.canReach(ini.conn.peerName, ini.res.node.name, ini.conn.path.port);
+        if (up) establish(k, ini, peer, { retry: true });
+        else k.cluster.attempt(ini.res, ini.conn, ini.conn.net.connectIntUs);
+      },
+    );
     return;
   }
   dropToStandAlone(k, ini, "connect-failed");
@@ -109,8 +138,16 @@ export function establish(k: DrbdKernel, a: End, b: End, opts: { retry?: boolean
       [a, b],
       [b, a],
     ] as const) {
-      k.logConn(me.res, me.conn, `Handshake to peer ${other.res.nodeId} successful: Agreed network protocol version ${PROTO_AGREED}`);
-      k.logConn(me.res, me.conn, "Feature flags enabled on protocol level: 0x7f TRIM THIN_RESYNC WRITE_SAME WRITE_ZEROES RESYNC_DAGTAG");
+      k.logConn(
+        me.res,
+        me.conn,
+        `Handshake to peer ${other.res.nodeId} successful: Agreed network protocol version ${PROTO_AGREED}`,
+      );
+      k.logConn(
+        me.res,
+        me.conn,
+        "Feature flags enabled on protocol level: 0x7f TRIM THIN_RESYNC WRITE_SAME WRITE_ZEROES RESYNC_DAGTAG",
+      );
     }
   // P_PROTOCOL: both ends must agree (K9 receive_protocol "incompatible %s settings")
   const bad = incompatible(a.conn, b.conn);
@@ -130,14 +167,22 @@ export function establish(k: DrbdKernel, a: End, b: End, opts: { retry?: boolean
   b.conn.epoch++;
   resetStream(a.conn);
   resetStream(b.conn);
-  k.change(a.res, () => {
-    a.conn.cstate = "Connected";
-    a.conn.peerRole = b.res.role;
-  }, { tag: "connected" });
-  k.change(b.res, () => {
-    b.conn.cstate = "Connected";
-    b.conn.peerRole = a.res.role;
-  }, { tag: "connected" });
+  k.change(
+    a.res,
+    () => {
+      a.conn.cstate = "Connected";
+      a.conn.peerRole = b.res.role;
+    },
+    { tag: "connected" },
+  );
+  k.change(
+    b.res,
+    () => {
+      b.conn.cstate = "Connected";
+      b.conn.peerRole = a.res.role;
+    },
+    { tag: "connected" },
+  );
 
   for (const [vnr, da] of a.res.devices) {
     const db = b.res.devices.get(vnr);
@@ -182,7 +227,12 @@ export function volumeHandshake(k: DrbdKernel, a: End, b: End, vnr: number): voi
 
 function asbSide(res: Resource, dev: Device, peerNodeId: number, resolve: boolean): AsbSide {
   const p = dev.md ? peerMd(dev.md, peerNodeId) : null;
-  return { primary: res.role === "Primary", changes: p?.bitmap.count() ?? 0, wasPrimaryAtSplit: ((p?.bitmapUuid ?? 0n) & 1n) === 1n, resolveConflicts: resolve };
+  return {
+    primary: res.role === "Primary",
+    changes: p?.bitmap.count() ?? 0,
+    wasPrimaryAtSplit: ((p?.bitmapUuid ?? 0n) & 1n) === 1n,
+    resolveConflicts: resolve,
+  };
 }
 
 function syncHandshake(k: DrbdKernel, a: End, da: Device, b: End, db: Device): "ok" | "drop" {
@@ -190,14 +240,22 @@ function syncHandshake(k: DrbdKernel, a: End, da: Device, b: End, db: Device): "
   const pb = b.conn.peerDevices.get(db.vnr);
   if (!pa || !pb) return "ok";
   const tagDisks = () => {
-    k.change(a.res, () => {
-      pa.peerDisk = db.disk;
-      pa.repl = "Established";
-    }, { tag: "connected" });
-    k.change(b.res, () => {
-      pb.peerDisk = da.disk;
-      pb.repl = "Established";
-    }, { tag: "connected" });
+    k.change(
+      a.res,
+      () => {
+        pa.peerDisk = db.disk;
+        pa.repl = "Established";
+      },
+      { tag: "connected" },
+    );
+    k.change(
+      b.res,
+      () => {
+        pb.peerDisk = da.disk;
+        pb.repl = "Established";
+      },
+      { tag: "connected" },
+    );
   };
   if (!da.md || !db.md || da.disk === "Diskless" || db.disk === "Diskless") {
     tagDisks();
@@ -207,7 +265,7 @@ function syncHandshake(k: DrbdKernel, a: End, da: Device, b: End, db: Device): "
   const sb = uuidSet(b.res, b.conn, db);
   const resolveA = a.res.nodeId > b.res.nodeId;
   const proto = a.conn.net.protocol;
-  let r = uuidCompare(sa, sb, { protocol: proto, resolveConflicts: resolveA });
+  const r = uuidCompare(sa, sb, { protocol: proto, resolveConflicts: resolveA });
   const rb = uuidCompare(sb, sa, { protocol: proto, resolveConflicts: !resolveA });
   const bitsA = peerMd(da.md, b.res.nodeId).bitmap.count();
   const bitsB = peerMd(db.md, a.res.nodeId).bitmap.count();
@@ -223,7 +281,13 @@ function syncHandshake(k: DrbdKernel, a: End, da: Device, b: End, db: Device): "
   if (strategy === "no-sync") {
     if (da.disk === "Inconsistent" && diskRank(db.disk) >= diskRank("Consistent")) strategy = "target-use-bitmap";
     else if (db.disk === "Inconsistent" && diskRank(da.disk) >= diskRank("Consistent")) strategy = "source-use-bitmap";
-    if (strategy !== "no-sync") k.logPd(a.res, da, a.conn, `Becoming sync ${STRATEGIES[strategy].source ? "source" : "target"} due to disk states.`);
+    if (strategy !== "no-sync")
+      k.logPd(
+        a.res,
+        da,
+        a.conn,
+        `Becoming sync ${STRATEGIES[strategy].source ? "source" : "target"} due to disk states.`,
+      );
   }
 
   if (STRATEGIES[strategy].splitBrain) {
@@ -236,21 +300,34 @@ function syncHandshake(k: DrbdKernel, a: End, da: Device, b: End, db: Device): "
       const pcount = Number(A.primary) + Number(B.primary);
       const net = a.conn.net;
       const out =
-        pcount === 0 ? { strategy: recover0p(net.afterSb0pri, A, B) } : pcount === 1 ? recover1p(net.afterSb1pri, net.afterSb0pri, A, B) : recover2p(net.afterSb2pri, net.afterSb0pri, A, B);
+        pcount === 0
+          ? { strategy: recover0p(net.afterSb0pri, A, B) }
+          : pcount === 1
+            ? recover1p(net.afterSb1pri, net.afterSb0pri, A, B)
+            : recover2p(net.afterSb2pri, net.afterSb0pri, A, B);
       if (out.strategy) {
         strategy = full ? (STRATEGIES[out.strategy].fullEquivalent ?? out.strategy) : out.strategy;
         for (const [e, d, s] of [
           [a, da, strategy],
           [b, db, STRATEGIES[strategy].mirror],
         ] as const) {
-          k.logPd(e.res, d, e.conn, `Split-Brain detected, ${pcount} primaries, automatically solved. Sync from ${STRATEGIES[s].target ? "peer" : "this"} node`);
+          k.logPd(
+            e.res,
+            d,
+            e.conn,
+            `Split-Brain detected, ${pcount} primaries, automatically solved. Sync from ${STRATEGIES[s].target ? "peer" : "this"} node`,
+          );
           if (full) k.logPd(e.res, d, e.conn, "Doing a full sync, since UUIDs where ambiguous.");
         }
         if (out.priLost) {
           const loser = out.priLost === "a" ? a : b;
-          const ok = k.change(loser.res, () => {
-            loser.res.role = "Secondary";
-          }, { soft: true, tag: "pri-lost" });
+          const ok = k.change(
+            loser.res,
+            () => {
+              loser.res.role = "Secondary";
+            },
+            { soft: true, tag: "pri-lost" },
+          );
           if (ok.ok) k.log(loser.res, `drbd ${loser.res.name}: Successfully gave up primary role.`);
           else runHandler(k, loser.res, "pri-lost-after-sb", loser === a ? da : db, loser.conn);
         }
@@ -263,7 +340,12 @@ function syncHandshake(k: DrbdKernel, a: End, da: Device, b: End, db: Device): "
         [a, da, strategy],
         [b, db, STRATEGIES[strategy].mirror],
       ] as const)
-        k.logPd(e.res, d, e.conn, `Split-Brain detected, manually solved. ${full ? "Full sync" : "Sync"} from ${STRATEGIES[s].target ? "peer" : "this"} node`);
+        k.logPd(
+          e.res,
+          d,
+          e.conn,
+          `Split-Brain detected, manually solved. ${full ? "Full sync" : "Sync"} from ${STRATEGIES[s].target ? "peer" : "this"} node`,
+        );
     }
     if (STRATEGIES[strategy].splitBrain) {
       for (const [e, d] of [
@@ -302,9 +384,16 @@ function syncHandshake(k: DrbdKernel, a: End, da: Device, b: End, db: Device): "
       return "drop";
     }
     const tBits = tgtEnd.d.md ? peerMd(tgtEnd.d.md, srcEnd.e.res.nodeId).bitmap.count() : 0;
-    if (tgtEnd.e.res.role === "Primary" && diskRank(tgtEnd.d.disk) >= diskRank("Consistent") && !desc.full && tBits + (srcEnd.d.md ? peerMd(srcEnd.d.md, tgtEnd.e.res.nodeId).bitmap.count() : 0) > 0 && tgtEnd.e.conn.net.rrConflict !== "violently") {
+    if (
+      tgtEnd.e.res.role === "Primary" &&
+      diskRank(tgtEnd.d.disk) >= diskRank("Consistent") &&
+      !desc.full &&
+      tBits + (srcEnd.d.md ? peerMd(srcEnd.d.md, tgtEnd.e.res.nodeId).bitmap.count() : 0) > 0 &&
+      tgtEnd.e.conn.net.rrConflict !== "violently"
+    ) {
       k.logPd(tgtEnd.e.res, tgtEnd.d, tgtEnd.e.conn, "I shall become SyncTarget, but I am primary!");
-      if (tgtEnd.e.conn.net.rrConflict === "call-pri-lost") runHandler(k, tgtEnd.e.res, "pri-lost", tgtEnd.d, tgtEnd.e.conn);
+      if (tgtEnd.e.conn.net.rrConflict === "call-pri-lost")
+        runHandler(k, tgtEnd.e.res, "pri-lost", tgtEnd.d, tgtEnd.e.conn);
       dropToStandAlone(k, a, "connect-failed");
       dropToStandAlone(k, b, "connect-failed");
       return "drop";
@@ -319,15 +408,35 @@ function syncHandshake(k: DrbdKernel, a: End, da: Device, b: End, db: Device): "
   if ((da.md.current & ~1n) === (db.md.current & ~1n)) {
     pBm.bitmapUuid = 0n;
     qBm.bitmapUuid = 0n;
-    if (da.disk === "UpToDate" && (db.disk === "Outdated" || db.disk === "Consistent")) k.change(b.res, () => { db.disk = "UpToDate"; }, { tag: "connected" });
-    if (db.disk === "UpToDate" && (da.disk === "Outdated" || da.disk === "Consistent")) k.change(a.res, () => { da.disk = "UpToDate"; }, { tag: "connected" });
+    if (da.disk === "UpToDate" && (db.disk === "Outdated" || db.disk === "Consistent"))
+      k.change(
+        b.res,
+        () => {
+          db.disk = "UpToDate";
+        },
+        { tag: "connected" },
+      );
+    if (db.disk === "UpToDate" && (da.disk === "Outdated" || da.disk === "Consistent"))
+      k.change(
+        a.res,
+        () => {
+          da.disk = "UpToDate";
+        },
+        { tag: "connected" },
+      );
   }
   // Same generation, both UpToDate (after the lift above), but one side still holds out-of-sync bits toward the other: a
   // write that was in flight when the link died is completed locally and marked out of sync
   // (K9 tl_restart CONNECTION_LOST_WHILE_PENDING) without a new UUID. Dropping those bits would
   // leave two UpToDate disks that differ; resync them from the side that holds them (what
   // upstream K9 maybe_reconcile_equal_uuid_bitmap does instead of dropping the bits).
-  if (strategy === "no-sync" && (da.md.current & ~1n) === (db.md.current & ~1n) && da.disk === "UpToDate" && db.disk === "UpToDate" && (bitsA === 0) !== (bitsB === 0)) {
+  if (
+    strategy === "no-sync" &&
+    (da.md.current & ~1n) === (db.md.current & ~1n) &&
+    da.disk === "UpToDate" &&
+    db.disk === "UpToDate" &&
+    (bitsA === 0) !== (bitsB === 0)
+  ) {
     const [src, ds, tgt, dt] = bitsA > 0 ? [a, da, b, db] : [b, db, a, da];
     if (tgt.res.role !== "Primary") {
       startSync(k, src, ds, tgt, dt, false);
@@ -347,7 +456,14 @@ function startSync(k: DrbdKernel, src: End, ds: Device, tgt: End, dt: Device, fu
   const tp = peerMd(dt.md, src.res.nodeId);
   if (full) {
     const bits = Math.ceil(ds.md.dataSize / 4096);
-    k.logPd(src.res, ds, src.conn, dt.md.current === 4n ? "Setting and writing the whole bitmap, fresh node" : "Writing the whole bitmap, full sync required after drbd_sync_handshake.");
+    k.logPd(
+      src.res,
+      ds,
+      src.conn,
+      dt.md.current === 4n
+        ? "Setting and writing the whole bitmap, fresh node"
+        : "Writing the whole bitmap, full sync required after drbd_sync_handshake.",
+    );
     sp.bitmap.setRange(0, bits);
   }
   // OR of both sides' bits (blocks written on either side since they parted)
@@ -359,12 +475,20 @@ function startSync(k: DrbdKernel, src: End, ds: Device, tgt: End, dt: Device, fu
   const spd = src.conn.peerDevices.get(ds.vnr);
   const tpd = tgt.conn.peerDevices.get(dt.vnr);
   if (!spd || !tpd) return;
-  k.change(src.res, () => {
-    spd.peerDisk = dt.disk;
-  }, { tag: "connected" });
-  k.change(tgt.res, () => {
-    tpd.peerDisk = ds.disk;
-  }, { tag: "connected" });
+  k.change(
+    src.res,
+    () => {
+      spd.peerDisk = dt.disk;
+    },
+    { tag: "connected" },
+  );
+  k.change(
+    tgt.res,
+    () => {
+      tpd.peerDisk = ds.disk;
+    },
+    { tag: "connected" },
+  );
   const s: Side = { res: src.res, conn: src.conn, dev: ds, pd: spd };
   const t: Side = { res: tgt.res, conn: tgt.conn, dev: dt, pd: tpd };
   beginResync(k, s, t, "connected");

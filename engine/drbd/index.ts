@@ -4,12 +4,12 @@
  */
 import type { CommandSpec, LabNode, Subsystem, World } from "../world/types";
 import { Cluster } from "./cluster";
+import { loadConfig, resolveFor } from "./commands/config-load";
 import { drbdadm } from "./commands/drbdadm";
 import { drbdsetup } from "./commands/drbdsetup";
-import { loadConfig, resolveFor } from "./commands/config-load";
-import { attach, connect, down, newMinor, newPeer, newResource } from "./ops-lifecycle";
-import { DRBD_VERSION, DrbdKernel } from "./kernel";
 import { checkInvariants, type InvariantViolation } from "./invariants";
+import { DRBD_VERSION, DrbdKernel } from "./kernel";
+import { attach, connect, down, newMinor, newPeer, newResource } from "./ops-lifecycle";
 import { updateQuorum } from "./quorum";
 import { snapshotDrbd } from "./snapshot";
 

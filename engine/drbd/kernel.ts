@@ -125,11 +125,24 @@ export class DrbdKernel {
         for (const c of res.connections.values()) {
           const was = old.conns.get(c.peerName)?.cstate;
           const pd = c.peerDevices.get(d.vnr);
-          if (c.cstate !== "Connected" && (was === "Connected" || old.role !== "Primary") && peerMd(md, c.peerNodeId).bitmapUuid === 0n) d.uuidRotatePending = true;
+          if (
+            c.cstate !== "Connected" &&
+            (was === "Connected" || old.role !== "Primary") &&
+            peerMd(md, c.peerNodeId).bitmapUuid === 0n
+          )
+            d.uuidRotatePending = true;
           // the peer lost its disk (detach, I/O error): same as losing the peer for its data
           const pdWas = old.pds.get(`${c.peerName}/${d.vnr}`)?.peerDisk;
-          if (pd && c.cstate === "Connected" && pd.peerDisk === "Diskless" && pdWas !== "Diskless" && peerMd(md, c.peerNodeId).bitmapUuid === 0n) d.uuidRotatePending = true;
-          if (pd && c.cstate === "Connected" && pd.peerDisk === "Outdated") peerMd(md, c.peerNodeId).peerOutdated = true;
+          if (
+            pd &&
+            c.cstate === "Connected" &&
+            pd.peerDisk === "Diskless" &&
+            pdWas !== "Diskless" &&
+            peerMd(md, c.peerNodeId).bitmapUuid === 0n
+          )
+            d.uuidRotatePending = true;
+          if (pd && c.cstate === "Connected" && pd.peerDisk === "Outdated")
+            peerMd(md, c.peerNodeId).peerOutdated = true;
         }
       }
     }
@@ -145,7 +158,9 @@ export class DrbdKernel {
       if (!p || p.conn.cstate !== "Connected") continue;
       // disks are exchanged by the handshake: before it (repl Off) only the role travels
       const live = (vnr: number) => (p.conn.peerDevices.get(vnr)?.repl ?? "Off") !== "Off";
-      const stale = p.conn.peerRole !== res.role || [...res.devices.values()].some((d) => live(d.vnr) && p.conn.peerDevices.get(d.vnr)?.peerDisk !== d.disk);
+      const stale =
+        p.conn.peerRole !== res.role ||
+        [...res.devices.values()].some((d) => live(d.vnr) && p.conn.peerDevices.get(d.vnr)?.peerDisk !== d.disk);
       if (!stale) continue;
       this.change(
         p.res,

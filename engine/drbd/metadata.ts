@@ -43,7 +43,7 @@ export interface MetaData {
 /** Size of the internal meta-data area for a backing device (drbdmeta's layout). */
 export function mdSizeBytes(backingBytes: number, maxPeers: number): number {
   const bits = Math.ceil(backingBytes / 4096);
-  const bmBytes = Math.ceil(Math.ceil(bits / 8) * Math.max(1, maxPeers) / 4096) * 4096;
+  const bmBytes = Math.ceil((Math.ceil(bits / 8) * Math.max(1, maxPeers)) / 4096) * 4096;
   return SB + AL_BYTES + bmBytes;
 }
 
@@ -98,7 +98,10 @@ export class MetaDataStore {
   create(disk: BlockDevice, maxPeers: number): MetaData {
     const id = this.nextId++;
     const md = freshMetaData(disk.size(), maxPeers);
-    const sig: Payload = [{ kind: "bytes", data: this.signature(id) }, { kind: "zero", length: SB - 16 }];
+    const sig: Payload = [
+      { kind: "bytes", data: this.signature(id) },
+      { kind: "zero", length: SB - 16 },
+    ];
     disk.write(this.sigOffset(disk), sig);
     this.byDisk.set(disk, { id, md });
     return md;

@@ -5,7 +5,7 @@
  */
 import type { BlockDevice } from "../block/types";
 import type { LabNode } from "../world/types";
-import type { ResConf, NetOpts } from "./conf";
+import type { NetOpts, ResConf } from "./conf";
 import type { MetaData } from "./metadata";
 import type { ResyncRun } from "./resync";
 import type { ConnState, DiskState, ReplState, Role } from "./strings";

@@ -2,6 +2,8 @@
  * drbdsetup operations on an existing resource: primary [--force], secondary, invalidate,
  * invalidate-remote, verify, pause-sync/resume-sync, outdate, new-current-uuid (K9 drbd_nl.c).
  */
+
+import { tryOutdatePeer } from "./fencing";
 import { volumeHandshake } from "./handshake";
 import type { DrbdKernel } from "./kernel";
 import { peerMd } from "./metadata";
@@ -10,13 +12,16 @@ import { fail, OK, type OpResult, refuse } from "./ops-lifecycle";
 import { hasUpToDateAccess } from "./state-engine";
 import { diskRank, isSyncSourceState, isSyncTargetState } from "./strings";
 import { beginResync, pauseResync, type Side } from "./sync";
-import { tryOutdatePeer } from "./fencing";
 import { changeRole } from "./twopc";
-import { verifyRun } from "./verify";
 import { newUuid, pushHistory, uuidHex } from "./uuid";
+import { verifyRun } from "./verify";
 
 const syncing = (res: Resource) =>
-  [...res.connections.values()].some((c) => [...c.peerDevices.values()].some((pd) => pd.resync !== null || isSyncSourceState(pd.repl) || isSyncTargetState(pd.repl)));
+  [...res.connections.values()].some((c) =>
+    [...c.peerDevices.values()].some(
+      (pd) => pd.resync !== null || isSyncSourceState(pd.repl) || isSyncTargetState(pd.repl),
+    ),
+  );
 
 /** drbdsetup primary [--force] (K9 drbd_set_role). */
 /** drbdsetup primary [--force] (K9 drbd_nl.c drbd_set_role): retries after fencing or forcing. */
@@ -29,7 +34,11 @@ export async function primary(k: DrbdKernel, res: Resource, force: boolean): Pro
   for (let i = 0; i < 4 && !r.ok; i++) {
     if (r.code === -2 && force && forced.length === 0) {
       // an Inconsistent/Outdated/Consistent disk is made UpToDate (CS_FP_LOCAL_UP_TO_DATE)
-      forced.push(...[...res.devices.values()].filter((d) => !hasUpToDateAccess(res, d) && diskRank(d.disk) >= diskRank("Inconsistent") && d.disk !== "DUnknown"));
+      forced.push(
+        ...[...res.devices.values()].filter(
+          (d) => !hasUpToDateAccess(res, d) && diskRank(d.disk) >= diskRank("Inconsistent") && d.disk !== "DUnknown",
+        ),
+      );
       if (!forced.length) break;
     } else if (r.code === -7 && !fenced) {
       fenced = true;
@@ -79,7 +88,7 @@ export function secondary(k: DrbdKernel, res: Resource, force = false): OpResult
 }
 
 /** The opener lines DRBD 9 adds to -12 (K9 drbd_nl.c put_device_opener_info). */
-export function openerInfo(k: DrbdKernel, res: Resource): string[] {
+export function openerInfo(_k: DrbdKernel, res: Resource): string[] {
   const out: string[] = [];
   for (const d of res.devices.values()) {
     if (!d.openers.length) continue;
@@ -114,12 +123,18 @@ function fullBits(dev: Device): number {
 export function invalidate(k: DrbdKernel, res: Resource, dev: Device): OpResult {
   if (!dev.md) return refuse(-11);
   if (syncing(res)) return refuse(-8);
-  const src = [...res.connections.values()].find((c) => c.cstate === "Connected" && c.peerDevices.get(dev.vnr)?.peerDisk === "UpToDate");
+  const src = [...res.connections.values()].find(
+    (c) => c.cstate === "Connected" && c.peerDevices.get(dev.vnr)?.peerDisk === "UpToDate",
+  );
   if (!src) {
     if (res.role === "Primary") return refuse(-2);
-    k.change(res, () => {
-      dev.disk = "Inconsistent";
-    }, { tag: "invalidate" });
+    k.change(
+      res,
+      () => {
+        dev.disk = "Inconsistent";
+      },
+      { tag: "invalidate" },
+    );
     for (const p of res.conf.peers) peerMd(dev.md, p.nodeId).bitmap.setRange(0, fullBits(dev));
     return OK;
   }
@@ -127,12 +142,20 @@ export function invalidate(k: DrbdKernel, res: Resource, dev: Device): OpResult 
   if (!s || !s.peer.dev.md) return refuse(-15);
   peerMd(s.peer.dev.md, res.nodeId).bitmap.setRange(0, fullBits(dev));
   peerMd(dev.md, s.peer.res.nodeId).bitmap.setRange(0, fullBits(dev));
-  k.change(res, () => {
-    s.me.pd.repl = "StartingSyncT";
-  }, { tag: "invalidate" });
-  k.change(s.peer.res, () => {
-    s.peer.pd.repl = "StartingSyncS";
-  }, { tag: "invalidate" });
+  k.change(
+    res,
+    () => {
+      s.me.pd.repl = "StartingSyncT";
+    },
+    { tag: "invalidate" },
+  );
+  k.change(
+    s.peer.res,
+    () => {
+      s.peer.pd.repl = "StartingSyncS";
+    },
+    { tag: "invalidate" },
+  );
   beginResync(k, s.peer, s.me, "invalidate");
   return OK;
 }
@@ -147,12 +170,20 @@ export function invalidateRemote(k: DrbdKernel, res: Resource, c: Connection, de
   if (!s || !s.peer.dev.md) return refuse(-5);
   peerMd(dev.md, s.peer.res.nodeId).bitmap.setRange(0, fullBits(dev));
   peerMd(s.peer.dev.md, res.nodeId).bitmap.setRange(0, fullBits(dev));
-  k.change(res, () => {
-    s.me.pd.repl = "StartingSyncS";
-  }, { tag: "invalidate-remote" });
-  k.change(s.peer.res, () => {
-    s.peer.pd.repl = "StartingSyncT";
-  }, { tag: "invalidate-remote" });
+  k.change(
+    res,
+    () => {
+      s.me.pd.repl = "StartingSyncS";
+    },
+    { tag: "invalidate-remote" },
+  );
+  k.change(
+    s.peer.res,
+    () => {
+      s.peer.pd.repl = "StartingSyncT";
+    },
+    { tag: "invalidate-remote" },
+  );
   beginResync(k, s.me, s.peer, "invalidate-remote");
   return OK;
 }
@@ -171,23 +202,41 @@ export function pauseSync(k: DrbdKernel, res: Resource, c: Connection, dev: Devi
   const pd = c.peerDevices.get(dev.vnr);
   if (!pd) return fail(162);
   if (pause && pd.resyncSusp.user) return fail(134);
-  if (!pause && !pd.resyncSusp.user) return fail(135, pd.resyncSusp.peer ? ["Note: Resync pause caused by the peer node."] : undefined);
+  if (!pause && !pd.resyncSusp.user)
+    return fail(135, pd.resyncSusp.peer ? ["Note: Resync pause caused by the peer node."] : undefined);
   const s = sideOf(k, res, c, dev.vnr);
-  k.change(res, () => {
-    pd.resyncSusp.user = pause;
-  }, { tag: pause ? "pause-sync" : "resume-sync" });
+  k.change(
+    res,
+    () => {
+      pd.resyncSusp.user = pause;
+    },
+    { tag: pause ? "pause-sync" : "resume-sync" },
+  );
   if (s)
-    k.change(s.peer.res, () => {
-      s.peer.pd.resyncSusp.peer = pause;
-    }, { tag: pause ? "pause-sync" : "resume-sync" });
-  if (pd.resync) pauseResync(k, { res, conn: c, dev, pd }, pd.resyncSusp.user || pd.resyncSusp.peer || (s?.peer.pd.resyncSusp.user ?? false));
+    k.change(
+      s.peer.res,
+      () => {
+        s.peer.pd.resyncSusp.peer = pause;
+      },
+      { tag: pause ? "pause-sync" : "resume-sync" },
+    );
+  if (pd.resync)
+    pauseResync(
+      k,
+      { res, conn: c, dev, pd },
+      pd.resyncSusp.user || pd.resyncSusp.peer || (s?.peer.pd.resyncSusp.user ?? false),
+    );
   return OK;
 }
 
 export function outdate(k: DrbdKernel, res: Resource, dev: Device): OpResult {
-  const r = k.change(res, () => {
-    dev.disk = "Outdated";
-  }, { soft: true, tag: "outdate" });
+  const r = k.change(
+    res,
+    () => {
+      dev.disk = "Outdated";
+    },
+    { soft: true, tag: "outdate" },
+  );
   return r.ok ? OK : refuse(r.code);
 }
 
@@ -200,7 +249,11 @@ export function newCurrentUuid(k: DrbdKernel, res: Resource, dev: Device, clearB
   if (connected.length > 0 && !skip) return fail(151);
   md.history = pushHistory(md.history, md.current);
   md.current = newUuid(k.rng, res.role === "Primary");
-  k.logDev(res, dev, `new current UUID: ${uuidHex(md.current)} weak: ${uuidHex(((1n << 64n) - 1n) & ~(1n << BigInt(res.nodeId)))}`);
+  k.logDev(
+    res,
+    dev,
+    `new current UUID: ${uuidHex(md.current)} weak: ${uuidHex(((1n << 64n) - 1n) & ~(1n << BigInt(res.nodeId)))}`,
+  );
   if (clearBitmap) for (const p of md.peers.values()) p.bitmap.clearAll();
   if (skip) {
     // both sides take the UUID and become UpToDate without a sync
@@ -209,13 +262,21 @@ export function newCurrentUuid(k: DrbdKernel, res: Resource, dev: Device, clearB
       if (!s?.peer.dev.md) continue;
       s.peer.dev.md.current = md.current & ~1n;
       k.logDev(s.peer.res, s.peer.dev, "Accepted new current UUID, preparing to skip initial sync");
-      k.change(s.peer.res, () => {
-        s.peer.dev.disk = "UpToDate";
-      }, { tag: "skip-initial-sync" });
+      k.change(
+        s.peer.res,
+        () => {
+          s.peer.dev.disk = "UpToDate";
+        },
+        { tag: "skip-initial-sync" },
+      );
     }
-    k.change(res, () => {
-      dev.disk = "UpToDate";
-    }, { tag: "new-c-uuid" });
+    k.change(
+      res,
+      () => {
+        dev.disk = "UpToDate";
+      },
+      { tag: "new-c-uuid" },
+    );
     k.propagate(res, { tag: "new-c-uuid" });
   }
   return OK;

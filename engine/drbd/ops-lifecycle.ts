@@ -14,14 +14,37 @@ import { interruptResync } from "./sync";
 import { changeRole } from "./twopc";
 import { uuidHex } from "./uuid";
 
-export type OpResult = { ok: true; info?: string[] } | { ok: false; kind: "state"; code: StateErrorCode; info?: string[] } | { ok: false; kind: "failure"; code: FailureCode; info?: string[] };
+export type OpResult =
+  | { ok: true; info?: string[] }
+  | { ok: false; kind: "state"; code: StateErrorCode; info?: string[] }
+  | { ok: false; kind: "failure"; code: FailureCode; info?: string[] };
 
 export const OK: OpResult = { ok: true };
-export const fail = (code: FailureCode, info?: string[]): OpResult => ({ ok: false, kind: "failure", code, ...(info ? { info } : {}) });
-export const refuse = (code: StateErrorCode, info?: string[]): OpResult => ({ ok: false, kind: "state", code, ...(info ? { info } : {}) });
+export const fail = (code: FailureCode, info?: string[]): OpResult => ({
+  ok: false,
+  kind: "failure",
+  code,
+  ...(info ? { info } : {}),
+});
+export const refuse = (code: StateErrorCode, info?: string[]): OpResult => ({
+  ok: false,
+  kind: "state",
+  code,
+  ...(info ? { info } : {}),
+});
 
 function newPeerDevice(vnr: number): PeerDevice {
-  return { vnr, peerDisk: "DUnknown", repl: "Off", resyncSusp: { user: false, peer: false, dependency: false }, resync: null, sentKiB: 0, receivedKiB: 0, inFlight: 0, peerCurrent: 0n };
+  return {
+    vnr,
+    peerDisk: "DUnknown",
+    repl: "Off",
+    resyncSusp: { user: false, peer: false, dependency: false },
+    resync: null,
+    sentKiB: 0,
+    receivedKiB: 0,
+    inFlight: 0,
+    peerCurrent: 0n,
+  };
 }
 
 /** new-resource: the resource object, Secondary, no devices or connections yet. */
@@ -75,7 +98,7 @@ export function newMinor(k: DrbdKernel, res: Resource, vnr: number): OpResult {
 }
 
 /** new-peer + new-path: a StandAlone connection. */
-export function newPeer(k: DrbdKernel, res: Resource, peerName: string): OpResult {
+export function newPeer(_k: DrbdKernel, res: Resource, peerName: string): OpResult {
   const p = res.conf.peers.find((x) => x.host === peerName);
   if (!p) return fail(162);
   if (p.net.allowTwoPrimaries && p.net.protocol !== "C") return fail(139);
@@ -111,27 +134,46 @@ export function attach(k: DrbdKernel, res: Resource, dev: Device): OpResult {
     md.crashedPrimary = true;
     md.primary = false;
     const bits = md.al.map((e) => [e * 1024, (e + 1) * 1024] as const);
-    for (const p of res.conf.peers) for (const [s, e] of bits) peerMd(md, p.nodeId).bitmap.setRange(s, Math.min(e, Math.ceil(md.dataSize / 4096)));
+    for (const p of res.conf.peers)
+      for (const [s, e] of bits) peerMd(md, p.nodeId).bitmap.setRange(s, Math.min(e, Math.ceil(md.dataSize / 4096)));
   }
   dev.backing = backing;
   dev.md = md;
-  k.change(res, () => {
-    dev.disk = "Attaching";
-  }, { tag: "attach" });
+  k.change(
+    res,
+    () => {
+      dev.disk = "Attaching";
+    },
+    { tag: "attach" },
+  );
   k.logDev(res, dev, `Maximum number of peer devices = ${md.maxPeers}`);
   const kb = md.dataSize / 1024;
   const bits = Math.ceil(md.dataSize / 4096);
   const words = Math.ceil(bits / 64);
   k.logDev(res, dev, `drbd_bm_resize called with capacity == ${md.dataSize / 512}`);
-  k.logDev(res, dev, `resync bitmap: bits=${bits} words=${words * md.maxPeers} pages=${Math.ceil((words * 8 * md.maxPeers) / 4096)}`);
+  k.logDev(
+    res,
+    dev,
+    `resync bitmap: bits=${bits} words=${words * md.maxPeers} pages=${Math.ceil((words * 8 * md.maxPeers) / 4096)}`,
+  );
   k.logDev(res, dev, `size = ${formatSize(md.dataSize)} (${kb} KB)`);
   const fencing = res.conf.peers.some((p) => p.net.fencing !== "dont-care");
   const allOutdated = res.conf.peers.every((p) => peerMd(md, p.nodeId).peerOutdated);
   // K9 disk_state_from_md()
-  const target = !md.consistent ? "Inconsistent" : !md.wasUpToDate ? "Outdated" : !fencing || allOutdated ? "UpToDate" : "Consistent";
-  k.change(res, () => {
-    dev.disk = target;
-  }, { tag: "attach" });
+  const target = !md.consistent
+    ? "Inconsistent"
+    : !md.wasUpToDate
+      ? "Outdated"
+      : !fencing || allOutdated
+        ? "UpToDate"
+        : "Consistent";
+  k.change(
+    res,
+    () => {
+      dev.disk = target;
+    },
+    { tag: "attach" },
+  );
   k.logDev(res, dev, `attached to current UUID: ${uuidHex(md.current)}`);
   for (const c of res.connections.values()) {
     if (c.cstate !== "Connected") continue;
@@ -149,21 +191,29 @@ function formatSize(bytes: number): string {
 /** detach: Detaching → Diskless; refused (-2) for a Primary without another UpToDate copy. */
 export function detach(k: DrbdKernel, res: Resource, dev: Device, force = false): OpResult {
   if (dev.disk === "Diskless") return OK;
-  const r = k.change(res, () => {
-    dev.disk = "Detaching";
-  }, { soft: !force, tag: "detach" });
+  const r = k.change(
+    res,
+    () => {
+      dev.disk = "Detaching";
+    },
+    { soft: !force, tag: "detach" },
+  );
   if (!r.ok) return refuse(r.code);
   for (const c of res.connections.values()) {
     const pd = c.peerDevices.get(dev.vnr);
     if (pd?.resync) interruptResync(k, { res, conn: c, dev, pd });
   }
-  k.change(res, () => {
-    dev.disk = "Diskless";
-    for (const c of res.connections.values()) {
-      const pd = c.peerDevices.get(dev.vnr);
-      if (pd && pd.repl !== "Off") pd.repl = "Established";
-    }
-  }, { tag: "go-diskless" });
+  k.change(
+    res,
+    () => {
+      dev.disk = "Diskless";
+      for (const c of res.connections.values()) {
+        const pd = c.peerDevices.get(dev.vnr);
+        if (pd && pd.repl !== "Off") pd.repl = "Established";
+      }
+    },
+    { tag: "go-diskless" },
+  );
   dev.backing?.close("drbd");
   dev.backing = null;
   dev.md = null;
@@ -195,14 +245,22 @@ export function disconnect(k: DrbdKernel, res: Resource, c: Connection, tag = "d
   c.lossTimer = undefined;
   c.epoch++;
   c.reconnect = false;
-  k.change(res, () => {
-    c.cstate = "Disconnecting";
-  }, { tag });
+  k.change(
+    res,
+    () => {
+      c.cstate = "Disconnecting";
+    },
+    { tag },
+  );
   if (wasConnected && peer && peer.conn.cstate === "Connected") k.cluster.peerClosed(peer.res, peer.conn);
   k.logConn(res, c, "Connection closed");
-  k.change(res, () => {
-    c.cstate = "StandAlone";
-  }, { tag });
+  k.change(
+    res,
+    () => {
+      c.cstate = "StandAlone";
+    },
+    { tag },
+  );
   return OK;
 }
 
@@ -217,13 +275,14 @@ export function down(k: DrbdKernel, res: Resource): OpResult {
     // a peer that left gracefully no longer counts as a quorum voter (K9 "last man standing")
     const p = k.peerSide(res, c);
     const pdv = p && [...p.res.devices.values()];
-    if (p && pdv && res.conf.options.quorum !== "off") for (const d of pdv) if (d.md) peerMd(d.md, res.nodeId).peerOutdated = true;
+    if (p && pdv && res.conf.options.quorum !== "off")
+      for (const d of pdv) if (d.md) peerMd(d.md, res.nodeId).peerOutdated = true;
   }
   for (const d of res.devices.values()) {
     detach(k, res, d, true);
     res.node.blockDevices.delete(d.path);
   }
-  for (const c of res.connections.values()) k.change(res, () => {}, { tag: "down" });
+  for (const _c of res.connections.values()) k.change(res, () => {}, { tag: "down" });
   k.resources(res.node).delete(res.name);
   return OK;
 }

@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { type AsbSide, recover0p, recover1p, recover2p } from "./policies";
 
-const side = (o: Partial<AsbSide> = {}): AsbSide => ({ primary: false, changes: 0, wasPrimaryAtSplit: false, resolveConflicts: false, ...o });
+const side = (o: Partial<AsbSide> = {}): AsbSide => ({
+  primary: false,
+  changes: 0,
+  wasPrimaryAtSplit: false,
+  resolveConflicts: false,
+  ...o,
+});
 const SRC = "source-use-bitmap";
 const TGT = "target-use-bitmap";
 
@@ -31,8 +37,15 @@ describe("after-split-brain policies (K9 drbd_asb_recover_*p), seen from side A"
     expect(recover1p("discard-secondary", "disconnect", sec, pri).strategy).toBe(TGT);
     expect(recover1p("consensus", "discard-zero-changes", pri, sec).strategy).toBe(SRC);
     // 0pri would discard the Primary: consensus refuses
-    expect(recover1p("consensus", "discard-zero-changes", side({ primary: true }), side({ changes: 4 })).strategy).toBeNull();
-    const lost = recover1p("call-pri-lost-after-sb", "discard-zero-changes", side({ primary: true }), side({ changes: 4 }));
+    expect(
+      recover1p("consensus", "discard-zero-changes", side({ primary: true }), side({ changes: 4 })).strategy,
+    ).toBeNull();
+    const lost = recover1p(
+      "call-pri-lost-after-sb",
+      "discard-zero-changes",
+      side({ primary: true }),
+      side({ changes: 4 }),
+    );
     expect(lost).toEqual({ strategy: TGT, priLost: "a" });
     expect(recover1p("disconnect", "discard-zero-changes", pri, sec).strategy).toBeNull();
   });

@@ -49,9 +49,15 @@ export function recover0p(policy: string, a: AsbSide, b: AsbSide): SyncStrategy 
 }
 
 /** after-sb-1pri, evaluated by A (exactly one of a/b is Primary). */
-export function recover1p(policy: string, policy0: string, a: AsbSide, b: AsbSide): { strategy: SyncStrategy | null; priLost?: "a" | "b" } {
+export function recover1p(
+  policy: string,
+  policy0: string,
+  a: AsbSide,
+  b: AsbSide,
+): { strategy: SyncStrategy | null; priLost?: "a" | "b" } {
   const r0 = recover0p(policy0, a, b);
-  const discardsSecondary = (s: SyncStrategy | null) => s !== null && ((s === TGT && !a.primary) || (s === SRC && !b.primary));
+  const discardsSecondary = (s: SyncStrategy | null) =>
+    s !== null && ((s === TGT && !a.primary) || (s === SRC && !b.primary));
   switch (policy) {
     case "discard-secondary":
       return { strategy: a.primary ? SRC : TGT };
@@ -68,7 +74,12 @@ export function recover1p(policy: string, policy0: string, a: AsbSide, b: AsbSid
 }
 
 /** after-sb-2pri, evaluated by A. */
-export function recover2p(policy: string, policy0: string, a: AsbSide, b: AsbSide): { strategy: SyncStrategy | null; priLost?: "a" | "b" } {
+export function recover2p(
+  policy: string,
+  policy0: string,
+  a: AsbSide,
+  b: AsbSide,
+): { strategy: SyncStrategy | null; priLost?: "a" | "b" } {
   const r0 = recover0p(policy0, a, b);
   switch (policy) {
     case "violently-as0p":

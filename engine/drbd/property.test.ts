@@ -18,7 +18,14 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   { weight: 4, arbitrary: fc.integer({ min: 0, max: VOCAB.length - 1 }).map((i) => ({ kind: "cmd" as const, i })) },
   // partitions long enough to be noticed and promotions: "cut, promote the other side, heal"
   { weight: 2, arbitrary: fc.constantFrom(...HOT).map((i) => ({ kind: "cmd" as const, i })) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant("write" as const), node: fc.constantFrom(...NODES), block: fc.integer({ min: 0, max: 2000 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant("write" as const),
+      node: fc.constantFrom(...NODES),
+      block: fc.integer({ min: 0, max: 2000 }),
+    }),
+  },
 );
 
 describe("DRBD property: random admin sequences keep the kernel's invariants", () => {
@@ -52,7 +59,11 @@ describe("DRBD property: random admin sequences keep the kernel's invariants", (
           await kit.sh(n, "drbdadm adjust r0");
         }
         await kit.sh("node1", "sleep 60");
-        const pendingSync = kit.drbd.k.allResources().some((r) => [...r.connections.values()].some((c) => [...c.peerDevices.values()].some((pd) => pd.resync !== null)));
+        const pendingSync = kit.drbd.k
+          .allResources()
+          .some((r) =>
+            [...r.connections.values()].some((c) => [...c.peerDevices.values()].some((pd) => pd.resync !== null)),
+          );
         expect(pendingSync).toBe(false);
         expect(checkInvariants(kit.drbd.k, { compareData: true })).toEqual([]);
       }),

@@ -43,8 +43,12 @@ export function updateQuorum(k: DrbdKernel, res: Resource): void {
   const suspend = lost && res.role === "Primary" && res.conf.options.onNoQuorum === "suspend-io";
   const changed = [...res.devices.values()].some((d) => d.quorum !== want.get(d.vnr)) || res.suspQuorum !== suspend;
   if (!changed) return;
-  k.change(res, () => {
-    for (const d of res.devices.values()) d.quorum = want.get(d.vnr) ?? true;
-    res.suspQuorum = suspend;
-  }, { tag: "lost-quorum" });
+  k.change(
+    res,
+    () => {
+      for (const d of res.devices.values()) d.quorum = want.get(d.vnr) ?? true;
+      res.suspQuorum = suspend;
+    },
+    { tag: "lost-quorum" },
+  );
 }

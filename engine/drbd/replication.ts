@@ -12,9 +12,9 @@ import type { DrbdKernel } from "./kernel";
 import { peerMd } from "./metadata";
 import type { Device, Resource } from "./objects";
 import { DISK_BANDWIDTH_BPS, noteAppIo } from "./resync";
+import { send } from "./sendbuf";
 import { hasUpToDateAccess } from "./state-engine";
 import { diskRank } from "./strings";
-import { send } from "./sendbuf";
 import { replan } from "./sync";
 import { newUuid, pushHistory, uuidHex } from "./uuid";
 
@@ -48,7 +48,6 @@ function rotateUuid(k: DrbdKernel, res: Resource, dev: Device): void {
   k.logDev(res, dev, `new current UUID: ${uuidHex(md.current)} weak: ${uuidHex(weak)}`);
 }
 
-
 /** When the last write request on a device completes (virtual µs). */
 const ioCursor = new WeakMap<Device, number>();
 
@@ -56,7 +55,12 @@ export function writeData(k: DrbdKernel, res: Resource, dev: Device, offset: num
   const len = payloadLength(data);
   if (!k.alive(res)) return { ok: false, errno: "EIO" };
   if (res.role !== "Primary") return { ok: false, errno: "EROFS" };
-  if (!dev.quorum) return { ok: false, errno: "EIO", reason: res.conf.options.onNoQuorum === "suspend-io" ? "I/O suspended (no quorum)" : "no quorum" };
+  if (!dev.quorum)
+    return {
+      ok: false,
+      errno: "EIO",
+      reason: res.conf.options.onNoQuorum === "suspend-io" ? "I/O suspended (no quorum)" : "no quorum",
+    };
   if (!hasUpToDateAccess(res, dev)) return { ok: false, errno: "EIO", reason: "no access to UpToDate data" };
   const size = dev.md?.dataSize ?? Number.POSITIVE_INFINITY;
   if (offset < 0 || offset + len > size) return { ok: false, errno: "ENOSPC" };
@@ -115,7 +119,12 @@ export function writeData(k: DrbdKernel, res: Resource, dev: Device, offset: num
     // (a small write never overtakes a big one); protocol A waits only for send-buffer room.
     const sent = send(c, issue, len, path.bandwidthBps, path.latencyUs);
     const arrive = sent.arriveUs;
-    const ack = c.net.protocol === "A" ? sent.bufferedUs : c.net.protocol === "B" ? arrive + path.latencyUs : arrive + diskTimeUs(len) + path.latencyUs;
+    const ack =
+      c.net.protocol === "A"
+        ? sent.bufferedUs
+        : c.net.protocol === "B"
+          ? arrive + path.latencyUs
+          : arrive + diskTimeUs(len) + path.latencyUs;
     latency = Math.max(latency, ack);
     pd.sentKiB += Math.ceil(len / 1024);
     pd.inFlight++;
@@ -156,7 +165,12 @@ export function readData(k: DrbdKernel, res: Resource, dev: Device, offset: numb
     if (!pdev?.backing) continue;
     const r = pdev.backing.read(offset, length);
     const path = k.world.net.path(res.node.name, c.peerName);
-    if (r.ok) return { ok: true, latencyUs: 2 * path.latencyUs + diskTimeUs(length) + Math.ceil((length / Math.max(1, path.bandwidthBps)) * 1e6), value: r.value };
+    if (r.ok)
+      return {
+        ok: true,
+        latencyUs: 2 * path.latencyUs + diskTimeUs(length) + Math.ceil((length / Math.max(1, path.bandwidthBps)) * 1e6),
+        value: r.value,
+      };
   }
   return { ok: false, errno: "EIO", reason: "no access to UpToDate data" };
 }

@@ -36,11 +36,19 @@ export interface ResyncRun {
 
 /** Steady resync rate in KiB/s for the given options and link bandwidth (bytes/s). */
 export function steadyRateKiB(disk: DiskOpts, linkBps: number): number {
-  const configured = disk.cPlanAhead > 0 ? (disk.cMaxRate > 0 ? disk.cMaxRate : Number.POSITIVE_INFINITY) : disk.resyncRate;
+  const configured =
+    disk.cPlanAhead > 0 ? (disk.cMaxRate > 0 ? disk.cMaxRate : Number.POSITIVE_INFINITY) : disk.resyncRate;
   return Math.max(1, Math.min(configured, linkBps / 1024, DISK_BANDWIDTH_BPS / 1024));
 }
 
-export function startRun(kind: "resync" | "verify", totalBits: number, nowUs: number, disk: DiskOpts, linkBps: number, paused: boolean): ResyncRun {
+export function startRun(
+  kind: "resync" | "verify",
+  totalBits: number,
+  nowUs: number,
+  disk: DiskOpts,
+  linkBps: number,
+  paused: boolean,
+): ResyncRun {
   return {
     kind,
     totalBits,

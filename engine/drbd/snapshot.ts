@@ -9,12 +9,27 @@ export interface DrbdSnapshot {
     [resource: string]: {
       role: string;
       suspended: boolean;
-      devices: { volume: number; minor: number; disk: string; open: boolean; size: number; quorum: boolean; uuids: { current: string; history: string[] } | null }[];
+      devices: {
+        volume: number;
+        minor: number;
+        disk: string;
+        open: boolean;
+        size: number;
+        quorum: boolean;
+        uuids: { current: string; history: string[] } | null;
+      }[];
       connections: {
         peer: string;
         cstate: string;
         peerRole: string;
-        peerDevices: { volume: number; replication: string; peerDisk: string; done: number | null; outOfSyncKiB: number; resyncSuspended: string }[];
+        peerDevices: {
+          volume: number;
+          replication: string;
+          peerDisk: string;
+          done: number | null;
+          outOfSyncKiB: number;
+          resyncSuspended: string;
+        }[];
       }[];
     };
   };
@@ -24,7 +39,9 @@ export function snapshotDrbd(k: DrbdKernel): DrbdSnapshot {
   const out: DrbdSnapshot = {};
   const now = k.world.clock.now;
   for (const node of [...k.world.nodes.values()].sort((a, b) => a.name.localeCompare(b.name))) {
-    const resources = [...k.resources(node).values()].filter((r) => k.alive(r)).sort((a, b) => a.name.localeCompare(b.name));
+    const resources = [...k.resources(node).values()]
+      .filter((r) => k.alive(r))
+      .sort((a, b) => a.name.localeCompare(b.name));
     const per: DrbdSnapshot[string] = {};
     for (const r of resources) {
       per[r.name] = {
@@ -45,7 +62,10 @@ export function snapshotDrbd(k: DrbdKernel): DrbdSnapshot {
           peerRole: c.peerRole,
           peerDevices: [...c.peerDevices.values()].map((pd) => {
             const d = r.devices.get(pd.vnr);
-            const susp = [pd.resyncSusp.user && "user", pd.resyncSusp.peer && "peer", pd.resyncSusp.dependency && "dependency"].filter(Boolean).join(",") || "no";
+            const susp =
+              [pd.resyncSusp.user && "user", pd.resyncSusp.peer && "peer", pd.resyncSusp.dependency && "dependency"]
+                .filter(Boolean)
+                .join(",") || "no";
             return {
               volume: pd.vnr,
               replication: pd.repl,

@@ -5,7 +5,16 @@
  * network and crashes all change state through `changeState`.
  */
 import type { Connection, Device, PeerDevice, Resource } from "./objects";
-import { type ConnState, type DiskState, diskRank, isSyncSourceState, isSyncTargetState, type ReplState, type Role, type StateErrorCode } from "./strings";
+import {
+  type ConnState,
+  type DiskState,
+  diskRank,
+  isSyncSourceState,
+  isSyncTargetState,
+  type ReplState,
+  type Role,
+  type StateErrorCode,
+} from "./strings";
 
 interface ConnSnap {
   cstate: ConnState;
@@ -75,7 +84,8 @@ export function capture(res: Resource): Snap {
   const s: Snap = { role: res.role, susp: ioSuspFlags(res), conns: new Map(), devs: new Map(), pds: new Map() };
   for (const c of res.connections.values()) {
     s.conns.set(c.peerName, { cstate: c.cstate, peerRole: c.peerRole });
-    for (const pd of c.peerDevices.values()) s.pds.set(pdKey(c.peerName, pd.vnr), { peerDisk: pd.peerDisk, repl: pd.repl, susp: suspFlags(pd) });
+    for (const pd of c.peerDevices.values())
+      s.pds.set(pdKey(c.peerName, pd.vnr), { peerDisk: pd.peerDisk, repl: pd.repl, susp: suspFlags(pd) });
   }
   for (const d of res.devices.values()) s.devs.set(d.vnr, { disk: d.disk, quorum: d.quorum });
   return s;
@@ -119,17 +129,25 @@ const SOFT_CHECKS: Check[] = [
   // -1: another connected Primary without allow-two-primaries
   (res, o, n) => {
     if (!promoted(o, n)) return null;
-    for (const c of res.connections.values()) if (c.cstate === "Connected" && c.peerRole === "Primary" && !c.net.allowTwoPrimaries) return -1;
+    for (const c of res.connections.values())
+      if (c.cstate === "Connected" && c.peerRole === "Primary" && !c.net.allowTwoPrimaries) return -1;
     return null;
   },
   // -12: demote while the device is open (`secondary --force`, DRBD ≥ 9.1.7, demotes anyway)
-  (res, o, n, opts) => (o.role === "Primary" && n.role === "Secondary" && !opts.force && [...res.devices.values()].some((d) => d.openers.length > 0) ? -12 : null),
+  (res, o, n, opts) =>
+    o.role === "Primary" &&
+    n.role === "Secondary" &&
+    !opts.force &&
+    [...res.devices.values()].some((d) => d.openers.length > 0)
+      ? -12
+      : null,
   // -25: promotion without quorum (overridden by --force)
   (res, o, n, opts) => (promoted(o, n) && !opts.force && [...res.devices.values()].some((d) => !d.quorum) ? -25 : null),
   // -2: promotion (or detach of a Primary) without access to UpToDate data
   (res, o, n) => {
     if (n.role !== "Primary") return null;
-    for (const d of res.devices.values()) if (!hasUpToDateAccess(res, d) && (promoted(o, n) || o.devs.get(d.vnr)?.disk !== d.disk)) return -2;
+    for (const d of res.devices.values())
+      if (!hasUpToDateAccess(res, d) && (promoted(o, n) || o.devs.get(d.vnr)?.disk !== d.disk)) return -2;
     return null;
   },
   // -7: fencing configured, not connected, peer not known to be Outdated (K9 SS_PRIMARY_NOP)
@@ -142,7 +160,7 @@ const SOFT_CHECKS: Check[] = [
     return null;
   },
   // -16 / -6: outdate rules
-  (res, o, n) => {
+  (res, o, _n) => {
     for (const d of res.devices.values()) {
       const was = o.devs.get(d.vnr)?.disk;
       if (d.disk !== "Outdated" || was === "Outdated") continue;
@@ -176,7 +194,10 @@ function sanitize(res: Resource): void {
       if (isSyncTargetState(pd.repl)) d.disk = d.disk === "Diskless" ? d.disk : "Inconsistent";
       if (isSyncSourceState(pd.repl) && pd.peerDisk !== "Diskless") pd.peerDisk = "Inconsistent";
       // a resync aborts when either disk drops below Inconsistent
-      if ((isSyncSourceState(pd.repl) || isSyncTargetState(pd.repl)) && (diskRank(d.disk) < diskRank("Inconsistent") || diskRank(pd.peerDisk) < diskRank("Inconsistent")))
+      if (
+        (isSyncSourceState(pd.repl) || isSyncTargetState(pd.repl)) &&
+        (diskRank(d.disk) < diskRank("Inconsistent") || diskRank(pd.peerDisk) < diskRank("Inconsistent"))
+      )
         pd.repl = "Established";
     }
   }
@@ -201,7 +222,8 @@ function logChanges(res: Resource, o: Snap, n: Snap, hooks: StateHooks, tag?: st
     const pre = `drbd ${res.name}/${d.vnr} drbd${d.minor}`;
     const l: string[] = [];
     if (dO && dn && dO.disk !== dn.disk) l.push(`disk( ${dO.disk} -> ${dn.disk} )`);
-    if (dO && dn && dO.quorum !== dn.quorum) l.push(`quorum( ${dO.quorum ? "yes" : "no"} -> ${dn.quorum ? "yes" : "no"} )`);
+    if (dO && dn && dO.quorum !== dn.quorum)
+      l.push(`quorum( ${dO.quorum ? "yes" : "no"} -> ${dn.quorum ? "yes" : "no"} )`);
     if (l.length) hooks.log(res, `${pre}: ${l.join(" ")}${t}`);
     for (const c of res.connections.values()) {
       const k = pdKey(c.peerName, d.vnr);
@@ -238,7 +260,12 @@ function equalSnap(a: Snap, b: Snap): boolean {
  * Apply `mutate` to the resource's state fields as one atomic state change.
  * Returns the refusal for a soft (user) change that fails validation; the state is then unchanged.
  */
-export function changeState(res: Resource, mutate: (r: Resource) => void, hooks: StateHooks, opts: ChangeOptions = {}): StateResult {
+export function changeState(
+  res: Resource,
+  mutate: (r: Resource) => void,
+  hooks: StateHooks,
+  opts: ChangeOptions = {},
+): StateResult {
   const old = capture(res);
   mutate(res);
   sanitize(res);

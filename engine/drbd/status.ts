@@ -46,11 +46,12 @@ export interface StatusOpts {
 }
 
 /** Bits still out of sync toward a peer (resync progress applied). */
-export function outOfSyncBits(k: DrbdKernel, res: Resource, c: Connection, d: Device): number {
+export function outOfSyncBits(k: DrbdKernel, _res: Resource, c: Connection, d: Device): number {
   const pd = c.peerDevices.get(d.vnr);
   if (!d.md) return 0;
   const bits = peerMd(d.md, c.peerNodeId).bitmap.count();
-  if (pd?.resync && pd.resync.kind === "resync") return Math.max(0, Math.round(bits - doneBitsAt(pd.resync, k.world.clock.now)));
+  if (pd?.resync && pd.resync.kind === "resync")
+    return Math.max(0, Math.round(bits - doneBitsAt(pd.resync, k.world.clock.now)));
   return bits;
 }
 
@@ -59,7 +60,11 @@ function replRank(r: PeerDevice["repl"]): number {
 }
 
 function resyncSuspStr(pd: PeerDevice): string {
-  const f = [pd.resyncSusp.user && "user", pd.resyncSusp.peer && "peer", pd.resyncSusp.dependency && "dependency"].filter(Boolean);
+  const f = [
+    pd.resyncSusp.user && "user",
+    pd.resyncSusp.peer && "peer",
+    pd.resyncSusp.dependency && "dependency",
+  ].filter(Boolean);
   return f.length ? f.join(",") : "no";
 }
 
@@ -153,7 +158,7 @@ export function resourceStatus(k: DrbdKernel, res: Resource, o: StatusOpts): str
             w.p(indent, ` pending:${pd.inFlight}`);
             w.p(indent, ` unacked:${pd.inFlight}`);
             if (run && run.totalBits > 0) {
-              const rate = run.paused ? 0 : run.rateBps * 4 / 1024;
+              const rate = run.paused ? 0 : (run.rateBps * 4) / 1024;
               w.p(indent, ` dbdt1:${rate.toFixed(2)}`);
               const left = run.totalBits - doneBitsAt(run, now);
               w.p(indent, ` eta:${run.paused || rate === 0 ? "nan" : ((left * 4) / 1024 / rate).toFixed(0)}`);
@@ -175,7 +180,9 @@ export function roleLine(res: Resource, peer?: Connection): string {
 
 /** `drbdadm dstate`: local/peer[/peer...] per volume. */
 export function dstateLines(res: Resource): string[] {
-  return [...res.devices.values()].map((d) => [d.disk, ...[...res.connections.values()].map((c) => c.peerDevices.get(d.vnr)?.peerDisk ?? "DUnknown")].join("/"));
+  return [...res.devices.values()].map((d) =>
+    [d.disk, ...[...res.connections.values()].map((c) => c.peerDevices.get(d.vnr)?.peerDisk ?? "DUnknown")].join("/"),
+  );
 }
 
 /** `drbdsetup events2 --now [--statistics]` */
@@ -184,9 +191,13 @@ export function events2(k: DrbdKernel, resources: Resource[], statistics: boolea
   const now = k.world.clock.now;
   for (const res of resources) {
     const promotable = res.role !== "Primary" && [...res.devices.values()].every((d) => d.disk === "UpToDate");
-    lines.push(`exists resource name:${res.name} role:${res.role} suspended:${ioSuspFlags(res).replace("no-disk", "no-data")} force-io-failures:no may_promote:${promotable ? "yes" : "no"} promotion_score:${promotable ? 10101 : 0}${statistics ? ` write-ordering:${res.conf.disk.writeOrdering}` : ""}`);
+    lines.push(
+      `exists resource name:${res.name} role:${res.role} suspended:${ioSuspFlags(res).replace("no-disk", "no-data")} force-io-failures:no may_promote:${promotable ? "yes" : "no"} promotion_score:${promotable ? 10101 : 0}${statistics ? ` write-ordering:${res.conf.disk.writeOrdering}` : ""}`,
+    );
     for (const c of res.connections.values())
-      lines.push(`exists connection name:${res.name} peer-node-id:${c.peerNodeId} conn-name:${c.peerName} connection:${c.cstate} role:${c.peerRole}${statistics ? " congested:no ap-in-flight:0 rs-in-flight:0" : ""}`);
+      lines.push(
+        `exists connection name:${res.name} peer-node-id:${c.peerNodeId} conn-name:${c.peerName} connection:${c.cstate} role:${c.peerRole}${statistics ? " congested:no ap-in-flight:0 rs-in-flight:0" : ""}`,
+      );
     for (const d of res.devices.values())
       lines.push(
         `exists device name:${res.name} volume:${d.vnr} minor:${d.minor} backing_dev:${d.disk === "Diskless" ? "none" : d.backingPath} disk:${d.disk} client:${d.backingPath === "none" ? "yes" : "no"} quorum:${d.quorum ? "yes" : "no"}${statistics ? ` size:${Math.floor((d.md?.dataSize ?? 0) / 1024)} read:${deviceStats(res, d, now).read} written:${deviceStats(res, d, now).written} al-writes:${d.alWrites} bm-writes:${d.bmWrites} upper-pending:0 lower-pending:0 al-suspended:no` : ""}`,
@@ -201,7 +212,9 @@ export function events2(k: DrbdKernel, resources: Resource[], statistics: boolea
         );
       }
     for (const c of res.connections.values())
-      lines.push(`exists path name:${res.name} peer-node-id:${c.peerNodeId} conn-name:${c.peerName} local:ipv4:${c.path.localAddress}:${c.path.port} peer:ipv4:${c.path.peerAddress}:${c.path.port} established:${c.cstate === "Connected" ? "yes" : "no"}`);
+      lines.push(
+        `exists path name:${res.name} peer-node-id:${c.peerNodeId} conn-name:${c.peerName} local:ipv4:${c.path.localAddress}:${c.path.port} peer:ipv4:${c.path.peerAddress}:${c.path.port} established:${c.cstate === "Connected" ? "yes" : "no"}`,
+      );
   }
   lines.push("exists -");
   return `${lines.join("\n")}\n`;

@@ -99,7 +99,34 @@ export const STATE_ERRORS = {
   "-27": "Disconnect chosen in handshake",
   "-28": "Retry chosen in handshake",
 } as const;
-export type StateErrorCode = -1 | -2 | -4 | -5 | -6 | -7 | -8 | -9 | -10 | -11 | -12 | -13 | -14 | -15 | -16 | -17 | -18 | -19 | -20 | -21 | -22 | -23 | -24 | -25 | -26 | -27 | -28;
+export type StateErrorCode =
+  | -1
+  | -2
+  | -4
+  | -5
+  | -6
+  | -7
+  | -8
+  | -9
+  | -10
+  | -11
+  | -12
+  | -13
+  | -14
+  | -15
+  | -16
+  | -17
+  | -18
+  | -19
+  | -20
+  | -21
+  | -22
+  | -23
+  | -24
+  | -25
+  | -26
+  | -27
+  | -28;
 
 export function stateErrorText(code: StateErrorCode): string {
   return STATE_ERRORS[String(code) as keyof typeof STATE_ERRORS];

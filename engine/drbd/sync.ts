@@ -10,8 +10,8 @@ import { BM_BLOCK_SIZE, type Interval } from "./bitmap";
 import type { DrbdKernel } from "./kernel";
 import { peerMd } from "./metadata";
 import type { Connection, Device, PeerDevice, Resource } from "./objects";
-import { pushHistory } from "./uuid";
 import { averageKiBps, checkpoint, completionUs, doneBitsAt, type ResyncRun, setPaused, startRun } from "./resync";
+import { pushHistory } from "./uuid";
 
 export interface Side {
   res: Resource;
@@ -56,21 +56,43 @@ export function beginResync(k: DrbdKernel, src: Side, tgt: Side, tag: string): v
   const run = startRun("resync", bits, now, src.res.conf.disk, link, paused);
   src.pd.resync = run;
   tgt.pd.resync = run;
-  k.change(src.res, () => {
-    src.pd.repl = "WFBitMapS";
-  }, { tag });
-  k.change(tgt.res, () => {
-    tgt.pd.repl = "WFBitMapT";
-  }, { tag });
-  k.change(tgt.res, () => {
-    tgt.pd.repl = "SyncTarget";
-    tgt.pd.resyncSusp.peer = src.pd.resyncSusp.user;
-  }, { tag: "receive-bitmap" });
-  k.change(src.res, () => {
-    src.pd.repl = "SyncSource";
-    src.pd.resyncSusp.peer = tgt.pd.resyncSusp.user;
-  }, { tag: "receive-bitmap" });
-  for (const s of [src, tgt]) k.logPd(s.res, s.dev, s.conn, `Began resync as ${s.pd.repl.replace("Paused", "")} (will sync ${bits * 4} KB [${bits} bits set]).`);
+  k.change(
+    src.res,
+    () => {
+      src.pd.repl = "WFBitMapS";
+    },
+    { tag },
+  );
+  k.change(
+    tgt.res,
+    () => {
+      tgt.pd.repl = "WFBitMapT";
+    },
+    { tag },
+  );
+  k.change(
+    tgt.res,
+    () => {
+      tgt.pd.repl = "SyncTarget";
+      tgt.pd.resyncSusp.peer = src.pd.resyncSusp.user;
+    },
+    { tag: "receive-bitmap" },
+  );
+  k.change(
+    src.res,
+    () => {
+      src.pd.repl = "SyncSource";
+      src.pd.resyncSusp.peer = tgt.pd.resyncSusp.user;
+    },
+    { tag: "receive-bitmap" },
+  );
+  for (const s of [src, tgt])
+    k.logPd(
+      s.res,
+      s.dev,
+      s.conn,
+      `Began resync as ${s.pd.repl.replace("Paused", "")} (will sync ${bits * 4} KB [${bits} bits set]).`,
+    );
   schedule(k, src, tgt, run);
 }
 
@@ -82,7 +104,14 @@ function schedule(k: DrbdKernel, src: Side, tgt: Side, run: ResyncRun): void {
   const epochS = src.conn.epoch;
   const epochT = tgt.conn.epoch;
   run.timer = k.world.clock.scheduleAt(at, `drbd resync ${src.res.name}`, () => {
-    if (!k.alive(src.res) || !k.alive(tgt.res) || src.conn.epoch !== epochS || tgt.conn.epoch !== epochT || src.pd.resync !== run) return;
+    if (
+      !k.alive(src.res) ||
+      !k.alive(tgt.res) ||
+      src.conn.epoch !== epochS ||
+      tgt.conn.epoch !== epochT ||
+      src.pd.resync !== run
+    )
+      return;
     finishResync(k, src, tgt);
   });
 }
@@ -99,7 +128,7 @@ export function replan(k: DrbdKernel, src: Side): void {
 }
 
 /** Copy what is done so far and clear those bits on both sides. */
-function settle(k: DrbdKernel, src: Side, tgt: Side, run: ResyncRun, doneBits: number): void {
+function settle(_k: DrbdKernel, src: Side, tgt: Side, run: ResyncRun, doneBits: number): void {
   const srcMd = src.dev.md;
   const tgtMd = tgt.dev.md;
   if (!srcMd || !tgtMd || !src.dev.backing || !tgt.dev.backing) return;
@@ -128,7 +157,8 @@ export function finishResync(k: DrbdKernel, src: Side, tgt: Side): void {
   settle(k, src, tgt, run, total);
   // the target adopts the source's generation (K9 drbd_uuid_resync_finished)
   const sp = peerMd(src.dev.md, tgt.res.nodeId);
-  if (sp.bitmapUuid !== 0n && (sp.bitmapUuid & ~1n) !== (src.dev.md.current & ~1n)) src.dev.md.history = pushHistory(src.dev.md.history, sp.bitmapUuid);
+  if (sp.bitmapUuid !== 0n && (sp.bitmapUuid & ~1n) !== (src.dev.md.current & ~1n))
+    src.dev.md.history = pushHistory(src.dev.md.history, sp.bitmapUuid);
   sp.bitmapUuid = 0n;
   const tp = peerMd(tgt.dev.md, src.res.nodeId);
   tp.bitmapUuid = 0n;
@@ -139,15 +169,24 @@ export function finishResync(k: DrbdKernel, src: Side, tgt: Side): void {
   const speed = averageKiBps({ ...run, totalBits: total }, now);
   src.pd.resync = null;
   tgt.pd.resync = null;
-  for (const s of [src, tgt]) k.logPd(s.res, s.dev, s.conn, `Resync done (total ${secs} sec; paused ${paused} sec; ${speed} K/sec)`);
-  k.change(tgt.res, () => {
-    tgt.pd.repl = "Established";
-    tgt.dev.disk = "UpToDate";
-  }, { tag: "resync-finished" });
-  k.change(src.res, () => {
-    src.pd.repl = "Established";
-    src.pd.peerDisk = "UpToDate";
-  }, { tag: "resync-finished" });
+  for (const s of [src, tgt])
+    k.logPd(s.res, s.dev, s.conn, `Resync done (total ${secs} sec; paused ${paused} sec; ${speed} K/sec)`);
+  k.change(
+    tgt.res,
+    () => {
+      tgt.pd.repl = "Established";
+      tgt.dev.disk = "UpToDate";
+    },
+    { tag: "resync-finished" },
+  );
+  k.change(
+    src.res,
+    () => {
+      src.pd.repl = "Established";
+      src.pd.peerDisk = "UpToDate";
+    },
+    { tag: "resync-finished" },
+  );
   k.propagate(tgt.res, { tag: "resync-finished" });
 }
 

@@ -1,7 +1,8 @@
 /** Test helpers: a workshop lab with the DRBD subsystem and plain SparseDisk backing disks. */
+
+import { textPayload } from "../block/payload";
 import { SparseDisk } from "../block/sparse-disk";
 import type { BlockDevice } from "../block/types";
-import { textPayload } from "../block/payload";
 import { createLab, type Lab } from "../lab";
 import { createStorage } from "../storage/storage";
 import type { LabNode, Subsystem } from "../world/types";

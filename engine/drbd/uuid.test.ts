@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Rng } from "../core/rng";
-import { newUuid, STRATEGIES, type UuidSet, uuidCompare, uuidHex, UUID_JUST_CREATED } from "./uuid";
+import { newUuid, STRATEGIES, UUID_JUST_CREATED, type UuidSet, uuidCompare, uuidHex } from "./uuid";
 
 const base = (nodeId: number, current: bigint, over: Partial<UuidSet> = {}): UuidSet => ({
   nodeId,
@@ -16,12 +16,21 @@ const C = { protocol: "C" as const, resolveConflicts: false };
 
 describe("uuidCompare (K9 drbd_uuid_compare rules)", () => {
   it("just-created-both: no sync until primary --force", () => {
-    expect(uuidCompare(base(0, UUID_JUST_CREATED), base(1, UUID_JUST_CREATED), C)).toEqual({ strategy: "no-sync", rule: "just-created-both" });
+    expect(uuidCompare(base(0, UUID_JUST_CREATED), base(1, UUID_JUST_CREATED), C)).toEqual({
+      strategy: "no-sync",
+      rule: "just-created-both",
+    });
   });
 
   it("just-created-peer / -self: full sync from the node with data", () => {
-    expect(uuidCompare(base(0, 0xabc0n), base(1, UUID_JUST_CREATED), C)).toEqual({ strategy: "source-set-bitmap", rule: "just-created-peer" });
-    expect(uuidCompare(base(1, UUID_JUST_CREATED), base(0, 0xabc0n), C)).toEqual({ strategy: "target-set-bitmap", rule: "just-created-self" });
+    expect(uuidCompare(base(0, 0xabc0n), base(1, UUID_JUST_CREATED), C)).toEqual({
+      strategy: "source-set-bitmap",
+      rule: "just-created-peer",
+    });
+    expect(uuidCompare(base(1, UUID_JUST_CREATED), base(0, 0xabc0n), C)).toEqual({
+      strategy: "target-set-bitmap",
+      rule: "just-created-self",
+    });
   });
 
   it("bitmap-self / bitmap-peer after a secondary outage (primary bit masked)", () => {
@@ -42,18 +51,27 @@ describe("uuidCompare (K9 drbd_uuid_compare rules)", () => {
     const a = base(0, 0x3000n, { history: [0x1000n, 0n] });
     const b = base(1, 0x5000n, { history: [0x1000n, 0n] });
     expect(uuidCompare(a, b, C)).toEqual({ strategy: "split-brain-disconnect", rule: "history-both" });
-    expect(uuidCompare(base(0, 0x3000n), base(1, 0x5000n), C)).toEqual({ strategy: "unrelated-data", rule: "unrelated-data" });
+    expect(uuidCompare(base(0, 0x3000n), base(1, 0x5000n), C)).toEqual({
+      strategy: "unrelated-data",
+      rule: "unrelated-data",
+    });
   });
 
   it("crashed-primary only decides with protocol A/B", () => {
     const crashed = base(0, 0x3000n, { crashedPrimary: true });
     const other = base(1, 0x3000n);
-    expect(uuidCompare(crashed, other, { protocol: "A", resolveConflicts: false })).toEqual({ strategy: "source-use-bitmap", rule: "crashed-primary" });
+    expect(uuidCompare(crashed, other, { protocol: "A", resolveConflicts: false })).toEqual({
+      strategy: "source-use-bitmap",
+      rule: "crashed-primary",
+    });
     expect(uuidCompare(crashed, other, C)).toEqual({ strategy: "source-if-both-failed", rule: "both-off" });
   });
 
   it("equal currents with both sides reconnecting: no sync", () => {
-    expect(uuidCompare(base(0, 0x3000n, { reconnect: true }), base(1, 0x3000n, { reconnect: true }), C)).toEqual({ strategy: "no-sync", rule: "reconnected" });
+    expect(uuidCompare(base(0, 0x3000n, { reconnect: true }), base(1, 0x3000n, { reconnect: true }), C)).toEqual({
+      strategy: "no-sync",
+      rule: "reconnected",
+    });
   });
 
   it("every strategy's mirror is the peer's view", () => {

@@ -41,18 +41,92 @@ export type SyncRule =
   | "unrelated-data";
 
 /** What each strategy means (K9 sync_descriptors[]). */
-export const STRATEGIES: Record<SyncStrategy, { source: boolean; target: boolean; full: boolean; splitBrain: boolean; mirror: SyncStrategy; fullEquivalent?: SyncStrategy }> = {
+export const STRATEGIES: Record<
+  SyncStrategy,
+  {
+    source: boolean;
+    target: boolean;
+    full: boolean;
+    splitBrain: boolean;
+    mirror: SyncStrategy;
+    fullEquivalent?: SyncStrategy;
+  }
+> = {
   "no-sync": { source: false, target: false, full: false, splitBrain: false, mirror: "no-sync" },
-  "source-if-both-failed": { source: true, target: false, full: false, splitBrain: false, mirror: "target-if-both-failed" },
-  "source-use-bitmap": { source: true, target: false, full: false, splitBrain: false, mirror: "target-use-bitmap", fullEquivalent: "source-set-bitmap" },
-  "source-set-bitmap": { source: true, target: false, full: true, splitBrain: false, mirror: "target-set-bitmap", fullEquivalent: "source-set-bitmap" },
-  "source-copy-other-bitmap": { source: true, target: false, full: false, splitBrain: false, mirror: "target-clear-bitmap" },
-  "target-if-both-failed": { source: false, target: true, full: false, splitBrain: false, mirror: "source-if-both-failed" },
-  "target-use-bitmap": { source: false, target: true, full: false, splitBrain: false, mirror: "source-use-bitmap", fullEquivalent: "target-set-bitmap" },
-  "target-set-bitmap": { source: false, target: true, full: true, splitBrain: false, mirror: "source-set-bitmap", fullEquivalent: "target-set-bitmap" },
-  "target-clear-bitmap": { source: false, target: true, full: false, splitBrain: false, mirror: "source-copy-other-bitmap" },
-  "split-brain-auto-recover": { source: false, target: false, full: false, splitBrain: true, mirror: "split-brain-auto-recover" },
-  "split-brain-disconnect": { source: false, target: false, full: false, splitBrain: true, mirror: "split-brain-disconnect" },
+  "source-if-both-failed": {
+    source: true,
+    target: false,
+    full: false,
+    splitBrain: false,
+    mirror: "target-if-both-failed",
+  },
+  "source-use-bitmap": {
+    source: true,
+    target: false,
+    full: false,
+    splitBrain: false,
+    mirror: "target-use-bitmap",
+    fullEquivalent: "source-set-bitmap",
+  },
+  "source-set-bitmap": {
+    source: true,
+    target: false,
+    full: true,
+    splitBrain: false,
+    mirror: "target-set-bitmap",
+    fullEquivalent: "source-set-bitmap",
+  },
+  "source-copy-other-bitmap": {
+    source: true,
+    target: false,
+    full: false,
+    splitBrain: false,
+    mirror: "target-clear-bitmap",
+  },
+  "target-if-both-failed": {
+    source: false,
+    target: true,
+    full: false,
+    splitBrain: false,
+    mirror: "source-if-both-failed",
+  },
+  "target-use-bitmap": {
+    source: false,
+    target: true,
+    full: false,
+    splitBrain: false,
+    mirror: "source-use-bitmap",
+    fullEquivalent: "target-set-bitmap",
+  },
+  "target-set-bitmap": {
+    source: false,
+    target: true,
+    full: true,
+    splitBrain: false,
+    mirror: "source-set-bitmap",
+    fullEquivalent: "target-set-bitmap",
+  },
+  "target-clear-bitmap": {
+    source: false,
+    target: true,
+    full: false,
+    splitBrain: false,
+    mirror: "source-copy-other-bitmap",
+  },
+  "split-brain-auto-recover": {
+    source: false,
+    target: false,
+    full: false,
+    splitBrain: true,
+    mirror: "split-brain-auto-recover",
+  },
+  "split-brain-disconnect": {
+    source: false,
+    target: false,
+    full: false,
+    splitBrain: true,
+    mirror: "split-brain-disconnect",
+  },
   "unrelated-data": { source: false, target: false, full: false, splitBrain: false, mirror: "unrelated-data" },
 };
 
@@ -102,14 +176,21 @@ export function uuidCompare(self: UuidSet, peer: UuidSet, ctx: CompareContext): 
   if (me === them) {
     if (peer.reconnect && self.reconnect) return { strategy: "no-sync", rule: "reconnected" };
     if (ctx.protocol === "A" || ctx.protocol === "B") {
-      if (self.crashedPrimary && !peer.crashedPrimary) return { strategy: "source-use-bitmap", rule: "crashed-primary" };
-      if (peer.crashedPrimary && !self.crashedPrimary) return { strategy: "target-use-bitmap", rule: "crashed-primary" };
+      if (self.crashedPrimary && !peer.crashedPrimary)
+        return { strategy: "source-use-bitmap", rule: "crashed-primary" };
+      if (peer.crashedPrimary && !self.crashedPrimary)
+        return { strategy: "target-use-bitmap", rule: "crashed-primary" };
     }
     // K9 keeps rule=lost-quorum for the following checks (the rule variable is not reset).
-    if (peer.primaryLostQuorum && !self.primaryLostQuorum) return { strategy: "target-if-both-failed", rule: "lost-quorum" };
-    if (!peer.primaryLostQuorum && self.primaryLostQuorum) return { strategy: "source-if-both-failed", rule: "lost-quorum" };
+    if (peer.primaryLostQuorum && !self.primaryLostQuorum)
+      return { strategy: "target-if-both-failed", rule: "lost-quorum" };
+    if (!peer.primaryLostQuorum && self.primaryLostQuorum)
+      return { strategy: "source-if-both-failed", rule: "lost-quorum" };
     if (peer.primaryLostQuorum && self.primaryLostQuorum)
-      return { strategy: ctx.resolveConflicts ? "source-if-both-failed" : "target-if-both-failed", rule: "lost-quorum" };
+      return {
+        strategy: ctx.resolveConflicts ? "source-if-both-failed" : "target-if-both-failed",
+        rule: "lost-quorum",
+      };
     if (peer.crashedPrimary && self.reconnect) return { strategy: "source-if-both-failed", rule: "lost-quorum" };
     if (self.crashedPrimary && peer.reconnect) return { strategy: "target-if-both-failed", rule: "lost-quorum" };
     if (peer.reconnect || self.reconnect) return { strategy: "no-sync", rule: "lost-quorum" };
@@ -139,7 +220,8 @@ export function uuidCompare(self: UuidSet, peer: UuidSet, ctx: CompareContext): 
   if (!mineInPeers && theirsInMine) return { strategy: "source-set-bitmap", rule: "history-self" };
 
   const bs = bitmapOf(self, peer.nodeId);
-  if (bs !== 0n && bs === bitmapOf(peer, self.nodeId)) return { strategy: "split-brain-auto-recover", rule: "bitmap-both" };
+  if (bs !== 0n && bs === bitmapOf(peer, self.nodeId))
+    return { strategy: "split-brain-auto-recover", rule: "bitmap-both" };
 
   for (const h of self.history) {
     if ((h & MASK) === 0n) break;

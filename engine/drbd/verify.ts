@@ -4,9 +4,9 @@
  * compares the blocks and only *marks* differing 4 KiB blocks out of sync (no repair).
  */
 import { sameContent } from "../block/digest";
+import { runHandler } from "./handlers";
 import type { DrbdKernel } from "./kernel";
 import { peerMd } from "./metadata";
-import { runHandler } from "./handlers";
 import { averageKiBps, completionUs, startRun } from "./resync";
 import type { Side } from "./sync";
 
@@ -21,7 +21,8 @@ function diffBlocks(a: Side, b: Side): [number, number][] {
   for (let off = 0; off < size; off += CMP_CHUNK) {
     const len = Math.min(CMP_CHUNK, size - off);
     if (sameContent(da, off, db, off, len)) continue;
-    for (let blk = off; blk < off + len; blk += 4096) if (!sameContent(da, blk, db, blk, 4096)) out.push([blk / 4096, blk / 4096 + 1]);
+    for (let blk = off; blk < off + len; blk += 4096)
+      if (!sameContent(da, blk, db, blk, 4096)) out.push([blk / 4096, blk / 4096 + 1]);
   }
   return out;
 }
@@ -29,15 +30,30 @@ function diffBlocks(a: Side, b: Side): [number, number][] {
 export function verifyRun(k: DrbdKernel, me: Side, peer: Side): void {
   const bits = Math.ceil((me.dev.md?.dataSize ?? 0) / 4096);
   const now = k.world.clock.now;
-  const run = startRun("verify", bits, now, me.res.conf.disk, k.world.net.path(me.res.node.name, peer.res.node.name).bandwidthBps, false);
+  const run = startRun(
+    "verify",
+    bits,
+    now,
+    me.res.conf.disk,
+    k.world.net.path(me.res.node.name, peer.res.node.name).bandwidthBps,
+    false,
+  );
   me.pd.resync = run;
   peer.pd.resync = run;
-  k.change(me.res, () => {
-    me.pd.repl = "VerifyS";
-  }, { tag: "verify" });
-  k.change(peer.res, () => {
-    peer.pd.repl = "VerifyT";
-  }, { tag: "verify" });
+  k.change(
+    me.res,
+    () => {
+      me.pd.repl = "VerifyS";
+    },
+    { tag: "verify" },
+  );
+  k.change(
+    peer.res,
+    () => {
+      peer.pd.repl = "VerifyT";
+    },
+    { tag: "verify" },
+  );
   k.logPd(me.res, me.dev, me.conn, `Online Verify start sector: 0`);
   const at = completionUs(run, now) ?? now;
   const epochA = me.conn.epoch;
@@ -57,9 +73,13 @@ export function verifyRun(k: DrbdKernel, me: Side, peer: Side): void {
     for (const s of [me, peer]) {
       k.logPd(s.res, s.dev, s.conn, `Online verify done (total ${secs} sec; paused 0 sec; ${speed} K/sec)`);
       if (n > 0) k.logPd(s.res, s.dev, s.conn, `Online verify found ${n} 4k blocks out of sync!`);
-      k.change(s.res, () => {
-        s.pd.repl = "Established";
-      }, { tag: "verify-finished" });
+      k.change(
+        s.res,
+        () => {
+          s.pd.repl = "Established";
+        },
+        { tag: "verify-finished" },
+      );
     }
     if (n > 0) runHandler(k, me.res, "out-of-sync", me.dev, me.conn);
   });

@@ -3,12 +3,13 @@
  * issue only the calls needed — up a resource that is down, attach a missing disk, create
  * or connect a StandAlone connection, apply changed net/disk options live.
  */
-import type { Step } from "./steps";
-import { netArgs } from "./steps";
-import { OK, fail } from "../ops-lifecycle";
-import type { ResCtx } from "./drbdadm";
+
+import { fail, OK } from "../ops-lifecycle";
 import { checkpoint, steadyRateKiB } from "../resync";
 import { replan } from "../sync";
+import type { ResCtx } from "./drbdadm";
+import type { Step } from "./steps";
+import { netArgs } from "./steps";
 
 type Build = (cmd: "up" | "attach" | "connect", c: ResCtx) => Step[];
 
@@ -47,14 +48,22 @@ export function adjustSteps(c: ResCtx, build: Build): Step[] {
           return OK;
         },
       });
-      steps.push({ line: `drbdsetup new-path ${name} ${p.nodeId} ipv4:${conf.me.address}:${p.port} ipv4:${p.address}:${p.port}`, obj: name, run: () => OK });
+      steps.push({
+        line: `drbdsetup new-path ${name} ${p.nodeId} ipv4:${conf.me.address}:${p.port} ipv4:${p.address}:${p.port}`,
+        obj: name,
+        run: () => OK,
+      });
     }
   }
   // resync rates and other disk/peer-device options apply at once
   if (JSON.stringify(res.conf.disk) !== JSON.stringify(conf.disk)) {
     for (const v of conf.me.volumes)
       steps.push({
-        line: `drbdsetup disk-options ${v.minor}${Object.entries(c.resolved.volumes.find((x) => x.vnr === v.vnr)?.disk_options ?? {}).map(([o, val]) => ` --${o}=${val}`).join("")}`,
+        line: `drbdsetup disk-options ${v.minor}${Object.entries(
+          c.resolved.volumes.find((x) => x.vnr === v.vnr)?.disk_options ?? {},
+        )
+          .map(([o, val]) => ` --${o}=${val}`)
+          .join("")}`,
         obj: String(v.minor),
         run: () => OK,
       });
@@ -78,7 +87,13 @@ export function adjustSteps(c: ResCtx, build: Build): Step[] {
     },
   });
   const missingDisk = conf.me.volumes.some((v) => v.disk !== "none" && res.devices.get(v.vnr)?.disk === "Diskless");
-  if (missingDisk) steps.push(...build("attach", { ...c, vols: conf.me.volumes.filter((v) => res.devices.get(v.vnr)?.disk === "Diskless").map((v) => v.vnr) }));
+  if (missingDisk)
+    steps.push(
+      ...build("attach", {
+        ...c,
+        vols: conf.me.volumes.filter((v) => res.devices.get(v.vnr)?.disk === "Diskless").map((v) => v.vnr),
+      }),
+    );
   const standalone = conf.peers.filter((p) => res.connections.get(p.host)?.cstate === "StandAlone").map((p) => p.host);
   if (standalone.length) steps.push(...build("connect", { ...c, peers: standalone }));
   return steps;

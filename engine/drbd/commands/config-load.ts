@@ -3,10 +3,17 @@
  * includes; we hand the parser every file under /etc/drbd.d so include globs resolve).
  */
 import type { IFileSystem } from "just-bash";
-import { checkForHost, type DrbdConfig, drbdadmStderr, parseConfig, type ResolvedResource, resolveResource } from "../config";
 import type { LabNode } from "../../world/types";
 import { fromResolved } from "../adapt";
 import type { ResConf } from "../conf";
+import {
+  checkForHost,
+  type DrbdConfig,
+  drbdadmStderr,
+  parseConfig,
+  type ResolvedResource,
+  resolveResource,
+} from "../config";
 
 export interface LoadedConfig {
   config: DrbdConfig;
@@ -32,11 +39,19 @@ export async function loadConfig(fs: IFileSystem, node: LabNode, entry = "/etc/d
   const { config, diagnostics } = parseConfig(files, { entry, hostname: node.name });
   const errs = diagnostics.filter((d) => d.severity === "error");
   const warns = diagnostics.filter((d) => d.severity === "warning");
-  return { config, errors: errs.length ? drbdadmStderr(diagnostics) : [], warnings: warns.length && !errs.length ? drbdadmStderr(warns) : [] };
+  return {
+    config,
+    errors: errs.length ? drbdadmStderr(diagnostics) : [],
+    warnings: warns.length && !errs.length ? drbdadmStderr(warns) : [],
+  };
 }
 
 /** Resolve one resource for this host: the parser's view plus the kernel's ResConf. */
-export function resolveFor(config: DrbdConfig, name: string, node: LabNode): { resolved: ResolvedResource; conf: ResConf } | { error: string; exit: number } {
+export function resolveFor(
+  config: DrbdConfig,
+  name: string,
+  node: LabNode,
+): { resolved: ResolvedResource; conf: ResConf } | { error: string; exit: number } {
   const diags = checkForHost(config, node.name, { resources: [name], ips: [node.ip] });
   const first = diags[0];
   if (first) {

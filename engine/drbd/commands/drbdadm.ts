@@ -3,21 +3,45 @@
  * each subcommand to drbdsetup/drbdmeta calls (steps.ts) and runs them on the kernel.
  */
 import type { CommandContext, ExecResult } from "../../world/types";
-import { dumpConfig, dumpResource } from "../config";
-import type { DrbdKernel } from "../kernel";
-import { attach, connect, detach, disconnect, down, newMinor, newPeer, newResource, OK, fail } from "../ops-lifecycle";
-import { invalidate, invalidateRemote, newCurrentUuid, outdate, pauseSync, primary, secondary, verify } from "../ops-admin";
-import { dstateLines, resourceStatus, roleLine } from "../status";
-import { loadConfig, resolveFor } from "./config-load";
-import { applyAl, createMd, giLine, metaLine, offlineDstate, offlineInvalidate, offlineOutdate, showGi } from "./meta-cmds";
-import { type Out, raw, runSteps, type Step, diskArgs, netArgs, peerIdOf } from "./steps";
-import { adjustSteps } from "./adjust";
 import type { ResConf } from "../conf";
 import type { ResolvedResource } from "../config";
+import { dumpConfig, dumpResource } from "../config";
+import type { DrbdKernel } from "../kernel";
 import type { Resource } from "../objects";
+import {
+  invalidate,
+  invalidateRemote,
+  newCurrentUuid,
+  outdate,
+  pauseSync,
+  primary,
+  secondary,
+  verify,
+} from "../ops-admin";
+import { attach, connect, detach, disconnect, down, fail, newMinor, newPeer, newResource, OK } from "../ops-lifecycle";
+import { dstateLines, resourceStatus, roleLine } from "../status";
+import { adjustSteps } from "./adjust";
+import { loadConfig, resolveFor } from "./config-load";
+import {
+  applyAl,
+  createMd,
+  giLine,
+  metaLine,
+  offlineDstate,
+  offlineInvalidate,
+  offlineOutdate,
+  showGi,
+} from "./meta-cmds";
+import { diskArgs, netArgs, type Out, peerIdOf, raw, runSteps, type Step } from "./steps";
 
 /** Simulated duration of the kernel work behind each command (µs). */
-const DURATION: Record<string, number> = { up: 100_000, down: 60_000, "create-md": 50_000, attach: 40_000, adjust: 60_000 };
+const DURATION: Record<string, number> = {
+  up: 100_000,
+  down: 60_000,
+  "create-md": 50_000,
+  attach: 40_000,
+  adjust: 60_000,
+};
 
 export interface Opts {
   dryRun: boolean;
@@ -43,15 +67,42 @@ export interface ResCtx {
 }
 
 const COMMANDS = [
-  "up", "down", "primary", "secondary", "attach", "detach", "connect", "disconnect", "invalidate", "invalidate-remote",
-  "verify", "pause-sync", "resume-sync", "outdate", "new-current-uuid", "status", "role", "cstate", "dstate", "dump",
-  "adjust", "create-md", "get-gi", "show-gi",
+  "up",
+  "down",
+  "primary",
+  "secondary",
+  "attach",
+  "detach",
+  "connect",
+  "disconnect",
+  "invalidate",
+  "invalidate-remote",
+  "verify",
+  "pause-sync",
+  "resume-sync",
+  "outdate",
+  "new-current-uuid",
+  "status",
+  "role",
+  "cstate",
+  "dstate",
+  "dump",
+  "adjust",
+  "create-md",
+  "get-gi",
+  "show-gi",
 ] as const;
 type Cmd = (typeof COMMANDS)[number];
 
 function notUp(c: ResCtx, device = false): Step[] {
   const line = `drbdsetup ${c.name}`;
-  return [{ line, obj: device ? String(c.conf.me.volumes[0]?.minor ?? 0) : c.name, run: () => (device ? fail(127) : fail(158)) }];
+  return [
+    {
+      line,
+      obj: device ? String(c.conf.me.volumes[0]?.minor ?? 0) : c.name,
+      run: () => (device ? fail(127) : fail(158)),
+    },
+  ];
 }
 
 function buildSteps(cmd: Cmd, c: ResCtx): Step[] {
@@ -62,45 +113,118 @@ function buildSteps(cmd: Cmd, c: ResCtx): Step[] {
   if (!node) return [];
   const dev = (vnr: number) => res?.devices.get(vnr);
   const conn = (peer: string) => res?.connections.get(peer);
-  const resOr = (fn: (r: Resource) => Step["run"] extends () => infer R ? R : never) => () => (res && k.alive(res) ? fn(res) : fail(158));
+  const resOr = (fn: (r: Resource) => Step["run"] extends () => infer R ? R : never) => () =>
+    res && k.alive(res) ? fn(res) : fail(158);
   switch (cmd) {
     case "up": {
-      const s: Step[] = [{ line: `drbdsetup new-resource ${name} ${conf.me.nodeId}`, obj: name, run: () => (newResource(k, node, conf), OK) }];
-      for (const v of vols) s.push({ line: `drbdsetup new-minor ${name} ${v.minor} ${v.vnr}`, obj: name, run: () => newMinor(k, k.resource(node, name) as Resource, v.vnr) });
+      const s: Step[] = [
+        {
+          line: `drbdsetup new-resource ${name} ${conf.me.nodeId}`,
+          obj: name,
+          run: () => {
+            newResource(k, node, conf);
+            return OK;
+          },
+        },
+      ];
+      for (const v of vols)
+        s.push({
+          line: `drbdsetup new-minor ${name} ${v.minor} ${v.vnr}`,
+          obj: name,
+          run: () => newMinor(k, k.resource(node, name) as Resource, v.vnr),
+        });
       for (const p of peers) {
-        s.push({ line: `drbdsetup new-peer ${name} ${p.nodeId} ${netArgs(c.resolved, p.host)}`, obj: name, run: () => newPeer(k, k.resource(node, name) as Resource, p.host) });
-        s.push({ line: `drbdsetup new-path ${name} ${p.nodeId} ipv4:${conf.me.address}:${conf.me.port} ipv4:${p.address}:${p.port}`, obj: name, run: () => OK });
+        s.push({
+          line: `drbdsetup new-peer ${name} ${p.nodeId} ${netArgs(c.resolved, p.host)}`,
+          obj: name,
+          run: () => newPeer(k, k.resource(node, name) as Resource, p.host),
+        });
+        s.push({
+          line: `drbdsetup new-path ${name} ${p.nodeId} ipv4:${conf.me.address}:${conf.me.port} ipv4:${p.address}:${p.port}`,
+          obj: name,
+          run: () => OK,
+        });
       }
       for (const v of vols) {
         if (v.disk === "none") continue;
-        s.push({ line: metaLine(v.minor, v.disk, "apply-al"), obj: String(v.minor), run: () => applyAl(k, node, v.minor, v.disk) });
-        s.push({ line: `drbdsetup attach ${v.minor} ${v.disk} ${v.disk} internal${diskArgs(c.resolved, v.vnr)}`, obj: String(v.minor), run: () => attachVol(c, v.vnr) });
+        s.push({
+          line: metaLine(v.minor, v.disk, "apply-al"),
+          obj: String(v.minor),
+          run: () => applyAl(k, node, v.minor, v.disk),
+        });
+        s.push({
+          line: `drbdsetup attach ${v.minor} ${v.disk} ${v.disk} internal${diskArgs(c.resolved, v.vnr)}`,
+          obj: String(v.minor),
+          run: () => attachVol(c, v.vnr),
+        });
       }
-      for (const p of peers) s.push({ line: `drbdsetup connect ${name} ${p.nodeId}`, obj: name, run: () => connectPeer(c, p.host, false) });
+      for (const p of peers)
+        s.push({ line: `drbdsetup connect ${name} ${p.nodeId}`, obj: name, run: () => connectPeer(c, p.host, false) });
       return s;
     }
     case "down":
       return [{ line: `drbdsetup down ${name}`, obj: name, run: () => (res && k.alive(res) ? down(k, res) : OK) }];
     case "primary":
-      return [{ line: `drbdsetup primary ${name}${o.force ? " --force" : ""}`, obj: name, run: resOr((r) => primary(k, r, o.force)) }];
+      return [
+        {
+          line: `drbdsetup primary ${name}${o.force ? " --force" : ""}`,
+          obj: name,
+          run: resOr((r) => primary(k, r, o.force)),
+        },
+      ];
     case "secondary":
-      return [{ line: `drbdsetup secondary ${name}${o.force ? " --force" : ""}`, obj: name, run: resOr((r) => secondary(k, r, o.force)) }];
+      return [
+        {
+          line: `drbdsetup secondary ${name}${o.force ? " --force" : ""}`,
+          obj: name,
+          run: resOr((r) => secondary(k, r, o.force)),
+        },
+      ];
     case "attach":
       return vols.flatMap((v) => [
-        { line: metaLine(v.minor, v.disk, "apply-al"), obj: String(v.minor), run: () => applyAl(k, node, v.minor, v.disk) },
-        { line: `drbdsetup attach ${v.minor} ${v.disk} ${v.disk} internal${diskArgs(c.resolved, v.vnr)}`, obj: String(v.minor), run: () => attachVol(c, v.vnr) },
+        {
+          line: metaLine(v.minor, v.disk, "apply-al"),
+          obj: String(v.minor),
+          run: () => applyAl(k, node, v.minor, v.disk),
+        },
+        {
+          line: `drbdsetup attach ${v.minor} ${v.disk} ${v.disk} internal${diskArgs(c.resolved, v.vnr)}`,
+          obj: String(v.minor),
+          run: () => attachVol(c, v.vnr),
+        },
       ]);
     case "detach":
-      return vols.map((v) => ({ line: `drbdsetup detach ${v.minor}`, obj: String(v.minor), run: () => { const d = dev(v.vnr); return d && res ? detach(k, res, d) : fail(127); } }));
+      return vols.map((v) => ({
+        line: `drbdsetup detach ${v.minor}`,
+        obj: String(v.minor),
+        run: () => {
+          const d = dev(v.vnr);
+          return d && res ? detach(k, res, d) : fail(127);
+        },
+      }));
     case "connect":
-      return peers.map((p) => ({ line: `drbdsetup connect ${name} ${p.nodeId}${o.discard ? " --discard-my-data" : ""}`, obj: name, run: () => connectPeer(c, p.host, o.discard) }));
+      return peers.map((p) => ({
+        line: `drbdsetup connect ${name} ${p.nodeId}${o.discard ? " --discard-my-data" : ""}`,
+        obj: name,
+        run: () => connectPeer(c, p.host, o.discard),
+      }));
     case "disconnect":
-      return peers.map((p) => ({ line: `drbdsetup disconnect ${name} ${p.nodeId}`, obj: name, run: resOr((r) => { const cn = conn(p.host); return cn ? disconnect(k, r, cn) : OK; }) }));
+      return peers.map((p) => ({
+        line: `drbdsetup disconnect ${name} ${p.nodeId}`,
+        obj: name,
+        run: resOr((r) => {
+          const cn = conn(p.host);
+          return cn ? disconnect(k, r, cn) : OK;
+        }),
+      }));
     case "invalidate":
       return vols.map((v) => ({
         line: res ? `drbdsetup invalidate ${v.minor}` : metaLine(v.minor, v.disk, "invalidate"),
         obj: String(v.minor),
-        run: () => { const d = dev(v.vnr); return res && d ? invalidate(k, res, d) : offlineInvalidate(k, node, v.minor, v.disk); },
+        run: () => {
+          const d = dev(v.vnr);
+          return res && d ? invalidate(k, res, d) : offlineInvalidate(k, node, v.minor, v.disk);
+        },
       }));
     case "invalidate-remote":
     case "verify":
@@ -115,24 +239,75 @@ function buildSteps(cmd: Cmd, c: ResCtx): Step[] {
             const cn = conn(p.host);
             const d = dev(v.vnr);
             if (!cn || !d) return fail(158);
-            return cmd === "invalidate-remote" ? invalidateRemote(k, r, cn, d) : cmd === "verify" ? verify(k, r, cn, d) : pauseSync(k, r, cn, d, cmd === "pause-sync");
+            return cmd === "invalidate-remote"
+              ? invalidateRemote(k, r, cn, d)
+              : cmd === "verify"
+                ? verify(k, r, cn, d)
+                : pauseSync(k, r, cn, d, cmd === "pause-sync");
           }),
         })),
       );
     case "outdate":
-      return vols.map((v) => ({ line: res ? `drbdsetup outdate ${v.minor}` : metaLine(v.minor, v.disk, "outdate"), obj: String(v.minor), run: () => outdateVol(c, v.vnr, v.minor, v.disk) }));
+      return vols.map((v) => ({
+        line: res ? `drbdsetup outdate ${v.minor}` : metaLine(v.minor, v.disk, "outdate"),
+        obj: String(v.minor),
+        run: () => outdateVol(c, v.vnr, v.minor, v.disk),
+      }));
     case "new-current-uuid":
-      return vols.map((v) => ({ line: `drbdsetup new-current-uuid ${v.minor}${o.clearBitmap ? " --clear-bitmap" : ""}`, obj: String(v.minor), run: () => { const d = dev(v.vnr); return res && d ? newCurrentUuid(k, res, d, o.clearBitmap) : fail(127); } }));
+      return vols.map((v) => ({
+        line: `drbdsetup new-current-uuid ${v.minor}${o.clearBitmap ? " --clear-bitmap" : ""}`,
+        obj: String(v.minor),
+        run: () => {
+          const d = dev(v.vnr);
+          return res && d ? newCurrentUuid(k, res, d, o.clearBitmap) : fail(127);
+        },
+      }));
     case "status":
-      return [{ line: `drbdsetup status ${name}${o.verbose ? " --verbose" : ""}${o.statistics ? " --statistics" : ""}`, obj: name, run: () => (res && k.alive(res) ? raw(0, resourceStatus(k, res, o)) : raw(10, "", `${name}: No such resource\n`)) }];
+      return [
+        {
+          line: `drbdsetup status ${name}${o.verbose ? " --verbose" : ""}${o.statistics ? " --statistics" : ""}`,
+          obj: name,
+          run: () =>
+            res && k.alive(res) ? raw(0, resourceStatus(k, res, o)) : raw(10, "", `${name}: No such resource\n`),
+        },
+      ];
     case "role":
-      return [{ line: `drbdsetup role ${name}`, obj: name, run: () => { if (!res) return raw(10, "", `${name}: Unknown resource\n`); const p = c.peers.length === 1 && c.peers[0] !== undefined && c.peersExplicit ? conn(c.peers[0]) : undefined; return raw(0, `${roleLine(res, p)}\n`); } }];
+      return [
+        {
+          line: `drbdsetup role ${name}`,
+          obj: name,
+          run: () => {
+            if (!res) return raw(10, "", `${name}: Unknown resource\n`);
+            const p =
+              c.peers.length === 1 && c.peers[0] !== undefined && c.peersExplicit ? conn(c.peers[0]) : undefined;
+            return raw(0, `${roleLine(res, p)}\n`);
+          },
+        },
+      ];
     case "cstate":
-      return peers.map((p) => ({ line: `drbdsetup cstate ${name} ${p.nodeId}`, obj: name, run: () => { const cn = conn(p.host); return cn ? raw(0, `${cn.cstate}\n`) : raw(10, "", `${name}: No such connection\n`); } }));
+      return peers.map((p) => ({
+        line: `drbdsetup cstate ${name} ${p.nodeId}`,
+        obj: name,
+        run: () => {
+          const cn = conn(p.host);
+          return cn ? raw(0, `${cn.cstate}\n`) : raw(10, "", `${name}: No such connection\n`);
+        },
+      }));
     case "dstate":
-      return vols.map((v) => ({ line: res ? `drbdsetup dstate ${v.minor}` : metaLine(v.minor, v.disk, "dstate"), obj: String(v.minor), run: () => (res ? raw(0, `${dstateLines(res)[[...res.devices.keys()].indexOf(v.vnr)] ?? ""}\n`) : offlineDstate(k, node, v.disk)) }));
+      return vols.map((v) => ({
+        line: res ? `drbdsetup dstate ${v.minor}` : metaLine(v.minor, v.disk, "dstate"),
+        obj: String(v.minor),
+        run: () =>
+          res
+            ? raw(0, `${dstateLines(res)[[...res.devices.keys()].indexOf(v.vnr)] ?? ""}\n`)
+            : offlineDstate(k, node, v.disk),
+      }));
     case "create-md":
-      return vols.map((v) => ({ line: `${metaLine(v.minor, v.disk, "create-md")} ${Math.max(1, conf.peers.length)}`, obj: String(v.minor), run: () => createMd(k, node, v.minor, v.disk, Math.max(1, conf.peers.length), o.force, c.ctx.stdin) }));
+      return vols.map((v) => ({
+        line: `${metaLine(v.minor, v.disk, "create-md")} ${Math.max(1, conf.peers.length)}`,
+        obj: String(v.minor),
+        run: () => createMd(k, node, v.minor, v.disk, Math.max(1, conf.peers.length), o.force, c.ctx.stdin),
+      }));
     case "get-gi":
     case "show-gi":
       return peers.flatMap((p) =>
@@ -190,7 +365,14 @@ export interface ParsedArgs {
 }
 
 export function parseArgs(args: string[]): ParsedArgs {
-  const o: Opts = { dryRun: false, force: false, discard: false, verbose: false, statistics: false, clearBitmap: false };
+  const o: Opts = {
+    dryRun: false,
+    force: false,
+    discard: false,
+    verbose: false,
+    statistics: false,
+    clearBitmap: false,
+  };
   let cmd: string | undefined;
   const targets: string[] = [];
   let configFile = "/etc/drbd.conf";
@@ -223,11 +405,16 @@ export async function drbdadm(k: DrbdKernel, ctx: CommandContext): Promise<ExecR
   const loaded = await loadConfig(ctx.fs, node, configFile);
   if (loaded.errors.length) return { stdout: "", stderr: `${loaded.errors.join("\n")}\n`, exitCode: 10 };
   out.stderr += loaded.warnings.length ? `${loaded.warnings.join("\n")}\n` : "";
-  const mine = loaded.config.resources.filter((r) => resolveFor(loaded.config, r.name, node) && !("error" in resolveFor(loaded.config, r.name, node))).map((r) => r.name);
-  if (command === "dump" && targets.length === 0) return { stdout: dumpConfig(loaded.config, { hostname: node.name }), stderr: "", exitCode: 0 };
+  const mine = loaded.config.resources
+    .filter((r) => resolveFor(loaded.config, r.name, node) && !("error" in resolveFor(loaded.config, r.name, node)))
+    .map((r) => r.name);
+  if (command === "dump" && targets.length === 0)
+    return { stdout: dumpConfig(loaded.config, { hostname: node.name }), stderr: "", exitCode: 0 };
   if (targets.length === 0 && command === "status") {
     // `drbdadm status` without a resource runs `drbdsetup status` for everything that is up
-    const running = [...k.resources(node).values()].filter((r) => k.alive(r)).sort((a, b) => a.name.localeCompare(b.name));
+    const running = [...k.resources(node).values()]
+      .filter((r) => k.alive(r))
+      .sort((a, b) => a.name.localeCompare(b.name));
     if (!running.length) return { stdout: "# No currently configured DRBD found.\n", stderr: "", exitCode: 0 };
     return { stdout: running.map((r) => resourceStatus(k, r, o)).join(""), stderr: out.stderr, exitCode: 0 };
   }
@@ -273,4 +460,3 @@ export async function drbdadm(k: DrbdKernel, ctx: CommandContext): Promise<ExecR
   }
   return { stdout: out.stdout, stderr: out.stderr, exitCode: out.exit };
 }
-

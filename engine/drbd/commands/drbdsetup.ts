@@ -38,27 +38,39 @@ export function drbdsetup(k: DrbdKernel, ctx: CommandContext): ExecResult {
   switch (cmd) {
     case "status": {
       const list = pick(name);
-      if (name && name !== "all" && list.length === 0) return { stdout: "", stderr: `${name}: No such resource\n`, exitCode: 10 };
+      if (name && name !== "all" && list.length === 0)
+        return { stdout: "", stderr: `${name}: No such resource\n`, exitCode: 10 };
       if (list.length === 0) return { stdout: "# No currently configured DRBD found.\n", stderr: "", exitCode: 0 };
-      return { stdout: list.map((r) => resourceStatus(k, r, { verbose, statistics })).join(""), stderr: "", exitCode: 0 };
+      return {
+        stdout: list.map((r) => resourceStatus(k, r, { verbose, statistics })).join(""),
+        stderr: "",
+        exitCode: 0,
+      };
     }
     case "events2":
-      if (!flags.has("--now")) return { stdout: "", stderr: "events2: only --now is supported in the lab\n", exitCode: 20 };
+      if (!flags.has("--now"))
+        return { stdout: "", stderr: "events2: only --now is supported in the lab\n", exitCode: 20 };
       return { stdout: events2(k, pick(name), statistics), stderr: "", exitCode: 0 };
     case "show":
       return { stdout: pick(name).map(showResource).join(""), stderr: "", exitCode: 0 };
     case "role": {
       const r = pick(name)[0];
-      return r ? { stdout: `${r.role}\n`, stderr: "", exitCode: 0 } : { stdout: "", stderr: `${name ?? ""}: Unknown resource\n`, exitCode: 10 };
+      return r
+        ? { stdout: `${r.role}\n`, stderr: "", exitCode: 0 }
+        : { stdout: "", stderr: `${name ?? ""}: Unknown resource\n`, exitCode: 10 };
     }
     case "cstate": {
       const r = pick(name)[0];
       const c = r ? [...r.connections.values()].find((x) => String(x.peerNodeId) === second) : undefined;
-      return c ? { stdout: `${c.cstate}\n`, stderr: "", exitCode: 0 } : { stdout: "", stderr: `${name ?? ""}: No such connection\n`, exitCode: 10 };
+      return c
+        ? { stdout: `${c.cstate}\n`, stderr: "", exitCode: 0 }
+        : { stdout: "", stderr: `${name ?? ""}: No such connection\n`, exitCode: 10 };
     }
     case "dstate": {
       for (const r of all)
-        for (const d of r.devices.values()) if (String(d.minor) === name) return { stdout: `${dstateLines(r)[[...r.devices.keys()].indexOf(d.vnr)]}\n`, stderr: "", exitCode: 0 };
+        for (const d of r.devices.values())
+          if (String(d.minor) === name)
+            return { stdout: `${dstateLines(r)[[...r.devices.keys()].indexOf(d.vnr)]}\n`, stderr: "", exitCode: 0 };
       return { stdout: "", stderr: `${name ?? ""}: No such device\n`, exitCode: 10 };
     }
     default:

@@ -3,12 +3,12 @@
  * questions, apply-al, offline invalidate/outdate, get-gi/show-gi and dstate from meta-data.
  */
 import type { BlockDevice } from "../../block/types";
+import { probeSuperblock } from "../../fs/store";
 import type { LabNode } from "../../world/types";
 import type { DrbdKernel } from "../kernel";
-import { probeSuperblock } from "../../fs/store";
 import { type MetaData, mdSizeBytes } from "../metadata";
 import { uuidHex } from "../uuid";
-import { raw, type RawResult } from "./steps";
+import { type RawResult, raw } from "./steps";
 
 export function metaLine(minor: number, disk: string, cmd: string): string {
   return `drbdmeta ${minor} v09 ${disk} internal ${cmd}`;
@@ -32,10 +32,20 @@ function openDisk(node: LabNode, disk: string): BlockDevice | RawResult {
 
 /** Is the minor attached in the kernel (drbdmeta refuses to modify the meta-data then)? */
 function configured(k: DrbdKernel, node: LabNode, minor: number): boolean {
-  return [...k.resources(node).values()].some((r) => [...r.devices.values()].some((d) => d.minor === minor && d.disk !== "Diskless"));
+  return [...k.resources(node).values()].some((r) =>
+    [...r.devices.values()].some((d) => d.minor === minor && d.disk !== "Diskless"),
+  );
 }
 
-export function createMd(k: DrbdKernel, node: LabNode, minor: number, disk: string, maxPeers: number, force: boolean, stdin: string): RawResult {
+export function createMd(
+  k: DrbdKernel,
+  node: LabNode,
+  minor: number,
+  disk: string,
+  maxPeers: number,
+  force: boolean,
+  stdin: string,
+): RawResult {
   const dev = openDisk(node, disk);
   if ("raw" in dev) return dev;
   if (configured(k, node, minor)) return raw(20, "", `Device '${minor}' is configured!\n`);
@@ -89,7 +99,8 @@ function existingData(dev: BlockDevice, maxPeers: number, force: boolean, stdin:
       "\nDevice size would be truncated, which\nwould corrupt data and result in\n'access beyond end of device' errors.\nYou need to either\n   * use external meta data (recommended)\n   * shrink that filesystem first\n   * zero out the device (destroy the filesystem)\nOperation refused.\n\n";
     return raw(40, out);
   }
-  out += "\nEven though it looks like this would place the new meta data into\nunused space, you still need to confirm, as this is only a guess.\n";
+  out +=
+    "\nEven though it looks like this would place the new meta data into\nunused space, you still need to confirm, as this is only a guess.\n";
   const c = confirm("Do you want to proceed?", force, stdin);
   if (!c.ok) return raw(1, `${out}Operation canceled.\n`, c.stderr);
   return { raw: true, stdout: out, stderr: c.stderr, exit: 0 };
@@ -104,7 +115,14 @@ export function applyAl(k: DrbdKernel, node: LabNode, minor: number, disk: strin
   return raw(0);
 }
 
-function withMd(k: DrbdKernel, node: LabNode, minor: number, disk: string, fn: (md: MetaData) => RawResult, modifies: boolean): RawResult {
+function withMd(
+  k: DrbdKernel,
+  node: LabNode,
+  minor: number,
+  disk: string,
+  fn: (md: MetaData) => RawResult,
+  modifies: boolean,
+): RawResult {
   const dev = openDisk(node, disk);
   if ("raw" in dev) return dev;
   if (modifies && configured(k, node, minor)) return raw(20, "", `Device '${minor}' is configured!\n`);
@@ -114,20 +132,34 @@ function withMd(k: DrbdKernel, node: LabNode, minor: number, disk: string, fn: (
 }
 
 export function offlineInvalidate(k: DrbdKernel, node: LabNode, minor: number, disk: string): RawResult {
-  return withMd(k, node, minor, disk, (md) => {
-    md.consistent = false;
-    md.wasUpToDate = false;
-    for (const p of md.peers.values()) p.bitmap.setRange(0, Math.ceil(md.dataSize / 4096));
-    return raw(0);
-  }, true);
+  return withMd(
+    k,
+    node,
+    minor,
+    disk,
+    (md) => {
+      md.consistent = false;
+      md.wasUpToDate = false;
+      for (const p of md.peers.values()) p.bitmap.setRange(0, Math.ceil(md.dataSize / 4096));
+      return raw(0);
+    },
+    true,
+  );
 }
 
 export function offlineOutdate(k: DrbdKernel, node: LabNode, minor: number, disk: string): RawResult {
-  return withMd(k, node, minor, disk, (md) => {
-    if (!md.consistent) return raw(5, "", "Disk state is lower than outdated\n");
-    md.wasUpToDate = false;
-    return raw(0);
-  }, true);
+  return withMd(
+    k,
+    node,
+    minor,
+    disk,
+    (md) => {
+      if (!md.consistent) return raw(5, "", "Disk state is lower than outdated\n");
+      md.wasUpToDate = false;
+      return raw(0);
+    },
+    true,
+  );
 }
 
 /** `get-gi`: CURRENT:BITMAP:HIST1:HIST2:c:u:p:C:f:o:x (USH dt_print_uuids). */

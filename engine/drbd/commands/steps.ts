@@ -4,8 +4,9 @@
  * drbdsetup's error (`r0: State change failed: (-2) Need access to UpToDate data`) and
  * drbdadm's `Command '…' terminated with exit code N`, and stops the list (U9 drbdadm_main.c).
  */
-import type { ResolvedResource } from "../config";
+
 import type { ResConf } from "../conf";
+import type { ResolvedResource } from "../config";
 import type { DrbdKernel } from "../kernel";
 import type { Resource } from "../objects";
 import type { OpResult } from "../ops-lifecycle";
