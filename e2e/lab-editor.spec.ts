@@ -18,27 +18,28 @@ test("the config editor shows the engine's diagnostic for a missing ';' and appl
   expect((await up).status()).toBe(200);
 
   await lab.getByRole("button", { name: "Éditeur de configuration" }).click();
-  const editor = page.locator(".monaco-editor .view-lines");
+  // scoped to the lab: the chapter's config exercise (ex1.2) has its own Monaco editor
+  const editor = lab.locator(".monaco-editor .view-lines");
   await expect(editor).toContainText("resource r0", { timeout: 60_000 });
-  await expect(page.getByText("Aucune erreur détectée par drbdadm.")).toBeVisible();
+  await expect(lab.getByText("Aucune erreur détectée par drbdadm.")).toBeVisible();
   // delete the ';' after "protocol C"
   await editor.getByText("protocol C;").first().click();
   await page.keyboard.press("End");
   await page.keyboard.press("Backspace");
-  await expect(page.getByTestId("config-diagnostics")).toContainText(/Ligne \d+ :/);
-  await expect(page.locator(".monaco-editor .squiggly-error").first()).toBeAttached();
+  await expect(lab.getByTestId("config-diagnostics")).toContainText(/Ligne \d+ :/);
+  await expect(lab.locator(".monaco-editor .squiggly-error").first()).toBeAttached();
   await page.screenshot({ path: test.info().outputPath("editor-missing-semicolon.png"), fullPage: false });
 
   // the draft survives a reload
   await page.reload();
   await lab.getByRole("button", { name: "Éditeur de configuration" }).click();
-  await expect(page.getByTestId("config-diagnostics")).toContainText(/Ligne \d+ :/, { timeout: 60_000 });
+  await expect(lab.getByTestId("config-diagnostics")).toContainText(/Ligne \d+ :/, { timeout: 60_000 });
 
   // fix it, apply, and read it back in the terminal
-  await page.locator(".monaco-editor .view-lines").getByText("protocol C").first().click();
+  await lab.locator(".monaco-editor .view-lines").getByText("protocol C").first().click();
   await page.keyboard.press("End");
   await page.keyboard.type(";");
-  await expect(page.getByText("Aucune erreur détectée par drbdadm.")).toBeVisible();
+  await expect(lab.getByText("Aucune erreur détectée par drbdadm.")).toBeVisible();
   const write = page.waitForResponse((r) => r.url().includes("/files") && r.request().method() === "POST");
   await lab.getByRole("button", { name: "Appliquer au lab" }).click();
   expect((await write).status()).toBe(200);
@@ -53,7 +54,7 @@ test("a chapter page with its lab open has no serious accessibility violation", 
   await lab.getByRole("button", { name: "Ouvrir le lab" }).click();
   await expect(page.getByTestId("cluster-view")).toBeVisible();
   await lab.getByRole("button", { name: "Éditeur de configuration" }).click();
-  await expect(page.locator(".monaco-editor .view-lines")).toContainText("resource", { timeout: 60_000 });
+  await expect(lab.locator(".monaco-editor .view-lines")).toContainText("resource", { timeout: 60_000 });
   const { violations } = await new AxeBuilder({ page }).analyze();
   const serious = violations
     .filter((v) => v.impact === "serious" || v.impact === "critical")

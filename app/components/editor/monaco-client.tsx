@@ -3,7 +3,7 @@
 import Editor, { loader } from "@monaco-editor/react";
 import * as monaco from "monaco-editor/editor";
 import "monaco-editor/features/register.all";
-import { useEffect, useRef } from "react";
+import { useEffect, useId, useRef } from "react";
 import { drbdMarkers, registerDrbdLanguage } from "./drbd-language";
 
 // Monaco from the local package (no CDN): its worker is bundled too.
@@ -24,6 +24,9 @@ interface Props {
 /** The Monaco editor with the `drbd` language and the engine's diagnostics as squiggles. */
 export default function MonacoClient({ path, value, others, hostname, onChange, onDiagnostics }: Props) {
   const editorRef = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
+  // Monaco shares one model per URI: two editors of the same file on a page (the lab's editor
+  // and a config exercise) would overwrite each other's text, so each instance gets its own.
+  const instance = useId().replace(/[^a-zA-Z0-9]/g, "");
   const ctx = useRef({ others, hostname, onDiagnostics });
   ctx.current = { others, hostname, onDiagnostics };
 
@@ -42,7 +45,7 @@ export default function MonacoClient({ path, value, others, hostname, onChange, 
     <Editor
       height="22rem"
       language="drbd"
-      path={`file://${path}`}
+      path={`file:///${instance}${path}`}
       value={value}
       theme="vs"
       beforeMount={(m) => registerDrbdLanguage(m as unknown as typeof monaco)}
