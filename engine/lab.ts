@@ -14,7 +14,7 @@ import type { Machine } from "./shell/machine";
 import type { ShellSession } from "./shell/session";
 import { defaultCreateDisk, defaultSubsystems } from "./subsystems";
 import type { Topology } from "./world/topology";
-import type { LabNode, Subsystem, World } from "./world/types";
+import type { LabNode, Repl, Subsystem, World } from "./world/types";
 import { createWorld, type LabWorld } from "./world/world";
 
 export type Target = string | { machine: string; session?: string };
@@ -64,9 +64,16 @@ interface Frame {
   machine: string;
   session: ShellSession;
   /** How the frame was entered; decides what `exit` prints. */
-  via: "base" | "docker-exec" | "su" | "su-login" | "subshell";
+  via: "base" | "docker-exec" | "su" | "su-login" | "subshell" | "repl";
   /** The node's boot count when entered: a restart ends the `docker exec` session. */
   boot: number;
+  /** An interactive program (psql) reading this terminal's lines instead of bash. */
+  repl?: Repl;
+}
+
+/** The prompt a terminal shows: the interactive program's, else bash's. */
+function framePrompt(hostname: string, f: Frame): string {
+  return f.repl ? f.repl.prompt() : promptOf(hostname, f.session);
 }
 
 /** Short stable digest of a command's output (FNV-1a, 8 hex digits). */
@@ -162,7 +169,7 @@ export class Lab {
       machine: frame.machine,
       user: frame.session.user,
       cwd: frame.session.cwd,
-      prompt: promptOf(this.machineOf(frame.machine).hostname, frame.session),
+      prompt: framePrompt(this.machineOf(frame.machine).hostname, frame),
     };
   }
 
@@ -196,6 +203,11 @@ export class Lab {
             exitCode: 1,
           }
         : { stdout: "", stderr: `Error response from daemon: No such container: ${node.container}\n`, exitCode: 1 };
+    } else if (frame.repl) {
+      // psql's prompt: the line is its input; `\q` gives the terminal back to the shell below
+      const r = await frame.repl.input(line, opts.signal ? { signal: opts.signal } : {});
+      if (r.done) t.pop();
+      result = { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
     } else if (EXIT_RE.test(line)) {
       const code = Number(EXIT_RE.exec(line)?.[2] ?? 0);
       const said = frame.via === "su-login" ? "logout\n" : "exit\n";
@@ -228,6 +240,8 @@ export class Lab {
           via: "subshell",
           boot: frame.boot,
         });
+      } else if (req?.kind === "repl") {
+        t.push({ machine: frame.machine, session: frame.session, via: "repl", boot: frame.boot, repl: req.repl });
       } else if (req?.kind === "exit" && t.length > 1) t.pop();
       result = r;
     }
@@ -257,7 +271,7 @@ export class Lab {
         machine: frame.machine,
         user: frame.session.user,
         cwd: frame.session.cwd,
-        prompt: promptOf(this.machineOf(frame.machine).hostname, frame.session),
+        prompt: framePrompt(this.machineOf(frame.machine).hostname, frame),
       },
     };
   }

@@ -6,7 +6,7 @@
 import { Bash, type Command, decodeBytesToUtf8, defineCommand } from "just-bash";
 import { US_PER_MS, US_PER_S } from "../core/clock";
 import { groupById, userByName } from "../world/default-files";
-import type { CommandContext, CommandSpec, ExecResult, LabNode } from "../world/types";
+import type { CommandContext, CommandSpec, ExecResult, LabNode, Repl } from "../world/types";
 import type { LabWorld } from "../world/world";
 import { determinismTransform } from "./determinism";
 import type { LabFs } from "./lab-fs";
@@ -18,7 +18,8 @@ export type SessionRequest =
   | { kind: "enter"; machine: string; user: string }
   | { kind: "subshell" }
   | { kind: "exit" }
-  | { kind: "user"; user: string };
+  | { kind: "user"; user: string }
+  | { kind: "repl"; repl: Repl };
 
 /** Simulated cost of one command line: bash parsing, fork/exec of the first command. */
 export const BASE_COST_US = 2 * US_PER_MS;

@@ -127,9 +127,22 @@ export interface CommandContext {
         | { kind: "exit" }
         | { kind: "user"; user: string }
         /** a nested interactive shell on the same machine (`bash` typed at the prompt) */
-        | { kind: "subshell" },
+        | { kind: "subshell" }
+        /** an interactive program takes the terminal (psql's prompt) until it ends */
+        | { kind: "repl"; repl: Repl },
     ): void;
   };
+}
+
+/**
+ * An interactive program holding a terminal (psql at its `testdb=#` prompt): while it runs,
+ * the lines typed in that terminal are its input, and its prompt is the terminal's.
+ */
+export interface Repl {
+  /** The prompt shown before the next line. */
+  prompt(): string;
+  /** One line (or several, separated by newlines) typed at the prompt; `done` once the program ended. */
+  input(text: string, opts?: { signal?: AbortSignal }): Promise<ExecResult & { done?: boolean }>;
 }
 
 export interface CommandSpec {

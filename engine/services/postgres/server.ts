@@ -31,6 +31,36 @@ export interface RunningServer {
   startedUs: number;
   /** Whether the instance may write to the node's filesystem (false once the node died). */
   alive: boolean;
+  /** The interactive session whose open transaction is the one in the instance now. */
+  holder?: PgSession;
+}
+
+/**
+ * A client connection that outlives one command: psql at its prompt. PGlite is a single
+ * backend, so all clients of a server share it. To keep an interactive session's open
+ * transaction its own (other clients must not see its uncommitted rows, nor end it), the
+ * session's transaction is *parked* when another client needs the backend: rolled back, its
+ * statements kept, and run again (their output discarded) before the session's next
+ * statement. The others thus see the database as if the open transaction came after them;
+ * nothing uncommitted ever reaches them, and a crash while it is parked or open loses it, as
+ * it should. What differs from real PostgreSQL: the others never wait on its locks, now()
+ * and sequence values are taken again when it is resumed (and a pg_sleep in it sleeps again),
+ * a resumed statement may fail where the original did not if the others changed the same rows
+ * (the transaction is then aborted), and session settings (SET outside a transaction,
+ * temporary tables) are shared by all clients.
+ */
+export class PgSession {
+  /** Transaction status after the last statement: I (idle), T (in a block), E (failed block). */
+  status = "I";
+  /** The statements of the open transaction, from the one that opened it. */
+  readonly txn: string[] = [];
+  /** Rolled back for another client; replayed before the next statement. */
+  parked = false;
+  constructor(
+    readonly node: LabNode,
+    readonly server: RunningServer,
+    readonly database: string,
+  ) {}
 }
 
 /** Thrown to the client when a database does not exist (FATAL at connection time). */
@@ -110,10 +140,58 @@ export class PgServers {
     void s.pg.close().catch(() => undefined);
   }
 
-  /** Run SQL on a database of the node's server (reconnecting to it when needed). */
-  async query(node: LabNode, database: string, sql: string): Promise<SimpleQueryResult> {
+  /** An interactive client's connection to the node's server (see PgSession). */
+  open(node: LabNode, database: string): PgSession {
     const s = this.running.get(node.name);
     if (!s) throw new ConnectError("no server");
+    return new PgSession(node, s, database);
+  }
+
+  /** Whether the session's server still runs (a stop, a crash or a restart ends its connection). */
+  connected(session: PgSession): boolean {
+    return this.running.get(session.node.name) === session.server;
+  }
+
+  /** The client disconnects: its open transaction is rolled back. */
+  async close(session: PgSession): Promise<void> {
+    const s = session.server;
+    if (this.connected(session) && s.holder === session) {
+      await this.run(s, session.database, "ROLLBACK");
+      s.holder = undefined;
+    }
+    session.txn.length = 0;
+    session.status = "I";
+  }
+
+  /**
+   * Run SQL on a database of the node's server (reconnecting to it when needed). Without a
+   * session, the client is a one-shot one (psql -c, pgbench, createdb).
+   */
+  async query(node: LabNode, database: string, sql: string, session?: PgSession): Promise<SimpleQueryResult> {
+    const s = this.running.get(node.name);
+    if (!s) throw new ConnectError("no server");
+    if (session && session.server !== s) throw new ConnectError("server closed the connection unexpectedly");
+    if (s.holder && s.holder !== session) {
+      await this.run(s, s.holder.database, "ROLLBACK");
+      s.holder.parked = true;
+      s.holder = undefined;
+    }
+    if (!session) return this.run(s, database, sql);
+    if (session.parked) {
+      session.parked = false;
+      let st = "I";
+      for (const q of session.txn) st = (await this.run(s, session.database, q)).status;
+      if (st !== "I") s.holder = session;
+    }
+    const r = await this.run(s, session.database, sql);
+    if (r.status === "I") session.txn.length = 0;
+    else session.txn.push(sql);
+    session.status = r.status;
+    s.holder = r.status === "I" ? undefined : session;
+    return r;
+  }
+
+  private async run(s: RunningServer, database: string, sql: string): Promise<SimpleQueryResult> {
     if (s.database !== database) {
       const r = await simpleQuery(s.pg, `SELECT 1 FROM pg_database WHERE datname = '${database.replace(/'/g, "''")}'`);
       if ((r.statements[0]?.rows.length ?? 0) === 0) throw new ConnectError(`database "${database}" does not exist`);

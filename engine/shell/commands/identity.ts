@@ -150,6 +150,8 @@ export const suCommand: CommandSpec = {
     const session = machine.newSession(user, login ? target.home : ctx.cwd);
     if (!login) session.env = { ...ctx.env, USER: user, LOGNAME: user, HOME: target.home };
     const r = await machine.run(command, session, { stdin: ctx.stdin });
+    // `su - postgres -c psql` from a terminal: psql's prompt takes the terminal
+    if (r.request?.kind === "repl") ctx.session?.request(r.request);
     return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
   },
 };

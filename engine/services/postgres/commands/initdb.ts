@@ -58,7 +58,9 @@ export const initdbCommand: CommandSpec = {
       await fs.chmod(dir, 0o700);
       for (const d of t.dirs) await fs.mkdir(`${dir}${d}`, { recursive: true });
       out += "creating subdirectories ... ok\n";
-      for (const [p, data] of t.files) await fs.writeFile(`${dir}${p}`, data);
+      // a copy: a filesystem that keeps the array (not a block device) would let the server's
+      // writes patch the process-wide template in place
+      for (const [p, data] of t.files) await fs.writeFile(`${dir}${p}`, data.slice());
     } catch (e) {
       return fail(
         `initdb: error: could not write to file "${dir}": ${strerror(e)}\ninitdb: removing contents of data directory "${dir}"`,

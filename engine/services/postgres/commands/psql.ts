@@ -2,13 +2,15 @@
  * `psql [-U user] [-d db] [-h host] [-p port] [-t] [-A] [-c SQL]... [db [user]]`, and psql
  * reading a script from stdin (heredoc). Output as psql's (aligned tables, tags, errors with
  * LINE/caret). Each invocation is one connection: a transaction left open when psql exits is
- * rolled back, as the server does when a client disconnects.
+ * rolled back, as the server does when a client disconnects. Without -c/-f and with nothing on
+ * stdin, psql is typed in a terminal: it opens its prompt there (repl.ts).
  */
 import { US_PER_MS } from "../../../core/clock";
 import type { CommandContext, CommandSpec, ExecResult, LabNode } from "../../../world/types";
 import { fail, getopt, ok, pgOf, userOf } from "../common";
 import { alignedTable, reportNotice, statementOutput } from "../format";
 import type { StatementResult } from "../pglite";
+import { PsqlRepl } from "../repl";
 import { ConnectError, SOCKET } from "../server";
 import { splitStatements } from "../sql-split";
 
@@ -68,7 +70,7 @@ export async function connect(
 }
 
 /** psql's backslash commands that a lab needs, as the SQL psql itself sends. */
-const META: Record<string, { sql: string; title: string }> = {
+export const META: Record<string, { sql: string; title: string }> = {
   "\\l": {
     title: "List of databases",
     sql: `SELECT d.datname as "Name", pg_catalog.pg_get_userbyid(d.datdba) as "Owner", pg_catalog.pg_encoding_to_char(d.encoding) as "Encoding", CASE d.datlocprovider WHEN 'b' THEN 'builtin' WHEN 'c' THEN 'libc' WHEN 'i' THEN 'icu' END AS "Locale Provider", d.datcollate as "Collate", d.datctype as "Ctype", COALESCE(pg_catalog.array_to_string(d.datacl, E'\\n'),'') AS "Access privileges" FROM pg_catalog.pg_database d ORDER BY 1`,
@@ -158,14 +160,16 @@ export const psqlCommand: CommandSpec = {
     const commands = ctx.args.flatMap((a, i) =>
       a === "-c" || a === "--command" ? [ctx.args[i + 1] ?? ""] : a.startsWith("--command=") ? [a.slice(10)] : [],
     );
-    const conn = await connect(ctx, "psql", {
-      host: g.opts.h,
-      port: g.opts.p,
-      db: g.opts.d ?? g.rest[0],
-      user: g.opts.U ?? g.rest[1],
-    });
+    const where = { host: g.opts.h, port: g.opts.p, db: g.opts.d ?? g.rest[0], user: g.opts.U ?? g.rest[1] };
+    const conn = await connect(ctx, "psql", where);
     if ("exitCode" in conn) return conn;
     const mode = { tuples: g.opts.t === "1", unaligned: g.opts.A === "1" };
+    if (commands.length === 0 && !g.opts.f && ctx.stdin === "" && ctx.session) {
+      // stdin is the terminal: psql's prompt takes it until \q
+      const session = pgOf(ctx).servers.open(conn.node, conn.database);
+      ctx.session.request({ kind: "repl", repl: new PsqlRepl(ctx, session, where, mode) });
+      return ok(g.opts.q === "1" ? "" : `psql (${pgOf(ctx).version})\nType "help" for help.\n\n`);
+    }
     const onErrorStop = /ON_ERROR_STOP=(1|on|true)/i.test(g.opts.v ?? "");
     if (commands.length > 0) {
       let out = "";
