@@ -178,6 +178,29 @@ describe("exercise 3.2 solution", () => {
   );
 });
 
+describe("exercise 4.1 solution", () => {
+  it("a transaction left open in node1's psql is absent on node2 after the crash and the failover", async () => {
+    const { lab, steps, find } = await runSolution("ex4.1.lab");
+    for (const s of steps) expect(s.stderr, s.command).not.toMatch(/command not found/);
+    // psql's prompt on node1, in the transaction block
+    const open = find(/^su - postgres -c "psql -d testdb"$/);
+    expect(open.map((s) => s.session.prompt)).toEqual(["testdb=# ", "testdb=# "]);
+    expect(find(/^BEGIN;$/)[0]?.session.prompt).toBe("testdb=*# ");
+    expect(find(/^INSERT INTO test .*en cours/)[0]?.stdout).toBe("INSERT 0 500\n");
+    const [inside, other, after, pending] = find(/SELECT COUNT/).map((s) => s.stdout);
+    expect(inside).toBe(" count \n-------\n  1500\n(1 row)\n\n");
+    // another session does not see the uncommitted rows
+    expect(other).toBe(" count \n-------\n  1000\n(1 row)\n\n");
+    // the crash took the session with it: the COMMIT never reached the server
+    expect(find(/^COMMIT;$/)[0]?.stderr).toMatch(/^Error response from daemon: container \w+ is not running\n$/);
+    // node2: the committed rows, none of the open transaction's
+    expect(after).toBe(" count \n-------\n  1000\n(1 row)\n\n");
+    expect(pending).toBe(" count \n-------\n     0\n(1 row)\n\n");
+    expect(steps.at(-1)?.session.prompt).toBe("root@node2:~# ");
+    expect(drbdRes(lab, "node2").role).toBe("Primary");
+  }, 300_000);
+});
+
 describe("TP4 solution", () => {
   it("runs PostgreSQL on the DRBD filesystem: 1000 rows after each failover, nothing where it is not mounted", async () => {
     const { lab, steps, find } = await runSolution("tp4.lab");
