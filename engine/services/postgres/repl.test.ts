@@ -3,7 +3,7 @@
  * backslash commands, an open transaction that stays the session's own, and the lost server.
  */
 import { describe, expect, it } from "vitest";
-import { createLab, type Lab } from "../../lab";
+import { createLab, type Lab, replayLab } from "../../lab";
 
 const T = 120_000;
 
@@ -144,6 +144,27 @@ describe("psql at its prompt", () => {
       // leaving psql ends its transaction: rolled back
       await run(l, "node1#t2", "\\q");
       expect(await run(l, "node1", pgc("SELECT count(*) FROM test;"))).toBe("8\n");
+    },
+    T,
+  );
+
+  it(
+    "replays: the same lines typed at psql's prompt give the same outputs and state",
+    async () => {
+      const l = await server();
+      for (const line of [
+        "su - postgres -c 'psql testdb'",
+        "BEGIN;",
+        "INSERT INTO test (data) SELECT 'r' || generate_series(1, 3) RETURNING id, now();",
+      ])
+        await run(l, "node1", line);
+      await run(l, "node1#t2", pgc("INSERT INTO test (data) VALUES ('other');"));
+      await run(l, "node1", "INSERT INTO test (data) VALUES ('mine') RETURNING id;");
+      const events = l.events();
+      const again = await replayLab({ scenario: "fresh", seed: 3, events });
+      expect(again.events()).toEqual(events);
+      expect(again.session("node1").prompt).toBe("testdb=*# ");
+      expect(again.state()).toEqual(l.state());
     },
     T,
   );
