@@ -49,7 +49,8 @@ describe("cluster diagram and its text twin", () => {
     expect(text).toContain("Lien node3–node4 : lien actif, latence 0,05 ms.");
     expect(text.find((l) => l.startsWith("node3 :"))).toMatch(/vers node4 : Connected, .*protocole C/);
     html = renderToStaticMarkup(createElement(ClusterDiagram, { view }));
-    expect(html).toContain("nœud arrêté");
+    expect(html).toContain("arrêté / Connecting");
+    expect(html).not.toContain("— / Connecting");
   });
 
   it("ex9.1: both resources in the boxes, the table and the twin", async () => {

@@ -178,11 +178,12 @@ function syncOf(c: ConnectionView): { done: number; from: string; to: string } |
 }
 
 /** One value when both ends agree, else "a's / b's" in the order of the "a ⇄ b" column. */
-function sameOrBoth(c: ConnectionView, pick: (p: PeerView) => string): string {
-  const a = c.fromA ? pick(c.fromA) : null;
-  const b = c.fromB ? pick(c.fromB) : null;
-  if (a !== null && a === b) return a;
-  return `${a ?? "—"} / ${b ?? "—"}`;
+function sameOrBoth(view: ClusterView, c: ConnectionView, pick: (p: PeerView) => string): string {
+  const missing = (name: string) => (view.nodes.find((n) => n.name === name)?.status === "running" ? "—" : "arrêté");
+  const a = c.fromA ? pick(c.fromA) : missing(c.a);
+  const b = c.fromB ? pick(c.fromB) : missing(c.b);
+  if (a === b) return a;
+  return `${a} / ${b}`;
 }
 
 /** The workshop's architecture figure, live: every node, site, link and DRBD connection. */
@@ -310,6 +311,7 @@ export function ClusterDiagram({ view }: { view: ClusterView }) {
                 strokeDasharray={dash}
               />
               <rect
+                display={l.state === "down" ? "none" : undefined}
                 x={mid - 44}
                 y={arcBase + depth * 0.75 - 8}
                 width={88}
@@ -318,9 +320,11 @@ export function ClusterDiagram({ view }: { view: ClusterView }) {
                 fill="#ffffff"
                 opacity={0.92}
               />
-              <text x={mid} y={arcBase + depth * 0.75 + 4} textAnchor="middle" fontSize={11} fill={color}>
-                {linkLabel(l)}
-              </text>
+              {l.state === "down" ? null : (
+                <text x={mid} y={arcBase + depth * 0.75 + 4} textAnchor="middle" fontSize={11} fill={color}>
+                  {linkLabel(l)}
+                </text>
+              )}
             </g>
           );
         })}
@@ -384,7 +388,7 @@ export function ClusterDiagram({ view }: { view: ClusterView }) {
             <tbody>
               {view.connections.map((c) => {
                 const sync = syncOf(c);
-                const cstate = sameOrBoth(c, (p) => p.cstate);
+                const cstate = sameOrBoth(view, c, (p) => p.cstate);
                 return (
                   <tr key={`${c.resource}-${c.a}-${c.b}`} className="border-b border-slate-100 align-top">
                     <td className="py-1 pr-2 font-mono">{c.resource}</td>
@@ -396,7 +400,9 @@ export function ClusterDiagram({ view }: { view: ClusterView }) {
                       {cstate}
                     </td>
                     <td className="py-1 pr-2">
-                      {sameOrBoth(c, (p) => p.volumes.map((v) => v.replication).join(", ") || "—")}
+                      {sameOrBoth(view, c, (p) =>
+                        p.cstate === "Connected" ? p.volumes.map((v) => v.replication).join(", ") || "—" : "—",
+                      )}
                     </td>
                     <td className="py-1">
                       {sync ? (
