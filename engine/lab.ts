@@ -241,9 +241,12 @@ export class Lab {
           boot: frame.boot,
         });
       } else if (req?.kind === "repl") {
-        t.push({ machine: frame.machine, session: frame.session, via: "repl", boot: frame.boot, repl: req.repl });
+        // psql's prompt, here or in a node (`docker exec -it drbd-node1 psql` from the host)
+        const on = req.machine ?? frame.machine;
+        const session = on === frame.machine ? frame.session : this.machineOf(on).newSession("root", "/");
+        t.push({ machine: on, session, via: "repl", boot: this.world.node(on)?.bootCount ?? 0, repl: req.repl });
       } else if (req?.kind === "exit" && t.length > 1) t.pop();
-      result = r;
+      result = req?.kind === "repl" ? { ...r, stdout: r.stdout + req.repl.banner } : r;
     }
     await this.world.drain();
     // Ctrl-C: bash reports 128 + SIGINT and the terminal shows ^C

@@ -230,6 +230,8 @@ async function exec(ctx: CommandContext, world: LabWorld, args: string[]): Promi
   const session = machine.newSession(user, workdir ?? "/");
   session.env = { ...session.env, ...env };
   const r = await machine.run(shellQuote(cmd), session, interactive ? { stdin: ctx.stdin } : {});
+  // `docker exec -it drbd-node1 psql`: psql's prompt takes the host's terminal
+  if (interactive && tty && r.request?.kind === "repl") ctx.session?.request({ ...r.request, machine: n.name });
   const notFound = new RegExp(
     `^bash: ${(cmd[0] as string).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: command not found\\n$`,
   );

@@ -19,7 +19,7 @@ export type SessionRequest =
   | { kind: "subshell" }
   | { kind: "exit" }
   | { kind: "user"; user: string }
-  | { kind: "repl"; repl: Repl };
+  | { kind: "repl"; repl: Repl; machine?: string };
 
 /** Simulated cost of one command line: bash parsing, fork/exec of the first command. */
 export const BASE_COST_US = 2 * US_PER_MS;

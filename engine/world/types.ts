@@ -128,8 +128,9 @@ export interface CommandContext {
         | { kind: "user"; user: string }
         /** a nested interactive shell on the same machine (`bash` typed at the prompt) */
         | { kind: "subshell" }
-        /** an interactive program takes the terminal (psql's prompt) until it ends */
-        | { kind: "repl"; repl: Repl },
+        /** an interactive program takes the terminal (psql's prompt) until it ends; `machine`
+         *  when it runs on another one than the terminal's shell (docker exec -it NODE psql) */
+        | { kind: "repl"; repl: Repl; machine?: string },
     ): void;
   };
 }
@@ -139,6 +140,8 @@ export interface CommandContext {
  * the lines typed in that terminal are its input, and its prompt is the terminal's.
  */
 export interface Repl {
+  /** What it prints once it has the terminal (psql's banner; nothing when stdin is no terminal). */
+  readonly banner: string;
   /** The prompt shown before the next line. */
   prompt(): string;
   /** One line (or several, separated by newlines) typed at the prompt; `done` once the program ended. */

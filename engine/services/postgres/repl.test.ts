@@ -111,6 +111,14 @@ describe("psql at its prompt", () => {
       const here = await l.exec("node1", 'su - postgres -c "psql -d testdb" <<EOF\nSELECT count(*) FROM test;\nEOF');
       expect(here.stdout).toBe(" count \n-------\n     1\n(1 row)\n\n");
       expect(here.session.prompt).toBe("root@node1:~# ");
+      // from the host, through docker exec -it
+      const dx = await typed(l, "host", 'docker exec -it drbd-node1 su - postgres -c "psql testdb"');
+      expect(dx).toMatchObject({ out: 'psql (18.6)\nType "help" for help.\n\n', prompt: "testdb=# " });
+      expect((await typed(l, "host", "SELECT current_database();")).out).toContain(" testdb\n");
+      expect((await typed(l, "host", "\\q")).prompt).toBe("student@docker-host:~/drbd-workshop$ ");
+      // without a terminal (-i only) psql reads stdin, empty here: nothing to do
+      expect((await typed(l, "host", 'docker exec -i drbd-node1 su - postgres -c "psql testdb"')).out).toBe("");
+      expect(l.session("host").prompt).toBe("student@docker-host:~/drbd-workshop$ ");
     },
     T,
   );

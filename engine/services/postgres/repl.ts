@@ -91,6 +91,7 @@ export class PsqlRepl implements Repl {
     private session: PgSession | undefined,
     private readonly opts: ConnectOptions,
     private readonly mode: { tuples: boolean; unaligned: boolean },
+    readonly banner: string,
   ) {}
 
   private get servers() {

@@ -167,8 +167,9 @@ export const psqlCommand: CommandSpec = {
     if (commands.length === 0 && !g.opts.f && ctx.stdin === "" && ctx.session) {
       // stdin is the terminal: psql's prompt takes it until \q
       const session = pgOf(ctx).servers.open(conn.node, conn.database);
-      ctx.session.request({ kind: "repl", repl: new PsqlRepl(ctx, session, where, mode) });
-      return ok(g.opts.q === "1" ? "" : `psql (${pgOf(ctx).version})\nType "help" for help.\n\n`);
+      const banner = g.opts.q === "1" ? "" : `psql (${pgOf(ctx).version})\nType "help" for help.\n\n`;
+      ctx.session.request({ kind: "repl", repl: new PsqlRepl(ctx, session, where, mode, banner) });
+      return ok();
     }
     const onErrorStop = /ON_ERROR_STOP=(1|on|true)/i.test(g.opts.v ?? "");
     if (commands.length > 0) {
