@@ -10,8 +10,10 @@ import { hashString } from "./core/rng";
 import { HOST_USER, WORKSHOP_DIR } from "./host/workshop-tree";
 import { parseLabScript, runLabScriptSteps } from "./lab-script";
 import { getScenario } from "./scenarios/registry";
+import { LineControl, setRunningLine } from "./shell/line-control";
 import type { Machine } from "./shell/machine";
 import type { ShellSession } from "./shell/session";
+import type { TtyChunk } from "./shell/tty";
 import { defaultCreateDisk, defaultSubsystems } from "./subsystems";
 import type { Topology } from "./world/topology";
 import type { LabNode, Repl, Subsystem, World } from "./world/types";
@@ -27,6 +29,29 @@ export interface LabExecResult {
   durationMs: number;
   /** Where the terminal is after the command (it may have entered a node or switched user). */
   session: { target: string; machine: string; user: string; cwd: string; prompt: string };
+  /** The output as the terminal showed it: stdout and stderr interleaved in the order printed. */
+  shown: string;
+  /** Virtual µs into the line at which a Ctrl-C stopped it (interruptAfterUs or a live request). */
+  interruptedAtUs?: number;
+}
+
+export type { TtyChunk };
+
+/** How a caller follows a command line as it runs (all optional; none changes its outcome). */
+export interface ExecOptions {
+  /** Aborts the line at once (not replayable: prefer interruptRequested). */
+  signal?: AbortSignal;
+  /** Each piece of output as it is printed (stdout and stderr kept apart, in order). */
+  onOutput?: (chunk: TtyChunk) => void;
+  /**
+   * Awaited at each virtual-time checkpoint (every `sleep` second) once the line has printed
+   * something: the live caller waits real time there, so a dashboard refreshes at its pace.
+   */
+  pace?: (virtualUsSoFar: number) => Promise<void>;
+  /** Stop the line as by Ctrl-C at the first checkpoint this far (virtual µs) into it: a replay. */
+  interruptAfterUs?: number;
+  /** Read at each checkpoint: true stops the line there (a live Ctrl-C); see interruptedAtUs. */
+  interruptRequested?: () => boolean;
 }
 
 export type LabEvent =
@@ -39,6 +64,8 @@ export type LabEvent =
       durationUs: number;
       exitCode: number;
       outputDigest: string;
+      /** A Ctrl-C stopped the line this far into it (virtual µs): a replay stops it there too. */
+      interruptedAtUs?: number;
     }
   | {
       seq: number;
@@ -174,13 +201,67 @@ export class Lab {
   }
 
   /** Run one command line in a terminal. Calls are serialized: the clock is shared. */
-  exec(target: Target, line: string, opts: { signal?: AbortSignal } = {}): Promise<LabExecResult> {
+  exec(target: Target, line: string, opts: ExecOptions = {}): Promise<LabExecResult> {
     return this.serial(() => this.execNow(targetKey(target), line, opts));
   }
 
-  private async execNow(key: string, line: string, opts: { signal?: AbortSignal }): Promise<LabExecResult> {
+  private async execNow(key: string, line: string, opts: ExecOptions): Promise<LabExecResult> {
     const t = this.terminal(key);
     const startUs = this.world.clock.now;
+    // the line prints as it runs, and may be paced and stopped at its checkpoints (Ctrl-C)
+    const printed: TtyChunk[] = [];
+    const ctrlC = new AbortController();
+    if (opts.signal?.aborted) ctrlC.abort();
+    else opts.signal?.addEventListener("abort", () => ctrlC.abort(), { once: true });
+    const control = new LineControl(
+      this.world.clock,
+      startUs,
+      {
+        ...(opts.interruptAfterUs !== undefined ? { interruptAfterUs: opts.interruptAfterUs } : {}),
+        ...(opts.pace ? { pace: opts.pace } : {}),
+        ...(opts.interruptRequested ? { requested: opts.interruptRequested } : {}),
+      },
+      () => this.ctrlC(ctrlC, (t[t.length - 1] as Frame).machine),
+    );
+    const tty = (c: TtyChunk) => {
+      printed.push(c);
+      control.printed = true;
+      opts.onOutput?.(c);
+    };
+    setRunningLine(this.world, control);
+    try {
+      return await this.execLine(key, line, t, startUs, {
+        signal: ctrlC.signal,
+        tty,
+        control,
+        printed,
+        onOutput: opts.onOutput,
+      });
+    } finally {
+      setRunningLine(this.world, undefined);
+    }
+  }
+
+  /** Ctrl-C: the line's shell stops; lines it runs on other machines (docker exec) stop too. */
+  private ctrlC(abort: AbortController, machine: string): void {
+    abort.abort();
+    for (const [name, m] of this.world.machines) if (name !== machine) m.interrupt();
+  }
+
+  private async execLine(
+    key: string,
+    line: string,
+    t: Frame[],
+    startUs: number,
+    run: {
+      signal: AbortSignal;
+      tty: (c: TtyChunk) => void;
+      control: LineControl;
+      printed: TtyChunk[];
+      onOutput: ExecOptions["onOutput"];
+    },
+  ): Promise<LabExecResult> {
+    const opts = { signal: run.signal };
     // A `docker exec` session dies with its container.
     while (t.length > 1) {
       const top = t[t.length - 1] as Frame;
@@ -217,7 +298,7 @@ export class Lab {
       result = { stdout: "", stderr: said, exitCode: code };
     } else {
       const m = this.machineOf(frame.machine);
-      const r = await m.run(line, frame.session, opts.signal ? { signal: opts.signal } : {});
+      const r = await m.run(line, frame.session, { signal: run.signal, tty: run.tty });
       frame.session = r.session;
       const req = r.request;
       if (req?.kind === "enter") {
@@ -249,9 +330,18 @@ export class Lab {
       result = req?.kind === "repl" ? { ...r, stdout: r.stdout + req.repl.banner } : r;
     }
     await this.world.drain();
+    // what was not printed as it went (a line that does not stream, ^C, exit) comes last
+    const out = run.printed.filter((c) => c.stream === "stdout").map((c) => c.text);
+    const err = run.printed.filter((c) => c.stream === "stderr").map((c) => c.text);
+    let shown = run.printed.map((c) => c.text).join("") + result.stdout;
+    if (result.stdout) run.onOutput?.({ stream: "stdout", text: result.stdout });
     // Ctrl-C: bash reports 128 + SIGINT and the terminal shows ^C
-    if (opts.signal?.aborted && !result.stderr.endsWith("^C\n"))
+    const stderrSoFar = err.join("") + result.stderr;
+    if (opts.signal?.aborted && !stderrSoFar.endsWith("^C\n"))
       result = { stdout: result.stdout, stderr: `${result.stderr}^C\n`, exitCode: 130 };
+    if (result.stderr) run.onOutput?.({ stream: "stderr", text: result.stderr });
+    shown += result.stderr;
+    result = { stdout: out.join("") + result.stdout, stderr: err.join("") + result.stderr, exitCode: result.exitCode };
     frame = t[t.length - 1] as Frame;
     const durationUs = this.world.clock.now - startUs;
     this.log.push({
@@ -263,6 +353,7 @@ export class Lab {
       durationUs,
       exitCode: result.exitCode,
       outputDigest: outputDigest(result.stdout, result.stderr),
+      ...(run.control.stoppedAtUs !== undefined ? { interruptedAtUs: run.control.stoppedAtUs } : {}),
     });
     return {
       stdout: result.stdout,
@@ -276,6 +367,8 @@ export class Lab {
         cwd: frame.session.cwd,
         prompt: framePrompt(this.machineOf(frame.machine).hostname, frame),
       },
+      shown,
+      ...(run.control.stoppedAtUs !== undefined ? { interruptedAtUs: run.control.stoppedAtUs } : {}),
     };
   }
 
@@ -388,7 +481,8 @@ export async function replayLab(opts: CreateLabOptions & { events: readonly LabE
   const lab = await createLab(opts);
   for (const e of opts.events) {
     if (e.kind === "wait") await lab.advance(e.durationUs / US_PER_MS);
-    else await lab.exec(e.target, e.input);
+    else
+      await lab.exec(e.target, e.input, e.interruptedAtUs !== undefined ? { interruptAfterUs: e.interruptedAtUs } : {});
   }
   return lab;
 }

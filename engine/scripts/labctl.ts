@@ -20,6 +20,7 @@ import { BENCHMARK_USAGE, DEFAULT_CONTEXT, monitorLatency, parseBenchmarkMode, r
 import { buildPerfInputs, LAB_DISK, type PerfSource, slowDisk } from "../perf/inputs";
 import type { DiskParams, DrbdTuning, PerfInputs } from "../perf/types";
 import { fail, labWorld, ok } from "../shell/commands/util";
+import { lineCheckpoint } from "../shell/line-control";
 import type { CommandContext, CommandSpec, ExecResult, LabNode, Subsystem } from "../world/types";
 import type { SysctlTable } from "./sysctl";
 
@@ -115,7 +116,7 @@ async function spend(ctx: CommandContext, ms: number): Promise<boolean> {
   const clock = ctx.world.clock;
   const end = clock.now + Math.round(ms * US_PER_MS);
   while (clock.now < end) {
-    if (ctx.interrupted()) return false;
+    if (ctx.interrupted() || (await lineCheckpoint(ctx.world))) return false;
     clock.advanceTo(Math.min(end, clock.now + 1000 * US_PER_MS));
     await Promise.resolve();
   }

@@ -19,6 +19,7 @@ import type { Clock } from "../core/clock";
 import { wallClockMs } from "../core/time";
 import { groupById, groupByName, userById, userByName } from "../world/default-files";
 import { canAccess, canModifyDir, canWrite, permissionDenied } from "./permissions";
+import { TTY_ERR, TTY_OUT, type TtyChunk } from "./tty";
 
 /** A filesystem that stores owners itself (the block filesystem on /dev/drbd0). */
 interface OwnerAware {
@@ -57,6 +58,8 @@ export class LabFs implements IFileSystem {
   private readonly owners = new Map<string, Owner>();
   /** Who creates new files (set by the shell from the session's user before each exec). */
   creator: Owner = ROOT;
+  /** The terminal line running now: writes to TTY_OUT / TTY_ERR go to it (see tty.ts). */
+  tty: ((chunk: TtyChunk) => void) | undefined;
 
   constructor(private readonly clock: Clock) {
     this.root = new InMemoryFs();
@@ -231,13 +234,23 @@ export class LabFs implements IFileSystem {
     await this.checkRead(path);
     return this.mountable.readFileBuffer(path);
   }
+  /** A write to the terminal's device files: handed to the running line, never stored. */
+  private toTty(path: string, content: FileContent): boolean {
+    if (path !== TTY_OUT && path !== TTY_ERR) return false;
+    const text = typeof content === "string" ? content : new TextDecoder().decode(content);
+    if (text !== "") this.tty?.({ stream: path === TTY_OUT ? "stdout" : "stderr", text });
+    return true;
+  }
+
   async writeFile(path: string, content: FileContent, options?: WriteOpts): Promise<void> {
+    if (this.toTty(path, content)) return;
     await this.checkWrite(path);
     const existed = await this.mountable.exists(path);
     await this.mountable.writeFile(path, content, options);
     await this.created(path, existed);
   }
   async appendFile(path: string, content: FileContent, options?: WriteOpts | BufferEncoding): Promise<void> {
+    if (this.toTty(path, content)) return;
     await this.checkWrite(path);
     const existed = await this.mountable.exists(path);
     await this.mountable.appendFile(path, content, options);

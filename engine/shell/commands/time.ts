@@ -4,6 +4,7 @@
  */
 import { US_PER_S } from "../../core/clock";
 import type { CommandSpec } from "../../world/types";
+import { lineCheckpoint } from "../line-control";
 import { fail, labWorld, ok } from "./util";
 
 const DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
@@ -265,6 +266,8 @@ export const sleepCommand: CommandSpec = {
         machine.interrupt();
         return fail("", 130);
       }
+      // the terminal line's pacing and Ctrl-C (see line-control.ts); the clock moves on after it
+      if (await lineCheckpoint(w)) return fail("", 130);
       clock.advanceTo(Math.min(end, deadline, budget, clock.now + SLEEP_STEP_US));
       // let an abort signal (Ctrl-C) be observed between steps
       await Promise.resolve();

@@ -1,0 +1,139 @@
+/**
+ * A terminal line's output as it is printed. just-bash returns a line's output only when the
+ * line ends; a lab terminal shows it as it comes (`monitor.sh watch` refreshes, a loop with
+ * `sleep` prints a line per turn). The parsed line is rewritten so that every command whose
+ * output goes straight to the terminal appends it to two device files, one for stdout and one
+ * for stderr, which the machine's filesystem hands to the line's sink at once:
+ * `cmd` becomes `cmd >>TTY_OUT 2>>TTY_ERR` (before the command's own redirections, so `2>&1`,
+ * `> file` keep their meaning). Loops, `if`, `case`, groups and subshells are entered (their
+ * commands print as they run); a pipeline of several commands, a compound command with its
+ * own output redirection, a function call, a script run by `bash script` print when they end.
+ * Command substitutions are never touched: their output is a value, not terminal output.
+ * A script run by its path (`/scripts/monitor.sh watch`) goes through `TTY_SCRIPT`, which
+ * runs it with `bash` and asks for its text to be rewritten the same way.
+ * Only the line typed at the terminal (and such scripts) are rewritten: `su -c`, `docker exec`
+ * without -it and the like run nested lines whose output is a value for their caller.
+ */
+import type { TransformPlugin } from "just-bash";
+
+/** Hidden device files of every machine: appends go to the running terminal line. */
+export const TTY_OUT = "/dev/.lab-tty/1";
+export const TTY_ERR = "/dev/.lab-tty/2";
+/** Hidden command running a script file in the terminal's context (see ttyScriptSpec). */
+export const TTY_SCRIPT = "__lab_tty_script";
+
+export interface TtyChunk {
+  stream: "stdout" | "stderr";
+  text: string;
+}
+
+type Node = { [k: string]: unknown };
+
+const word = (text: string): Node => ({ type: "Word", parts: [{ type: "Literal", value: text }] });
+const redirect = (fd: number, path: string): Node => ({
+  type: "Redirection",
+  fd,
+  operator: ">>",
+  target: word(path),
+});
+const ttyRedirections = (): Node[] => [redirect(1, TTY_OUT), redirect(2, TTY_ERR)];
+
+/** Input-only redirections leave the output of a compound command on the terminal. */
+const INPUT_OPS = new Set(["<", "<<", "<<-", "<<<"]);
+const writesOutput = (redirections: unknown): boolean =>
+  Array.isArray(redirections) && redirections.some((r) => !INPUT_OPS.has((r as Node).operator as string));
+
+/** The literal text of a word made of plain parts only (`/scripts/monitor.sh`), else undefined. */
+function literal(w: unknown): string | undefined {
+  const parts = (w as Node | null)?.parts;
+  if (!Array.isArray(parts) || parts.length === 0) return undefined;
+  let s = "";
+  for (const p of parts as Node[]) {
+    if (p.type === "Literal" || p.type === "SingleQuoted") s += p.value as string;
+    else return undefined;
+  }
+  return s;
+}
+
+function statements(list: unknown): unknown {
+  if (!Array.isArray(list)) return list;
+  return (list as Node[]).map((s) => {
+    if (s.type !== "Statement" || s.background === true || s.deferredError) return s;
+    return { ...s, pipelines: (s.pipelines as Node[]).map(pipeline) };
+  });
+}
+
+function pipeline(p: Node): Node {
+  const commands = p.commands as Node[];
+  if (commands.length === 1) return { ...p, commands: [command(commands[0] as Node)] };
+  // `a | b`: the pipe's output goes to the terminal when the pipeline ends, stdout and stderr
+  // each in order, from a group around it
+  const inner: Node = { ...p, negated: false, timed: false, timePosix: false };
+  const group: Node = {
+    type: "Group",
+    body: [{ type: "Statement", pipelines: [inner], operators: [], background: false }],
+    redirections: ttyRedirections(),
+  };
+  return { type: "Pipeline", commands: [group], negated: p.negated === true };
+}
+
+function command(c: Node): Node {
+  switch (c.type) {
+    case "SimpleCommand": {
+      const name = literal(c.name);
+      // `exec >file` without a command changes the shell's own descriptors: leave it as typed
+      if (name === "exec") return c;
+      // a script run by its path: through TTY_SCRIPT, which rewrites its text as well
+      const args = name?.includes("/") === true && name.endsWith(".sh");
+      return {
+        ...c,
+        ...(args ? { name: word(TTY_SCRIPT), args: [c.name, ...(c.args as Node[])] } : {}),
+        redirections: [...ttyRedirections(), ...(c.redirections as Node[])],
+      };
+    }
+    case "FunctionDef":
+      return c;
+    case "If":
+    case "For":
+    case "CStyleFor":
+    case "While":
+    case "Until":
+    case "Case":
+    case "Group":
+    case "Subshell":
+      if (writesOutput(c.redirections))
+        return { ...c, redirections: [...ttyRedirections(), ...(c.redirections as Node[])] };
+      return enter(c);
+    default:
+      return { ...c, redirections: [...ttyRedirections(), ...((c.redirections as Node[] | undefined) ?? [])] };
+  }
+}
+
+function enter(c: Node): Node {
+  const out: Node = { ...c };
+  if (c.type === "If")
+    out.clauses = (c.clauses as Node[]).map((k) => ({
+      ...k,
+      condition: statements(k.condition),
+      body: statements(k.body),
+    }));
+  if (c.type === "If") out.elseBody = statements(c.elseBody);
+  if (c.type === "While" || c.type === "Until") out.condition = statements(c.condition);
+  if (c.type === "Case") out.items = (c.items as Node[]).map((i) => ({ ...i, body: statements(i.body) }));
+  if ("body" in c && c.type !== "If" && c.type !== "Case") out.body = statements(c.body);
+  return out;
+}
+
+/**
+ * The rewriting, applied to a parse only when `take()` says so (the machine arms it for the
+ * terminal line and for scripts TTY_SCRIPT runs; every other parse is left alone).
+ */
+export function ttyTransform(take: () => boolean): TransformPlugin {
+  return {
+    name: "lab-tty",
+    transform(ctx) {
+      if (!take()) return { ast: ctx.ast };
+      return { ast: { ...ctx.ast, statements: statements(ctx.ast.statements) } as typeof ctx.ast };
+    },
+  };
+}
