@@ -5,12 +5,14 @@
  */
 import { Bash, type Command, decodeBytesToUtf8, defineCommand } from "just-bash";
 import { US_PER_MS, US_PER_S } from "../core/clock";
+import { shellQuote } from "../host/format";
 import { groupById, userByName } from "../world/default-files";
 import type { CommandContext, CommandSpec, ExecResult, LabNode, Repl } from "../world/types";
 import type { LabWorld } from "../world/world";
 import { determinismTransform } from "./determinism";
 import type { LabFs } from "./lab-fs";
 import { carryEnv, extractFunctions, type ShellSession, unsetFunctions } from "./session";
+import { TTY_SCRIPT, type TtyChunk, ttyTransform } from "./tty";
 import { shellWrappers } from "./wrappers";
 
 /** A request made by a command to change the terminal (docker exec -it, su -, exit). */
@@ -45,6 +47,8 @@ export const EXECUTION_LIMITS = {
 export interface RunOptions {
   signal?: AbortSignal;
   stdin?: string;
+  /** The line is typed at a terminal: its output is handed here as it is printed (tty.ts). */
+  tty?: (chunk: TtyChunk) => void;
 }
 
 export interface RunResult extends ExecResult {
@@ -77,6 +81,8 @@ export class Machine {
   private frames: RunFrame[] = [];
   /** Deadlines of enclosing `timeout` commands (virtual µs). */
   readonly deadlines: number[] = [];
+  /** How many coming parses are terminal output (the typed line, a script it runs): tty.ts. */
+  private ttyParses = 0;
 
   /** When the outermost line running on this machine runs out of virtual time. */
   budgetEnd(): number {
@@ -125,7 +131,7 @@ export class Machine {
     const where = node ? "node" : "host";
     const commands: Command[] = [];
     for (const spec of specs) if (spec.where === "both" || spec.where === where) commands.push(this.wrap(spec));
-    commands.push(...shellWrappers(this));
+    commands.push(...shellWrappers(this), this.ttyScriptCommand());
     this.bash = new Bash({
       fs,
       cwd: "/",
@@ -137,6 +143,49 @@ export class Machine {
       sleep: async (ms) => this.world.clock.advanceBy(ms * US_PER_MS),
     });
     this.bash.registerTransformPlugin(determinismTransform());
+    this.bash.registerTransformPlugin(
+      ttyTransform(() => {
+        if (this.ttyParses === 0) return false;
+        this.ttyParses--;
+        return true;
+      }),
+    );
+  }
+
+  /**
+   * TTY_SCRIPT PATH ARGS: a script run by its path from the terminal line. A bash script runs
+   * as `bash PATH ARGS` with its text rewritten for the terminal (it prints as it goes);
+   * anything else (not a script, not executable, missing) runs as typed.
+   */
+  private ttyScriptCommand(): Command {
+    return defineCommand(TTY_SCRIPT, async (args, jctx) => {
+      const [path = "", ...rest] = args;
+      let script = false;
+      try {
+        const abs = this.fs.resolvePath(jctx.cwd, path);
+        const st = await this.fs.stat(abs);
+        script = st.isFile && (st.mode & 0o111) !== 0 && /^#!\s*\S*\b(ba)?sh\b/.test(await this.fs.readFile(abs));
+      } catch {
+        script = false;
+      }
+      // the command's exported variables, `VAR=value` prefixes included, reach the script
+      const exported = Object.entries(jctx.exportedEnv ?? {}).map(([k, v]) => `${k}=${shellQuote([v])}`);
+      const line = [...exported, shellQuote(script ? ["bash", path, ...rest] : [path, ...rest])].join(" ");
+      if (!jctx.exec) return { stdout: "", stderr: `bash: ${path}: command not found\n`, exitCode: 127 };
+      // the `bash PATH` line and the script's text: both print to the terminal
+      if (script) this.ttyParses += 2;
+      try {
+        const r = await jctx.exec(line, {
+          cwd: jctx.cwd,
+          env: Object.fromEntries(jctx.env),
+          stdin: decodeBytesToUtf8(jctx.stdin),
+          ...(jctx.signal ? { signal: jctx.signal } : {}),
+        });
+        return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
+      } finally {
+        if (script) this.ttyParses = 0;
+      }
+    });
   }
 
   /** The session the current command runs in (for su, whoami, docker exec -it...). */
@@ -254,6 +303,12 @@ export class Machine {
       else opts.signal.addEventListener("abort", () => abort.abort(), { once: true });
     }
     const frame: RunFrame = { session, commands: 0, startUs: this.world.clock.now, abort, signal: abort.signal };
+    // a terminal line prints as it runs: the parse of the line is rewritten (tty.ts)
+    const previousTty = this.fs.tty;
+    if (opts.tty) {
+      this.fs.tty = opts.tty;
+      this.ttyParses = 1;
+    }
     // every command line forks: the next PID is taken
     if (this.node) (this.node as { lastPid?: number }).lastPid = ((this.node as { lastPid?: number }).lastPid ?? 7) + 1;
     this.frames.push(frame);
@@ -297,6 +352,10 @@ export class Machine {
     } finally {
       this.frames.pop();
       this.fs.creator = previousCreator;
+      if (opts.tty) {
+        this.fs.tty = previousTty;
+        this.ttyParses = 0;
+      }
       if (this.frames.length === 0) {
         const limits = (this.bash as unknown as { limits?: { maxLoopIterations?: number } }).limits;
         if (limits) limits.maxLoopIterations = EXECUTION_LIMITS.maxLoopIterations;
