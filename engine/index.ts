@@ -2,6 +2,7 @@
 export {
   type CreateLabOptions,
   createLab,
+  type ExecOptions,
   Lab,
   type LabEvent,
   type LabExecResult,
@@ -9,6 +10,7 @@ export {
   promptOf,
   replayLab,
   type Target,
+  type TtyChunk,
 } from "./lab";
 export { checkTargets, type ParsedScript, parseLabScript, runLabScriptSteps, type Step } from "./lab-script";
 export { getScenario, listScenarios, registerScenario, type Scenario } from "./scenarios";

@@ -45,9 +45,10 @@ export interface ExecOptions {
   onOutput?: (chunk: TtyChunk) => void;
   /**
    * Awaited at each virtual-time checkpoint (every `sleep` second) once the line has printed
-   * something: the live caller waits real time there, so a dashboard refreshes at its pace.
+   * something, before the clock moves `stepUs` on: the live caller waits real time there, so a
+   * dashboard refreshes at its pace.
    */
-  pace?: (virtualUsSoFar: number) => Promise<void>;
+  pace?: (virtualUsSoFar: number, stepUs: number) => Promise<void>;
   /** Stop the line as by Ctrl-C at the first checkpoint this far (virtual µs) into it: a replay. */
   interruptAfterUs?: number;
   /** Read at each checkpoint: true stops the line there (a live Ctrl-C); see interruptedAtUs. */

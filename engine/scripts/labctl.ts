@@ -116,8 +116,9 @@ async function spend(ctx: CommandContext, ms: number): Promise<boolean> {
   const clock = ctx.world.clock;
   const end = clock.now + Math.round(ms * US_PER_MS);
   while (clock.now < end) {
-    if (ctx.interrupted() || (await lineCheckpoint(ctx.world))) return false;
-    clock.advanceTo(Math.min(end, clock.now + 1000 * US_PER_MS));
+    const next = Math.min(end, clock.now + 1000 * US_PER_MS);
+    if (ctx.interrupted() || (await lineCheckpoint(ctx.world, next))) return false;
+    clock.advanceTo(next);
     await Promise.resolve();
   }
   return true;

@@ -12,8 +12,11 @@ import type { Clock } from "../core/clock";
 export interface LineControlOptions {
   /** Stop the line (as by Ctrl-C) at the first checkpoint this far into it, in virtual µs. */
   interruptAfterUs?: number;
-  /** Awaited at every checkpoint once the line has printed: the caller's real-time pacing. */
-  pace?: (virtualUsSoFar: number) => Promise<void>;
+  /**
+   * Awaited at every checkpoint once the line has printed, before the clock moves `stepUs`
+   * further: the caller's real-time pacing (a Ctrl-C asked meanwhile stops the line right there).
+   */
+  pace?: (virtualUsSoFar: number, stepUs: number) => Promise<void>;
   /** True once the caller asked for a Ctrl-C (read at each checkpoint). */
   requested?: () => boolean;
 }
@@ -31,11 +34,11 @@ export class LineControl {
     private readonly stop: () => void,
   ) {}
 
-  /** A point where the line may wait and be interrupted; true when it must stop now. */
-  async checkpoint(): Promise<boolean> {
+  /** A point where the line may wait and be interrupted, before the clock moves to `nextUs`; true when it must stop now. */
+  async checkpoint(nextUs: number): Promise<boolean> {
     if (this.stoppedAtUs !== undefined) return true;
     const offset = this.clock.now - this.startUs;
-    if (this.printed && this.opts.pace) await this.opts.pace(offset);
+    if (this.printed && this.opts.pace) await this.opts.pace(offset, Math.max(0, nextUs - this.clock.now));
     const due = this.opts.interruptAfterUs !== undefined && offset >= this.opts.interruptAfterUs;
     if (due || this.opts.requested?.() === true) {
       this.stoppedAtUs = offset;
@@ -58,7 +61,7 @@ export function setRunningLine(world: object, line: LineControl | undefined): vo
   else lines.delete(world);
 }
 
-/** A checkpoint of the running line, if any (false when none runs). */
-export function lineCheckpoint(world: object): Promise<boolean> {
-  return runningLine(world)?.checkpoint() ?? Promise.resolve(false);
+/** A checkpoint of the running line before the clock moves to `nextUs` (false when no line runs). */
+export function lineCheckpoint(world: object, nextUs: number): Promise<boolean> {
+  return runningLine(world)?.checkpoint(nextUs) ?? Promise.resolve(false);
 }

@@ -5,7 +5,9 @@ import { CommandRateLimiter, FR_TOO_MANY, frFileTooLong, frTooLong, type LabLimi
 import {
   advanceTime,
   benchmarkRuns,
+  checkLab,
   configFiles,
+  type ExecReply,
   execCommand,
   getLab,
   interrupt,
@@ -27,7 +29,7 @@ export interface LabApiDeps extends LabServiceDeps {
 const TERMINAL = z.string().regex(/^(host|node\d)(#t\d{1,2})?$/, "Terminal inconnu.");
 
 const openBody = z.object({ mode: z.enum(["resume", "reset", "previous"]).default("resume") }).strict();
-const execBody = z.object({ terminal: TERMINAL, input: z.string() }).strict();
+const execBody = z.object({ terminal: TERMINAL, input: z.string(), stream: z.boolean().optional() }).strict();
 const filesBody = z
   .object({
     path: z.string().refine(isConfigPath, "Fichier de configuration DRBD attendu (/etc/drbd.conf, /etc/drbd.d/*.res)."),
@@ -75,6 +77,64 @@ function rateLimited(deps: LabApiDeps, userId: string): Response | undefined {
   return json({ error: FR_TOO_MANY }, 429, { "Retry-After": String(d.retryAfterSeconds) });
 }
 
+/** One line of a streamed exec reply (application/x-ndjson). */
+export type ExecStreamMessage =
+  | { type: "output"; stream: "stdout" | "stderr"; text: string }
+  | { type: "cluster"; cluster: ExecReply["cluster"] }
+  | { type: "done"; reply: ExecReply }
+  | { type: "error"; error: string };
+
+/**
+ * The command's output as it is printed, the cluster as it changes, then the reply, one JSON
+ * object per line. The page going away (the request aborted, the stream cancelled) is a Ctrl-C.
+ */
+function streamedExec(
+  deps: LabApiDeps,
+  request: Request,
+  userId: string,
+  sessionId: string,
+  cmd: { terminal: string; input: string },
+): Response {
+  const encoder = new TextEncoder();
+  const gone = new AbortController();
+  request.signal.addEventListener("abort", () => gone.abort(), { once: true });
+  let closed = false;
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      const send = (m: ExecStreamMessage) => {
+        if (!closed) controller.enqueue(encoder.encode(`${JSON.stringify(m)}\n`));
+      };
+      execCommand(deps, userId, sessionId, cmd, {
+        onOutput: (c) => send({ type: "output", stream: c.stream, text: c.text }),
+        onCluster: (cluster) => send({ type: "cluster", cluster }),
+        signal: gone.signal,
+      })
+        .then((reply) => send({ type: "done", reply }))
+        .catch((e: unknown) => {
+          if (!(e instanceof LabNotFound)) console.error("lab exec failed", e);
+          send({ type: "error", error: e instanceof LabNotFound ? "Lab introuvable." : "Erreur du serveur." });
+        })
+        .finally(() => {
+          if (closed) return;
+          closed = true;
+          controller.close();
+        });
+    },
+    cancel() {
+      closed = true;
+      gone.abort();
+    },
+  });
+  return new Response(body, {
+    headers: {
+      "content-type": "application/x-ndjson; charset=utf-8",
+      // no buffering on the way: each line is shown when it comes
+      "cache-control": "no-store, no-transform",
+      "x-accel-buffering": "no",
+    },
+  });
+}
+
 /** The lab API's route handlers, built on injectable dependencies (tests use a temp database). */
 export function createLabApi(deps: LabApiDeps) {
   return {
@@ -94,7 +154,7 @@ export function createLabApi(deps: LabApiDeps) {
     get: (request: Request, sessionId: string) =>
       guarded(deps, request, async (userId) => json(await getLab(deps, userId, sessionId))),
 
-    /** POST /api/labs/sessions/[id]/exec { terminal, input } */
+    /** POST /api/labs/sessions/[id]/exec { terminal, input, stream? } — stream: NDJSON (ExecStreamMessage). */
     exec: (request: Request, sessionId: string) =>
       guarded(deps, request, async (userId) => {
         const body = await readJson(request, execBody);
@@ -103,7 +163,10 @@ export function createLabApi(deps: LabApiDeps) {
         if (body.input.includes("\u0000")) return badRequest("Requête invalide : caractère nul dans la commande.");
         const limited = rateLimited(deps, userId);
         if (limited) return limited;
-        return json(await execCommand(deps, userId, sessionId, body));
+        const cmd = { terminal: body.terminal, input: body.input };
+        if (!body.stream) return json(await execCommand(deps, userId, sessionId, cmd));
+        await checkLab(deps, userId, sessionId);
+        return streamedExec(deps, request, userId, sessionId, cmd);
       }),
 
     /** POST /api/labs/sessions/[id]/advance { ms } — capped: a request never jumps far ahead. */

@@ -1,4 +1,4 @@
-import { createLab, type Lab, outputDigest } from "@/engine/index";
+import { createLab, type ExecOptions, type Lab, outputDigest } from "@/engine/index";
 import { ensureScenario } from "./catalog";
 import { parseWaits } from "./wait-log";
 
@@ -19,6 +19,24 @@ export interface StoredEvent {
   input: string;
   output: string;
   outputDigest: string;
+  /** A Ctrl-C stopped the command this far into it (virtual µs). */
+  interruptedAtUs?: number | null;
+}
+
+/** The command running now: Ctrl-C asks it to stop at its next checkpoint (see the engine). */
+export class RunningCommand {
+  requested = false;
+  private readonly wake = new AbortController();
+
+  /** Aborted on Ctrl-C: a real-time wait of the pacing ends at once. */
+  get signal(): AbortSignal {
+    return this.wake.signal;
+  }
+
+  interrupt(): void {
+    this.requested = true;
+    this.wake.abort();
+  }
 }
 
 /** A lab object kept in memory, plus what the database rows do not say (prompts, wait merging). */
@@ -29,7 +47,7 @@ export class LiveLab {
   openWait: { seq: number; pieces: number[] } | undefined;
   lastUsed = 0;
   /** The command running now, for Ctrl-C. */
-  running: AbortController | undefined;
+  running: RunningCommand | undefined;
   /** Engine output digests that differ from the stored ones on replay (engine drift). */
   drift: number[] = [];
   private chain: Promise<unknown> = Promise.resolve();
@@ -48,12 +66,11 @@ export class LiveLab {
     return run;
   }
 
-  /** Run a command and remember where it was typed (the transcript). */
-  async exec(terminal: string, input: string, signal?: AbortSignal) {
+  /** Run a command and remember where it was typed (the transcript: output as it was shown). */
+  async exec(terminal: string, input: string, opts: ExecOptions = {}) {
     const before = this.lab.session(terminal);
-    const r = await this.lab.exec(terminal, input, signal ? { signal } : {});
-    const output = r.stdout + r.stderr;
-    return { before, result: r, output, digest: outputDigest(r.stdout, r.stderr) };
+    const r = await this.lab.exec(terminal, input, opts);
+    return { before, result: r, output: r.shown, digest: outputDigest(r.stdout, r.stderr) };
   }
 }
 
@@ -71,7 +88,12 @@ export async function rebuildLab(
       for (const ms of pieces) await lab.advance(ms);
       live.openWait = { seq: e.seq, pieces };
     } else {
-      const { before, digest } = await live.exec(e.target, e.input);
+      const at = e.interruptedAtUs;
+      const { before, digest } = await live.exec(
+        e.target,
+        e.input,
+        typeof at === "number" ? { interruptAfterUs: at } : {},
+      );
       if (digest !== e.outputDigest) live.drift.push(e.seq);
       live.transcript.push({
         seq: e.seq,

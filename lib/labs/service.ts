@@ -1,11 +1,12 @@
 import { randomInt } from "node:crypto";
+import type { ExecOptions, TtyChunk } from "@/engine/index";
 import type { Db } from "@/lib/db";
 import { parseBenchmarkOutput } from "./benchmark-parse";
 import type { LabCache } from "./cache";
 import { isLabId, type LabId, labSpec } from "./catalog";
 import { type ClusterView, clusterView } from "./cluster-view";
 import { heredocWrite, readConfigFiles } from "./files";
-import { type LiveLab, rebuildLab, type TranscriptEntry } from "./live";
+import { type LiveLab, RunningCommand, rebuildLab, type TranscriptEntry } from "./live";
 import { type TabView, tabsOf } from "./tabs";
 import { formatWaits } from "./wait-log";
 
@@ -32,6 +33,20 @@ export interface ExecReply {
   cluster: ClusterView;
 }
 
+/** A streaming caller (the terminal): output and the cluster as the command runs. */
+export interface ExecStream {
+  onOutput(chunk: TtyChunk): void;
+  onCluster(cluster: ClusterView): void;
+  /** Aborted when the caller is gone (page closed, reloaded): the command is interrupted. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Longest real wait at one checkpoint of a streamed command (virtual time between two
+ * checkpoints is at most 1 s): `monitor.sh watch` refreshes every ~2 real seconds.
+ */
+export const PACE_MAX_MS = 2000;
+
 export class LabNotFound extends Error {}
 
 type SessionRow = { id: string; userId: string; exerciseId: string; scenario: string; seed: number };
@@ -48,7 +63,7 @@ async function live(deps: LabServiceDeps, row: SessionRow): Promise<LiveLab> {
     const events = await deps.db.labEvent.findMany({
       where: { labSessionId: row.id },
       orderBy: { seq: "asc" },
-      select: { seq: true, target: true, input: true, output: true, outputDigest: true },
+      select: { seq: true, target: true, input: true, output: true, outputDigest: true, interruptedAtUs: true },
     });
     return rebuildLab(row, events);
   });
@@ -115,22 +130,67 @@ export async function getLab(deps: LabServiceDeps, userId: string, sessionId: st
   return l.serial(async () => snapshot(l, row));
 }
 
-/** Run one command line and append it to the log (with a benchmark result if it printed one). */
+/** The learner's lab exists (else LabNotFound): checked before a streamed reply starts. */
+export async function checkLab(deps: LabServiceDeps, userId: string, sessionId: string): Promise<void> {
+  await ownedSession(deps, userId, sessionId);
+}
+
+/** Real time to wait before the command's virtual clock moves `stepUs` on. */
+export function paceMs(stepUs: number): number {
+  return Math.min(PACE_MAX_MS, Math.max(0, stepUs / 1000));
+}
+
+function realWait(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted || ms <= 0) return resolve();
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
+}
+
+/**
+ * Run one command line and append it to the log (with a benchmark result if it printed one).
+ * With `stream`, the output is handed over as it is printed and the command takes real time
+ * once it has printed (a dashboard refreshes live); Ctrl-C (interrupt) stops it at its next
+ * checkpoint, and the row keeps that virtual offset so that a replay stops it there too.
+ */
 export async function execCommand(
   deps: LabServiceDeps,
   userId: string,
   sessionId: string,
   cmd: { terminal: string; input: string },
+  stream?: ExecStream,
 ): Promise<ExecReply> {
   const row = await ownedSession(deps, userId, sessionId);
   const l = await live(deps, row);
   return l.serial(async () => {
-    const controller = new AbortController();
-    l.running = controller;
+    const running = new RunningCommand();
+    l.running = running;
+    const opts: ExecOptions = { interruptRequested: () => running.requested };
+    if (stream) {
+      if (stream.signal?.aborted) running.interrupt();
+      stream.signal?.addEventListener("abort", () => running.interrupt(), { once: true });
+      let shownCluster = "";
+      opts.onOutput = (c) => stream.onOutput(c);
+      opts.pace = async (_us, stepUs) => {
+        const view = clusterView(l.lab);
+        const json = JSON.stringify(view);
+        if (json !== shownCluster) stream.onCluster(view);
+        shownCluster = json;
+        await realWait(paceMs(stepUs), running.signal);
+      };
+    }
     let ran: Awaited<ReturnType<LiveLab["exec"]>>;
     const atMs = Math.floor(l.lab.world.clock.now / 1000);
     try {
-      ran = await l.exec(cmd.terminal, cmd.input, controller.signal);
+      ran = await l.exec(cmd.terminal, cmd.input, opts);
     } finally {
       l.running = undefined;
     }
@@ -147,6 +207,7 @@ export async function execCommand(
             output: ran.output,
             outputDigest: ran.digest,
             virtualTimeMs: atMs,
+            interruptedAtUs: ran.result.interruptedAtUs ?? null,
           },
         });
         await tx.labSession.update({ where: { id: row.id }, data: { updatedAt: new Date() } });
@@ -195,7 +256,7 @@ export async function interrupt(deps: LabServiceDeps, userId: string, sessionId:
   if (!deps.cache.has(row.id)) return false;
   const l = await live(deps, row);
   if (!l.running) return false;
-  l.running.abort();
+  l.running.interrupt();
   return true;
 }
 

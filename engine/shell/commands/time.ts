@@ -267,8 +267,9 @@ export const sleepCommand: CommandSpec = {
         return fail("", 130);
       }
       // the terminal line's pacing and Ctrl-C (see line-control.ts); the clock moves on after it
-      if (await lineCheckpoint(w)) return fail("", 130);
-      clock.advanceTo(Math.min(end, deadline, budget, clock.now + SLEEP_STEP_US));
+      const next = Math.min(end, deadline, budget, clock.now + SLEEP_STEP_US);
+      if (await lineCheckpoint(w, next)) return fail("", 130);
+      clock.advanceTo(next);
       // let an abort signal (Ctrl-C) be observed between steps
       await Promise.resolve();
     }
