@@ -48,7 +48,12 @@ export async function* walk(fs: IFileSystem, root: string, rel = ""): AsyncGener
     if (st.isDirectory) {
       yield { kind: "dir", path: p };
       yield* walk(fs, root, p);
-    } else if (st.isFile) yield { kind: "file", path: p, data: await fs.readFileBuffer(`${root}${p}`) };
+    } else if (st.isFile) {
+      // A block device reads into a fresh array; a memory filesystem hands out its own, which
+      // the server would then patch in place, bypassing apply() (and a crash).
+      const data = await fs.readFileBuffer(`${root}${p}`);
+      yield { kind: "file", path: p, data: positional(fs, `${root}${p}`) ? data : data.slice() };
+    }
   }
 }
 
@@ -76,12 +81,21 @@ export class NodeDirBackend implements StorageBackend {
 
   async apply(changes: ChangeSet): Promise<void> {
     this.flushes++;
-    for (const op of changes.ops) {
-      const p = `${this.dir}${op.path}`;
-      if (op.op === "mkdir") await this.fs.mkdir(p, { recursive: true });
-      else await this.fs.rm(p, { recursive: true, force: true });
+    // The server process writes as postgres, whoever's client made it write (a psql prompt's
+    // line runs outside any shell command, where the filesystem's creator is root).
+    const shellFs = this.fs as IFileSystem & { creator?: { user: string; group: string } };
+    const creator = shellFs.creator;
+    if (creator) shellFs.creator = { user: "postgres", group: "postgres" };
+    try {
+      for (const op of changes.ops) {
+        const p = `${this.dir}${op.path}`;
+        if (op.op === "mkdir") await this.fs.mkdir(p, { recursive: true });
+        else await this.fs.rm(p, { recursive: true, force: true });
+      }
+      for (const f of [...changes.files.wal, ...changes.files.data, ...changes.files.control]) await this.write(f);
+    } finally {
+      if (creator) shellFs.creator = creator;
     }
-    for (const f of [...changes.files.wal, ...changes.files.data, ...changes.files.control]) await this.write(f);
     // PostgreSQL fsyncs the WAL before it reports a commit: wait until the device has the
     // writes (on DRBD, until the protocol's acknowledgement point), as the real server does.
     for (const fs of this.touched) this.wait(fs.consumeLatencyUs?.() ?? 0);

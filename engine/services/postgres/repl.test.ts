@@ -149,6 +149,18 @@ describe("psql at its prompt", () => {
       await run(l, "node1#t2", "DELETE FROM test;");
       await run(l, "node1#t3", "su - postgres -c 'psql testdb'");
       expect(await run(l, "node1#t3", "SELECT count(*) FROM test;")).toContain("     8\n");
+      // its database dropped from another terminal: the session is gone, psql says so
+      await run(l, "node1#t4", "su - postgres -c 'psql postgres'");
+      await run(l, "node1#t4", "CREATE DATABASE scratch;");
+      await run(l, "node1#t4", "\\c scratch");
+      // the files the server made for it are postgres's (dropdb as postgres may remove them)
+      expect(await run(l, "node1", "stat -c %U /srv/pg/base/$(ls /srv/pg/base | sort -n | tail -1)")).toBe(
+        "postgres\n",
+      );
+      await run(l, "node1", `su - postgres -c "dropdb scratch"`);
+      const gone = await typed(l, "node1#t4", "SELECT 1;");
+      expect(gone.err).toMatch(/^FATAL: {2}database "scratch" does not exist\nserver closed the connection/);
+      expect(gone.prompt).toBe("!?> ");
       // leaving psql ends its transaction: rolled back
       await run(l, "node1#t2", "\\q");
       expect(await run(l, "node1", pgc("SELECT count(*) FROM test;"))).toBe("8\n");
@@ -209,6 +221,17 @@ describe("psql at its prompt", () => {
       );
       expect(reset.prompt).toBe("testdb=# ");
       expect((await typed(l, "node1#t2", "SELECT 1;")).out).toContain("(1 row)");
+      // a crash of the server (immediate stop): no word from it; the committed row survives it
+      await run(l, "node1#t2", "INSERT INTO test (data) VALUES ('kept');");
+      await run(l, "node1#t2", "BEGIN;");
+      await run(l, "node1#t2", "INSERT INTO test (data) VALUES ('lost');");
+      await run(l, "node1", 'su - postgres -c "pg_ctl -D /srv/pg stop -m immediate"');
+      await run(l, "node1", 'su - postgres -c "pg_ctl -D /srv/pg start"');
+      const crashed = await typed(l, "node1#t2", "SELECT data FROM test;");
+      expect(crashed.err).toMatch(
+        /^server closed the connection unexpectedly\n[\s\S]*Attempting reset: Succeeded\.\n$/,
+      );
+      expect((await typed(l, "node1#t2", "SELECT data FROM test;")).out).toBe(" data \n------\n kept\n(1 row)\n\n");
       // the container stops: the terminal's shells and psql are gone with it
       await run(l, "host", "docker stop --time=0 drbd-node1");
       expect((await typed(l, "node1#t2", "SELECT 1;")).err).toMatch(/container \w+ is not running/);

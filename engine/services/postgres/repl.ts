@@ -14,7 +14,7 @@ import { connect, META } from "./commands/psql";
 import { pgOf } from "./common";
 import { alignedTable, reportNotice, statementOutput } from "./format";
 import type { StatementResult } from "./pglite";
-import type { PgSession } from "./server";
+import { ConnectError, type PgSession } from "./server";
 
 export interface ConnectOptions {
   host?: string;
@@ -206,9 +206,10 @@ export class PsqlRepl implements Repl {
   }
 
   /** The server went away: report it as psql does, and try once to reconnect. */
-  private async lost(out: { stdout: string; stderr: string }): Promise<void> {
+  private async lost(out: { stdout: string; stderr: string }, fatal?: string): Promise<void> {
     // a clean stop (pg_ctl stop, fast mode) tells the clients why; a crash says nothing
-    if (this.session?.server.alive) out.stderr += "FATAL:  terminating connection due to administrator command\n";
+    const why = fatal ?? (this.session?.server.alive ? "terminating connection due to administrator command" : "");
+    if (why) out.stderr += `FATAL:  ${why}\n`;
     out.stderr +=
       "server closed the connection unexpectedly\n\tThis probably means the server terminated abnormally\n\tbefore or while processing the request.\n";
     const db = this.session?.database;
@@ -228,7 +229,15 @@ export class PsqlRepl implements Repl {
     else if (!this.session) out.stderr += "You are currently not connected to a database.\n";
     else {
       const s = this.session;
-      const r = await this.servers.query(s.node, s.database, sql, s);
+      let r: Awaited<ReturnType<typeof this.servers.query>>;
+      try {
+        r = await this.servers.query(s.node, s.database, sql, s);
+      } catch (e) {
+        // its database was dropped meanwhile (dropdb from another terminal): the backend is gone
+        if (!(e instanceof ConnectError)) throw e;
+        await this.lost(out, e.message);
+        return undefined;
+      }
       this.ctx.world.clock.advanceBy(US_PER_MS);
       for (const n of r.notices) out.stderr += reportNotice(n);
       return r;
