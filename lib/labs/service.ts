@@ -25,7 +25,7 @@ export interface LabSnapshot {
 export interface ExecReply {
   entry: TranscriptEntry;
   exitCode: number;
-  /** Virtual duration of the command (the terminal paces long outputs by it). */
+  /** Virtual duration of the command. */
   durationMs: number;
   /** The machine the terminal is on after the command (a `docker exec` moves it). */
   machineAfter: string;

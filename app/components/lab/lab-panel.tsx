@@ -5,7 +5,7 @@ import { ConfigEditor } from "../editor/config-editor";
 import {
   advanceLab,
   type ClusterView,
-  execCommand,
+  execStreamed,
   interruptLab,
   type LabSnapshot,
   openLab,
@@ -14,7 +14,7 @@ import {
 import { BenchmarkChart } from "./benchmark-chart";
 import { ClusterDiagram } from "./cluster-diagram";
 import { RunButtons } from "./code-buttons";
-import { type CommandOutcome, type TerminalHandle, TerminalView } from "./terminal-view";
+import { type TerminalHandle, TerminalView } from "./terminal-view";
 
 const TAB_LABEL: Record<string, string> = { host: "hôte" };
 /** How often the page lets the lab's virtual time catch up with real time while idle. */
@@ -96,17 +96,17 @@ export function LabPanel({ labId, anchorId }: { labId: string; anchorId: string 
 
   const runIn = useCallback(
     (machine: string) =>
-      async (line: string): Promise<CommandOutcome> => {
+      async (line: string, write: (text: string) => void): Promise<void> => {
         if (!snap) throw new Error("Le lab n’est pas ouvert.");
         const terminal = tabsRef.current.find((t) => t.machine === machine)?.terminal ?? machine;
         inFlight.current++;
         try {
-          const r = await execCommand(snap.session.id, terminal, line);
+          // the output and the cluster figure follow the command while it runs
+          const r = await execStreamed(snap.session.id, terminal, line, { onOutput: write, onCluster: setCluster });
           setTabs(r.tabs);
           setCluster(r.cluster);
           if (r.machineAfter !== machine) setActive(r.machineAfter);
           if (/benchmark\.sh/.test(line)) setBenchRuns((n) => n + 1);
-          return { output: r.entry.output, durationMs: r.durationMs };
         } finally {
           inFlight.current--;
           lastSync.current = Date.now();

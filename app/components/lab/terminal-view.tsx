@@ -6,12 +6,6 @@ import type { Terminal } from "@xterm/xterm";
 import { type Ref, useEffect, useImperativeHandle, useRef } from "react";
 import type { TranscriptEntry } from "@/lib/labs/live";
 import { LineEditor } from "./line-editor";
-import { playOutput } from "./playback";
-
-export interface CommandOutcome {
-  output: string;
-  durationMs: number;
-}
 
 export interface TerminalHandle {
   /** Types each command at the prompt and runs it, one after the other (the chapter's buttons). */
@@ -24,7 +18,8 @@ interface Props {
   active: boolean;
   prompt: string;
   scrollback: TranscriptEntry[];
-  onCommand: (line: string) => Promise<CommandOutcome>;
+  /** Runs the line; `write` shows its output as it is printed (Ctrl-C's ^C included). */
+  onCommand: (line: string, write: (text: string) => void) => Promise<void>;
   onInterrupt: () => void;
   ref?: Ref<TerminalHandle>;
 }
@@ -48,7 +43,6 @@ export function TerminalView({ machine, active, prompt, scrollback, onCommand, o
   const busy = useRef(false);
   /** Keys typed while a command runs: fed to the line editor afterwards (bash's typeahead). */
   const typeahead = useRef<string[]>([]);
-  const stopPlayback = useRef<(() => void) | null>(null);
   const editor = useRef(new LineEditor(scrollback.filter((e) => e.machine === machine).map((e) => e.input)));
   const queue = useRef<Promise<void>>(Promise.resolve());
   /** Resolves once xterm is loaded and open (it is imported lazily, in the browser only). */
@@ -62,18 +56,22 @@ export function TerminalView({ machine, active, prompt, scrollback, onCommand, o
     t.write("\r\n");
     if (line.trim() !== "") {
       busy.current = true;
+      // the output comes as the command prints it; the prompt goes on a line of its own
+      let last = "\n";
       try {
-        const r = await handlers.current.onCommand(line);
-        const play = playOutput(r.output, r.durationMs, (s) => t.write(crlf(s)));
-        stopPlayback.current = play.stop;
-        await play.done;
-        if (r.output && !r.output.endsWith("\n")) t.write("\r\n");
+        await handlers.current.onCommand(line, (text) => {
+          if (text === "") return;
+          t.write(crlf(text));
+          last = text.slice(-1);
+        });
       } catch (e) {
+        if (last !== "\n") t.write("\r\n");
+        last = "\n";
         t.write(`\x1b[31m${crlf(e instanceof Error ? e.message : String(e))}\x1b[0m\r\n`);
       } finally {
-        stopPlayback.current = null;
         busy.current = false;
       }
+      if (last !== "\n") t.write("\r\n");
     }
     busy.current = false;
     t.write(editor.current.render(promptRef.current));
@@ -86,8 +84,8 @@ export function TerminalView({ machine, active, prompt, scrollback, onCommand, o
     if (!t) return;
     if (busy.current) {
       if (data === "\x03") {
+        // Ctrl-C: the server stops the command; its ^C and the prompt come back with the reply
         typeahead.current = [];
-        stopPlayback.current?.();
         handlers.current.onInterrupt();
       } else typeahead.current.push(data);
       return;
