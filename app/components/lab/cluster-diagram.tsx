@@ -214,164 +214,167 @@ export function ClusterDiagram({ view }: { view: ClusterView }) {
   const height = arcs ? arcBase + maxSpan * 23 + 14 : top + Math.max(boxH, boxH / 2 + linkText) + (sited ? 8 : 2);
 
   return (
-    <div data-testid="cluster-view" className="cluster-view space-y-3">
-      <svg
-        viewBox={`0 0 ${VW} ${height}`}
-        className="h-auto w-full font-sans"
-        aria-hidden="true"
-        role="presentation"
-        data-nodes={n}
-      >
-        {view.sites.map((site) => {
-          const members = view.nodes.map((node, i) => ({ node, i })).filter(({ node }) => node.site === site);
-          const first = members[0];
-          const last = members.at(-1);
-          if (!first || !last) return null;
-          const x0 = (xs[first.i] ?? 0) - 7;
-          const x1 = (xs[last.i] ?? 0) + W + 7;
-          return (
-            <g key={site} data-site={site}>
-              <rect
-                x={x0}
-                y={1}
-                width={x1 - x0}
-                height={top + boxH + 4}
-                rx={12}
-                fill="#f8fafc"
-                stroke="#cbd5e1"
-                strokeDasharray="4 3"
-              />
-              <text x={x0 + 10} y={SITE_HEAD - 4} fontSize={13} fontWeight={600} fill="#334155">
-                site {site}
-              </text>
-            </g>
-          );
-        })}
-        {view.links.map((l) => {
-          const i = index.get(l.a) ?? 0;
-          const j = index.get(l.b) ?? 0;
-          const color = LINK_COLOR[l.state];
-          const dash = l.state === "partitioned" ? "6 5" : l.state === "down" ? "2 5" : undefined;
-          const xi = xs[i] ?? 0;
-          const xj = xs[j] ?? 0;
-          if (!arcs) {
-            const y = top + boxH / 2;
-            const mid = (xi + W + xj) / 2;
-            const conns = view.connections.filter((c) => c.a === l.a && c.b === l.b);
+    <div data-testid="cluster-view" className="cluster-view min-w-0 space-y-3">
+      {/* on a phone the figure scrolls sideways rather than shrinking its text below 10 px */}
+      <div className="overflow-x-auto">
+        <svg
+          viewBox={`0 0 ${VW} ${height}`}
+          className="h-auto w-full min-w-[600px] font-sans"
+          aria-hidden="true"
+          role="presentation"
+          data-nodes={n}
+        >
+          {view.sites.map((site) => {
+            const members = view.nodes.map((node, i) => ({ node, i })).filter(({ node }) => node.site === site);
+            const first = members[0];
+            const last = members.at(-1);
+            if (!first || !last) return null;
+            const x0 = (xs[first.i] ?? 0) - 7;
+            const x1 = (xs[last.i] ?? 0) + W + 7;
             return (
-              <g key={`${l.a}-${l.b}`} data-link={`${l.a}-${l.b}`}>
-                <line x1={xi + W} y1={y} x2={xj} y2={y} stroke={color} strokeWidth={3} strokeDasharray={dash} />
-                <text x={mid} y={y - 10} textAnchor="middle" fontSize={12} fill={color}>
-                  {linkLabel(l)}
+              <g key={site} data-site={site}>
+                <rect
+                  x={x0}
+                  y={1}
+                  width={x1 - x0}
+                  height={top + boxH + 4}
+                  rx={12}
+                  fill="#f8fafc"
+                  stroke="#cbd5e1"
+                  strokeDasharray="4 3"
+                />
+                <text x={x0 + 10} y={SITE_HEAD - 4} fontSize={13} fontWeight={600} fill="#334155">
+                  site {site}
                 </text>
-                {conns.map((c, k) => {
-                  const sync = syncOf(c);
-                  const y0 = y + 20 + conns.slice(0, k).reduce((h, o) => h + (syncOf(o) ? 44 : 18), 0);
-                  return (
-                    <g key={c.resource}>
-                      <text x={mid} y={y0} textAnchor="middle" fontSize={12} fill="#0f172a">
-                        {connectionSummary(c)}
-                      </text>
-                      {sync ? (
-                        <>
-                          <rect x={mid - 90} y={y0 + 6} width={180} height={10} rx={3} fill="#e2e8f0" />
-                          <rect
-                            x={mid - 90}
-                            y={y0 + 6}
-                            width={(180 * sync.done) / 100}
-                            height={10}
-                            rx={3}
-                            fill="#2563eb"
-                          />
-                          <text x={mid} y={y0 + 29} textAnchor="middle" fontSize={11} fill="#1e3a8a">
-                            {sync.from} → {sync.to} : {fr(sync.done)} %
-                          </text>
-                        </>
-                      ) : null}
-                    </g>
-                  );
-                })}
               </g>
             );
-          }
-          // three nodes or more: arcs under the boxes, deeper for farther nodes, so no label overlaps
-          const span = j - i;
-          const depth = span * 30;
-          // each node's arcs leave from spread points: leftwards partners on the left, rightwards on the right
-          const x1 = xi + W / 2 + span * W * 0.12;
-          const x2 = xj + W / 2 - span * W * 0.12;
-          const mid = (x1 + x2) / 2;
-          return (
-            <g key={`${l.a}-${l.b}`} data-link={`${l.a}-${l.b}`}>
-              <path
-                d={`M ${x1} ${arcBase} C ${x1} ${arcBase + depth}, ${x2} ${arcBase + depth}, ${x2} ${arcBase}`}
-                fill="none"
-                stroke={color}
-                strokeWidth={2.5}
-                strokeDasharray={dash}
-              />
-              <rect
-                display={l.state === "down" ? "none" : undefined}
-                x={mid - 44}
-                y={arcBase + depth * 0.75 - 8}
-                width={88}
-                height={16}
-                rx={4}
-                fill="#ffffff"
-                opacity={0.92}
-              />
-              {l.state === "down" ? null : (
-                <text x={mid} y={arcBase + depth * 0.75 + 4} textAnchor="middle" fontSize={11} fill={color}>
-                  {linkLabel(l)}
-                </text>
-              )}
-            </g>
-          );
-        })}
-        {view.nodes.map((node, i) => {
-          const down = node.status !== "running";
-          return (
-            <g key={node.name} transform={`translate(${xs[i] ?? 0},${top})`} data-node={node.name}>
-              <rect
-                x={0}
-                y={0}
-                width={W}
-                height={boxH}
-                rx={10}
-                fill={down ? "#f1f5f9" : "#ffffff"}
-                stroke={down ? "#94a3b8" : "#1d4ed8"}
-                strokeWidth={2}
-                strokeDasharray={down ? "5 4" : undefined}
-              />
-              <text x={12} y={24} fontSize={15} fontWeight={700} fill={down ? "#475569" : "#0f172a"}>
-                {node.name}
-              </text>
-              <text x={W - 10} y={24} fontSize={11} textAnchor="end" fill={down ? "#b91c1c" : "#475569"}>
-                {down ? (node.status === "stopped" ? "arrêté" : "non créé") : node.ip}
-              </text>
-              {down ? (
-                <text x={12} y={HEAD + 12} fontSize={12} fill="#b91c1c">
-                  {STATUS_FR[node.status]}
-                </text>
-              ) : (
-                lines[i]?.map((l, k) => (
-                  <text
-                    // biome-ignore lint/suspicious/noArrayIndexKey: lines are positional
-                    key={k}
-                    x={l.indent ? 22 : 12}
-                    y={HEAD + 12 + k * LINE}
-                    fontSize={12.5}
-                    fontWeight={l.bold ? 700 : 400}
-                    fill={l.color}
-                  >
-                    {l.text}
+          })}
+          {view.links.map((l) => {
+            const i = index.get(l.a) ?? 0;
+            const j = index.get(l.b) ?? 0;
+            const color = LINK_COLOR[l.state];
+            const dash = l.state === "partitioned" ? "6 5" : l.state === "down" ? "2 5" : undefined;
+            const xi = xs[i] ?? 0;
+            const xj = xs[j] ?? 0;
+            if (!arcs) {
+              const y = top + boxH / 2;
+              const mid = (xi + W + xj) / 2;
+              const conns = view.connections.filter((c) => c.a === l.a && c.b === l.b);
+              return (
+                <g key={`${l.a}-${l.b}`} data-link={`${l.a}-${l.b}`}>
+                  <line x1={xi + W} y1={y} x2={xj} y2={y} stroke={color} strokeWidth={3} strokeDasharray={dash} />
+                  <text x={mid} y={y - 10} textAnchor="middle" fontSize={12} fill={color}>
+                    {linkLabel(l)}
                   </text>
-                ))
-              )}
-            </g>
-          );
-        })}
-      </svg>
+                  {conns.map((c, k) => {
+                    const sync = syncOf(c);
+                    const y0 = y + 20 + conns.slice(0, k).reduce((h, o) => h + (syncOf(o) ? 44 : 18), 0);
+                    return (
+                      <g key={c.resource}>
+                        <text x={mid} y={y0} textAnchor="middle" fontSize={12} fill="#0f172a">
+                          {connectionSummary(c)}
+                        </text>
+                        {sync ? (
+                          <>
+                            <rect x={mid - 90} y={y0 + 6} width={180} height={10} rx={3} fill="#e2e8f0" />
+                            <rect
+                              x={mid - 90}
+                              y={y0 + 6}
+                              width={(180 * sync.done) / 100}
+                              height={10}
+                              rx={3}
+                              fill="#2563eb"
+                            />
+                            <text x={mid} y={y0 + 29} textAnchor="middle" fontSize={11} fill="#1e3a8a">
+                              {sync.from} → {sync.to} : {fr(sync.done)} %
+                            </text>
+                          </>
+                        ) : null}
+                      </g>
+                    );
+                  })}
+                </g>
+              );
+            }
+            // three nodes or more: arcs under the boxes, deeper for farther nodes, so no label overlaps
+            const span = j - i;
+            const depth = span * 30;
+            // each node's arcs leave from spread points: leftwards partners on the left, rightwards on the right
+            const x1 = xi + W / 2 + span * W * 0.12;
+            const x2 = xj + W / 2 - span * W * 0.12;
+            const mid = (x1 + x2) / 2;
+            return (
+              <g key={`${l.a}-${l.b}`} data-link={`${l.a}-${l.b}`}>
+                <path
+                  d={`M ${x1} ${arcBase} C ${x1} ${arcBase + depth}, ${x2} ${arcBase + depth}, ${x2} ${arcBase}`}
+                  fill="none"
+                  stroke={color}
+                  strokeWidth={2.5}
+                  strokeDasharray={dash}
+                />
+                <rect
+                  display={l.state === "down" ? "none" : undefined}
+                  x={mid - 44}
+                  y={arcBase + depth * 0.75 - 8}
+                  width={88}
+                  height={16}
+                  rx={4}
+                  fill="#ffffff"
+                  opacity={0.92}
+                />
+                {l.state === "down" ? null : (
+                  <text x={mid} y={arcBase + depth * 0.75 + 4} textAnchor="middle" fontSize={11} fill={color}>
+                    {linkLabel(l)}
+                  </text>
+                )}
+              </g>
+            );
+          })}
+          {view.nodes.map((node, i) => {
+            const down = node.status !== "running";
+            return (
+              <g key={node.name} transform={`translate(${xs[i] ?? 0},${top})`} data-node={node.name}>
+                <rect
+                  x={0}
+                  y={0}
+                  width={W}
+                  height={boxH}
+                  rx={10}
+                  fill={down ? "#f1f5f9" : "#ffffff"}
+                  stroke={down ? "#94a3b8" : "#1d4ed8"}
+                  strokeWidth={2}
+                  strokeDasharray={down ? "5 4" : undefined}
+                />
+                <text x={12} y={24} fontSize={15} fontWeight={700} fill={down ? "#475569" : "#0f172a"}>
+                  {node.name}
+                </text>
+                <text x={W - 10} y={24} fontSize={11} textAnchor="end" fill={down ? "#b91c1c" : "#475569"}>
+                  {down ? (node.status === "stopped" ? "arrêté" : "non créé") : node.ip}
+                </text>
+                {down ? (
+                  <text x={12} y={HEAD + 12} fontSize={12} fill="#b91c1c">
+                    {STATUS_FR[node.status]}
+                  </text>
+                ) : (
+                  lines[i]?.map((l, k) => (
+                    <text
+                      // biome-ignore lint/suspicious/noArrayIndexKey: lines are positional
+                      key={k}
+                      x={l.indent ? 22 : 12}
+                      y={HEAD + 12 + k * LINE}
+                      fontSize={12.5}
+                      fontWeight={l.bold ? 700 : 400}
+                      fill={l.color}
+                    >
+                      {l.text}
+                    </text>
+                  ))
+                )}
+              </g>
+            );
+          })}
+        </svg>
+      </div>
       {view.connections.length && (arcs || view.resources.length > 1) ? (
         <div className="overflow-x-auto">
           <table aria-hidden="true" className="w-full border-collapse text-left text-xs text-slate-800">
@@ -400,9 +403,11 @@ export function ClusterDiagram({ view }: { view: ClusterView }) {
                       {cstate}
                     </td>
                     <td className="py-1 pr-2">
-                      {sameOrBoth(view, c, (p) =>
-                        p.cstate === "Connected" ? p.volumes.map((v) => v.replication).join(", ") || "—" : "—",
-                      )}
+                      {[c.fromA, c.fromB].some((p) => p?.cstate === "Connected")
+                        ? sameOrBoth(view, c, (p) =>
+                            p.cstate === "Connected" ? p.volumes.map((v) => v.replication).join(", ") || "—" : "—",
+                          )
+                        : "—"}
                     </td>
                     <td className="py-1">
                       {sync ? (
