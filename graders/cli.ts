@@ -55,8 +55,9 @@ async function main(argv: string[]): Promise<void> {
     out.diagnostics = r.diagnostics;
   }
   if (r.needsReview) out.needsReview = true;
-  process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
-  if (!r.valid) process.exitCode = 2;
+  // Exit once the JSON is flushed: a lab replay may leave engine resources (a PostgreSQL
+  // instance of TP4) that would keep the process alive.
+  process.stdout.write(`${JSON.stringify(out, null, 2)}\n`, () => process.exit(r.valid ? 0 : 2));
 }
 
 await main(process.argv.slice(2));

@@ -7,8 +7,7 @@ import {
   type Lab,
   type LabEvent,
   parseLabScript,
-  replayLab,
-  runLabScriptSteps,
+  type Step,
 } from "../../engine/index";
 import type { Diagnostic, Prepared } from "../types";
 
@@ -54,6 +53,36 @@ export interface LabStateView {
   subsystems: { drbd?: Record<string, Record<string, DrbdResourceView>> };
 }
 
+/** One replayed step, with what the server's own replay printed. */
+export interface ReplayStep {
+  /** Position in the submission (0-based). */
+  index: number;
+  kind: "exec" | "wait";
+  /** "node1", "host", "node1#t2"; "lab" for a wait. */
+  target: string;
+  input: string;
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Looks at the lab between the steps of the replay, for exercises whose outcome is a moment
+ * rather than the end state (TP4: the data on node2 right after the failover, even if the
+ * learner fails back afterwards; 9.3: what Pacemaker did after the crash). `step` is called
+ * once before the first step (with null) and after every step. It reads the lab; a probe it
+ * makes must not change what the learner's next commands see (a read-only query).
+ */
+export interface LabObserver<O> {
+  step(lab: Lab, step: ReplayStep | null): void | Promise<void>;
+  result(): O;
+}
+
+/** A lab context with what an observer recorded during the replay. */
+export interface ObservedLabCtx<O> extends LabCtx {
+  observed: O;
+}
+
 /** Bounds the work one grading may cost (the sandbox also bounds each command). */
 export const MAX_STEPS = 2000;
 const FILE = "solution.lab";
@@ -87,7 +116,46 @@ function invalid(diagnostics: Diagnostic[]): Prepared<LabCtx> {
   return { valid: false, reason: diagnostics.map((d) => `${d.file}:${d.line}: ${d.message}`).join("\n"), diagnostics };
 }
 
-async function runSubmission(startScenario: string, submission: unknown): Promise<Prepared<Lab>> {
+/** Replay `steps` one by one, letting the observer look after each one. */
+async function replaySteps(
+  lab: Lab,
+  steps: readonly ({ kind: "wait"; ms: number } | { kind: "exec"; target: string; command: string })[],
+  observer?: LabObserver<unknown>,
+): Promise<void> {
+  await observer?.step(lab, null);
+  for (const [index, s] of steps.entries()) {
+    if (s.kind === "wait") {
+      await lab.advance(s.ms);
+      const done = { index, kind: "wait", target: "lab", input: `${s.ms}ms`, exitCode: 0, stdout: "", stderr: "" };
+      await observer?.step(lab, done as ReplayStep);
+      continue;
+    }
+    const r = await lab.exec(s.target, s.command);
+    await observer?.step(lab, {
+      index,
+      kind: "exec",
+      target: s.target,
+      input: s.command,
+      exitCode: r.exitCode,
+      stdout: r.stdout,
+      stderr: r.stderr,
+    });
+  }
+}
+
+function scriptSteps(steps: Step[]) {
+  return steps.map((s) =>
+    s.kind === "wait"
+      ? { kind: "wait" as const, ms: s.ms }
+      : { kind: "exec" as const, target: s.target, command: s.command },
+  );
+}
+
+async function runSubmission(
+  startScenario: string,
+  submission: unknown,
+  observer?: LabObserver<unknown>,
+): Promise<Prepared<Lab>> {
   if (typeof submission === "string") {
     const parsed = parseLabScript(submission);
     const diags: Diagnostic[] = parsed.errors.map((e) => {
@@ -119,7 +187,7 @@ async function runSubmission(startScenario: string, submission: unknown): Promis
         }),
       };
     }
-    await runLabScriptSteps(lab, parsed.steps);
+    await replaySteps(lab, scriptSteps(parsed.steps), observer);
     return { valid: true, ctx: lab };
   }
   const parsed = eventsSubmission.safeParse(submission);
@@ -145,11 +213,18 @@ async function runSubmission(startScenario: string, submission: unknown): Promis
       ],
     };
   }
-  const lab = await replayLab({
-    scenario: parsed.data.scenario,
-    seed: parsed.data.seed,
-    events: parsed.data.events as unknown as LabEvent[],
-  });
+  // as engine replayLab(): the same lab, event by event, so that an observer can look between them
+  const lab = await createLab({ scenario: parsed.data.scenario, seed: parsed.data.seed });
+  const events = parsed.data.events as unknown as LabEvent[];
+  await replaySteps(
+    lab,
+    events.map((e) =>
+      e.kind === "wait"
+        ? { kind: "wait" as const, ms: e.durationUs / 1000 }
+        : { kind: "exec" as const, target: e.target, command: e.input },
+    ),
+    observer,
+  );
   return { valid: true, ctx: lab };
 }
 
@@ -168,8 +243,18 @@ async function readDrbdFiles(lab: Lab, node: string): Promise<Record<string, str
   return files;
 }
 
-export async function prepareLab(startScenario: string, submission: unknown): Promise<Prepared<LabCtx>> {
-  const run = await runSubmission(startScenario, submission);
+export async function prepareLab(startScenario: string, submission: unknown): Promise<Prepared<LabCtx>>;
+export async function prepareLab<O>(
+  startScenario: string,
+  submission: unknown,
+  observer: LabObserver<O>,
+): Promise<Prepared<ObservedLabCtx<O>>>;
+export async function prepareLab<O>(
+  startScenario: string,
+  submission: unknown,
+  observer?: LabObserver<O>,
+): Promise<Prepared<LabCtx | ObservedLabCtx<O>>> {
+  const run = await runSubmission(startScenario, submission, observer);
   if (!run.valid) return invalid(run.diagnostics);
   const lab = run.ctx;
   const state = lab.state() as unknown as LabStateView;
@@ -212,5 +297,5 @@ export async function prepareLab(startScenario: string, submission: unknown): Pr
       return d ? `${d.file}:${d.line}: ${d.messageFr}` : null;
     },
   };
-  return { valid: true, ctx };
+  return { valid: true, ctx: observer ? { ...ctx, observed: observer.result() } : ctx };
 }

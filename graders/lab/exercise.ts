@@ -1,20 +1,22 @@
 import type { ChapterSlug, Check, ExerciseDefinition, WrongSolution } from "../types";
-import { type LabCtx, prepareLab } from "./context";
+import { type LabObserver, type ObservedLabCtx, prepareLab } from "./context";
 import { ensureGraderScenarios } from "./scenarios";
 
-export interface LabExerciseSpec {
+export interface LabExerciseSpec<O = undefined> {
   id: string;
   chapter: ChapterSlug;
   title: string;
   graderVersion: number;
   startScenario: string;
-  checks: Check<LabCtx>[];
+  checks: Check<ObservedLabCtx<O>>[];
   /** Lab script (engine/lab-script.ts format) that must reach full marks. */
   solution: string;
   wrong: WrongSolution<string>[];
+  /** A fresh observer per grading, when the checks need to see the lab during the replay. */
+  observe?: () => LabObserver<O>;
 }
 
-export function labExercise(spec: LabExerciseSpec): ExerciseDefinition<LabCtx, string> {
+export function labExercise<O = undefined>(spec: LabExerciseSpec<O>): ExerciseDefinition<ObservedLabCtx<O>, string> {
   return {
     id: spec.id,
     chapter: spec.chapter,
@@ -26,9 +28,11 @@ export function labExercise(spec: LabExerciseSpec): ExerciseDefinition<LabCtx, s
     checks: spec.checks,
     solution: spec.solution,
     wrong: spec.wrong,
-    prepare: (submission) => {
+    prepare: async (submission) => {
       ensureGraderScenarios();
-      return prepareLab(spec.startScenario, submission);
+      if (spec.observe) return prepareLab(spec.startScenario, submission, spec.observe());
+      const prepared = await prepareLab(spec.startScenario, submission);
+      return prepared.valid ? { valid: true, ctx: { ...prepared.ctx, observed: undefined as O } } : prepared;
     },
     example: () => ({
       format:
