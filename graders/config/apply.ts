@@ -1,4 +1,5 @@
-import { type LabCtx, prepareLab } from "../lab/context";
+import { parseLabScript } from "../../engine/index";
+import { type LabCtx, type LabObserver, prepareLab, type ReplayStep } from "../lab/context";
 import { ensureGraderScenarios } from "../lab/scenarios";
 import type { CheckOutcome } from "../types";
 import type { ConfigCtx } from "./context";
@@ -10,13 +11,71 @@ export interface ApplyOptions {
   scenario: string;
   nodes: readonly string[];
   /**
-   * "adjust": the resource runs already, `drbdadm adjust r0` on every node (ex1.2);
+   * "adjust": the resource runs already, `drbdadm adjust` on every node (ex1.2);
    * "init": fresh disks, `create-md` + `up` everywhere, `primary --force` on the first node,
-   * then time for the initial sync (ex9.2, ex9.4).
+   * then time for the initial sync (ex9.1, ex9.2, ex9.4).
    */
   mode: "adjust" | "init";
+  /** The resource the mode's commands act on (default r0). */
+  resource?: string;
+  /** Lab-script lines run once the files are written, before the mode's commands (e.g. start r0). */
+  before?: string;
   /** Lab-script lines run once the configuration is in place (e.g. provoke a split brain). */
   afterwards?: string;
+}
+
+/** A lab where the submitted files were applied; `failure`: the first setup command the lab refused. */
+export interface AppliedLab {
+  lab: LabCtx | null;
+  failure: string | null;
+}
+
+/** The lines of a command's error output that say what went wrong (drbdadm, drbdmeta, drbdsetup). */
+export function errorExcerpt(out: string): string {
+  const lines = out
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l !== "");
+  const telling = lines.filter((l) => /fail|error|refus|cancel|already|no such|not |cannot|invalid|conflict/i.test(l));
+  return (telling.length > 0 ? telling : lines).slice(0, 3).join(" … ");
+}
+
+/** Write the submitted files on every node, run the mode's commands, and report what the lab said. */
+export async function runInLab(ctx: ConfigCtx, opts: ApplyOptions): Promise<AppliedLab> {
+  const res = opts.resource ?? "r0";
+  const lines: string[] = [];
+  for (const [path, text] of Object.entries(ctx.edited)) {
+    if (text.split("\n").includes(DELIM)) return { lab: null, failure: `le fichier contient une ligne « ${DELIM} ».` };
+    const body = text.endsWith("\n") ? text : `${text}\n`;
+    for (const n of opts.nodes) lines.push(`${n}$ cat > ${path} <<'${DELIM}'\n${body}${DELIM}`);
+  }
+  if (opts.before) lines.push(opts.before.replace(/\n$/, ""));
+  if (opts.mode === "adjust") {
+    for (const n of opts.nodes) lines.push(`${n}$ drbdadm adjust ${res}`);
+    lines.push("wait 15s");
+  } else {
+    for (const n of opts.nodes) lines.push(`${n}$ drbdadm create-md ${res}`, `${n}$ drbdadm up ${res}`);
+    lines.push(`${opts.nodes[0]}$ drbdadm primary --force ${res}`, "wait 40s");
+  }
+  const script = `${lines.join("\n")}\n`;
+  const setupSteps = parseLabScript(script).steps.length;
+  ensureGraderScenarios();
+  const steps: ReplayStep[] = [];
+  const recorder: LabObserver<ReplayStep[]> = {
+    step: (_lab, st) => {
+      if (st) steps.push(st);
+    },
+    result: () => steps,
+  };
+  const lab = await prepareLab(opts.scenario, `${script}${opts.afterwards ?? ""}`, recorder);
+  if (!lab.valid) return { lab: null, failure: lab.reason };
+  const failed = steps.find((st) => st.index < setupSteps && /^drbdadm /.test(st.input) && st.exitCode !== 0);
+  if (!failed) return { lab: lab.ctx, failure: null };
+  const said = errorExcerpt(`${failed.stdout}\n${failed.stderr}`);
+  return {
+    lab: lab.ctx,
+    failure: `« ${failed.input} » échoue sur ${failed.target} (code ${failed.exitCode})${said ? ` ; le lab répond : « ${said} »` : ""}.`,
+  };
 }
 
 /**
@@ -30,33 +89,14 @@ export async function applyInLab(
   opts: ApplyOptions,
   inspect: (lab: LabCtx) => CheckOutcome | Promise<CheckOutcome>,
 ): Promise<CheckOutcome> {
-  const lines: string[] = [];
-  for (const [path, text] of Object.entries(ctx.edited)) {
-    if (text.split("\n").includes(DELIM))
-      return { passed: false, detail: `le fichier contient une ligne « ${DELIM} ».` };
-    const body = text.endsWith("\n") ? text : `${text}\n`;
-    for (const n of opts.nodes) lines.push(`${n}$ cat > ${path} <<'${DELIM}'\n${body}${DELIM}`);
-  }
-  if (opts.mode === "adjust") {
-    for (const n of opts.nodes) lines.push(`${n}$ drbdadm adjust r0`);
-    lines.push("wait 15s");
-  } else {
-    for (const n of opts.nodes) lines.push(`${n}$ drbdadm create-md r0`, `${n}$ drbdadm up r0`);
-    lines.push(`${opts.nodes[0]}$ drbdadm primary --force r0`, "wait 40s");
-  }
-  const setupCount = lines.filter((l) => /^\S+\$ /.test(l)).length;
-  ensureGraderScenarios();
-  const lab = await prepareLab(opts.scenario, `${lines.join("\n")}\n${opts.afterwards ?? ""}`);
-  if (!lab.valid) return { passed: false, detail: lab.reason };
-  const failed = lab.ctx.commands.slice(0, setupCount).find((c) => /^drbdadm /.test(c.input) && c.exitCode !== 0);
-  if (failed)
-    return { passed: false, detail: `« ${failed.input} » échoue sur ${failed.target} (code ${failed.exitCode}).` };
-  return inspect(lab.ctx);
+  const applied = await runInLab(ctx, opts);
+  if (applied.failure || !applied.lab) return { passed: false, detail: applied.failure ?? "" };
+  return inspect(applied.lab);
 }
 
-/** `drbdsetup show r0` on a node, run after the replay in a terminal of its own. */
-export async function drbdsetupShow(lab: LabCtx, node: string): Promise<string> {
-  return (await lab.lab.exec({ machine: node, session: "grader" }, "drbdsetup show r0")).stdout;
+/** `drbdsetup show RES` on a node, run after the replay in a terminal of its own. */
+export async function drbdsetupShow(lab: LabCtx, node: string, resource = "r0"): Promise<string> {
+  return (await lab.lab.exec({ machine: node, session: "grader" }, `drbdsetup show ${resource}`)).stdout;
 }
 
 /** The path DRBD runs (`_this_host ipv4 A:P; _remote_host ipv4 B:Q;`) from `drbdsetup show`. */
@@ -77,12 +117,12 @@ export function runningProtocols(show: string): Record<string, string> {
 }
 
 /** Every other node is connected to `node` and UpToDate, replication idle. */
-export function allInSync(lab: LabCtx, node: string, peers: readonly string[]): CheckOutcome {
+export function allInSync(lab: LabCtx, node: string, peers: readonly string[], resource = "r0"): CheckOutcome {
   const bad: string[] = [];
   for (const p of peers) {
-    const c = lab.drbd(node)?.connections.find((x) => x.peer === p);
+    const c = lab.drbd(node, resource)?.connections.find((x) => x.peer === p);
     const pd = c?.peerDevices[0];
-    if (!c || c.cstate !== "Connected") bad.push(`${node} → ${p} : ${c ? c.cstate : "pas de connexion"}`);
+    if (c?.cstate !== "Connected") bad.push(`${node} → ${p} : ${c ? c.cstate : "pas de connexion"}`);
     else if (pd?.replication !== "Established" || pd.peerDisk !== "UpToDate")
       bad.push(`${node} → ${p} : ${pd?.replication ?? "?"}, ${pd?.peerDisk ?? "?"}`);
   }

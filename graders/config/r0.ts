@@ -32,8 +32,7 @@ export function r0Preserved(ctx: ConfigCtx): CheckOutcome {
       continue;
     }
     const v = r.volumes[0];
-    if (!v || v.minor !== 0 || v.disk !== "/dev/sda1")
-      problems.push(`${h.name} : r0 doit rester /dev/drbd0 sur /dev/sda1`);
+    if (v?.minor !== 0 || v.disk !== "/dev/sda1") problems.push(`${h.name} : r0 doit rester /dev/drbd0 sur /dev/sda1`);
     const addr = r.me.address?.addr;
     if (addr !== undefined && addr !== h.ip) problems.push(`${h.name} doit garder l’adresse ${h.ip}`);
   }

@@ -22,7 +22,7 @@ export function inSyncWith(ctx: LabCtx, node: string, peer: string, resource = "
   if (!s || !c) return { passed: false, detail: `${node} n’a pas de connexion vers ${peer} pour ${resource}.` };
   if (c.cstate !== "Connected") return { passed: false, detail: `${node} → ${peer} : connexion ${c.cstate}.` };
   const pd = c.peerDevices[0];
-  if (!pd || pd.replication !== "Established" || pd.peerDisk !== "UpToDate") {
+  if (pd?.replication !== "Established" || pd.peerDisk !== "UpToDate") {
     const done = pd?.done != null ? ` (${pd.done.toFixed(2)} %)` : "";
     return {
       passed: false,

@@ -1,6 +1,7 @@
 /** Exercise 9.1: r0 and r1 side by side, replicating independently (content/solutions/ex9.1.lab). */
 import { describe, expect, it } from "vitest";
 import { createLab } from "../../engine/lab";
+import { getExercise, grade } from "../../graders/index";
 import { drbdState, failures, runSolution } from "./solution";
 
 const T = 180_000;
@@ -59,6 +60,68 @@ describe("exercise 9.1: two resources", () => {
       expect(dump.stderr).toMatch(/ipv4:172\.28\.0\.11:7788 is also used .*\(resource r0\)/);
       const plain = await createLab({ scenario: "running" });
       expect((await plain.exec("node1", "lsblk")).stdout).not.toContain("sdb");
+    },
+    T,
+  );
+});
+
+describe("exercise 9.1 grader: the learner's r1.res applied in the lab", () => {
+  const def = () => {
+    const d = getExercise("ex9.1");
+    if (!d) throw new Error("ex9.1 not registered");
+    return d;
+  };
+  const solution = () => def().solution as string;
+  const failed = async (text: string) => {
+    const r = await grade(def(), text);
+    expect(r.valid, r.invalidReason).toBe(true);
+    return Object.fromEntries(r.checks.filter((c) => !c.passed).map((c) => [c.id, c.message]));
+  };
+
+  it(
+    "runs r1 next to r0 in the two-disk lab: connected, synced, protocol A on its own port",
+    async () => {
+      const r = await grade(def(), solution());
+      expect(r.score).toBe(r.max);
+      expect(r.checks.find((c) => c.id === "ex9.1.lab-sync")?.message).toMatch(
+        /\(protocole A, port 7789, \/dev\/drbd1\)$/,
+      );
+      // a minor and a port of the learner's choice work as well
+      const other = solution().replaceAll("/dev/drbd1", "/dev/drbd7").replaceAll(":7789", ":7800");
+      expect(await failed(other)).toEqual({});
+    },
+    T,
+  );
+
+  it(
+    "reports what the lab said when a config that parses cannot run",
+    async () => {
+      const missing = await failed(solution().replaceAll("/dev/sdb1", "/dev/sdc1"));
+      expect(Object.keys(missing)).toEqual(["ex9.1.lab-up", "ex9.1.lab-sync"]);
+      expect(missing["ex9.1.lab-up"]).toMatch(
+        /« drbdadm create-md r1 » échoue sur node1 \(code 20\) ; le lab répond : « open\(\/dev\/sdc1\) failed: No such file or directory »/,
+      );
+      // r0's disk: static check, and the lab refuses to overwrite r0's metadata
+      const shared = await failed(solution().replaceAll("/dev/sdb1", "/dev/sda1"));
+      expect(shared["ex9.1.lab-up"]).toMatch(/Operation cancelled\. … already in place on \/dev\/sda1/);
+      // protocol C parses and runs, but the running resource is not asynchronous
+      const sync = await failed(solution().replace("protocol A;", "protocol C;"));
+      expect(sync["ex9.1.lab-sync"]).toMatch(/r1 tourne en protocole C \(drbdsetup show r1\)/);
+      expect(sync["ex9.1.lab-up"]).toBeUndefined();
+    },
+    T,
+  );
+
+  it(
+    "refuses r0's port or minor before any lab, with drbdadm's own words (no attempt spent)",
+    async () => {
+      const port = await grade(def(), solution().replaceAll(":7789", ":7788"));
+      expect(port.valid).toBe(false);
+      expect(port.diagnostics?.[0]).toMatchObject({ file: "/etc/drbd.d/r1.res", line: 6 });
+      expect(port.diagnostics?.[0]?.message).toMatch(/déjà utilisée par la ressource r0 .* is also used/);
+      const minor = await grade(def(), solution().replaceAll("/dev/drbd1", "/dev/drbd0"));
+      expect(minor.valid).toBe(false);
+      expect(minor.invalidReason).toMatch(/conflicting use of device-minor/);
     },
     T,
   );
