@@ -9,7 +9,7 @@ import type { AnyExercise } from "../types";
  * workshop's wrapper scripts, from a fresh lab): the graders must give them full marks too,
  * not only to the graders' reference solutions written with plain drbdadm.
  */
-describe.each(["tp1", "tp2", "tp3", "tp4", "tp5"])("content/solutions/%s.lab", (id) => {
+describe.each(["tp1", "tp2", "tp3", "tp4", "tp5", "ex9.3"])("content/solutions/%s.lab", (id) => {
   it("gets full marks", async () => {
     const def = getExercise(id) as AnyExercise;
     const r = await grade(def, readFileSync(`content/solutions/${id}.lab`, "utf8"));

@@ -3,7 +3,7 @@ import { createLab, parseLabScript, runLabScriptSteps } from "../../engine/index
 import { getExercise } from "../exercises/index";
 import { grade } from "../run";
 import type { AnyExercise } from "../types";
-import { allowedStarts, prepareLab } from "./context";
+import { allowedStarts, type LabObserver, prepareLab, type ReplayStep } from "./context";
 import { ensureGraderScenarios } from "./scenarios";
 import { TP1_SYNC } from "./solutions";
 
@@ -63,6 +63,27 @@ describe("lab submissions", () => {
     expect(viaEvents.ctx.drbd("node1")).toEqual(viaScript.ctx.drbd("node1"));
     expect(viaEvents.ctx.drbd("node1")?.role).toBe("Primary");
     expect(viaEvents.ctx.drbd("node2")?.connections[0]?.peerDevices[0]?.peerDisk).toBe("UpToDate");
+  });
+
+  it("lets an observer look after every step, the same for a script and for its event log", async () => {
+    const recorder = (): LabObserver<(string | null)[]> => {
+      const seen: (string | null)[] = [];
+      return {
+        step: (lab, st: ReplayStep | null) => {
+          seen.push(st ? `${st.index} ${st.target} ${st.exitCode} ${st.stdout.trim()} @${lab.world.clock.now}` : null);
+        },
+        result: () => seen,
+      };
+    };
+    const script = await prepareLab("running", "node1$ hostname\nwait 2s\nnode2$ false\n", recorder());
+    expect(script.valid).toBe(true);
+    if (!script.valid) return;
+    const [first, ...steps] = script.ctx.observed;
+    expect(first).toBeNull();
+    expect(steps.map((s) => s?.replace(/ @\d+$/, ""))).toEqual(["0 node1 0 node1", "1 lab 0 ", "2 node2 1 "]);
+    const events = script.ctx.lab.events();
+    const replayed = await prepareLab("running", { scenario: "running", seed: 1, events }, recorder());
+    expect(replayed.valid && replayed.ctx.observed).toEqual(script.ctx.observed);
   });
 
   it("refuses an event log from another scenario or of the wrong shape", async () => {

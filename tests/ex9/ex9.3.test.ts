@@ -1,6 +1,7 @@
 /** Exercise 9.3: Pacemaker promotes node2 when node1 crashes (content/solutions/ex9.3.lab). */
 import { describe, expect, it } from "vitest";
 import { replayLab } from "../../engine/lab";
+import { getExercise, grade } from "../../graders/index";
 import { drbdState, failures, runSolution, solutionText } from "./solution";
 
 const T = 180_000;
@@ -111,6 +112,50 @@ describe("exercise 9.3: Pacemaker/Corosync", () => {
       const again = await replayLab({ scenario: "ex9.3", seed: 1, events: run.lab.events() });
       expect(again.events()).toEqual(run.lab.events());
       expect(again.state()).toEqual(run.lab.state());
+    },
+    T,
+  );
+});
+
+describe("exercise 9.3 grader: the learner's cluster, then node1's crash", () => {
+  const def = () => {
+    const d = getExercise("ex9.3");
+    if (!d) throw new Error("ex9.3 not registered");
+    return d;
+  };
+  const failed = async (submission: unknown) => {
+    const r = await grade(def(), submission);
+    expect(r.valid, r.invalidReason).toBe(true);
+    return Object.fromEntries(r.checks.filter((c) => !c.passed).map((c) => [c.id, c.message]));
+  };
+
+  it(
+    "gives full marks to the chapter's solution, from its script or from its recorded event log",
+    async () => {
+      expect(def().kind).toBe("lab");
+      expect(await failed(solutionText("ex9.3"))).toEqual({});
+      const run = await runSolution("ex9.3");
+      expect(await failed({ scenario: "ex9.3", seed: 1, events: run.lab.events() })).toEqual({});
+    },
+    T,
+  );
+
+  it(
+    "sees a failover done by hand after the crash, and a crash of a node that was not Primary",
+    async () => {
+      const text = solutionText("ex9.3");
+      // no cluster: the learner promotes, mounts and raises the address on node2 himself
+      const manual = def().wrong.find((w) => w.name.startsWith("bascule à la main"));
+      const m = await failed(manual?.submission);
+      expect(m["ex9.3.promoted"]).toMatch(/node2 a été promu à la main \(« drbdadm primary r0 »\)/);
+      expect(m["ex9.3.services"]).toMatch(/fait à la main sur node2 \(« mount \/dev\/drbd0 \/mnt\/drbd »\)/);
+      expect(m["ex9.3.crash"]).toBeUndefined();
+      // everything moved to node2 first (standby): node1's crash tests nothing
+      const idle = text.replace(
+        "host$ docker stop drbd-node1 --time=0\n",
+        "node1$ pcs node standby node1\nnode1$ sleep 5\nhost$ docker stop drbd-node1 --time=0\n",
+      );
+      expect(Object.keys(await failed(idle))).toEqual(["ex9.3.crash", "ex9.3.promoted", "ex9.3.services"]);
     },
     T,
   );
