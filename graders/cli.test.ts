@@ -9,7 +9,8 @@ const TSX = join(process.cwd(), "node_modules", ".bin", "tsx");
 const dir = mkdtempSync(join(tmpdir(), "grade-cli-"));
 
 function run(...args: string[]) {
-  const r = spawnSync(TSX, ["graders/cli.ts", ...args], { encoding: "utf8" });
+  // bounded: a process that never exits (a PostgreSQL instance left open) fails the test
+  const r = spawnSync(TSX, ["graders/cli.ts", ...args], { encoding: "utf8", timeout: 170_000 });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -69,6 +70,14 @@ describe("grade CLI", () => {
     expect(bad.code).toBe(2);
     expect(JSON.parse(bad.out).diagnostics[0]).toMatchObject({ file: "solution.lab", line: 1 });
   });
+
+  it("grades TP4 by replaying PostgreSQL on the simulated cluster, then exits", () => {
+    const r = run("tp4", "content/solutions/tp4.lab");
+    expect(r.code, r.err).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j).toMatchObject({ exercise: "tp4", score: 10, max: 10, valid: true });
+    expect(j.checks.find((c: { id: string }) => c.id === "tp4.data-intact").message).toMatch(/donne bien 1000/);
+  }, 180_000);
 
   it("exits 1 on usage errors", () => {
     expect(run().code).toBe(1);

@@ -143,6 +143,12 @@ function constraintProblems(ctx: Ctx): string[] | null {
   return problems;
 }
 
+/** What both failover checks need first: a crash of the Primary to look at, nothing done by hand. */
+function crashGuard(o: Ex93Seen, manual: string[], byHand: string): CheckOutcome | null {
+  if (!o.crash?.primary) return { passed: false, detail: "pas de panne de node1 Primary à observer." };
+  return manual.length > 0 ? { passed: false, detail: `${byHand} (« ${manual[0]} »).` } : null;
+}
+
 const SOLUTION = `# scenario: ex9.3
 # Le cluster : authentification, création, démarrage
 node1$ pcs host auth node1 node2 -u hacluster -p hacluster
@@ -278,9 +284,8 @@ export const ex9_3 = labExercise<Ex93Seen>({
       fail: "Après la panne de node1, node2 doit être promu automatiquement par Pacemaker :",
       hint: "Laissez le temps à Corosync de constater la perte (jeton + consensus, quelques secondes : sleep 15), sans drbdadm primary à la main ; pcs status sur node2 montre Promoted: [ node2 ].",
       test: ({ observed: o }): CheckOutcome => {
-        if (!o.crash?.primary) return { passed: false, detail: "pas de panne de node1 Primary à observer." };
-        if (o.manual.promote.length > 0)
-          return { passed: false, detail: `node2 a été promu à la main (« ${o.manual.promote[0]} »).` };
+        const guard = crashGuard(o, o.manual.promote, "node2 a été promu à la main");
+        if (guard) return guard;
         return o.after.primary
           ? { passed: true }
           : { passed: false, detail: "node2 n’est pas devenu Primary tant que node1 était arrêté." };
@@ -293,9 +298,8 @@ export const ex9_3 = labExercise<Ex93Seen>({
       fail: "Après la panne de node1, Pacemaker doit monter le système de fichiers et lever l’IP virtuelle sur node2 :",
       hint: "Le Filesystem et l’IP doivent suivre l’instance Promoted (colocation + ordre) ; pcs status sur node2 : fs_drbd et vip Started node2.",
       test: ({ observed: o }): CheckOutcome => {
-        if (!o.crash?.primary) return { passed: false, detail: "pas de panne de node1 Primary à observer." };
-        if (o.manual.services.length > 0)
-          return { passed: false, detail: `fait à la main sur node2 (« ${o.manual.services[0]} »).` };
+        const guard = crashGuard(o, o.manual.services, "fait à la main sur node2");
+        if (guard) return guard;
         if (o.failoverIndex !== null) return { passed: true };
         const missing = [
           ...(o.after.primary ? [] : ["node2 n’est pas Primary"]),

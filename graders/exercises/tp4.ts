@@ -52,6 +52,16 @@ function addSeen(list: PgSeen[], p: PgSeen): void {
 
 const has1000 = (r: RowCount | null | undefined) => !!r && "rows" in r && r.rows === ROWS;
 
+function rowsFailure(r: RowCount, node: string): CheckOutcome {
+  return {
+    passed: false,
+    detail:
+      "rows" in r
+        ? `la table test contenait ${r.rows} lignes sur ${node}.`
+        : `SELECT COUNT(*) FROM test sur ${node} (base testdb) : ${r.error}.`,
+  };
+}
+
 /** node1 seen from both sides while node2 runs the database. */
 function node1Problem(lab: Lab): string | null {
   if (!runningNode(lab, "node1")) return "node1 est arrêté";
@@ -170,14 +180,9 @@ export const tp4 = labExercise<Tp4Seen>({
       test: ({ observed: o }): CheckOutcome => {
         const r = o.node1Rows;
         if (has1000(r)) return { passed: true };
-        if (!r) return { passed: false, detail: "PostgreSQL n’a jamais servi la base testdb sur node1." };
-        return {
-          passed: false,
-          detail:
-            "rows" in r
-              ? `la table test contenait ${r.rows} lignes sur node1.`
-              : `SELECT COUNT(*) FROM test sur node1 : ${r.error}.`,
-        };
+        return r
+          ? rowsFailure(r, "node1")
+          : { passed: false, detail: "PostgreSQL n’a jamais servi la base testdb sur node1." };
       },
     },
     {
@@ -240,14 +245,9 @@ export const tp4 = labExercise<Tp4Seen>({
       test: ({ observed: o }): CheckOutcome => {
         if (o.episodes.some((e) => has1000(e.rows))) return { passed: true };
         const e = o.episodes[0];
-        if (!e) return { passed: false, detail: "PostgreSQL n’a jamais tourné sur node2 depuis le volume DRBD." };
-        return {
-          passed: false,
-          detail:
-            "rows" in e.rows
-              ? `la table test contenait ${e.rows.rows} lignes sur node2.`
-              : `SELECT COUNT(*) FROM test sur node2 (base testdb) : ${e.rows.error}.`,
-        };
+        return e
+          ? rowsFailure(e.rows, "node2")
+          : { passed: false, detail: "PostgreSQL n’a jamais tourné sur node2 depuis le volume DRBD." };
       },
     },
     {

@@ -6,6 +6,7 @@ import {
   getScenario,
   type Lab,
   type LabEvent,
+  listScenarios,
   parseLabScript,
   type Step,
 } from "../../engine/index";
@@ -103,14 +104,27 @@ const eventsSubmission = z.strictObject({
 /**
  * Scenarios a submission may start from: the exercise's own, or one it is built on (its bases,
  * and "fresh" on the same topology) — a learner who redoes TP1 before TP3 reaches the same
- * cluster, and the checks look at what the replay produces.
+ * cluster, and the checks look at what the replay produces. For an exercise of TP N, also the
+ * end of an earlier TP (`tpK.done`, K < N) when that scenario is registered: the app's
+ * "Repartir de la fin du TP précédent" (lib/labs/catalog.ts) starts there.
  */
-export function allowedStarts(start: string): string[] {
+export function allowedStarts(start: string, chapter?: string): string[] {
   const out = [start];
   for (let cur = getScenario(start).base; cur; cur = getScenario(cur).base) out.push(cur);
-  if (!out.includes("fresh") && getScenario("fresh").topology === getScenario(start).topology) out.push("fresh");
+  const topology = getScenario(start).topology;
+  if (!out.includes("fresh") && getScenario("fresh").topology === topology) out.push("fresh");
+  const tp = /^tp(\d)$/.exec(chapter ?? "");
+  if (tp) {
+    for (const s of listScenarios()) {
+      const k = /^tp(\d)\.done$/.exec(s.id);
+      if (k && Number(k[1]) < Number(tp[1]) && s.topology === topology && !out.includes(s.id)) out.push(s.id);
+    }
+  }
   return out;
 }
+
+/** Where a lab submission starts: a scenario, or an exercise's scenario and chapter (see allowedStarts). */
+export type LabStart = string | { scenario: string; chapter: string };
 
 function invalid(diagnostics: Diagnostic[]): Prepared<LabCtx> {
   return { valid: false, reason: diagnostics.map((d) => `${d.file}:${d.line}: ${d.message}`).join("\n"), diagnostics };
@@ -152,17 +166,19 @@ function scriptSteps(steps: Step[]) {
 }
 
 async function runSubmission(
-  startScenario: string,
+  start: LabStart,
   submission: unknown,
   observer?: LabObserver<unknown>,
 ): Promise<Prepared<Lab>> {
+  const startScenario = typeof start === "string" ? start : start.scenario;
+  const accepted = allowedStarts(startScenario, typeof start === "string" ? undefined : start.chapter);
   if (typeof submission === "string") {
     const parsed = parseLabScript(submission);
     const diags: Diagnostic[] = parsed.errors.map((e) => {
       const m = /^line (\d+): (.*)$/s.exec(e);
       return { file: FILE, line: Number(m?.[1] ?? 1), message: `Ligne de script invalide : ${m?.[2] ?? e}` };
     });
-    if (parsed.scenario !== undefined && !allowedStarts(startScenario).includes(parsed.scenario)) {
+    if (parsed.scenario !== undefined && !accepted.includes(parsed.scenario)) {
       diags.push({
         file: FILE,
         line: 1,
@@ -200,7 +216,7 @@ async function runSubmission(
       ],
     };
   }
-  if (!allowedStarts(startScenario).includes(parsed.data.scenario)) {
+  if (!accepted.includes(parsed.data.scenario)) {
     return {
       valid: false,
       reason: "",
@@ -243,18 +259,18 @@ async function readDrbdFiles(lab: Lab, node: string): Promise<Record<string, str
   return files;
 }
 
-export async function prepareLab(startScenario: string, submission: unknown): Promise<Prepared<LabCtx>>;
+export async function prepareLab(start: LabStart, submission: unknown): Promise<Prepared<LabCtx>>;
 export async function prepareLab<O>(
-  startScenario: string,
+  start: LabStart,
   submission: unknown,
   observer: LabObserver<O>,
 ): Promise<Prepared<ObservedLabCtx<O>>>;
 export async function prepareLab<O>(
-  startScenario: string,
+  start: LabStart,
   submission: unknown,
   observer?: LabObserver<O>,
 ): Promise<Prepared<LabCtx | ObservedLabCtx<O>>> {
-  const run = await runSubmission(startScenario, submission, observer);
+  const run = await runSubmission(start, submission, observer);
   if (!run.valid) return invalid(run.diagnostics);
   const lab = run.ctx;
   const state = lab.state() as unknown as LabStateView;

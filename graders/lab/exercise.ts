@@ -30,8 +30,9 @@ export function labExercise<O = undefined>(spec: LabExerciseSpec<O>): ExerciseDe
     wrong: spec.wrong,
     prepare: async (submission) => {
       ensureGraderScenarios();
-      if (spec.observe) return prepareLab(spec.startScenario, submission, spec.observe());
-      const prepared = await prepareLab(spec.startScenario, submission);
+      const start = { scenario: spec.startScenario, chapter: spec.chapter };
+      if (spec.observe) return prepareLab(start, submission, spec.observe());
+      const prepared = await prepareLab(start, submission);
       return prepared.valid ? { valid: true, ctx: { ...prepared.ctx, observed: undefined as O } } : prepared;
     },
     example: () => ({
