@@ -71,6 +71,31 @@ describe("grade", () => {
     expect(r.needsReview).toBe(true);
   });
 
+  it("releases what prepare holds once the checks ran, even after a check threw; never for an invalid submission", async () => {
+    const released: number[] = [];
+    const d = {
+      ...def([
+        {
+          id: "t.x",
+          points: 1,
+          ok: "",
+          fail: "échec",
+          hint: "h",
+          test: () => {
+            throw new Error("boom");
+          },
+        },
+      ]),
+      release: (n: number) => {
+        released.push(n);
+      },
+    };
+    await grade(d, 4);
+    expect(released).toEqual([4]);
+    await grade(d, "x");
+    expect(released).toEqual([4]);
+  });
+
   it("returns an invalid result without checks when the submission cannot be read", async () => {
     const r = await grade(def([{ id: "t.a", points: 1, ok: "", fail: "", hint: "", test: () => true }]), "x");
     expect(r).toMatchObject({ valid: false, score: 0, max: 1, checks: [], invalidReason: "pas un nombre" });

@@ -33,10 +33,22 @@ export async function grade(def: AnyExercise, submission: unknown): Promise<Grad
     };
   }
   const checks: CheckResult[] = [];
+  try {
+    await runChecks(def, prepared.ctx, checks);
+  } finally {
+    await def.release?.(prepared.ctx);
+  }
+  const score = roundPoints(checks.reduce((s, c) => s + c.points, 0));
+  const out: GradeResult = { ...base, score, valid: true, checks };
+  if (checks.some((c) => c.needsReview)) out.needsReview = true;
+  return out;
+}
+
+async function runChecks(def: AnyExercise, ctx: unknown, checks: CheckResult[]): Promise<void> {
   for (const check of def.checks) {
     let outcome: CheckOutcome;
     try {
-      outcome = normalizeOutcome(await check.test(prepared.ctx));
+      outcome = normalizeOutcome(await check.test(ctx));
     } catch (err) {
       // A check that throws is a grader bug, never the learner's fault: report it, score 0, review.
       outcome = {
@@ -51,14 +63,10 @@ export async function grade(def: AnyExercise, submission: unknown): Promise<Grad
       passed: outcome.passed,
       points: roundPoints(check.points * fraction),
       max: check.points,
-      message: render(outcome.passed ? check.ok : check.fail, prepared.ctx, outcome),
+      message: render(outcome.passed ? check.ok : check.fail, ctx, outcome),
     };
     if (!outcome.passed) result.hint = check.hint;
     if (outcome.needsReview) result.needsReview = true;
     checks.push(result);
   }
-  const score = roundPoints(checks.reduce((s, c) => s + c.points, 0));
-  const out: GradeResult = { ...base, score, valid: true, checks };
-  if (checks.some((c) => c.needsReview)) out.needsReview = true;
-  return out;
 }

@@ -74,6 +74,11 @@ export interface ExerciseDefinition<C = unknown, S = unknown> {
   wrong: readonly WrongSolution<S>[];
   /** Parse and validate a raw submission (JSON text, object, config text, lab script). */
   prepare(submission: unknown): Prepared<C> | Promise<Prepared<C>>;
+  /**
+   * Free what `prepare` holds once the checks ran (a lab's PostgreSQL instances: ~300 MiB of
+   * WebAssembly per TP4 replay that the garbage collector never gets back while they run).
+   */
+  release?(ctx: C): void | Promise<void>;
   /** `--example`: the shape of a valid submission, for the CLI and the docs. */
   example(): unknown;
 }

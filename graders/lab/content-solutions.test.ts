@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { listScenarios, registerScenario } from "../../engine/index";
+import { type Lab, listScenarios, registerScenario } from "../../engine/index";
+import type { PostgresSubsystem } from "../../engine/services/postgres/index";
 import { getExercise } from "../exercises/index";
 import { grade } from "../run";
 import type { AnyExercise } from "../types";
@@ -46,3 +47,18 @@ describe("a TP started from the end of the previous one (the app's « Repartir d
     expect(tp3.diagnostics?.[0]?.message).toMatch(/« tp3\.done » ; l’exercice part de « tp1\.done »/);
   }, 180_000);
 });
+
+it("releases the PostgreSQL instances a TP4 replay leaves running (~300 MiB each otherwise)", async () => {
+  const tp4 = getExercise("tp4") as AnyExercise;
+  const prepared = await tp4.prepare(tp4.solution);
+  if (!prepared.valid) throw new Error(prepared.reason);
+  const lab = (prepared.ctx as { lab: Lab }).lab;
+  const servers = () =>
+    lab.world
+      .subsystem<PostgresSubsystem>("postgres")
+      ?.servers.all()
+      .map(([n]) => n);
+  expect(servers()).toEqual(["node2"]);
+  await tp4.release?.(prepared.ctx);
+  expect(servers()).toEqual([]);
+}, 180_000);

@@ -1,5 +1,6 @@
 import type { ChapterSlug, Check, ExerciseDefinition, WrongSolution } from "../types";
 import { type LabObserver, type ObservedLabCtx, prepareLab } from "./context";
+import { releaseLab } from "./observe";
 import { ensureGraderScenarios } from "./scenarios";
 
 export interface LabExerciseSpec<O = undefined> {
@@ -35,6 +36,7 @@ export function labExercise<O = undefined>(spec: LabExerciseSpec<O>): ExerciseDe
       const prepared = await prepareLab(start, submission);
       return prepared.valid ? { valid: true, ctx: { ...prepared.ctx, observed: undefined as O } } : prepared;
     },
+    release: (ctx) => releaseLab(ctx.lab),
     example: () => ({
       format:
         "script de lab : une commande par ligne « MACHINE$ COMMANDE », « wait 10s » pour laisser passer le temps, « # » pour un commentaire",

@@ -78,3 +78,12 @@ export async function countRows(lab: Lab, name: string, database: string, table:
 export function whereText(p: PgSeen): string {
   return p.device ? `${p.dataDir} (sur ${p.device})` : `${p.dataDir} (sur le système de fichiers racine du conteneur)`;
 }
+
+/** Stop what a replayed lab keeps running outside the JS heap: its PostgreSQL instances. */
+export async function releaseLab(lab: Lab): Promise<void> {
+  const pgs = lab.world.subsystem<PostgresSubsystem>("postgres");
+  for (const [name] of pgs?.servers.all() ?? []) {
+    const node = lab.world.node(name);
+    if (node) await pgs?.servers.stop(node);
+  }
+}
