@@ -21,6 +21,18 @@ function def(checks: ExerciseDefinition<number, number>["checks"]): ExerciseDefi
   };
 }
 
+/** A check with a bug in it. */
+const THROWING: ExerciseDefinition<number, number>["checks"][number] = {
+  id: "t.x",
+  points: 1,
+  ok: "",
+  fail: "échec",
+  hint: "h",
+  test: () => {
+    throw new Error("boom");
+  },
+};
+
 describe("grade", () => {
   it("renders ok/fail messages (static or from the context) with the outcome's detail, and hints only on failure", async () => {
     const d = def([
@@ -53,18 +65,7 @@ describe("grade", () => {
   });
 
   it("turns a check that throws into a failed check flagged for review, not a crash", async () => {
-    const d = def([
-      {
-        id: "t.x",
-        points: 1,
-        ok: "",
-        fail: "échec",
-        hint: "h",
-        test: () => {
-          throw new Error("boom");
-        },
-      },
-    ]);
+    const d = def([THROWING]);
     const r = await grade(d, 1);
     expect(r.checks[0]).toMatchObject({ passed: false, points: 0, needsReview: true });
     expect(r.checks[0]?.message).toMatch(/erreur interne du correcteur : boom/);
@@ -74,18 +75,7 @@ describe("grade", () => {
   it("releases what prepare holds once the checks ran, even after a check threw; never for an invalid submission", async () => {
     const released: number[] = [];
     const d = {
-      ...def([
-        {
-          id: "t.x",
-          points: 1,
-          ok: "",
-          fail: "échec",
-          hint: "h",
-          test: () => {
-            throw new Error("boom");
-          },
-        },
-      ]),
+      ...def([THROWING]),
       release: (n: number) => {
         released.push(n);
       },
