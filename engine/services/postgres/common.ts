@@ -66,9 +66,15 @@ export function getopt(
   args: string[],
   withValue: Record<string, string>,
   flags: Record<string, string>,
-): { opts: Record<string, string>; rest: string[]; error?: string } {
+): { opts: Record<string, string>; rest: string[]; all: Record<string, string[]>; error?: string } {
   const opts: Record<string, string> = {};
   const rest: string[] = [];
+  /** Every value of a repeated option, in order (psql runs each -c in turn). */
+  const all: Record<string, string[]> = {};
+  const set = (k: string, v: string) => {
+    opts[k] = v;
+    all[k] = [...(all[k] ?? []), v];
+  };
   for (let i = 0; i < args.length; i++) {
     const a = args[i] as string;
     if (a.startsWith("--")) {
@@ -76,25 +82,34 @@ export function getopt(
       const key = withValue[name];
       if (key) {
         const v = val ?? args[++i];
-        if (v === undefined) return { opts, rest, error: `option '${name}' requires an argument` };
-        opts[key] = v;
+        if (v === undefined) return { opts, rest, all, error: `option '${name}' requires an argument` };
+        set(key, v);
       } else if (flags[name]) opts[flags[name] as string] = "1";
-      else return { opts, rest, error: `unrecognized option '${name}'` };
+      else return { opts, rest, all, error: `unrecognized option '${name}'` };
     } else if (a.startsWith("-") && a.length > 1) {
       const short = a.slice(0, 2);
       const key = withValue[short];
       if (key) {
         const v = a.length > 2 ? a.slice(2) : args[++i];
-        if (v === undefined) return { opts, rest, error: `option requires an argument -- '${short.slice(1)}'` };
-        opts[key] = v;
+        if (v === undefined) return { opts, rest, all, error: `option requires an argument -- '${short.slice(1)}'` };
+        set(key, v);
       } else {
-        for (const c of a.slice(1)) {
+        // bundled short options (getopt): `-tAc SQL` sets t and A, then c takes the rest or the next arg
+        for (let j = 1; j < a.length; j++) {
+          const c = a[j] as string;
+          const vk = withValue[`-${c}`];
+          if (vk) {
+            const v = j + 1 < a.length ? a.slice(j + 1) : args[++i];
+            if (v === undefined) return { opts, rest, all, error: `option requires an argument -- '${c}'` };
+            set(vk, v);
+            break;
+          }
           const k = flags[`-${c}`];
-          if (!k) return { opts, rest, error: `invalid option -- '${c}'` };
+          if (!k) return { opts, rest, all, error: `invalid option -- '${c}'` };
           opts[k] = "1";
         }
       }
     } else rest.push(a);
   }
-  return { opts, rest };
+  return { opts, rest, all };
 }

@@ -157,9 +157,7 @@ export const psqlCommand: CommandSpec = {
       },
     );
     if (g.error) return fail(`psql: error: ${g.error}\npsql: hint: Try "psql --help" for more information.`);
-    const commands = ctx.args.flatMap((a, i) =>
-      a === "-c" || a === "--command" ? [ctx.args[i + 1] ?? ""] : a.startsWith("--command=") ? [a.slice(10)] : [],
-    );
+    const commands = g.all.c ?? [];
     const where = { host: g.opts.h, port: g.opts.p, db: g.opts.d ?? g.rest[0], user: g.opts.U ?? g.rest[1] };
     const conn = await connect(ctx, "psql", where);
     if ("exitCode" in conn) return conn;
