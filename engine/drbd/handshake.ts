@@ -120,7 +120,7 @@ function refuseTwoPrimaries(k: DrbdKernel, a: End, b: End): void {
         const net = k.world.net;
         const up =
           net.canReach(ini.res.node.name, ini.conn.peerName, ini.conn.path.port) &&
-          net.canReach(ini.conn.peerName, ini.res.node.name, ini.conn.path.port);
+          net.canReach(ini.conn.peerName, ini.res.node.name, ini.conn.path.localPort);
         if (up) establish(k, ini, peer, { retry: true });
         else k.cluster.attempt(ini.res, ini.conn, ini.conn.net.connectIntUs);
       },

@@ -34,7 +34,10 @@ export interface PeerDevice {
 
 export interface Path {
   localAddress: string;
+  /** The port this node listens on (its own `address` in the config). */
+  localPort: number;
   peerAddress: string;
+  /** The peer's port, where this node connects to. */
   port: number;
 }
 

@@ -109,7 +109,7 @@ export function newPeer(_k: DrbdKernel, res: Resource, peerName: string): OpResu
     cstate: "StandAlone",
     peerRole: "Unknown",
     net: p.net,
-    path: { localAddress: res.conf.me.address, peerAddress: p.address, port: p.port },
+    path: { localAddress: res.conf.me.address, localPort: res.conf.me.port, peerAddress: p.address, port: p.port },
     peerDevices: new Map(),
     discardMyData: false,
     reconnect: false,

@@ -213,7 +213,7 @@ export function events2(k: DrbdKernel, resources: Resource[], statistics: boolea
       }
     for (const c of res.connections.values())
       lines.push(
-        `exists path name:${res.name} peer-node-id:${c.peerNodeId} conn-name:${c.peerName} local:ipv4:${c.path.localAddress}:${c.path.port} peer:ipv4:${c.path.peerAddress}:${c.path.port} established:${c.cstate === "Connected" ? "yes" : "no"}`,
+        `exists path name:${res.name} peer-node-id:${c.peerNodeId} conn-name:${c.peerName} local:ipv4:${c.path.localAddress}:${c.path.localPort} peer:ipv4:${c.path.peerAddress}:${c.path.port} established:${c.cstate === "Connected" ? "yes" : "no"}`,
       );
   }
   lines.push("exists -");

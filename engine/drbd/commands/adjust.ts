@@ -38,18 +38,22 @@ export function adjustSteps(c: ResCtx, build: Build): Step[] {
         },
       });
     }
-    const pathChanged = cn.path.peerAddress !== p.address || cn.path.port !== p.port;
+    const pathChanged =
+      cn.path.peerAddress !== p.address ||
+      cn.path.port !== p.port ||
+      cn.path.localAddress !== conf.me.address ||
+      cn.path.localPort !== conf.me.port;
     if (pathChanged) {
       steps.push({
-        line: `drbdsetup del-path ${name} ${p.nodeId} ipv4:${cn.path.localAddress}:${cn.path.port} ipv4:${cn.path.peerAddress}:${cn.path.port}`,
+        line: `drbdsetup del-path ${name} ${p.nodeId} ipv4:${cn.path.localAddress}:${cn.path.localPort} ipv4:${cn.path.peerAddress}:${cn.path.port}`,
         obj: name,
         run: () => {
-          cn.path = { localAddress: conf.me.address, peerAddress: p.address, port: p.port };
+          cn.path = { localAddress: conf.me.address, localPort: conf.me.port, peerAddress: p.address, port: p.port };
           return OK;
         },
       });
       steps.push({
-        line: `drbdsetup new-path ${name} ${p.nodeId} ipv4:${conf.me.address}:${p.port} ipv4:${p.address}:${p.port}`,
+        line: `drbdsetup new-path ${name} ${p.nodeId} ipv4:${conf.me.address}:${conf.me.port} ipv4:${p.address}:${p.port}`,
         obj: name,
         run: () => OK,
       });

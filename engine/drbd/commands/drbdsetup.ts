@@ -17,7 +17,7 @@ function showResource(res: Resource): string {
   }
   s += "    }\n";
   for (const cn of res.connections.values()) {
-    s += `    connection {\n        _peer_node_id ${cn.peerNodeId};\n        path {\n            _this_host ipv4 ${cn.path.localAddress}:${cn.path.port};\n            _remote_host ipv4 ${cn.path.peerAddress}:${cn.path.port};\n        }\n        net {\n            _name             "${cn.peerName}";\n`;
+    s += `    connection {\n        _peer_node_id ${cn.peerNodeId};\n        path {\n            _this_host ipv4 ${cn.path.localAddress}:${cn.path.localPort};\n            _remote_host ipv4 ${cn.path.peerAddress}:${cn.path.port};\n        }\n        net {\n            _name             "${cn.peerName}";\n`;
     if (cn.net.protocol !== "C") s += `            protocol          ${cn.net.protocol};\n`;
     if (cn.net.allowTwoPrimaries) s += "            allow-two-primaries yes;\n";
     s += "        }\n    }\n";
