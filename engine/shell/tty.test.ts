@@ -3,7 +3,8 @@
  * output the plain line gives, stdout and stderr apart, for every shape of line.
  */
 import { describe, expect, it } from "vitest";
-import { createLab, type Lab } from "../lab";
+import type { Lab } from "../lab";
+import { labWithR0 } from "../tests/helpers";
 import type { ShellSession } from "./session";
 import type { TtyChunk } from "./tty";
 
@@ -40,12 +41,7 @@ const LINES: [string, string][] = [
   ["host", "for n in 1 2; do docker exec drbd-node$n uname -n; done"],
 ];
 
-async function setUp(): Promise<Lab> {
-  const lab = await createLab({ scenario: "running", seed: 7 });
-  await lab.exec("node1", "drbdadm create-md r0 && drbdadm up r0 && drbdadm primary --force r0");
-  await lab.exec("node2", "drbdadm create-md r0 && drbdadm up r0");
-  return lab;
-}
+const setUp = (): Promise<Lab> => labWithR0(7);
 
 describe("terminal lines print as they run", () => {
   it("gives the plain line's stdout, stderr and status for every kind of line", async () => {

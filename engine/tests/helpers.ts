@@ -14,3 +14,11 @@ export async function out(l: Lab, target: string, line: string, expectCode = 0):
     );
   return r.stdout;
 }
+
+/** Two nodes with r0 up, node1 Primary (tty and Ctrl-C tests need a running dashboard). */
+export async function labWithR0(seed = 1): Promise<Lab> {
+  const l = await lab("running", seed);
+  await out(l, "node1", "drbdadm create-md r0 && drbdadm up r0 && drbdadm primary --force r0");
+  await out(l, "node2", "drbdadm create-md r0 && drbdadm up r0");
+  return l;
+}

@@ -4,16 +4,12 @@
  * and gives the same output and state. Pacing waits only once the line has printed.
  */
 import { describe, expect, it } from "vitest";
-import { createLab, type Lab, replayLab } from "../lab";
+import { type Lab, replayLab } from "../lab";
+import { labWithR0 } from "./helpers";
 
 const S = 1_000_000;
 
-async function setUp(): Promise<Lab> {
-  const lab = await createLab({ scenario: "running", seed: 3 });
-  await lab.exec("node1", "drbdadm create-md r0 && drbdadm up r0 && drbdadm primary --force r0");
-  await lab.exec("node2", "drbdadm create-md r0 && drbdadm up r0");
-  return lab;
-}
+const setUp = (): Promise<Lab> => labWithR0(3);
 
 describe("Ctrl-C of a running line", () => {
   it("stops a loop at the given virtual offset with ^C and exit 130, keeping what it printed", async () => {

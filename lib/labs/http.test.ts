@@ -1,34 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Auth } from "@/lib/auth";
-import { DEMO_STUDENTS, seedDemo } from "@/lib/demo-seed";
-import { createTempDatabase, createTestAuth } from "@/lib/testing/temp-db";
-import { sessionAuthenticator } from "./authenticate";
-import { LabCache } from "./cache";
-import { createLabApi, type LabApiDeps } from "./http";
-import { CommandRateLimiter, DEFAULT_LIMITS, FR_TOO_MANY } from "./limits";
+import { createLabApi } from "./http";
+import { CommandRateLimiter, FR_TOO_MANY } from "./limits";
 import type { ExecReply, LabSnapshot } from "./service";
+import { labApiHarness } from "./test-harness";
 
-const tmp = createTempDatabase();
-const auth: Auth = createTestAuth(tmp.db);
-const cache = new LabCache({ maxEntries: 10, idleMs: 60_000 });
-const deps: LabApiDeps = {
-  db: tmp.db,
-  cache,
-  authenticate: sessionAuthenticator(() => auth),
-  limits: DEFAULT_LIMITS,
-  rate: new CommandRateLimiter({ commandsPerSecond: 1000, burst: 1000 }),
-};
-const api = createLabApi(deps);
+const { tmp, cache, deps, api, signInStudents } = labApiHarness();
 const cookies: string[] = [];
 
-async function cookieFor(email: string, password: string) {
-  const { headers } = await auth.api.signInEmail({ body: { email, password }, returnHeaders: true });
-  return (headers.get("set-cookie") ?? "").split(";")[0] as string;
-}
-
 beforeAll(async () => {
-  await seedDemo(auth, tmp.db);
-  for (const s of DEMO_STUDENTS.slice(0, 2)) cookies.push(await cookieFor(s.email, s.password));
+  cookies.push(...(await signInStudents(0, 2)));
 });
 afterAll(() => tmp.cleanup());
 

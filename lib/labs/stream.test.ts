@@ -4,37 +4,15 @@
  * reuses. Same guards as the plain route (401, 404, 400, limits).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Auth } from "@/lib/auth";
-import { DEMO_STUDENTS, seedDemo } from "@/lib/demo-seed";
-import { createTempDatabase, createTestAuth } from "@/lib/testing/temp-db";
-import { sessionAuthenticator } from "./authenticate";
-import { LabCache } from "./cache";
-import { createLabApi, type ExecStreamMessage, type LabApiDeps } from "./http";
-import { CommandRateLimiter, DEFAULT_LIMITS } from "./limits";
+import type { ExecStreamMessage } from "./http";
 import { type ExecReply, type LabSnapshot, PACE_MAX_MS, paceMs } from "./service";
+import { labApiHarness } from "./test-harness";
 
-const tmp = createTempDatabase();
-const auth: Auth = createTestAuth(tmp.db);
-const cache = new LabCache({ maxEntries: 10, idleMs: 60_000 });
-const deps: LabApiDeps = {
-  db: tmp.db,
-  cache,
-  authenticate: sessionAuthenticator(() => auth),
-  limits: DEFAULT_LIMITS,
-  rate: new CommandRateLimiter({ commandsPerSecond: 1000, burst: 1000 }),
-};
-const api = createLabApi(deps);
+const { tmp, cache, api, signInStudents } = labApiHarness();
 const cookies: string[] = [];
 
 beforeAll(async () => {
-  await seedDemo(auth, tmp.db);
-  for (const s of DEMO_STUDENTS.slice(1, 3)) {
-    const { headers } = await auth.api.signInEmail({
-      body: { email: s.email, password: s.password },
-      returnHeaders: true,
-    });
-    cookies.push((headers.get("set-cookie") ?? "").split(";")[0] as string);
-  }
+  cookies.push(...(await signInStudents(1, 3)));
 });
 afterAll(() => tmp.cleanup());
 
