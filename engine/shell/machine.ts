@@ -71,8 +71,9 @@ interface RunFrame {
 }
 
 /**
- * Virtual time one command line may spend before it is stopped as by Ctrl-C: a lab terminal
- * shows output only when the line ends, so `while true; do …; sleep 2; done` must end.
+ * Virtual time one command line may spend before it is stopped as by Ctrl-C: a line the
+ * learner does not interrupt (`while true; do …; sleep 2; done` run without a live terminal,
+ * or left running) must end.
  */
 export const LINE_BUDGET_US = 10 * 60 * US_PER_S;
 
