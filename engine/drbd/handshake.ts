@@ -408,6 +408,20 @@ function syncHandshake(k: DrbdKernel, a: End, da: Device, b: End, db: Device): "
   if ((da.md.current & ~1n) === (db.md.current & ~1n)) {
     pBm.bitmapUuid = 0n;
     qBm.bitmapUuid = 0n;
+    // two Consistent disks of the same generation (both attached with fencing, e.g. after a
+    // cluster restart) hold the same data: both become UpToDate
+    if (da.disk === "Consistent" && db.disk === "Consistent")
+      for (const [r, d] of [
+        [a.res, da],
+        [b.res, db],
+      ] as const)
+        k.change(
+          r,
+          () => {
+            d.disk = "UpToDate";
+          },
+          { tag: "connected" },
+        );
     if (da.disk === "UpToDate" && (db.disk === "Outdated" || db.disk === "Consistent"))
       k.change(
         b.res,

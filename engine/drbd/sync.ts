@@ -7,6 +7,7 @@
  */
 import type { BlockDevice } from "../block/types";
 import { BM_BLOCK_SIZE, type Interval } from "./bitmap";
+import { runHandler } from "./handlers";
 import type { DrbdKernel } from "./kernel";
 import { peerMd } from "./metadata";
 import type { Connection, Device, PeerDevice, Resource } from "./objects";
@@ -188,6 +189,8 @@ export function finishResync(k: DrbdKernel, src: Side, tgt: Side): void {
     { tag: "resync-finished" },
   );
   k.propagate(tgt.res, { tag: "resync-finished" });
+  // K9 drbd_resync_finished: the SyncTarget runs its after-resync-target helper
+  runHandler(k, tgt.res, "after-resync-target", tgt.dev, tgt.conn);
 }
 
 /** The connection broke during a resync: keep what is done, the rest stays marked. */

@@ -6,6 +6,9 @@
  * `ip addr add`) on the virtual clock.
  */
 import { US_PER_MS, US_PER_S } from "../../core/clock";
+import { wallClockMs } from "../../core/time";
+import { DRBD_LIB_FILES } from "../../scripts/generated";
+import type { LabFs } from "../../shell/lab-fs";
 import type { LabNode, ProcessInfo, Subsystem, World } from "../../world/types";
 import { actionCommand, probe } from "./agents";
 import { type Cib, cloneOf, type FailedAction } from "./model";
@@ -55,6 +58,17 @@ export class PacemakerCluster implements Subsystem {
   attach(world: World): void {
     this.w = world;
     world.net.onChange(() => this.membershipChanged());
+    for (const node of world.nodes.values()) this.layDrbdScripts(node);
+  }
+
+  /** drbd-utils' Pacemaker handlers in /usr/lib/drbd (the node image's package), readable by `cat`. */
+  private layDrbdScripts(node: LabNode): void {
+    const root = (node.fs as LabFs).root;
+    if (!root) return;
+    const mtime = new Date(wallClockMs(this.world.clock.now));
+    root.mkdirSync("/usr/lib/drbd", { recursive: true });
+    for (const [name, text] of Object.entries(DRBD_LIB_FILES))
+      root.writeFileSync(`/usr/lib/drbd/${name}`, text, undefined, { mode: 0o755, mtime });
   }
 
   commands() {

@@ -46,9 +46,18 @@ export interface Order {
 export interface Location {
   id: string;
   rsc: string;
+  /** The node of a plain constraint ("" when a rule decides). */
   node: string;
   score: number;
   role?: Role;
+  /** `pcs constraint location RSC rule ... #uname eq|ne NODE`: the nodes the score applies to. */
+  rule?: { id: string; exprId: string; operation: "eq" | "ne"; value: string };
+}
+
+/** Does this location constraint apply to `node`? */
+export function locationApplies(l: Location, node: string): boolean {
+  if (!l.rule) return l.node === node;
+  return l.rule.operation === "eq" ? node === l.rule.value : node !== l.rule.value;
 }
 
 export interface Cib {

@@ -293,10 +293,12 @@ const ACTIONS = ["start", "promote", "stop", "demote"] as const;
 
 function constraintList(cib: Cib): string {
   const loc = cib.locations.map((l) =>
-    `  Resource: ${l.rsc}\n    Enabled on:\n      Node: ${l.node} (score:${scoreText(l.score)})${l.role ? ` (role:${l.role})` : ""}`.replace(
-      `Enabled on:\n      Node: ${l.node} (score:-INFINITY)`,
-      `Disabled on:\n      Node: ${l.node} (score:-INFINITY)`,
-    ),
+    l.rule
+      ? `  Resource: ${l.rsc}\n    Constraint: ${l.id}\n      Rule: ${l.role ? `role=${l.role} ` : ""}score=${scoreText(l.score)}\n        Expression: #uname ${l.rule.operation} ${l.rule.value}`
+      : `  Resource: ${l.rsc}\n    Enabled on:\n      Node: ${l.node} (score:${scoreText(l.score)})${l.role ? ` (role:${l.role})` : ""}`.replace(
+          `Enabled on:\n      Node: ${l.node} (score:-INFINITY)`,
+          `Disabled on:\n      Node: ${l.node} (score:-INFINITY)`,
+        ),
   );
   const ord = cib.orders.map((o) => `  ${o.firstAction} ${o.first} then ${o.thenAction} ${o.then} (kind:Mandatory)`);
   const col = cib.colocations.map(
@@ -369,6 +371,21 @@ export function constraintCmd(c: PacemakerCluster, ctx: CommandContext, args: st
       `Adding ${first} ${then} (kind: Mandatory) (Options: first-action=${firstAction} then-action=${thenAction})\n`,
     );
   }
+  if (kind === "delete" || kind === "remove") {
+    if (rest.length === 0) return usage("constraint");
+    for (const id of rest) {
+      const n = cib.locations.length + cib.colocations.length + cib.orders.length;
+      cib.locations = cib.locations.filter((l) => l.id !== id);
+      cib.colocations = cib.colocations.filter((l) => l.id !== id);
+      cib.orders = cib.orders.filter((l) => l.id !== id);
+      if (cib.locations.length + cib.colocations.length + cib.orders.length === n)
+        return err(`Error: Unable to find constraint - '${id}'`);
+    }
+    touched(c, ctx);
+    return ok();
+  }
+  if (kind === "location" && rest[1] === "rule")
+    return locationRule(c, ctx, cib, rest[0] as string, rest.slice(2), force);
   if (kind === "location") {
     const [rsc, verb, ...nodes] = rest;
     if (!rsc || (verb !== "prefers" && verb !== "avoids") || nodes.length === 0) return usage("constraint");
@@ -387,4 +404,57 @@ export function constraintCmd(c: PacemakerCluster, ctx: CommandContext, args: st
     return ok();
   }
   return usage("constraint");
+}
+
+/**
+ * `pcs constraint location RSC rule [role=Promoted] [constraint-id=ID] [score=S] #uname eq|ne NODE`:
+ * the one rule form the lab models (crm-fence-peer.9.sh places such a constraint).
+ */
+function locationRule(
+  c: PacemakerCluster,
+  ctx: CommandContext,
+  cib: Cib,
+  rsc: string,
+  t: string[],
+  force: boolean,
+): ExecResult {
+  const bad = checkTarget(cib, rsc, force);
+  if (bad) return bad;
+  let role: Role | undefined;
+  let id: string | undefined;
+  let score = INFINITY;
+  const expr: string[] = [];
+  for (const w of t) {
+    const m = /^(role|constraint-id|score|id)=(.*)$/.exec(w);
+    if (!m || expr.length > 0) {
+      expr.push(w);
+      continue;
+    }
+    const v = m[2] as string;
+    if (m[1] === "role") {
+      role = parseRole(v);
+      if (!role || role === "Started")
+        return err(`Error: invalid role value '${v}', allowed values are: Promoted, Unpromoted`);
+    } else if (m[1] === "score") {
+      const s = parseScore(v);
+      if (s === undefined) return err(`Error: invalid score '${v}', use integer or INFINITY or -INFINITY`);
+      score = s;
+    } else if (m[1] === "constraint-id") id = v;
+  }
+  const [attr, op, value, ...extra] = expr;
+  if (attr !== "#uname" || (op !== "eq" && op !== "ne") || !value || extra.length > 0)
+    return err(`Error: '${expr.join(" ")}' is not a valid rule expression (the lab models '#uname eq|ne NODE')`);
+  const cid = id ?? `location-${rsc}`;
+  if (resourceIds(cib).includes(cid) || [...cib.locations, ...cib.colocations, ...cib.orders].some((x) => x.id === cid))
+    return err(`Error: '${cid}' already exists`);
+  cib.locations.push({
+    id: cid,
+    rsc,
+    node: "",
+    score,
+    ...(role ? { role } : {}),
+    rule: { id: `${cid}-rule`, exprId: `${cid}-rule-expr`, operation: op, value },
+  });
+  touched(c, ctx);
+  return ok();
 }

@@ -4,6 +4,7 @@
  * subcommand prints pcs's usage and exits 1.
  */
 import type { CommandContext, CommandSpec, ExecResult } from "../../world/types";
+import { cibadmin } from "./cibadmin";
 import type { PacemakerCluster } from "./cluster";
 import { type Cib, newCib, PACEMAKER_VERSION } from "./model";
 import { constraintCmd, resourceCmd } from "./pcs-resource";
@@ -310,6 +311,7 @@ function crmMonCmd(c: PacemakerCluster, ctx: CommandContext, full: boolean): Exe
 export function pcsCommands(c: PacemakerCluster): CommandSpec[] {
   return [
     { name: "pcs", where: "node", run: (ctx) => pcs(c, ctx) },
+    { name: "cibadmin", where: "node", run: async (ctx) => cibadmin(c, ctx) },
     {
       name: "crm_mon",
       where: "node",

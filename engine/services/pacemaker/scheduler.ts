@@ -7,7 +7,16 @@
  * (pcs's default for new clusters) so that a running resource stays where it is.
  */
 import { type Action, type ProbeResult, promotionScore } from "./agents";
-import { type Cib, type Clone, cloneOf, type FailedAction, INFINITY, metaInt, type Primitive } from "./model";
+import {
+  type Cib,
+  type Clone,
+  cloneOf,
+  type FailedAction,
+  INFINITY,
+  locationApplies,
+  metaInt,
+  type Primitive,
+} from "./model";
 
 export interface Placement {
   /** Clone primitive id → where it runs and where it is promoted. */
@@ -31,11 +40,18 @@ const STICKINESS = 1;
 function locationScore(cib: Cib, ids: string[], node: string, role?: string): number {
   let s = 0;
   for (const l of cib.locations) {
-    if (!ids.includes(l.rsc) || l.node !== node) continue;
+    if (!ids.includes(l.rsc) || !locationApplies(l, node)) continue;
     if (l.role && l.role !== "Started" && l.role !== role) continue;
-    s += l.score;
+    s = addScores(s, l.score);
   }
-  return Math.max(-INFINITY, Math.min(INFINITY, s));
+  return s;
+}
+
+/** Pacemaker's score addition (pcmk__add_scores): -INFINITY wins over everything, then INFINITY. */
+function addScores(a: number, b: number): number {
+  if (a <= -INFINITY || b <= -INFINITY) return -INFINITY;
+  if (a >= INFINITY || b >= INFINITY) return INFINITY;
+  return Math.max(-INFINITY, Math.min(INFINITY, a + b));
 }
 
 /** Start failures make a node ineligible (start-failure-is-fatal: fail-count = INFINITY). */
@@ -110,7 +126,7 @@ export function desiredPlacement(
       const score = (n: string) => {
         const base = promotionScore(probes[n]?.[p]?.disk);
         if (base <= 0) return -INFINITY;
-        const loc = locationScore(cib, ids, n, "Promoted") + followersScore(cib, c.id, n, "Promoted");
+        const loc = addScores(locationScore(cib, ids, n, "Promoted"), followersScore(cib, c.id, n, "Promoted"));
         if (loc <= -INFINITY) return -INFINITY;
         return Math.min(INFINITY, base + loc + (now.promoted.includes(n) ? STICKINESS : 0));
       };
