@@ -37,6 +37,8 @@ const LINES: [string, string][] = [
   ["node1", "exec 3>&1; echo to3 >&3"],
   ["node1", "set -e; echo before; false; echo never"],
   ["node1", "echo before; exit 3; echo after"],
+  ["node1", 'x=$(false); echo "rc=$?"; y=$(drbdadm status r9 2>&1) >/dev/null; echo "rc=$?"'],
+  ["node1", "printf '#!/bin/bash\\nX=$(false)\\necho rc=$?\\n' > /tmp/s.sh; chmod +x /tmp/s.sh; /tmp/s.sh"],
   ["host", "docker exec drbd-node1 sh -c 'echo in; ls /nope'; docker exec drbd-node2 drbdadm status r0 | head -1"],
   ["host", "for n in 1 2; do docker exec drbd-node$n uname -n; done"],
 ];

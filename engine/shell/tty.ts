@@ -80,6 +80,9 @@ function pipeline(p: Node): Node {
 function command(c: Node): Node {
   switch (c.type) {
     case "SimpleCommand": {
+      // `X=$(cmd)` alone: bash gives the substitution's status; with a redirection just-bash
+      // gives 0 (drbd-status.sh read rc=$? after it). It prints nothing itself: leave it as typed.
+      if (!c.name) return c;
       const name = literal(c.name);
       // `exec >file` without a command changes the shell's own descriptors: leave it as typed
       if (name === "exec") return c;
