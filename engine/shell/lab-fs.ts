@@ -246,7 +246,10 @@ export class LabFs implements IFileSystem {
     if (this.toTty(path, content)) return;
     await this.checkWrite(path);
     const existed = await this.mountable.exists(path);
+    // `>` truncates the file in place: it keeps its mode (a script stays executable)
+    const mode = existed ? (await this.mountable.stat(path)).mode : undefined;
     await this.mountable.writeFile(path, content, options);
+    if (mode !== undefined && (await this.mountable.stat(path)).mode !== mode) await this.mountable.chmod(path, mode);
     await this.created(path, existed);
   }
   async appendFile(path: string, content: FileContent, options?: WriteOpts | BufferEncoding): Promise<void> {

@@ -385,3 +385,16 @@ describe("lines that never end", () => {
     expect(await out(l, "node1", "for i in 1 2 3; do sleep 60; done; echo done")).toBe("done\n");
   });
 });
+
+describe("file modes", () => {
+  it("keeps an executable script executable when `>` rewrites it, and runs it", async () => {
+    const l = await lab();
+    await out(l, "node1", "printf '#!/bin/bash\\necho v1\\n' > /root/s.sh; chmod 750 /root/s.sh");
+    await out(l, "node1", "printf '#!/bin/bash\\necho v2\\n' > /root/s.sh");
+    expect(await out(l, "node1", "ls -l /root/s.sh")).toMatch(/^-rwxr-x--- 1 root root /);
+    expect(await out(l, "node1", "/root/s.sh")).toBe("v2\n");
+    // a new file still gets the umask's 644
+    await out(l, "node1", "echo x > /root/new.txt");
+    expect(await out(l, "node1", "ls -l /root/new.txt")).toMatch(/^-rw-r--r-- /);
+  });
+});
