@@ -16,8 +16,9 @@ import type { CheckOutcome } from "../types";
  *  - the failover, watched between the learner's commands: after node1's crash and while it
  *    is down, node2 Primary with the filesystem mounted and the virtual IP up, done by
  *    Pacemaker (no promotion, mount or `ip addr add` typed on node2 after the crash).
- * Fencing (crm-fence-peer.9.sh) and STONITH devices are not simulated: the lab runs with
- * stonith-enabled=false, which the chapter's note says never to do in production.
+ * STONITH devices are not simulated: the lab runs with stonith-enabled=false, which the
+ * chapter's note says never to do in production. DRBD's resource-level fencing
+ * (crm-fence-peer.9.sh) exists in the lab but is not graded: the exercise asks for the failover.
  */
 
 const DEVICE = "/dev/drbd0";
