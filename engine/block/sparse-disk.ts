@@ -5,11 +5,13 @@
  * a 1 GiB one does, and `dd if=/dev/urandom bs=1M count=10` is a single PRNG extent.
  */
 import { canonical, chunkLength, chunkSlice } from "./payload";
+import { DiskQueue } from "./queue";
 import {
   BLOCK_SIZE,
   type BlockDevice,
   type Chunk,
   type IoResult,
+  type IoSubmit,
   type OpenMode,
   type OpenResult,
   type Payload,
@@ -51,6 +53,8 @@ export class SparseDisk implements BlockDevice {
   private perf: DiskPerformance;
   private fault: DiskFault | null = null;
   private holders: { opener: string; mode: OpenMode }[] = [];
+  /** Requests submitted with a time (`atUs`) share the disk's bandwidth in this queue. */
+  private readonly queue = new DiskQueue();
   /** I/O counters, for `iostat`-like views and tests. */
   readonly stats = { reads: 0, writes: 0, bytesRead: 0, bytesWritten: 0, flushes: 0 };
 
@@ -87,8 +91,26 @@ export class SparseDisk implements BlockDevice {
   /** Simulated duration of an I/O of `length` bytes on this disk. */
   costUs(length: number): number {
     const base = this.perf.latencyUs + (length * 1_000_000) / this.perf.bandwidthBps;
-    const factor = this.fault?.kind === "slow" ? (this.fault.factor ?? 10) : 1;
-    return Math.max(1, Math.round(base * factor));
+    return Math.max(1, Math.round(base * this.slowFactor()));
+  }
+
+  private slowFactor(): number {
+    return this.fault?.kind === "slow" ? (this.fault.factor ?? 10) : 1;
+  }
+
+  /**
+   * Latency of a write or flush: its plain service time, or, submitted at a time, its
+   * completion in the disk's queue (bandwidth shared with the requests queued before it).
+   */
+  private queuedUs(length: number, submit: IoSubmit | undefined, flush: boolean): number {
+    const at = submit?.atUs;
+    if (at === undefined) return this.costUs(length);
+    const f = this.slowFactor();
+    const latency = Math.round(this.perf.latencyUs * f);
+    const done = flush
+      ? this.queue.barrier(at, latency)
+      : this.queue.transfer(at, Math.round(((length * 1_000_000) / this.perf.bandwidthBps) * f), latency);
+    return Math.max(1, done - at);
   }
 
   read(offset: number, length: number): IoResult<Payload> {
@@ -105,7 +127,7 @@ export class SparseDisk implements BlockDevice {
     return { ok: true, latencyUs: this.costUs(length), value: this.readRaw(offset, length) };
   }
 
-  write(offset: number, data: Payload): IoResult {
+  write(offset: number, data: Payload, submit?: IoSubmit): IoResult {
     const length = payloadLength(data);
     if (this.fault?.kind === "eio")
       return {
@@ -118,14 +140,14 @@ export class SparseDisk implements BlockDevice {
     this.stats.writes++;
     this.stats.bytesWritten += length;
     this.writeRaw(offset, data);
-    return { ok: true, latencyUs: this.costUs(length) };
+    return { ok: true, latencyUs: this.queuedUs(length, submit, false) };
   }
 
-  flush(): IoResult {
+  flush(submit?: IoSubmit): IoResult {
     if (this.fault?.kind === "eio")
       return { ok: false, errno: "EIO", reason: `I/O error, dev ${this.path}, op 0x2:(FLUSH)` };
     this.stats.flushes++;
-    return { ok: true, latencyUs: this.costUs(0) };
+    return { ok: true, latencyUs: this.queuedUs(0, submit, true) };
   }
 
   open(mode: OpenMode, opener: string): OpenResult {

@@ -21,12 +21,27 @@ export type Payload = Chunk[];
 export type IoErrno = "EIO" | "EROFS" | "ENOSPC" | "ENXIO" | "EMEDIUMTYPE" | "EBUSY" | "EACCES";
 
 export type IoResult<T = void> =
-  | ({ ok: true /** simulated time the I/O took, microseconds */; latencyUs: number } & (T extends void
-      ? unknown
-      : { value: T }))
+  | ({
+      ok: true;
+      /** simulated time from the request's submission to its completion (queueing included), µs */
+      latencyUs: number;
+    } & (T extends void ? unknown : { value: T }))
   | { ok: false; errno: IoErrno /** kernel-style explanation for dmesg/debug */; reason?: string };
 
 export type OpenMode = "ro" | "rw";
+
+/**
+ * When a request is submitted. A command does not advance the lab clock between the requests
+ * it issues, so a caller that is ahead of the clock (dd after waiting for its previous O_DIRECT
+ * write, a filesystem after an fsync) says where it is. A device with a queue model (DRBD, or a
+ * SparseDisk given `atUs`) then overlaps independent requests submitted at the same time (up to
+ * its queue depth, sharing its bandwidth) and serializes dependent ones; without `atUs` a
+ * request is submitted at the device's notion of now (SparseDisk: its plain service time).
+ */
+export interface IoSubmit {
+  /** Virtual time of submission, µs (at least the clock's now). */
+  atUs?: number;
+}
 
 export type OpenResult =
   | { ok: true }
@@ -40,9 +55,9 @@ export interface BlockDevice {
   /** Read `length` bytes at `offset`. Unwritten areas read as zeros. */
   read(offset: number, length: number): IoResult<Payload>;
   /** Write a payload at `offset` (length = payloadLength(data)). */
-  write(offset: number, data: Payload): IoResult;
-  /** Flush caches (fsync / sync). */
-  flush(): IoResult;
+  write(offset: number, data: Payload, submit?: IoSubmit): IoResult;
+  /** Flush caches (fsync / sync): a barrier, it completes after every write submitted before it. */
+  flush(submit?: IoSubmit): IoResult;
   /** Open by a user (mount, dd, psql...). DRBD decides here (auto-promote, EROFS, EMEDIUMTYPE). */
   open(mode: OpenMode, opener: string): OpenResult;
   close(opener: string): void;

@@ -3,10 +3,10 @@
  * auto-promotes a Secondary for write (auto-promote yes), refuses with EROFS/EMEDIUMTYPE like
  * the kernel, and the last close demotes again; writes go through replication.ts.
  */
-import type { BlockDevice, IoResult, OpenMode, OpenResult, Payload } from "../block/types";
+import type { BlockDevice, IoResult, IoSubmit, OpenMode, OpenResult, Payload } from "../block/types";
 import type { DrbdKernel } from "./kernel";
 import type { Device, Resource } from "./objects";
-import { readData, writeData } from "./replication";
+import { flushData, readData, writeData } from "./replication";
 import { hasUpToDateAccess } from "./state-engine";
 import { stateErrorText } from "./strings";
 import { changeRole } from "./twopc";
@@ -37,13 +37,12 @@ export class DrbdDevice implements BlockDevice {
     return readData(this.k, this.res, this.dev, offset, length);
   }
 
-  write(offset: number, data: Payload): IoResult {
-    return writeData(this.k, this.res, this.dev, offset, data);
+  write(offset: number, data: Payload, submit?: IoSubmit): IoResult {
+    return writeData(this.k, this.res, this.dev, offset, data, submit?.atUs);
   }
 
-  flush(): IoResult {
-    if (this.res.role !== "Primary") return { ok: false, errno: "EROFS" };
-    return { ok: true, latencyUs: 50 };
+  flush(submit?: IoSubmit): IoResult {
+    return flushData(this.k, this.res, this.dev, submit?.atUs);
   }
 
   open(mode: OpenMode, opener: string): OpenResult {

@@ -13,6 +13,13 @@ import { diskRank } from "./strings";
 import { beginResync, interruptResync, type Side } from "./sync";
 import { STRATEGIES, type SyncStrategy, type UuidSet, uuidCompare, uuidHex } from "./uuid";
 
+/**
+ * Disks being attached while connected: DRBD 9 holds them in D_NEGOTIATING (below Consistent)
+ * during the handshake, so a diskless Primary re-attaching its repaired disk may become
+ * SyncTarget (K9 drbd_adm_attach, drbd_sync_handshake).
+ */
+export const negotiating = new WeakSet<Device>();
+
 export interface End {
   res: Resource;
   conn: Connection;
@@ -387,6 +394,7 @@ function syncHandshake(k: DrbdKernel, a: End, da: Device, b: End, db: Device): "
     if (
       tgtEnd.e.res.role === "Primary" &&
       diskRank(tgtEnd.d.disk) >= diskRank("Consistent") &&
+      !negotiating.has(tgtEnd.d) &&
       !desc.full &&
       tBits + (srcEnd.d.md ? peerMd(srcEnd.d.md, tgtEnd.e.res.nodeId).bitmap.count() : 0) > 0 &&
       tgtEnd.e.conn.net.rrConflict !== "violently"

@@ -5,7 +5,8 @@
 import type { LabNode } from "../world/types";
 import type { ResConf } from "./conf";
 import { DrbdDevice } from "./device";
-import { volumeHandshake } from "./handshake";
+import { negotiating, volumeHandshake } from "./handshake";
+import { goDiskless } from "./io-error";
 import type { DrbdKernel } from "./kernel";
 import { peerMd } from "./metadata";
 import type { Connection, Device, PeerDevice, Resource } from "./objects";
@@ -175,11 +176,13 @@ export function attach(k: DrbdKernel, res: Resource, dev: Device): OpResult {
     { tag: "attach" },
   );
   k.logDev(res, dev, `attached to current UUID: ${uuidHex(md.current)}`);
+  negotiating.add(dev);
   for (const c of res.connections.values()) {
     if (c.cstate !== "Connected") continue;
     const p = k.peerSide(res, c);
     if (p) volumeHandshake(k, { res, conn: c }, p, dev.vnr);
   }
+  negotiating.delete(dev);
   return OK;
 }
 
@@ -199,24 +202,7 @@ export function detach(k: DrbdKernel, res: Resource, dev: Device, force = false)
     { soft: !force, tag: "detach" },
   );
   if (!r.ok) return refuse(r.code);
-  for (const c of res.connections.values()) {
-    const pd = c.peerDevices.get(dev.vnr);
-    if (pd?.resync) interruptResync(k, { res, conn: c, dev, pd });
-  }
-  k.change(
-    res,
-    () => {
-      dev.disk = "Diskless";
-      for (const c of res.connections.values()) {
-        const pd = c.peerDevices.get(dev.vnr);
-        if (pd && pd.repl !== "Off") pd.repl = "Established";
-      }
-    },
-    { tag: "go-diskless" },
-  );
-  dev.backing?.close("drbd");
-  dev.backing = null;
-  dev.md = null;
+  goDiskless(k, res, dev, "go-diskless");
   return OK;
 }
 

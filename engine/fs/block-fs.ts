@@ -283,10 +283,17 @@ export class BlockFs implements IFileSystem {
   /**
    * The one write path: put `data` at `off` in the file at `path` (created if missing), whole
    * blocks at a time. `truncate` makes the file end at off+len. Data first, then one metadata
-   * log line (ext4 data=ordered); on any failure the allocation is rolled back.
+   * log line (ext4 data=ordered); on any failure the allocation is rolled back. `direct`
+   * (O_DIRECT/O_DSYNC): the caller waits for these writes, so the next request starts after them.
    */
-  writePayload(path: string, off: number, data: Payload, opts: { truncate?: boolean; syscall?: string } = {}): void {
-    this.guard(() => this.writePayloadNow(path, off, data, opts));
+  writePayload(
+    path: string,
+    off: number,
+    data: Payload,
+    opts: { truncate?: boolean; syscall?: string; direct?: boolean } = {},
+  ): void {
+    if (opts.direct) this.io.dependent(() => this.guard(() => this.writePayloadNow(path, off, data, opts)));
+    else this.guard(() => this.writePayloadNow(path, off, data, opts));
   }
 
   private writePayloadNow(

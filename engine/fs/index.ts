@@ -13,12 +13,20 @@ export type MkfsResult = { ok: true; sb: Superblock; latencyUs: number } | { ok:
 /** Write a fresh, empty filesystem on the device. */
 export function mkfs(
   dev: BlockDevice,
-  opts: { type: FsType; uuid: string; label?: string; nowMs: number },
+  opts: {
+    type: FsType;
+    uuid: string;
+    label?: string;
+    nowMs: number;
+    /** The lab's virtual clock (µs): the writes then overlap in the device's queue. */
+    clockUs?: () => number;
+  },
 ): MkfsResult {
   const io = new DevIo(dev);
+  if (opts.clockUs) io.clockUs = opts.clockUs;
   try {
     const sb = formatDevice(io, opts);
-    return { ok: true, sb, latencyUs: io.latencyUs };
+    return { ok: true, sb, latencyUs: io.take() };
   } catch {
     return { ok: false, errno: "EIO" };
   }

@@ -25,45 +25,84 @@ export class DevIo {
   /** Summed latency of the I/O since the last `take()` (when no clock is given). */
   latencyUs = 0;
   /**
-   * With a clock, I/O queues on the device like writeback: each request starts when the
-   * previous one is done (or now) and the device is busy until `busyUntilUs`.
+   * With a clock, I/O queues on the device like writeback: requests are submitted at once and
+   * overlap in the device's queue (its model bounds how many are in flight); the filesystem is
+   * busy until the last one completes (`busyUntilUs`). A dependent step (O_DIRECT/O_DSYNC
+   * write, fsync) makes the requests after it wait for its completion (`cursorUs`).
    */
   clockUs: (() => number) | null = null;
   private busyUntilUs = 0;
+  /** When the next request may be submitted: after the last dependent step completed. */
+  private cursorUs = 0;
+  /** Latest completion among the requests of the dependent step under way, if any. */
+  private stepDoneUs: number | null = null;
   /** Prefix for error paths (the mount point). */
   prefix = "";
   constructor(readonly dev: BlockDevice) {}
 
   read(offset: number, length: number, syscall = "read", path = ""): Payload {
-    const r = this.dev.read(offset, length);
-    if (!r.ok) throw new FsError("EIO", syscall, this.prefix + path);
-    this.account(r.latencyUs);
-    return r.value;
+    // a read is waited for: what comes after it starts once it completed
+    return this.dependent(() => {
+      const at = this.submitAt();
+      const r = this.dev.read(offset, length);
+      if (!r.ok) throw new FsError("EIO", syscall, this.prefix + path);
+      this.account(at, r.latencyUs);
+      return r.value;
+    });
   }
 
   write(offset: number, data: Payload, syscall = "write", path = ""): void {
-    const r = this.dev.write(offset, data);
+    const at = this.submitAt();
+    const r = at === null ? this.dev.write(offset, data) : this.dev.write(offset, data, { atUs: at });
     if (!r.ok) throw new FsError("EIO", syscall, this.prefix + path);
-    this.account(r.latencyUs);
+    this.account(at, r.latencyUs);
   }
 
-  private account(us: number): void {
-    if (this.clockUs) this.busyUntilUs = Math.max(this.busyUntilUs, this.clockUs()) + us;
-    else this.latencyUs += us;
+  private submitAt(): number | null {
+    return this.clockUs ? Math.max(this.clockUs(), this.cursorUs) : null;
+  }
+
+  private account(at: number | null, us: number): void {
+    if (at === null) {
+      this.latencyUs += us;
+      return;
+    }
+    const done = at + us;
+    this.busyUntilUs = Math.max(this.busyUntilUs, done);
+    if (this.stepDoneUs !== null) this.stepDoneUs = Math.max(this.stepDoneUs, done);
+  }
+
+  /**
+   * Run `fn` as one dependent step (a write with O_DIRECT or O_DSYNC: the caller waits for it):
+   * its requests go out together, and later requests are submitted once they completed.
+   */
+  dependent<T>(fn: () => T): T {
+    if (!this.clockUs || this.stepDoneUs !== null) return fn();
+    this.stepDoneUs = this.submitAt() ?? 0;
+    try {
+      return fn();
+    } finally {
+      this.cursorUs = Math.max(this.cursorUs, this.stepDoneUs);
+      this.stepDoneUs = null;
+    }
   }
 
   /** Time still to wait for the queued I/O to complete (with a clock), or the summed latency. */
   take(): number {
-    if (this.clockUs) return Math.max(0, this.busyUntilUs - this.clockUs());
+    if (this.clockUs) return Math.max(0, Math.max(this.busyUntilUs, this.cursorUs) - this.clockUs());
     const t = this.latencyUs;
     this.latencyUs = 0;
     return t;
   }
 
+  /** fsync: a barrier the caller waits for (it completes after every write before it). */
   flush(): void {
-    const r = this.dev.flush();
-    if (!r.ok) throw new FsError("EIO", "fsync", "");
-    this.account(r.latencyUs);
+    this.dependent(() => {
+      const at = this.submitAt();
+      const r = at === null ? this.dev.flush() : this.dev.flush({ atUs: at });
+      if (!r.ok) throw new FsError("EIO", "fsync", "");
+      this.account(at, r.latencyUs);
+    });
   }
 }
 

@@ -68,7 +68,8 @@ type Sink =
   | {
       kind: "fs";
       name: string;
-      write: (off: number, p: Payload, truncate: boolean) => void;
+      /** `direct`: O_DIRECT/O_DSYNC, dd waits for the write before the next one. */
+      write: (off: number, p: Payload, truncate: boolean, direct: boolean) => void;
       latency: () => number;
       flush: () => void;
       room: (off: number) => number;
@@ -156,6 +157,8 @@ async function runDd(storage: StorageSubsystem, ctx: CommandContext): Promise<Ex
   }
 
   let us = 0;
+  /** Buffered writes to a block device: when the last one completes, µs from now. */
+  let devDoneUs = 0;
   let written = 0;
   const recIn: [number, number] = [0, 0];
   let err = "";
@@ -174,13 +177,13 @@ async function runDd(storage: StorageSubsystem, ctx: CommandContext): Promise<Ex
     const len = payloadLength(p);
     if (sink.kind === "fs") {
       try {
-        sink.write(off, p, first && truncate);
+        sink.write(off, p, first && truncate, direct);
       } catch (e) {
         if (e instanceof FsError && e.code === "ENOSPC" && len > 4096) {
           // Short write: fill what is left, then fail like write(2) does on the next call.
           const fit = sink.room(off);
           if (fit > 0 && fit < len) {
-            sink.write(off, payloadSlice(p, 0, fit), first && truncate);
+            sink.write(off, payloadSlice(p, 0, fit), first && truncate, direct);
             written += fit;
           }
         }
@@ -189,9 +192,14 @@ async function runDd(storage: StorageSubsystem, ctx: CommandContext): Promise<Ex
     } else if (sink.kind === "dev") {
       const fit = Math.min(len, Math.max(0, sink.dev.size() - off));
       if (fit > 0) {
-        const r = sink.dev.write(off, fit === len ? p : payloadSlice(p, 0, fit));
+        // submitted where dd is (it waited for its earlier O_DIRECT writes, generated its data)
+        const at = storage.world.clock.now + us;
+        const r = sink.dev.write(off, fit === len ? p : payloadSlice(p, 0, fit), { atUs: at });
         if (!r.ok) throw new FsError(r.errno === "ENOSPC" ? "ENOSPC" : "EIO", "write", sink.name);
-        us += r.latencyUs;
+        // O_DIRECT: one request in flight, dd waits for it; buffered: the page cache takes the
+        // data and writeback overlaps the requests (the last close syncs the block device)
+        if (direct) us += r.latencyUs;
+        else devDoneUs = Math.max(devDoneUs, at + r.latencyUs - storage.world.clock.now);
         written += fit;
       }
       if (fit < len) throw new FsError("ENOSPC", "write", sink.name);
@@ -269,7 +277,8 @@ async function runDd(storage: StorageSubsystem, ctx: CommandContext): Promise<Ex
       if (sink.kind === "fs") {
         sink.flush();
       } else if (sink.kind === "dev") {
-        const r = sink.dev.flush();
+        us = Math.max(us, devDoneUs);
+        const r = sink.dev.flush({ atUs: storage.world.clock.now + us });
         if (r.ok) us += r.latencyUs;
       }
     }
@@ -279,8 +288,10 @@ async function runDd(storage: StorageSubsystem, ctx: CommandContext): Promise<Ex
     if (src.kind === "payload") src.close?.();
     if (sink.kind === "dev") sink.close();
   }
-  // The copy ends when the filesystem's queued writes (dd's and any backlog) are done.
+  // The copy ends when the filesystem's queued writes (dd's and any backlog) are done; the
+  // last close of a block device syncs it (blkdev_put), before dd prints its statistics.
   if (sink.kind === "fs") us += sink.latency();
+  if (sink.kind === "dev") us = Math.max(us, devDoneUs);
   us = Math.max(us, 1);
   storage.world.clock.advanceBy(us);
   const recOut: [number, number] = [Math.floor(written / obs), written % obs ? 1 : 0];
@@ -422,7 +433,7 @@ async function openSink(
     return {
       kind: "fs",
       name,
-      write: (off, p, trunc) => fs.writePayload(loc.rel, off, p, { truncate: trunc }),
+      write: (off, p, trunc, direct) => fs.writePayload(loc.rel, off, p, { truncate: trunc, direct }),
       latency: () => fs.consumeLatencyUs(),
       flush: () => fs.sync(),
       // Bytes that still fit at `off`: free blocks plus the unused tail of the file's last block.

@@ -158,7 +158,7 @@ export function syncCommand(storage: StorageSubsystem): CommandSpec {
         // sync(2) returns once the writes it flushes have completed: with DRBD that is the
         // protocol's acknowledgement point (C: the peer's disk, A: the local send buffer).
         us += m.fs.consumeLatencyUs();
-        const r = m.dev.flush();
+        const r = m.dev.flush({ atUs: storage.world.clock.now + us });
         if (r.ok) us += r.latencyUs;
       }
       storage.world.clock.advanceBy(us);

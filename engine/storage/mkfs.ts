@@ -177,6 +177,7 @@ function runExt4(
       uuid,
       ...(p.label !== undefined ? { label: p.label } : {}),
       nowMs: storage.nowMs(),
+      clockUs: () => storage.world.clock.now,
     });
     dev.close("mkfs");
     if (!made.ok)
@@ -251,6 +252,7 @@ function runXfs(storage: StorageSubsystem, ctx: CommandContext, args: string[]):
       uuid: uuidFrom(storage),
       ...(p.label !== undefined ? { label: p.label } : {}),
       nowMs: storage.nowMs(),
+      clockUs: () => storage.world.clock.now,
     });
     dev.close("mkfs");
     if (!made.ok) return res("", `mkfs.xfs: pwrite failed: Input/output error\n`, 1);

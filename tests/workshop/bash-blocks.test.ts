@@ -15,14 +15,6 @@ const CTRL_C_AFTER_S = 60;
 const EXPECTED_FAILURES: Record<string, string> = {
   "06-tp3.mdx|mount /dev/drbd0 /mnt/drbd#2":
     "TP3 step 2 crashes node1 while node2 is already Primary with /mnt/drbd mounted (step 1): mount answers 'already mounted'",
-  // Engine issue (open): TP2's 50 ms netem is still on node1's eth0, and DRBD issues a device's
-  // writes one after the other (each waits for the previous protocol-C acknowledgement) where
-  // real writeback keeps many in flight. PostgreSQL waits for its fsyncs, so on node1 these take
-  // minutes of virtual time and the harness presses Ctrl-C.
-  '07-tp4.mdx|su - postgres -c "pg_ctl -D /mnt/drbd/pgdata start"':
-    "PostgreSQL's start-up fsyncs wait one 50 ms round trip per page (engine issue above)",
-  '07-tp4.mdx|su - postgres -c "psql -c \\"CREATE DATABASE testdb;\\""':
-    "CREATE DATABASE copies and fsyncs the template database one round trip per page (engine issue above)",
   "07-tp4.mdx|pgbench -i -s 10 testdb":
     "exercise 4.2 runs on node1, but the last step (pg-failover.sh on node2) stopped PostgreSQL: no server to connect to",
   "07-tp4.mdx|pgbench -c 10 -j 2 -T 60 testdb": "same: no PostgreSQL server running on node1",

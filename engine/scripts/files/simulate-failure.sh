@@ -175,7 +175,7 @@ case "$MODE" in
         fi
         sleep 1
         drbdadm status "$RES"
-        dmesg | grep -E 'io-error|I/O error|Diskless|detach' | tail -n 6
+        dmesg | grep -E 'I/O error|io-error|Local IO failed|-> Diskless|new current UUID' | tail -n 8
         echo "Retour a la normale : $0 crash --undo"
         ;;
     *)
