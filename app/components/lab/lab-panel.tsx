@@ -190,7 +190,7 @@ export function LabPanel({ labId, anchorId }: { labId: string; anchorId: string 
           </button>
         </div>
       ) : (
-        <div key={epoch} className="grid gap-4 p-4 xl:grid-cols-1">
+        <div key={epoch} className="grid grid-cols-[minmax(0,1fr)] gap-4 p-4">
           <div>
             <div role="tablist" aria-label="Machines" className="flex gap-1">
               {tabs.map((t) => (

@@ -177,10 +177,13 @@ export function TerminalView({ machine, active, prompt, scrollback, onCommand, o
   }, [prompt]);
 
   useEffect(() => {
-    if (active) {
-      fit.current?.fit();
-      term.current?.focus();
-    }
+    if (!active) return;
+    fit.current?.fit();
+    term.current?.focus();
+    // A tab shown by a `docker exec` typed in another tab: the browser moves focus only once
+    // this terminal is laid out, after the frame that shows it.
+    const raf = requestAnimationFrame(() => term.current?.focus());
+    return () => cancelAnimationFrame(raf);
   }, [active]);
 
   return (
