@@ -17,7 +17,9 @@ export class Cluster {
 
   private reachable(a: Resource, c: Connection): boolean {
     const net = this.k.world.net;
-    return net.canReach(a.node.name, c.peerName, c.path.port) && net.canReach(c.peerName, a.node.name, c.path.localPort);
+    return (
+      net.canReach(a.node.name, c.peerName, c.path.port) && net.canReach(c.peerName, a.node.name, c.path.localPort)
+    );
   }
 
   /** StandAlone → Unconnected → Connecting (drbdsetup connect). */
