@@ -1,5 +1,5 @@
 // GET /api/health under load on the built app (`next start`, loopback, temporary database).
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -8,23 +8,10 @@ import { migrateDatabase } from "../lib/migrate";
 import { freePort } from "../lib/testing/free-port";
 import { build } from "../scripts/build";
 import { buildIsCurrent } from "../scripts/build-fingerprint";
+import { waitUntilUp } from "./next-server";
 
 const DURATION_S = 10;
 const CONNECTIONS = 10;
-
-async function waitUntilUp(url: string, child: ChildProcess, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
-}
 
 export default async function healthBench(): Promise<void> {
   const root = process.cwd();

@@ -1,7 +1,7 @@
 // The lab API on the built app (`next start`, loopback, temporary database): command round trip
 // with 50 and 200 simulated learners, lab rebuild time (replay of a TP1-sized log), and the
 // weight of a chapter page.
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -13,25 +13,12 @@ import { migrateDatabase } from "../lib/migrate";
 import { freePort } from "../lib/testing/free-port";
 import { build } from "../scripts/build";
 import { buildIsCurrent } from "../scripts/build-fingerprint";
+import { waitUntilUp } from "./next-server";
 
 const SECRET = "bench-secret-bench-secret-bench-secret-0001";
 const DURATION_MS = 10_000;
 /** A learner types about one command a second (a fast one). */
 const PACE_MS = 1000;
-
-async function waitUntilUp(url: string, child: ChildProcess, timeoutMs = 90_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
-}
 
 const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
@@ -135,7 +122,7 @@ export default async function labApiBench(): Promise<void> {
     },
   );
   try {
-    await waitUntilUp(`${base}/api/health`, next);
+    await waitUntilUp(`${base}/api/health`, next, 90_000);
     const learners: { cookie: string; session: string }[] = [];
     for (let i = 0; i < 200; i++) {
       const who = { email: `bench${i}@drbd-lab.local`, password: "bench-password", name: `Bench ${i}` };

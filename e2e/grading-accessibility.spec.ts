@@ -1,6 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page, test } from "@playwright/test";
-import { INSTRUCTOR, signIn, student } from "./helpers";
+import { demoClass, INSTRUCTOR, signIn, student } from "./helpers";
 
 async function seriousViolations(page: Page) {
   const { violations } = await new AxeBuilder({ page }).analyze();
@@ -25,13 +25,7 @@ test("exercises, feedback and the class view have no serious accessibility viola
 
   await page.context().clearCookies();
   await signIn(page, INSTRUCTOR);
-  await page.goto("/formateur");
-  const href =
-    (await page
-      .getByTestId("cohort")
-      .filter({ hasText: "Démo HA" })
-      .getByRole("link", { name: "Démo HA" })
-      .getAttribute("href")) ?? "";
+  const { href } = await demoClass(page);
   await page.goto(href);
   await expect(page.getByTestId("heatmap")).toBeVisible();
   expect(await seriousViolations(page), href).toEqual([]);

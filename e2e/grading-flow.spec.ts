@@ -1,20 +1,12 @@
 import { expect, type Page, test } from "@playwright/test";
 import { getExercise } from "../graders/index";
-import { INSTRUCTOR, signIn } from "./helpers";
+import { demoClass, INSTRUCTOR, signIn } from "./helpers";
 
 // Graded in the page, stored on the server, seen by the instructor: ex1.2 fails then passes,
 // the heatmap cell and the CSV follow. A fresh learner joins the demo class so that the
 // assertions do not depend on what other tests left in the database.
 const ex12 = getExercise("ex1.2");
 const ex21 = getExercise("ex2.1");
-
-async function demoClass(page: Page) {
-  await page.goto("/formateur");
-  const card = page.getByTestId("cohort").filter({ hasText: "Démo HA" });
-  const joinCode = (await card.getByTestId("join-code").textContent())?.trim() ?? "";
-  const href = (await card.getByRole("link", { name: "Démo HA" }).getAttribute("href")) ?? "";
-  return { joinCode, href };
-}
 
 async function signUp(page: Page, joinCode: string, name: string, email: string) {
   await page.goto("/inscription");

@@ -1,18 +1,12 @@
 import { expect, test } from "@playwright/test";
-import { INSTRUCTOR, signIn, student } from "./helpers";
+import { demoClass, INSTRUCTOR, signIn, student } from "./helpers";
 
 // Route by route: a student never reaches instructor pages or APIs, and the learner API only
 // ever answers with the caller's own data. (Another instructor's class → 404 is covered by
 // lib/grading/http.test.ts, which can create a second instructor.)
 test("students get 403 on every instructor page and API; anonymous callers 401", async ({ page, browser }) => {
   await signIn(page, INSTRUCTOR);
-  await page.goto("/formateur");
-  const href =
-    (await page
-      .getByTestId("cohort")
-      .filter({ hasText: "Démo HA" })
-      .getByRole("link", { name: "Démo HA" })
-      .getAttribute("href")) ?? "";
+  const { href } = await demoClass(page);
   const id = href.split("/").pop() ?? "";
   const studentId = (await page.request.get(`/api/formateur/classes/${id}`).then((r) => r.json())).students[0].id;
   expect(studentId).toBeTruthy();

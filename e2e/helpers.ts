@@ -15,3 +15,12 @@ export async function signOut(page: Page) {
   await page.getByRole("button", { name: "Se déconnecter" }).click();
   await expect(page).toHaveURL("/connexion");
 }
+
+/** The demo class on the instructor's page (signed in as its instructor): join code and page link. */
+export async function demoClass(page: Page) {
+  await page.goto("/formateur");
+  const card = page.getByTestId("cohort").filter({ hasText: "Démo HA" });
+  const joinCode = (await card.getByTestId("join-code").textContent())?.trim() ?? "";
+  const href = (await card.getByRole("link", { name: "Démo HA" }).getAttribute("href")) ?? "";
+  return { joinCode, href };
+}

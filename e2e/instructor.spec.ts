@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { INSTRUCTOR, signIn, signOut, student } from "./helpers";
+import { demoClass, INSTRUCTOR, signIn, signOut, student } from "./helpers";
 
 test("a student is refused the instructor area with a 403 page", async ({ page }) => {
   await signIn(page, student(1));
@@ -59,9 +59,7 @@ test("an instructor resets a student's password; the student signs in with the n
 }) => {
   // A student of its own (the demo accounts are shared with other journeys).
   await signIn(page, INSTRUCTOR);
-  await page.goto("/formateur");
-  const demo = page.getByTestId("cohort").filter({ hasText: "Démo HA" });
-  const joinCode = (await demo.getByTestId("join-code").textContent())?.trim() ?? "";
+  const { joinCode } = await demoClass(page);
   const target = { email: `reset.${Date.now()}@exemple.fr`, password: "ancien-mot-de-passe" };
   const learner = await (await browser.newContext()).newPage();
   await learner.goto("/inscription");

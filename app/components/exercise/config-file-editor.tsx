@@ -2,7 +2,7 @@
 
 import dynamic from "next/dynamic";
 import { useState } from "react";
-import type { GradeResult } from "./types";
+import { type FileEditorProps, ServerDiagnostics } from "./file-editor";
 
 const MonacoClient = dynamic(() => import("../editor/monaco-client"), {
   ssr: false,
@@ -15,19 +15,7 @@ const NO_OTHERS: Record<string, string> = {};
  * A config exercise's file in the course's Monaco editor (drbd language, the engine's own
  * diagnostics as you type); the server's diagnostics after "Vérifier" are listed by line.
  */
-export function ConfigFileEditor({
-  id,
-  path,
-  value,
-  onChange,
-  diagnostics,
-}: {
-  id: string;
-  path: string;
-  value: string;
-  onChange: (v: string) => void;
-  diagnostics?: GradeResult["diagnostics"];
-}) {
+export function ConfigFileEditor({ id, path, value, onChange, diagnostics }: FileEditorProps) {
   const [live, setLive] = useState<string[]>([]);
   return (
     <div id={id} data-editor={path}>
@@ -49,15 +37,7 @@ export function ConfigFileEditor({
           ))}
         </ul>
       ) : null}
-      {diagnostics?.length ? (
-        <ul className="mt-1 list-none! space-y-0.5 pl-0! font-mono text-xs text-red-700">
-          {diagnostics.map((d) => (
-            <li key={`${d.line}:${d.column ?? 0}:${d.message}`}>
-              ligne {d.line} : {d.message}
-            </li>
-          ))}
-        </ul>
-      ) : null}
+      <ServerDiagnostics diagnostics={diagnostics} />
     </div>
   );
 }

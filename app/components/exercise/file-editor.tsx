@@ -2,23 +2,30 @@
 
 import type { GradeResult } from "./types";
 
-/**
- * The learner's file: a plain textarea until the Monaco editor lands, with the server's
- * diagnostics listed by line underneath (syntax errors cost no attempt).
- */
-export function FileEditor({
-  id,
-  path,
-  value,
-  onChange,
-  diagnostics,
-}: {
+export interface FileEditorProps {
   id: string;
   path: string;
   value: string;
   onChange: (v: string) => void;
   diagnostics?: GradeResult["diagnostics"];
-}) {
+}
+
+/** The server's diagnostics after "Vérifier", by line (syntax errors cost no attempt). */
+export function ServerDiagnostics({ id, diagnostics }: { id?: string; diagnostics?: GradeResult["diagnostics"] }) {
+  if (!diagnostics?.length) return null;
+  return (
+    <ul id={id} className="mt-1 list-none! space-y-0.5 pl-0! font-mono text-xs text-red-700">
+      {diagnostics.map((d) => (
+        <li key={`${d.line}:${d.column ?? 0}:${d.message}`}>
+          ligne {d.line} : {d.message}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** A script exercise's file: a plain textarea, with the server's diagnostics underneath. */
+export function FileEditor({ id, path, value, onChange, diagnostics }: FileEditorProps) {
   const lines = value.split("\n").length;
   return (
     <div>
@@ -34,15 +41,7 @@ export function FileEditor({
         className="w-full rounded-md border border-slate-300 bg-slate-950 p-3 font-mono text-sm leading-5 text-slate-100"
         aria-describedby={diagnostics?.length ? `${id}-diags` : undefined}
       />
-      {diagnostics?.length ? (
-        <ul id={`${id}-diags`} className="mt-1 list-none! space-y-0.5 pl-0! font-mono text-xs text-red-700">
-          {diagnostics.map((d) => (
-            <li key={`${d.line}:${d.column ?? 0}:${d.message}`}>
-              ligne {d.line} : {d.message}
-            </li>
-          ))}
-        </ul>
-      ) : null}
+      <ServerDiagnostics id={`${id}-diags`} diagnostics={diagnostics} />
     </div>
   );
 }
