@@ -5,6 +5,7 @@ import * as monaco from "monaco-editor/editor";
 import "monaco-editor/features/register.all";
 import { useEffect, useId, useRef } from "react";
 import { drbdMarkers, registerDrbdLanguage } from "./drbd-language";
+import { DRBD_THEME, registerDrbdTheme } from "./editor-theme";
 
 // Monaco from the local package (no CDN): its worker is bundled too.
 self.MonacoEnvironment = {
@@ -47,8 +48,11 @@ export default function MonacoClient({ path, value, others, hostname, onChange, 
       language="drbd"
       path={`file:///${instance}${path}`}
       value={value}
-      theme="vs"
-      beforeMount={(m) => registerDrbdLanguage(m as unknown as typeof monaco)}
+      theme={DRBD_THEME}
+      beforeMount={(m) => {
+        registerDrbdLanguage(m as unknown as typeof monaco);
+        registerDrbdTheme(m as unknown as typeof monaco);
+      }}
       onMount={(editor) => {
         editorRef.current = editor as unknown as monaco.editor.IStandaloneCodeEditor;
         check();

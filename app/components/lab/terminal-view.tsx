@@ -3,9 +3,10 @@
 import "@xterm/xterm/css/xterm.css";
 import type { FitAddon } from "@xterm/addon-fit";
 import type { Terminal } from "@xterm/xterm";
-import { type Ref, useEffect, useImperativeHandle, useRef } from "react";
+import { type Ref, useEffect, useId, useImperativeHandle, useRef, useState } from "react";
 import type { TranscriptEntry } from "@/lib/labs/live";
 import { LineEditor } from "./line-editor";
+import { describeTerminal, keyboardExit, spokenText, terminalHelp } from "./terminal-a11y";
 
 export interface TerminalHandle {
   /** Types each command at the prompt and runs it, one after the other (the chapter's buttons). */
@@ -49,6 +50,16 @@ export function TerminalView({ machine, active, prompt, scrollback, onCommand, o
   const ready = useRef(deferred());
   const handlers = useRef({ onCommand, onInterrupt });
   handlers.current = { onCommand, onInterrupt };
+  const helpId = useId();
+  /** The last outputs, as text for screen readers (a polite live log beside the canvas). */
+  const [spoken, setSpoken] = useState<{ id: number; text: string }[]>([]);
+  const spokenSeq = useRef(0);
+  function speak(text: string) {
+    const clean = spokenText(text).trim();
+    if (!clean) return;
+    const id = ++spokenSeq.current;
+    setSpoken((prev) => [...prev.slice(-19), { id, text: clean }]);
+  }
 
   async function submit(line: string) {
     const t = term.current;
@@ -62,12 +73,14 @@ export function TerminalView({ machine, active, prompt, scrollback, onCommand, o
         await handlers.current.onCommand(line, (text) => {
           if (text === "") return;
           t.write(crlf(text));
+          speak(text);
           last = text.slice(-1);
         });
       } catch (e) {
         if (last !== "\n") t.write("\r\n");
         last = "\n";
         t.write(`\x1b[31m${crlf(e instanceof Error ? e.message : String(e))}\x1b[0m\r\n`);
+        speak(e instanceof Error ? e.message : String(e));
       } finally {
         busy.current = false;
       }
@@ -142,7 +155,7 @@ export function TerminalView({ machine, active, prompt, scrollback, onCommand, o
       const f = new FitAddon();
       t.loadAddon(f);
       t.open(box.current);
-      t.textarea?.setAttribute("aria-label", `Terminal ${machine}`);
+      describeTerminal(t, machine, helpId);
       term.current = t;
       fit.current = f;
       f.fit();
@@ -151,7 +164,9 @@ export function TerminalView({ machine, active, prompt, scrollback, onCommand, o
       t.write(editor.current.render(promptRef.current));
       ready.current.resolve();
       // Ctrl-C with a selection copies it (as in GNOME Terminal with Ctrl-Shift-C); else it interrupts.
+      const exit = keyboardExit();
       t.attachCustomKeyEventHandler((ev) => {
+        if (exit(ev) === false) return false;
         if (ev.type === "keydown" && (ev.ctrlKey || ev.metaKey) && ev.key.toLowerCase() === "c" && t.hasSelection()) {
           void navigator.clipboard?.writeText(t.getSelection()).catch(() => undefined);
           return false;
@@ -187,11 +202,26 @@ export function TerminalView({ machine, active, prompt, scrollback, onCommand, o
   }, [active]);
 
   return (
-    <div
-      ref={box}
-      data-testid={`terminal-${machine}`}
-      className="h-80 w-full overflow-hidden rounded-b-lg bg-slate-900 p-2"
-      hidden={!active}
-    />
+    <>
+      <p id={helpId} className="sr-only">
+        {terminalHelp(machine)}
+      </p>
+      <div
+        ref={box}
+        data-testid={`terminal-${machine}`}
+        className="h-80 w-full overflow-hidden rounded-b-lg bg-slate-900 p-2"
+        hidden={!active}
+      />
+      <div
+        role="log"
+        aria-label={`Sortie du terminal ${machine}`}
+        className="sr-only"
+        data-testid={`spoken-${machine}`}
+      >
+        {spoken.map((s) => (
+          <p key={s.id}>{s.text}</p>
+        ))}
+      </div>
+    </>
   );
 }

@@ -3,6 +3,7 @@ import { Children, type ComponentProps, cloneElement, isValidElement, type React
 import { Exercise } from "../exercise/exercise";
 import { Lab } from "../lab/lab";
 import { Objectives, RealDrbd } from "./callouts";
+import { ChecklistItem } from "./checklist";
 import { CodeBlock } from "./code-block";
 
 /**
@@ -29,6 +30,28 @@ function keepWordsWhole(node: ReactNode): ReactNode {
   });
 }
 
+/** The text of a node, for a stable key. */
+function textOf(node: ReactNode): string {
+  return (Children.toArray(node) as ReactNode[])
+    .map((c) =>
+      typeof c === "string" ? c : isValidElement<{ children?: ReactNode }>(c) ? textOf(c.props.children) : "",
+    )
+    .join("");
+}
+
+/**
+ * A GFM task list item (`- [ ] …`) renders as a disabled, unlabelled checkbox: make it a real one,
+ * labelled by its text (axe `label`, critical).
+ */
+function TaskListItem(props: ComponentProps<"li">) {
+  if (!String(props.className ?? "").includes("task-list-item")) return <li {...props} />;
+  const rest = (Children.toArray(props.children) as ReactNode[]).filter(
+    (c) => !(isValidElement<{ type?: string }>(c) && c.type === "input"),
+  );
+  const key = textOf(rest).trim().replace(/\s+/g, " ");
+  return <ChecklistItem itemKey={key}>{rest}</ChecklistItem>;
+}
+
 /** Every component a chapter may use by name, plus HTML overrides. */
 export const mdxComponents: MDXComponents = {
   RealDrbd,
@@ -36,6 +59,7 @@ export const mdxComponents: MDXComponents = {
   Lab,
   Exercise,
   pre: CodeBlock,
+  li: TaskListItem,
   // rehype-pretty-code wraps inline code in <span data-rehype-pretty-code-figure>
   span: (props: ComponentProps<"span">) =>
     (props as Record<string, unknown>)["data-rehype-pretty-code-figure"] === undefined ? (
