@@ -62,7 +62,19 @@ test("every chapter, with its labs and editors open, has no accessibility violat
   }
 });
 
-test("the instructor's pages have no accessibility violation at any impact", async ({ page }) => {
+test("the instructor's pages have no accessibility violation at any impact", async ({ page, browser }) => {
+  // a graded attempt, so that the class page links to the learner's page
+  const learner = await (await browser.newContext()).newPage();
+  await signIn(learner, student(3));
+  await learner.goto("/cours/tp1");
+  const check = learner.locator("section[data-exercise='tp1']").getByRole("button", { name: "Vérifier mon lab" });
+  const graded = learner.waitForResponse(
+    (r) => r.url().includes("/api/submissions") && r.request().method() === "POST",
+  );
+  await check.click();
+  expect((await graded).status()).toBe(200);
+  await learner.context().close();
+
   await signIn(page, INSTRUCTOR);
   await page.goto("/formateur");
   expect(await violations(page), "/formateur").toEqual([]);
@@ -129,7 +141,7 @@ test("a keyboard-only learner signs in, types in TP1's terminal, leaves it with 
   await tabUntil(page, (f) => f.tag === "button" && f.text === "Ouvrir le lab");
   await page.keyboard.press("Enter");
   // the terminal takes the focus once open, and says how to leave it
-  await expect.poll(async () => (await focused(page)).label).toBe("Terminal host");
+  await expect.poll(async () => (await focused(page)).label, { timeout: 60_000 }).toBe("Terminal host");
   const help = await page.evaluate(() => {
     const id = document.activeElement?.getAttribute("aria-describedby");
     return id ? document.getElementById(id)?.textContent : null;

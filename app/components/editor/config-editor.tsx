@@ -76,7 +76,9 @@ export function ConfigEditor({ sessionId, nodes, onApplied }: Props) {
 
   const others = files ? Object.fromEntries(Object.entries(files).filter(([p]) => p !== path)) : {};
   return (
-    <section aria-label="Éditeur de configuration DRBD" className="rounded-lg border border-slate-200">
+    // a group, not a landmark: a page can hold several labs' editors (axe landmark-unique)
+    <fieldset className="min-w-0 rounded-lg border border-slate-200">
+      <legend className="sr-only">Éditeur de configuration DRBD</legend>
       <div className="flex flex-wrap items-end gap-3 border-b border-slate-200 bg-slate-50 px-3 py-2 text-sm">
         <label className="flex flex-col gap-1">
           <span className="text-slate-700">Nœud</span>
@@ -146,6 +148,6 @@ export function ConfigEditor({ sessionId, nodes, onApplied }: Props) {
         )}
         {status ? <p className="m-0 mt-1 text-slate-700">{status}</p> : null}
       </div>
-    </section>
+    </fieldset>
   );
 }

@@ -40,6 +40,8 @@ export function LabPanel({ labId, anchorId }: { labId: string; anchorId: string 
   // The server renders the button disabled: a click before hydration would be lost.
   const [hydrated, setHydrated] = useState(false);
   const terminals = useRef(new Map<string, TerminalHandle>());
+  /** The learner opened the lab or typed in it: a terminal created now takes the keyboard. */
+  const engaged = useRef(false);
   const tabsRef = useRef<TabView[]>([]);
   const lastSync = useRef(Date.now());
   const inFlight = useRef(0);
@@ -98,6 +100,7 @@ export function LabPanel({ labId, anchorId }: { labId: string; anchorId: string 
     (machine: string) =>
       async (line: string, write: (text: string) => void): Promise<void> => {
         if (!snap) throw new Error("Le lab n’est pas ouvert.");
+        engaged.current = true;
         const terminal = tabsRef.current.find((t) => t.machine === machine)?.terminal ?? machine;
         inFlight.current++;
         try {
@@ -182,7 +185,10 @@ export function LabPanel({ labId, anchorId }: { labId: string; anchorId: string 
           </p>
           <button
             type="button"
-            onClick={() => void load("resume")}
+            onClick={() => {
+              engaged.current = true;
+              void load("resume");
+            }}
             disabled={loading || !hydrated}
             className="rounded bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700"
           >
@@ -230,6 +236,7 @@ export function LabPanel({ labId, anchorId }: { labId: string; anchorId: string 
                     scrollback={snap.transcript}
                     onCommand={runIn(t.machine)}
                     onInterrupt={() => void interruptLab(snap.session.id).catch(() => undefined)}
+                    focusOnOpen={engaged.current}
                   />
                 ) : null}
               </div>

@@ -2,7 +2,15 @@ import { describe, expect, it } from "vitest";
 import { keyboardExit, spokenText } from "./terminal-a11y";
 
 const key = (k: string, extra: Partial<KeyboardEvent> = {}) =>
-  ({ type: "keydown", key: k, ctrlKey: false, altKey: false, metaKey: false, shiftKey: false, ...extra }) as KeyboardEvent;
+  ({
+    type: "keydown",
+    key: k,
+    ctrlKey: false,
+    altKey: false,
+    metaKey: false,
+    shiftKey: false,
+    ...extra,
+  }) as KeyboardEvent;
 
 describe("the terminal is no keyboard trap (WCAG 2.1.2)", () => {
   it("Tab alone stays in the terminal (bash completion)", () => {

@@ -22,6 +22,8 @@ interface Props {
   /** Runs the line; `write` shows its output as it is printed (Ctrl-C's ^C included). */
   onCommand: (line: string, write: (text: string) => void) => Promise<void>;
   onInterrupt: () => void;
+  /** Take the keyboard as soon as the terminal exists (the learner just opened the lab or typed in it). */
+  focusOnOpen?: boolean;
   ref?: Ref<TerminalHandle>;
 }
 
@@ -36,7 +38,16 @@ function deferred() {
 const crlf = (s: string) => s.replace(/\r?\n/g, "\r\n");
 
 /** One machine's terminal: xterm.js with bash-like line editing, history and Ctrl-C. */
-export function TerminalView({ machine, active, prompt, scrollback, onCommand, onInterrupt, ref }: Props) {
+export function TerminalView({
+  machine,
+  active,
+  prompt,
+  scrollback,
+  onCommand,
+  onInterrupt,
+  focusOnOpen = false,
+  ref,
+}: Props) {
   const box = useRef<HTMLDivElement>(null);
   const term = useRef<Terminal | null>(null);
   const fit = useRef<FitAddon | null>(null);
@@ -50,6 +61,8 @@ export function TerminalView({ machine, active, prompt, scrollback, onCommand, o
   const ready = useRef(deferred());
   const handlers = useRef({ onCommand, onInterrupt });
   handlers.current = { onCommand, onInterrupt };
+  const wantsFocus = useRef(false);
+  wantsFocus.current = focusOnOpen && active;
   const helpId = useId();
   /** The last outputs, as text for screen readers (a polite live log beside the canvas). */
   const [spoken, setSpoken] = useState<{ id: number; text: string }[]>([]);
@@ -163,6 +176,8 @@ export function TerminalView({ machine, active, prompt, scrollback, onCommand, o
         if (e.machine === machine) t.write(`${e.prompt}${crlf(e.input)}\r\n${crlf(e.output)}`);
       t.write(editor.current.render(promptRef.current));
       ready.current.resolve();
+      // created after the `active` effect ran: a keyboard user lands in it, not on the page's top
+      if (wantsFocus.current) t.focus();
       // Ctrl-C with a selection copies it (as in GNOME Terminal with Ctrl-Shift-C); else it interrupts.
       const exit = keyboardExit();
       t.attachCustomKeyEventHandler((ev) => {
