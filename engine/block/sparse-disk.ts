@@ -50,6 +50,8 @@ export class SparseDisk implements BlockDevice {
   readonly path: string;
   private readonly bytes: number;
   private extents: Extent[] = [];
+  /** Sum of the literal extents' lengths, kept up to date by writeRaw. */
+  private literal = 0;
   private perf: DiskPerformance;
   private fault: DiskFault | null = null;
   private holders: { opener: string; mode: OpenMode }[] = [];
@@ -181,11 +183,9 @@ export class SparseDisk implements BlockDevice {
     return this.extents.length;
   }
 
-  /** Bytes held as literal data (PRNG and zero runs cost nothing). */
+  /** Bytes held as literal data (PRNG and zero runs cost nothing); the lab's data cap counts them. */
   literalBytes(): number {
-    let n = 0;
-    for (const e of this.extents) if (e.chunk.kind === "bytes") n += e.chunk.data.length;
-    return n;
+    return this.literal;
   }
 
   /** Plain descriptor of the extent map (start, kind, length), for snapshots and debugging. */
@@ -245,7 +245,9 @@ export class SparseDisk implements BlockDevice {
     const from = Math.max(0, first - 1);
     const to = Math.min(this.extents.length, last + 1);
     const window = [...this.extents.slice(from, first), ...replacement, ...this.extents.slice(last, to)];
-    this.extents.splice(from, to - from, ...mergeExtents(window));
+    const merged = mergeExtents(window);
+    this.literal += literalOf(merged) - literalOf(this.extents.slice(from, to));
+    this.extents.splice(from, to - from, ...merged);
   }
 
   private inRange(offset: number, length: number): boolean {
@@ -270,6 +272,12 @@ export class SparseDisk implements BlockDevice {
     }
     return lo;
   }
+}
+
+function literalOf(list: readonly Extent[]): number {
+  let n = 0;
+  for (const e of list) if (e.chunk.kind === "bytes") n += e.chunk.data.length;
+  return n;
 }
 
 function mergeExtents(list: Extent[]): Extent[] {
