@@ -19,7 +19,10 @@ async function mountDrbd(lab: Lab): Promise<void> {
   for (const [t, line] of [
     ["node1", "drbdadm create-md r0 && drbdadm up r0"],
     ["node2", "drbdadm create-md r0 && drbdadm up r0"],
-    ["node1", "drbdadm primary --force r0 && mkfs.ext4 -q /dev/drbd0 && mkdir -p /mnt/drbd && mount /dev/drbd0 /mnt/drbd"],
+    [
+      "node1",
+      "drbdadm primary --force r0 && mkfs.ext4 -q /dev/drbd0 && mkdir -p /mnt/drbd && mount /dev/drbd0 /mnt/drbd",
+    ],
   ] as const) {
     const r = await lab.exec(t, line);
     expect(r.exitCode, r.shown).toBe(0);
