@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { bytesPayload, prngPayload, zeroPayload } from "../block/payload";
+import { bytesPayload, materialize, prngPayload, zeroPayload } from "../block/payload";
 import { SparseDisk } from "../block/sparse-disk";
 import { createLab, type Lab } from "../lab";
 import { DataQuota, LAB_DATA_CAP_BYTES, utf8Length } from "./data-quota";
@@ -56,6 +56,25 @@ describe("SparseDisk literal byte count", () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe("SparseDisk zero pages", () => {
+  it("stores the zero pages of a large literal write as holes, and reads the same bytes back", () => {
+    const disk = new SparseDisk("/dev/sdz", 4 * MiB);
+    const data = new Uint8Array(MiB);
+    data.fill(1, 0, 100); // first page
+    data.fill(2, MiB - 5000, MiB); // last two pages (not page-aligned)
+    disk.write(8192, bytesPayload(data));
+    expect(disk.literalBytes()).toBe(3 * 4096);
+    const r = disk.read(8192, MiB);
+    const back = r.ok ? materialize(r.value) : new Uint8Array(0);
+    expect(back.length).toBe(MiB);
+    expect(back.findIndex((b, i) => b !== data[i])).toBe(-1);
+    // a write without zero pages stays one literal extent
+    const full = new Uint8Array(128 * 1024).fill(9);
+    disk.write(2 * MiB, bytesPayload(full));
+    expect(disk.literalBytes()).toBe(3 * 4096 + 128 * 1024);
   });
 });
 
