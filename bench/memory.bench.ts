@@ -43,6 +43,20 @@ async function tp4Lab(seed: number): Promise<Lab> {
   return l;
 }
 
+/** TP1 done: DRBD synchronised, /mnt/drbd mounted with a file on it; no PostgreSQL. */
+async function tp1Lab(seed: number): Promise<Lab> {
+  const l = await createLab({ scenario: "fresh", seed });
+  await run(l, "host", "cd drbd-workshop && docker-compose up -d");
+  for (const n of ["node1", "node2"]) await run(l, n, "/scripts/drbd-init.sh create-md && /scripts/drbd-init.sh start");
+  await run(
+    l,
+    "node1",
+    "/scripts/drbd-init.sh primary --force && sleep 20 && mkdir -p /mnt/drbd && mount /dev/drbd0 /mnt/drbd",
+  );
+  await run(l, "node1", "echo 'Test DRBD' > /mnt/drbd/test.txt && dd if=/dev/urandom of=/mnt/drbd/f bs=1M count=10");
+  return l;
+}
+
 /** RSS after a few GC passes (closed PGlite memories are freed by the collector). */
 async function rss(): Promise<number> {
   for (let i = 0; i < 3; i++) {
@@ -54,6 +68,14 @@ async function rss(): Promise<number> {
 
 export default async function main(): Promise<void> {
   const n = Number(process.env.BENCH_TP4_LABS ?? 30);
+  const before = await rss();
+  const tp1: Lab[] = [];
+  for (let i = 0; i < n; i++) tp1.push(await tp1Lab(i + 1));
+  const afterTp1 = await rss();
+  console.log(
+    `${n} TP1 labs (DRBD up, /mnt/drbd mounted, no PostgreSQL): ${((afterTp1 - before) / n / MiB).toFixed(1)} MiB RSS per lab`,
+  );
+  tp1.length = 0;
   await dataDirTemplate(); // once per process, not a lab's cost
   await tp4Lab(1000).then((l) => run(l, "node1", 'su - postgres -c "pg_ctl -D /mnt/drbd/pgdata stop"')); // warm caches
   const base = await rss();
