@@ -86,6 +86,8 @@ export interface CreateLabOptions {
   subsystems?: Subsystem[];
   createDisk?: (node: LabNode, path: string, sizeBytes: number) => BlockDevice;
   defenseInDepth?: boolean;
+  /** Cap on the lab's literal data, bytes (default 256 MiB: core/data-quota.ts). */
+  dataCapBytes?: number;
 }
 
 interface Frame {
@@ -453,6 +455,7 @@ export async function createLab(opts: CreateLabOptions = {}): Promise<Lab> {
     subsystems: opts.subsystems ?? defaultSubsystems(),
     ...(createDisk ? { createDisk } : {}),
     ...(opts.defenseInDepth !== undefined ? { defenseInDepth: opts.defenseInDepth } : {}),
+    ...(opts.dataCapBytes !== undefined ? { dataCapBytes: opts.dataCapBytes } : {}),
   });
   const lab = new Lab(world, scenarioId, seed);
   for (const s of scenarioChain(scenarioId)) {

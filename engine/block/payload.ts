@@ -12,6 +12,13 @@ export function chunkLength(c: Chunk): number {
   return c.kind === "bytes" ? c.data.length : c.length;
 }
 
+/** Bytes of a payload held as literal data (zero runs and PRNG streams are descriptors). */
+export function literalBytes(p: Payload): number {
+  let n = 0;
+  for (const c of p) if (c.kind === "bytes") n += c.data.length;
+  return n;
+}
+
 export function zeroPayload(length: number): Payload {
   return length > 0 ? [{ kind: "zero", length }] : [];
 }

@@ -50,6 +50,8 @@ export class SparseDisk implements BlockDevice {
   readonly path: string;
   private readonly bytes: number;
   private extents: Extent[] = [];
+  /** Sum of the literal extents' lengths, kept up to date by writeRaw. */
+  private literal = 0;
   private perf: DiskPerformance;
   private fault: DiskFault | null = null;
   private holders: { opener: string; mode: OpenMode }[] = [];
@@ -181,11 +183,9 @@ export class SparseDisk implements BlockDevice {
     return this.extents.length;
   }
 
-  /** Bytes held as literal data (PRNG and zero runs cost nothing). */
+  /** Bytes held as literal data (PRNG and zero runs cost nothing); the lab's data cap counts them. */
   literalBytes(): number {
-    let n = 0;
-    for (const e of this.extents) if (e.chunk.kind === "bytes") n += e.chunk.data.length;
-    return n;
+    return this.literal;
   }
 
   /** Plain descriptor of the extent map (start, kind, length), for snapshots and debugging. */
@@ -232,7 +232,9 @@ export class SparseDisk implements BlockDevice {
     let pos = offset;
     for (const c of canonical(data)) {
       const len = chunkLength(c);
-      if (c.kind !== "zero") replacement.push({ start: pos, chunk: c });
+      if (c.kind === "bytes" && len >= SPLIT_MIN) {
+        for (const part of dropZeroPages(c.data)) replacement.push({ start: pos + part.at, chunk: part.chunk });
+      } else if (c.kind !== "zero") replacement.push({ start: pos, chunk: c });
       pos += len;
     }
     const tail = this.extents[last - 1];
@@ -245,7 +247,9 @@ export class SparseDisk implements BlockDevice {
     const from = Math.max(0, first - 1);
     const to = Math.min(this.extents.length, last + 1);
     const window = [...this.extents.slice(from, first), ...replacement, ...this.extents.slice(last, to)];
-    this.extents.splice(from, to - from, ...mergeExtents(window));
+    const merged = mergeExtents(window);
+    this.literal += literalOf(merged) - literalOf(this.extents.slice(from, to));
+    this.extents.splice(from, to - from, ...merged);
   }
 
   private inRange(offset: number, length: number): boolean {
@@ -270,6 +274,44 @@ export class SparseDisk implements BlockDevice {
     }
     return lo;
   }
+}
+
+/** Literal chunks this long or longer are scanned for zero pages (a PostgreSQL WAL segment is mostly zeros). */
+const SPLIT_MIN = 64 * 1024;
+const PAGE = 4096;
+
+/**
+ * The non-zero parts of a literal chunk, at page granularity: zero pages become holes and
+ * cost no memory. Parts are copied only when a hole was found (so the large buffer they came
+ * from can be freed); a chunk without zero pages is kept as it is.
+ */
+function dropZeroPages(data: Uint8Array): { at: number; chunk: Chunk }[] {
+  const parts: [number, number][] = [];
+  let start = -1;
+  for (let at = 0; at < data.length; at += PAGE) {
+    const end = Math.min(data.length, at + PAGE);
+    let zero = true;
+    for (let i = at; i < end; i++)
+      if (data[i] !== 0) {
+        zero = false;
+        break;
+      }
+    if (!zero && start < 0) start = at;
+    if (zero && start >= 0) {
+      parts.push([start, at]);
+      start = -1;
+    }
+  }
+  if (start >= 0) parts.push([start, data.length]);
+  if (parts.length === 1 && parts[0]?.[0] === 0 && parts[0][1] === data.length)
+    return [{ at: 0, chunk: { kind: "bytes", data } }];
+  return parts.map(([a, b]) => ({ at: a, chunk: { kind: "bytes", data: data.slice(a, b) } }));
+}
+
+function literalOf(list: readonly Extent[]): number {
+  let n = 0;
+  for (const e of list) if (e.chunk.kind === "bytes") n += e.chunk.data.length;
+  return n;
 }
 
 function mergeExtents(list: Extent[]): Extent[] {

@@ -9,8 +9,17 @@ import type { BufferEncoding, CpOptions, FileContent, FsStat, IFileSystem, Mkdir
 
 type DirentEntry = Awaited<ReturnType<NonNullable<IFileSystem["readdirWithFileTypes"]>>>[number];
 
-import { bytesPayload, canonical, concatPayloads, materialize, payloadSlice, zeroPayload } from "../block/payload";
+import {
+  bytesPayload,
+  canonical,
+  concatPayloads,
+  literalBytes,
+  materialize,
+  payloadSlice,
+  zeroPayload,
+} from "../block/payload";
 import { BLOCK_SIZE, type BlockDevice, type Payload, payloadLength } from "../block/types";
+import type { DataQuota } from "../core/data-quota";
 import { BlockAllocator, mergeRuns, type Run, runsBlockCount, splitRuns } from "./allocator";
 import { fromBytes, toBytes } from "./encoding";
 import { FsError } from "./errors";
@@ -30,6 +39,8 @@ export interface BlockFsOptions {
   clockUs?: () => number;
   /** Called once when a write error aborts the journal (the mount logs it, /proc/mounts shows ro). */
   onAbort?: (fs: BlockFs) => void;
+  /** The lab's data cap: a write whose literal bytes do not fit fails with ENOSPC. */
+  quota?: DataQuota;
 }
 
 export type MountFsResult = { ok: true; fs: BlockFs } | { ok: false; why: "no-superblock" | "io-error" };
@@ -59,6 +70,7 @@ export class BlockFs implements IFileSystem {
   private readonly alloc: BlockAllocator;
   private readonly nowMs: () => number;
   private readonly onAbort: ((fs: BlockFs) => void) | undefined;
+  private readonly quota: DataQuota | undefined;
 
   private constructor(dev: BlockDevice, io: DevIo, store: MetaStore, opts: BlockFsOptions) {
     this.dev = dev;
@@ -67,6 +79,7 @@ export class BlockFs implements IFileSystem {
     this.readOnly = opts.readOnly ?? false;
     this.nowMs = opts.nowMs;
     this.onAbort = opts.onAbort;
+    this.quota = opts.quota;
     const geo = geometryOf(store.sb);
     const used: Run[] = [];
     for (const n of store.table.inodes.values()) used.push(...n.runs);
@@ -328,6 +341,12 @@ export class BlockFs implements IFileSystem {
       start = oldSize;
     }
     const len = payloadLength(payload);
+    if (this.quota) {
+      // literal bytes only (zero runs and PRNG streams cost nothing); what the write overwrites is freed
+      const literal = literalBytes(data);
+      const overwritten = Math.max(0, Math.min(oldSize, start + len) - start);
+      if (!this.quota.fits(literal - overwritten)) throw this.err("ENOSPC", "write", path);
+    }
     const newSize = opts.truncate ? start + len : Math.max(oldSize, start + len);
     const need = Math.ceil(newSize / BLOCK_SIZE);
     const [kept, extra] = splitRuns(oldRuns, need);

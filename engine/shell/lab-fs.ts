@@ -16,6 +16,7 @@ import {
   type RmOptions,
 } from "just-bash";
 import type { Clock } from "../core/clock";
+import { type DataQuota, utf8Length } from "../core/data-quota";
 import { wallClockMs } from "../core/time";
 import { groupById, groupByName, userById, userByName } from "../world/default-files";
 import { canAccess, canModifyDir, canWrite, permissionDenied } from "./permissions";
@@ -52,6 +53,21 @@ function normalize(p: string): string {
   return `/${parts.join("/")}`;
 }
 
+/** write(2) on a full filesystem: `No space left on device`. */
+function noSpace(path: string): Error {
+  const e = new Error("No space left on device") as Error & { code: string; path: string };
+  e.code = "ENOSPC";
+  e.path = path;
+  return e;
+}
+
+/** Bytes a write of `content` stores (strings as UTF-8 unless written as binary/latin1). */
+function contentLength(content: FileContent, options?: WriteOpts | BufferEncoding): number {
+  if (typeof content !== "string") return content.byteLength;
+  const encoding = typeof options === "string" ? options : options?.encoding;
+  return encoding === "binary" || encoding === "latin1" ? content.length : utf8Length(content);
+}
+
 export class LabFs implements IFileSystem {
   readonly root: InMemoryFs;
   private readonly mountable: MountableFs;
@@ -60,10 +76,55 @@ export class LabFs implements IFileSystem {
   creator: Owner = ROOT;
   /** The terminal line running now: writes to TTY_OUT / TTY_ERR go to it (see tty.ts). */
   tty: ((chunk: TtyChunk) => void) | undefined;
+  /** The lab's data cap (set by the world): writes to the root filesystem beyond it fail with ENOSPC. */
+  quota: DataQuota | undefined;
 
   constructor(private readonly clock: Clock) {
     this.root = new InMemoryFs();
     this.mountable = new MountableFs({ base: this.root });
+  }
+
+  /**
+   * Bytes the root filesystem holds in memory (file bodies; a body shared by hard links counts
+   * once). InMemoryFs keeps this sum itself, in a field its typings do not expose.
+   */
+  storedBytes(): number {
+    const n = (this.root as unknown as { retainedBytes?: unknown }).retainedBytes;
+    if (typeof n !== "number") throw new Error("just-bash InMemoryFs no longer exposes retainedBytes");
+    return n;
+  }
+
+  /** Refuse a write that would add `bytes` to the root filesystem past the lab's data cap. */
+  private async admit(path: string, bytes: () => Promise<number>): Promise<void> {
+    if (!this.quota || this.mountOf(path)) return; // a mounted filesystem checks its own writes
+    const n = await bytes();
+    if (!this.quota.fits(n)) throw noSpace(normalize(path));
+  }
+
+  /** Size of a file on the root filesystem (0 when absent or not a file). */
+  private async rootFileSize(path: string): Promise<number> {
+    try {
+      const st = await this.mountable.stat(path);
+      return st.isFile ? st.size : 0;
+    } catch {
+      return 0;
+    }
+  }
+
+  /** Bytes of the files under `path` (itself if a file), following no symbolic link. */
+  private async treeSize(path: string): Promise<number> {
+    let st: FsStat;
+    try {
+      st = await this.mountable.lstat(path);
+    } catch {
+      return 0;
+    }
+    if (st.isFile) return st.size;
+    if (!st.isDirectory) return 0;
+    let n = 0;
+    for (const e of await this.mountable.readdir(path))
+      n += await this.treeSize(`${normalize(path)}/${e}`.replace("//", "/"));
+    return n;
   }
 
   /** Virtual wall-clock date for new and modified files. */
@@ -245,6 +306,7 @@ export class LabFs implements IFileSystem {
   async writeFile(path: string, content: FileContent, options?: WriteOpts): Promise<void> {
     if (this.toTty(path, content)) return;
     await this.checkWrite(path);
+    await this.admit(path, async () => contentLength(content, options) - (await this.rootFileSize(path)));
     const existed = await this.mountable.exists(path);
     // `>` truncates the file in place: it keeps its mode (a script stays executable)
     const mode = existed ? (await this.mountable.stat(path)).mode : undefined;
@@ -255,6 +317,7 @@ export class LabFs implements IFileSystem {
   async appendFile(path: string, content: FileContent, options?: WriteOpts | BufferEncoding): Promise<void> {
     if (this.toTty(path, content)) return;
     await this.checkWrite(path);
+    await this.admit(path, async () => contentLength(content, options));
     const existed = await this.mountable.exists(path);
     await this.mountable.appendFile(path, content, options);
     await this.created(path, existed);
@@ -294,6 +357,7 @@ export class LabFs implements IFileSystem {
   }
   async cp(src: string, dest: string, options?: CpOptions): Promise<void> {
     await this.checkWrite(dest);
+    await this.admit(dest, () => this.treeSize(src));
     const existed = await this.mountable.exists(dest);
     await this.mountable.cp(src, dest, options);
     await this.created(dest, existed);

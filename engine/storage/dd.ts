@@ -6,7 +6,7 @@
  * generating random bytes), and the lab clock advances by it.
  */
 
-import { bytesPayload, materialize, payloadSlice, prngPayload, zeroPayload } from "../block/payload";
+import { bytesPayload, literalBytes, materialize, payloadSlice, prngPayload, zeroPayload } from "../block/payload";
 import { type BlockDevice, type Payload, payloadLength } from "../block/types";
 import { fromBytes } from "../fs/encoding";
 import { FsError, STRERROR } from "../fs/errors";
@@ -168,6 +168,21 @@ async function runDd(storage: StorageSubsystem, ctx: CommandContext): Promise<Ex
   let first = true;
   const truncate = !conv.includes("notrunc");
   const pendingRoot: [number, Payload][] = [];
+  let rootWritten = false;
+  // The root filesystem keeps bytes in memory: the file may grow to ROOT_FS_CAP, and within
+  // the lab's data cap (what it replaces is freed). A device write adds its literal bytes.
+  const quota = storage.world.dataQuota;
+  let rootLimit = ROOT_FS_CAP;
+  if (sink.kind === "root" && quota) {
+    let old = 0;
+    try {
+      const st = await ctx.fs.stat(sink.path);
+      if (st.isFile) old = st.size;
+    } catch {
+      // a new file
+    }
+    rootLimit = Math.min(ROOT_FS_CAP, old + quota.room());
+  }
   let interrupted = false;
   let readError = "";
 
@@ -191,6 +206,7 @@ async function runDd(storage: StorageSubsystem, ctx: CommandContext): Promise<Ex
       }
     } else if (sink.kind === "dev") {
       const fit = Math.min(len, Math.max(0, sink.dev.size() - off));
+      if (quota && !quota.fits(literalBytes(p))) throw new FsError("ENOSPC", "write", sink.name);
       if (fit > 0) {
         // submitted where dd is (it waited for its earlier O_DIRECT writes, generated its data)
         const at = storage.world.clock.now + us;
@@ -206,7 +222,15 @@ async function runDd(storage: StorageSubsystem, ctx: CommandContext): Promise<Ex
       first = false;
       return;
     } else if (sink.kind === "root") {
-      if (off + len > ROOT_FS_CAP) throw new FsError("ENOSPC", "write", sink.name);
+      if (off + len > rootLimit) {
+        // the data cap: a short write of what fits, then ENOSPC as write(2) on a full disk
+        const fit = rootLimit < ROOT_FS_CAP ? Math.max(0, rootLimit - off) : 0;
+        if (fit > 0) {
+          pendingRoot.push([off, payloadSlice(p, 0, fit)]);
+          written += fit;
+        }
+        throw new FsError("ENOSPC", "write", sink.name);
+      }
       pendingRoot.push([off, p]);
     } else {
       if (stdout.length + len > STDOUT_CAP) throw new FsError("ENOSPC", "write", sink.name);
@@ -267,12 +291,19 @@ async function runDd(storage: StorageSubsystem, ctx: CommandContext): Promise<Ex
         batchBytes += len;
         if (batchBytes >= WRITEBACK) flushBatch();
       }
-      if (src.kind === "gen" && count === Number.POSITIVE_INFINITY && sink.kind === "root" && written >= ROOT_FS_CAP)
+      if (
+        src.kind === "gen" &&
+        count === Number.POSITIVE_INFINITY &&
+        sink.kind === "root" &&
+        outStart + written >= rootLimit
+      )
         writeOut(src.make(inOff, 1));
     }
     flushBatch();
-    if (sink.kind === "root" && (pendingRoot.length > 0 || truncate))
+    if (sink.kind === "root" && (pendingRoot.length > 0 || truncate)) {
+      rootWritten = true;
       await writeRoot(ctx, sink.path, outStart, pendingRoot, truncate);
+    }
     if (conv.includes("fsync") || conv.includes("fdatasync") || direct) {
       if (sink.kind === "fs") {
         sink.flush();
@@ -284,6 +315,9 @@ async function runDd(storage: StorageSubsystem, ctx: CommandContext): Promise<Ex
     }
   } catch (e) {
     err = `dd: error writing '${sink.name}': ${errorText(e)}\n`;
+    // what was written before the disk filled up stays in the file
+    if (sink.kind === "root" && !rootWritten && pendingRoot.length > 0)
+      await writeRoot(ctx, sink.path, outStart, pendingRoot, truncate).catch(() => undefined);
   } finally {
     if (src.kind === "payload") src.close?.();
     if (sink.kind === "dev") sink.close();

@@ -157,6 +157,7 @@ export function mountCommand(storage: StorageSubsystem): CommandSpec {
           nowMs: () => storage.nowMs(),
           clockUs: () => storage.world.clock.now,
           onAbort: (f) => journalAborted(node, device, f),
+          ...(storage.world.dataQuota ? { quota: storage.world.dataQuota } : {}),
         });
         if (!m.ok || (a.type && a.type !== "auto" && a.type !== m.fs.type)) {
           dev.close(MOUNT_OPENER);
@@ -246,6 +247,7 @@ function remount(storage: StorageSubsystem, node: LabNode, target: string, ro: b
     readOnly: ro,
     nowMs: () => storage.nowMs(),
     clockUs: () => storage.world.clock.now,
+    ...(storage.world.dataQuota ? { quota: storage.world.dataQuota } : {}),
   });
   if (!again.ok) return sysFail(target, `can't read superblock on ${m.device}`);
   if (ro) m.fs.sync();

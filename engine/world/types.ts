@@ -7,6 +7,7 @@
 import type { IFileSystem } from "just-bash";
 import type { BlockDevice } from "../block/types";
 import type { Clock } from "../core/clock";
+import type { DataQuota } from "../core/data-quota";
 import type { Rng } from "../core/rng";
 
 /** Kernel ring buffer of one node (`dmesg`). Lines are stored without the time prefix. */
@@ -209,4 +210,6 @@ export interface World {
    * a mount point keeps it busy for `umount`). Optional: provided by the lab.
    */
   sessionCwds?(node: LabNode): string[];
+  /** The cap on the lab's literal data (files and devices): writes beyond fail with ENOSPC. */
+  readonly dataQuota?: DataQuota;
 }

@@ -5,6 +5,7 @@
  */
 import type { BlockDevice } from "../block/types";
 import { Clock, US_PER_S } from "../core/clock";
+import { DataQuota, LAB_DATA_CAP_BYTES } from "../core/data-quota";
 import { Rng } from "../core/rng";
 import { wallClockMs } from "../core/time";
 import { hostCommands } from "../host/commands";
@@ -32,6 +33,8 @@ export interface CreateWorldOptions {
   createDisk?: (node: LabNode, path: string, sizeBytes: number) => BlockDevice;
   /** just-bash defense-in-depth (patches process globals while a script runs; off by default). */
   defenseInDepth?: boolean;
+  /** Cap on the lab's literal data (files and devices), bytes; ENOSPC beyond. */
+  dataCapBytes?: number;
 }
 
 interface Job {
@@ -58,6 +61,8 @@ export class LabWorld implements World {
   readonly seed: number;
   /** Has `docker-compose up` created the project network? */
   composeNetworkUp = false;
+  /** The cap on the lab's literal data (core/data-quota.ts). */
+  readonly dataQuota: DataQuota;
 
   constructor(opts: CreateWorldOptions) {
     this.seed = opts.seed ?? 1;
@@ -70,6 +75,26 @@ export class LabWorld implements World {
       (3 * 3600 + this.stream("kernel").int(3600)) * US_PER_S + this.stream("kernel").int(US_PER_S);
     for (const spec of this.topology.nodes)
       this.nodes.set(spec.name, new Node(spec.name, spec.ip, this.clock, spec.site));
+    this.dataQuota = new DataQuota(opts.dataCapBytes ?? LAB_DATA_CAP_BYTES, () => this.literalDataBytes());
+    this.hostFs.quota = this.dataQuota;
+    for (const n of this.nodes.values()) n.fs.quota = this.dataQuota;
+  }
+
+  /** Literal bytes held by the machines' root filesystems and the nodes' disks (the data cap's measure). */
+  literalDataBytes(): number {
+    let n = this.hostFs.storedBytes();
+    const disks = new Set<unknown>();
+    for (const node of this.nodes.values()) {
+      n += node.fs.storedBytes();
+      for (const dev of node.blockDevices.values()) {
+        const d = dev as Partial<{ literalBytes(): number }>;
+        if (typeof d.literalBytes === "function" && !disks.has(dev)) {
+          disks.add(dev);
+          n += d.literalBytes();
+        }
+      }
+    }
+    return n;
   }
 
   /** An independent seeded stream for one purpose ("docker-ids", "ping", "shell-random"...). */

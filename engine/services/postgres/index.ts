@@ -6,7 +6,9 @@
  * what it had written to the data directory (recovery at the next start); a graceful container
  * stop is treated the same way, since the subsystem hooks are synchronous and the storage
  * layer unmounts in the same step (committed data are in the WAL, so nothing committed is
- * lost). While it runs, the mount holding its data directory is busy.
+ * lost). While it runs, the mount holding its data directory is busy. A server idle for
+ * PG_IDLE_STOP_US of virtual time sleeps (its instance closed cleanly, its memory freed) and
+ * the next query wakes it from its data directory (server.ts); the learner sees it running.
  */
 import type { LabNode, ProcessInfo, Subsystem, World } from "../../world/types";
 import { createdbCommand, dropdbCommand } from "./commands/createdb";

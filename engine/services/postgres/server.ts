@@ -10,6 +10,7 @@
  * learner sees a slower connection, nothing else).
  */
 import type { IFileSystem } from "just-bash";
+import { type TimerId, US_PER_S } from "../../core/clock";
 import { wallClockMs } from "../../core/time";
 import type { LabNode, World } from "../../world/types";
 import { NodeDirBackend } from "./node-backend";
@@ -20,12 +21,22 @@ export const PG_PORT = 5432;
 export const SOCKET = `/var/run/postgresql/.s.PGSQL.${PG_PORT}`;
 /** uid/gid of the image's postgres user (engine/world/default-files.ts). */
 export const POSTGRES_OWNER = { uid: 101, gid: 103 };
+/**
+ * A server no client used for this long (virtual time: commands, and the waits the app records
+ * while the learner reads) is put to sleep: its instance is closed cleanly — PostgreSQL writes
+ * a checkpoint, as its checkpointer does after checkpoint_timeout (5 min) — and its memory
+ * (~100 MiB of WebAssembly) is freed. The next query opens it again from its data directory.
+ * The server is still running for the learner (ps, pg_ctl status, busy mount); the decision
+ * depends on virtual time only, so a replay does the same.
+ */
+export const PG_IDLE_STOP_US = 5 * 60 * US_PER_S;
 
 export interface RunningServer {
   dataDir: string;
   pid: number;
   database: string;
-  pg: PGlite;
+  /** The instance; undefined while the server sleeps (idle, see PG_IDLE_STOP_US). */
+  pg: PGlite | undefined;
   backend: NodeDirBackend;
   fs: IFileSystem;
   startedUs: number;
@@ -33,6 +44,12 @@ export interface RunningServer {
   alive: boolean;
   /** The interactive session whose open transaction is the one in the instance now. */
   holder?: PgSession;
+  /** Virtual time of the last query (or the start). */
+  lastUsedUs: number;
+  /** The timer that puts the idle server to sleep. */
+  idleTimer?: TimerId;
+  /** Closing or opening the instance in the background (sleep, wake-up): its I/O takes no one's time. */
+  background: boolean;
 }
 
 /**
@@ -93,18 +110,69 @@ export class PgServers {
 
   private wallMs = (): number => wallClockMs(this.world().clock.now);
 
-  private makeBackend(fs: IFileSystem, dataDir: string): NodeDirBackend {
+  private makeBackend(fs: IFileSystem, dataDir: string, background: () => boolean = () => false): NodeDirBackend {
     return new NodeDirBackend(fs, dataDir, POSTGRES_OWNER, (us) => {
       const clock = this.world().clock;
-      if (us > 0 && !clock.isRunning) clock.advanceBy(us);
+      if (us > 0 && !clock.isRunning && !background()) clock.advanceBy(us);
     });
+  }
+
+  /** Servers whose instance is open now (not asleep), for tests and the memory bench. */
+  awake(): string[] {
+    return this.all()
+      .filter(([, s]) => s.pg !== undefined)
+      .map(([n]) => n);
+  }
+
+  /** (Re)arm the idle timer after a use: when it fires, a job puts the server to sleep. */
+  private used(node: LabNode, s: RunningServer): void {
+    const world = this.world();
+    s.lastUsedUs = world.clock.now;
+    world.clock.cancel(s.idleTimer);
+    s.idleTimer = world.clock.schedule(PG_IDLE_STOP_US, "postgres idle", () => {
+      s.idleTimer = undefined;
+      world.enqueue(node, "postgres idle", () => this.sleep(node, s));
+    });
+  }
+
+  /** Close an idle server's instance cleanly (a checkpoint), keeping the server "running". */
+  private async sleep(node: LabNode, s: RunningServer): Promise<void> {
+    const pg = s.pg;
+    if (!pg || this.running.get(node.name) !== s || !s.alive) return;
+    // used since the timer fired (in the same command), or an open transaction: stay awake
+    if (this.world().clock.now - s.lastUsedUs < PG_IDLE_STOP_US || s.holder) {
+      if (!s.idleTimer) this.used(node, s);
+      return;
+    }
+    s.pg = undefined;
+    s.background = true;
+    try {
+      await pg.close();
+    } finally {
+      s.background = false;
+    }
+  }
+
+  /** The server's instance, opened again from its data directory if it was asleep. */
+  private async instance(s: RunningServer): Promise<PGlite> {
+    if (s.pg) return s.pg;
+    s.background = true;
+    try {
+      s.backend = this.makeBackend(s.fs, s.dataDir, () => s.background);
+      s.pg = await openPglite({ backend: s.backend, database: s.database, wallMs: this.wallMs });
+      guard(s);
+      return s.pg;
+    } finally {
+      s.background = false;
+    }
   }
 
   /** Start PostgreSQL on `dataDir` of the node's filesystem. */
   async start(node: LabNode, fs: IFileSystem, dataDir: string): Promise<RunningServer> {
-    const backend = this.makeBackend(fs, dataDir);
+    let server: RunningServer | undefined;
+    const backend = this.makeBackend(fs, dataDir, () => server?.background === true);
     const pg = await openPglite({ backend, database: "postgres", wallMs: this.wallMs });
-    const server: RunningServer = {
+    server = {
       dataDir,
       pid: this.pid(node),
       database: "postgres",
@@ -113,9 +181,12 @@ export class PgServers {
       fs,
       startedUs: this.world().clock.now,
       alive: true,
+      lastUsedUs: this.world().clock.now,
+      background: false,
     };
     guard(server);
     this.running.set(node.name, server);
+    this.used(node, server);
     return server;
   }
 
@@ -124,7 +195,9 @@ export class PgServers {
     const s = this.running.get(node.name);
     if (!s) return;
     this.running.delete(node.name);
-    await s.pg.close();
+    this.world().clock.cancel(s.idleTimer);
+    // asleep: its last checkpoint is on disk already, as a clean stop would write it
+    await s.pg?.close();
   }
 
   /**
@@ -136,8 +209,9 @@ export class PgServers {
     if (!s) return;
     this.running.delete(node.name);
     s.alive = false;
+    this.world().clock.cancel(s.idleTimer);
     // Closing frees the WebAssembly heap; its final flush is discarded (see guard()).
-    void s.pg.close().catch(() => undefined);
+    void s.pg?.close().catch(() => undefined);
   }
 
   /** An interactive client's connection to the node's server (see PgSession). */
@@ -171,6 +245,7 @@ export class PgServers {
     const s = this.running.get(node.name);
     if (!s) throw new ConnectError("no server");
     if (session && session.server !== s) throw new ConnectError("server closed the connection unexpectedly");
+    this.used(node, s);
     if (s.holder && s.holder !== session) {
       await this.run(s, s.holder.database, "ROLLBACK");
       s.holder.parked = true;
@@ -192,31 +267,33 @@ export class PgServers {
   }
 
   private async run(s: RunningServer, database: string, sql: string): Promise<SimpleQueryResult> {
+    let pg = await this.instance(s);
     if (s.database !== database) {
-      const r = await simpleQuery(s.pg, `SELECT 1 FROM pg_database WHERE datname = '${database.replace(/'/g, "''")}'`);
+      const r = await simpleQuery(pg, `SELECT 1 FROM pg_database WHERE datname = '${database.replace(/'/g, "''")}'`);
       if ((r.statements[0]?.rows.length ?? 0) === 0) throw new ConnectError(`database "${database}" does not exist`);
-      await s.pg.close();
-      s.backend = this.makeBackend(s.fs, s.dataDir);
-      s.pg = await openPglite({ backend: s.backend, database, wallMs: this.wallMs });
+      await pg.close();
+      s.backend = this.makeBackend(s.fs, s.dataDir, () => s.background);
+      pg = await openPglite({ backend: s.backend, database, wallMs: this.wallMs });
+      s.pg = pg;
       guard(s);
       s.database = database;
     }
-    if (!/pg_sleep/i.test(sql)) return simpleQuery(s.pg, sql);
-    const has = await simpleQuery(s.pg, "SELECT 1 FROM pg_catalog.pg_proc WHERE proname = 'lab_sleep'");
-    if ((has.statements[0]?.rows.length ?? 0) === 0) await simpleQuery(s.pg, VIRTUAL_SLEEP_SQL);
-    const r = await simpleQuery(s.pg, rewriteSleeps(sql));
+    if (!/pg_sleep/i.test(sql)) return simpleQuery(pg, sql);
+    const has = await simpleQuery(pg, "SELECT 1 FROM pg_catalog.pg_proc WHERE proname = 'lab_sleep'");
+    if ((has.statements[0]?.rows.length ?? 0) === 0) await simpleQuery(pg, VIRTUAL_SLEEP_SQL);
+    const r = await simpleQuery(pg, rewriteSleeps(sql));
     // the result column keeps the name the learner wrote
     for (const st of r.statements) for (const f of st.fields ?? []) f.name = f.name.replace(/^lab_sleep/, "pg_sleep");
-    await this.spendSleep(s);
+    await this.spendSleep(pg);
     return r;
   }
 
   /** Seconds slept by pg_sleep during the last query (template.ts) become virtual time. */
-  private async spendSleep(s: RunningServer): Promise<void> {
-    const r = await simpleQuery(s.pg, "SELECT pg_catalog.current_setting('lab.slept', true)");
+  private async spendSleep(pg: PGlite): Promise<void> {
+    const r = await simpleQuery(pg, "SELECT pg_catalog.current_setting('lab.slept', true)");
     const slept = Number(r.statements[0]?.rows[0]?.[0] ?? 0);
     if (slept > 0) {
-      await simpleQuery(s.pg, "SELECT pg_catalog.set_config('lab.slept', '0', false)");
+      await simpleQuery(pg, "SELECT pg_catalog.set_config('lab.slept', '0', false)");
       this.world().clock.advanceBy(Math.round(slept * 1_000_000));
     }
   }

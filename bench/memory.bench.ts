@@ -1,0 +1,109 @@
+// Memory of many TP4 labs in one process (issue 10 item 5): N labs at TP4 step 3 (PostgreSQL
+// running on /mnt/drbd/pgdata), then the same labs once their servers went idle (5 min of
+// virtual time: the instances are closed, engine/services/postgres/server.ts), per lab.
+// Targets: ≤ 150 MiB RSS per lab with PostgreSQL running, ≤ 20 MiB per idle lab.
+// BENCH_TP4_LABS sets N (default 30).
+import { createLab, type Lab } from "../engine/lab";
+import type { PostgresSubsystem } from "../engine/services/postgres/index";
+import { PG_IDLE_STOP_US } from "../engine/services/postgres/server";
+import { dataDirTemplate } from "../engine/services/postgres/template";
+
+const MiB = 1024 * 1024;
+
+async function run(l: Lab, target: string, line: string): Promise<void> {
+  const r = await l.exec(target, line);
+  if (r.exitCode !== 0) throw new Error(`${target}$ ${line} → ${r.exitCode}\n${r.stdout}${r.stderr}`);
+}
+
+const pg = (sql: string, db = "testdb") => `su - postgres -c "psql -d ${db} -c \\"${sql}\\""`;
+
+async function tp4Lab(seed: number): Promise<Lab> {
+  const l = await createLab({ scenario: "fresh", seed });
+  await run(l, "host", "cd drbd-workshop && docker-compose up -d");
+  for (const n of ["node1", "node2"]) await run(l, n, "/scripts/drbd-init.sh create-md && /scripts/drbd-init.sh start");
+  await run(
+    l,
+    "node1",
+    "/scripts/drbd-init.sh primary --force && sleep 20 && mkdir -p /mnt/drbd && mount /dev/drbd0 /mnt/drbd",
+  );
+  await run(
+    l,
+    "node1",
+    "mkdir -p /mnt/drbd/pgdata && chown postgres:postgres /mnt/drbd/pgdata && chmod 700 /mnt/drbd/pgdata",
+  );
+  await run(l, "node1", 'su - postgres -c "initdb -D /mnt/drbd/pgdata"');
+  await run(l, "node1", 'su - postgres -c "pg_ctl -D /mnt/drbd/pgdata start"');
+  await run(l, "node1", pg("CREATE DATABASE testdb;", "postgres"));
+  await run(
+    l,
+    "node1",
+    pg("CREATE TABLE test (id SERIAL PRIMARY KEY, data TEXT, created_at TIMESTAMP DEFAULT NOW());"),
+  );
+  await run(l, "node1", pg("INSERT INTO test (data) SELECT 'Record ' || generate_series(1,1000);"));
+  return l;
+}
+
+/** TP1 done: DRBD synchronised, /mnt/drbd mounted with a file on it; no PostgreSQL. */
+async function tp1Lab(seed: number): Promise<Lab> {
+  const l = await createLab({ scenario: "fresh", seed });
+  await run(l, "host", "cd drbd-workshop && docker-compose up -d");
+  for (const n of ["node1", "node2"]) await run(l, n, "/scripts/drbd-init.sh create-md && /scripts/drbd-init.sh start");
+  await run(
+    l,
+    "node1",
+    "/scripts/drbd-init.sh primary --force && sleep 20 && mkdir -p /mnt/drbd && mount /dev/drbd0 /mnt/drbd",
+  );
+  await run(l, "node1", "echo 'Test DRBD' > /mnt/drbd/test.txt && dd if=/dev/urandom of=/mnt/drbd/f bs=1M count=10");
+  return l;
+}
+
+/** RSS after a few GC passes (closed PGlite memories are freed by the collector). */
+async function rss(): Promise<number> {
+  for (let i = 0; i < 3; i++) {
+    global.gc?.();
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return process.memoryUsage().rss;
+}
+
+export default async function main(): Promise<void> {
+  const n = Number(process.env.BENCH_TP4_LABS ?? 30);
+  const before = await rss();
+  const tp1: Lab[] = [];
+  for (let i = 0; i < n; i++) tp1.push(await tp1Lab(i + 1));
+  const afterTp1 = await rss();
+  console.log(
+    `${n} TP1 labs (DRBD up, /mnt/drbd mounted, no PostgreSQL): ${((afterTp1 - before) / n / MiB).toFixed(1)} MiB RSS per lab`,
+  );
+  tp1.length = 0;
+  await dataDirTemplate(); // once per process, not a lab's cost
+  await tp4Lab(1000).then((l) => run(l, "node1", 'su - postgres -c "pg_ctl -D /mnt/drbd/pgdata stop"')); // warm caches
+  const base = await rss();
+  const labs: Lab[] = [];
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) labs.push(await tp4Lab(i + 1));
+  const setupS = (performance.now() - t0) / 1000;
+  const running = await rss();
+  const awake = labs.filter(
+    (l) => (l.world.subsystem("postgres") as PostgresSubsystem).servers.awake().length > 0,
+  ).length;
+  for (const l of labs) await l.advance(PG_IDLE_STOP_US / 1000 + 1000);
+  const idle = await rss();
+  const asleep = labs.filter(
+    (l) => (l.world.subsystem("postgres") as PostgresSubsystem).servers.awake().length === 0,
+  ).length;
+  const quota = labs.map((l) => l.world.dataQuota.used());
+  const perRunning = (running - base) / n / MiB;
+  const perIdle = (idle - base) / n / MiB;
+  console.log(`${n} TP4 labs (PostgreSQL started, 1000 rows), set up in ${setupS.toFixed(1)} s`);
+  console.log(
+    `  rss: base ${(base / MiB).toFixed(0)} MiB, running ${(running / MiB).toFixed(0)} MiB, idle ${(idle / MiB).toFixed(0)} MiB${global.gc ? "" : " (node --expose-gc gives settled figures)"}`,
+  );
+  console.log(
+    `  per lab with PostgreSQL running (${awake}/${n} awake): ${perRunning.toFixed(1)} MiB RSS (target ≤ 150)`,
+  );
+  console.log(`  per lab once idle (${asleep}/${n} servers asleep): ${perIdle.toFixed(1)} MiB RSS (target ≤ 20)`);
+  console.log(
+    `  literal data per lab (data cap 256 MiB): ${(Math.max(...quota) / MiB).toFixed(1)} MiB at most, ${(quota.reduce((a, b) => a + b, 0) / n / MiB).toFixed(1)} MiB on average`,
+  );
+}
