@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, onTestFinished } from "vitest";
 import { parseLabScript } from "@/engine/index";
 import { getExercise } from "@/graders";
-import { LabCache } from "@/lib/labs/cache";
 import { advanceTime, execCommand, openLab } from "@/lib/labs/service";
+import { labServiceDeps } from "@/lib/labs/test-harness";
 import { createTempDatabase } from "@/lib/testing/temp-db";
 import { studentAttempts } from "./attempts";
 import { regradeExercise } from "./regrade";
@@ -26,7 +26,8 @@ describe("lab exercise graded from the stored LabEvent log", () => {
     });
     await db.cohort.create({ data: { id: "c", name: "C", joinCode: "DRBD-LABS", instructorId: "t" } });
     await db.enrollment.create({ data: { userId: "u", cohortId: "c" } });
-    const deps = { db, cache: new LabCache({ maxEntries: 4, idleMs: 60_000 }) };
+    const deps = labServiceDeps(db);
+    onTestFinished(() => deps.labs.close());
     const tp1 = getExercise("tp1");
     if (!tp1) throw new Error("tp1");
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { LabCache } from "./cache";
 import { isConfigPath } from "./files";
 import { CommandRateLimiter, FR_TOO_MANY, frFileTooLong, frTooLong, type LabLimits, limitsFromEnv } from "./limits";
+import { LabPool } from "./pool";
 import {
   advanceTime,
   benchmarkRuns,
@@ -14,6 +14,8 @@ import {
   LabNotFound,
   type LabServiceDeps,
   openLab,
+  SessionRowCache,
+  SessionToucher,
   writeConfigFile,
 } from "./service";
 
@@ -216,17 +218,17 @@ export function createLabApi(deps: LabApiDeps) {
 
 export type LabApi = ReturnType<typeof createLabApi>;
 
-/** Default dependencies from the environment. */
+/** Default dependencies from the environment (LAB_WORKERS, LAB_CACHE_MAX, LAB_IDLE_MINUTES). */
 export function defaultLabApiDeps(db: LabServiceDeps["db"], authenticate: Authenticate): LabApiDeps {
   const limits = limitsFromEnv();
+  const labs = new LabPool({ idleMs: Number(process.env.LAB_IDLE_MINUTES ?? 20) * 60_000 });
   return {
     db,
     authenticate,
     limits,
     rate: new CommandRateLimiter(limits),
-    cache: new LabCache({
-      maxEntries: Number(process.env.LAB_CACHE_MAX ?? 200),
-      idleMs: Number(process.env.LAB_IDLE_MINUTES ?? 20) * 60_000,
-    }),
+    labs,
+    sessions: new SessionRowCache(),
+    touches: new SessionToucher(db),
   };
 }
