@@ -26,6 +26,9 @@ import type {
   WorkerWake,
 } from "./worker/protocol";
 
+/** Longest start of a worker before the watchdog counts (loading the engine through tsx). */
+const STARTUP_MS = 120_000;
+
 /** Command slots per worker (commands running at once; more wait for a free slot). */
 const SLOTS = 1024;
 
@@ -35,7 +38,7 @@ export interface LabPoolOptions {
   /** Live labs kept per worker (default LAB_CACHE_MAX / workers; least recently used dropped first, they come back by replay). */
   maxLabsPerWorker?: number;
   idleMs?: number;
-  /** A worker that has not answered a ping for this long is terminated and replaced (real time). */
+  /** A worker that has not answered a ping for this long is terminated and replaced (real time; default LAB_WORKER_WATCHDOG_MS, else 120 s). */
   watchdogMs?: number;
   pingMs?: number;
   /** The worker script (default: the bundle in production, else the tsx bootstrap). */
@@ -79,6 +82,8 @@ class PoolWorker {
   private readonly freeSlots: number[] = [];
   private readonly slotWaiters: Array<(slot: number) => void> = [];
   lastAnswer = Date.now();
+  /** Answered once: the script is loaded (a cold start through tsx takes seconds). */
+  ready = false;
   pingOut = false;
   dead = false;
 
@@ -101,6 +106,7 @@ class PoolWorker {
     this.worker.unref();
     this.worker.on("message", (m: WorkerMessage) => {
       this.lastAnswer = Date.now();
+      this.ready = true;
       const p = this.pending.get(m.id);
       if (!p) return;
       if ("event" in m) p.onEvent?.(m);
@@ -168,8 +174,8 @@ export class LabPool {
       workers,
       maxLabsPerWorker: options.maxLabsPerWorker ?? Math.ceil(Number(process.env.LAB_CACHE_MAX || 200) / workers),
       idleMs: options.idleMs ?? 20 * 60_000,
-      watchdogMs: options.watchdogMs ?? 60_000,
-      pingMs: options.pingMs ?? Math.min(2000, Math.max(50, Math.floor((options.watchdogMs ?? 60_000) / 4))),
+      watchdogMs: options.watchdogMs ?? (Number(process.env.LAB_WORKER_WATCHDOG_MS) || 120_000),
+      pingMs: options.pingMs ?? 1000,
       testHooks: options.testHooks ?? false,
     };
     this.entry = options.entry ?? workerEntry();
@@ -203,7 +209,8 @@ export class LabPool {
     const now = Date.now();
     for (const w of this.workers) {
       if (w.dead) continue;
-      if (now - w.lastAnswer > this.opts.watchdogMs) {
+      const limit = w.ready ? this.opts.watchdogMs : Math.max(this.opts.watchdogMs, STARTUP_MS);
+      if (now - w.lastAnswer > limit) {
         w.gone(`no answer for ${now - w.lastAnswer} ms`);
         continue;
       }

@@ -141,7 +141,10 @@ function block(ms: number): void {
 async function handle(req: WorkerRequest): Promise<unknown> {
   switch (req.op) {
     case "load": {
-      if (!labs.has(req.session.id)) await labs.get(req.session.id, () => rebuildLab(req.session, req.events));
+      if (!labs.has(req.session.id)) {
+        const owner = req.session.userId;
+        await labs.get(req.session.id, () => rebuildLab(req.session, req.events, () => scheduler.turn(owner)));
+      }
       return null;
     }
     case "snapshot": {
