@@ -41,6 +41,7 @@ async function open(cookie: string, labId = "tp1"): Promise<string> {
 async function exec(cookie: string, id: string, input: string, terminal = "host"): Promise<ExecReply> {
   const res = await api.exec(req(cookie, { terminal, input }), id);
   expect(res.status).toBe(200);
+  expect(res.headers.get("cache-control")).toBe("no-store, no-transform"); // not gzipped by Next
   return (await res.json()) as ExecReply;
 }
 
@@ -64,6 +65,8 @@ describe("lab worker pool", () => {
     const a = await open(cookies[0] as string);
     const b = await open(cookies[1] as string);
     expect(new Set([labs.workerOf(a), labs.workerOf(b)])).toEqual(new Set([0, 1]));
+    // a learner's other labs join their first one (their loops share one worker)
+    expect(labs.workerOf(await open(cookies[0] as string, "tp2"))).toBe(labs.workerOf(a));
     // a command of a few hundred ms of engine work: this thread's timers keep their pace
     const heavy = exec(cookies[0] as string, a, "for i in $(seq 1 3000); do n=$i; done; echo $n");
     const lag = await maxTimerLag(heavy);

@@ -148,14 +148,20 @@ class PoolWorker {
   }
 }
 
-type Load = () => Promise<{ session: LabSessionRef; events: StoredEvent[] }>;
+/** A lab as the pool sees it: its session, its learner (placement), and how to get its rows. */
+export interface LabRef {
+  id: string;
+  userId: string;
+  load: () => Promise<{ session: LabSessionRef; events: StoredEvent[] }>;
+}
 
 let nextId = 1;
 
 export class LabPool {
   private readonly workers: PoolWorker[] = [];
-  /** Lab session → worker index (sticky). */
+  /** Lab session → worker index (sticky); a learner's labs go to the same worker. */
   private readonly assigned = new Map<string, number>();
+  private readonly byUser = new Map<string, number>();
   private readonly load: number[] = [];
   /** Lab session → the command running there (for Ctrl-C). */
   private readonly running = new Map<string, { w: PoolWorker; slot: number }>();
@@ -225,12 +231,20 @@ export class LabPool {
     }
   }
 
-  private workerFor(sessionId: string): PoolWorker {
-    let i = this.assigned.get(sessionId);
+  /**
+   * The lab's worker. A new lab goes where its learner's other labs are (their loops then share
+   * one lab's turns and one worker), else to the worker with the fewest labs.
+   */
+  private workerFor(lab: { id: string; userId: string }): PoolWorker {
+    let i = this.assigned.get(lab.id);
     if (i === undefined) {
-      i = 0;
-      for (let k = 1; k < this.load.length; k++) if ((this.load[k] ?? 0) < (this.load[i] ?? 0)) i = k;
-      this.assigned.set(sessionId, i);
+      i = this.byUser.get(lab.userId);
+      if (i === undefined) {
+        i = 0;
+        for (let k = 1; k < this.load.length; k++) if ((this.load[k] ?? 0) < (this.load[i] ?? 0)) i = k;
+        this.byUser.set(lab.userId, i);
+      }
+      this.assigned.set(lab.id, i);
       this.load[i] = (this.load[i] ?? 0) + 1;
     }
     return this.workers[i] as PoolWorker;
@@ -246,19 +260,18 @@ export class LabPool {
 
   /** Sends `make(id)` to the lab's worker; a lab it does not hold is loaded first, once. */
   private async call<T>(
-    sessionId: string,
-    load: Load,
+    lab: LabRef,
     make: (id: number, w: PoolWorker) => WorkerRequest | Promise<WorkerRequest>,
     onEvent?: (m: WorkerMessage) => void,
   ): Promise<T> {
     for (let attempt = 0; ; attempt++) {
-      const w = this.workerFor(sessionId);
+      const w = this.workerFor(lab);
       const reply = await this.request(w, await make(nextId++, w), onEvent);
       if ("event" in reply) throw new Error("unexpected worker event");
       if (reply.ok) return reply.value as T;
       if (!("missing" in reply)) throw new Error(reply.error);
-      if (attempt > 0) throw new Error(`lab ${sessionId} could not be loaded in its worker`);
-      const { session, events } = await load();
+      if (attempt > 0) throw new Error(`lab ${lab.id} could not be loaded in its worker`);
+      const { session, events } = await lab.load();
       const loaded = await this.request(w, { id: nextId++, op: "load", session, events });
       if (!("ok" in loaded) || !loaded.ok) throw new Error("error" in loaded ? loaded.error : "load failed");
     }
@@ -276,16 +289,12 @@ export class LabPool {
     return run;
   }
 
-  view(sessionId: string, load: Load): Promise<LabView> {
-    return this.call(sessionId, load, (id) => ({ id, op: "snapshot", sessionId }));
+  view(lab: LabRef): Promise<LabView> {
+    return this.call(lab, (id) => ({ id, op: "snapshot", sessionId: lab.id }));
   }
 
-  async exec(
-    sessionId: string,
-    load: Load,
-    cmd: { terminal: string; input: string },
-    stream?: ExecCallbacks,
-  ): Promise<WorkerExecResult> {
+  async exec(lab: LabRef, cmd: { terminal: string; input: string }, stream?: ExecCallbacks): Promise<WorkerExecResult> {
+    const sessionId = lab.id;
     const onEvent = (m: WorkerMessage) => {
       if (!("event" in m)) return;
       if (m.event === "output") stream?.onOutput?.(m.chunk);
@@ -294,8 +303,7 @@ export class LabPool {
     let held: { w: PoolWorker; slot: number } | undefined;
     try {
       return await this.call<WorkerExecResult>(
-        sessionId,
-        load,
+        lab,
         async (id, w) => {
           if (held?.w !== w) {
             if (held) held.w.release(held.slot);
@@ -315,17 +323,17 @@ export class LabPool {
     }
   }
 
-  advance(sessionId: string, load: Load, ms: number): Promise<WorkerAdvanceResult> {
-    return this.call(sessionId, load, (id) => ({ id, op: "advance", sessionId, ms }));
+  advance(lab: LabRef, ms: number): Promise<WorkerAdvanceResult> {
+    return this.call(lab, (id) => ({ id, op: "advance", sessionId: lab.id, ms }));
   }
 
   /** The node's DRBD config files, or null when the lab has no such node. */
-  files(sessionId: string, load: Load, node: string): Promise<Record<string, string> | null> {
-    return this.call(sessionId, load, (id) => ({ id, op: "files", sessionId, node }));
+  files(lab: LabRef, node: string): Promise<Record<string, string> | null> {
+    return this.call(lab, (id) => ({ id, op: "files", sessionId: lab.id, node }));
   }
 
-  hasNodes(sessionId: string, load: Load, nodes: string[]): Promise<boolean> {
-    return this.call(sessionId, load, (id) => ({ id, op: "hasNodes", sessionId, nodes }));
+  hasNodes(lab: LabRef, nodes: string[]): Promise<boolean> {
+    return this.call(lab, (id) => ({ id, op: "hasNodes", sessionId: lab.id, nodes }));
   }
 
   /** Ctrl-C for the lab's running command: true if one was running. */

@@ -6,7 +6,7 @@ import { isLabId, type LabId, labSpec } from "./catalog";
 import type { ClusterView } from "./cluster-view";
 import { heredocWrite } from "./files";
 import type { TranscriptEntry } from "./live";
-import type { LabPool } from "./pool";
+import type { LabPool, LabRef } from "./pool";
 import type { TabView } from "./tabs";
 import { formatWaits } from "./wait-log";
 
@@ -123,9 +123,9 @@ async function ownedSession(deps: LabServiceDeps, userId: string, sessionId: str
   return row;
 }
 
-/** The stored rows a worker rebuilds the lab from, when it does not hold it. */
-function loader(deps: LabServiceDeps, row: SessionRow) {
-  return async () => {
+/** The lab for the pool; `load`: the stored rows a worker rebuilds it from, when it does not hold it. */
+function labRef(deps: LabServiceDeps, row: SessionRow): LabRef {
+  const load = async () => {
     const events = await deps.db.labEvent.findMany({
       where: { labSessionId: row.id },
       orderBy: { seq: "asc" },
@@ -134,11 +134,12 @@ function loader(deps: LabServiceDeps, row: SessionRow) {
     const { id, userId, exerciseId, scenario, seed } = row;
     return { session: { id, userId, exerciseId, scenario, seed }, events };
   };
+  return { id: row.id, userId: row.userId, load };
 }
 
 async function snapshot(deps: LabServiceDeps, row: SessionRow): Promise<LabSnapshot> {
   const spec = labSpec(row.exerciseId as LabId);
-  const view = await deps.labs.serial(row.id, () => deps.labs.view(row.id, loader(deps, row)));
+  const view = await deps.labs.serial(row.id, () => deps.labs.view(labRef(deps, row)));
   return {
     session: {
       id: row.id,
@@ -220,8 +221,7 @@ export async function execCommand(
     let ran: Awaited<ReturnType<LabPool["exec"]>>;
     try {
       ran = await deps.labs.exec(
-        row.id,
-        loader(deps, row),
+        labRef(deps, row),
         cmd,
         stream ? { onOutput: stream.onOutput, onCluster: stream.onCluster, signal: stream.signal } : undefined,
       );
@@ -288,7 +288,7 @@ export async function advanceTime(
 ): Promise<{ cluster: ClusterView; tabs: TabView[] }> {
   const row = await ownedSession(deps, userId, sessionId);
   return deps.labs.serial(row.id, async () => {
-    const w = await deps.labs.advance(row.id, loader(deps, row), ms);
+    const w = await deps.labs.advance(labRef(deps, row), ms);
     try {
       if (w.merged)
         await deps.db.labEvent.update({
@@ -326,7 +326,7 @@ export async function configFiles(
   node: string,
 ): Promise<Record<string, string>> {
   const row = await ownedSession(deps, userId, sessionId);
-  const files = await deps.labs.serial(row.id, () => deps.labs.files(row.id, loader(deps, row), node));
+  const files = await deps.labs.serial(row.id, () => deps.labs.files(labRef(deps, row), node));
   if (!files) throw new LabNotFound();
   return files;
 }
@@ -345,7 +345,7 @@ export async function writeConfigFile(
   const line = heredocWrite(file.path, file.content);
   if (!line) throw new RangeError("Le fichier ne peut pas contenir la ligne DRBDLAB_EOF.");
   const row = await ownedSession(deps, userId, sessionId);
-  if (!(await deps.labs.hasNodes(row.id, loader(deps, row), file.nodes))) throw new LabNotFound();
+  if (!(await deps.labs.hasNodes(labRef(deps, row), file.nodes))) throw new LabNotFound();
   const replies: ExecReply[] = [];
   for (const n of file.nodes)
     replies.push(await execCommand(deps, userId, sessionId, { terminal: `${n}#editor`, input: line }));
