@@ -12,6 +12,7 @@ import { availableParallelism } from "node:os";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
 import type { TtyChunk } from "@/engine/index";
+import type { GradeResult } from "@/graders";
 import type { ClusterView } from "./cluster-view";
 import type { StoredEvent } from "./live";
 import type {
@@ -334,6 +335,14 @@ export class LabPool {
 
   hasNodes(lab: LabRef, nodes: string[]): Promise<boolean> {
     return this.call(lab, (id) => ({ id, op: "hasNodes", sessionId: lab.id, nodes }));
+  }
+
+  /** Grades a lab submission (the graders replay its log) in the learner's worker. */
+  async grade(userId: string, exerciseId: string, submission: unknown): Promise<GradeResult> {
+    const w = this.workerFor({ id: `grade:${userId}`, userId });
+    const reply = await this.request(w, { id: nextId++, op: "grade", exerciseId, submission });
+    if ("event" in reply || !reply.ok) throw new Error("error" in reply ? reply.error : "grading failed");
+    return reply.value as GradeResult;
   }
 
   /** Ctrl-C for the lab's running command: true if one was running. */

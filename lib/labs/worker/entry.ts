@@ -7,6 +7,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import type { ExecOptions } from "@/engine/index";
+import { getExercise, grade } from "@/graders";
 import { LabCache } from "../cache";
 import { clusterView } from "../cluster-view";
 import { readConfigFiles } from "../files";
@@ -170,6 +171,12 @@ async function handle(req: WorkerRequest): Promise<unknown> {
     case "inspect": {
       const l = await held(req.sessionId);
       return l.serial(async () => ({ state: l.lab.state(), drift: l.drift }));
+    }
+    case "grade": {
+      // "Vérifier" on a lab: the graders replay the stored log here, not on the request thread
+      const def = getExercise(req.exerciseId);
+      if (!def) throw new Error(`unknown exercise ${req.exerciseId}`);
+      return grade(def, req.submission);
     }
     case "ping":
       return labs.size;

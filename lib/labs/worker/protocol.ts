@@ -31,6 +31,7 @@ export type WorkerRequest =
   | { id: number; op: "hasNodes"; sessionId: string; nodes: string[] }
   | { id: number; op: "evict"; sessionId: string }
   | { id: number; op: "inspect"; sessionId: string }
+  | { id: number; op: "grade"; exerciseId: string; submission: unknown }
   | { id: number; op: "ping" }
   | { id: number; op: "block"; ms: number };
 
