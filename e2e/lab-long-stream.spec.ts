@@ -28,11 +28,13 @@ test("simulate-failure.sh network 30s streams in node1's tab to its end, paced i
   await page.goto("/cours/tp5");
   const lab = page.getByRole("region", { name: "Lab tp5" });
   await lab.getByRole("button", { name: "Ouvrir le lab" }).click();
-  await expect(screen(page, "host")).toContainText("@docker-host:~$");
+  // the first lab of a fresh server: a lab worker starts and builds TP5's start scenario
+  await expect(screen(page, "host")).toContainText("@docker-host:~$", { timeout: 60_000 });
   page.once("dialog", (d) => void d.accept());
   const reset = page.waitForResponse((r) => r.url().endsWith("/api/labs/tp5") && r.request().method() === "POST");
   await lab.getByRole("button", { name: "Réinitialiser" }).click();
   expect((await reset).status()).toBe(200);
+  await expect(lab.getByRole("button", { name: "Réinitialiser" })).toBeEnabled({ timeout: 30_000 });
   await page.getByRole("tab", { name: "node1" }).click();
   await expect(screen(page, "node1")).toContainText(/root@node1:\S*#/);
 
