@@ -11,7 +11,10 @@ const INPUT_FILES = [
   "package.json",
   "package-lock.json",
   "prisma/schema.prisma",
+  "scripts/build-worker.ts",
 ];
+/** Made by the build besides .next/BUILD_ID: a build without them is not complete. */
+const OUTPUTS = [path.join(".next", "lab-worker.mjs")];
 const SKIP = new Set(["node_modules", ".next", "data"]);
 export const FINGERPRINT_FILE = path.join(".next", "drbd-lab-build-fingerprint");
 
@@ -43,6 +46,7 @@ export function buildFingerprint(root = process.cwd()): string {
 export function buildIsCurrent(root = process.cwd()): boolean {
   const stamp = path.join(root, FINGERPRINT_FILE);
   if (!existsSync(path.join(root, ".next", "BUILD_ID")) || !existsSync(stamp)) return false;
+  if (OUTPUTS.some((f) => !existsSync(path.join(root, f)))) return false;
   if (statSync(stamp).mtimeMs < statSync(path.join(root, ".next", "BUILD_ID")).mtimeMs) return false;
   return readFileSync(stamp, "utf8").trim() === buildFingerprint(root);
 }

@@ -8,7 +8,7 @@ import { gradebookCsv } from "./csv";
 import { OverrideRefused, overrideScore } from "./override";
 import { regradeExercise } from "./regrade";
 import { exerciseState } from "./state";
-import { NoLabSession, submit } from "./submit";
+import { type GradeLab, NoLabSession, submit } from "./submit";
 
 /** Who is calling: id and role, or the 401 response to send. */
 export type Authenticate = (request: Request) => Promise<Viewer | Response>;
@@ -16,6 +16,8 @@ export type Authenticate = (request: Request) => Promise<Viewer | Response>;
 export interface GradingApiDeps {
   db: Db;
   authenticate: Authenticate;
+  /** Where a lab's log is replayed for "Vérifier" (the lab workers; default: this thread). */
+  gradeLab?: GradeLab;
 }
 
 const EXERCISE_ID = z.string().regex(/^[a-z0-9.]{1,12}$/, "Exercice inconnu.");
@@ -78,7 +80,7 @@ export function createGradingApi(deps: GradingApiDeps) {
       if (grading.has(who.id)) return json({ error: "Une vérification est déjà en cours." }, 429);
       grading.add(who.id);
       try {
-        const out = await submit(db, who.id, body.exercise, body);
+        const out = await submit(db, who.id, body.exercise, body, deps.gradeLab);
         return json({ ...out, stored: out.submissionId !== undefined });
       } catch (e) {
         if (e instanceof NoLabSession)

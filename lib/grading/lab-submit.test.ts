@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, onTestFinished } from "vitest";
 import { parseLabScript } from "@/engine/index";
 import { getExercise } from "@/graders";
-import { LabCache } from "@/lib/labs/cache";
 import { advanceTime, execCommand, openLab } from "@/lib/labs/service";
+import { labServiceDeps } from "@/lib/labs/test-harness";
 import { createTempDatabase } from "@/lib/testing/temp-db";
 import { studentAttempts } from "./attempts";
 import { regradeExercise } from "./regrade";
@@ -26,12 +26,15 @@ describe("lab exercise graded from the stored LabEvent log", () => {
     });
     await db.cohort.create({ data: { id: "c", name: "C", joinCode: "DRBD-LABS", instructorId: "t" } });
     await db.enrollment.create({ data: { userId: "u", cohortId: "c" } });
-    const deps = { db, cache: new LabCache({ maxEntries: 4, idleMs: 60_000 }) };
+    const deps = labServiceDeps(db);
+    onTestFinished(() => deps.labs.close());
     const tp1 = getExercise("tp1");
     if (!tp1) throw new Error("tp1");
 
     const lab = await openLab(deps, "u", "tp1");
-    const early = await submit(db, "u", "tp1", {});
+    // "Vérifier" replays the log in a lab worker (the request thread runs no engine code)
+    const inWorker = (userId: string, def: { id: string }, sub: unknown) => deps.labs.grade(userId, def.id, sub);
+    const early = await submit(db, "u", "tp1", {}, inWorker);
     expect(early.result.score).toBeLessThan(tp1.points); // an untouched lab is not TP1 done
 
     const script = readFileSync(path.join(process.cwd(), "content", "solutions", "tp1.lab"), "utf8");
@@ -39,7 +42,7 @@ describe("lab exercise graded from the stored LabEvent log", () => {
       if (step.kind === "wait") await advanceTime(deps, "u", lab.session.id, step.ms);
       else await execCommand(deps, "u", lab.session.id, { terminal: step.target, input: step.command });
     }
-    const done = await submit(db, "u", "tp1", { text: "ignored: the browser cannot send the lab state" });
+    const done = await submit(db, "u", "tp1", { text: "ignored: the browser cannot send the lab state" }, inWorker);
     expect(done.result.checks.filter((c) => !c.passed)).toEqual([]);
     expect(done.result.score).toBe(tp1.points);
     expect(done.progress).toMatchObject({ attempts: 2, bestScore: tp1.points });

@@ -75,7 +75,16 @@ async function failedAttempts(db: Db, userId: string, def: AnyExercise): Promise
  * stored event log, never from the browser), grades it, and stores Submission + Grading +
  * Progress in one transaction. Invalid input is returned with its diagnostics and not stored.
  */
-export async function submit(db: Db, userId: string, exerciseId: string, input: LearnerInput): Promise<SubmitOutcome> {
+/** Grades a lab submission somewhere else than this thread (the lab workers); default: here. */
+export type GradeLab = (userId: string, def: AnyExercise, submission: unknown) => Promise<GradeResult>;
+
+export async function submit(
+  db: Db,
+  userId: string,
+  exerciseId: string,
+  input: LearnerInput,
+  gradeLab?: GradeLab,
+): Promise<SubmitOutcome> {
   const def = getExercise(exerciseId);
   if (!def) throw new Error(`unknown exercise ${exerciseId}`);
   let graded: unknown;
@@ -92,7 +101,7 @@ export async function submit(db: Db, userId: string, exerciseId: string, input: 
     graded = graderInput(def, input);
     payload = def.kind === "questions" ? { answers: input.answers ?? {} } : { text: input.text ?? "" };
   }
-  const result = await grade(def, graded);
+  const result = labId && gradeLab ? await gradeLab(userId, def, graded) : await grade(def, graded);
   if (!result.valid) {
     const progress = await db.progress.findUnique({ where: { userId_exerciseId: { userId, exerciseId } } });
     return { result, progress };

@@ -4,13 +4,16 @@ import { CommandRateLimiter, FR_TOO_MANY } from "./limits";
 import type { ExecReply, LabSnapshot } from "./service";
 import { labApiHarness } from "./test-harness";
 
-const { tmp, cache, deps, api, signInStudents } = labApiHarness();
+const { tmp, labs, deps, api, signInStudents, close } = labApiHarness();
 const cookies: string[] = [];
 
 beforeAll(async () => {
   cookies.push(...(await signInStudents(0, 2)));
 });
-afterAll(() => tmp.cleanup());
+afterAll(async () => {
+  await close();
+  tmp.cleanup();
+});
 
 const req = (cookie: string | undefined, body?: unknown, raw?: string) =>
   new Request("http://127.0.0.1:3999/api/labs", {
@@ -170,14 +173,15 @@ describe("lab API", () => {
     const syncing = live.cluster.nodes[0]?.resources[0]?.peers[0];
     expect(syncing?.replication).toBe("SyncSource");
     expect(syncing?.done).toBeGreaterThan(0);
-    const liveState = (await cache.get(id, () => Promise.reject(new Error("cached")))).lab.state();
-    cache.evict(id);
-    expect(cache.has(id)).toBe(false);
+    const liveState = (await labs.inspect(id))?.state;
+    labs.evict(id);
+    expect(await labs.inspect(id)).toBeNull();
     const rebuilt = (await (await api.get(req(alice()), id)).json()) as LabSnapshot;
     expect(rebuilt).toEqual(live);
-    const rebuiltLab = await cache.get(id, () => Promise.reject(new Error("cached")));
-    expect(rebuiltLab.lab.state()).toEqual(liveState);
-    expect(rebuiltLab.drift).toEqual([]);
+    const rebuiltLab = await labs.inspect(id);
+    expect(liveState).toBeDefined();
+    expect(rebuiltLab?.state).toEqual(liveState);
+    expect(rebuiltLab?.drift).toEqual([]);
     // and it goes on from there
     const next = await exec(alice(), id, "node1", "drbdadm status r0");
     expect(next.entry.seq).toBe(4);
@@ -217,7 +221,7 @@ describe("lab API", () => {
     expect((await get("node2"))["/etc/drbd.d/r0.res"]).toBe(edited.endsWith("\n") ? edited : `${edited}\n`);
     const rows = await tmp.db.labEvent.findMany({ where: { labSessionId: id }, orderBy: { seq: "asc" } });
     expect(rows.map((r) => r.target)).toEqual(["host", "node1#editor", "node2#editor"]);
-    cache.evict(id);
+    labs.evict(id);
     expect((await get("node1"))["/etc/drbd.d/r0.res"]).toContain("protocol A;");
     for (const body of [
       { path: "/etc/passwd", content: "x", nodes: ["node1"] },

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { LabCache } from "./cache";
 import { isConfigPath } from "./files";
 import { CommandRateLimiter, FR_TOO_MANY, frFileTooLong, frTooLong, type LabLimits, limitsFromEnv } from "./limits";
+import { LabPool } from "./pool";
 import {
   advanceTime,
   benchmarkRuns,
@@ -14,6 +14,8 @@ import {
   LabNotFound,
   type LabServiceDeps,
   openLab,
+  SessionRowCache,
+  SessionToucher,
   writeConfigFile,
 } from "./service";
 
@@ -43,6 +45,11 @@ const filesBody = z
 const advanceBody = z.object({ ms: z.number().int().positive() }).strict();
 
 const json = (body: unknown, status = 200, headers?: HeadersInit) => Response.json(body, { status, headers });
+/**
+ * A command's reply: small (under 1 KiB), sent about once a second per learner. `no-transform`
+ * keeps Next from gzipping it (a zlib stream per reply cost more CPU than the lab API's queries).
+ */
+const small = (body: unknown) => json(body, 200, { "cache-control": "no-store, no-transform" });
 const badRequest = (message: string) => json({ error: message }, 400);
 const notFound = () => json({ error: "Lab introuvable." }, 404);
 
@@ -164,7 +171,7 @@ export function createLabApi(deps: LabApiDeps) {
         const limited = rateLimited(deps, userId);
         if (limited) return limited;
         const cmd = { terminal: body.terminal, input: body.input };
-        if (!body.stream) return json(await execCommand(deps, userId, sessionId, cmd));
+        if (!body.stream) return small(await execCommand(deps, userId, sessionId, cmd));
         await checkLab(deps, userId, sessionId);
         return streamedExec(deps, request, userId, sessionId, cmd);
       }),
@@ -175,7 +182,7 @@ export function createLabApi(deps: LabApiDeps) {
         const body = await readJson(request, advanceBody);
         if (body instanceof Response) return body;
         const ms = Math.min(body.ms, deps.limits.maxAdvanceMs);
-        return json(await advanceTime(deps, userId, sessionId, ms));
+        return small(await advanceTime(deps, userId, sessionId, ms));
       }),
 
     /** GET /api/labs/sessions/[id]/files?node=node1 → { files: { path: text } } */
@@ -210,23 +217,23 @@ export function createLabApi(deps: LabApiDeps) {
 
     /** POST /api/labs/sessions/[id]/interrupt — Ctrl-C. */
     interrupt: (request: Request, sessionId: string) =>
-      guarded(deps, request, async (userId) => json({ interrupted: await interrupt(deps, userId, sessionId) })),
+      guarded(deps, request, async (userId) => small({ interrupted: await interrupt(deps, userId, sessionId) })),
   };
 }
 
 export type LabApi = ReturnType<typeof createLabApi>;
 
-/** Default dependencies from the environment. */
+/** Default dependencies from the environment (LAB_WORKERS, LAB_CACHE_MAX, LAB_IDLE_MINUTES). */
 export function defaultLabApiDeps(db: LabServiceDeps["db"], authenticate: Authenticate): LabApiDeps {
   const limits = limitsFromEnv();
+  const labs = new LabPool({ idleMs: Number(process.env.LAB_IDLE_MINUTES ?? 20) * 60_000 });
   return {
     db,
     authenticate,
     limits,
     rate: new CommandRateLimiter(limits),
-    cache: new LabCache({
-      maxEntries: Number(process.env.LAB_CACHE_MAX ?? 200),
-      idleMs: Number(process.env.LAB_IDLE_MINUTES ?? 20) * 60_000,
-    }),
+    labs,
+    sessions: new SessionRowCache(),
+    touches: new SessionToucher(db),
   };
 }

@@ -78,11 +78,14 @@ export class LiveLab {
 export async function rebuildLab(
   session: { id: string; userId: string; exerciseId: string; scenario: string; seed: number },
   events: readonly StoredEvent[],
+  /** Awaited between two rows: a worker lets its other labs (and its watchdog's pings) in. */
+  between?: () => Promise<void>,
 ): Promise<LiveLab> {
   ensureScenario(session.scenario);
   const lab = await createLab({ scenario: session.scenario, seed: session.seed });
   const live = new LiveLab(session.id, session.userId, session.exerciseId, lab);
   for (const e of events) {
+    await between?.();
     if (e.target === "lab") {
       const pieces = parseWaits(e.input);
       for (const ms of pieces) await lab.advance(ms);

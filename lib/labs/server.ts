@@ -1,12 +1,23 @@
 import { getAuth } from "@/lib/auth";
 import { db } from "@/lib/db";
 import { sessionAuthenticator } from "./authenticate";
-import { createLabApi, defaultLabApiDeps, type LabApi } from "./http";
+import { createLabApi, defaultLabApiDeps, type LabApi, type LabApiDeps } from "./http";
+import type { LabPool } from "./pool";
 
-const globalForLabs = globalThis as unknown as { drbdLabApi?: LabApi };
+const globalForLabs = globalThis as unknown as { drbdLabDeps?: LabApiDeps; drbdLabApi?: LabApi };
 
-/** The process-wide lab API (one cache of live labs per server process). */
+function deps(): LabApiDeps {
+  globalForLabs.drbdLabDeps ??= defaultLabApiDeps(db, sessionAuthenticator(getAuth));
+  return globalForLabs.drbdLabDeps;
+}
+
+/** The process-wide lab API (one pool of lab workers per server process). */
 export function labApi(): LabApi {
-  globalForLabs.drbdLabApi ??= createLabApi(defaultLabApiDeps(db, sessionAuthenticator(getAuth)));
+  globalForLabs.drbdLabApi ??= createLabApi(deps());
   return globalForLabs.drbdLabApi;
+}
+
+/** The process-wide lab workers (grading replays run there too). */
+export function labPool(): LabPool {
+  return deps().labs;
 }

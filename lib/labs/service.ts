@@ -1,18 +1,25 @@
 import { randomInt } from "node:crypto";
-import type { ExecOptions, TtyChunk } from "@/engine/index";
+import type { TtyChunk } from "@/engine/index";
 import type { Db } from "@/lib/db";
 import { parseBenchmarkOutput } from "./benchmark-parse";
-import type { LabCache } from "./cache";
 import { isLabId, type LabId, labSpec } from "./catalog";
-import { type ClusterView, clusterView } from "./cluster-view";
-import { heredocWrite, readConfigFiles } from "./files";
-import { type LiveLab, RunningCommand, rebuildLab, type TranscriptEntry } from "./live";
-import { type TabView, tabsOf } from "./tabs";
+import type { ClusterView } from "./cluster-view";
+import { heredocWrite } from "./files";
+import type { TranscriptEntry } from "./live";
+import type { LabPool, LabRef } from "./pool";
+import type { TabView } from "./tabs";
 import { formatWaits } from "./wait-log";
+
+export { PACE_MAX_MS, paceMs } from "./pace";
 
 export interface LabServiceDeps {
   db: Db;
-  cache: LabCache;
+  /** The lab workers: every engine call goes there, never on this thread. */
+  labs: LabPool;
+  /** Ownership rows of lab sessions, kept a short while (one query less per command). */
+  sessions: SessionRowCache;
+  /** LabSession.updatedAt, written in batches rather than once per command. */
+  touches: SessionToucher;
 }
 
 export interface LabSnapshot {
@@ -41,36 +48,98 @@ export interface ExecStream {
   signal?: AbortSignal;
 }
 
-/**
- * Longest real wait at one checkpoint of a streamed command (virtual time between two
- * checkpoints is at most 1 s): `monitor.sh watch` refreshes every ~2 real seconds.
- */
-export const PACE_MAX_MS = 2000;
-
 export class LabNotFound extends Error {}
 
-type SessionRow = { id: string; userId: string; exerciseId: string; scenario: string; seed: number };
+type SessionRow = { id: string; userId: string; exerciseId: string; scenario: string; seed: number; status: string };
+
+/**
+ * Lab session rows by id for `ttlMs`: a command checks ownership without a query. This process
+ * is the only writer of a session's status (openLab abandons the old one and forgets it here).
+ */
+export class SessionRowCache {
+  private readonly rows = new Map<string, { row: SessionRow; at: number }>();
+
+  constructor(
+    private readonly ttlMs = 60_000,
+    private readonly maxEntries = 10_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async get(id: string, read: () => Promise<SessionRow | null>): Promise<SessionRow | null> {
+    const hit = this.rows.get(id);
+    if (hit && this.now() - hit.at < this.ttlMs) return hit.row;
+    const row = await read();
+    if (row) {
+      this.rows.delete(id);
+      this.rows.set(id, { row, at: this.now() });
+      if (this.rows.size > this.maxEntries) {
+        const oldest = this.rows.keys().next().value;
+        if (oldest !== undefined) this.rows.delete(oldest);
+      }
+    } else this.rows.delete(id);
+    return row;
+  }
+
+  forget(id: string): void {
+    this.rows.delete(id);
+  }
+}
+
+/** Marks sessions used; one UPDATE for all of them every `everyMs` (not one per command). */
+export class SessionToucher {
+  private readonly pending = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly db: Db,
+    private readonly everyMs = 5000,
+  ) {}
+
+  touch(id: string): void {
+    this.pending.add(id);
+    if (this.timer) return;
+    this.timer = setTimeout(() => void this.flush(), this.everyMs);
+    this.timer.unref();
+  }
+
+  async flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.pending.size === 0) return;
+    const ids = [...this.pending];
+    this.pending.clear();
+    try {
+      await this.db.labSession.updateMany({ where: { id: { in: ids } }, data: { updatedAt: new Date() } });
+    } catch (e) {
+      console.error("lab session touch failed", e);
+    }
+  }
+}
 
 /** The learner's session, or LabNotFound: another learner's lab does not exist for them. */
 async function ownedSession(deps: LabServiceDeps, userId: string, sessionId: string): Promise<SessionRow> {
-  const row = await deps.db.labSession.findUnique({ where: { id: sessionId } });
+  const row = await deps.sessions.get(sessionId, () => deps.db.labSession.findUnique({ where: { id: sessionId } }));
   if (!row || row.userId !== userId || row.status !== "active") throw new LabNotFound();
   return row;
 }
 
-async function live(deps: LabServiceDeps, row: SessionRow): Promise<LiveLab> {
-  return deps.cache.get(row.id, async () => {
+/** The lab for the pool; `load`: the stored rows a worker rebuilds it from, when it does not hold it. */
+function labRef(deps: LabServiceDeps, row: SessionRow): LabRef {
+  const load = async () => {
     const events = await deps.db.labEvent.findMany({
       where: { labSessionId: row.id },
       orderBy: { seq: "asc" },
       select: { seq: true, target: true, input: true, output: true, outputDigest: true, interruptedAtUs: true },
     });
-    return rebuildLab(row, events);
-  });
+    const { id, userId, exerciseId, scenario, seed } = row;
+    return { session: { id, userId, exerciseId, scenario, seed }, events };
+  };
+  return { id: row.id, userId: row.userId, load };
 }
 
-function snapshot(l: LiveLab, row: SessionRow): LabSnapshot {
+async function snapshot(deps: LabServiceDeps, row: SessionRow): Promise<LabSnapshot> {
   const spec = labSpec(row.exerciseId as LabId);
+  const view = await deps.labs.serial(row.id, () => deps.labs.view(labRef(deps, row)));
   return {
     session: {
       id: row.id,
@@ -78,9 +147,7 @@ function snapshot(l: LiveLab, row: SessionRow): LabSnapshot {
       scenario: row.scenario,
       previousAvailable: spec.previousScenario !== undefined,
     },
-    tabs: tabsOf(l.lab),
-    cluster: clusterView(l.lab),
-    transcript: l.transcript,
+    ...view,
   };
 }
 
@@ -113,21 +180,20 @@ export async function openLab(
         where: { userId, exerciseId: labId, status: "active" },
         data: { status: "abandoned" },
       });
-      for (const o of old) deps.cache.evict(o.id);
+      for (const o of old) {
+        deps.sessions.forget(o.id);
+        deps.labs.evict(o.id);
+      }
       return tx.labSession.create({
         data: { userId, exerciseId: labId, chapter: labId, scenario, seed: randomInt(1, 2 ** 31 - 1) },
       });
     });
   }
-  const r = row;
-  const l = await live(deps, r);
-  return l.serial(async () => snapshot(l, r));
+  return snapshot(deps, row);
 }
 
 export async function getLab(deps: LabServiceDeps, userId: string, sessionId: string): Promise<LabSnapshot> {
-  const row = await ownedSession(deps, userId, sessionId);
-  const l = await live(deps, row);
-  return l.serial(async () => snapshot(l, row));
+  return snapshot(deps, await ownedSession(deps, userId, sessionId));
 }
 
 /** The learner's lab exists (else LabNotFound): checked before a streamed reply starts. */
@@ -135,31 +201,11 @@ export async function checkLab(deps: LabServiceDeps, userId: string, sessionId: 
   await ownedSession(deps, userId, sessionId);
 }
 
-/** Real time to wait before the command's virtual clock moves `stepUs` on. */
-export function paceMs(stepUs: number): number {
-  return Math.min(PACE_MAX_MS, Math.max(0, stepUs / 1000));
-}
-
-function realWait(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted || ms <= 0) return resolve();
-    const stop = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", stop);
-      resolve();
-    }, ms);
-    signal.addEventListener("abort", stop, { once: true });
-  });
-}
-
 /**
- * Run one command line and append it to the log (with a benchmark result if it printed one).
- * With `stream`, the output is handed over as it is printed and the command takes real time
- * once it has printed (a dashboard refreshes live); Ctrl-C (interrupt) stops it at its next
- * checkpoint, and the row keeps that virtual offset so that a replay stops it there too.
+ * Run one command line in the lab's worker and append it to the log (with a benchmark result if
+ * it printed one). With `stream`, the output is handed over as it is printed and the command
+ * takes real time once it has printed (a dashboard refreshes live); Ctrl-C (interrupt) stops it
+ * at its next checkpoint, and the row keeps that virtual offset so that a replay stops it there.
  */
 export async function execCommand(
   deps: LabServiceDeps,
@@ -169,50 +215,36 @@ export async function execCommand(
   stream?: ExecStream,
 ): Promise<ExecReply> {
   const row = await ownedSession(deps, userId, sessionId);
-  const l = await live(deps, row);
-  return l.serial(async () => {
-    const running = new RunningCommand();
-    l.running = running;
-    const opts: ExecOptions = { interruptRequested: () => running.requested };
-    if (stream) {
-      if (stream.signal?.aborted) running.interrupt();
-      stream.signal?.addEventListener("abort", () => running.interrupt(), { once: true });
-      let shownCluster = "";
-      opts.onOutput = (c) => stream.onOutput(c);
-      opts.pace = async (_us, stepUs) => {
-        const view = clusterView(l.lab);
-        const json = JSON.stringify(view);
-        if (json !== shownCluster) stream.onCluster(view);
-        shownCluster = json;
-        await realWait(paceMs(stepUs), running.signal);
-      };
-    }
-    let ran: Awaited<ReturnType<LiveLab["exec"]>>;
-    const atMs = Math.floor(l.lab.world.clock.now / 1000);
+  return deps.labs.serial(row.id, async () => {
+    const stop = () => deps.labs.interrupt(row.id);
+    stream?.signal?.addEventListener("abort", stop, { once: true });
+    let ran: Awaited<ReturnType<LabPool["exec"]>>;
     try {
-      ran = await l.exec(cmd.terminal, cmd.input, opts);
+      ran = await deps.labs.exec(
+        labRef(deps, row),
+        cmd,
+        stream ? { onOutput: stream.onOutput, onCluster: stream.onCluster, signal: stream.signal } : undefined,
+      );
     } finally {
-      l.running = undefined;
+      stream?.signal?.removeEventListener("abort", stop);
     }
-    const seq = l.nextSeq;
-    const bench = parseBenchmarkOutput(cmd.input, ran.output);
+    const bench = parseBenchmarkOutput(cmd.input, ran.entry.output);
+    const event = {
+      labSessionId: row.id,
+      seq: ran.seq,
+      target: cmd.terminal,
+      input: cmd.input,
+      output: ran.entry.output,
+      outputDigest: ran.digest,
+      virtualTimeMs: ran.atMs,
+      interruptedAtUs: ran.interruptedAtUs,
+    };
     try {
-      await deps.db.$transaction(async (tx) => {
-        await tx.labEvent.create({
-          data: {
-            labSessionId: row.id,
-            seq,
-            target: cmd.terminal,
-            input: cmd.input,
-            output: ran.output,
-            outputDigest: ran.digest,
-            virtualTimeMs: atMs,
-            interruptedAtUs: ran.result.interruptedAtUs ?? null,
-          },
-        });
-        await tx.labSession.update({ where: { id: row.id }, data: { updatedAt: new Date() } });
-        if (bench)
-          await tx.benchmarkRun.create({
+      if (!bench) await deps.db.labEvent.create({ data: event, select: { id: true } });
+      else
+        await deps.db.$transaction([
+          deps.db.labEvent.create({ data: event, select: { id: true } }),
+          deps.db.benchmarkRun.create({
             data: {
               userId,
               labSessionId: row.id,
@@ -221,31 +253,22 @@ export async function execCommand(
               throughputMBs: bench.throughputMBs,
               latencyMs: bench.latencyMs,
             },
-          });
-      });
+            select: { id: true },
+          }),
+        ]);
     } catch (e) {
-      // The lab in memory ran a command the log does not have: rebuild it from the log.
-      deps.cache.evict(row.id);
+      // The lab in its worker ran a command the log does not have: rebuild it from the log.
+      deps.labs.evict(row.id);
       throw e;
     }
-    l.nextSeq = seq + 1;
-    l.openWait = undefined;
-    const entry: TranscriptEntry = {
-      seq,
-      terminal: cmd.terminal,
-      machine: ran.before.machine,
-      prompt: ran.before.prompt,
-      input: cmd.input,
-      output: ran.output,
-    };
-    l.transcript.push(entry);
+    deps.touches.touch(row.id);
     return {
-      entry,
-      exitCode: ran.result.exitCode,
-      durationMs: ran.result.durationMs,
-      machineAfter: ran.result.session.machine,
-      tabs: tabsOf(l.lab),
-      cluster: clusterView(l.lab),
+      entry: ran.entry,
+      exitCode: ran.exitCode,
+      durationMs: ran.durationMs,
+      machineAfter: ran.machineAfter,
+      tabs: ran.tabs,
+      cluster: ran.cluster,
     };
   });
 }
@@ -253,11 +276,7 @@ export async function execCommand(
 /** Ctrl-C: stops the learner's running command, if any (it ends with ^C, exit 130). */
 export async function interrupt(deps: LabServiceDeps, userId: string, sessionId: string): Promise<boolean> {
   const row = await ownedSession(deps, userId, sessionId);
-  if (!deps.cache.has(row.id)) return false;
-  const l = await live(deps, row);
-  if (!l.running) return false;
-  l.running.interrupt();
-  return true;
+  return deps.labs.interrupt(row.id);
 }
 
 /** Let virtual time pass; consecutive waits share one row. */
@@ -268,39 +287,34 @@ export async function advanceTime(
   ms: number,
 ): Promise<{ cluster: ClusterView; tabs: TabView[] }> {
   const row = await ownedSession(deps, userId, sessionId);
-  const l = await live(deps, row);
-  return l.serial(async () => {
-    const atMs = Math.floor(l.lab.world.clock.now / 1000);
-    await l.lab.advance(ms);
+  return deps.labs.serial(row.id, async () => {
+    const w = await deps.labs.advance(labRef(deps, row), ms);
     try {
-      if (l.openWait) {
-        const pieces = [...l.openWait.pieces, ms];
+      if (w.merged)
         await deps.db.labEvent.update({
-          where: { labSessionId_seq: { labSessionId: row.id, seq: l.openWait.seq } },
-          data: { input: formatWaits(pieces) },
+          where: { labSessionId_seq: { labSessionId: row.id, seq: w.seq } },
+          data: { input: formatWaits(w.pieces) },
+          select: { id: true },
         });
-        l.openWait.pieces = pieces;
-      } else {
-        const seq = l.nextSeq;
+      else
         await deps.db.labEvent.create({
           data: {
             labSessionId: row.id,
-            seq,
+            seq: w.seq,
             target: "lab",
-            input: formatWaits([ms]),
+            input: formatWaits(w.pieces),
             output: "",
             outputDigest: "",
-            virtualTimeMs: atMs,
+            virtualTimeMs: w.atMs,
           },
+          select: { id: true },
         });
-        l.openWait = { seq, pieces: [ms] };
-        l.nextSeq = seq + 1;
-      }
     } catch (e) {
-      deps.cache.evict(row.id);
+      deps.labs.evict(row.id);
       throw e;
     }
-    return { cluster: clusterView(l.lab), tabs: tabsOf(l.lab) };
+    deps.touches.touch(row.id);
+    return { cluster: w.cluster, tabs: w.tabs };
   });
 }
 
@@ -312,9 +326,9 @@ export async function configFiles(
   node: string,
 ): Promise<Record<string, string>> {
   const row = await ownedSession(deps, userId, sessionId);
-  const l = await live(deps, row);
-  if (!l.lab.world.node(node)) throw new LabNotFound();
-  return l.serial(() => readConfigFiles(l.lab, node));
+  const files = await deps.labs.serial(row.id, () => deps.labs.files(labRef(deps, row), node));
+  if (!files) throw new LabNotFound();
+  return files;
 }
 
 /**
@@ -331,8 +345,7 @@ export async function writeConfigFile(
   const line = heredocWrite(file.path, file.content);
   if (!line) throw new RangeError("Le fichier ne peut pas contenir la ligne DRBDLAB_EOF.");
   const row = await ownedSession(deps, userId, sessionId);
-  const l = await live(deps, row);
-  for (const n of file.nodes) if (!l.lab.world.node(n)) throw new LabNotFound();
+  if (!(await deps.labs.hasNodes(labRef(deps, row), file.nodes))) throw new LabNotFound();
   const replies: ExecReply[] = [];
   for (const n of file.nodes)
     replies.push(await execCommand(deps, userId, sessionId, { terminal: `${n}#editor`, input: line }));

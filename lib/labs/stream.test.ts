@@ -8,13 +8,16 @@ import type { ExecStreamMessage } from "./http";
 import { type ExecReply, type LabSnapshot, PACE_MAX_MS, paceMs } from "./service";
 import { labApiHarness } from "./test-harness";
 
-const { tmp, cache, api, signInStudents } = labApiHarness();
+const { tmp, labs, api, signInStudents, close } = labApiHarness();
 const cookies: string[] = [];
 
 beforeAll(async () => {
   cookies.push(...(await signInStudents(1, 3)));
 });
-afterAll(() => tmp.cleanup());
+afterAll(async () => {
+  await close();
+  tmp.cleanup();
+});
 
 const req = (cookie: string | undefined, body?: unknown, raw?: string) =>
   new Request("http://127.0.0.1:3999/api/labs", {
@@ -124,13 +127,14 @@ describe("streamed exec", () => {
     expect(rows[1]?.interruptedAtUs).toBeGreaterThan(0);
     expect(rows[0]?.interruptedAtUs).toBeNull();
     // rebuilt from the rows: same output digests, same state
-    const liveState = (await cache.get(id, () => Promise.reject(new Error("cached")))).lab.state();
-    cache.evict(id);
+    const liveState = (await labs.inspect(id))?.state;
+    labs.evict(id);
     const snap = (await (await api.get(req(carol()), id)).json()) as LabSnapshot;
     expect(snap.transcript[1]?.output).toBe(reply?.entry.output);
-    const rebuilt = await cache.get(id, () => Promise.reject(new Error("cached")));
-    expect(rebuilt.drift).toEqual([]);
-    expect(rebuilt.lab.state()).toEqual(liveState);
+    const rebuilt = await labs.inspect(id);
+    expect(rebuilt?.drift).toEqual([]);
+    expect(liveState).toBeDefined();
+    expect(rebuilt?.state).toEqual(liveState);
     // nothing running now: Ctrl-C has nothing to stop
     expect(await (await api.interrupt(req(carol(), {}), id)).json()).toEqual({ interrupted: false });
   }, 30_000);

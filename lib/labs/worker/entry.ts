@@ -1,0 +1,203 @@
+/**
+ * A lab worker thread: owns the live labs the pool assigns to it (by lab session id), runs their
+ * commands and answers with what the request thread stores and shows. It never touches the
+ * database: a lab it does not hold answers `missing`, and the pool sends it the stored rows to
+ * rebuild from. Started by lib/labs/pool.ts (bundled to .next/lab-worker.mjs by `npm run build`,
+ * or through tsx's loader in dev and tests: bootstrap.mjs).
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import type { ExecOptions } from "@/engine/index";
+import { getExercise, grade } from "@/graders";
+import { LabCache } from "../cache";
+import { clusterView } from "../cluster-view";
+import { readConfigFiles } from "../files";
+import { type LiveLab, RunningCommand, rebuildLab, type TranscriptEntry } from "../live";
+import { paceMs, realWait } from "../pace";
+import { tabsOf } from "../tabs";
+import { FairScheduler, SLICE_MS } from "./fair";
+import type {
+  LabView,
+  WorkerAdvanceResult,
+  WorkerData,
+  WorkerExecResult,
+  WorkerMessage,
+  WorkerRequest,
+  WorkerWake,
+} from "./protocol";
+
+const port = parentPort;
+if (!port) throw new Error("lib/labs/worker/entry.ts runs in a worker thread");
+const data = workerData as WorkerData;
+const flags = new Int32Array(data.interruptFlags);
+const labs = new LabCache({ maxEntries: data.maxLabs, idleMs: data.idleMs });
+const scheduler = new FairScheduler();
+/** Commands running now, by interrupt slot (a Ctrl-C wakes their pacing wait). */
+const running = new Map<number, RunningCommand>();
+
+class Missing extends Error {}
+
+const post = (m: WorkerMessage) => port.postMessage(m);
+
+async function held(sessionId: string): Promise<LiveLab> {
+  if (!labs.has(sessionId)) throw new Missing();
+  return labs.get(sessionId, () => Promise.reject(new Missing()));
+}
+
+function view(l: LiveLab): LabView {
+  return { tabs: tabsOf(l.lab), cluster: clusterView(l.lab), transcript: l.transcript };
+}
+
+/** The engine's hook for fair turns (rt-engine's ExecOptions.yieldNow; older engines ignore it). */
+type WorkerExecOptions = ExecOptions & { yieldNow?: () => Promise<void> };
+
+async function exec(req: Extract<WorkerRequest, { op: "exec" }>): Promise<WorkerExecResult> {
+  const l = await held(req.sessionId);
+  return l.serial(async () => {
+    const cmd = new RunningCommand();
+    running.set(req.slot, cmd);
+    l.running = cmd;
+    let sliceStart = performance.now();
+    const yieldNow = async () => {
+      if (performance.now() - sliceStart < SLICE_MS) return;
+      await scheduler.turn(l.userId);
+      sliceStart = performance.now();
+    };
+    const opts: WorkerExecOptions = {
+      interruptRequested: () => cmd.requested || Atomics.load(flags, req.slot) === 1,
+      yieldNow,
+    };
+    if (req.stream) {
+      let shownCluster = "";
+      opts.onOutput = (chunk) => post({ id: req.id, event: "output", chunk });
+      opts.pace = async (_us, stepUs) => {
+        const c = clusterView(l.lab);
+        const json = JSON.stringify(c);
+        if (json !== shownCluster) post({ id: req.id, event: "cluster", cluster: c });
+        shownCluster = json;
+        await realWait(paceMs(stepUs), cmd.signal);
+      };
+    } else {
+      // no real time to wait: a checkpoint is only a turn for the other labs
+      opts.pace = yieldNow;
+    }
+    const atMs = Math.floor(l.lab.world.clock.now / 1000);
+    let ran: Awaited<ReturnType<LiveLab["exec"]>>;
+    try {
+      ran = await l.exec(req.terminal, req.input, opts);
+    } finally {
+      running.delete(req.slot);
+      l.running = undefined;
+    }
+    const seq = l.nextSeq;
+    const entry: TranscriptEntry = {
+      seq,
+      terminal: req.terminal,
+      machine: ran.before.machine,
+      prompt: ran.before.prompt,
+      input: req.input,
+      output: ran.output,
+    };
+    l.nextSeq = seq + 1;
+    l.openWait = undefined;
+    l.transcript.push(entry);
+    return {
+      seq,
+      atMs,
+      entry,
+      digest: ran.digest,
+      interruptedAtUs: ran.result.interruptedAtUs ?? null,
+      exitCode: ran.result.exitCode,
+      durationMs: ran.result.durationMs,
+      machineAfter: ran.result.session.machine,
+      tabs: tabsOf(l.lab),
+      cluster: clusterView(l.lab),
+      drift: l.drift,
+    };
+  });
+}
+
+async function advance(sessionId: string, ms: number): Promise<WorkerAdvanceResult> {
+  const l = await held(sessionId);
+  return l.serial(async () => {
+    const atMs = Math.floor(l.lab.world.clock.now / 1000);
+    await l.lab.advance(ms);
+    let result: Pick<WorkerAdvanceResult, "seq" | "pieces" | "merged">;
+    if (l.openWait) {
+      l.openWait.pieces = [...l.openWait.pieces, ms];
+      result = { seq: l.openWait.seq, pieces: l.openWait.pieces, merged: true };
+    } else {
+      l.openWait = { seq: l.nextSeq, pieces: [ms] };
+      l.nextSeq += 1;
+      result = { seq: l.openWait.seq, pieces: l.openWait.pieces, merged: false };
+    }
+    return { ...result, atMs, tabs: tabsOf(l.lab), cluster: clusterView(l.lab) };
+  });
+}
+
+function block(ms: number): void {
+  if (!data.testHooks) throw new Error("block: test hooks are off");
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+async function handle(req: WorkerRequest): Promise<unknown> {
+  switch (req.op) {
+    case "load": {
+      if (!labs.has(req.session.id)) {
+        const owner = req.session.userId;
+        await labs.get(req.session.id, () => rebuildLab(req.session, req.events, () => scheduler.turn(owner)));
+      }
+      return null;
+    }
+    case "snapshot": {
+      const l = await held(req.sessionId);
+      return l.serial(async () => view(l));
+    }
+    case "exec":
+      return exec(req);
+    case "advance":
+      return advance(req.sessionId, req.ms);
+    case "files": {
+      const l = await held(req.sessionId);
+      if (!l.lab.world.node(req.node)) return null;
+      return l.serial(async () => readConfigFiles(l.lab, req.node));
+    }
+    case "hasNodes": {
+      const l = await held(req.sessionId);
+      return req.nodes.every((n) => l.lab.world.node(n) !== undefined);
+    }
+    case "evict":
+      labs.evict(req.sessionId);
+      return null;
+    case "inspect": {
+      const l = await held(req.sessionId);
+      return l.serial(async () => ({ state: l.lab.state(), drift: l.drift }));
+    }
+    case "grade": {
+      // "Vérifier" on a lab: the graders replay the stored log here, not on the request thread
+      const def = getExercise(req.exerciseId);
+      if (!def) throw new Error(`unknown exercise ${req.exerciseId}`);
+      return grade(def, req.submission);
+    }
+    case "ping":
+      return labs.size;
+    case "block":
+      block(req.ms);
+      return null;
+  }
+}
+
+port.on("message", (msg: WorkerRequest | WorkerWake) => {
+  if (msg.op === "wake") {
+    running.get(msg.slot)?.interrupt();
+    return;
+  }
+  handle(msg).then(
+    (value) => post({ id: msg.id, ok: true, value }),
+    (e: unknown) =>
+      post(
+        e instanceof Missing
+          ? { id: msg.id, ok: false, missing: true }
+          : { id: msg.id, ok: false, error: e instanceof Error ? (e.stack ?? e.message) : String(e) },
+      ),
+  );
+});

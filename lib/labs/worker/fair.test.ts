@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { FairScheduler } from "./fair";
+
+/** Runs `slices` turns of a command owned by `owner`, recording each turn it gets. */
+async function command(s: FairScheduler, owner: string, name: string, slices: number, log: string[]) {
+  for (let i = 0; i < slices; i++) {
+    await s.turn(owner);
+    log.push(name);
+  }
+}
+
+describe("FairScheduler", () => {
+  it("gives a learner with three busy labs one lab's share, not three", async () => {
+    const ticks: Array<() => void> = [];
+    const s = new FairScheduler((fn) => ticks.push(fn));
+    const log: string[] = [];
+    const all = Promise.all([
+      command(s, "noisy", "n1", 30, log),
+      command(s, "noisy", "n2", 30, log),
+      command(s, "noisy", "n3", 30, log),
+      command(s, "quiet", "q", 10, log),
+    ]);
+    // run 10 ticks by hand: each resumes one waiting command per learner
+    for (let t = 0; t < 10; t++) {
+      const tick = ticks.shift();
+      expect(tick).toBeDefined();
+      tick?.();
+      await new Promise((r) => setImmediate(r)); // let the resumed commands reach their next turn
+    }
+    const count = (p: string) => log.filter((n) => n.startsWith(p)).length;
+    expect(count("q")).toBe(10);
+    expect(count("n")).toBe(10);
+    // the noisy learner's labs take turns among themselves
+    expect(log.filter((n) => n.startsWith("n")).slice(0, 6)).toEqual(["n1", "n2", "n3", "n1", "n2", "n3"]);
+    while (ticks.length > 0) {
+      ticks.shift()?.();
+      await new Promise((r) => setImmediate(r));
+    }
+    await all;
+    expect(count("n")).toBe(90);
+    expect(s.waiting).toBe(0);
+  });
+
+  it("schedules one tick for many waiting commands, and none when nothing waits", async () => {
+    const ticks: Array<() => void> = [];
+    const s = new FairScheduler((fn) => ticks.push(fn));
+    const a = s.turn("a");
+    const b = s.turn("b");
+    expect(ticks).toHaveLength(1);
+    ticks.shift()?.();
+    await Promise.all([a, b]);
+    expect(ticks).toHaveLength(0);
+  });
+});

@@ -1,0 +1,52 @@
+/**
+ * Fair turns between the labs of one worker. A running command awaits `turn(owner)` at its work
+ * checkpoints; each tick resumes at most one waiting command per owner (a learner), in turn, so a
+ * learner running loops on three labs gets one lab's share, as much as a learner with one lab.
+ * Between ticks the event loop reads new requests.
+ */
+export class FairScheduler {
+  /** Waiting commands by owner; Map order is the round-robin order. */
+  private readonly queues = new Map<string, Array<() => void>>();
+  private scheduled = false;
+
+  constructor(private readonly defer: (fn: () => void) => void = (fn) => setImmediate(fn)) {}
+
+  turn(owner: string): Promise<void> {
+    return new Promise((resolve) => {
+      const q = this.queues.get(owner);
+      if (q) q.push(resolve);
+      else this.queues.set(owner, [resolve]);
+      this.schedule();
+    });
+  }
+
+  /** Commands waiting for a turn. */
+  get waiting(): number {
+    let n = 0;
+    for (const q of this.queues.values()) n += q.length;
+    return n;
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    this.defer(() => this.tick());
+  }
+
+  private tick(): void {
+    this.scheduled = false;
+    const owners = [...this.queues.keys()];
+    for (const owner of owners) {
+      const q = this.queues.get(owner);
+      const next = q?.shift();
+      // the owner goes to the back of the round (Map order): the others come first next tick
+      this.queues.delete(owner);
+      if (q && q.length > 0) this.queues.set(owner, q);
+      next?.();
+    }
+    if (this.queues.size > 0) this.schedule();
+  }
+}
+
+/** Real time a command may run between two turns before it lets the others go (ms). */
+export const SLICE_MS = 4;

@@ -1,0 +1,93 @@
+/** Messages between the request thread (lib/labs/pool.ts) and a lab worker (entry.ts). */
+import type { TtyChunk } from "@/engine/index";
+import type { ClusterView } from "../cluster-view";
+import type { StoredEvent, TranscriptEntry } from "../live";
+import type { TabView } from "../tabs";
+
+export interface LabSessionRef {
+  id: string;
+  userId: string;
+  exerciseId: string;
+  scenario: string;
+  seed: number;
+}
+
+/** What the worker is given once, at start. */
+export interface WorkerData {
+  /** One Int32 per command slot: 1 = Ctrl-C requested (read with Atomics.load in the worker). */
+  interruptFlags: SharedArrayBuffer;
+  maxLabs: number;
+  idleMs: number;
+  /** Enables the `block` request (tests of the watchdog only). */
+  testHooks: boolean;
+}
+
+export type WorkerRequest =
+  | { id: number; op: "load"; session: LabSessionRef; events: StoredEvent[] }
+  | { id: number; op: "snapshot"; sessionId: string }
+  | { id: number; op: "exec"; sessionId: string; terminal: string; input: string; stream: boolean; slot: number }
+  | { id: number; op: "advance"; sessionId: string; ms: number }
+  | { id: number; op: "files"; sessionId: string; node: string }
+  | { id: number; op: "hasNodes"; sessionId: string; nodes: string[] }
+  | { id: number; op: "evict"; sessionId: string }
+  | { id: number; op: "inspect"; sessionId: string }
+  | { id: number; op: "grade"; exerciseId: string; submission: unknown }
+  | { id: number; op: "ping" }
+  | { id: number; op: "block"; ms: number };
+
+/** Ctrl-C: wakes a command waiting real time (pacing); the flag in the shared buffer stops the engine. */
+export interface WorkerWake {
+  op: "wake";
+  slot: number;
+}
+
+export interface LabView {
+  tabs: TabView[];
+  cluster: ClusterView;
+  transcript: TranscriptEntry[];
+}
+
+export interface WorkerExecResult {
+  /** The row this command takes (the worker has already counted it: the caller must store it or evict). */
+  seq: number;
+  /** Virtual time when it started (ms). */
+  atMs: number;
+  entry: TranscriptEntry;
+  digest: string;
+  interruptedAtUs: number | null;
+  exitCode: number;
+  durationMs: number;
+  machineAfter: string;
+  tabs: TabView[];
+  cluster: ClusterView;
+  /** Replay drift seen while this lab was rebuilt (seqs), for the logs. */
+  drift: number[];
+}
+
+export interface WorkerAdvanceResult {
+  /** The wait row: a new one (merged false) or the open one extended to `pieces`. */
+  seq: number;
+  pieces: number[];
+  merged: boolean;
+  atMs: number;
+  tabs: TabView[];
+  cluster: ClusterView;
+}
+
+/** A held lab's full state and replay drift (tests, diagnostics). */
+export interface LabInspection {
+  state: unknown;
+  drift: number[];
+}
+
+export type WorkerReply =
+  | { id: number; ok: true; value: unknown }
+  | { id: number; ok: false; missing: true }
+  | { id: number; ok: false; error: string };
+
+/** Sent while an exec runs (stream mode). */
+export type WorkerEvent =
+  | { id: number; event: "output"; chunk: TtyChunk }
+  | { id: number; event: "cluster"; cluster: ClusterView };
+
+export type WorkerMessage = WorkerReply | WorkerEvent;
