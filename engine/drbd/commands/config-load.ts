@@ -52,13 +52,15 @@ export function resolveFor(
   name: string,
   node: LabNode,
 ): { resolved: ResolvedResource; conf: ResConf } | { error: string; exit: number } {
-  const diags = checkForHost(config, node.name, { resources: [name], ips: [node.ip] });
+  // have_ip(): the node's interface and loopback (`floating 127.0.0.1:…` is this host)
+  const ips = [node.ip, "127.0.0.1"];
+  const diags = checkForHost(config, node.name, { resources: [name], ips });
   const first = diags[0];
   if (first) {
     const text = first.code === "not-defined-for-host" ? first.message : drbdadmStderr(diags).join("\n");
     return { error: text, exit: first.code === "not-defined-for-host" ? 1 : 10 };
   }
-  const resolved = resolveResource(config, name, node.name, { ips: [node.ip] });
+  const resolved = resolveResource(config, name, node.name, { ips });
   if (!resolved) return { error: `'${name}' not defined in your config (for this host).`, exit: 1 };
   return { resolved, conf: fromResolved(resolved) };
 }

@@ -106,6 +106,14 @@ function host(p: Printer, h: HostSection): void {
   p.options("options", h.options);
   for (const v of h.volumes) if (v.parsedDevice || v.parsedDisk || v.parsedMetaDisk) volume(p, v, h.kind === "stacked");
   if (h.kind !== "floating" && h.address) p.address("address", h.address, ";\n");
+  if (h.proxy) {
+    p.line(`proxy on ${h.proxy.names.join(" ")} {\n`);
+    p.indent++;
+    if (h.proxy.inside) p.address("inside", h.proxy.inside, ";\n");
+    if (h.proxy.outside) p.address("outside", h.proxy.outside, ";\n");
+    p.indent--;
+    p.line("}\n");
+  }
   p.indent--;
   p.line("}\n");
 }
