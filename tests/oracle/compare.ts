@@ -57,13 +57,29 @@ export function differences(c: OracleCase, cmds: string[], real: Run[], sim: Run
   return out;
 }
 
+const selects = (a: Allowed, d: Difference) =>
+  a.case.test(d.case) &&
+  a.command.test(d.command) &&
+  (a.field === undefined || a.field === d.field) &&
+  (a.realStderr === undefined || a.realStderr.test(d.realStderr));
+
+/**
+ * The entries that explain a difference: one entry without `normalise`, or the normalising
+ * entries that, applied together, make both outputs equal (two version changes in one message).
+ */
+export function explain(d: Difference, list: readonly Allowed[] = ALLOWED): Allowed[] {
+  const matching = list.filter((a) => selects(a, d));
+  const plain = matching.find((a) => a.normalise === undefined);
+  if (plain) return [plain];
+  const norms = matching.filter((a) => a.normalise);
+  const apply = (s: string, ns: Allowed[]) => ns.reduce((acc, a) => (a.normalise as (x: string) => string)(acc), s);
+  const single = norms.find((a) => apply(d.real, [a]) === apply(d.sim, [a]));
+  if (single) return [single];
+  if (norms.length > 1 && apply(d.real, norms) === apply(d.sim, norms))
+    return norms.filter((a) => apply(d.real, [a]) !== d.real || apply(d.sim, [a]) !== d.sim);
+  return [];
+}
+
 export function allowedBy(d: Difference, list: readonly Allowed[] = ALLOWED): Allowed | undefined {
-  return list.find(
-    (a) =>
-      a.case.test(d.case) &&
-      a.command.test(d.command) &&
-      (a.field === undefined || a.field === d.field) &&
-      (a.realStderr === undefined || a.realStderr.test(d.realStderr)) &&
-      (a.normalise === undefined || a.normalise(d.real) === a.normalise(d.sim)),
-  );
+  return explain(d, list)[0];
 }

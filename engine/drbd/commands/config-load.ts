@@ -8,6 +8,7 @@ import { fromResolved } from "../adapt";
 import type { ResConf } from "../conf";
 import {
   checkForHost,
+  type Diagnostic,
   type DrbdConfig,
   drbdadmStderr,
   parseConfig,
@@ -20,6 +21,7 @@ export interface LoadedConfig {
   /** drbdadm's stderr lines for config problems (empty when fine). */
   errors: string[];
   warnings: string[];
+  diagnostics: Diagnostic[];
 }
 
 async function readAll(fs: IFileSystem, dir: string, out: Record<string, string>): Promise<void> {
@@ -43,6 +45,7 @@ export async function loadConfig(fs: IFileSystem, node: LabNode, entry = "/etc/d
     config,
     errors: errs.length ? drbdadmStderr(diagnostics) : [],
     warnings: warns.length && !errs.length ? drbdadmStderr(warns) : [],
+    diagnostics,
   };
 }
 

@@ -23,7 +23,7 @@ import { dstateLines, resourceStatus, roleLine } from "../status";
 import { adjustSteps } from "./adjust";
 import { loadConfig, resolveFor } from "./config-load";
 import { newPathLine, newPeerLine, newResourceLine, peerDeviceLines, UP_STAGE } from "./dry-lines";
-import { dumpAll, nodeIps } from "./dump-cmd";
+import { dumpAll, multipleHostSections, nodeIps } from "./dump-cmd";
 import {
   applyAl,
   createMd,
@@ -34,7 +34,7 @@ import {
   offlineOutdate,
   showGi,
 } from "./meta-cmds";
-import { isShCommand, shCommand } from "./sh-cmds";
+import { isGenericSh, isShCommand, shCommand, softOnly } from "./sh-cmds";
 import { diskArgs, netArgs, type Out, peerIdOf, raw, runSteps, type Step } from "./steps";
 
 /** Simulated duration of the kernel work behind each command (µs). */
@@ -430,7 +430,14 @@ export async function drbdadm(k: DrbdKernel, ctx: CommandContext): Promise<ExecR
   if (!COMMANDS.includes(command) && !isShCommand(cmd))
     return { stdout: "", stderr: `drbdadm: Unknown command '${cmd}'\n`, exitCode: 1 };
   const loaded = await loadConfig(ctx.fs, node, configFile);
+  if (isShCommand(cmd) && isGenericSh(cmd) && loaded.errors.length && softOnly(loaded.diagnostics)) {
+    // sh-resources & co. skip drbdadm's global validation: post-parse complaints, exit 0
+    const r = shCommand(cmd, targets, loaded.config, node);
+    return { ...r, stderr: `${loaded.errors.join("\n")}\n${r.stderr}` };
+  }
   if (loaded.errors.length) return { stdout: "", stderr: `${loaded.errors.join("\n")}\n`, exitCode: 10 };
+  const several = multipleHostSections(loaded.config, node);
+  if (several) return several;
   out.stderr += loaded.warnings.length ? `${loaded.warnings.join("\n")}\n` : "";
   if (isShCommand(cmd)) {
     const r = shCommand(cmd, targets, loaded.config, node);
@@ -468,11 +475,16 @@ export async function drbdadm(k: DrbdKernel, ctx: CommandContext): Promise<ExecR
     const r = resolveFor(loaded.config, name, node);
     if ("error" in r) {
       out.stderr += `${r.error}\n`;
+      // a named dump only warns about the address (drbdadm_main.c: `if (!is_dump && !config_valid)`)
+      if (command === "dump" && r.exit === 10 && r.error.includes("not found on this host")) {
+        out.stdout += dumpResource(loaded.config, name, node.name, nodeIps(node), { named: true }) ?? "";
+        continue;
+      }
       out.exit = Math.max(out.exit, r.exit);
       return { stdout: out.stdout, stderr: out.stderr, exitCode: out.exit };
     }
     if (command === "dump") {
-      out.stdout += dumpResource(loaded.config, name, node.name, nodeIps(node)) ?? "";
+      out.stdout += dumpResource(loaded.config, name, node.name, nodeIps(node), { named: true }) ?? "";
       continue;
     }
     const res = k.resource(node, name);

@@ -10,6 +10,14 @@ export function nodeIps(node: LabNode): string[] {
   return [node.ip, "127.0.0.1"];
 }
 
+/** set_me_in_resource() runs for every resource in post_parse: several sections for this host exit 10. */
+export function multipleHostSections(config: DrbdConfig, node: LabNode): ExecResult | null {
+  const bad = checkForHost(config, node.name, { ips: nodeIps(node) }).filter(
+    (d) => d.code === "multiple-host-sections",
+  );
+  return bad.length ? { stdout: "", stderr: `${drbdadmStderr(bad.slice(0, 1)).join("\n")}\n`, exitCode: 10 } : null;
+}
+
 export function dumpAll(config: DrbdConfig, node: LabNode): ExecResult {
   const ips = nodeIps(node);
   const mine = config.resources.filter((r) => findMe(r, node.name, ips).length > 0).map((r) => r.name);

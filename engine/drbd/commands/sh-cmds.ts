@@ -4,7 +4,14 @@
  * the kernel.
  */
 import type { ExecResult, LabNode } from "../../world/types";
-import { checkForHost, type DrbdConfig, findMe, type ResolvedResource, resolveResource } from "../config";
+import {
+  checkForHost,
+  type Diagnostic,
+  type DrbdConfig,
+  findMe,
+  type ResolvedResource,
+  resolveResource,
+} from "../config";
 import { nodeIps } from "./dump-cmd";
 
 export const SH_COMMANDS = [
@@ -25,6 +32,29 @@ type ShCmd = (typeof SH_COMMANDS)[number];
 
 export function isShCommand(cmd: string): cmd is ShCmd {
   return (SH_COMMANDS as readonly string[]).includes(cmd);
+}
+
+/** sh-* commands that take no resource name (ACF2_GEN_SHELL): no global validation before them. */
+export function isGenericSh(cmd: ShCmd): boolean {
+  return cmd === "sh-resources" || cmd === "sh-nop" || cmd === "sh-mod-parms";
+}
+
+/**
+ * Diagnostics of post_parse() and global validation that drbdadm prints without exiting when
+ * the command skips validation (parse errors and set_me_in_resource() still exit with 10).
+ */
+const SOFT = new Set([
+  "unknown-host",
+  "cannot-determine",
+  "keyword-missing",
+  "address-conflict",
+  "mesh-unknown-host",
+  "mesh-no-address",
+  "too-many-hosts",
+]);
+
+export function softOnly(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.filter((d) => d.severity === "error").every((d) => SOFT.has(d.code));
 }
 
 /** DRBD_MINOR_COUNT_DEF / _MAX of drbd_limits.h. */
