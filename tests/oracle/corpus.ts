@@ -154,8 +154,39 @@ function testStringCases(): OracleCase[] {
   return out;
 }
 
+/** A stacked resource (8.4-style `stacked-on-top-of`) over the lab's r0, seen from node1 and node3. */
+function stackedCases(): OracleCase[] {
+  const res = `resource r0-U {
+    net {
+        protocol A;
+    }
+    stacked-on-top-of r0 {
+        device /dev/drbd10;
+        address 172.28.0.21:7789;
+    }
+    on node3 {
+        device /dev/drbd10;
+        disk /dev/sda1;
+        address 172.28.0.13:7789;
+        meta-disk internal;
+    }
+}
+`;
+  return (["node1", "node3"] as const).map((host) => ({
+    id: `stacked/r0-U@${host}`,
+    host,
+    files: labFiles({ "/etc/drbd.d/r0-U.res": res }),
+  }));
+}
+
 export function buildCorpus(): OracleCase[] {
-  const all = [...courseCases(), ...fixtureCases(), ...testStringCases(), ...generateVariants(20261207)];
+  const all = [
+    ...courseCases(),
+    ...fixtureCases(),
+    ...stackedCases(),
+    ...testStringCases(),
+    ...generateVariants(20261207),
+  ];
   const seen = new Set<string>();
   return all.filter((c) => {
     const key = `${c.host}\0${JSON.stringify(Object.entries(c.files).sort())}`;
