@@ -72,7 +72,7 @@ export const ALLOWED: readonly Allowed[] = [
   },
   // --- deliberate: not simulated ---
   {
-    case: /^gen\/proxy\//,
+    case: /^gen\/proxy(-via)?\//,
     command: /^-d (up|adjust)/,
     field: "stdout",
     reason:

@@ -305,6 +305,13 @@ const MUTATIONS: Record<string, Mutation> = {
         .replace(/( {4}on node2 \{\n)/, `$1${proxy("node2", IP.node2)}`),
     );
   },
+  "proxy-via": (r, s) => {
+    const port = 7000 + r.int(100);
+    const via = (h: Host) =>
+      `        host ${h} address ${IP[h]}:${s.port} via proxy on ${h} {\n            inside 127.0.0.1:${port};\n            outside ${IP[h]}:${port + 1};\n        }\n`;
+    const t = renderShape({ ...s, hosts: ["node1", "node2"], floating: false, links: "none", nodeIds: true });
+    return files(t.replace(/\}\n$/, `    connection {\n${via("node1")}${via("node2")}    }\n}\n`));
+  },
 };
 
 export function generateVariants(seed: number, perKind = 16): OracleCase[] {

@@ -130,6 +130,50 @@ describe("drbdadm dump", () => {
   });
 });
 
+it("parses and dumps `via proxy on HOST` in a connection as drbdadm 9.22 prints it", async () => {
+  const res = `resource r0 {
+    device /dev/drbd0;
+    disk /dev/sda1;
+    meta-disk internal;
+    on node1 {
+        node-id 0;
+        address 172.28.0.11:7788;
+    }
+    on node2 {
+        node-id 1;
+        address 172.28.0.12:7788;
+    }
+    connection {
+        host node1 address 172.28.0.11:7788 via proxy on node1 {
+            inside 127.0.0.1:7001;
+            outside 172.28.0.11:7002;
+        }
+        host node2 address 172.28.0.12:7788 via proxy on node2 {
+            inside 127.0.0.1:7001;
+            outside 172.28.0.12:7002;
+        }
+    }
+}
+`;
+  const kit = await kitWith({ "/etc/drbd.d/r0.res": res });
+  const r = await kit.sh("node1", "drbdadm dump r0");
+  expect(r.err).toBe("");
+  expect(r.out).toContain(`    connection {
+        host node1         address         ipv4 172.28.0.11:7788         via proxy on node1 {
+            inside           ipv4 127.0.0.1:7001;
+            outside          ipv4 172.28.0.11:7002;
+        }
+        host node2         address         ipv4 172.28.0.12:7788         via proxy on node2 {
+            inside           ipv4 127.0.0.1:7001;
+            outside          ipv4 172.28.0.12:7002;
+        }
+        net {
+            _name        node2;
+        }
+    }
+`);
+});
+
 describe("drbdadm sh-*", () => {
   it("prints the configuration's values one per line", async () => {
     const kit = await kitWith({ "/etc/drbd.d/r1.res": R1_RES });

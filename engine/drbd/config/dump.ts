@@ -5,6 +5,7 @@ import type {
   DrbdConfig,
   HostSection,
   Mesh,
+  ProxySection,
   Resource,
   SectionOptions,
   Volume,
@@ -90,6 +91,16 @@ function volume(p: Printer, v: Volume, hasLower: boolean): void {
   }
 }
 
+/** dump_proxy_info(): printI, so after `host … address …` the indentation is printed again. */
+function proxy(p: Printer, x: ProxySection, prefix: string): void {
+  p.line(`${prefix}proxy on ${x.names.join(" ")} {\n`);
+  p.indent++;
+  if (x.inside) p.address("inside", x.inside, ";\n");
+  if (x.outside) p.address("outside", x.outside, ";\n");
+  p.indent--;
+  p.line("}\n");
+}
+
 function host(p: Printer, h: HostSection): void {
   if (h.kind === "stacked") {
     p.line(`stacked-on-top-of ${esc(h.lowerResource)} {\n`);
@@ -106,14 +117,7 @@ function host(p: Printer, h: HostSection): void {
   p.options("options", h.options);
   for (const v of h.volumes) if (v.parsedDevice || v.parsedDisk || v.parsedMetaDisk) volume(p, v, h.kind === "stacked");
   if (h.kind !== "floating" && h.address) p.address("address", h.address, ";\n");
-  if (h.proxy) {
-    p.line(`proxy on ${h.proxy.names.join(" ")} {\n`);
-    p.indent++;
-    if (h.proxy.inside) p.address("inside", h.proxy.inside, ";\n");
-    if (h.proxy.outside) p.address("outside", h.proxy.outside, ";\n");
-    p.indent--;
-    p.line("}\n");
-  }
+  if (h.proxy) proxy(p, h.proxy, "");
   p.indent--;
   p.line("}\n");
 }
@@ -131,6 +135,7 @@ function connection(p: Printer, c: Connection, peerName?: string): void {
       if (ha.address) p.address(" address", ha.address, "");
       else if (ha.port !== undefined) p.out += ` port ${ha.port}`;
       if (ha.outsideAddress) p.address(" via outside-address", ha.outsideAddress, ";\n");
+      else if (ha.proxy) proxy(p, ha.proxy, " via ");
       else p.out += ";\n";
     }
   };

@@ -72,6 +72,8 @@ export interface HostAddress extends SourceRef {
   address?: Address;
   port?: string;
   outsideAddress?: Address;
+  /** `via proxy on HOST { … }` */
+  proxy?: ProxySection;
 }
 
 export interface Path extends SourceRef {
