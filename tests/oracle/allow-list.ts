@@ -72,7 +72,7 @@ export const ALLOWED: readonly Allowed[] = [
   },
   // --- deliberate: not simulated ---
   {
-    case: /^gen\/proxy(-via)?\//,
+    case: /^gen\/proxy(-via)?\/|^engine\/drbd\/commands\/dry-run\.test\.ts#/,
     command: /^-d (up|adjust)/,
     field: "stdout",
     reason:
