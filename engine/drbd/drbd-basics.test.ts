@@ -152,14 +152,15 @@ describe("TP1: initialisation, initial sync, replication", () => {
   it("drbdadm -d up prints the drbdsetup/drbdmeta calls without running them", async () => {
     const kit = await makeKit();
     const r = await kit.sh("node1", "drbdadm -d up r0");
-    const lines = r.out.trim().split("\n");
-    expect(lines[0]).toBe("drbdsetup new-resource r0 0");
-    expect(lines[1]).toBe("drbdsetup new-minor r0 0 0");
-    expect(lines[2]).toMatch(/^drbdsetup new-peer r0 1 --_name=node2 /);
-    expect(lines[3]).toBe("drbdsetup new-path r0 1 ipv4:172.28.0.11:7788 ipv4:172.28.0.12:7788");
-    expect(lines[4]).toBe("drbdmeta 0 v09 /dev/sda1 internal apply-al");
-    expect(lines[5]).toMatch(/^drbdsetup attach 0 \/dev\/sda1 \/dev\/sda1 internal/);
-    expect(lines[6]).toBe("drbdsetup connect r0 1");
+    // what drbd-utils 9.22's drbdadm prints for the lab's files (tests/oracle checks the rest)
+    expect(r.out).toBe(`drbdsetup new-resource r0 0 --on-no-data-accessible=io-error
+drbdsetup new-minor r0 0 0
+drbdsetup new-peer r0 1 --_name=node2 --protocol=C --max-buffers=8000 --max-epoch-size=8000 --sndbuf-size=512k --rcvbuf-size=512k --after-sb-0pri=discard-zero-changes --after-sb-1pri=discard-secondary --after-sb-2pri=disconnect
+drbdsetup new-path r0 1 ipv4:172.28.0.11:7788 ipv4:172.28.0.12:7788
+drbdmeta 0 v09 /dev/sda1 internal apply-al
+drbdsetup attach 0 /dev/sda1 /dev/sda1 internal --on-io-error=detach --disk-flushes=no --md-flushes=no
+drbdsetup connect r0 1
+`);
     expect((await kit.sh("node1", "drbdadm status")).out).toBe("# No currently configured DRBD found.\n");
   });
 

@@ -8,6 +8,7 @@ import { fail, OK } from "../ops-lifecycle";
 import { checkpoint, steadyRateKiB } from "../resync";
 import { replan } from "../sync";
 import type { ResCtx } from "./drbdadm";
+import { UP_STAGE } from "./dry-lines";
 import type { Step } from "./steps";
 import { netArgs } from "./steps";
 
@@ -15,7 +16,13 @@ type Build = (cmd: "up" | "attach" | "connect", c: ResCtx) => Step[];
 
 export function adjustSteps(c: ResCtx, build: Build): Step[] {
   const { res, conf, name, k } = c;
-  if (!res) return build("up", c);
+  // a resource that is down is brought up; adjust resets peer-device options to the defaults first
+  if (!res)
+    return build("up", c).map((s) =>
+      s.stage === UP_STAGE.peerDevice
+        ? { ...s, line: s.line.replace(/^(\S+ \S+ \S+ \S+ \S+)/, "$1 --set-defaults") }
+        : s,
+    );
   const steps: Step[] = [];
   for (const p of conf.peers) {
     const cn = res.connections.get(p.host);

@@ -8,6 +8,7 @@ import { fromResolved } from "../adapt";
 import type { ResConf } from "../conf";
 import {
   checkForHost,
+  type Diagnostic,
   type DrbdConfig,
   drbdadmStderr,
   parseConfig,
@@ -20,6 +21,7 @@ export interface LoadedConfig {
   /** drbdadm's stderr lines for config problems (empty when fine). */
   errors: string[];
   warnings: string[];
+  diagnostics: Diagnostic[];
 }
 
 async function readAll(fs: IFileSystem, dir: string, out: Record<string, string>): Promise<void> {
@@ -43,6 +45,7 @@ export async function loadConfig(fs: IFileSystem, node: LabNode, entry = "/etc/d
     config,
     errors: errs.length ? drbdadmStderr(diagnostics) : [],
     warnings: warns.length && !errs.length ? drbdadmStderr(warns) : [],
+    diagnostics,
   };
 }
 
@@ -52,13 +55,15 @@ export function resolveFor(
   name: string,
   node: LabNode,
 ): { resolved: ResolvedResource; conf: ResConf } | { error: string; exit: number } {
-  const diags = checkForHost(config, node.name, { resources: [name], ips: [node.ip] });
+  // have_ip(): the node's interface and loopback (`floating 127.0.0.1:…` is this host)
+  const ips = [node.ip, "127.0.0.1"];
+  const diags = checkForHost(config, node.name, { resources: [name], ips });
   const first = diags[0];
   if (first) {
     const text = first.code === "not-defined-for-host" ? first.message : drbdadmStderr(diags).join("\n");
     return { error: text, exit: first.code === "not-defined-for-host" ? 1 : 10 };
   }
-  const resolved = resolveResource(config, name, node.name, { ips: [node.ip] });
+  const resolved = resolveResource(config, name, node.name, { ips });
   if (!resolved) return { error: `'${name}' not defined in your config (for this host).`, exit: 1 };
   return { resolved, conf: fromResolved(resolved) };
 }

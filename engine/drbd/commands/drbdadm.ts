@@ -5,7 +5,7 @@
 import type { CommandContext, ExecResult } from "../../world/types";
 import type { ResConf } from "../conf";
 import type { ResolvedResource } from "../config";
-import { dumpConfig, dumpResource } from "../config";
+import { dumpResource } from "../config";
 import type { DrbdKernel } from "../kernel";
 import type { Resource } from "../objects";
 import {
@@ -22,6 +22,8 @@ import { attach, connect, detach, disconnect, down, fail, newMinor, newPeer, new
 import { dstateLines, resourceStatus, roleLine } from "../status";
 import { adjustSteps } from "./adjust";
 import { loadConfig, resolveFor } from "./config-load";
+import { newPathLine, newPeerLine, newResourceLine, peerDeviceLines, UP_STAGE } from "./dry-lines";
+import { dumpAll, multipleHostSections, nodeIps } from "./dump-cmd";
 import {
   applyAl,
   createMd,
@@ -32,6 +34,7 @@ import {
   offlineOutdate,
   showGi,
 } from "./meta-cmds";
+import { isGenericSh, isShCommand, shCommand, softOnly } from "./sh-cmds";
 import { diskArgs, netArgs, type Out, peerIdOf, raw, runSteps, type Step } from "./steps";
 
 /** Simulated duration of the kernel work behind each command (µs). */
@@ -117,10 +120,14 @@ function buildSteps(cmd: Cmd, c: ResCtx): Step[] {
     res && k.alive(res) ? fn(res) : fail(158);
   switch (cmd) {
     case "up": {
+      // drbdadm schedules up's calls by stage (dry-lines.ts UP_STAGE); runUp sorts all resources' steps
+      const st = UP_STAGE;
+      const rp = (host: string) => c.resolved.peers.find((x) => x.name === host);
       const s: Step[] = [
         {
-          line: `drbdsetup new-resource ${name} ${conf.me.nodeId}`,
+          line: newResourceLine(c.resolved),
           obj: name,
+          stage: st.newResource,
           run: () => {
             newResource(k, node, conf);
             return OK;
@@ -131,36 +138,53 @@ function buildSteps(cmd: Cmd, c: ResCtx): Step[] {
         s.push({
           line: `drbdsetup new-minor ${name} ${v.minor} ${v.vnr}`,
           obj: name,
+          stage: st.newMinor,
           run: () => newMinor(k, k.resource(node, name) as Resource, v.vnr),
         });
       for (const p of peers) {
+        const r = rp(p.host);
         s.push({
-          line: `drbdsetup new-peer ${name} ${p.nodeId} ${netArgs(c.resolved, p.host)}`,
+          line: r
+            ? newPeerLine(c.resolved, r)
+            : `drbdsetup new-peer ${name} ${p.nodeId} ${netArgs(c.resolved, p.host)}`,
           obj: name,
+          stage: st.newPeer,
           run: () => newPeer(k, k.resource(node, name) as Resource, p.host),
         });
         s.push({
-          line: `drbdsetup new-path ${name} ${p.nodeId} ipv4:${conf.me.address}:${conf.me.port} ipv4:${p.address}:${p.port}`,
+          line: r
+            ? newPathLine(c.resolved, r)
+            : `drbdsetup new-path ${name} ${p.nodeId} ipv4:${conf.me.address}:${conf.me.port} ipv4:${p.address}:${p.port}`,
           obj: name,
+          stage: st.newPath,
           run: () => OK,
         });
+        for (const line of r ? peerDeviceLines(c.resolved, r) : [])
+          s.push({ line, obj: name, stage: st.peerDevice, run: () => OK });
       }
       for (const v of vols) {
         if (v.disk === "none") continue;
         s.push({
           line: metaLine(v.minor, v.disk, "apply-al"),
           obj: String(v.minor),
+          stage: st.attach,
           run: () => applyAl(k, node, v.minor, v.disk),
         });
         s.push({
           line: `drbdsetup attach ${v.minor} ${v.disk} ${v.disk} internal${diskArgs(c.resolved, v.vnr)}`,
           obj: String(v.minor),
+          stage: st.attach,
           run: () => attachVol(c, v.vnr),
         });
       }
       for (const p of peers)
-        s.push({ line: `drbdsetup connect ${name} ${p.nodeId}`, obj: name, run: () => connectPeer(c, p.host, false) });
-      return s;
+        s.push({
+          line: `drbdsetup connect ${name} ${p.nodeId}`,
+          obj: name,
+          stage: st.connect,
+          run: () => connectPeer(c, p.host, false),
+        });
+      return s.sort((a, b) => (a.stage ?? 0) - (b.stage ?? 0));
     }
     case "down":
       return [{ line: `drbdsetup down ${name}`, obj: name, run: () => (res && k.alive(res) ? down(k, res) : OK) }];
@@ -230,9 +254,11 @@ function buildSteps(cmd: Cmd, c: ResCtx): Step[] {
     case "verify":
     case "pause-sync":
     case "resume-sync":
-      if (!res) return notUp(c);
-      return peers.flatMap((p) =>
-        vols.map((v) => ({
+      // a dry run prints the calls drbdadm would make, whether the resource is up or not
+      if (!res && !o.dryRun) return notUp(c);
+      // iterate_volumes, then each connection (drbdadm_main.c call_cmd)
+      return vols.flatMap((v) =>
+        peers.map((p) => ({
           line: `drbdsetup ${cmd} ${name} ${p.nodeId} ${v.vnr}`,
           obj: name,
           run: resOr((r) => {
@@ -401,15 +427,29 @@ export async function drbdadm(k: DrbdKernel, ctx: CommandContext): Promise<ExecR
   const out: Out = { stdout: "", stderr: "", exit: 0 };
   if (!cmd) return { stdout: "", stderr: "USAGE: drbdadm COMMAND [OPTION...] {all|RESOURCE...}\n", exitCode: 20 };
   const command = (cmd === "state" ? "role" : cmd) as Cmd;
-  if (!COMMANDS.includes(command)) return { stdout: "", stderr: `drbdadm: Unknown command '${cmd}'\n`, exitCode: 1 };
+  if (!COMMANDS.includes(command) && !isShCommand(cmd))
+    return { stdout: "", stderr: `drbdadm: Unknown command '${cmd}'\n`, exitCode: 1 };
   const loaded = await loadConfig(ctx.fs, node, configFile);
+  if (isShCommand(cmd) && isGenericSh(cmd) && loaded.errors.length && softOnly(loaded.diagnostics)) {
+    // sh-resources & co. skip drbdadm's global validation: post-parse complaints, exit 0
+    const r = shCommand(cmd, targets, loaded.config, node);
+    return { ...r, stderr: `${loaded.errors.join("\n")}\n${r.stderr}` };
+  }
   if (loaded.errors.length) return { stdout: "", stderr: `${loaded.errors.join("\n")}\n`, exitCode: 10 };
+  const several = multipleHostSections(loaded.config, node);
+  if (several) return several;
   out.stderr += loaded.warnings.length ? `${loaded.warnings.join("\n")}\n` : "";
+  if (isShCommand(cmd)) {
+    const r = shCommand(cmd, targets, loaded.config, node);
+    return { ...r, stderr: out.stderr + r.stderr };
+  }
+  if (command === "dump" && (targets.length === 0 || targets.includes("all"))) {
+    const r = dumpAll(loaded.config, node);
+    return { ...r, stderr: out.stderr + r.stderr };
+  }
   const mine = loaded.config.resources
     .filter((r) => resolveFor(loaded.config, r.name, node) && !("error" in resolveFor(loaded.config, r.name, node)))
     .map((r) => r.name);
-  if (command === "dump" && targets.length === 0)
-    return { stdout: dumpConfig(loaded.config, { hostname: node.name }), stderr: "", exitCode: 0 };
   if (targets.length === 0 && command === "status") {
     // `drbdadm status` without a resource runs `drbdsetup status` for everything that is up
     const running = [...k.resources(node).values()]
@@ -421,18 +461,30 @@ export async function drbdadm(k: DrbdKernel, ctx: CommandContext): Promise<ExecR
   if (targets.length === 0) {
     return { stdout: "", stderr: `USAGE: drbdadm ${command} [OPTION...] {all|RESOURCE...}\n\n`, exitCode: 1 };
   }
+  if (targets.includes("all") && mine.length === 0)
+    return {
+      stdout: "",
+      stderr: `${out.stderr}WARN: no normal resources defined for this host (${node.name})!?\nMisspelled name of the local machine with the 'on' keyword ?\n`,
+      exitCode: 1,
+    };
   const expanded = targets.flatMap((t) => (t === "all" ? mine : [t]));
+  const deferred: Step[] = [];
   for (const t of expanded) {
     const m = /^([^:/]+)(?::([^/]+))?(?:\/(\d+))?$/.exec(t);
     const name = m?.[1] ?? t;
     const r = resolveFor(loaded.config, name, node);
     if ("error" in r) {
       out.stderr += `${r.error}\n`;
+      // a named dump only warns about the address (drbdadm_main.c: `if (!is_dump && !config_valid)`)
+      if (command === "dump" && r.exit === 10 && r.error.includes("not found on this host")) {
+        out.stdout += dumpResource(loaded.config, name, node.name, nodeIps(node), { named: true }) ?? "";
+        continue;
+      }
       out.exit = Math.max(out.exit, r.exit);
       return { stdout: out.stdout, stderr: out.stderr, exitCode: out.exit };
     }
     if (command === "dump") {
-      out.stdout += dumpResource(loaded.config, name, node.name, [node.ip]) ?? "";
+      out.stdout += dumpResource(loaded.config, name, node.name, nodeIps(node), { named: true }) ?? "";
       continue;
     }
     const res = k.resource(node, name);
@@ -454,9 +506,22 @@ export async function drbdadm(k: DrbdKernel, ctx: CommandContext): Promise<ExecR
       continue;
     }
     const steps = buildSteps(command, c);
+    if (command === "up" || command === "adjust") {
+      // deferred like drbdadm's schedule_deferred_cmd(): run below, stage by stage over all resources
+      deferred.push(...steps);
+      continue;
+    }
     const ok = await runSteps(steps, out, o.dryRun);
     if (!o.dryRun) k.world.clock.advanceBy(DURATION[command] ?? 20_000);
     if (!ok) break;
+  }
+  if (deferred.length) {
+    const ok = await runSteps(
+      deferred.sort((a, b) => (a.stage ?? 0) - (b.stage ?? 0)),
+      out,
+      o.dryRun,
+    );
+    if (!o.dryRun) k.world.clock.advanceBy((DURATION[command] ?? 20_000) * (ok ? expanded.length : 1));
   }
   return { stdout: out.stdout, stderr: out.stderr, exitCode: out.exit };
 }

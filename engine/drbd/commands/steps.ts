@@ -23,6 +23,8 @@ export interface Step {
   line: string;
   /** Object name drbdsetup prefixes its errors with: resource name, or minor for device commands. */
   obj: string;
+  /** drbd_cfg_stage of a scheduled call (`up`): steps of several resources run stage by stage. */
+  stage?: number;
   run: () => OpResult | RawResult | Promise<OpResult | RawResult>;
 }
 

@@ -5,6 +5,7 @@ import type {
   DrbdConfig,
   HostSection,
   Mesh,
+  ProxySection,
   Resource,
   SectionOptions,
   Volume,
@@ -90,6 +91,16 @@ function volume(p: Printer, v: Volume, hasLower: boolean): void {
   }
 }
 
+/** dump_proxy_info(): printI, so after `host … address …` the indentation is printed again. */
+function proxy(p: Printer, x: ProxySection, prefix: string): void {
+  p.line(`${prefix}proxy on ${x.names.join(" ")} {\n`);
+  p.indent++;
+  if (x.inside) p.address("inside", x.inside, ";\n");
+  if (x.outside) p.address("outside", x.outside, ";\n");
+  p.indent--;
+  p.line("}\n");
+}
+
 function host(p: Printer, h: HostSection): void {
   if (h.kind === "stacked") {
     p.line(`stacked-on-top-of ${esc(h.lowerResource)} {\n`);
@@ -106,11 +117,12 @@ function host(p: Printer, h: HostSection): void {
   p.options("options", h.options);
   for (const v of h.volumes) if (v.parsedDevice || v.parsedDisk || v.parsedMetaDisk) volume(p, v, h.kind === "stacked");
   if (h.kind !== "floating" && h.address) p.address("address", h.address, ";\n");
+  if (h.proxy) proxy(p, h.proxy, "");
   p.indent--;
   p.line("}\n");
 }
 
-function connection(p: Printer, c: Connection): void {
+function connection(p: Printer, c: Connection, peerName?: string): void {
   p.line(`connection${c.name ? ` ${esc(c.name)}` : ""} {\n`);
   p.indent++;
   const pairs = (hosts: Connection["paths"][number]["hosts"]) => {
@@ -123,6 +135,7 @@ function connection(p: Printer, c: Connection): void {
       if (ha.address) p.address(" address", ha.address, "");
       else if (ha.port !== undefined) p.out += ` port ${ha.port}`;
       if (ha.outsideAddress) p.address(" via outside-address", ha.outsideAddress, ";\n");
+      else if (ha.proxy) proxy(p, ha.proxy, " via ");
       else p.out += ";\n";
     }
   };
@@ -136,7 +149,11 @@ function connection(p: Printer, c: Connection): void {
       p.indent--;
       p.line("}\n");
     }
-  p.options("net", c.net);
+  // a resource named on the command line: set_peer_in_resource() puts `_name PEER` in each connection of this host
+  const name: ConfigOption[] = peerName
+    ? [{ name: "_name", value: peerName, raw: peerName, file: c.file, line: c.line }]
+    : [];
+  p.options("net", name, c.net);
   p.options("disk", c.peerDevice);
   for (const pd of c.volumes) {
     p.line(`volume ${pd.vnr} {\n`);
@@ -158,8 +175,14 @@ function mesh(p: Printer, m: Mesh): void {
   p.line("}\n");
 }
 
-function resource(p: Printer, r: Resource, hostname: string, ips: readonly string[]): void {
+function resource(p: Printer, r: Resource, hostname: string, ips: readonly string[], named = false): void {
   const me = findMe(r, hostname, ips)[0];
+  const peerOf = (c: Connection): string | undefined => {
+    if (!named || !me) return undefined;
+    const names = (c.paths[0]?.hosts ?? []).map((h) => h.name);
+    if (!names.some((n) => me.names.includes(n))) return undefined;
+    return names.find((n) => !me.names.includes(n));
+  };
   p.line(
     `# resource ${esc(r.name)} on ${hostname}: ${me ? "not ignored" : "ignored"}, ${me?.kind === "stacked" ? "stacked" : "not stacked"}\n`,
   );
@@ -169,7 +192,7 @@ function resource(p: Printer, r: Resource, hostname: string, ips: readonly strin
   if (r.templateFile) p.line(`template-file ${esc(r.templateFile)};\n`);
   for (const v of r.volumes) if (v.parsedDevice || v.parsedDisk || v.parsedMetaDisk) volume(p, v, false);
   for (const h of r.hosts) host(p, h);
-  for (const c of r.connections) connection(p, c);
+  for (const c of r.connections) connection(p, c, peerOf(c));
   for (const m of r.meshes) mesh(p, m);
   sections(p, r);
   p.indent--;
@@ -218,10 +241,11 @@ export function dumpResource(
   name: string,
   hostname: string,
   ips: readonly string[] = [],
+  opts: { named?: boolean } = {},
 ): string | null {
   const r = config.resources.find((x) => x.name === name);
   if (!r) return null;
   const p = new Printer();
-  resource(p, r, hostname, ips);
+  resource(p, r, hostname, ips, opts.named);
   return p.out;
 }

@@ -54,8 +54,16 @@ export interface HostSection extends SourceRef {
   /** Node id computed by drbdadm for a two-node config without `node-id` (see node-id.ts). */
   implicitNodeId?: boolean;
   lowerResource?: string;
+  /** `proxy on HOST { inside …; outside …; }` (DRBD Proxy: parsed and dumped, not simulated). */
+  proxy?: ProxySection;
   volumes: Volume[];
   options: ConfigOption[];
+}
+
+export interface ProxySection {
+  names: string[];
+  inside?: Address;
+  outside?: Address;
 }
 
 export interface HostAddress extends SourceRef {
@@ -64,6 +72,8 @@ export interface HostAddress extends SourceRef {
   address?: Address;
   port?: string;
   outsideAddress?: Address;
+  /** `via proxy on HOST { … }` */
+  proxy?: ProxySection;
 }
 
 export interface Path extends SourceRef {

@@ -1,5 +1,5 @@
 import type { Connection, HostAddress, Mesh, Path, Resource } from "./model";
-import { parseAddressBody, parseHostNames, parseSkip } from "./parse-hosts";
+import { parseAddressBody, parseHostNames, parseProxySection, parseSkip } from "./parse-hosts";
 import { netDelegate, parseOptions } from "./parse-options";
 import type { Cursor } from "./parser-core";
 import { ch, TK } from "./tokens";
@@ -35,11 +35,15 @@ function parseHostAddress(c: Cursor, prev: number): HostAddress {
       ha.port = c.expect(TK.INTEGER, "TK_INTEGER").text;
       t = c.next();
     } else if (t.tk === ch(";")) return ha;
-    else c.expectedGot("address | port | ;", t);
+    else if (t.tk !== TK.VIA) c.expectedGot("address | port | ;", t);
   }
   if (t.tk === TK.VIA) {
     const v = c.next();
-    if (v.tk !== TK.OUTSIDE_ADDRESS) c.expectedGot("proxy | outside-address", v); // DRBD Proxy is not simulated
+    if (v.tk === TK.PROXY) {
+      ha.proxy = parseProxySection(c); // parsed and dumped; DRBD Proxy itself is not simulated
+      return ha;
+    }
+    if (v.tk !== TK.OUTSIDE_ADDRESS) c.expectedGot("proxy | outside-address", v);
     ha.outsideAddress = parseAddressBody(c);
     c.semi();
   } else if (t.tk !== ch(";")) c.expectedGot("via | ; ", t);

@@ -1,4 +1,4 @@
-import type { Address, HostSection, Resource, Volume } from "./model";
+import type { Address, HostSection, ProxySection, Resource, Volume } from "./model";
 import { parseDiskOptions, parseOptions } from "./parse-options";
 import { type Cursor, ParseAbort } from "./parser-core";
 import { ch, TK } from "./tokens";
@@ -248,6 +248,39 @@ export function parseSkip(c: Cursor): void {
   }
 }
 
+/** parse_proxy_section(): `proxy on HOST { inside ADDR; outside ADDR; options { … } }`. */
+export function parseProxySection(c: Cursor): ProxySection {
+  c.expect(TK.ON, "TK_ON");
+  const start = c.line;
+  const proxy: ProxySection = { names: parseHostNames(c, "{") };
+  for (;;) {
+    const t = c.next();
+    if (t.tk === TK.INSIDE || t.tk === TK.OUTSIDE) {
+      const a = parseAddressBody(c);
+      c.semi();
+      if (t.tk === TK.INSIDE) proxy.inside = a;
+      else proxy.outside = a;
+    } else if (t.tk === TK.OPTIONS) {
+      c.expect(ch("{"), "'{'");
+      c.i--; // proxy options and plugins are not simulated: skipped as a block
+      parseSkip(c);
+    } else if (t.tk === ch("}")) break;
+    else c.expected("inside | outside", t);
+  }
+  for (const k of ["inside", "outside"] as const)
+    if (!proxy[k]) {
+      c.report({
+        line: start,
+        severity: "error",
+        code: "proxy-keyword-missing",
+        message: `in section: proxy on ${proxy.names.join(" ")} { ... } }: '${k}' keyword missing.`,
+        messageFr: `Section proxy on ${proxy.names.join(" ")} : il manque « ${k} ».`,
+      });
+      c.ctx.valid = false;
+    }
+  return proxy;
+}
+
 /** parse_hosts(): host names up to the delimiter. */
 export function parseHostNames(c: Cursor, delimiter: string): string[] {
   const names: string[] = [];
@@ -338,6 +371,9 @@ export function parseHostSection(c: Cursor, res: Resource, names: string[], floa
         c.expect(ch("{"), "'{'");
         parseOptions(c, "options", host.options);
         break;
+      case TK.PROXY:
+        host.proxy = parseProxySection(c);
+        break;
       case TK.SKIP:
         parseSkip(c);
         break;
@@ -376,6 +412,7 @@ export function parseStackedSection(c: Cursor, res: Resource): void {
       rangeCheck(c, "node-id", n.text, 0, 32);
       host.nodeId = plainInteger(n.text);
       c.semi();
-    } else c.expected("device | address | proxy | volume | node-id", t);
+    } else if (t.tk === TK.PROXY) host.proxy = parseProxySection(c);
+    else c.expected("device | address | proxy | volume | node-id", t);
   }
 }

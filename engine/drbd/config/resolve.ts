@@ -51,6 +51,8 @@ export interface ResolvedResource {
   disk: OptionMap;
   peerDevice: OptionMap;
   options: OptionMap;
+  /** Resource options as written, in drbdadm's order (`drbdsetup new-resource` arguments). */
+  optionsRaw: Record<string, string>;
   startup: OptionMap;
   handlers: Record<string, string>;
   settings: ResourceSettings;
@@ -239,7 +241,9 @@ export function resolveResource(
     if (mine.address) peer.myAddress = mine.address;
     peers.push(peer);
   }
-  const options = toMap(expandOptions(expandOptions(common?.options ?? [], res.options), me.options));
+  const resOptionsL = expandOptions(common?.options ?? [], res.options);
+  const optionsL = me.options.length ? expandOptions(resOptionsL, me.options) : resOptionsL;
+  const options = toMap(optionsL);
   const startup = toMap(expandOptions(common?.startup ?? [], res.startup));
   const handlers: Record<string, string> = {};
   for (const [k, v] of Object.entries(toMap(expandOptions(common?.handlers ?? [], res.handlers))))
@@ -263,6 +267,7 @@ export function resolveResource(
     disk,
     peerDevice,
     options,
+    optionsRaw: toRaw(optionsL),
     startup,
     handlers,
     settings: {

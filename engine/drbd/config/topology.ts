@@ -105,8 +105,9 @@ export function connectionsOf(res: Resource): { connections: EffectiveConnection
             )
           : findHost(res, ha.name);
         if (!host) {
+          // drbdadm reports the first such host of a connection and leaves the connection there
           problems.push({ kind: "unknown-host", name: ha.name, line: ha.line });
-          continue;
+          break;
         }
         let address = ha.address ?? (host.address ? { ...host.address } : undefined);
         if (address && ha.port !== undefined) address = { ...address, port: ha.port };
