@@ -82,7 +82,7 @@ const questions: Question[] = [
         text: "Serveur de logs",
         credit: { A: 1, B: 0.5 },
         explain:
-          "Des logs tolèrent la perte des toutes dernières lignes ; A acquitte dès l’écriture locale, la latence réseau ne ralentit plus l’application.",
+          "Des logs tolèrent la perte des toutes dernières lignes ; A acquitte dès que l’écriture est sur le disque local et dans le tampon d’envoi TCP : la latence réseau ne ralentit plus l’application.",
         why: {
           B: "B se défend (perte seulement en cas de double panne), mais chaque écriture attend encore un aller-retour réseau ; pour des logs, qui tolèrent une petite perte, A est le choix recommandé.",
           C: "C sécurise tout, mais fait payer un aller-retour réseau et une écriture distante à chaque ligne de log, ce que des logs ne justifient pas.",
@@ -106,7 +106,7 @@ const questions: Question[] = [
         explain:
           "Avec 100 ms de latence, seul A évite d’attendre le WAN à chaque écriture ; on accepte un RPO de quelques secondes.",
         why: {
-          B: "B attend l’accusé de réception du pair : au moins un aller-retour WAN (200 ms et plus) par écriture.",
+          B: "B attend l’accusé de réception du pair : au moins un aller-retour WAN (les 100 ms, mesurés aller-retour comme le fait ping) par écriture.",
           C: "C attend l’écriture sur le disque distant : chaque écriture paierait au moins un aller-retour WAN, l’application deviendrait très lente.",
         },
       },

@@ -165,7 +165,7 @@ const questions: Question[] = [
       d: "La vitesse de resynchronisation se règle avec c-max-rate (ou resync-rate) ; le protocole décide seulement quand une écriture est acquittée.",
     },
     explain:
-      "Exact : A acquitte dès l’écriture locale ; utile quand la latence réseau est élevée, au prix d’un RPO non nul.",
+      "Exact : A acquitte dès que l’écriture est sur le disque local et dans le tampon d’envoi TCP ; utile quand la latence réseau est élevée, au prix d’un RPO non nul.",
     hint: "Comparez ce qu’attend chaque protocole avant d’acquitter une écriture, et ce qu’on perd si le Primary tombe.",
   },
   {
@@ -304,7 +304,7 @@ const questions: Question[] = [
     why: {
       b: "Le bitmap est géré par DRBD, indépendamment du montage.",
       c: "La réplication est continue ; le démontage ne déclenche aucune synchronisation.",
-      d: "L’auto-promotion de DRBD 9 rend le rôle Secondary au dernier close, c’est-à-dire justement au démontage : tant que le FS est monté, le nœud reste Primary.",
+      d: "Tant que le FS est monté, le nœud reste Primary, avec ou sans auto-promotion : un nœud promu par le montage (auto-promote de DRBD 9) redevient Secondary à la dernière fermeture, c’est-à-dire au démontage ; un nœud promu par « drbdadm primary » reste Primary jusqu’à « drbdadm secondary », qui exige lui aussi le démontage.",
     },
     explain:
       "Exact : le démontage vide les caches et ferme le périphérique ; sinon « drbdadm secondary » échoue avec (-12).",
