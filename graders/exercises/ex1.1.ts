@@ -12,7 +12,7 @@ const questions: Question[] = [
     id: "q1.choice",
     kind: "single",
     points: 2,
-    prompt: "Pourquoi le Node 2 ne peut-il pas monter /dev/drbd0 directement ?",
+    prompt: "Pourquoi le node2 ne peut-il pas monter /dev/drbd0 directement ?",
     options: [
       {
         id: "a",
@@ -36,7 +36,7 @@ const questions: Question[] = [
     id: "q1.text",
     kind: "text",
     points: 3,
-    prompt: "Expliquez avec vos mots pourquoi le Node 2 ne peut pas monter /dev/drbd0.",
+    prompt: "Expliquez avec vos mots pourquoi le node2 ne peut pas monter /dev/drbd0.",
     rubric: {
       subjects: {
         node1: ["=node1", "=node =1", "=noeud =1", "=n1", "=premier =noeud"],
@@ -47,7 +47,7 @@ const questions: Question[] = [
         {
           id: "secondary",
           about: "node2",
-          label: "le Node 2 est Secondary (rôle passif, non montable)",
+          label: "le node2 est Secondary (rôle passif, non montable)",
           any: [["secondary"], ["secondair"], ["passif"], ["passive"], ["standby"]],
           against: [["est prima"], ["est deja prima"], ["=aussi prima"]],
         },
@@ -196,7 +196,7 @@ const questions: Question[] = [
     answers: ["uuid", "bitmap", "al"],
     why: {
       config: "La configuration reste dans /etc/drbd.d ; drbdadm la relit à chaque commande.",
-      data: "Les métadonnées occupent environ 32 Kio par Gio de données et par pair : elles ne contiennent pas de données.",
+      data: "Les métadonnées occupent environ 32 KiB par GiB de données et par pair : elles ne contiennent pas de données.",
     },
     explain: "Exact : UUID de génération, bitmap et activity log, c’est ce que « drbdadm create-md » initialise.",
     hint: "Relisez ce qu’écrit « drbdadm create-md r0 » (activity log, bitmap) et pensez à la décision de resynchronisation.",
@@ -288,7 +288,7 @@ export const ex1_1 = questionExercise({
     answers: {
       "q1.choice": "a",
       "q1.text":
-        "Le Node 2 est Secondary. Seul le Primary peut ouvrir et monter /dev/drbd0, et node2 ne peut pas être promu tant que node1 est Primary : deux montages d’un système de fichiers ext4 le corrompraient.",
+        "Le node2 est Secondary. Seul le Primary peut ouvrir et monter /dev/drbd0, et node2 ne peut pas être promu tant que node1 est Primary : deux montages d’un système de fichiers ext4 le corrompraient.",
       "q2.choice": "a",
       "q2.text":
         "L’écriture est refusée (erreur « read-only ») : seul le Primary écrit, le Secondary ne reçoit que la réplication depuis le Primary.",
