@@ -21,6 +21,7 @@ const CASES: Record<string, Record<string, Case>> = {
   quiz: {
     "q1.text": {
       right: [
+        "DRBD est un RAID 1 réseau au niveau bloc : l'application ne sait même pas qu'il existe. La réplication applicative, elle, doit être intégrée dans l'application.",
         "DRBD réplique au niveau bloc, sous le système de fichiers : c’est transparent pour l’application, qui n’a rien à modifier.",
         "DRBD travaille sur des blocs, l application ne le voit pas ; la réplication applicative doit être gérée par l’application elle-même.",
         "La réplication applicative copie des transactions et demande de modifier l’application, alors que DRBD copie les blocs du disque sans que l’application en ait conscience.",
@@ -35,6 +36,8 @@ const CASES: Record<string, Record<string, Case>> = {
     },
     "q2.text": {
       right: [
+        "Le protocole C est plus sûr, mais le protocole A convient quand la latence est forte : on tolère alors une petite perte.",
+        "Protocol A quand les nœuds sont éloignés : la latence réseau ralentirait chaque écriture en C, et on peut perdre les dernières écritures si le primaire tombe.",
         "Quand la latence réseau est élevée, par exemple entre deux sites distants, et qu’on accepte de perdre les dernières écritures en cas de crash.",
         "Pour une réplication longue distance : le protocole A n’attend pas le pair, donc les écritures restent rapides, au prix d’un RPO non nul.",
         "Protocole A si le lien est lent (WAN) et qu’une petite perte de données est tolérable ; le protocole C est plus sûr mais attend chaque écriture distante.",
@@ -47,6 +50,7 @@ const CASES: Record<string, Record<string, Case>> = {
     },
     "q3.text": {
       right: [
+        "Il ne fait rien tout seul : il détecte le split-brain, se déconnecte et attend que l'administrateur choisisse la victime.",
         "Par défaut il détecte le split-brain à la reconnexion et coupe la connexion : les nœuds restent StandAlone et l’administrateur doit choisir manuellement la victime.",
         "Il ne résout rien automatiquement : la connexion est refusée, chaque nœud passe StandAlone, et c’est à un humain de lancer connect --discard-my-data sur la victime.",
         "Détection à la reconnexion puis déconnexion ; aucune résolution automatique, il faut une intervention manuelle.",
@@ -60,6 +64,7 @@ const CASES: Record<string, Record<string, Case>> = {
     },
     "q4.text": {
       right: [
+        "Sinon drbdadm secondary refuse : le périphérique est encore ouvert. Et un FS monté des deux côtés serait corrompu.",
         "DRBD refuse de passer Secondary tant que le périphérique est ouvert, et démonter vide le cache : sinon le système de fichiers serait incohérent.",
         "Tant que le FS est monté, drbdadm secondary échoue avec l’erreur (-12) Device is held open ; le démontage écrit aussi sur disque les données en attente, sinon on risque de les perdre.",
         "On ne peut pas rétrograder un périphérique encore utilisé, et un ext4 monté sur deux nœuds serait corrompu.",
@@ -72,12 +77,15 @@ const CASES: Record<string, Record<string, Case>> = {
     },
     "q5.text": {
       right: [
+        "invalidate-remote déclare invalides les données du pair, qui devient la cible ; invalidate déclare invalides les données locales, le nœud local devient la cible. Copie complète.",
+        "invalidate : mes données sont fausses, je les reçois du pair (je deviens SyncTarget). invalidate-remote : ce sont celles du pair qui sont fausses, je les lui envoie (SyncSource). Dans les deux cas resynchronisation complète.",
         "invalidate jette les données locales, ce nœud devient la cible ; invalidate-remote jette celles du pair, ce nœud devient la source. Ensuite une resynchronisation complète a lieu.",
         "Avec invalidate, le nœud déclare ses données locales invalides et les recopie entièrement depuis le pair (SyncTarget). Avec invalidate-remote, ce sont les données du pair qui sont écrasées : le nœud local devient SyncSource.",
         "Le nœud qui lance invalidate devient la cible d’une resynchronisation complète et le pair la source ; invalidate-remote fait l’inverse : ce nœud devient source et le pair cible.",
         "invalidate-remote : les données du pair sont écrasées par les nôtres, on devient SyncSource. invalidate : nos données locales sont écrasées, on les resynchronise depuis le pair.",
       ],
       wrong: [
+        "Les deux font une resynchronisation complète, invalidate vers le pair, invalidate-remote depuis le pair.",
         "invalidate recopie les données locales vers le pair, il devient la source ; invalidate-remote récupère les données du pair, il devient la cible. Une resynchronisation complète suit.",
         "invalidate écrase les données du pair avec les données locales ; invalidate-remote écrase les données locales. Resynchronisation complète.",
         "Avec invalidate ce nœud devient SyncSource, avec invalidate-remote il devient SyncTarget, puis tout est recopié.",
@@ -99,6 +107,7 @@ const CASES: Record<string, Record<string, Case>> = {
     },
     "q2.text": {
       right: [
+        "Ça échoue : il faut être Primary pour écrire, le Secondary ne fait que recevoir la réplication.",
         "L’écriture est refusée (erreur « read-only ») : seul le Primary écrit, le Secondary ne reçoit que la réplication depuis le Primary.",
         "Impossible : le périphérique reste en lecture seule sur le secondaire, il faudrait d’abord le promouvoir, ce que DRBD refuse tant que node1 est Primary.",
         "On obtient une erreur, car les données d’un Secondary ne changent que par la réplication qui vient du primaire.",

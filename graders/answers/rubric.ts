@@ -23,8 +23,8 @@ import { normalize, STOPWORDS, termMatches } from "./normalize";
  *   source »); found and not negated, they contradict the idea.
  * - **Binding**: an idea with `about` only counts where it is said of that subject
  *   (`Rubric.subjects`, e.g. the command `invalidate` vs `invalidate-remote`): each word is bound
- *   to the subject named in its clause (the one before it, else the one after it), or else to
- *   the last subject named before its clause.
+ *   to the subject named before it in its clause, else to one named just after it (« la cible
+ *   avec invalidate »), else to the last subject named before its clause.
  * An idea both affirmed and contradicted cannot be decided: it earns nothing and the answer
  * goes to the instructor's review.
  */
@@ -69,6 +69,10 @@ export interface RubricResult {
 
 /** A phrase's words must occur in order, each within this many words of the previous one. */
 const PHRASE_GAP = 3;
+/** How far before a phrase its guards (`!word`) look, within its clause. */
+const GUARD_REACH = 4;
+/** A subject named this close after a word, in its clause, is what the word is said of. */
+const POSTFIX_REACH = 3;
 /** How far before an occurrence a negation word still governs it (within its clause). */
 const NEGATION_REACH = 4;
 /** Beyond this many words, an answer that matches nothing is probably worded unexpectedly. */
@@ -182,8 +186,16 @@ function occurrences(t: Text, phrase: Phrase, allowed: Allowed, gap = PHRASE_GAP
   const found: number[][] = [];
   for (let start = 0; start < words.length; start++) {
     if (phrase.terms.length === 0 || !matchAt(0, start)) continue;
+    // A guard word counts in the phrase's clause, or just before a relative « qui » that
+    // starts it (« du pair, qui devient la cible »).
+    const clauseStart = clause.indexOf(clause[start] as number);
+    const reach = words[clauseStart] === "qui" ? clause[clauseStart - 1] : clause[start];
     const guarded = phrase.guards.some((g) => {
-      for (let i = start - 1; i >= 0 && i >= start - PHRASE_GAP && clause[i] === clause[start]; i--) {
+      for (
+        let i = start - 1;
+        i >= 0 && i >= start - GUARD_REACH && (clause[i] === clause[start] || clause[i] === reach);
+        i--
+      ) {
         if (termMatches(g, words[i] as string)) return true;
       }
       return false;
@@ -270,7 +282,8 @@ function bindSubjects(t: Text, rubric: Rubric): { subject: (string | null)[]; na
     const before = inClause.filter((m) => m.at <= i).at(-1);
     const after = inClause.find((m) => m.at > i);
     const earlier = mentions.filter((m) => m.end < i).at(-1);
-    subject[i] = (before ?? after ?? earlier)?.id ?? rubric.main ?? null;
+    const close = after && after.at - i <= POSTFIX_REACH ? after : undefined;
+    subject[i] = (before ?? close ?? earlier ?? after)?.id ?? rubric.main ?? null;
   }
   return { subject, naming };
 }

@@ -176,7 +176,7 @@ const questions: Question[] = [
     rubric: {
       subjects: {
         a: ["protocol =a", "protocole =a"],
-        c: ["protocol =c", "protocole =c", "=en =c", "mode =c"],
+        c: ["protocol =c", "protocole =c"],
       },
       main: "a",
       ideas: [
