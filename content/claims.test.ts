@@ -2,6 +2,7 @@
 // shown in the simulator: each test is the lab transcript of one claim. If one fails, either
 // the simulator or the chapter is wrong about DRBD 9 (drbd-behavior.md decides).
 import { describe, expect, it } from "vitest";
+import { findOption } from "../engine/drbd/config/options";
 import { createLab, type Lab } from "../engine/lab";
 import { ensureGraderScenarios } from "../graders";
 
@@ -146,4 +147,12 @@ describe("Roles (02-concepts.mdx, TP1, quiz q4)", () => {
     },
     T,
   );
+});
+
+describe("TP1 exercise 1.2 (04-tp1.mdx)", () => {
+  it("c-max-rate 100M is already DRBD 9's default (102400 KiB/s), resync-rate 250 KiB/s", () => {
+    expect(findOption("peer-device", "c-max-rate")?.def.default).toBe(100 * 1024);
+    expect(findOption("peer-device", "resync-rate")?.def.default).toBe(250);
+    expect(findOption("peer-device", "c-plan-ahead")?.def.default).toBe(20);
+  });
 });
