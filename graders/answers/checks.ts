@@ -114,9 +114,18 @@ function text(exId: string, q: FreeText): AnswerCheck {
       const given = answers[q.id];
       if (typeof given !== "string" || given.trim() === "") return NO_ANSWER;
       const r = gradeText(given, q.rubric);
-      const missing = r.missing.map((i) => i.label);
-      const head = missing.length
-        ? `Idée(s) attendue(s) non trouvée(s) : ${missing.join(" ; ")}.`
+      const denied = new Set([...r.contradicted, ...r.conflicting]);
+      const missing = r.missing.filter((i) => !denied.has(i)).map((i) => i.label);
+      const parts: string[] = [];
+      if (r.contradicted.length) {
+        parts.push(`Votre réponse dit le contraire de : ${r.contradicted.map((i) => i.label).join(" ; ")}.`);
+      }
+      if (r.conflicting.length) {
+        parts.push(`Votre réponse affirme puis contredit : ${r.conflicting.map((i) => i.label).join(" ; ")}.`);
+      }
+      if (missing.length) parts.push(`Idée(s) attendue(s) non trouvée(s) : ${missing.join(" ; ")}.`);
+      const head = parts.length
+        ? parts.join(" ")
         : "Toutes les idées attendues sont citées, mais sans phrase qui les relie.";
       return `${head} (${Math.round((outcome.fraction ?? 0) * 100)} % des points)${r.reviewReason ? ` — ${r.reviewReason}.` : ""}`;
     },

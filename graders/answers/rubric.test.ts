@@ -77,4 +77,71 @@ describe("gradeText", () => {
     expect(gradeText("grâce au WAL", rubric).passed).toBe(true);
     expect(gradeText("les walkyries", rubric).passed).toBe(false);
   });
+
+  it("does not take a negated idea for the idea, and names it contradicted", () => {
+    const r = gradeText("Il n’est pas secondaire, et ce n’est jamais le seul primaire.", RUBRIC);
+    expect(r.found).toEqual([]);
+    expect(r.contradicted.map((i) => i.id)).toEqual(["secondary", "one-primary"]);
+    expect(r.needsReview).toBe(false);
+    expect(gradeText("sans intervention", { ideas: [{ id: "m", label: "m", any: [["intervention"]] }] }).found).toEqual(
+      [],
+    );
+    expect(
+      gradeText("DRBD ne refuse pas", { ideas: [{ id: "r", label: "r", any: [["refus"]] }] }).contradicted,
+    ).toHaveLength(1);
+  });
+  it("keeps a negation out of reach when a new proposition starts", () => {
+    const rubric: Rubric = { ideas: [{ id: "r", label: "r", any: [["refus"]] }] };
+    expect(gradeText("On ne peut pas écrire car c’est refusé.", rubric).found).toEqual(["r"]);
+    expect(gradeText("Ce n’est pas grave, l’écriture est refusée.", rubric).found).toEqual(["r"]);
+  });
+  it("reads ideas stated in the negative (~) and either way (^)", () => {
+    const rubric: Rubric = {
+      ideas: [
+        { id: "t", label: "t", any: [["~conscience"]] },
+        { id: "p", label: "p", any: [["^promu"]] },
+      ],
+    };
+    expect(gradeText("L’application n’en a pas conscience ; node2 ne peut pas être promu.", rubric).found).toEqual([
+      "t",
+      "p",
+    ]);
+    const r = gradeText("L’application en a conscience ; il faut le promouvoir, il sera promu.", rubric);
+    expect(r.found).toEqual(["p"]);
+    expect(r.contradicted.map((i) => i.id)).toEqual(["t"]);
+  });
+  it("binds an idea to its subject and catches the inversion of roles", () => {
+    const rubric: Rubric = {
+      subjects: { inv: ["=invalidate"], remote: ["=invalidate =remote"] },
+      ideas: [
+        { id: "inv", label: "inv", about: "inv", any: [["!pair cible"]], against: [["!pair source"]] },
+        { id: "rem", label: "rem", about: "remote", any: [["!pair source"]], against: [["!pair cible"]] },
+      ],
+    };
+    const right = gradeText(
+      "invalidate : ce nœud devient la cible, le pair la source. invalidate-remote : la source.",
+      rubric,
+    );
+    expect(right.found).toEqual(["inv", "rem"]);
+    expect(right.needsReview).toBe(false);
+    // Postfix naming: the subject after the role word, in the same clause.
+    expect(gradeText("La cible avec invalidate, la source avec invalidate-remote.", rubric).found).toEqual([
+      "inv",
+      "rem",
+    ]);
+    const inverted = gradeText("invalidate : ce nœud devient la source. invalidate-remote : la cible.", rubric);
+    expect(inverted.found).toEqual([]);
+    expect(inverted.contradicted.map((i) => i.id)).toEqual(["inv", "rem"]);
+    expect(inverted.fraction).toBe(0);
+  });
+  it("sends an idea both affirmed and contradicted to review, without credit", () => {
+    const rubric: Rubric = {
+      ideas: [{ id: "m", label: "résolution manuelle", any: [["manuel"]], against: [["automatiqu"]] }],
+    };
+    const r = gradeText("La résolution est manuelle, puis DRBD la fait automatiquement.", rubric);
+    expect(r.conflicting.map((i) => i.id)).toEqual(["m"]);
+    expect(r.fraction).toBe(0);
+    expect(r.needsReview).toBe(true);
+    expect(r.reviewReason).toMatch(/contredit/);
+  });
 });

@@ -55,7 +55,7 @@ describe("ex1.2 sync rate limit", () => {
     const c = check(r, "ex1.2.rate");
     expect(c).toMatchObject({ passed: false, points: 1.5, max: 3 });
     expect(c?.message).toMatch(
-      /node1, node2 : resync-rate 100M \(102400 Kio\/s\) seul n’est que la valeur de départ du contrôleur dynamique/,
+      /node1, node2 : resync-rate 100M \(102400 KiB\/s\) seul n’est que la valeur de départ du contrôleur dynamique/,
     );
     expect(c?.message).toMatch(/c-plan-ahead 0/);
   });
@@ -69,13 +69,13 @@ describe("ex1.2 sync rate limit", () => {
     [
       "10M",
       "    disk { c-max-rate 10M; }",
-      /c-max-rate vaut 10M \(10240 Kio\/s\) \(\/etc\/drbd\.d\/r0\.res:3\), pas 100M/,
+      /c-max-rate vaut 10M \(10240 KiB\/s\) \(\/etc\/drbd\.d\/r0\.res:3\), pas 100M/,
     ],
-    ["100 KiB", "    disk { c-max-rate 100; }", /c-max-rate vaut 100 Kio\/s/],
+    ["100 KiB", "    disk { c-max-rate 100; }", /c-max-rate vaut 100 KiB\/s/],
     [
       "a fixed rate of 250 KiB/s",
       "    disk { c-plan-ahead 0; }",
-      /c-plan-ahead 0 le débit est resync-rate, qui vaut 250 Kio\/s \(valeur par défaut de DRBD\)/,
+      /c-plan-ahead 0 le débit est resync-rate, qui vaut 250 KiB\/s \(valeur par défaut de DRBD\)/,
     ],
     ["nothing", "", /aucune limite de débit/],
   ])("rejects a limit of %s with a message saying what is set", async (_name, extra, message) => {

@@ -32,7 +32,7 @@ export function rateFindings(ctx: ConfigCtx, resource: string): RateFinding[] {
   return out;
 }
 
-const fmt = (kib: number) => (kib % 1024 === 0 ? `${kib / 1024}M (${kib} Kio/s)` : `${kib} Kio/s`);
+const fmt = (kib: number) => (kib % 1024 === 0 ? `${kib / 1024}M (${kib} KiB/s)` : `${kib} KiB/s`);
 
 function evaluate(ctx: ConfigCtx, resource: string, f: RateFinding, kib: number): CheckOutcome {
   if (f.planAhead === 0) {

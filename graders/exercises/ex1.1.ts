@@ -12,7 +12,7 @@ const questions: Question[] = [
     id: "q1.choice",
     kind: "single",
     points: 2,
-    prompt: "Pourquoi le Node 2 ne peut-il pas monter /dev/drbd0 directement ?",
+    prompt: "Pourquoi le node2 ne peut-il pas monter /dev/drbd0 directement ?",
     options: [
       {
         id: "a",
@@ -36,13 +36,20 @@ const questions: Question[] = [
     id: "q1.text",
     kind: "text",
     points: 3,
-    prompt: "Expliquez avec vos mots pourquoi le Node 2 ne peut pas monter /dev/drbd0.",
+    prompt: "Expliquez avec vos mots pourquoi le node2 ne peut pas monter /dev/drbd0.",
     rubric: {
+      subjects: {
+        node1: ["=node1", "=node =1", "=noeud =1", "=n1", "=premier =noeud"],
+        node2: ["=node2", "=node =2", "=noeud =2", "=n2", "=second =noeud", "=deuxieme =noeud"],
+      },
+      main: "node2",
       ideas: [
         {
           id: "secondary",
-          label: "le Node 2 est Secondary (rôle passif, non montable)",
+          about: "node2",
+          label: "le node2 est Secondary (rôle passif, non montable)",
           any: [["secondary"], ["secondair"], ["passif"], ["passive"], ["standby"]],
+          against: [["est prima"], ["est deja prima"], ["=aussi prima"]],
         },
         {
           id: "one-primary",
@@ -54,18 +61,19 @@ const questions: Question[] = [
             ["que prima"],
             ["prima seul"],
             ["un prima"],
-            ["allow two primaries"],
-            ["dual prima"],
-            ["deux prima"],
-            ["promo"],
-            ["promu"],
-            ["corromp"],
-            ["corrupt"],
-            ["incoheren"],
+            ["^allow two primaries"],
+            ["^dual prima"],
+            ["^deux prima"],
+            ["^promo"],
+            ["^promu"],
+            ["^corromp"],
+            ["^corrupt"],
+            ["^incoheren"],
             ["gfs2"],
             ["ocfs2"],
             ["fichiers cluster"],
           ],
+          against: [["peut", "lecture seule"], ["peuvent", "prima", "meme temps"], ["plusieurs prima =sont"]],
         },
       ],
     },
@@ -122,6 +130,7 @@ const questions: Question[] = [
             ["bloqu"],
             ["rejet"],
           ],
+          against: [["accept"], ["autoris"], ["en attente"], ["reussi"]],
         },
         {
           id: "primary-only",
@@ -137,7 +146,15 @@ const questions: Question[] = [
             ["promo"],
             ["promu"],
             ["recoit", "replic"],
+            ["vien =du prima"],
+            ["venant =du prima"],
+            ["que par =la replication"],
+            ["etre prima pour"],
+            ["faut etre prima"],
+            ["que recevoir"],
+            ["que recoi"],
           ],
+          against: [["vers =le prima"], ["vers =les prima"], ["secondai", "ecrit aussi"], ["deux noeuds ecriv"]],
         },
       ],
     },
@@ -183,7 +200,7 @@ const questions: Question[] = [
     answers: ["uuid", "bitmap", "al"],
     why: {
       config: "La configuration reste dans /etc/drbd.d ; drbdadm la relit à chaque commande.",
-      data: "Les métadonnées occupent environ 32 Kio par Gio de données et par pair : elles ne contiennent pas de données.",
+      data: "Les métadonnées occupent environ 32 KiB par GiB de données et par pair : elles ne contiennent pas de données.",
     },
     explain: "Exact : UUID de génération, bitmap et activity log, c’est ce que « drbdadm create-md » initialise.",
     hint: "Relisez ce qu’écrit « drbdadm create-md r0 » (activity log, bitmap) et pensez à la décision de resynchronisation.",
@@ -195,9 +212,11 @@ const questions: Question[] = [
     prompt: "Expliquez la différence entre « meta-disk internal » et « meta-disk /dev/sdb1 ».",
     rubric: {
       pass: 2,
+      subjects: { internal: ["=internal", "=interne", "=internes"], external: ["=sdb1"] },
       ideas: [
         {
           id: "same-device",
+          about: "internal",
           label: "internal : les métadonnées sont sur le même périphérique que les données (à la fin)",
           any: [
             ["meme perip"],
@@ -210,10 +229,26 @@ const questions: Question[] = [
             ["same device"],
             ["same disk"],
             ["=sda1"],
+            ["dans =la partition =de donnees"],
+            ["dans =le disque =de donnees"],
+            ["dans =le peripherique =de donnees"],
+            ["=a =la fin"],
+          ],
+          against: [
+            ["separ"],
+            ["autre disque"],
+            ["autre perip"],
+            ["autre partition"],
+            ["externe"],
+            ["dedie"],
+            ["distinct"],
+            ["memoire"],
+            ["=ram"],
           ],
         },
         {
           id: "separate",
+          about: "external",
           label: "/dev/sdb1 : les métadonnées sont sur un périphérique séparé (externe)",
           any: [
             ["separ"],
@@ -224,6 +259,15 @@ const questions: Question[] = [
             ["externe"],
             ["external"],
             ["distinct"],
+          ],
+          against: [
+            ["meme perip"],
+            ["meme disque"],
+            ["meme partition"],
+            ["fin disque"],
+            ["=pair"],
+            ["peer"],
+            ["autre noeud"],
           ],
         },
         {
@@ -242,13 +286,13 @@ export const ex1_1 = questionExercise({
   id: "ex1.1",
   chapter: "tp1",
   title: "Exercice 1.1 : Questions de compréhension",
-  graderVersion: 1,
+  graderVersion: 2,
   questions,
   solution: {
     answers: {
       "q1.choice": "a",
       "q1.text":
-        "Le Node 2 est Secondary. Seul le Primary peut ouvrir et monter /dev/drbd0, et node2 ne peut pas être promu tant que node1 est Primary : deux montages d’un système de fichiers ext4 le corrompraient.",
+        "Le node2 est Secondary. Seul le Primary peut ouvrir et monter /dev/drbd0, et node2 ne peut pas être promu tant que node1 est Primary : deux montages d’un système de fichiers ext4 le corrompraient.",
       "q2.choice": "a",
       "q2.text":
         "L’écriture est refusée (erreur « read-only ») : seul le Primary écrit, le Secondary ne reçoit que la réplication depuis le Primary.",

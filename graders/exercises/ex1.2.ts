@@ -21,9 +21,9 @@ const checks: Check<ConfigCtx>[] = [
   {
     id: "ex1.2.rate",
     points: 3,
-    ok: "La resynchronisation est limitée à 100 Mio/s.",
+    ok: "La resynchronisation est limitée à 100 MiB/s.",
     fail: "La limite de 100M pour la synchronisation n’est pas en place :",
-    hint: "En DRBD 9, le plafond de resynchronisation est « c-max-rate » (section disk, en Kio/s par défaut ; le suffixe M est accepté).",
+    hint: "En DRBD 9, le plafond de resynchronisation est « c-max-rate » (section disk, en KiB/s par défaut ; le suffixe M est accepté).",
     test: (ctx) => rateLimitedTo(ctx, "r0", 100 * 1024),
   },
   {

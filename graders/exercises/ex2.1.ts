@@ -33,6 +33,18 @@ const LOSS = [
   ["jamais perdre"],
 ];
 
+/** Saying that losing writes is fine: the opposite of LOSS. */
+const LOSS_OK = [
+  ["perte accept"],
+  ["accept perte"],
+  ["accept =de perdre"],
+  ["perte toler"],
+  ["toler perte"],
+  ["peut perdre"],
+];
+/** Saying that the write is acknowledged before the peer has it: the opposite of a synchronous ack. */
+const EARLY_ACK = [["asynchron"], ["des =l ecritur local"], ["n attend pas"], ["sans attendre"]];
+
 function why(id: string, scenario: string, ideas: FreeText["rubric"]["ideas"], pass?: number): FreeText {
   return {
     id: `${id}.why`,
@@ -70,7 +82,7 @@ const questions: Question[] = [
         text: "Serveur de logs",
         credit: { A: 1, B: 0.5 },
         explain:
-          "Des logs tolèrent la perte des toutes dernières lignes ; A acquitte dès l’écriture locale, la latence réseau ne ralentit plus l’application.",
+          "Des logs tolèrent la perte des toutes dernières lignes ; A acquitte dès que l’écriture est sur le disque local et dans le tampon d’envoi TCP : la latence réseau ne ralentit plus l’application.",
         why: {
           B: "B se défend (perte seulement en cas de double panne), mais chaque écriture attend encore un aller-retour réseau ; pour des logs, qui tolèrent une petite perte, A est le choix recommandé.",
           C: "C sécurise tout, mais fait payer un aller-retour réseau et une écriture distante à chaque ligne de log, ce que des logs ne justifient pas.",
@@ -94,30 +106,43 @@ const questions: Question[] = [
         explain:
           "Avec 100 ms de latence, seul A évite d’attendre le WAN à chaque écriture ; on accepte un RPO de quelques secondes.",
         why: {
-          B: "B attend l’accusé de réception du pair : au moins un aller-retour WAN (200 ms et plus) par écriture.",
+          B: "B attend l’accusé de réception du pair : au moins un aller-retour WAN (les 100 ms, mesurés aller-retour comme le fait ping) par écriture.",
           C: "C attend l’écriture sur le disque distant : chaque écriture paierait au moins un aller-retour WAN, l’application deviendrait très lente.",
         },
       },
     ],
   },
   why("finance", "la base de données financières", [
-    { id: "no-loss", label: "aucune perte de transaction acceptable", any: LOSS },
+    { id: "no-loss", label: "aucune perte de transaction acceptable", any: LOSS, against: LOSS_OK },
     {
       id: "sync-ack",
       label: "l’écriture n’est acquittée qu’une fois écrite sur les deux nœuds (synchrone)",
       any: [["synchron"], ["acquit"], ["=ack"], ["deux disques"], ["deux noeuds"], ["ecrit", "distant"], ["confirm"]],
+      against: EARLY_ACK,
     },
   ]),
   why("logs", "le serveur de logs", [
     {
       id: "loss-ok",
       label: "perdre les dernières lignes de log est acceptable",
-      any: [["toler"], ["critique"], ["accept"], ["perte"], ["perdre"], ["perdu"], ["grave"], ["importan"]],
+      any: [
+        ["toler"],
+        ["~critique"],
+        ["accept"],
+        ["perte"],
+        ["perdre"],
+        ["perdu"],
+        ["~grave"],
+        ["~importan"],
+        ["peu importan"],
+      ],
+      against: [["aucun perte"], ["rien perdre"], ["jamais perdre"], ["toute ligne", "garder"]],
     },
     {
       id: "speed",
       label: "on privilégie la performance (latence d’écriture)",
-      any: [["perf"], ["laten"], ["rapid"], ["debit"], ["throughput"], ["vitesse"], ["lent"]],
+      any: [["perf"], ["laten"], ["rapid"], ["debit"], ["vitesse"], ["~ralenti"], ["~attend"]],
+      against: [["securi"], ["plus =sur"]],
     },
   ]),
   why(
@@ -127,12 +152,18 @@ const questions: Question[] = [
       {
         id: "consistency",
         label: "les disques des VM doivent rester cohérents, sans perte, après une bascule",
-        any: [["coheren"], ["integrit"], ["corromp"], ["corrupt"], ...LOSS],
+        any: [["coheren"], ["integrit"], ["~corromp"], ["~corrupt"], ...LOSS],
+        against: LOSS_OK,
       },
       {
         id: "live-migration",
         label: "la migration à chaud (deux Primary) exige le protocole C",
         any: [["migration"], ["dual"], ["deux prima"], ["allow two"], ["live"]],
+        against: [
+          ["migration", "=protocole =a"],
+          ["migration", "=protocole =b"],
+          ["migration", "importe quel protocole"],
+        ],
       },
     ],
     1,
@@ -142,11 +173,13 @@ const questions: Question[] = [
       id: "latency",
       label: "la latence de 100 ms pénaliserait chaque écriture en mode synchrone",
       any: [["laten"], ["=100"], ["aller retour"], ["=rtt"], ["distan"], ["lent"]],
+      against: [["faibl laten"], ["laten faibl"], ["laten negligeabl"], ["=lan"]],
     },
     {
       id: "rpo",
       label: "on accepte de perdre quelques secondes d’écritures (RPO non nul)",
       any: [["=rpo"], ["perte"], ["perdre"], ["perdu"], ["quelques secondes"], ["accept"], ["toler"]],
+      against: [["=rpo =0"], ["=rpo nul"], ["zero perte"], ["aucun perte"]],
     },
   ]),
 ];
@@ -155,7 +188,7 @@ export const ex2_1 = questionExercise({
   id: "ex2.1",
   chapter: "tp2",
   title: "Exercice 2.1 : Choix du protocole",
-  graderVersion: 1,
+  graderVersion: 2,
   questions,
   solution: {
     answers: {

@@ -72,11 +72,19 @@ const questions: Question[] = [
           id: "waits",
           label: "l’écriture attend la confirmation du pair (un aller-retour réseau)",
           any: [["aller retour"], ["=rtt"], ["acquit"], ["=ack"], ["attend"], ["confirm"], ["reponse"]],
+          against: [
+            ["des =l ecritur local"],
+            ["asynchron"],
+            ["acquit =des local"],
+            ["acquit immediat"],
+            ["sans attendre"],
+          ],
         },
         {
           id: "remote",
           label: "il faut que le pair ait écrit sur son disque",
           any: [["distant"], ["pair"], ["peer"], ["secondary"], ["secondair"], ["autre noeud"], ["remote"]],
+          against: [["seulement", "disque local"], ["seul", "disque local"], ["tampon envoi"], ["buffer"]],
         },
       ],
     },
@@ -89,7 +97,7 @@ export const ex2_2 = questionExercise({
   id: "ex2.2",
   chapter: "tp2",
   title: "Exercice 2.2 : Simulation de latence réseau",
-  graderVersion: 1,
+  graderVersion: 2,
   questions,
   solution: {
     answers: {

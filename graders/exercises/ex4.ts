@@ -76,7 +76,22 @@ const consistency: Question[] = [
         {
           id: "uncommitted",
           label: "elle n’avait pas été validée (pas de COMMIT)",
-          any: [["commit"], ["valid"], ["termin"], ["finie"], ["achev"]],
+          any: [
+            ["~commit"],
+            ["~valid"],
+            ["~termin"],
+            ["~fini"],
+            ["~achev"],
+            ["inachev"],
+            ["interromp"],
+            ["en cours"],
+            ["avant =le commit"],
+            ["avant =son commit"],
+            ["avant =d etre valid"],
+            ["non commit"],
+            ["non valid"],
+            ["uncommitted"],
+          ],
         },
         {
           id: "recovery",
@@ -93,6 +108,7 @@ const consistency: Question[] = [
             ["rollback"],
             ["annul"],
           ],
+          against: [["=drbd annul"], ["=drbd =a annul"], ["=drbd rollback"], ["pas =ete repliq"], ["perdu =par =drbd"]],
         },
       ],
     },
@@ -105,7 +121,7 @@ export const ex4_1 = questionExercise({
   id: "ex4.1",
   chapter: "tp4",
   title: "Exercice 4.1 : Test de cohérence",
-  graderVersion: 1,
+  graderVersion: 2,
   questions: consistency,
   solution: {
     answers: {
@@ -187,11 +203,13 @@ const benchmark: Question[] = [
           id: "waits-peer",
           label: "chaque écriture synchrone attend le pair (latence réseau)",
           any: [["attend"], ["acquit"], ["aller retour"], ["laten"], ["synchron"], ["reseau"]],
+          against: [["asynchron"], ["cpu"], ["processeur"], ["aucun impact"], ["aucune difference"], ["gratuit"]],
         },
         {
           id: "commit",
           label: "pgbench est limité par les écritures synchrones du COMMIT (WAL, fsync)",
           any: [["commit"], ["fsync"], ["=wal"], ["ecritur"], ["transaction"]],
+          against: [["lecture"], ["select"]],
         },
       ],
     },
@@ -204,7 +222,7 @@ export const ex4_2 = questionExercise({
   id: "ex4.2",
   chapter: "tp4",
   title: "Exercice 4.2 : Benchmark PostgreSQL",
-  graderVersion: 1,
+  graderVersion: 2,
   questions: benchmark,
   solution: {
     answers: {

@@ -66,23 +66,23 @@ function resync(ctx: ConfigCtx, host: string): CheckOutcome {
   const extra = buffers > 8000 ? ` max-buffers ${buffers} laisse aussi plus de données en vol.` : "";
   if (plan === 0) {
     return rate > DEFAULT_MAX_KIB
-      ? { passed: true, detail: `Débit fixe resync-rate ${rate} Kio/s (c-plan-ahead 0).${extra}` }
+      ? { passed: true, detail: `Débit fixe resync-rate ${rate} KiB/s (c-plan-ahead 0).${extra}` }
       : {
           passed: false,
-          detail: `c-plan-ahead 0 fixe le débit à resync-rate, ${rate} Kio/s : pas plus rapide que le plafond par défaut.`,
+          detail: `c-plan-ahead 0 fixe le débit à resync-rate, ${rate} KiB/s : pas plus rapide que le plafond par défaut.`,
         };
   }
-  if (max > DEFAULT_MAX_KIB) return { passed: true, detail: `Plafond c-max-rate ${max} Kio/s.${extra}` };
+  if (max > DEFAULT_MAX_KIB) return { passed: true, detail: `Plafond c-max-rate ${max} KiB/s.${extra}` };
   if (rate > DEFAULT_MAX_KIB) {
     return {
       passed: false,
       fraction: 0.5,
-      detail: `resync-rate ${rate} Kio/s n’est que la valeur de départ du contrôleur dynamique (c-plan-ahead ${plan}) ; le plafond reste c-max-rate, ${max} Kio/s.`,
+      detail: `resync-rate ${rate} KiB/s n’est que la valeur de départ du contrôleur dynamique (c-plan-ahead ${plan}) ; le plafond reste c-max-rate, ${max} KiB/s.`,
     };
   }
   return {
     passed: false,
-    detail: `Le plafond c-max-rate vaut ${max} Kio/s (${where(ctx, "r0", "c-max-rate")}), la valeur par défaut.`,
+    detail: `Le plafond c-max-rate vaut ${max} KiB/s (${where(ctx, "r0", "c-max-rate")}), la valeur par défaut.`,
   };
 }
 
@@ -119,7 +119,7 @@ function baselineMeasurements(): Promise<Measurements> {
 }
 
 const ms = (x: number) => `${x.toFixed(2).replace(".", ",")} ms`;
-const mibs = (kib: number) => `${Math.round(kib / 1024)} Mio/s`;
+const mibs = (kib: number) => `${Math.round(kib / 1024)} MiB/s`;
 
 const checks: Check<ConfigCtx>[] = [
   {

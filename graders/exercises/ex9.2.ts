@@ -21,7 +21,7 @@ const checks: Check<ConfigCtx>[] = [
     points: 3,
     ok: "r0 est défini sur node1, node2 et node3.",
     fail: "r0 doit avoir une section « on » pour chacun des trois nœuds :",
-    hint: "Ajoutez « on node3 { node-id 2; address 172.28.0.13:7788; } » (avec device/disk/meta-disk hérités ou répétés).",
+    hint: "Les trois sections « on » ont chacune leur node-id, obligatoire au-delà de deux nœuds : « on node1 { node-id 0; … } », « on node2 { node-id 1; … } », « on node3 { node-id 2; address 172.28.0.13:7788; } » (device/disk/meta-disk hérités ou répétés).",
     test: (ctx) => allHostsDefined(ctx, "r0"),
   },
   {
@@ -75,7 +75,7 @@ export const ex9_2 = configExercise({
   id: "ex9.2",
   chapter: "exercices-avances",
   title: "Exercice 9.2 : Cluster à 3 nœuds",
-  graderVersion: 1,
+  graderVersion: 2,
   path: R0_RES_PATH,
   hosts: HOSTS,
   initial: R0_RES,

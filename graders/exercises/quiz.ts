@@ -6,6 +6,68 @@ import type { Question } from "../answers/questions";
  * testing the same understanding (`qN.choice`) and as free text graded by a rubric (`qN.text`);
  * question 5 also has a short answer (which command to type), graded tolerantly.
  */
+/** Who is who in a resync, said of the node where the command runs (q5.text). */
+const OTHER = "!pair !peer !autre !distant";
+const BECOMES_TARGET: string[][] = [
+  [`${OTHER} cible`],
+  [`${OTHER} synctarget`],
+  [`${OTHER} sync =target`],
+  [`${OTHER} target`],
+  [`${OTHER} recoi`],
+  [`${OTHER} recev`],
+  ["depuis =le pair"],
+  ["depuis =l autre"],
+  ["depuis =le peer"],
+  ["a partir =du pair"],
+  ["jet local"],
+  ["jet donnees local"],
+  ["jet =ses donnees"],
+  ["jet =ses propres"],
+  ["local invalid"],
+  ["invalid donnees local"],
+  ["efface donnees local"],
+  ["ecras donnees local"],
+  ["ecras local"],
+  ["local =sont ecras"],
+  ["local =seront ecras"],
+  ["sacrifi donnees local"],
+  ["sacrifi local"],
+  ["abandon donnees local"],
+  ["perd donnees local"],
+  ["local =sont fausse"],
+  ["local =sont mauvais"],
+];
+const BECOMES_SOURCE: string[][] = [
+  [`${OTHER} source`],
+  [`${OTHER} syncsource`],
+  [`${OTHER} sync source`],
+  [`${OTHER} envoi`],
+  [`${OTHER} pousse`],
+  ["vers =le pair"],
+  ["vers =l autre"],
+  ["vers =le peer"],
+  ["local vers"],
+  ["jet pair"],
+  ["jet donnees =du pair"],
+  ["jet =celles =du pair"],
+  ["pair invalid"],
+  ["invalid donnees =du pair"],
+  ["invalid =celles =du pair"],
+  ["efface donnees =du pair"],
+  ["ecras donnees =du pair"],
+  ["ecras =celles =du pair"],
+  ["ecras pair"],
+  ["pair =sont ecras"],
+  ["pair =seront ecras"],
+  ["sacrifi donnees =du pair"],
+  ["sacrifi pair"],
+  ["perd donnees =du pair"],
+  ["distant invalid"],
+  ["donnees distant"],
+  ["pair =sont fausse"],
+  ["pair =sont mauvais"],
+];
+
 const questions: Question[] = [
   {
     id: "q1.choice",
@@ -37,28 +99,45 @@ const questions: Question[] = [
     points: 3,
     prompt: "Quelle est la principale différence entre DRBD et une réplication applicative ?",
     rubric: {
+      subjects: {
+        drbd: ["=drbd"],
+        app: ["replication =applicative", "=applicative", "=applicatives", "streaming", "=pglogical"],
+      },
+      main: "drbd",
       ideas: [
         {
           id: "block",
+          about: "drbd",
           label: "DRBD réplique au niveau bloc (sous le système de fichiers)",
-          any: [["bloc"], ["block"], ["bas niveau"], ["raid"]],
+          any: [["bloc"], ["block"], ["bas niveau"], ["raid"], ["sous =le systeme fichier"], ["sous =les fichiers"]],
+          against: [["!systeme !sous fichier"], ["haut niveau"], ["transaction"], ["requete"], ["=sql"]],
         },
         {
           id: "transparent",
+          about: "drbd",
           label: "c’est transparent pour l’application (elle n’a pas à le gérer)",
           any: [
             ["transparen"],
-            ["conscience"],
-            ["sait pas"],
-            ["sans modif"],
+            ["~conscience"],
+            ["sans que application"],
+            ["~conscient"],
+            ["~sait"],
+            ["~savoir"],
+            ["~voit"],
+            ["~modif"],
+            ["~chang"],
+            ["~adapt"],
+            ["rien a faire"],
             ["quelle que soit"],
             ["toute application"],
             ["importe quel"],
             ["agnost"],
             ["independ"],
             ["ignor"],
-            ["aware"],
+            ["unaware"],
+            ["invisible"],
           ],
+          against: [["application doit"], ["doit =la gerer"], ["doit =le gerer"], ["integre =a application"]],
         },
       ],
     },
@@ -86,7 +165,7 @@ const questions: Question[] = [
       d: "La vitesse de resynchronisation se règle avec c-max-rate (ou resync-rate) ; le protocole décide seulement quand une écriture est acquittée.",
     },
     explain:
-      "Exact : A acquitte dès l’écriture locale ; utile quand la latence réseau est élevée, au prix d’un RPO non nul.",
+      "Exact : A acquitte dès que l’écriture est sur le disque local et dans le tampon d’envoi TCP ; utile quand la latence réseau est élevée, au prix d’un RPO non nul.",
     hint: "Comparez ce qu’attend chaque protocole avant d’acquitter une écriture, et ce qu’on perd si le Primary tombe.",
   },
   {
@@ -95,9 +174,15 @@ const questions: Question[] = [
     points: 3,
     prompt: "Dans quel cas utiliseriez-vous Protocol A plutôt que Protocol C ? Justifiez.",
     rubric: {
+      subjects: {
+        a: ["protocol =a", "protocole =a"],
+        c: ["protocol =c", "protocole =c"],
+      },
+      main: "a",
       ideas: [
         {
           id: "latency",
+          about: "a",
           label: "latence élevée / longue distance / performances d’écriture",
           any: [
             ["laten"],
@@ -111,11 +196,22 @@ const questions: Question[] = [
             ["perf"],
             ["rapid"],
           ],
+          against: [
+            ["laten faibl"],
+            ["faibl laten"],
+            ["laten bass"],
+            ["basse laten"],
+            ["=lan"],
+            ["meme salle"],
+            ["local reseau"],
+          ],
         },
         {
           id: "loss",
+          about: "a",
           label: "on accepte de perdre les dernières écritures (RPO non nul)",
           any: [["perte"], ["perd"], ["=rpo"], ["loss"], ["toler"], ["accept"]],
+          against: [["plus =sur"], ["plus fiabl"], ["plus secur"], ["garanti"]],
         },
       ],
     },
@@ -160,12 +256,14 @@ const questions: Question[] = [
             ["standalone"],
             ["stand alone"],
             ["deconnect"],
+            ["deconnexion"],
             ["disconnect"],
             ["coupe connexion"],
             ["coupe la connexion"],
             ["refuse", "connexion"],
             ["connexion", "coup"],
           ],
+          against: [["reste connect"], ["connexion maint"], ["continu", "repli"]],
         },
         {
           id: "manual",
@@ -173,6 +271,7 @@ const questions: Question[] = [
           any: [
             ["manuel"],
             ["intervention"],
+            ["interven"],
             ["administrat"],
             ["humain"],
             ["discard my data"],
@@ -180,6 +279,7 @@ const questions: Question[] = [
             ["pas automatique"],
             ["aucune resolution"],
           ],
+          against: [["automatiqu"], ["fusionn"], ["garde", "plus ecrit"], ["tout seul"]],
         },
       ],
     },
@@ -204,7 +304,7 @@ const questions: Question[] = [
     why: {
       b: "Le bitmap est géré par DRBD, indépendamment du montage.",
       c: "La réplication est continue ; le démontage ne déclenche aucune synchronisation.",
-      d: "L’auto-promotion de DRBD 9 rend le rôle Secondary au dernier close, c’est-à-dire justement au démontage : tant que le FS est monté, le nœud reste Primary.",
+      d: "Tant que le FS est monté, le nœud reste Primary, avec ou sans auto-promotion : un nœud promu par le montage (auto-promote de DRBD 9) redevient Secondary à la dernière fermeture, c’est-à-dire au démontage ; un nœud promu par « drbdadm primary » reste Primary jusqu’à « drbdadm secondary », qui exige lui aussi le démontage.",
     },
     explain:
       "Exact : le démontage vide les caches et ferme le périphérique ; sinon « drbdadm secondary » échoue avec (-12).",
@@ -220,7 +320,16 @@ const questions: Question[] = [
         {
           id: "held-open",
           label: "DRBD refuse de rétrograder un périphérique ouvert (monté)",
-          any: [["held open"], ["ouvert"], ["utilis"], ["occup"], ["refus"], ["=12"], ["echou"]],
+          any: [["held open"], ["ouvert"], ["utilis"], ["occup"], ["refus"], ["=12"], ["echou"], ["impossible"]],
+          against: [
+            ["peut", "sans demont"],
+            ["pas important"],
+            ["pas necessaire"],
+            ["pas obligatoire"],
+            ["inutile"],
+            ["facultati"],
+            ["=drbd accept"],
+          ],
         },
         {
           id: "consistency",
@@ -237,6 +346,7 @@ const questions: Question[] = [
             ["perte"],
             ["perd"],
           ],
+          against: [["pas probleme"], ["aucun probleme"], ["sans risque"], ["aucun risque"], ["sans danger"]],
         },
       ],
     },
@@ -298,16 +408,21 @@ const questions: Question[] = [
     points: 3,
     prompt: "Quelle est la différence entre invalidate et invalidate-remote ?",
     rubric: {
+      subjects: { invalidate: ["=invalidate"], remote: ["=invalidate =remote"] },
       ideas: [
         {
           id: "local",
+          about: "invalidate",
           label: "invalidate jette les données locales (ce nœud devient cible)",
-          any: [["local"], ["propre"], ["ce noeud"], ["synctarget"], ["cible"], ["target"]],
+          any: BECOMES_TARGET,
+          against: BECOMES_SOURCE,
         },
         {
           id: "peer",
+          about: "remote",
           label: "invalidate-remote jette celles du pair (ce nœud devient source)",
-          any: [["pair"], ["peer"], ["distant"], ["autre noeud"], ["syncsource"], ["source"]],
+          any: BECOMES_SOURCE,
+          against: BECOMES_TARGET,
         },
         {
           id: "full-sync",
@@ -325,7 +440,7 @@ export const quiz = questionExercise({
   id: "quiz",
   chapter: "quiz-final",
   title: "Quiz final",
-  graderVersion: 1,
+  graderVersion: 2,
   questions,
   solution: {
     answers: {

@@ -55,8 +55,8 @@ export const tp1 = labExercise({
     {
       id: "tp1.data-file",
       points: 2,
-      ok: "/mnt/drbd/data.bin (10 Mio) est présent sur le volume répliqué.",
-      fail: "Le fichier de 10 Mio manque ou n’a pas la bonne taille :",
+      ok: "/mnt/drbd/data.bin (10 MiB) est présent sur le volume répliqué.",
+      fail: "Le fichier de 10 MiB manque ou n’a pas la bonne taille :",
       hint: "dd if=/dev/urandom of=/mnt/drbd/data.bin bs=1M count=10",
       test: (ctx) => fileOnDevice(ctx, "node1", DRBD0, "/mnt/drbd/data.bin", 10 * 1024 * 1024),
     },

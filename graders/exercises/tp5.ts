@@ -8,8 +8,10 @@ import type { Check, CheckOutcome } from "../types";
  * of both nodes (as drbdadm reads it), the learner looked at the state with a monitoring
  * command, and the cluster is healthy at the end. Starts from "tp1.synced": nothing in TP5
  * needs the file system. Real DRBD wins over the workshop's handlers.res: a `handlers` block
- * must sit inside `common` or a resource, and a split-brain alert is the `split-brain` handler
- * (`pri-lost-after-sb` only runs with the call-pri-lost-after-sb policy).
+ * must sit inside `common` or a resource, a split-brain alert is the `split-brain` handler
+ * (`pri-lost-after-sb` only runs with the call-pri-lost-after-sb policy), and `local-io-error`
+ * only runs with `on-io-error call-local-io-error` (drbd_state.c: was_io_error && eh ==
+ * EP_CALL_HELPER; `detach`, the default, never calls it).
  */
 const NODES = ["node1", "node2"];
 const norm = (v: string | undefined) => v?.trim().replace(/\s+/g, " ");
@@ -71,13 +73,28 @@ const checks: Check<LabCtx>[] = [
       return sb;
     },
   },
-  alert(
-    "io-error",
-    "local-io-error",
-    "io-error",
-    1,
-    "Alerte sur erreur d’entrée-sortie du disque local (local-io-error).",
-  ),
+  {
+    id: "tp5.alert-io-error",
+    points: 1,
+    ok: "Alerte sur erreur d’entrée-sortie du disque local : handler local-io-error, appelé grâce à on-io-error call-local-io-error.",
+    fail: "Une erreur d’E/S du disque local ne déclenche pas « /scripts/alert.sh io-error » sur les deux nœuds :",
+    hint: 'Le handler local-io-error "/scripts/alert.sh io-error"; ne s’exécute qu’avec la politique « on-io-error call-local-io-error; » (section disk) : avec detach, le défaut, DRBD détache le disque sans appeler de handler.',
+    test: async (ctx) => {
+      const defined = await handler(ctx, "local-io-error", "/scripts/alert.sh io-error");
+      if (!defined.passed) return defined;
+      const detach: string[] = [];
+      for (const n of NODES) {
+        const policy = (await ctx.config(n))?.settings.onIoError;
+        if (policy !== "call-local-io-error") detach.push(`${n} (on-io-error ${policy ?? "?"})`);
+      }
+      if (detach.length === 0) return { passed: true };
+      return {
+        passed: false,
+        fraction: 0.5,
+        detail: `le handler local-io-error est défini, mais DRBD ne l’appelle qu’avec on-io-error call-local-io-error : ${detach.join(", ")} ne l’appellera jamais.`,
+      };
+    },
+  },
   alert(
     "fence-peer",
     "fence-peer",
@@ -110,6 +127,11 @@ const checks: Check<LabCtx>[] = [
   },
 ];
 
+const IO_ERROR_POLICY = `    disk {
+        on-io-error call-local-io-error;
+    }
+`;
+
 const HANDLERS = `    handlers {
         pri-on-incon-degr "/scripts/alert.sh degraded";
         split-brain "/scripts/alert.sh splitbrain";
@@ -122,7 +144,7 @@ const r0With = (handlers: string) => `resource r0 {
     device /dev/drbd0;
     disk /dev/sda1;
     meta-disk internal;
-${handlers}
+${handlers}${IO_ERROR_POLICY}
     on node1 {
         address 172.28.0.11:7788;
     }
@@ -145,7 +167,7 @@ export const tp5 = labExercise({
   id: "tp5",
   chapter: "tp5",
   title: "TP5 : Monitoring et troubleshooting",
-  graderVersion: 1,
+  graderVersion: 2,
   startScenario: "tp1.synced",
   checks,
   solution: solutionWith(HANDLERS),
@@ -164,6 +186,11 @@ export const tp5 = labExercise({
       name: "alertes configurées sur node1 seulement",
       submission: solutionWith(HANDLERS, ["node1"]),
       failingChecks: ["tp5.alert-degraded", "tp5.alert-splitbrain", "tp5.alert-io-error", "tp5.alert-fence-peer"],
+    },
+    {
+      name: "local-io-error défini mais on-io-error detach (le handler ne serait jamais appelé)",
+      submission: solutionWith(HANDLERS).replaceAll(IO_ERROR_POLICY, ""),
+      failingChecks: ["tp5.alert-io-error"],
     },
     {
       name: "node2 laissé déconnecté",

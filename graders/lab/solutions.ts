@@ -10,7 +10,7 @@ node1$ drbdadm up r0
 node1$ drbdadm primary --force r0
 node2$ drbdadm create-md r0
 node2$ drbdadm up r0
-# Étape 4 : attendre la fin de la synchronisation initiale (1 Gio à 100 Mio/s)
+# Étape 4 : attendre la fin de la synchronisation initiale (1 GiB à 100 MiB/s)
 wait 30s
 node1$ drbdadm status r0
 `;

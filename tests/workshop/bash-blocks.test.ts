@@ -13,8 +13,6 @@ const CTRL_C_AFTER_S = 60;
 
 /** Commands that fail in the workshop's flow, by chapter and command, with why. */
 const EXPECTED_FAILURES: Record<string, string> = {
-  "06-tp3.mdx|mount /dev/drbd0 /mnt/drbd#2":
-    "TP3 step 2 crashes node1 while node2 is already Primary with /mnt/drbd mounted (step 1): mount answers 'already mounted'",
   "07-tp4.mdx|pgbench -i -s 10 testdb":
     "exercise 4.2 runs on node1, but the last step (pg-failover.sh on node2) stopped PostgreSQL: no server to connect to",
   "07-tp4.mdx|pgbench -c 10 -j 2 -T 60 testdb": "same: no PostgreSQL server running on node1",

@@ -90,7 +90,7 @@ export function BenchmarkChart({ refreshKey }: { refreshKey: number }) {
           runs={runs}
           value={(r) => r.latencyMs}
           unit="ms"
-          title="Latence d’une écriture 4 Kio (plus bas = mieux)"
+          title="Latence d’une écriture 4 KiB (plus bas = mieux)"
         />
       </div>
       <table className="mt-3 w-full text-sm">

@@ -10,7 +10,9 @@
 #                         d'ecriture monte (benchmark.sh latency, monitor.sh latency).
 #   disk-full [--undo]    remplit le systeme de fichiers /mnt/drbd : les ecritures
 #                         echouent avec "No space left on device", df affiche 100%.
-#   crash [--undo]        le disque sous DRBD (/dev/sda1) renvoie des erreurs d'E/S. DRBD
+#   crash [--undo]        panne du disque sous DRBD (DRBD n'a pas de processus qui puisse
+#                         planter : c'est un module du noyau) : le disque (/dev/sda1)
+#                         renvoie des erreurs d'E/S, comme un disque qui lache. DRBD
 #                         applique sa politique on-io-error : "detach" (celle du lab) fait
 #                         passer le disque Failed puis Diskless, et le noeud continue en
 #                         lisant/ecrivant via le pair ; "call-local-io-error" lance en plus
@@ -35,7 +37,8 @@ run() {
 }
 
 backing_disk() {
-    awk '$1 == "disk" { sub(/;$/, "", $2); print $2; exit }' "$CONF"
+    # "disk /dev/sda1;" et non une section "disk { ... }"
+    awk '$1 == "disk" && $2 ~ /^\// { sub(/;$/, "", $2); print $2; exit }' "$CONF"
 }
 
 peer_ips() {
