@@ -1,4 +1,4 @@
-import { createLab, type ExecOptions, type Lab, outputDigest } from "@/engine/index";
+import { createLab, type ExecOptions, type Lab, outputDigest, type ReplayEvent, replay } from "@/engine/index";
 import { ensureScenario } from "./catalog";
 import { parseWaits } from "./wait-log";
 
@@ -21,6 +21,8 @@ export interface StoredEvent {
   outputDigest: string;
   /** A Ctrl-C stopped the command this far into it (virtual µs). */
   interruptedAtUs?: number | null;
+  /** A Ctrl-C stopped the command after this many engine work units (where a replay stops it). */
+  interruptedAtWork?: number | null;
 }
 
 /** The command running now: Ctrl-C asks it to stop at its next checkpoint (see the engine). */
@@ -82,30 +84,46 @@ export async function rebuildLab(
   ensureScenario(session.scenario);
   const lab = await createLab({ scenario: session.scenario, seed: session.seed });
   const live = new LiveLab(session.id, session.userId, session.exerciseId, lab);
+  // the rows as the engine's replay events (merged waits split back), each with its row
+  const replayed: ReplayEvent[] = [];
+  const rowOf: StoredEvent[] = [];
   for (const e of events) {
     if (e.target === "lab") {
-      const pieces = parseWaits(e.input);
-      for (const ms of pieces) await lab.advance(ms);
-      live.openWait = { seq: e.seq, pieces };
+      for (const ms of parseWaits(e.input)) {
+        replayed.push({ kind: "wait", durationUs: ms * 1000 });
+        rowOf.push(e);
+      }
     } else {
-      const at = e.interruptedAtUs;
-      const { before, digest } = await live.exec(
-        e.target,
-        e.input,
-        typeof at === "number" ? { interruptAfterUs: at } : {},
-      );
-      if (digest !== e.outputDigest) live.drift.push(e.seq);
+      replayed.push({
+        kind: "exec",
+        target: e.target,
+        input: e.input,
+        interruptedAtUs: e.interruptedAtUs ?? null,
+        interruptedAtWork: e.interruptedAtWork ?? null,
+      });
+      rowOf.push(e);
+    }
+  }
+  await replay(lab, replayed, {
+    step(_lab, step) {
+      if (step?.kind !== "exec" || !step.before) return;
+      const e = rowOf[step.index];
+      if (!e) return;
+      if (step.outputDigest !== e.outputDigest) live.drift.push(e.seq);
       live.transcript.push({
         seq: e.seq,
         terminal: e.target,
-        machine: before.machine,
-        prompt: before.prompt,
+        machine: step.before.machine,
+        prompt: step.before.prompt,
         input: e.input,
         output: e.output,
       });
-      live.openWait = undefined;
-    }
-    live.nextSeq = e.seq + 1;
+    },
+  });
+  const last = events.at(-1);
+  if (last) {
+    live.nextSeq = last.seq + 1;
+    live.openWait = last.target === "lab" ? { seq: last.seq, pieces: parseWaits(last.input) } : undefined;
   }
   return live;
 }

@@ -63,7 +63,15 @@ async function live(deps: LabServiceDeps, row: SessionRow): Promise<LiveLab> {
     const events = await deps.db.labEvent.findMany({
       where: { labSessionId: row.id },
       orderBy: { seq: "asc" },
-      select: { seq: true, target: true, input: true, output: true, outputDigest: true, interruptedAtUs: true },
+      select: {
+        seq: true,
+        target: true,
+        input: true,
+        output: true,
+        outputDigest: true,
+        interruptedAtUs: true,
+        interruptedAtWork: true,
+      },
     });
     return rebuildLab(row, events);
   });
@@ -208,6 +216,7 @@ export async function execCommand(
             outputDigest: ran.digest,
             virtualTimeMs: atMs,
             interruptedAtUs: ran.result.interruptedAtUs ?? null,
+            interruptedAtWork: ran.result.interruptedAtWork ?? null,
           },
         });
         await tx.labSession.update({ where: { id: row.id }, data: { updatedAt: new Date() } });
