@@ -14,6 +14,7 @@ import { LineControl, runningLine, setRunningLine } from "./shell/line-control";
 import { BUDGET_EXIT, BUDGET_MESSAGE, type Machine, withoutStopMessages } from "./shell/machine";
 import type { ShellSession } from "./shell/session";
 import type { TtyChunk } from "./shell/tty";
+import { xtraceFree } from "./shell/work";
 import { defaultCreateDisk, defaultSubsystems } from "./subsystems";
 import type { Topology } from "./world/topology";
 import type { LabNode, Repl, Subsystem, World } from "./world/types";
@@ -259,9 +260,11 @@ export class Lab {
       // next checkpoint, since every machine's checkpoints read this line
       () => ctrlC.abort(),
     );
-    const tty = (c: TtyChunk) => {
+    const tty = (chunk: TtyChunk) => {
       // a stopped line prints nothing more (as a killed process)
       if (control.stopped) return;
+      const c = chunk.stream === "stderr" ? { ...chunk, text: xtraceFree(chunk.text) } : chunk;
+      if (c.text === "") return;
       // printing is work too: a unit per KiB
       if (control.spend(c.text.length >> 10)) return;
       printed.push(c);

@@ -14,7 +14,7 @@ import type { LabFs } from "./lab-fs";
 import { runningLine } from "./line-control";
 import { carryEnv, extractFunctions, type ShellSession, unsetFunctions } from "./session";
 import { TTY_SCRIPT, type TtyChunk, ttyTransform } from "./tty";
-import { TICK, tickTransform } from "./work";
+import { TICK, tickTransform, xtraceFree } from "./work";
 import { shellWrappers } from "./wrappers";
 
 /** A request made by a command to change the terminal (docker exec -it, su -, exit). */
@@ -383,8 +383,8 @@ export class Machine {
         // a stopped line ends as the terminal shows it (lab.ts adds ^C or the kill message);
         // just-bash words parse errors its own way ("Parse error at 2:9: ..."); bash says less
         stderr: interrupted
-          ? withoutStopMessages(r.stderr)
-          : r.stderr.replace(/^bash: syntax error: Parse error at \d+:\d+: /gm, "bash: "),
+          ? withoutStopMessages(xtraceFree(r.stderr))
+          : xtraceFree(r.stderr).replace(/^bash: syntax error: Parse error at \d+:\d+: /gm, "bash: "),
         exitCode: interrupted ? (stopped === "budget" ? BUDGET_EXIT : 130) : r.exitCode,
         session: next,
         ...(frame.request ? { request: frame.request } : {}),

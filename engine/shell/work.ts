@@ -5,8 +5,9 @@
  * caller could not run other labs meanwhile. Every parse is therefore rewritten so that each
  * loop iteration and each function call starts with TICK, a hidden command of ours that may
  * let other work run (line-control.ts, spendAndYield). TICK gives back the status it found in
- * `$?`, and in a `for` body or a function it runs as `TICK && :`: the statement is never the
- * one `set -e` exits on, and `$?` after it is what it was before.
+ * `$?`, and in a `for` body or a function it runs as `TICK "$_" && : "$_"`: the statement is
+ * never the one `set -e` exits on, and `$?` and `$_` after it are what they were before.
+ * `set -x` traces of these statements are taken out of what the terminal shows (xtraceFree).
  */
 import type { TransformPlugin } from "just-bash";
 
@@ -16,9 +17,14 @@ export const TICK = "__lab_tick";
 type Node = { [k: string]: unknown };
 
 const literalWord = (text: string): Node => ({ type: "Word", parts: [{ type: "Literal", value: text }] });
+/** `"$_"`: the last argument of the previous command, passed on so that `$_` stays as it was. */
+const lastArg = (): Node => ({
+  type: "Word",
+  parts: [{ type: "DoubleQuoted", parts: [{ type: "ParameterExpansion", parameter: "_", operation: null }] }],
+});
 const simple = (name: string): Node => ({
   type: "Pipeline",
-  commands: [{ type: "SimpleCommand", name: literalWord(name), args: [], assignments: [], redirections: [] }],
+  commands: [{ type: "SimpleCommand", name: literalWord(name), args: [lastArg()], assignments: [], redirections: [] }],
   negated: false,
   timed: false,
   timePosix: false,
@@ -55,6 +61,14 @@ function walk(n: unknown): unknown {
     }
   }
   return out;
+}
+
+/** `set -x` lines of the tick statements (`+ __lab_tick …` and the `+ : …` after it). */
+const TICK_TRACE_RE = new RegExp(`^(\\++) ${TICK}( [^\\n]*)?\\n(?:\\1 :\\2\\n)?`, "gm");
+
+/** Output without the `set -x` traces of the tick statements. */
+export function xtraceFree(text: string): string {
+  return text.includes(TICK) ? text.replace(TICK_TRACE_RE, "") : text;
 }
 
 /** The rewriting, applied to every parse (the terminal line, scripts, `bash -c`, nested lines). */

@@ -60,6 +60,22 @@ describe("work budget", () => {
   }, 120_000);
 });
 
+describe("the work checkpoints in loops and functions", () => {
+  it("leave $?, set -e, $_ and set -x traces as bash has them", async () => {
+    const l = await lab();
+    expect(await out(l, "node1", 'false; for i in 1 2; do echo "s=$?"; done')).toBe("s=1\ns=0\n");
+    expect(await out(l, "node1", "set -e; false && true; for i in 1; do echo in; done; echo ok")).toBe("in\nok\n");
+    expect(
+      await out(l, "node1", 'f() { echo "$?"; }; false; f; x=2; while [ $x -gt 0 ]; do x=$((x-1)); done; echo $x'),
+    ).toBe("1\n0\n");
+    expect(await out(l, "node1", "echo one two; for i in 1; do echo $_; done")).toBe("one two\ntwo\n");
+    const traced = await l.exec("node1", "set -x; f() { echo b; }; f; for i in 1; do :; done; set +x");
+    expect(traced.shown).not.toMatch(INTERNAL);
+    expect(traced.stderr).toContain("+ echo b\n");
+    expect(traced.stderr).toContain("+ :\n");
+  });
+});
+
 describe("Ctrl-C of a CPU loop", () => {
   it("reaches the loop at once while it runs, and a replay stops it at the same point", async () => {
     const l = await lab("running", 4);
