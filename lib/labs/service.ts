@@ -181,7 +181,11 @@ export async function execCommand(
   return l.serial(async () => {
     const running = new RunningCommand();
     l.running = running;
-    const opts: ExecOptions = { interruptRequested: () => running.requested };
+    // a CPU loop lets the event loop run every few ms: other requests (this Ctrl-C) get through
+    const opts: ExecOptions = {
+      interruptRequested: () => running.requested,
+      yieldNow: () => new Promise<void>((resolve) => setImmediate(resolve)),
+    };
     if (stream) {
       if (stream.signal?.aborted) running.interrupt();
       stream.signal?.addEventListener("abort", () => running.interrupt(), { once: true });
