@@ -5,7 +5,7 @@
  * comments; `wait 10s` lets virtual time pass. An optional `# scenario: ID` header picks the
  * starting scenario. The transcript echoes each command, then its stdout and stderr.
  */
-import type { Lab } from "./lab";
+import { type Lab, type ReplayEvent, replay } from "./lab";
 
 export type Step =
   | { kind: "exec"; target: string; command: string; echo: string; line: number }
@@ -97,18 +97,35 @@ export function checkTargets(lab: Lab, steps: Step[]): string[] {
 
 /** Run steps and return the transcript. */
 export async function runLabScriptSteps(lab: Lab, steps: Step[]): Promise<string> {
+  // the engine's one replay, as for a stored log: the transcript is what it printed
+  const events: ReplayEvent[] = steps.map((s) =>
+    s.kind === "wait"
+      ? { kind: "wait", durationUs: Math.round(s.ms * 1000) }
+      : { kind: "exec", target: s.target, input: s.command },
+  );
+  return replayTranscript(lab, events, (i) => (steps[i] as Step).echo);
+}
+
+/**
+ * Replay events and return the transcript: each event's echo (`echo(index)`), then what it
+ * printed, stdout then stderr (a command stopped by Ctrl-C ends with ^C, as in the lab).
+ */
+export async function replayTranscript(
+  lab: Lab,
+  events: readonly ReplayEvent[],
+  echo: (index: number) => string,
+): Promise<string> {
   let out = "";
-  for (const s of steps) {
-    out += `${s.echo}\n`;
-    if (s.kind === "wait") {
-      await lab.advance(s.ms);
-      continue;
-    }
-    const r = await lab.exec(s.target, s.command);
-    out += r.stdout;
-    if (r.stdout && !r.stdout.endsWith("\n") && r.stderr) out += "\n";
-    out += r.stderr;
-    if ((r.stdout || r.stderr) && !(r.stdout + r.stderr).endsWith("\n")) out += "\n";
-  }
+  await replay(lab, events, {
+    step(_lab, r) {
+      if (!r) return;
+      out += `${echo(r.index)}\n`;
+      if (r.kind === "wait") return;
+      out += r.stdout;
+      if (r.stdout && !r.stdout.endsWith("\n") && r.stderr) out += "\n";
+      out += r.stderr;
+      if ((r.stdout || r.stderr) && !(r.stdout + r.stderr).endsWith("\n")) out += "\n";
+    },
+  });
   return out;
 }

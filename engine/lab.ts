@@ -10,10 +10,11 @@ import { hashString } from "./core/rng";
 import { HOST_USER, WORKSHOP_DIR } from "./host/workshop-tree";
 import { parseLabScript, runLabScriptSteps } from "./lab-script";
 import { getScenario } from "./scenarios/registry";
-import { LineControl, setRunningLine } from "./shell/line-control";
-import type { Machine } from "./shell/machine";
+import { LineControl, runningLine, setRunningLine } from "./shell/line-control";
+import { BUDGET_EXIT, BUDGET_MESSAGE, type Machine, withoutStopMessages } from "./shell/machine";
 import type { ShellSession } from "./shell/session";
 import type { TtyChunk } from "./shell/tty";
+import { xtraceFree } from "./shell/work";
 import { defaultCreateDisk, defaultSubsystems } from "./subsystems";
 import type { Topology } from "./world/topology";
 import type { LabNode, Repl, Subsystem, World } from "./world/types";
@@ -33,6 +34,12 @@ export interface LabExecResult {
   shown: string;
   /** Virtual µs into the line at which a Ctrl-C stopped it (interruptAfterUs or a live request). */
   interruptedAtUs?: number;
+  /** Work units into the line at which a Ctrl-C stopped it: where a replay stops it (interruptAtWork). */
+  interruptedAtWork?: number;
+  /** The line was killed by its work budget ("CPU time limit exceeded", exit 152). */
+  overBudget?: boolean;
+  /** Work units the line spent (see line-control.ts): what its budget counts. */
+  work: number;
 }
 
 export type { TtyChunk };
@@ -46,13 +53,27 @@ export interface ExecOptions {
   /**
    * Awaited at each virtual-time checkpoint (every `sleep` second) once the line has printed
    * something, before the clock moves `stepUs` on: the live caller waits real time there, so a
-   * dashboard refreshes at its pace.
+   * dashboard refreshes at its pace. For the eye only: nothing is stopped on real time.
    */
   pace?: (virtualUsSoFar: number, stepUs: number) => Promise<void>;
-  /** Stop the line as by Ctrl-C at the first checkpoint this far (virtual µs) into it: a replay. */
+  /** Stop the line as by Ctrl-C at the checkpoint where its work count reaches this: a replay. */
+  interruptAtWork?: number;
+  /**
+   * Stop the line as by Ctrl-C at the first `sleep`-like checkpoint this far (virtual µs) into
+   * it: the replay of an event recorded without a work count (interruptAtWork wins).
+   */
   interruptAfterUs?: number;
-  /** Read at each checkpoint: true stops the line there (a live Ctrl-C); see interruptedAtUs. */
+  /**
+   * Polled at every work checkpoint (every command, loop iteration, sleep step: well under a
+   * millisecond of CPU apart): true stops the line there, as by Ctrl-C. The point is returned
+   * (interruptedAtWork, interruptedAtUs) and logged, so that a replay stops at the same one.
+   */
   interruptRequested?: () => boolean;
+  /**
+   * Awaited at work checkpoints every few milliseconds of CPU at most (a CPU loop included), so
+   * that a worker can run other labs meanwhile. It must not touch this lab.
+   */
+  yieldNow?: () => Promise<void>;
 }
 
 export type LabEvent =
@@ -65,8 +86,10 @@ export type LabEvent =
       durationUs: number;
       exitCode: number;
       outputDigest: string;
-      /** A Ctrl-C stopped the line this far into it (virtual µs): a replay stops it there too. */
+      /** A Ctrl-C stopped the line this far into it (virtual µs). */
       interruptedAtUs?: number;
+      /** A Ctrl-C stopped the line after this many work units: a replay stops it there too. */
+      interruptedAtWork?: number;
     }
   | {
       seq: number;
@@ -114,6 +137,15 @@ export function outputDigest(stdout: string, stderr: string): string {
 export function targetKey(t: Target): string {
   if (typeof t === "string") return t.includes("#") ? t : `${t}#main`;
   return `${t.machine}#${t.session ?? "main"}`;
+}
+
+/** Where a Ctrl-C stopped a line (nothing when it was not stopped by one). */
+function interruptPoint(c: LineControl): { interruptedAtUs?: number; interruptedAtWork?: number } {
+  if (c.stopReason !== "interrupt") return {};
+  return {
+    ...(c.stoppedAtUs !== undefined ? { interruptedAtUs: c.stoppedAtUs } : {}),
+    ...(c.stoppedAtWork !== undefined ? { interruptedAtWork: c.stoppedAtWork } : {}),
+  };
 }
 
 function displayTarget(key: string): string {
@@ -220,13 +252,23 @@ export class Lab {
       this.world.clock,
       startUs,
       {
+        ...(opts.interruptAtWork !== undefined ? { interruptAtWork: opts.interruptAtWork } : {}),
         ...(opts.interruptAfterUs !== undefined ? { interruptAfterUs: opts.interruptAfterUs } : {}),
         ...(opts.pace ? { pace: opts.pace } : {}),
         ...(opts.interruptRequested ? { requested: opts.interruptRequested } : {}),
+        ...(opts.yieldNow ? { yieldNow: opts.yieldNow } : {}),
       },
-      () => this.ctrlC(ctrlC, (t[t.length - 1] as Frame).machine),
+      // the line's shell stops; lines it runs on other machines (docker exec) stop at their
+      // next checkpoint, since every machine's checkpoints read this line
+      () => ctrlC.abort(),
     );
-    const tty = (c: TtyChunk) => {
+    const tty = (chunk: TtyChunk) => {
+      // a stopped line prints nothing more (as a killed process)
+      if (control.stopped) return;
+      const c = chunk.stream === "stderr" ? { ...chunk, text: xtraceFree(chunk.text) } : chunk;
+      if (c.text === "") return;
+      // printing is work too: a unit per KiB
+      if (control.spend(c.text.length >> 10)) return;
       printed.push(c);
       control.printed = true;
       opts.onOutput?.(c);
@@ -239,16 +281,26 @@ export class Lab {
         control,
         printed,
         onOutput: opts.onOutput,
+        yieldNow: opts.yieldNow,
       });
     } finally {
       setRunningLine(this.world, undefined);
     }
   }
 
-  /** Ctrl-C: the line's shell stops; lines it runs on other machines (docker exec) stop too. */
-  private ctrlC(abort: AbortController, machine: string): void {
-    abort.abort();
-    for (const [name, m] of this.world.machines) if (name !== machine) m.interrupt();
+  /**
+   * Run the jobs the line left queued (handlers, background I/O) under a budget of their own:
+   * a Ctrl-C of the line does not reach them, and they end deterministically.
+   */
+  private async drainJobs(yieldNow: ExecOptions["yieldNow"]): Promise<void> {
+    const previous = runningLine(this.world);
+    const jobs = new LineControl(this.world.clock, this.world.clock.now, yieldNow ? { yieldNow } : {}, () => {});
+    setRunningLine(this.world, jobs);
+    try {
+      await this.world.drain();
+    } finally {
+      setRunningLine(this.world, previous);
+    }
   }
 
   private async execLine(
@@ -262,6 +314,7 @@ export class Lab {
       control: LineControl;
       printed: TtyChunk[];
       onOutput: ExecOptions["onOutput"];
+      yieldNow: ExecOptions["yieldNow"];
     },
   ): Promise<LabExecResult> {
     const opts = { signal: run.signal };
@@ -332,16 +385,25 @@ export class Lab {
       } else if (req?.kind === "exit" && t.length > 1) t.pop();
       result = req?.kind === "repl" ? { ...r, stdout: r.stdout + req.repl.banner } : r;
     }
-    await this.world.drain();
+    await this.drainJobs(run.yieldNow);
     // what was not printed as it went (a line that does not stream, ^C, exit) comes last
     const out = run.printed.filter((c) => c.stream === "stdout").map((c) => c.text);
     const err = run.printed.filter((c) => c.stream === "stderr").map((c) => c.text);
     let shown = run.printed.map((c) => c.text).join("") + result.stdout;
     if (result.stdout) run.onOutput?.({ stream: "stdout", text: result.stdout });
-    // Ctrl-C: bash reports 128 + SIGINT and the terminal shows ^C
-    const stderrSoFar = err.join("") + result.stderr;
-    if (opts.signal?.aborted && !stderrSoFar.endsWith("^C\n"))
-      result = { stdout: result.stdout, stderr: `${result.stderr}^C\n`, exitCode: 130 };
+    // Ctrl-C: bash reports 128 + SIGINT and the terminal shows ^C; a line over its work budget
+    // dies as a job over its CPU time limit (128 + SIGXCPU)
+    const stop = run.control.stopReason ?? (opts.signal?.aborted ? "interrupt" : undefined);
+    if (stop) {
+      const tail = stop === "budget" ? BUDGET_MESSAGE : "^C\n";
+      const stderr = withoutStopMessages(result.stderr);
+      const stderrSoFar = err.join("") + stderr;
+      result = {
+        stdout: result.stdout,
+        stderr: stderrSoFar.endsWith(tail) ? stderr : `${stderr}${tail}`,
+        exitCode: stop === "budget" ? BUDGET_EXIT : 130,
+      };
+    }
     if (result.stderr) run.onOutput?.({ stream: "stderr", text: result.stderr });
     shown += result.stderr;
     result = { stdout: out.join("") + result.stdout, stderr: err.join("") + result.stderr, exitCode: result.exitCode };
@@ -356,7 +418,7 @@ export class Lab {
       durationUs,
       exitCode: result.exitCode,
       outputDigest: outputDigest(result.stdout, result.stderr),
-      ...(run.control.stoppedAtUs !== undefined ? { interruptedAtUs: run.control.stoppedAtUs } : {}),
+      ...interruptPoint(run.control),
     });
     return {
       stdout: result.stdout,
@@ -371,16 +433,18 @@ export class Lab {
         prompt: framePrompt(this.machineOf(frame.machine).hostname, frame),
       },
       shown,
-      ...(run.control.stoppedAtUs !== undefined ? { interruptedAtUs: run.control.stoppedAtUs } : {}),
+      work: run.control.work,
+      ...interruptPoint(run.control),
+      ...(run.control.stopReason === "budget" ? { overBudget: true } : {}),
     };
   }
 
   /** Let virtual time pass (an explicit wait), running whatever is due. */
-  advance(ms: number): Promise<void> {
+  advance(ms: number, opts: { yieldNow?: () => Promise<void> } = {}): Promise<void> {
     return this.serial(async () => {
       const startUs = this.world.clock.now;
       this.world.clock.advanceBy(Math.max(0, Math.round(ms * US_PER_MS)));
-      await this.world.drain();
+      await this.drainJobs(opts.yieldNow);
       this.log.push({
         seq: this.log.length + 1,
         kind: "wait",
@@ -480,14 +544,109 @@ function scenarioChain(id: string): { script?: string }[] {
   return chain;
 }
 
-/** Rebuild a lab from its scenario, seed and events; outputs and state are identical. */
-export async function replayLab(opts: CreateLabOptions & { events: readonly LabEvent[] }): Promise<Lab> {
-  const lab = await createLab(opts);
-  for (const e of opts.events) {
-    if (e.kind === "wait") await lab.advance(e.durationUs / US_PER_MS);
-    else
-      await lab.exec(e.target, e.input, e.interruptedAtUs !== undefined ? { interruptAfterUs: e.interruptedAtUs } : {});
+/**
+ * What a replay needs of a logged event: LabEvent itself, or a stored row read back (the
+ * other fields of LabEvent are outcomes, compared or ignored by the caller).
+ */
+export type ReplayEvent =
+  | {
+      kind: "exec";
+      target: string;
+      input: string;
+      interruptedAtUs?: number | null;
+      interruptedAtWork?: number | null;
+      outputDigest?: string;
+    }
+  | { kind: "wait"; durationUs: number };
+
+/** One replayed event, with what the replay printed. */
+export interface ReplayStep {
+  /** Position in the events (0-based). */
+  index: number;
+  kind: "exec" | "wait";
+  /** "node1", "host", "node1#t2"; "lab" for a wait. */
+  target: string;
+  input: string;
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  /** The output as the terminal showed it (stdout and stderr interleaved); "" for a wait. */
+  shown: string;
+  /** Where the terminal stood when the command was typed (its prompt); absent for a wait. */
+  before?: LabExecResult["session"];
+  /** Digest of the replayed output (outputDigest), "" for a wait. */
+  outputDigest: string;
+}
+
+/**
+ * Looks at the lab between the events of a replay: `step` is called once before the first
+ * event (with null) and after every event. It must not change what the next events see.
+ */
+export interface ReplayObserver {
+  step(lab: Lab, step: ReplayStep | null): void | Promise<void>;
+}
+
+/**
+ * The one replay of a lab's log, for live labs, rebuilds, graders and the CLI: every event
+ * runs again in order, a command stopped by Ctrl-C is stopped at the same point (its work
+ * count, or its virtual offset for events logged before work counts), so outputs and state
+ * are those the learner had, byte for byte.
+ */
+export async function replay(
+  lab: Lab,
+  events: readonly ReplayEvent[],
+  observer?: ReplayObserver,
+  opts: { yieldNow?: () => Promise<void> } = {},
+): Promise<void> {
+  await observer?.step(lab, null);
+  for (const [index, e] of events.entries()) {
+    if (e.kind === "wait") {
+      const ms = e.durationUs / US_PER_MS;
+      await lab.advance(ms, opts);
+      const input = `${ms}ms`;
+      await observer?.step(lab, {
+        index,
+        kind: "wait",
+        target: "lab",
+        input,
+        exitCode: 0,
+        stdout: "",
+        stderr: "",
+        shown: "",
+        outputDigest: "",
+      });
+      continue;
+    }
+    const before = observer ? lab.session(e.target) : undefined;
+    const r = await lab.exec(e.target, e.input, {
+      ...(typeof e.interruptedAtWork === "number"
+        ? { interruptAtWork: e.interruptedAtWork }
+        : typeof e.interruptedAtUs === "number"
+          ? { interruptAfterUs: e.interruptedAtUs }
+          : {}),
+      ...(opts.yieldNow ? { yieldNow: opts.yieldNow } : {}),
+    });
+    await observer?.step(lab, {
+      index,
+      kind: "exec",
+      target: e.target,
+      input: e.input,
+      exitCode: r.exitCode,
+      stdout: r.stdout,
+      stderr: r.stderr,
+      shown: r.shown,
+      ...(before ? { before } : {}),
+      outputDigest: outputDigest(r.stdout, r.stderr),
+    });
   }
+}
+
+/** Rebuild a lab from its scenario, seed and events; outputs and state are identical. */
+export async function replayLab(
+  opts: CreateLabOptions & { events: readonly ReplayEvent[]; observer?: ReplayObserver },
+): Promise<Lab> {
+  const lab = await createLab(opts);
+  await replay(lab, opts.events, opts.observer);
   return lab;
 }
 

@@ -4,15 +4,17 @@
  * the caller and passed in and out of every run, since just-bash forgets it between execs.
  */
 import { Bash, type Command, decodeBytesToUtf8, defineCommand } from "just-bash";
-import { US_PER_MS, US_PER_S } from "../core/clock";
+import { US_PER_MS } from "../core/clock";
 import { shellQuote } from "../host/format";
 import { groupById, userByName } from "../world/default-files";
 import type { CommandContext, CommandSpec, ExecResult, LabNode, Repl } from "../world/types";
 import type { LabWorld } from "../world/world";
 import { determinismTransform } from "./determinism";
 import type { LabFs } from "./lab-fs";
+import { runningLine } from "./line-control";
 import { carryEnv, extractFunctions, type ShellSession, unsetFunctions } from "./session";
 import { TTY_SCRIPT, type TtyChunk, ttyTransform } from "./tty";
+import { TICK, tickTransform, xtraceFree } from "./work";
 import { shellWrappers } from "./wrappers";
 
 /** A request made by a command to change the terminal (docker exec -it, su -, exit). */
@@ -27,10 +29,20 @@ export type SessionRequest =
 export const BASE_COST_US = 2 * US_PER_MS;
 /** Simulated cost of each further command the line runs. */
 export const PER_COMMAND_US = 300;
+/** Exit status of a line killed by its work budget: 128 + SIGXCPU, as under `ulimit -t`. */
+export const BUDGET_EXIT = 152;
+/** What bash prints when its job dies of SIGXCPU. */
+export const BUDGET_MESSAGE = "CPU time limit exceeded\n";
 
+/**
+ * just-bash's own limits. Commands, loop iterations and awk/sed/... work are not bounded here
+ * but by the line's work budget (line-control.ts), read through getters installed on the
+ * interpreter's limits (see meterLimits); these values apply only to what runs outside a
+ * terminal line. No wall-clock limit: the engine never looks at real time.
+ */
 export const EXECUTION_LIMITS = {
-  maxCommandCount: 200_000,
-  maxLoopIterations: 10_000,
+  maxCommandCount: 1_000_000,
+  maxLoopIterations: 1_000_000,
   maxCallDepth: 100,
   maxSubstitutionDepth: 20,
   maxStringLength: 16 * 1024 * 1024,
@@ -40,9 +52,24 @@ export const EXECUTION_LIMITS = {
   maxSedIterations: 100_000,
   maxArrayElements: 100_000,
   maxFileSystemBytes: 256 * 1024 * 1024,
-  // A safety net against pathological scripts; never reached by lab commands.
-  maxExecutionTimeMs: 20_000,
+  maxWorkUnits: 100_000_000,
+  maxExecutionTimeMs: Number.POSITIVE_INFINITY,
 };
+
+/** Work units charged for one of our commands (drbdadm, mount...): they cost more than a builtin. */
+export const COMMAND_UNITS = 10;
+
+/**
+ * just-bash's messages when a limit stops a line, or when it is aborted: never shown to the
+ * learner (the line ends with ^C or "CPU time limit exceeded" instead).
+ */
+const INTERNAL_STOP_RE =
+  /^[^\n]*(?:increase executionLimits|work limit exceeded|execution aborted|context revoked|exceeded its execution deadline|too many (?:commands|iterations))[^\n]*\n?/gm;
+
+/** A line's stderr without just-bash's stop messages. */
+export function withoutStopMessages(stderr: string): string {
+  return stderr.replace(INTERNAL_STOP_RE, "");
+}
 
 export interface RunOptions {
   signal?: AbortSignal;
@@ -66,16 +93,7 @@ interface RunFrame {
   startUs: number;
   /** Aborts the line (the learner's Ctrl-C). */
   abort: AbortController;
-  /** The line used up its virtual-time budget: our commands now fail at once. */
-  budgetHit?: boolean;
 }
-
-/**
- * Virtual time one command line may spend before it is stopped as by Ctrl-C: a line the
- * learner does not interrupt (`while true; do …; sleep 2; done` run without a live terminal,
- * or left running) must end.
- */
-export const LINE_BUDGET_US = 10 * 60 * US_PER_S;
 
 export class Machine {
   readonly bash: Bash;
@@ -84,27 +102,6 @@ export class Machine {
   readonly deadlines: number[] = [];
   /** How many coming parses are terminal output (the typed line, a script it runs): tty.ts. */
   private ttyParses = 0;
-
-  /** When the outermost line running on this machine runs out of virtual time. */
-  budgetEnd(): number {
-    const first = this.frames[0];
-    return first ? first.startUs + LINE_BUDGET_US : Number.POSITIVE_INFINITY;
-  }
-
-  /**
-   * The line ran out of virtual time: stop it as Ctrl-C would. Aborting just-bash would drop
-   * the output printed so far, so instead every command of ours fails at once from now on;
-   * a loop then ends on its iteration limit, and the result is reported as interrupted.
-   */
-  interrupt(): void {
-    const first = this.frames[0];
-    if (!first) return;
-    first.budgetHit = true;
-    // The interpreter reads its limits object live: no further loop iteration may start.
-    // (just-bash keeps `limits` private; this is the one place that reaches into it.)
-    const limits = (this.bash as unknown as { limits?: { maxLoopIterations?: number } }).limits;
-    if (limits && typeof limits.maxLoopIterations === "number") limits.maxLoopIterations = 0;
-  }
 
   /** Kill switches of enclosing `timeout` commands, aborted when their deadline passes. */
   readonly timeoutKills: { deadline: number; abort: AbortController }[] = [];
@@ -132,7 +129,7 @@ export class Machine {
     const where = node ? "node" : "host";
     const commands: Command[] = [];
     for (const spec of specs) if (spec.where === "both" || spec.where === where) commands.push(this.wrap(spec));
-    commands.push(...shellWrappers(this), this.ttyScriptCommand());
+    commands.push(...shellWrappers(this), this.ttyScriptCommand(), this.tickCommand());
     this.bash = new Bash({
       fs,
       cwd: "/",
@@ -151,6 +148,47 @@ export class Machine {
         return true;
       }),
     );
+    // last: the tick statements it adds are not terminal output
+    this.bash.registerTransformPlugin(tickTransform());
+    this.meterLimits();
+  }
+
+  /**
+   * The interpreter reads its limits object at every command it charges, every loop iteration
+   * and every unit of awk/sed/... work: getters there are the line's synchronous work
+   * checkpoints (line-control.ts). Once the line must stop they answer 0, so the interpreter
+   * stops at once, wherever it is (a pure CPU loop included). just-bash keeps `limits`
+   * private; this is the one place that reaches into it.
+   */
+  private meterLimits(): void {
+    const limits = (this.bash as unknown as { limits?: Record<string, number> }).limits;
+    if (!limits) throw new Error("just-bash: no limits object to meter");
+    for (const key of ["maxCommandCount", "maxLoopIterations", "maxWorkUnits"] as const) {
+      const cap = EXECUTION_LIMITS[key];
+      Object.defineProperty(limits, key, {
+        configurable: true,
+        enumerable: true,
+        get: () => {
+          const line = runningLine(this.world);
+          if (!line) return cap;
+          return line.spend(1) ? 0 : Number.MAX_SAFE_INTEGER;
+        },
+      });
+    }
+  }
+
+  /**
+   * TICK: a hidden command at the head of every loop iteration and function call (work.ts),
+   * where the line may let other work run (a CPU loop has no other point that may wait). It
+   * gives back the status it found, so `$?` reads as if it had not run.
+   */
+  private tickCommand(): Command {
+    return defineCommand(TICK, async (_args, jctx) => {
+      const status = Number(jctx.env.get("?") ?? 0);
+      const line = runningLine(this.world);
+      if (line && (await line.spendAndYield(0))) return { stdout: "", stderr: "", exitCode: 130 };
+      return { stdout: "", stderr: "", exitCode: Number.isInteger(status) ? status : 0 };
+    });
   }
 
   /**
@@ -198,7 +236,8 @@ export class Machine {
     return defineCommand(spec.name, async (args, jctx) => {
       const frame = this.current;
       if (frame) frame.commands++;
-      if (this.frames[0]?.budgetHit) return { stdout: "", stderr: "", exitCode: 130 };
+      const line = runningLine(this.world);
+      if (line && (await line.spendAndYield(COMMAND_UNITS))) return { stdout: "", stderr: "", exitCode: 130 };
       const ctx: CommandContext = {
         world: this.world,
         node: this.node,
@@ -334,19 +373,19 @@ export class Machine {
       const env = carryEnv(r.env);
       // An interrupted line gives back no shell state (just-bash returns its initial env):
       // keep the terminal as it was rather than losing its directory and variables.
-      const interrupted = abort.signal.aborted || frame.budgetHit === true;
+      const stopped = runningLine(this.world)?.stopReason;
+      const interrupted = abort.signal.aborted || stopped !== undefined;
       const next: ShellSession = interrupted
         ? { ...session, functions }
         : { user: session.user, cwd: env.PWD ?? cwd, env, functions, startedUs: session.startedUs };
       return {
         stdout: r.stdout,
+        // a stopped line ends as the terminal shows it (lab.ts adds ^C or the kill message);
         // just-bash words parse errors its own way ("Parse error at 2:9: ..."); bash says less
-        stderr: abort.signal.aborted
-          ? `${r.stderr.replace(/^bash: execution aborted\n/m, "")}^C\n`
-          : frame.budgetHit && this.frames.length === 1
-            ? `${r.stderr.replace(/^bash: [^\n]*too many [^\n]*\n/gm, "")}^C\n`
-            : r.stderr.replace(/^bash: syntax error: Parse error at \d+:\d+: /gm, "bash: "),
-        exitCode: abort.signal.aborted || (frame.budgetHit && this.frames.length === 1) ? 130 : r.exitCode,
+        stderr: interrupted
+          ? withoutStopMessages(xtraceFree(r.stderr))
+          : xtraceFree(r.stderr).replace(/^bash: syntax error: Parse error at \d+:\d+: /gm, "bash: "),
+        exitCode: interrupted ? (stopped === "budget" ? BUDGET_EXIT : 130) : r.exitCode,
         session: next,
         ...(frame.request ? { request: frame.request } : {}),
       };
@@ -356,10 +395,6 @@ export class Machine {
       if (opts.tty) {
         this.fs.tty = previousTty;
         this.ttyParses = 0;
-      }
-      if (this.frames.length === 0) {
-        const limits = (this.bash as unknown as { limits?: { maxLoopIterations?: number } }).limits;
-        if (limits) limits.maxLoopIterations = EXECUTION_LIMITS.maxLoopIterations;
       }
     }
   }

@@ -36,6 +36,26 @@ describe("lab CLI", () => {
     });
   }, 60_000);
 
+  it("replays a lab's event log (JSON), stopping a command where a Ctrl-C stopped it", async () => {
+    const { createLab } = await import("../lab");
+    const l = await createLab({ scenario: "running", seed: 3 });
+    const live = await l.exec("node1", "for i in 1 2 3 4 5; do echo tick $i; sleep 2; done", {
+      interruptAfterUs: 3_000_000,
+    });
+    await l.advance(1000);
+    const log = join(dir, "log.json");
+    writeFileSync(log, JSON.stringify({ scenario: "running", seed: 3, events: l.events() }));
+    const r = lab([log]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(
+      `node1$ for i in 1 2 3 4 5; do echo tick $i; sleep 2; done\n${live.stdout}${live.stderr}wait 1000ms\n`,
+    );
+    expect(live.stdout).toBe("tick 1\ntick 2\n");
+    const bad = join(dir, "bad.json");
+    writeFileSync(bad, JSON.stringify({ scenario: "running", seed: 3, events: [{ kind: "exec", target: "node1" }] }));
+    expect(lab([bad])).toMatchObject({ status: 2, stderr: expect.stringMatching(/event 0: expected an exec/) });
+  }, 60_000);
+
   it("exits 2 on an invalid file, naming the line", () => {
     const bad = join(dir, "bad.lab");
     writeFileSync(bad, "node7$ hostname\n\nthis is not a command line\n");

@@ -5,9 +5,11 @@ import {
   createLab,
   getScenario,
   type Lab,
-  type LabEvent,
   listScenarios,
   parseLabScript,
+  type ReplayEvent,
+  type ReplayStep,
+  replay,
   type Step,
 } from "../../engine/index";
 import type { Diagnostic, Prepared } from "../types";
@@ -54,18 +56,8 @@ export interface LabStateView {
   subsystems: { drbd?: Record<string, Record<string, DrbdResourceView>> };
 }
 
-/** One replayed step, with what the server's own replay printed. */
-export interface ReplayStep {
-  /** Position in the submission (0-based). */
-  index: number;
-  kind: "exec" | "wait";
-  /** "node1", "host", "node1#t2"; "lab" for a wait. */
-  target: string;
-  input: string;
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-}
+/** One replayed step, with what the server's own replay printed (the engine's replay). */
+export type { ReplayStep };
 
 /**
  * Looks at the lab between the steps of the replay, for exercises whose outcome is a moment
@@ -94,7 +86,16 @@ const eventsSubmission = z.strictObject({
   events: z
     .array(
       z.union([
-        z.object({ kind: z.literal("exec"), target: z.string(), input: z.string().max(100_000) }).passthrough(),
+        z
+          .object({
+            kind: z.literal("exec"),
+            target: z.string(),
+            input: z.string().max(100_000),
+            // where a Ctrl-C stopped the command: the replay stops it there too
+            interruptedAtUs: z.number().int().nonnegative().nullish(),
+            interruptedAtWork: z.number().int().nonnegative().nullish(),
+          })
+          .passthrough(),
         z.object({ kind: z.literal("wait"), durationUs: z.number().nonnegative() }).passthrough(),
       ]),
     )
@@ -130,38 +131,12 @@ function invalid(diagnostics: Diagnostic[]): Prepared<LabCtx> {
   return { valid: false, reason: diagnostics.map((d) => `${d.file}:${d.line}: ${d.message}`).join("\n"), diagnostics };
 }
 
-/** Replay `steps` one by one, letting the observer look after each one. */
-async function replaySteps(
-  lab: Lab,
-  steps: readonly ({ kind: "wait"; ms: number } | { kind: "exec"; target: string; command: string })[],
-  observer?: LabObserver<unknown>,
-): Promise<void> {
-  await observer?.step(lab, null);
-  for (const [index, s] of steps.entries()) {
-    if (s.kind === "wait") {
-      await lab.advance(s.ms);
-      const done = { index, kind: "wait", target: "lab", input: `${s.ms}ms`, exitCode: 0, stdout: "", stderr: "" };
-      await observer?.step(lab, done as ReplayStep);
-      continue;
-    }
-    const r = await lab.exec(s.target, s.command);
-    await observer?.step(lab, {
-      index,
-      kind: "exec",
-      target: s.target,
-      input: s.command,
-      exitCode: r.exitCode,
-      stdout: r.stdout,
-      stderr: r.stderr,
-    });
-  }
-}
-
-function scriptSteps(steps: Step[]) {
+/** A lab script's steps as the events the engine's replay runs. */
+function scriptEvents(steps: Step[]): ReplayEvent[] {
   return steps.map((s) =>
     s.kind === "wait"
-      ? { kind: "wait" as const, ms: s.ms }
-      : { kind: "exec" as const, target: s.target, command: s.command },
+      ? { kind: "wait" as const, durationUs: Math.round(s.ms * 1000) }
+      : { kind: "exec" as const, target: s.target, input: s.command },
   );
 }
 
@@ -203,7 +178,7 @@ async function runSubmission(
         }),
       };
     }
-    await replaySteps(lab, scriptSteps(parsed.steps), observer);
+    await replay(lab, scriptEvents(parsed.steps), observer);
     return { valid: true, ctx: lab };
   }
   const parsed = eventsSubmission.safeParse(submission);
@@ -229,18 +204,20 @@ async function runSubmission(
       ],
     };
   }
-  // as engine replayLab(): the same lab, event by event, so that an observer can look between them
+  // the engine's replay, as for a live lab: a recorded Ctrl-C stops its command at the same point
   const lab = await createLab({ scenario: parsed.data.scenario, seed: parsed.data.seed });
-  const events = parsed.data.events as unknown as LabEvent[];
-  await replaySteps(
-    lab,
-    events.map((e) =>
-      e.kind === "wait"
-        ? { kind: "wait" as const, ms: e.durationUs / 1000 }
-        : { kind: "exec" as const, target: e.target, command: e.input },
-    ),
-    observer,
+  const events: ReplayEvent[] = parsed.data.events.map((e) =>
+    e.kind === "wait"
+      ? { kind: "wait", durationUs: e.durationUs }
+      : {
+          kind: "exec",
+          target: e.target,
+          input: e.input,
+          ...(typeof e.interruptedAtUs === "number" ? { interruptedAtUs: e.interruptedAtUs } : {}),
+          ...(typeof e.interruptedAtWork === "number" ? { interruptedAtWork: e.interruptedAtWork } : {}),
+        },
   );
+  await replay(lab, events, observer);
   return { valid: true, ctx: lab };
 }
 

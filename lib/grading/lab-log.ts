@@ -1,3 +1,4 @@
+import type { ReplayEvent } from "@/engine/index";
 import { parseWaits } from "@/lib/labs/wait-log";
 import type { DbLike } from "./progress";
 
@@ -5,18 +6,35 @@ import type { DbLike } from "./progress";
 export interface LabLogSubmission {
   scenario: string;
   seed: number;
-  events: ({ kind: "exec"; target: string; input: string } | { kind: "wait"; durationUs: number })[];
+  /** The engine's replay events: a command stopped by Ctrl-C keeps where it was stopped. */
+  events: ReplayEvent[];
+}
+
+/** A stored row, as read back for a replay. */
+export interface LabLogRow {
+  target: string;
+  input: string;
+  interruptedAtUs?: number | null;
+  interruptedAtWork?: number | null;
 }
 
 /**
  * Stored LabEvent rows → replayable events. A "lab" row holds merged waits (`wait 2000*3+500`):
  * they are split back into the same steps, since the engine runs timer jobs at each wait's end.
+ * A command a Ctrl-C stopped keeps its stop point, so that what is graded is what the lab did.
  */
-export function eventsFromRows(rows: readonly { target: string; input: string }[]): LabLogSubmission["events"] {
-  const out: LabLogSubmission["events"] = [];
+export function eventsFromRows(rows: readonly LabLogRow[]): ReplayEvent[] {
+  const out: ReplayEvent[] = [];
   for (const r of rows) {
     if (r.target === "lab") for (const ms of parseWaits(r.input)) out.push({ kind: "wait", durationUs: ms * 1000 });
-    else out.push({ kind: "exec", target: r.target, input: r.input });
+    else
+      out.push({
+        kind: "exec",
+        target: r.target,
+        input: r.input,
+        ...(typeof r.interruptedAtUs === "number" ? { interruptedAtUs: r.interruptedAtUs } : {}),
+        ...(typeof r.interruptedAtWork === "number" ? { interruptedAtWork: r.interruptedAtWork } : {}),
+      });
   }
   return out;
 }
@@ -40,7 +58,7 @@ export async function labLogOf(db: DbLike, session: { id: string; scenario: stri
     where: { labSessionId: session.id },
     ...(take !== undefined ? { take } : {}),
     orderBy: { seq: "asc" },
-    select: { target: true, input: true },
+    select: { target: true, input: true, interruptedAtUs: true, interruptedAtWork: true },
   });
   return { scenario: session.scenario, seed: session.seed, events: eventsFromRows(rows) } satisfies LabLogSubmission;
 }

@@ -1,4 +1,4 @@
-import { createLab, type ExecOptions, type Lab, outputDigest } from "@/engine/index";
+import { createLab, type ExecOptions, type Lab, outputDigest, type ReplayEvent, replay } from "@/engine/index";
 import { ensureScenario } from "./catalog";
 import { parseWaits } from "./wait-log";
 
@@ -21,6 +21,8 @@ export interface StoredEvent {
   outputDigest: string;
   /** A Ctrl-C stopped the command this far into it (virtual µs). */
   interruptedAtUs?: number | null;
+  /** A Ctrl-C stopped the command after this many engine work units (where a replay stops it). */
+  interruptedAtWork?: number | null;
 }
 
 /** The command running now: Ctrl-C asks it to stop at its next checkpoint (see the engine). */
@@ -78,37 +80,58 @@ export class LiveLab {
 export async function rebuildLab(
   session: { id: string; userId: string; exerciseId: string; scenario: string; seed: number },
   events: readonly StoredEvent[],
-  /** Awaited between two rows: a worker lets its other labs (and its watchdog's pings) in. */
+  /** Awaited between two rows and at the engine's work checkpoints: a worker lets its other labs (and its watchdog's pings) in. */
   between?: () => Promise<void>,
 ): Promise<LiveLab> {
   ensureScenario(session.scenario);
   const lab = await createLab({ scenario: session.scenario, seed: session.seed });
   const live = new LiveLab(session.id, session.userId, session.exerciseId, lab);
+  // the rows as the engine's replay events (merged waits split back), each with its row
+  const replayed: ReplayEvent[] = [];
+  const rowOf: StoredEvent[] = [];
   for (const e of events) {
-    await between?.();
     if (e.target === "lab") {
-      const pieces = parseWaits(e.input);
-      for (const ms of pieces) await lab.advance(ms);
-      live.openWait = { seq: e.seq, pieces };
+      for (const ms of parseWaits(e.input)) {
+        replayed.push({ kind: "wait", durationUs: ms * 1000 });
+        rowOf.push(e);
+      }
     } else {
-      const at = e.interruptedAtUs;
-      const { before, digest } = await live.exec(
-        e.target,
-        e.input,
-        typeof at === "number" ? { interruptAfterUs: at } : {},
-      );
-      if (digest !== e.outputDigest) live.drift.push(e.seq);
-      live.transcript.push({
-        seq: e.seq,
-        terminal: e.target,
-        machine: before.machine,
-        prompt: before.prompt,
+      replayed.push({
+        kind: "exec",
+        target: e.target,
         input: e.input,
-        output: e.output,
+        interruptedAtUs: e.interruptedAtUs ?? null,
+        interruptedAtWork: e.interruptedAtWork ?? null,
       });
-      live.openWait = undefined;
+      rowOf.push(e);
     }
-    live.nextSeq = e.seq + 1;
+  }
+  await replay(
+    lab,
+    replayed,
+    {
+      async step(_lab, step) {
+        await between?.();
+        if (step?.kind !== "exec" || !step.before) return;
+        const e = rowOf[step.index];
+        if (!e) return;
+        if (step.outputDigest !== e.outputDigest) live.drift.push(e.seq);
+        live.transcript.push({
+          seq: e.seq,
+          terminal: e.target,
+          machine: step.before.machine,
+          prompt: step.before.prompt,
+          input: e.input,
+          output: e.output,
+        });
+      },
+    },
+    between ? { yieldNow: between } : {},
+  );
+  const last = events.at(-1);
+  if (last) {
+    live.nextSeq = last.seq + 1;
+    live.openWait = last.target === "lab" ? { seq: last.seq, pieces: parseWaits(last.input) } : undefined;
   }
   return live;
 }

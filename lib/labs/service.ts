@@ -129,7 +129,15 @@ function labRef(deps: LabServiceDeps, row: SessionRow): LabRef {
     const events = await deps.db.labEvent.findMany({
       where: { labSessionId: row.id },
       orderBy: { seq: "asc" },
-      select: { seq: true, target: true, input: true, output: true, outputDigest: true, interruptedAtUs: true },
+      select: {
+        seq: true,
+        target: true,
+        input: true,
+        output: true,
+        outputDigest: true,
+        interruptedAtUs: true,
+        interruptedAtWork: true,
+      },
     });
     const { id, userId, exerciseId, scenario, seed } = row;
     return { session: { id, userId, exerciseId, scenario, seed }, events };
@@ -238,6 +246,7 @@ export async function execCommand(
       outputDigest: ran.digest,
       virtualTimeMs: ran.atMs,
       interruptedAtUs: ran.interruptedAtUs,
+      interruptedAtWork: ran.interruptedAtWork,
     };
     try {
       if (!bench) await deps.db.labEvent.create({ data: event, select: { id: true } });

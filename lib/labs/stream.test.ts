@@ -139,6 +139,27 @@ describe("streamed exec", () => {
     expect(await (await api.interrupt(req(carol(), {}), id)).json()).toEqual({ interrupted: false });
   }, 30_000);
 
+  it("Ctrl-C reaches a pure CPU loop while it runs (the loop yields), and the rebuild stops it at the same point", async () => {
+    const id = await open(carol());
+    const loop = "n=0; while :; do n=$((n+1)); echo $n; done";
+    const running = api.exec(req(carol(), { terminal: "host", input: loop }), id);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await (await api.interrupt(req(carol(), {}), id)).json()).toEqual({ interrupted: true });
+    const reply = (await (await running).json()) as ExecReply;
+    expect(reply.exitCode).toBe(130);
+    expect(reply.entry.output.endsWith("^C\n")).toBe(true);
+    const rows = await tmp.db.labEvent.findMany({ where: { labSessionId: id }, orderBy: { seq: "asc" } });
+    expect(rows.at(-1)?.interruptedAtWork).toBeGreaterThan(0);
+    const liveState = (await labs.inspect(id))?.state;
+    labs.evict(id);
+    const snap = (await (await api.get(req(carol()), id)).json()) as LabSnapshot;
+    expect(snap.transcript.at(-1)?.output).toBe(reply.entry.output);
+    const rebuilt = await labs.inspect(id);
+    expect(rebuilt?.drift).toEqual([]);
+    expect(liveState).toBeDefined();
+    expect(rebuilt?.state).toEqual(liveState);
+  }, 60_000);
+
   it("treats the page going away as Ctrl-C (the stream is cancelled)", async () => {
     const id = await open(dave());
     const res = await streamExec(dave(), id, "host", "while :; do echo x; sleep 1; done");

@@ -106,6 +106,7 @@ async function exec(req: Extract<WorkerRequest, { op: "exec" }>): Promise<Worker
       entry,
       digest: ran.digest,
       interruptedAtUs: ran.result.interruptedAtUs ?? null,
+      interruptedAtWork: ran.result.interruptedAtWork ?? null,
       exitCode: ran.result.exitCode,
       durationMs: ran.result.durationMs,
       machineAfter: ran.result.session.machine,

@@ -55,6 +55,8 @@ export interface WorkerExecResult {
   entry: TranscriptEntry;
   digest: string;
   interruptedAtUs: number | null;
+  /** Work units into the line at which Ctrl-C stopped it (the replay stops at the same count). */
+  interruptedAtWork: number | null;
   exitCode: number;
   durationMs: number;
   machineAfter: string;

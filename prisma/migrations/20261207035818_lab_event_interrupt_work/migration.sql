@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "lab_event" ADD COLUMN "interruptedAtWork" INTEGER;
+
