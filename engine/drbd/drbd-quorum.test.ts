@@ -55,10 +55,34 @@ describe("three nodes: full mesh and quorum", () => {
     const r = await kit.sh("node3", "drbdadm primary r0");
     expect(r).toEqual({
       out: "",
-      err: "r0: State change failed: (-25) No quorum\nCommand 'drbdsetup primary r0' terminated with exit code 11\n",
+      err: "r0: State change failed: (-25) No quorum\nadditional info from kernel:\n1 of 3 nodes visible, need 2 for quorum\nCommand 'drbdsetup primary r0' terminated with exit code 11\n",
       code: 11,
     });
     expect((await kit.sh("node3", "drbdadm status r0")).out).toContain("  disk:UpToDate quorum:no\n");
+  });
+
+  it("last man standing: Secondaries leaving with `down` are outdated, the Primary keeps quorum", async () => {
+    const kit = await threeNodes("majority");
+    await kit.sh("node2", "drbdadm down r0");
+    expect(kit.dmesg("node2")).toContain("drbd r0/0 drbd0: disk( UpToDate -> Outdated ) [down]");
+    expect((await kit.sh("node1", "drbdadm status r0")).out).toContain("  node2 connection:Connecting\n");
+    await kit.sh("node3", "drbdadm down r0");
+    await kit.sh("node1", "sleep 1");
+    const st = (await kit.sh("node1", "drbdadm status r0")).out;
+    expect(st.split("\n").slice(0, 2)).toEqual(["r0 role:Primary", "  disk:UpToDate"]);
+    expect(kit.dmesg("node1")).not.toContain("susp-io( no -> quorum )");
+    const w = kit.drbd0("node1").write(0, [{ kind: "zero", length: 4096 }]);
+    expect(w.ok).toBe(true);
+  });
+
+  it("Secondaries leaving a Secondary (no Primary to outdate them) take the quorum with them", async () => {
+    const kit = await threeNodes("majority");
+    await kit.sh("node1", "drbdadm secondary r0");
+    await kit.sh("node2", "drbdadm down r0");
+    await kit.sh("node3", "drbdadm down r0");
+    expect((await kit.sh("node1", "drbdadm status r0")).out).toContain("  disk:UpToDate quorum:no\n");
+    const r = await kit.sh("node1", "drbdadm primary r0");
+    expect(r.err).toContain("additional info from kernel:\n1 of 3 nodes visible, need 2 for quorum\n");
   });
 
   it("on-no-quorum io-error: no suspension, writes fail", async () => {

@@ -5,6 +5,7 @@
  * network and crashes all change state through `changeState`.
  */
 import type { Connection, Device, PeerDevice, Resource } from "./objects";
+import { noQuorumInfo } from "./quorum";
 import {
   type ConnState,
   type DiskState,
@@ -274,8 +275,9 @@ export function changeState(
     for (const check of SOFT_CHECKS) {
       const code = check(res, old, now, opts);
       if (code !== null) {
+        const info = code === -25 ? noQuorumInfo(res) : [];
         restore(res, old);
-        return { ok: false, code };
+        return info.length ? { ok: false, code, info } : { ok: false, code };
       }
     }
     const extra = hooks.validate?.(res, old, now, opts);
