@@ -18,7 +18,7 @@ export type Chunk =
 /** Contiguous data: the concatenation of its chunks. */
 export type Payload = Chunk[];
 
-export type IoErrno = "EIO" | "EROFS" | "ENOSPC" | "ENXIO" | "EMEDIUMTYPE" | "EBUSY" | "EACCES";
+export type IoErrno = "EIO" | "EROFS" | "ENOSPC" | "ENXIO" | "EMEDIUMTYPE" | "ENODATA" | "EBUSY" | "EACCES";
 
 export type IoResult<T = void> =
   | ({

@@ -59,6 +59,11 @@ describe("three nodes: full mesh and quorum", () => {
       code: 11,
     });
     expect((await kit.sh("node3", "drbdadm status r0")).out).toContain("  disk:UpToDate quorum:no\n");
+    // K9 ro_open_cond(): no quorum → -ENODATA (not an I/O error of the disk)
+    const dd = await kit.sh("node3", "dd if=/dev/drbd0 of=/dev/null bs=4k count=1");
+    expect(dd).toMatchObject({ err: "dd: failed to open '/dev/drbd0': No data available\n", code: 1 });
+    const mkfs = await kit.sh("node3", "mkfs.ext4 /dev/drbd0");
+    expect(mkfs.err).toContain("mkfs.ext4: No data available while trying to determine filesystem size\n");
   });
 
   it("last man standing: Secondaries leaving with `down` are outdated, the Primary keeps quorum", async () => {
