@@ -61,6 +61,11 @@ export interface BlockDevice {
   /** Open by a user (mount, dd, psql...). DRBD decides here (auto-promote, EROFS, EMEDIUMTYPE). */
   open(mode: OpenMode, opener: string): OpenResult;
   close(opener: string): void;
+  /**
+   * I/O is frozen (DRBD suspend-io: no quorum, no data, `suspend-io`): a request would block
+   * until it resumes, so a caller that can wait (dd) waits instead of submitting.
+   */
+  ioFrozen?(): boolean;
   /** Current openers, e.g. [{ opener: "mount", mode: "rw" }]. */
   openers(): { opener: string; mode: OpenMode }[];
 }

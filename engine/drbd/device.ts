@@ -85,6 +85,12 @@ export class DrbdDevice implements BlockDevice {
     }
   }
 
+  /** K9 drbd_req.c: while the resource's I/O is suspended (quorum, no-disk, user) requests queue. */
+  ioFrozen(): boolean {
+    const res = this.res;
+    return this.k.alive(res) && (res.suspQuorum || res.suspNoData || res.suspUser);
+  }
+
   openers(): { opener: string; mode: OpenMode }[] {
     return this.dev.openers.map((o) => ({ opener: o.opener, mode: o.mode }));
   }

@@ -46,6 +46,23 @@ describe("three nodes: full mesh and quorum", () => {
     expect((await kit.sh("node1", "drbdadm status r0")).out.split("\n")[0]).toBe("r0 role:Secondary");
   });
 
+  it("on-no-quorum suspend-io freezes the writer until quorum returns (K9 drbd_req: suspended requests queue)", async () => {
+    const kit = await threeNodes("majority");
+    await kit.sh("node1", "iptables -A INPUT -s 172.28.0.12 -j DROP");
+    await kit.sh("node1", "iptables -A INPUT -s 172.28.0.13 -j DROP");
+    await kit.sh("node1", "sleep 12");
+    const t = await kit.sh("node1", "timeout 5 dd if=/dev/zero of=/dev/drbd0 bs=4k count=1 oflag=direct");
+    expect(t).toEqual({ out: "", err: "", code: 124 });
+    // the link comes back: the blocked dd completes once the peers are connected again
+    await kit.sh("node1", "iptables -F");
+    const t0 = kit.lab.world.clock.now;
+    const r = await kit.sh("node1", "dd if=/dev/zero of=/dev/drbd0 bs=4k count=1 oflag=direct");
+    expect(r.code).toBe(0);
+    expect(r.err).toContain("1+0 records out");
+    expect(kit.lab.world.clock.now - t0).toBeGreaterThan(1_000_000);
+    expect((await kit.sh("node1", "drbdadm status r0")).out.split("\n")[0]).toBe("r0 role:Primary");
+  });
+
   it("promotion without quorum is refused (-25) unless forced", async () => {
     const kit = await threeNodes("majority");
     await kit.sh("node1", "drbdadm secondary r0");

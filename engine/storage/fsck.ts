@@ -42,12 +42,7 @@ async function e2fsck(storage: StorageSubsystem, ctx: CommandContext, prog: stri
     out += `Warning!  ${path} is mounted.\n`;
   }
   const open = dev.open("ro", "e2fsck");
-  if (!open.ok)
-    return res(
-      "",
-      `${BANNER}${prog}: ${strerror(open.errno)} while trying to open ${path}\n`,
-      8,
-    );
+  if (!open.ok) return res("", `${BANNER}${prog}: ${strerror(open.errno)} while trying to open ${path}\n`, 8);
   try {
     const sb = probeSuperblock(dev);
     const m = sb ? BlockFs.mount(dev, { readOnly: true, nowMs: () => storage.nowMs() }) : null;
