@@ -6,7 +6,9 @@ import type { CommandContext, ExecResult } from "../../world/types";
 import { DEFAULT_DISK, DEFAULT_NET, DEFAULT_OPTIONS, type DiskOpts, type NetOpts, type ResOptions } from "../conf";
 import type { DrbdKernel } from "../kernel";
 import type { Resource } from "../objects";
+import { outdate } from "../ops-admin";
 import { dstateLines, events2, resourceStatus } from "../status";
+import { exitCodeForStateError, FAILURE_EXIT, FAILURES, stateErrorText } from "../strings";
 
 /**
  * One option line of `drbdsetup show` (U9 drbdsetup.c __print_options): `%-16s\t%s;` and the
@@ -161,6 +163,32 @@ export function drbdsetup(k: DrbdKernel, ctx: CommandContext): ExecResult {
           if (String(d.minor) === name)
             return { stdout: `${dstateLines(r)[[...r.devices.keys()].indexOf(d.vnr)]}\n`, stderr: "", exitCode: 0 };
       return { stdout: "", stderr: `${name ?? ""}: No such device\n`, exitCode: 10 };
+    }
+    case "outdate": {
+      // `drbdsetup outdate MINOR` (U9 drbdsetup.c: a minor command): refusals as "MINOR: State change failed"
+      for (const r of all)
+        for (const d of r.devices.values())
+          if (String(d.minor) === name) {
+            const op = outdate(k, r, d);
+            if (op.ok) return { stdout: "", stderr: "", exitCode: 0 };
+            if (op.kind === "state")
+              return {
+                stdout: "",
+                stderr: `${name}: State change failed: (${op.code}) ${stateErrorText(op.code)}\n`,
+                exitCode: exitCodeForStateError(op.code),
+              };
+            return {
+              stdout: "",
+              stderr: `${name}: Failure: (${op.code}) ${FAILURES[op.code]}\n`,
+              exitCode: FAILURE_EXIT,
+            };
+          }
+      // K9 drbd_adm_prepare: ERR_MINOR_INVALID with "unknown minor"
+      return {
+        stdout: "",
+        stderr: `${name ?? ""}: Failure: (127) ${FAILURES[127]}\nadditional info from kernel:\nunknown minor\n`,
+        exitCode: FAILURE_EXIT,
+      };
     }
     default:
       return { stdout: "", stderr: `drbdsetup: unknown command '${cmd ?? ""}'\n`, exitCode: 20 };
