@@ -52,3 +52,17 @@ describe("status --color", () => {
     expect((await kit.sh("node1", "drbdadm status --colour=never r0")).code).not.toBe(0);
   });
 });
+
+describe("ip addr add and drbdadm's address check (have_ip)", () => {
+  it("an address added on the node satisfies `address`; before it, drbdadm refuses", async () => {
+    const kit = await makeKit();
+    await kit.sh("node1", "sed -i 's/address 172.28.0.11:7788;/address 172.28.0.111:7788;/' /etc/drbd.d/r0.res");
+    const before = await kit.sh("node1", "drbdadm dstate r0");
+    expect(before.err).toContain("IP 172.28.0.111 not found on this host.");
+    expect(before.code).toBe(10);
+    expect((await kit.sh("node1", "ip addr add 172.28.0.111/16 dev eth0")).code).toBe(0);
+    const after = await kit.sh("node1", "drbdadm create-md r0");
+    expect(after.code).toBe(0);
+    expect(after.err).not.toContain("not found on this host");
+  });
+});

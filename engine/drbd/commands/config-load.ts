@@ -3,6 +3,7 @@
  * includes; we hand the parser every file under /etc/drbd.d so include globs resolve).
  */
 import type { IFileSystem } from "just-bash";
+import { secondaryAddresses } from "../../shell/commands/net";
 import type { LabNode } from "../../world/types";
 import { fromResolved } from "../adapt";
 import type { ResConf } from "../conf";
@@ -52,13 +53,15 @@ export function resolveFor(
   name: string,
   node: LabNode,
 ): { resolved: ResolvedResource; conf: ResConf } | { error: string; exit: number } {
-  const diags = checkForHost(config, node.name, { resources: [name], ips: [node.ip] });
+  // the node's own address and those added with `ip addr add` (drbdadm's have_ip() reads them all)
+  const ips = [node.ip, ...secondaryAddresses(node).map((a) => a.split("/")[0] ?? a)];
+  const diags = checkForHost(config, node.name, { resources: [name], ips });
   const first = diags[0];
   if (first) {
     const text = first.code === "not-defined-for-host" ? first.message : drbdadmStderr(diags).join("\n");
     return { error: text, exit: first.code === "not-defined-for-host" ? 1 : 10 };
   }
-  const resolved = resolveResource(config, name, node.name, { ips: [node.ip] });
+  const resolved = resolveResource(config, name, node.name, { ips });
   if (!resolved) return { error: `'${name}' not defined in your config (for this host).`, exit: 1 };
   return { resolved, conf: fromResolved(resolved) };
 }
