@@ -18,7 +18,7 @@ export type Chunk =
 /** Contiguous data: the concatenation of its chunks. */
 export type Payload = Chunk[];
 
-export type IoErrno = "EIO" | "EROFS" | "ENOSPC" | "ENXIO" | "EMEDIUMTYPE" | "EBUSY" | "EACCES";
+export type IoErrno = "EIO" | "EROFS" | "ENOSPC" | "ENXIO" | "EMEDIUMTYPE" | "ENODATA" | "EBUSY" | "EACCES";
 
 export type IoResult<T = void> =
   | ({
@@ -61,6 +61,11 @@ export interface BlockDevice {
   /** Open by a user (mount, dd, psql...). DRBD decides here (auto-promote, EROFS, EMEDIUMTYPE). */
   open(mode: OpenMode, opener: string): OpenResult;
   close(opener: string): void;
+  /**
+   * I/O is frozen (DRBD suspend-io: no quorum, no data, `suspend-io`): a request would block
+   * until it resumes, so a caller that can wait (dd) waits instead of submitting.
+   */
+  ioFrozen?(): boolean;
   /** Current openers, e.g. [{ opener: "mount", mode: "rw" }]. */
   openers(): { opener: string; mode: OpenMode }[];
 }

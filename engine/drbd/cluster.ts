@@ -11,11 +11,13 @@ import { establish } from "./handshake";
 import type { DrbdKernel } from "./kernel";
 import type { Connection, Resource } from "./objects";
 import { interruptResync } from "./sync";
+import { twopcAfterLostPeer } from "./twopc";
 
 export class Cluster {
   constructor(private readonly k: DrbdKernel) {}
 
-  private reachable(a: Resource, c: Connection): boolean {
+  /** Packets get through both ways on the connection's path (iptables, netem loss, crashes). */
+  reachable(a: Resource, c: Connection): boolean {
     const net = this.k.world.net;
     return (
       net.canReach(a.node.name, c.peerName, c.path.port) && net.canReach(c.peerName, a.node.name, c.path.localPort)
@@ -129,6 +131,8 @@ export class Cluster {
     );
     c.connectingSinceUs = k.world.clock.now;
     this.attempt(res, c, this.reachable(res, c) ? c.net.connectIntUs : this.nextRetryDelay(c));
+    // K9 update_members → twopc_after_lost_peer (a graceful TearDown was the peer's own 2PC)
+    twopcAfterLostPeer(k, res, "lost-peer", reason !== "TearDown");
     // a Primary that lost its peer tries to outdate it (K9 conn_try_outdate_peer_async)
     if (res.role === "Primary" && c.net.fencing !== "dont-care" && reason !== "TearDown")
       k.world.enqueue(res.node, "drbd fence-peer", async () => {

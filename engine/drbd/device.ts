@@ -1,7 +1,7 @@
 /**
  * /dev/drbdN as a BlockDevice (K9 drbd_main.c drbd_open/drbd_release, drbd_req.c): open()
- * auto-promotes a Secondary for write (auto-promote yes), refuses with EROFS/EMEDIUMTYPE like
- * the kernel, and the last close demotes again; writes go through replication.ts.
+ * auto-promotes a Secondary for write (auto-promote yes), refuses with EROFS/EMEDIUMTYPE/ENODATA
+ * like the kernel, and the last close demotes again; writes go through replication.ts.
  */
 import type { BlockDevice, IoResult, IoSubmit, OpenMode, OpenResult, Payload } from "../block/types";
 import type { DrbdKernel } from "./kernel";
@@ -59,13 +59,15 @@ export class DrbdDevice implements BlockDevice {
       }
       if (res.role !== "Primary") return { ok: false, errno: "EROFS" };
     } else {
-      // K9 ro_open_cond()
-      if (!this.dev.quorum) return { ok: false, errno: "EIO", reason: "no quorum" };
+      // K9 drbd_open: without auto-promote a Secondary is not opened at all
+      if (!res.conf.options.autoPromote && res.role !== "Primary") return { ok: false, errno: "EMEDIUMTYPE" };
+      // K9 ro_open_cond(): -ENODATA without quorum or without reachable UpToDate data
+      if (!this.dev.quorum) return { ok: false, errno: "ENODATA", reason: "no quorum" };
       const primaryPeer = [...res.connections.values()].some(
         (c) => c.cstate === "Connected" && c.peerRole === "Primary",
       );
       if (res.role !== "Primary" && primaryPeer) return { ok: false, errno: "EMEDIUMTYPE" };
-      if (!hasUpToDateAccess(res, this.dev)) return { ok: false, errno: "EIO", reason: "no UpToDate data" };
+      if (!hasUpToDateAccess(res, this.dev)) return { ok: false, errno: "ENODATA", reason: "no UpToDate data" };
     }
     this.dev.openers.push({ opener, mode, pid: this.k.nextPid(), sinceUs: this.k.world.clock.now });
     return { ok: true };
@@ -81,6 +83,12 @@ export class DrbdDevice implements BlockDevice {
       if (!r.ok) this.k.log(res, `drbd ${res.name}: Auto-demote failed: ${stateErrorText(r.code)} (${r.code})`);
       res.autoPromoted = false;
     }
+  }
+
+  /** K9 drbd_req.c: while the resource's I/O is suspended (quorum, no-disk, user) requests queue. */
+  ioFrozen(): boolean {
+    const res = this.res;
+    return this.k.alive(res) && (res.suspQuorum || res.suspNoData || res.suspUser);
   }
 
   openers(): { opener: string; mode: OpenMode }[] {

@@ -259,8 +259,8 @@ describe("drbdadm administration commands", () => {
     await syncedPair(kit);
     await kit.sh("node1", "sed -i 's/protocol C;/protocol A;/' /etc/drbd.d/global_common.conf /etc/drbd.d/r0.res");
     expect((await kit.sh("node1", "drbdadm adjust r0")).code).toBe(0);
-    expect((await kit.sh("node1", "drbdsetup show r0")).out).toContain("protocol          A;");
-    expect((await kit.sh("node2", "drbdsetup show r0")).out).toContain("protocol          A;");
+    expect((await kit.sh("node1", "drbdsetup show r0")).out).toContain("protocol        \tA;\n");
+    expect((await kit.sh("node2", "drbdsetup show r0")).out).toContain("protocol        \tA;\n");
     expect((await kit.sh("node1", "drbdadm cstate r0")).out).toBe("Connected\n");
     // node2's file still says C: after a reconnect the two ends disagree
     await kit.sh("node2", "drbdadm down r0");
@@ -269,5 +269,78 @@ describe("drbdadm administration commands", () => {
     expect(kit.dmesg("node2")).toContain("drbd r0 node1: incompatible protocol settings");
     expect((await kit.sh("node2", "drbdadm cstate r0")).out).toBe("StandAlone\n");
     expect((await kit.sh("node1", "drbdadm cstate r0")).out).toBe("StandAlone\n");
+  });
+});
+
+// U9 drbdsetup.c show_resource_list / __print_options: every option that differs from the
+// kernel default, `%-16s\t%s;` with the field's unit as a comment, peer-device options
+// (resync-rate, c-plan-ahead) in a `volume N { disk { } }` of the connection, `_name` last.
+describe("drbdsetup show: the running options after adjust", () => {
+  it("lists protocol, fencing, rates and the workshop's non-default options", async () => {
+    const kit = await makeKit();
+    await syncedPair(kit);
+    await kit.sh(
+      "node1",
+      "sed -i 's/protocol C;/protocol C;\\n        fencing resource-only;/; s/on-io-error detach;/on-io-error detach;\\n        resync-rate 100M;\\n        c-plan-ahead 0;/' /etc/drbd.d/global_common.conf",
+    );
+    await kit.sh("node1", "sed -i 's/protocol C;/protocol A;/' /etc/drbd.d/r0.res");
+    expect((await kit.sh("node1", "drbdadm adjust r0")).code).toBe(0);
+    expect((await kit.sh("node1", "drbdsetup show r0")).out).toBe(
+      [
+        'resource "r0" {',
+        "    _this_host {",
+        "        node-id\t\t\t0;",
+        "        volume 0 {",
+        "            device\t\t\tminor 0;",
+        '            disk\t\t\t"/dev/sda1";',
+        "            meta-disk\t\t\tinternal;",
+        "            disk {",
+        "                disk-flushes    \tno;",
+        "            }",
+        "        }",
+        "    }",
+        "    connection {",
+        "        _peer_node_id 1;",
+        "        path {",
+        "            _this_host ipv4 172.28.0.11:7788;",
+        "            _remote_host ipv4 172.28.0.12:7788;",
+        "        }",
+        "        net {",
+        "            protocol        \tA;",
+        "            sndbuf-size     \t524288; # bytes",
+        "            after-sb-0pri   \tdiscard-zero-changes;",
+        "            after-sb-1pri   \tdiscard-secondary;",
+        "            fencing         \tresource-only;",
+        "            max-buffers     \t8000;",
+        '            _name           \t"node2";',
+        "        }",
+        "        volume 0 {",
+        "            disk {",
+        "                resync-rate     \t102400k; # bytes/second",
+        "                c-plan-ahead    \t0; # 1/10 seconds",
+        "            }",
+        "        }",
+        "    }",
+        "}",
+        "",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("an untouched resource option is not shown; quorum and auto-promote are", async () => {
+    const kit = await makeKit();
+    for (const n of ["node1", "node2"])
+      await kit.sh(
+        n,
+        "sed -i 's/on-no-data-accessible io-error;/on-no-data-accessible io-error;\\n        quorum majority;\\n        auto-promote no;/' /etc/drbd.d/global_common.conf",
+      );
+    await syncedPair(kit);
+    const show = (await kit.sh("node2", "drbdsetup show r0")).out;
+    expect(show).toContain(
+      'resource "r0" {\n    options {\n        auto-promote    \tno;\n        quorum          \tmajority;\n    }\n',
+    );
+    expect(show).not.toContain("on-no-data-accessible");
+    expect(show).not.toContain("on-no-quorum");
   });
 });

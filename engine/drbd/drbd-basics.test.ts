@@ -86,6 +86,22 @@ describe("TP1: initialisation, initial sync, replication", () => {
     expect(dev.open("ro", "mount")).toEqual({ ok: false, errno: "EMEDIUMTYPE" });
   });
 
+  it("auto-promote no: a Secondary refuses a read-only open (EMEDIUMTYPE, K9 drbd_open), even alone", async () => {
+    const kit = await makeKit();
+    for (const n of ["node1", "node2"])
+      await kit.sh(
+        n,
+        "sed -i 's/on-no-data-accessible io-error;/on-no-data-accessible io-error;\\n        auto-promote no;/' /etc/drbd.d/global_common.conf",
+      );
+    await syncedPair(kit);
+    await kit.sh("node1", "drbdadm secondary r0");
+    await kit.sh("node1", "drbdadm disconnect r0");
+    const dd = await kit.sh("node2", "dd if=/dev/drbd0 of=/dev/null bs=4k count=1");
+    expect(dd.err).toBe("dd: failed to open '/dev/drbd0': Wrong medium type\n");
+    expect((await kit.sh("node2", "drbdadm primary r0")).code).toBe(0);
+    expect((await kit.sh("node2", "dd if=/dev/drbd0 of=/dev/null bs=4k count=1")).code).toBe(0);
+  });
+
   it("secondary while the device is open is refused (-12, exit 11) with the opener lines", async () => {
     const kit = await makeKit();
     await syncedPair(kit);

@@ -70,3 +70,55 @@ describe("fencing resource-only: the fence-peer handler decides the promotion", 
     expect((await kit.sh("node2", "drbdadm dstate r0")).out).toBe("Outdated/DUnknown\n");
   });
 });
+
+/** A synced pair with node1 Primary and the given fencing policy (no crash). */
+async function pair(fencing: string) {
+  const kit = await makeKit();
+  for (const n of ["node1", "node2"])
+    await kit.sh(n, `cat > /etc/drbd.d/r0.res <<'EOF'\n${RES(null).replace("resource-only", fencing)}EOF`);
+  await syncedPair(kit);
+  return kit;
+}
+
+// K9 drbd_state.c outdate_on_disconnect(): fencing >= resource-only, roles differ → the
+// Secondary is outdated in the same cluster-wide change as the disconnect.
+describe("fencing resource-only: a graceful disconnect outdates the Secondary", () => {
+  for (const side of ["node1", "node2"])
+    it(`disconnect on ${side}: node2 Outdated, promotion refused (-2), reads give ENODATA`, async () => {
+      const kit = await pair("resource-only");
+      expect((await kit.sh(side, "drbdadm disconnect r0")).code).toBe(0);
+      expect((await kit.sh("node2", "drbdadm dstate r0")).out).toBe("Outdated/DUnknown\n");
+      expect((await kit.sh("node1", "drbdadm dstate r0")).out).toBe("UpToDate/Outdated\n");
+      expect(kit.dmesg("node2")).toMatch(/drbd r0\/0 drbd0: disk\( UpToDate -> Outdated \) \[(disconnect|remote)\]/);
+      const r = await kit.sh("node2", "drbdadm primary r0");
+      expect(r).toEqual({
+        out: "",
+        err: "r0: State change failed: (-2) Need access to UpToDate data\nCommand 'drbdsetup primary r0' terminated with exit code 17\n",
+        code: 17,
+      });
+      const dd = await kit.sh("node2", "dd if=/dev/drbd0 of=/dev/null bs=4k count=1");
+      expect(dd.err).toBe("dd: failed to open '/dev/drbd0': No data available\n");
+      expect(dd.code).toBe(1);
+      // the link back: same data generation, node2 is UpToDate again
+      await kit.sh(side, "drbdadm connect r0");
+      await kit.sh("node2", "sleep 3");
+      expect((await kit.sh("node2", "drbdadm dstate r0")).out).toBe("UpToDate/UpToDate\n");
+      expect(kit.drbd.invariants()).toEqual([]);
+    });
+
+  it("fencing dont-care (no quorum): the Secondary stays UpToDate and may be promoted", async () => {
+    const kit = await pair("dont-care");
+    await kit.sh("node1", "drbdadm disconnect r0");
+    expect((await kit.sh("node2", "drbdadm dstate r0")).out).toBe("UpToDate/DUnknown\n");
+    expect((await kit.sh("node1", "drbdadm dstate r0")).out).toBe("UpToDate/DUnknown\n");
+    expect((await kit.sh("node2", "drbdadm primary r0")).code).toBe(0);
+  });
+
+  it("two Secondaries disconnecting outdate nobody", async () => {
+    const kit = await pair("resource-only");
+    await kit.sh("node1", "drbdadm secondary r0");
+    await kit.sh("node1", "drbdadm disconnect r0");
+    expect((await kit.sh("node2", "drbdadm dstate r0")).out).toBe("UpToDate/DUnknown\n");
+    expect((await kit.sh("node1", "drbdadm dstate r0")).out).toBe("UpToDate/DUnknown\n");
+  });
+});

@@ -7,8 +7,8 @@ import { runHandler } from "./handlers";
 import { type DrbdKernel, PROTO_AGREED } from "./kernel";
 import { peerMd } from "./metadata";
 import type { Connection, Device, Resource } from "./objects";
-import { type AsbSide, recover0p, recover1p, recover2p } from "./policies";
 import { resetStream } from "./sendbuf";
+import { recoverSplitBrain } from "./split-brain";
 import { diskRank } from "./strings";
 import { beginResync, interruptResync, type Side } from "./sync";
 import { STRATEGIES, type SyncStrategy, type UuidSet, uuidCompare, uuidHex } from "./uuid";
@@ -232,16 +232,6 @@ export function volumeHandshake(k: DrbdKernel, a: End, b: End, vnr: number): voi
   if (da && db) syncHandshake(k, a, da, b, db);
 }
 
-function asbSide(res: Resource, dev: Device, peerNodeId: number, resolve: boolean): AsbSide {
-  const p = dev.md ? peerMd(dev.md, peerNodeId) : null;
-  return {
-    primary: res.role === "Primary",
-    changes: p?.bitmap.count() ?? 0,
-    wasPrimaryAtSplit: ((p?.bitmapUuid ?? 0n) & 1n) === 1n,
-    resolveConflicts: resolve,
-  };
-}
-
 function syncHandshake(k: DrbdKernel, a: End, da: Device, b: End, db: Device): "ok" | "drop" {
   const pa = a.conn.peerDevices.get(da.vnr);
   const pb = b.conn.peerDevices.get(db.vnr);
@@ -298,70 +288,8 @@ function syncHandshake(k: DrbdKernel, a: End, da: Device, b: End, db: Device): "
   }
 
   if (STRATEGIES[strategy].splitBrain) {
-    runHandler(k, a.res, "initial-split-brain", da, a.conn);
-    runHandler(k, b.res, "initial-split-brain", db, b.conn);
-    const full = strategy === "split-brain-disconnect";
-    if (strategy === "split-brain-auto-recover" || (full && a.conn.net.alwaysAsbp)) {
-      const A = asbSide(a.res, da, b.res.nodeId, resolveA);
-      const B = asbSide(b.res, db, a.res.nodeId, !resolveA);
-      const pcount = Number(A.primary) + Number(B.primary);
-      const net = a.conn.net;
-      const out =
-        pcount === 0
-          ? { strategy: recover0p(net.afterSb0pri, A, B) }
-          : pcount === 1
-            ? recover1p(net.afterSb1pri, net.afterSb0pri, A, B)
-            : recover2p(net.afterSb2pri, net.afterSb0pri, A, B);
-      if (out.strategy) {
-        strategy = full ? (STRATEGIES[out.strategy].fullEquivalent ?? out.strategy) : out.strategy;
-        for (const [e, d, s] of [
-          [a, da, strategy],
-          [b, db, STRATEGIES[strategy].mirror],
-        ] as const) {
-          k.logPd(
-            e.res,
-            d,
-            e.conn,
-            `Split-Brain detected, ${pcount} primaries, automatically solved. Sync from ${STRATEGIES[s].target ? "peer" : "this"} node`,
-          );
-          if (full) k.logPd(e.res, d, e.conn, "Doing a full sync, since UUIDs where ambiguous.");
-        }
-        if (out.priLost) {
-          const loser = out.priLost === "a" ? a : b;
-          const ok = k.change(
-            loser.res,
-            () => {
-              loser.res.role = "Secondary";
-            },
-            { soft: true, tag: "pri-lost" },
-          );
-          if (ok.ok) k.log(loser.res, `drbd ${loser.res.name}: Successfully gave up primary role.`);
-          else runHandler(k, loser.res, "pri-lost-after-sb", loser === a ? da : db, loser.conn);
-        }
-      }
-    }
-    if (STRATEGIES[strategy].splitBrain && a.conn.discardMyData !== b.conn.discardMyData) {
-      const mine: SyncStrategy = a.conn.discardMyData ? "target-use-bitmap" : "source-use-bitmap";
-      strategy = full ? (STRATEGIES[mine].fullEquivalent ?? mine) : mine;
-      for (const [e, d, s] of [
-        [a, da, strategy],
-        [b, db, STRATEGIES[strategy].mirror],
-      ] as const)
-        k.logPd(
-          e.res,
-          d,
-          e.conn,
-          `Split-Brain detected, manually solved. ${full ? "Full sync" : "Sync"} from ${STRATEGIES[s].target ? "peer" : "this"} node`,
-        );
-    }
+    strategy = recoverSplitBrain(k, a, da, b, db, strategy, resolveA);
     if (STRATEGIES[strategy].splitBrain) {
-      for (const [e, d] of [
-        [a, da],
-        [b, db],
-      ] as const) {
-        k.logPd(e.res, d, e.conn, "Split-Brain detected but unresolved, dropping connection!");
-        runHandler(k, e.res, "split-brain", d, e.conn);
-      }
       dropToStandAlone(k, a, "split-brain");
       dropToStandAlone(k, b, "split-brain");
       return "drop";

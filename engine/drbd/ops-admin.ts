@@ -57,7 +57,7 @@ export async function primary(k: DrbdKernel, res: Resource, force: boolean): Pro
       for (const d of forced) d.disk = "UpToDate";
     });
   }
-  if (!r.ok) return refuse(r.code);
+  if (!r.ok) return refuse(r.code, r.info);
   if (forced.length) k.log(res, `drbd ${res.name}: Forced to consider local data as UpToDate!`);
   if (outdatePeers) k.log(res, `drbd ${res.name}: Forced to consider peers as Outdated!`);
   for (const d of forced) {

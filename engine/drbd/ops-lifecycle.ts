@@ -10,9 +10,9 @@ import { goDiskless } from "./io-error";
 import type { DrbdKernel } from "./kernel";
 import { peerMd } from "./metadata";
 import type { Connection, Device, PeerDevice, Resource } from "./objects";
-import type { FailureCode, StateErrorCode } from "./strings";
+import { diskRank, type FailureCode, type StateErrorCode } from "./strings";
 import { interruptResync } from "./sync";
-import { changeRole } from "./twopc";
+import { changeRole, twopcAfterLostPeer } from "./twopc";
 import { uuidHex } from "./uuid";
 
 export type OpResult =
@@ -231,14 +231,37 @@ export function disconnect(k: DrbdKernel, res: Resource, c: Connection, tag = "d
   c.lossTimer = undefined;
   c.epoch++;
   c.reconnect = false;
+  const live = wasConnected && peer !== null && peer.conn.cstate === "Connected";
+  const outdate = live ? outdateOnDisconnect(res, c) : "nothing";
   k.change(
     res,
     () => {
       c.cstate = "Disconnecting";
+      if (outdate === "self") outdateDisks(res);
+      if (outdate === "peer")
+        for (const pd of c.peerDevices.values())
+          if (diskRank(pd.peerDisk) > diskRank("Outdated")) pd.peerDisk = "Outdated";
     },
     { tag },
   );
-  if (wasConnected && peer && peer.conn.cstate === "Connected") k.cluster.peerClosed(peer.res, peer.conn);
+  if (outdate === "peer")
+    for (const d of res.devices.values()) if (d.md) peerMd(d.md, c.peerNodeId).peerOutdated = true;
+  if (live && peer) {
+    // the same cluster-wide change commits on the peer: the Secondary's disk, or the Primary's view of it
+    k.change(
+      peer.res,
+      () => {
+        if (outdate === "peer") outdateDisks(peer.res);
+        if (outdate === "self")
+          for (const pd of peer.conn.peerDevices.values())
+            if (diskRank(pd.peerDisk) > diskRank("Outdated")) pd.peerDisk = "Outdated";
+      },
+      { tag: "remote" },
+    );
+    if (outdate === "self")
+      for (const d of peer.res.devices.values()) if (d.md) peerMd(d.md, res.nodeId).peerOutdated = true;
+    k.cluster.peerClosed(peer.res, peer.conn);
+  }
   k.logConn(res, c, "Connection closed");
   k.change(
     res,
@@ -247,7 +270,27 @@ export function disconnect(k: DrbdKernel, res: Resource, c: Connection, tag = "d
     },
     { tag },
   );
+  if (live) twopcAfterLostPeer(k, res, tag, false);
   return OK;
+}
+
+/**
+ * K9 drbd_state.c outdate_on_disconnect(): a graceful disconnect between a Primary and a
+ * Secondary, with fencing resource-only/resource-and-stonith or quorum enabled, outdates the
+ * Secondary (the Primary "tells peer to please outdate itself", the Secondary "proposes to
+ * outdate itself").
+ */
+function outdateOnDisconnect(res: Resource, c: Connection): "nothing" | "self" | "peer" {
+  if (c.cstate !== "Connected") return "nothing";
+  if (c.net.fencing === "dont-care" && res.conf.options.quorum === "off") return "nothing";
+  if (res.role === c.peerRole) return "nothing";
+  if (res.role === "Primary") return "peer";
+  return c.peerRole === "Primary" ? "self" : "nothing";
+}
+
+/** K9 __outdate_myself(). */
+function outdateDisks(res: Resource): void {
+  for (const d of res.devices.values()) if (diskRank(d.disk) > diskRank("Outdated")) d.disk = "Outdated";
 }
 
 /** down: demote, disconnect every peer, detach, delete minors and the resource. */
@@ -256,14 +299,7 @@ export function down(k: DrbdKernel, res: Resource): OpResult {
     const r = changeRole(k, res, "Secondary", { soft: true, tag: "down" });
     if (!r.ok) return refuse(r.code, ["failed to demote"]);
   }
-  for (const c of res.connections.values()) {
-    disconnect(k, res, c, "down");
-    // a peer that left gracefully no longer counts as a quorum voter (K9 "last man standing")
-    const p = k.peerSide(res, c);
-    const pdv = p && [...p.res.devices.values()];
-    if (p && pdv && res.conf.options.quorum !== "off")
-      for (const d of pdv) if (d.md) peerMd(d.md, res.nodeId).peerOutdated = true;
-  }
+  for (const c of res.connections.values()) disconnect(k, res, c, "down");
   for (const d of res.devices.values()) {
     detach(k, res, d, true);
     res.node.blockDevices.delete(d.path);

@@ -1,8 +1,11 @@
 /**
- * Quorum for three or more nodes (K9 drbd_state.c calc_quorum): voters are the nodes with a
- * disk that this node knows of, minus peers that left gracefully (their disk recorded
- * Outdated); quorum when present ≥ quorum_at (majority: voters/2 + 1, all, or a number).
- * Without quorum a Primary suspends I/O (on-no-quorum suspend-io, the default) or fails it.
+ * Quorum (K9 drbd_state.c calc_quorum / __calc_quorum_with_disk): this node counts itself
+ * (up_to_date or present) and every diskful peer: connected peers are up_to_date or present,
+ * absent peers are `outdated` (their disk known Outdated or worse, or MDF_PEER_OUTDATED) or
+ * `unknown`. When no absent peer is unknown, the outdated ones cannot form a partition that
+ * promotes, so they leave the voters ("last man standing"). quorum_at: majority voters/2 + 1,
+ * all, or a number. Without quorum a Primary freezes I/O (on-no-quorum suspend-io, the
+ * default) or fails it (io-error).
  */
 import type { DrbdKernel } from "./kernel";
 import { peerMd } from "./metadata";
@@ -10,28 +13,51 @@ import type { Resource } from "./objects";
 import { diskRank } from "./strings";
 
 export interface QuorumInfo {
+  /** Nodes seen with a disk, this one included (qd.up_to_date + qd.present). */
   present: number;
   voters: number;
   quorumAt: number;
   quorum: boolean;
 }
 
+function quorumAt(setting: Resource["conf"]["options"]["quorum"], voters: number): number {
+  if (setting === "majority") return Math.floor(voters / 2) + 1;
+  if (setting === "all") return voters;
+  return setting === "off" ? 0 : setting;
+}
+
 export function calcQuorum(res: Resource, vnr: number): QuorumInfo {
   const q = res.conf.options.quorum;
   const dev = res.devices.get(vnr);
-  let voters = dev && dev.disk !== "Diskless" ? 1 : 0;
-  let present = voters;
+  let present = dev && diskRank(dev.disk) > diskRank("Diskless") && dev.disk !== "Detaching" ? 1 : 0;
+  let outdated = 0;
+  let unknown = 0;
   for (const c of res.connections.values()) {
     const pd = c.peerDevices.get(vnr);
-    const leftGracefully = dev?.md ? peerMd(dev.md, c.peerNodeId).peerOutdated && c.cstate !== "Connected" : false;
     const peerConf = res.conf.peers.find((p) => p.host === c.peerName);
-    const peerHasDisk = peerConf?.volumes.find((v) => v.vnr === vnr)?.disk !== "none";
-    if (!peerHasDisk || leftGracefully) continue;
-    voters++;
-    if (c.cstate === "Connected" && pd && diskRank(pd.peerDisk) >= diskRank("Inconsistent")) present++;
+    if (peerConf?.volumes.find((v) => v.vnr === vnr)?.disk === "none") continue;
+    if (c.cstate === "Connected" && pd && pd.peerDisk !== "DUnknown") {
+      present++;
+      continue;
+    }
+    const flagged = dev?.md ? peerMd(dev.md, c.peerNodeId).peerOutdated : false;
+    if ((pd && diskRank(pd.peerDisk) <= diskRank("Outdated")) || flagged) outdated++;
+    else unknown++;
   }
-  const quorumAt = q === "off" ? 0 : q === "majority" ? Math.floor(voters / 2) + 1 : q === "all" ? voters : q;
-  return { present, voters, quorumAt, quorum: q === "off" || present >= quorumAt };
+  const voters = unknown ? outdated + unknown + present : present;
+  const at = quorumAt(q, voters);
+  return { present, voters, quorumAt: at, quorum: q === "off" || present >= at };
+}
+
+/** The kernel's `additional info` for a refused promotion without quorum (K9 is_valid_soft_transition). */
+export function noQuorumInfo(res: Resource): string[] {
+  for (const d of res.devices.values()) {
+    const qi = calcQuorum(res, d.vnr);
+    if (qi.quorum) continue;
+    if (diskRank(d.disk) <= diskRank("Attaching")) return ["no UpToDate peer with quorum"];
+    return [`${qi.present} of ${qi.voters} nodes visible, need ${qi.quorumAt} for quorum`];
+  }
+  return [];
 }
 
 /** Recompute every device's quorum and the quorum suspension through the state engine. */

@@ -5,6 +5,7 @@
  * network and crashes all change state through `changeState`.
  */
 import type { Connection, Device, PeerDevice, Resource } from "./objects";
+import { noQuorumInfo } from "./quorum";
 import {
   type ConnState,
   type DiskState,
@@ -141,8 +142,6 @@ const SOFT_CHECKS: Check[] = [
     [...res.devices.values()].some((d) => d.openers.length > 0)
       ? -12
       : null,
-  // -25: promotion without quorum (overridden by --force)
-  (res, o, n, opts) => (promoted(o, n) && !opts.force && [...res.devices.values()].some((d) => !d.quorum) ? -25 : null),
   // -2: promotion (or detach of a Primary) without access to UpToDate data
   (res, o, n) => {
     if (n.role !== "Primary") return null;
@@ -150,6 +149,8 @@ const SOFT_CHECKS: Check[] = [
       if (!hasUpToDateAccess(res, d) && (promoted(o, n) || o.devs.get(d.vnr)?.disk !== d.disk)) return -2;
     return null;
   },
+  // -25: promotion without quorum (overridden by --force); checked after -2 as in K9
+  (res, o, n, opts) => (promoted(o, n) && !opts.force && [...res.devices.values()].some((d) => !d.quorum) ? -25 : null),
   // -7: fencing configured, not connected, peer not known to be Outdated (K9 SS_PRIMARY_NOP)
   (res, o, n, opts) => {
     if (!promoted(o, n) || opts.outdatePeers) return null;
@@ -274,8 +275,9 @@ export function changeState(
     for (const check of SOFT_CHECKS) {
       const code = check(res, old, now, opts);
       if (code !== null) {
+        const info = code === -25 ? noQuorumInfo(res) : [];
         restore(res, old);
-        return { ok: false, code };
+        return info.length ? { ok: false, code, info } : { ok: false, code };
       }
     }
     const extra = hooks.validate?.(res, old, now, opts);

@@ -11,6 +11,7 @@ import { type BlockDevice, type Payload, payloadLength } from "../block/types";
 import { fromBytes } from "../fs/encoding";
 import { FsError, STRERROR } from "../fs/errors";
 import { normalizePath } from "../fs/paths";
+import { spendTime } from "../shell/commands/time";
 import type { CommandContext, CommandSpec, ExecResult, LabNode } from "../world/types";
 import { strerror } from "./errno";
 import { ddHuman, gFormat } from "./human";
@@ -184,6 +185,8 @@ async function runDd(storage: StorageSubsystem, ctx: CommandContext): Promise<Ex
     rootLimit = Math.min(ROOT_FS_CAP, old + quota.room());
   }
   let interrupted = false;
+  /** Exit status when dd was killed while blocked on frozen I/O (143 SIGTERM, 130 SIGINT). */
+  let killed: number | null = null;
   let readError = "";
 
   /** Write at the current output offset; on failure, whatever fitted counts and the error is rethrown. */
@@ -283,6 +286,15 @@ async function runDd(storage: StorageSubsystem, ctx: CommandContext): Promise<Ex
       inOff += len;
       if (len === ibs) recIn[0]++;
       else recIn[1]++;
+      if (sink.kind === "dev" && sink.dev.ioFrozen?.()) {
+        // the write blocks in the kernel (DRBD suspend-io) until the I/O resumes: dd is where it is
+        storage.world.clock.advanceBy(us);
+        devDoneUs = Math.max(0, devDoneUs - us);
+        us = 0;
+        const dev = sink.dev;
+        killed = await spendTime(ctx, Number.POSITIVE_INFINITY, () => !dev.ioFrozen?.());
+        if (killed !== null) break;
+      }
       if (direct || sink.kind !== "fs") {
         writeOut(chunk);
       } else {
@@ -328,6 +340,8 @@ async function runDd(storage: StorageSubsystem, ctx: CommandContext): Promise<Ex
   if (sink.kind === "dev") us = Math.max(us, devDoneUs);
   us = Math.max(us, 1);
   storage.world.clock.advanceBy(us);
+  // SIGTERM (timeout) kills dd without a word; SIGINT makes it print its statistics first
+  if (killed === 143) return result(stdout, "", 143);
   const recOut: [number, number] = [Math.floor(written / obs), written % obs ? 1 : 0];
   const report =
     status === "none"
@@ -336,7 +350,7 @@ async function runDd(storage: StorageSubsystem, ctx: CommandContext): Promise<Ex
         ? `${recIn[0]}+${recIn[1]} records in\n${recOut[0]}+${recOut[1]} records out\n`
         : stats(recIn, recOut, written, us);
   err = readError + err;
-  return result(stdout, err + report, err ? 1 : interrupted ? 130 : 0);
+  return result(stdout, err + report, err ? 1 : interrupted || killed !== null ? 130 : 0);
 }
 
 async function writeRoot(

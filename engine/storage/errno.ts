@@ -3,6 +3,7 @@ import { STRERROR } from "../fs/errors";
 
 const EXTRA: Record<string, string> = {
   EMEDIUMTYPE: "Wrong medium type",
+  ENODATA: "No data available",
   ENXIO: "No such device or address",
   EACCES: "Permission denied",
 };

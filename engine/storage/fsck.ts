@@ -7,6 +7,7 @@ import { BlockFs } from "../fs/block-fs";
 import { probeSuperblock } from "../fs/index";
 import { normalizePath } from "../fs/paths";
 import type { CommandContext, CommandSpec, ExecResult } from "../world/types";
+import { strerror } from "./errno";
 import { absPath } from "./registry";
 import type { StorageSubsystem } from "./storage";
 
@@ -41,12 +42,7 @@ async function e2fsck(storage: StorageSubsystem, ctx: CommandContext, prog: stri
     out += `Warning!  ${path} is mounted.\n`;
   }
   const open = dev.open("ro", "e2fsck");
-  if (!open.ok)
-    return res(
-      "",
-      `${BANNER}${prog}: ${open.errno === "EMEDIUMTYPE" ? "Wrong medium type" : "Read-only file system"} while trying to open ${path}\n`,
-      8,
-    );
+  if (!open.ok) return res("", `${BANNER}${prog}: ${strerror(open.errno)} while trying to open ${path}\n`, 8);
   try {
     const sb = probeSuperblock(dev);
     const m = sb ? BlockFs.mount(dev, { readOnly: true, nowMs: () => storage.nowMs() }) : null;

@@ -16,8 +16,10 @@ describe("exercise 9.4: disaster recovery across sites", () => {
       // per-connection protocols as the kernel was given them (C, the default, is not shown)
       const show = run.step("node1", "drbdsetup show r0").stdout;
       expect(show).not.toContain('"node2"');
-      expect(show).toMatch(/_name\s+"node3";\n\s+protocol\s+A;/);
-      expect(show).toMatch(/_name\s+"node4";\n\s+protocol\s+A;/);
+      // drbdsetup prints the net options in drbd-utils' field order (`_name` last): the
+      // solution's `grep -B3 protocol` shows each connection's path just above it
+      expect(show).toMatch(/_remote_host ipv4 172\.28\.0\.13:7788;\n\s+\}\n\s+net \{\n\s+protocol\s+A;/);
+      expect(show).toMatch(/_remote_host ipv4 172\.28\.0\.14:7788;\n\s+\}\n\s+net \{\n\s+protocol\s+A;/);
       // Paris had both orders; node3 sees the crash only after the ping timeout
       expect(run.step("node1", 'echo "commande 2"').stdout).toBe("commande 1\ncommande 2\n");
       expect(run.step("node3", "drbdadm status r0", 0).stdout).toContain("node1 role:Primary");

@@ -3,6 +3,7 @@
  * includes; we hand the parser every file under /etc/drbd.d so include globs resolve).
  */
 import type { IFileSystem } from "just-bash";
+import { secondaryAddresses } from "../../shell/commands/net";
 import type { LabNode } from "../../world/types";
 import { fromResolved } from "../adapt";
 import type { ResConf } from "../conf";
@@ -55,8 +56,9 @@ export function resolveFor(
   name: string,
   node: LabNode,
 ): { resolved: ResolvedResource; conf: ResConf } | { error: string; exit: number } {
-  // have_ip(): the node's interface and loopback (`floating 127.0.0.1:…` is this host)
-  const ips = [node.ip, "127.0.0.1"];
+  // have_ip(): the node's interface, loopback (`floating 127.0.0.1:…` is this host) and the
+  // addresses added with `ip addr add`
+  const ips = [node.ip, "127.0.0.1", ...secondaryAddresses(node).map((a) => a.split("/")[0] ?? a)];
   const diags = checkForHost(config, node.name, { resources: [name], ips });
   const first = diags[0];
   if (first) {

@@ -5,8 +5,8 @@
 import type { CommandContext, ExecResult } from "../../world/types";
 import type { ResConf } from "../conf";
 import type { ResolvedResource } from "../config";
-import { dumpResource } from "../config";
-import type { DrbdKernel } from "../kernel";
+import { dumpConfig, dumpResource } from "../config";
+import { API_VERSION, DRBD_VERSION, type DrbdKernel } from "../kernel";
 import type { Resource } from "../objects";
 import {
   invalidate,
@@ -383,6 +383,29 @@ function outdateVol(c: ResCtx, vnr: number, minor: number, disk: string) {
   return raw(r.code === -16 ? 5 : 20, "", meta, true);
 }
 
+/** drbd-utils release the lab's drbdadm is (its tag's commit, built reproducibly at that date). */
+const UTILS = { version: "9.28.0", hash: "ba2ce9037989b6141222c7901d1219cf852949f1", date: "2024-05-06 07:32:56" };
+
+const versionCode = (v: string) =>
+  `0x${v
+    .split(".")
+    .map((n) => Number(n).toString(16).padStart(2, "0"))
+    .join("")}`;
+
+/** `drbdadm -V` (U9 drbdadm_main.c case 'V'), values passed through shell_escape(). */
+function versionText(): string {
+  const esc = (s: string) => s.replace(/[^%+\-./0-9:=@A-Z_a-z]/g, (c) => `\\${c}`);
+  return [
+    `DRBDADM_BUILDTAG=${esc(`GIT-hash: ${UTILS.hash} reproducible build, ${UTILS.date}`)}`,
+    `DRBDADM_API_VERSION=${API_VERSION}`,
+    `DRBD_KERNEL_VERSION_CODE=${versionCode(DRBD_VERSION)}`,
+    `DRBD_KERNEL_VERSION=${DRBD_VERSION}`,
+    `DRBDADM_VERSION_CODE=${versionCode(UTILS.version)}`,
+    `DRBDADM_VERSION=${UTILS.version}`,
+    "",
+  ].join("\n");
+}
+
 export interface ParsedArgs {
   cmd: string | undefined;
   o: Opts;
@@ -414,6 +437,8 @@ export function parseArgs(args: string[]): ParsedArgs {
     else if (a === "--statistics" || a === "-s") o.statistics = true;
     else if (a === "-vs" || a === "-sv") o.verbose = o.statistics = true;
     else if (a === "--clear-bitmap") o.clearBitmap = true;
+    // `status --color=never|auto`: the lab's terminal output has no colours to turn off
+    else if (a === "--color=never" || a === "--color=auto") continue;
     else if (cmd === undefined) cmd = a;
     else targets.push(a);
   }
@@ -423,6 +448,8 @@ export function parseArgs(args: string[]): ParsedArgs {
 export async function drbdadm(k: DrbdKernel, ctx: CommandContext): Promise<ExecResult> {
   const node = ctx.node;
   if (!node) return { stdout: "", stderr: "bash: drbdadm: command not found\n", exitCode: 127 };
+  if (ctx.args.includes("-V") || ctx.args.includes("--version"))
+    return { stdout: versionText(), stderr: "", exitCode: 0 };
   const { cmd, o, targets, configFile } = parseArgs(ctx.args);
   const out: Out = { stdout: "", stderr: "", exit: 0 };
   if (!cmd) return { stdout: "", stderr: "USAGE: drbdadm COMMAND [OPTION...] {all|RESOURCE...}\n", exitCode: 20 };

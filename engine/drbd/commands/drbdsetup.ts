@@ -3,24 +3,115 @@
  * show, role, cstate, dstate. State changes are done through drbdadm.
  */
 import type { CommandContext, ExecResult } from "../../world/types";
+import { DEFAULT_DISK, DEFAULT_NET, DEFAULT_OPTIONS, type DiskOpts, type NetOpts, type ResOptions } from "../conf";
 import type { DrbdKernel } from "../kernel";
 import type { Resource } from "../objects";
+import { outdate } from "../ops-admin";
 import { dstateLines, events2, resourceStatus } from "../status";
+import { exitCodeForStateError, FAILURE_EXIT, FAILURES, stateErrorText } from "../strings";
 
+/**
+ * One option line of `drbdsetup show` (U9 drbdsetup.c __print_options): `%-16s\t%s;` and the
+ * field's unit as a comment; only values that differ from the default (no --show-defaults).
+ */
+interface ShowField {
+  name: string;
+  value: string;
+  def: string;
+  unit?: string;
+}
+
+function section(indent: string, name: string, fields: ShowField[]): string {
+  const shown = fields.filter((f) => f.value !== f.def);
+  if (!shown.length) return "";
+  let s = `${indent}${name} {\n`;
+  for (const f of shown) s += `${indent}    ${f.name.padEnd(16)}\t${f.value};${f.unit ? ` # ${f.unit}` : ""}\n`;
+  return `${s}${indent}}\n`;
+}
+
+const yn = (b: boolean) => (b ? "yes" : "no");
+const tenths = (us: number) => String(Math.round(us / 100_000));
+const seconds = (us: number) => String(Math.round(us / 1_000_000));
+const quoted = (v: string | null) => (v === null ? "" : `"${v}"`);
+
+/** resource_options_ctx, in drbd-utils' field order. */
+function resourceFields(o: ResOptions): ShowField[] {
+  const d = DEFAULT_OPTIONS;
+  return [
+    { name: "on-no-data-accessible", value: o.onNoDataAccessible, def: d.onNoDataAccessible },
+    { name: "auto-promote", value: yn(o.autoPromote), def: yn(d.autoPromote) },
+    { name: "quorum", value: String(o.quorum), def: String(d.quorum) },
+    { name: "on-no-quorum", value: o.onNoQuorum, def: d.onNoQuorum },
+  ];
+}
+
+/** attach_cmd_ctx (CHANGEABLE_DISK_OPTIONS) the lab models. */
+function diskFields(o: DiskOpts): ShowField[] {
+  const d = DEFAULT_DISK;
+  return [
+    { name: "on-io-error", value: o.onIoError, def: d.onIoError },
+    { name: "disk-flushes", value: yn(o.writeOrdering === "flush"), def: "yes" },
+    { name: "disk-drain", value: yn(o.writeOrdering !== "none"), def: "yes" },
+    { name: "al-extents", value: String(o.alExtents), def: String(d.alExtents) },
+    { name: "al-updates", value: yn(o.alUpdates), def: yn(d.alUpdates) },
+  ];
+}
+
+/** peer_device_options_ctx: rates are kept in KiB (scale 'k'). */
+function peerDeviceFields(o: DiskOpts): ShowField[] {
+  const d = DEFAULT_DISK;
+  return [
+    { name: "resync-rate", value: `${o.resyncRate}k`, def: `${d.resyncRate}k`, unit: "bytes/second" },
+    { name: "c-plan-ahead", value: String(o.cPlanAhead), def: String(d.cPlanAhead), unit: "1/10 seconds" },
+    { name: "c-max-rate", value: `${o.cMaxRate}k`, def: `${d.cMaxRate}k`, unit: "bytes/second" },
+    { name: "c-min-rate", value: `${o.cMinRate}k`, def: `${d.cMinRate}k`, unit: "bytes/second" },
+  ];
+}
+
+/** show_net_options_ctx (CHANGEABLE_NET_OPTIONS order), `_name` last and always shown. */
+function netFields(n: NetOpts, peer: string): ShowField[] {
+  const d = DEFAULT_NET;
+  return [
+    { name: "protocol", value: n.protocol, def: d.protocol },
+    { name: "timeout", value: tenths(n.timeoutUs), def: tenths(d.timeoutUs), unit: "1/10 seconds" },
+    { name: "connect-int", value: seconds(n.connectIntUs), def: seconds(d.connectIntUs), unit: "seconds" },
+    { name: "ping-int", value: seconds(n.pingIntUs), def: seconds(d.pingIntUs), unit: "seconds" },
+    { name: "sndbuf-size", value: String(n.sndbufBytes), def: String(d.sndbufBytes), unit: "bytes" },
+    { name: "allow-two-primaries", value: yn(n.allowTwoPrimaries), def: yn(d.allowTwoPrimaries) },
+    { name: "after-sb-0pri", value: n.afterSb0pri, def: d.afterSb0pri },
+    { name: "after-sb-1pri", value: n.afterSb1pri, def: d.afterSb1pri },
+    { name: "after-sb-2pri", value: n.afterSb2pri, def: d.afterSb2pri },
+    { name: "always-asbp", value: yn(n.alwaysAsbp), def: yn(d.alwaysAsbp) },
+    { name: "rr-conflict", value: n.rrConflict, def: d.rrConflict },
+    { name: "ping-timeout", value: tenths(n.pingTimeoutUs), def: tenths(d.pingTimeoutUs), unit: "1/10 seconds" },
+    { name: "csums-alg", value: quoted(n.csumsAlg), def: quoted(d.csumsAlg) },
+    { name: "verify-alg", value: quoted(n.verifyAlg), def: quoted(d.verifyAlg) },
+    { name: "fencing", value: n.fencing, def: d.fencing },
+    { name: "max-buffers", value: String(n.maxBuffers), def: String(d.maxBuffers) },
+    { name: "_name", value: `"${peer}"`, def: "" },
+  ];
+}
+
+/** `drbdsetup show` (U9 drbdsetup.c show_resource_list): the kernel's running configuration. */
 function showResource(res: Resource): string {
   const c = res.conf;
-  let s = `resource "${res.name}" {\n    options {\n        auto-promote      ${c.options.autoPromote ? "yes" : "no"};\n`;
-  if (c.options.quorum !== "off") s += `        quorum            ${c.options.quorum};\n`;
-  s += `    }\n    _this_host {\n        node-id\t\t\t${res.nodeId};\n`;
+  let s = `resource "${res.name}" {\n${section("    ", "options", resourceFields(c.options))}`;
+  s += `    _this_host {\n        node-id\t\t\t${res.nodeId};\n`;
   for (const d of res.devices.values()) {
-    s += `        volume ${d.vnr} {\n            device\t\t\tminor ${d.minor};\n            disk\t\t\t"${d.backingPath}";\n            meta-disk\t\t\tinternal;\n        }\n`;
+    s += `        volume ${d.vnr} {\n            device\t\t\tminor ${d.minor};\n`;
+    if (d.backingPath !== "none")
+      s += `            disk\t\t\t"${d.backingPath}";\n            meta-disk\t\t\tinternal;\n${section("            ", "disk", diskFields(c.disk))}`;
+    s += "        }\n";
   }
   s += "    }\n";
   for (const cn of res.connections.values()) {
-    s += `    connection {\n        _peer_node_id ${cn.peerNodeId};\n        path {\n            _this_host ipv4 ${cn.path.localAddress}:${cn.path.localPort};\n            _remote_host ipv4 ${cn.path.peerAddress}:${cn.path.port};\n        }\n        net {\n            _name             "${cn.peerName}";\n`;
-    if (cn.net.protocol !== "C") s += `            protocol          ${cn.net.protocol};\n`;
-    if (cn.net.allowTwoPrimaries) s += "            allow-two-primaries yes;\n";
-    s += "        }\n    }\n";
+    s += `    connection {\n        _peer_node_id ${cn.peerNodeId};\n        path {\n            _this_host ipv4 ${cn.path.localAddress}:${cn.path.localPort};\n            _remote_host ipv4 ${cn.path.peerAddress}:${cn.path.port};\n        }\n`;
+    s += section("        ", "net", netFields(cn.net, cn.peerName));
+    for (const pd of cn.peerDevices.values()) {
+      const disk = section("            ", "disk", peerDeviceFields(c.disk));
+      if (disk) s += `        volume ${pd.vnr} {\n${disk}        }\n`;
+    }
+    s += "    }\n";
   }
   return `${s}}\n\n`;
 }
@@ -72,6 +163,32 @@ export function drbdsetup(k: DrbdKernel, ctx: CommandContext): ExecResult {
           if (String(d.minor) === name)
             return { stdout: `${dstateLines(r)[[...r.devices.keys()].indexOf(d.vnr)]}\n`, stderr: "", exitCode: 0 };
       return { stdout: "", stderr: `${name ?? ""}: No such device\n`, exitCode: 10 };
+    }
+    case "outdate": {
+      // `drbdsetup outdate MINOR` (U9 drbdsetup.c: a minor command): refusals as "MINOR: State change failed"
+      for (const r of all)
+        for (const d of r.devices.values())
+          if (String(d.minor) === name) {
+            const op = outdate(k, r, d);
+            if (op.ok) return { stdout: "", stderr: "", exitCode: 0 };
+            if (op.kind === "state")
+              return {
+                stdout: "",
+                stderr: `${name}: State change failed: (${op.code}) ${stateErrorText(op.code)}\n`,
+                exitCode: exitCodeForStateError(op.code),
+              };
+            return {
+              stdout: "",
+              stderr: `${name}: Failure: (${op.code}) ${FAILURES[op.code]}\n`,
+              exitCode: FAILURE_EXIT,
+            };
+          }
+      // K9 drbd_adm_prepare: ERR_MINOR_INVALID with "unknown minor"
+      return {
+        stdout: "",
+        stderr: `${name ?? ""}: Failure: (127) ${FAILURES[127]}\nadditional info from kernel:\nunknown minor\n`,
+        exitCode: FAILURE_EXIT,
+      };
     }
     default:
       return { stdout: "", stderr: `drbdsetup: unknown command '${cmd ?? ""}'\n`, exitCode: 20 };

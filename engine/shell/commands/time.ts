@@ -3,7 +3,7 @@
  * (advances the clock, stops on Ctrl-C), `uptime`.
  */
 import { US_PER_S } from "../../core/clock";
-import type { CommandSpec } from "../../world/types";
+import type { CommandContext, CommandSpec } from "../../world/types";
 import { lineCheckpoint } from "../line-control";
 import { fail, labWorld, ok } from "./util";
 
@@ -242,33 +242,43 @@ export function parseSleep(args: string[]): number | string {
 /** Longest step the clock takes at once while sleeping, so Ctrl-C can land in between. */
 const SLEEP_STEP_US = 1 * US_PER_S;
 
+/**
+ * Spend virtual time until `end`, or until `done()` holds (a process blocked in the kernel, e.g.
+ * I/O frozen by DRBD's suspend-io): null when it got there, else the exit status that stopped
+ * it — 143 at an enclosing `timeout`'s deadline (SIGTERM), 130 for Ctrl-C or the line budget.
+ */
+export async function spendTime(ctx: CommandContext, end: number, done?: () => boolean): Promise<number | null> {
+  const w = labWorld(ctx);
+  const clock = w.clock;
+  const machine = w.machineOf(ctx.node);
+  const deadline = machine.deadline();
+  // virtual time is free: only the line's work budget (a unit per step) bounds a long wait
+  while (clock.now < end) {
+    if (done?.()) return null;
+    if (ctx.interrupted()) return 130;
+    if (clock.now >= deadline) {
+      machine.expireTimeouts();
+      return 143;
+    }
+    // the terminal line's pacing and Ctrl-C (see line-control.ts); the clock moves on after it
+    const next = Math.min(end, deadline, clock.now + SLEEP_STEP_US);
+    if (await lineCheckpoint(w, next)) return 130;
+    clock.advanceTo(next);
+    // let an abort signal (Ctrl-C) be observed between steps
+    await Promise.resolve();
+  }
+  return null;
+}
+
 export const sleepCommand: CommandSpec = {
   name: "sleep",
   where: "both",
   async run(ctx) {
     const s = parseSleep(ctx.args);
     if (typeof s === "string") return fail(s);
-    const w = labWorld(ctx);
-    const clock = w.clock;
-    const end = clock.now + Math.round(s * US_PER_S);
-    const machine = w.machineOf(ctx.node);
     // `timeout` kills the sleeper at its deadline (SIGTERM: 128 + 15)
-    const deadline = machine.deadline();
-    // virtual time is free: only the line's work budget (a unit per step) bounds a long sleep
-    while (clock.now < end) {
-      if (ctx.interrupted()) return fail("", 130);
-      if (clock.now >= deadline) {
-        machine.expireTimeouts();
-        return fail("", 143);
-      }
-      // the terminal line's pacing and Ctrl-C (see line-control.ts); the clock moves on after it
-      const next = Math.min(end, deadline, clock.now + SLEEP_STEP_US);
-      if (await lineCheckpoint(w, next)) return fail("", 130);
-      clock.advanceTo(next);
-      // let an abort signal (Ctrl-C) be observed between steps
-      await Promise.resolve();
-    }
-    return ok();
+    const code = await spendTime(ctx, labWorld(ctx).clock.now + Math.round(s * US_PER_S));
+    return code === null ? ok() : fail("", code);
   },
 };
 
