@@ -170,12 +170,26 @@ describe("front handler", () => {
     expect(typed.status).toBe(200);
     const empty = await send(direct.base, { path: "/api/x/interrupt", headers: { origin, "content-length": "0" } });
     expect(empty.status).toBe(200);
-    const form = await send(direct.base, {
-      path: "/connexion",
-      headers: { origin, "content-type": "text/plain" },
-      chunks: [Buffer.from("x")],
-    });
-    expect(form.status).toBe(200);
+  });
+
+  it("takes only well-formed forms on pages (server actions): 415 for other types, 400 when malformed", async () => {
+    const origin = direct.base;
+    const post = (type: string, body: string) =>
+      send(direct.base, { path: "/connexion", headers: { origin, "content-type": type }, chunks: [Buffer.from(body)] });
+    expect((await post("text/plain;charset=UTF-8", '["$K1",{}]')).status).toBe(415);
+    expect((await post("application/json", "{}")).status).toBe(415);
+    expect((await post("multipart/form-data; boundary=xyz", "nonsense")).status).toBe(400);
+    const multipart = ["--xyz", 'Content-Disposition: form-data; name="email"', "", "a@b.fr", "--xyz--", ""].join(
+      "\r\n",
+    );
+    const before = direct.seen.length;
+    const ok = await post("multipart/form-data; boundary=xyz", multipart);
+    expect(ok.status).toBe(200);
+    expect(JSON.parse(ok.body).bytes).toBe(Buffer.byteLength(multipart)); // Next still gets the whole body
+    expect((await post("application/x-www-form-urlencoded", "email=a%40b.fr")).status).toBe(200);
+    expect(direct.seen.length).toBe(before + 2);
+    // an action without arguments (sign-out) posts an empty body
+    expect((await send(direct.base, { path: "/", headers: { origin, "content-length": "0" } })).status).toBe(200);
   });
 
   it("answers 413 to a body over the limit before reading it, with a Content-Length", async () => {

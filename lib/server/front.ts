@@ -155,10 +155,16 @@ function refuse(res: ServerResponse, status: number, error: string): void {
 
 const FR_TOO_LARGE = "Requête trop volumineuse.";
 const FR_FOREIGN_ORIGIN = "Requête refusée : origine non autorisée.";
+const FR_FORM_ONLY = "Requête invalide : formulaire attendu.";
+const FR_MALFORMED_FORM = "Requête invalide : formulaire mal formé.";
 const FR_JSON_ONLY = "Requête invalide : le corps doit être du JSON (Content-Type: application/json).";
 
+function mediaType(contentType: string | undefined): string {
+  return (contentType ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+}
+
 function isJsonType(contentType: string | undefined): boolean {
-  return (contentType ?? "").split(";")[0]?.trim().toLowerCase() === "application/json";
+  return mediaType(contentType) === "application/json";
 }
 
 /** Wraps `next` (Next's request handler) with the checks above. */
@@ -219,23 +225,53 @@ export function createFrontHandler(options: FrontOptions, next: Handler): Handle
       if (length > options.maxBodyBytes) return refuse(res, 413, FR_TOO_LARGE);
     }
     const hasBody = chunked || Number(declared ?? 0) > 0;
-    if (path.startsWith("/api/") && !SAFE_METHODS.has(method) && hasBody && !isJsonType(req.headers["content-type"])) {
+    const api = path.startsWith("/api/");
+    if (SAFE_METHODS.has(method) || !hasBody) {
+      if (!chunked) return next(req, res);
+    } else if (api && !isJsonType(req.headers["content-type"])) {
       return refuse(res, 415, FR_JSON_ONLY);
+    } else if (!api) {
+      // pages take form posts only (server actions: every action of this app is a <form>)
+      const type = mediaType(req.headers["content-type"]);
+      if (type !== "multipart/form-data" && type !== "application/x-www-form-urlencoded") {
+        return refuse(res, 415, FR_FORM_ONLY);
+      }
     }
-    if (!chunked) return next(req, res);
-    holdChunkedBody(req, options.maxBodyBytes, {
+    const form = !api && !SAFE_METHODS.has(method) && hasBody;
+    if (!chunked && !form) return next(req, res);
+    holdBody(req, options.maxBodyBytes, {
       tooLarge: () => refuse(res, 413, FR_TOO_LARGE),
-      complete: () => next(req, res),
+      complete: async (body, replay) => {
+        if (form && !(await wellFormedForm(body, req.headers["content-type"]))) {
+          return refuse(res, 400, FR_MALFORMED_FORM);
+        }
+        replay();
+        return next(req, res);
+      },
     });
   };
 }
 
+/** A form body that the platform's own parser reads (multipart boundaries, encoding). */
+async function wellFormedForm(body: Buffer, contentType: string | undefined): Promise<boolean> {
+  try {
+    await new Response(new Uint8Array(body), { headers: { "content-type": contentType ?? "" } }).formData();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
- * A chunked body is received whole (at most `max` bytes) before Next sees the request: the
- * HTTP parser hands each chunk to `req.push`, which is held back here and replayed at the end.
+ * The body is received whole (at most `max` bytes) before Next sees the request: the HTTP
+ * parser hands each chunk to `req.push`, which is held back here and replayed by `replay()`.
  * Past `max`, nothing more is kept and the request ends with 413.
  */
-function holdChunkedBody(req: IncomingMessage, max: number, on: { tooLarge: () => void; complete: () => void }) {
+function holdBody(
+  req: IncomingMessage,
+  max: number,
+  on: { tooLarge: () => void; complete: (body: Buffer, replay: () => void) => void | Promise<void> },
+) {
   const push = req.push.bind(req);
   const held: Buffer[] = [];
   let size = 0;
@@ -246,9 +282,12 @@ function holdChunkedBody(req: IncomingMessage, max: number, on: { tooLarge: () =
       req.push = push;
       req.headers["content-length"] = String(size);
       delete req.headers["transfer-encoding"];
-      for (const c of held) push(c);
-      push(null);
-      on.complete();
+      const body = Buffer.concat(held);
+      const replay = () => {
+        if (body.length > 0) push(body);
+        push(null);
+      };
+      void Promise.resolve(on.complete(body, replay)).catch((e: unknown) => req.destroy(e as Error));
       return false;
     }
     size += chunk.length;
