@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { FR_LONE_SURROGATE, hasLoneSurrogate } from "@/lib/unicode";
 import { LabCache } from "./cache";
 import { isConfigPath } from "./files";
 import { CommandRateLimiter, FR_TOO_MANY, frFileTooLong, frTooLong, type LabLimits, limitsFromEnv } from "./limits";
@@ -54,6 +55,7 @@ async function readJson<T>(request: Request, schema: z.ZodType<T>): Promise<T | 
   } catch {
     return badRequest("Requête invalide : le corps doit être du JSON.");
   }
+  if (hasLoneSurrogate(raw)) return json({ error: FR_LONE_SURROGATE }, 400);
   const parsed = schema.safeParse(raw);
   if (!parsed.success) return badRequest(`Requête invalide : ${parsed.error.issues[0]?.message ?? "champ incorrect"}`);
   return parsed.data;
