@@ -11,6 +11,7 @@ import type { CommandContext, CommandSpec, ExecResult, LabNode, Repl } from "../
 import type { LabWorld } from "../world/world";
 import { determinismTransform } from "./determinism";
 import type { LabFs } from "./lab-fs";
+import { notInstalledCommands } from "./not-installed";
 import { carryEnv, extractFunctions, type ShellSession, unsetFunctions } from "./session";
 import { TTY_SCRIPT, type TtyChunk, ttyTransform } from "./tty";
 import { shellWrappers } from "./wrappers";
@@ -133,6 +134,7 @@ export class Machine {
     const commands: Command[] = [];
     for (const spec of specs) if (spec.where === "both" || spec.where === where) commands.push(this.wrap(spec));
     commands.push(...shellWrappers(this), this.ttyScriptCommand());
+    commands.push(...notInstalledCommands(new Set(commands.map((c) => c.name))));
     this.bash = new Bash({
       fs,
       cwd: "/",
