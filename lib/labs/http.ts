@@ -17,6 +17,7 @@ import {
   openLab,
   writeConfigFile,
 } from "./service";
+import { assertStorageLeft, LabStorageFull, storageLimitsFromEnv } from "./storage";
 
 /** Who is calling: the user id, or the 401/403 response to send. */
 export type Authenticate = (request: Request) => Promise<{ userId: string } | Response>;
@@ -69,6 +70,7 @@ async function guarded(deps: LabApiDeps, request: Request, fn: (userId: string) 
     return await fn(who.userId);
   } catch (e) {
     if (e instanceof LabNotFound) return notFound();
+    if (e instanceof LabStorageFull) return json({ error: e.message }, 507);
     throw e;
   }
 }
@@ -113,8 +115,12 @@ function streamedExec(
       })
         .then((reply) => send({ type: "done", reply }))
         .catch((e: unknown) => {
-          if (!(e instanceof LabNotFound)) console.error("lab exec failed", e);
-          send({ type: "error", error: e instanceof LabNotFound ? "Lab introuvable." : "Erreur du serveur." });
+          const known = e instanceof LabNotFound || e instanceof LabStorageFull;
+          if (!known) console.error("lab exec failed", e);
+          send({
+            type: "error",
+            error: known ? (e instanceof LabNotFound ? "Lab introuvable." : e.message) : "Erreur du serveur.",
+          });
         })
         .finally(() => {
           if (closed) return;
@@ -168,6 +174,7 @@ export function createLabApi(deps: LabApiDeps) {
         const cmd = { terminal: body.terminal, input: body.input };
         if (!body.stream) return json(await execCommand(deps, userId, sessionId, cmd));
         await checkLab(deps, userId, sessionId);
+        await assertStorageLeft(deps.db, userId, deps.storage ?? storageLimitsFromEnv());
         return streamedExec(deps, request, userId, sessionId, cmd);
       }),
 

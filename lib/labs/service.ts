@@ -7,12 +7,22 @@ import { isLabId, type LabId, labSpec } from "./catalog";
 import { type ClusterView, clusterView } from "./cluster-view";
 import { heredocWrite, readConfigFiles } from "./files";
 import { type LiveLab, RunningCommand, rebuildLab, type TranscriptEntry } from "./live";
+import {
+  assertStorageLeft,
+  chargeStorage,
+  type StorageLimits,
+  storageLimitsFromEnv,
+  storedBytes,
+  storedOutput,
+} from "./storage";
 import { type TabView, tabsOf } from "./tabs";
 import { formatWaits } from "./wait-log";
 
 export interface LabServiceDeps {
   db: Db;
   cache: LabCache;
+  /** Stored output per command and quota per learner (lib/labs/storage.ts); from the environment when unset. */
+  storage?: StorageLimits;
 }
 
 export interface LabSnapshot {
@@ -169,6 +179,8 @@ export async function execCommand(
   stream?: ExecStream,
 ): Promise<ExecReply> {
   const row = await ownedSession(deps, userId, sessionId);
+  const storage = deps.storage ?? storageLimitsFromEnv();
+  await assertStorageLeft(deps.db, userId, storage);
   const l = await live(deps, row);
   return l.serial(async () => {
     const running = new RunningCommand();
@@ -196,16 +208,18 @@ export async function execCommand(
     }
     const seq = l.nextSeq;
     const bench = parseBenchmarkOutput(cmd.input, ran.output);
+    const stored = storedOutput(ran.output, storage.maxOutputBytes);
     try {
       await deps.db.$transaction(async (tx) => {
+        await chargeStorage(tx, userId, storedBytes(cmd.input, stored));
         await tx.labEvent.create({
           data: {
             labSessionId: row.id,
             seq,
             target: cmd.terminal,
             input: cmd.input,
-            output: ran.output,
-            outputDigest: ran.digest,
+            output: stored,
+            outputDigest: ran.digest, // over the whole output
             virtualTimeMs: atMs,
             interruptedAtUs: ran.result.interruptedAtUs ?? null,
           },
