@@ -53,8 +53,9 @@ export async function requireRole(...roles: Role[]): Promise<SignedIn> {
 export async function requireApiRole(request: Request, ...roles: Role[]): Promise<SignedIn | Response> {
   const session = await getAuth().api.getSession({ headers: request.headers });
   const access = decideAccess(session, roles);
-  if (access === "anonymous" || !session) return Response.json({ error: "unauthenticated" }, { status: 401 });
+  if (access === "anonymous" || !session)
+    return Response.json({ error: "Connectez-vous pour continuer." }, { status: 401 });
   if (access === "password") return Response.json({ error: FR_CHANGE_PASSWORD_FIRST }, { status: 403 });
-  if (access === "forbidden") return Response.json({ error: "forbidden" }, { status: 403 });
+  if (access === "forbidden") return Response.json({ error: "Accès refusé." }, { status: 403 });
   return signedIn(session);
 }
