@@ -34,7 +34,9 @@ export function buildFingerprint(root = process.cwd()): string {
   for (const dir of INPUT_DIRS) if (existsSync(path.join(root, dir))) walk(path.join(root, dir), files);
   for (const file of INPUT_FILES) if (existsSync(path.join(root, file))) files.push(path.join(root, file));
   for (const entry of readdirSync(root, { withFileTypes: true })) {
-    if (entry.isFile() && !entry.name.startsWith(".") && !ROOT_NOT_INPUTS.has(entry.name)) {
+    // *.tsbuildinfo: written by every `tsc --noEmit` (incremental), never read by the build
+    const generated = entry.name.endsWith(".tsbuildinfo");
+    if (entry.isFile() && !entry.name.startsWith(".") && !generated && !ROOT_NOT_INPUTS.has(entry.name)) {
       files.push(path.join(root, entry.name));
     }
   }

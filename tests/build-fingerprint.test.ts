@@ -21,6 +21,7 @@ describe("build fingerprint", () => {
     const now = buildFingerprint(root);
     writeFileSync(path.join(root, "README.md"), "# notes");
     writeFileSync(path.join(root, "vitest.config.mts"), "export default {};");
+    writeFileSync(path.join(root, "tsconfig.tsbuildinfo"), "{}");
     expect(buildFingerprint(root)).toBe(now);
     writeFileSync(path.join(root, "next.config.mjs"), "export default { poweredByHeader: false };");
     expect(buildFingerprint(root)).not.toBe(now);
