@@ -176,7 +176,16 @@ describe("front handler", () => {
     const origin = direct.base;
     const post = (type: string, body: string) =>
       send(direct.base, { path: "/connexion", headers: { origin, "content-type": type }, chunks: [Buffer.from(body)] });
-    expect((await post("text/plain;charset=UTF-8", '["$K1",{}]')).status).toBe(415);
+    expect((await post("text/plain;charset=UTF-8", '["$K1",{}]')).status).toBe(415); // not an action call
+    const action = (body: string) =>
+      send(direct.base, {
+        path: "/formateur",
+        headers: { origin, "content-type": "text/plain;charset=UTF-8", "next-action": "00ab" },
+        chunks: [Buffer.from(body)],
+      });
+    expect((await action("garbage{{")).status).toBe(400);
+    expect((await action('{"not":"a list"}')).status).toBe(400);
+    expect((await action("[]")).status).toBe(200); // an action without arguments (sign-out)
     expect((await post("application/json", "{}")).status).toBe(415);
     expect((await post("multipart/form-data; boundary=xyz", "nonsense")).status).toBe(400);
     const multipart = ["--xyz", 'Content-Disposition: form-data; name="email"', "", "a@b.fr", "--xyz--", ""].join(
@@ -188,6 +197,7 @@ describe("front handler", () => {
     expect(JSON.parse(ok.body).bytes).toBe(Buffer.byteLength(multipart)); // Next still gets the whole body
     expect((await post("application/x-www-form-urlencoded", "email=a%40b.fr")).status).toBe(200);
     expect(direct.seen.length).toBe(before + 2);
+    expect((await action('["$K1",{}]')).status).toBe(200); // well-formed; the action validates its arguments
     // an action without arguments (sign-out) posts an empty body
     expect((await send(direct.base, { path: "/", headers: { origin, "content-length": "0" } })).status).toBe(200);
   });

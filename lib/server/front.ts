@@ -231,11 +231,12 @@ export function createFrontHandler(options: FrontOptions, next: Handler): Handle
     } else if (api && !isJsonType(req.headers["content-type"])) {
       return refuse(res, 415, FR_JSON_ONLY);
     } else if (!api) {
-      // pages take form posts only (server actions: every action of this app is a <form>)
+      // pages take form posts, and server-action calls: a form's FormData (multipart) or,
+      // for an action without arguments (sign-out), React's JSON-encoded argument list
       const type = mediaType(req.headers["content-type"]);
-      if (type !== "multipart/form-data" && type !== "application/x-www-form-urlencoded") {
-        return refuse(res, 415, FR_FORM_ONLY);
-      }
+      const action = req.headers["next-action"] !== undefined;
+      const formType = type === "multipart/form-data" || type === "application/x-www-form-urlencoded";
+      if (!formType && !(action && type === "text/plain")) return refuse(res, 415, FR_FORM_ONLY);
     }
     const form = !api && !SAFE_METHODS.has(method) && hasBody;
     if (!chunked && !form) return next(req, res);
@@ -252,9 +253,10 @@ export function createFrontHandler(options: FrontOptions, next: Handler): Handle
   };
 }
 
-/** A form body that the platform's own parser reads (multipart boundaries, encoding). */
+/** A form body that the platform's own parser reads (multipart boundaries, encoding), or an argument list. */
 async function wellFormedForm(body: Buffer, contentType: string | undefined): Promise<boolean> {
   try {
+    if (mediaType(contentType) === "text/plain") return Array.isArray(JSON.parse(body.toString("utf8")));
     await new Response(new Uint8Array(body), { headers: { "content-type": contentType ?? "" } }).formData();
     return true;
   } catch {
