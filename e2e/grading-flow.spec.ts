@@ -1,6 +1,6 @@
 import { expect, type Page, test } from "@playwright/test";
 import { getExercise } from "../graders/index";
-import { demoClass, INSTRUCTOR, signIn } from "./helpers";
+import { demoClass, INSTRUCTOR, signIn, signUp as signUpAndIn } from "./helpers";
 
 // Graded in the page, stored on the server, seen by the instructor: ex1.2 fails then passes,
 // the heatmap cell and the CSV follow. A fresh learner joins the demo class so that the
@@ -9,13 +9,7 @@ const ex12 = getExercise("ex1.2");
 const ex21 = getExercise("ex2.1");
 
 async function signUp(page: Page, joinCode: string, name: string, email: string) {
-  await page.goto("/inscription");
-  await page.getByLabel("Code de la classe").fill(joinCode);
-  await page.getByLabel("Nom complet").fill(name);
-  await page.getByLabel("Adresse e-mail").fill(email);
-  await page.getByLabel("Mot de passe").fill("motdepasse-e2e");
-  await page.getByRole("button", { name: "Créer mon compte" }).click();
-  await expect(page).toHaveURL("/");
+  await signUpAndIn(page, { joinCode, name, email, password: "motdepasse-e2e" });
 }
 
 test("a learner fails then passes ex1.2; the instructor sees the cell and exports the CSV", async ({

@@ -11,6 +11,19 @@ export async function signIn(page: Page, who: { email: string; password: string 
   await expect(page).toHaveURL("/");
 }
 
+/** Sign-up never signs in (it must not tell whether the address was known): sign in after it. */
+export async function signUp(page: Page, who: { joinCode: string; name: string; email: string; password: string }) {
+  await page.goto("/inscription");
+  await page.getByLabel("Code de la classe").fill(who.joinCode);
+  await page.getByLabel("Nom complet").fill(who.name);
+  await page.getByLabel("Adresse e-mail").fill(who.email);
+  await page.getByLabel("Mot de passe").fill(who.password);
+  await page.getByRole("button", { name: "Créer mon compte" }).click();
+  await expect(page).toHaveURL("/connexion?inscription=1");
+  await expect(page.getByTestId("signed-up")).toContainText("connectez-vous");
+  await signIn(page, who);
+}
+
 export async function signOut(page: Page) {
   await page.getByRole("button", { name: "Se déconnecter" }).click();
   await expect(page).toHaveURL("/connexion");

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { demoClass, INSTRUCTOR, signIn, signOut, student } from "./helpers";
+import { demoClass, INSTRUCTOR, signIn, signOut, signUp, student } from "./helpers";
 
 test("a student is refused the instructor area with a 403 page", async ({ page }) => {
   await signIn(page, student(1));
@@ -20,18 +20,17 @@ test("an instructor creates a class and a learner signs up with its join code", 
   await expect(page.getByTestId("class-created")).toContainText(name);
   const card = page.getByTestId("cohort").filter({ hasText: name });
   const joinCode = (await card.getByTestId("join-code").textContent())?.trim() ?? "";
-  expect(joinCode).toMatch(/^DRBD-[A-Z2-9]{4}$/);
+  expect(joinCode).toMatch(/^DRBD-[A-Z2-9]{4}-[A-Z2-9]{4}$/);
   await expect(page.getByTestId("class-created")).toContainText(joinCode);
 
   const learner = await (await browser.newContext()).newPage();
-  await learner.goto("/inscription");
-  await learner.getByLabel("Code de la classe").fill(joinCode.toLowerCase());
-  await learner.getByLabel("Nom complet").fill("Inès Nouvelle");
   const email = `ines.${Date.now()}@exemple.fr`;
-  await learner.getByLabel("Adresse e-mail").fill(email);
-  await learner.getByLabel("Mot de passe").fill("motdepasse-ines");
-  await learner.getByRole("button", { name: "Créer mon compte" }).click();
-  await expect(learner).toHaveURL("/");
+  await signUp(learner, {
+    joinCode: joinCode.toLowerCase(),
+    name: "Inès Nouvelle",
+    email,
+    password: "motdepasse-ines",
+  });
   await expect(learner.getByTestId("nav-user")).toHaveText("Inès Nouvelle");
 
   await page.reload();
@@ -40,7 +39,7 @@ test("an instructor creates a class and a learner signs up with its join code", 
 
 test("an unknown join code gives a French error next to the field", async ({ page }) => {
   await page.goto("/inscription");
-  await page.getByLabel("Code de la classe").fill("DRBD-ZZZZ");
+  await page.getByLabel("Code de la classe").fill("DRBD-ZZZZ-ZZZZ");
   await page.getByLabel("Nom complet").fill("Personne");
   await page.getByLabel("Adresse e-mail").fill("personne@exemple.fr");
   await page.getByLabel("Mot de passe").fill("motdepasse");
@@ -62,13 +61,7 @@ test("an instructor resets a student's password; the student signs in with the n
   const { joinCode } = await demoClass(page);
   const target = { email: `reset.${Date.now()}@exemple.fr`, password: "ancien-mot-de-passe" };
   const learner = await (await browser.newContext()).newPage();
-  await learner.goto("/inscription");
-  await learner.getByLabel("Code de la classe").fill(joinCode);
-  await learner.getByLabel("Nom complet").fill("Élève Oublieux");
-  await learner.getByLabel("Adresse e-mail").fill(target.email);
-  await learner.getByLabel("Mot de passe").fill(target.password);
-  await learner.getByRole("button", { name: "Créer mon compte" }).click();
-  await expect(learner).toHaveURL("/");
+  await signUp(learner, { joinCode, name: "Élève Oublieux", ...target });
 
   await page.reload();
   const row = page.getByTestId("student-row").filter({ hasText: target.email });
@@ -86,7 +79,18 @@ test("an instructor resets a student's password; the student signs in with the n
   await learner.getByRole("button", { name: "Se connecter" }).click();
   await expect(learner.locator("#field-password-error")).toHaveText("Adresse e-mail ou mot de passe incorrect.");
 
-  await signIn(learner, { email: target.email, password: newPassword });
+  // the temporary password opens only the page where the student replaces it
+  await learner.getByLabel("Adresse e-mail").fill(target.email);
+  await learner.getByLabel("Mot de passe").fill(newPassword);
+  await learner.getByRole("button", { name: "Se connecter" }).click();
+  await expect(learner).toHaveURL("/mot-de-passe");
+  await learner.goto("/cours/tp1");
+  await expect(learner).toHaveURL("/mot-de-passe");
+  await learner.getByLabel("Mot de passe temporaire", { exact: true }).fill(newPassword);
+  await learner.getByLabel("Nouveau mot de passe", { exact: true }).fill("mon-propre-mot-de-passe");
+  await learner.getByLabel("Confirmez le nouveau mot de passe").fill("mon-propre-mot-de-passe");
+  await learner.getByRole("button", { name: "Enregistrer mon mot de passe" }).click();
+  await expect(learner).toHaveURL("/");
   await expect(learner.getByTestId("nav-user")).toHaveText("Élève Oublieux");
 });
 

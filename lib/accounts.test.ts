@@ -91,6 +91,75 @@ describe("sign-in", () => {
   });
 });
 
+describe("failed sign-ins per account", () => {
+  const victim = DEMO_STUDENTS[1] as (typeof DEMO_STUDENTS)[number];
+
+  it("locks an account after repeated failures from any number of addresses, the form and the API alike", async () => {
+    const locking = createTestAuth(tmp.db, { SIGNIN_ACCOUNT_FAILURES: "4", SIGNIN_RATE_LIMIT: "1000" });
+    // two failures through the form, two through the HTTP endpoint, each from a new address
+    for (let i = 0; i < 2; i++) {
+      const outcome = await signIn(
+        locking,
+        tmp.db,
+        { email: victim.email, password: "devine" },
+        freshHeaders(),
+        generous,
+      );
+      expect(outcome.ok).toBe(false);
+    }
+    const http = (password: string) =>
+      locking.handler(
+        new Request(`${TEST_BASE_URL}/api/auth/sign-in/email`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-forwarded-for": `10.8.0.${++ipCounter}` },
+          body: JSON.stringify({ email: victim.email.toUpperCase(), password }),
+        }),
+      );
+    expect((await http("devine")).status).toBe(401);
+    expect((await http("devine")).status).toBe(401);
+    // now even the right password is refused, on both paths, with a French message
+    const refused = await http(victim.password);
+    expect(refused.status).toBe(429);
+    const form = await signIn(
+      locking,
+      tmp.db,
+      { email: victim.email, password: victim.password },
+      freshHeaders(),
+      generous,
+    );
+    expect(form).toEqual({
+      ok: false,
+      errors: { form: "Trop d’échecs de connexion pour ce compte. Réessayez dans 15 minutes." },
+    });
+    // other accounts are not affected
+    expect(
+      (await signIn(locking, tmp.db, { email: student.email, password: student.password }, freshHeaders(), generous))
+        .ok,
+    ).toBe(true);
+  });
+
+  it("counts unknown addresses the same way (the lock says nothing about existence)", async () => {
+    const locking = createTestAuth(tmp.db, { SIGNIN_ACCOUNT_FAILURES: "2", SIGNIN_RATE_LIMIT: "1000" });
+    const ghost = { email: "fantome@exemple.fr", password: "devine-devine" };
+    await signIn(locking, tmp.db, ghost, freshHeaders(), generous);
+    await signIn(locking, tmp.db, ghost, freshHeaders(), generous);
+    const third = await signIn(locking, tmp.db, ghost, freshHeaders(), generous);
+    expect(third.ok).toBe(false);
+    if (!third.ok) expect(third.errors.form).toMatch(/^Trop d’échecs de connexion pour ce compte/);
+  });
+
+  it("forgets past failures after a successful sign-in", async () => {
+    const locking = createTestAuth(tmp.db, { SIGNIN_ACCOUNT_FAILURES: "2", SIGNIN_RATE_LIMIT: "1000" });
+    const third = DEMO_STUDENTS[2] as (typeof DEMO_STUDENTS)[number];
+    const attempt = (password: string) =>
+      signIn(locking, tmp.db, { email: third.email, password }, freshHeaders(), generous);
+    expect((await attempt("devine-1")).ok).toBe(false);
+    expect((await attempt(third.password)).ok).toBe(true);
+    expect((await attempt("devine-2")).ok).toBe(false);
+    expect((await attempt(third.password)).ok).toBe(true);
+  });
+});
+
 describe("sign-up with a join code", () => {
   const input = (over: Partial<Record<"name" | "email" | "password" | "joinCode", string>> = {}) => ({
     name: "Zoé Martin",
@@ -101,7 +170,13 @@ describe("sign-up with a join code", () => {
   });
 
   it("refuses an unknown join code in French, next to the field, and creates nothing", async () => {
-    const outcome = await signUpWithJoinCode(auth, tmp.db, input({ joinCode: "DRBD-ZZZZ" }), freshHeaders(), generous);
+    const outcome = await signUpWithJoinCode(
+      auth,
+      tmp.db,
+      input({ joinCode: "DRBD-ZZZZ-ZZZZ" }),
+      freshHeaders(),
+      generous,
+    );
     expect(outcome).toEqual({
       ok: false,
       errors: { joinCode: "Code de classe inconnu. Vérifiez-le auprès de votre formateur." },
@@ -113,7 +188,7 @@ describe("sign-up with a join code", () => {
     const outcome = await signUpWithJoinCode(
       auth,
       tmp.db,
-      input({ joinCode: "DRBD-ZZZZ", name: "" }),
+      input({ joinCode: "DRBD-ZZZZ-ZZZZ", name: "" }),
       freshHeaders(),
       generous,
     );
@@ -129,7 +204,7 @@ describe("sign-up with a join code", () => {
   it("counts join-code lookups per IP (guessing is bounded)", async () => {
     const headers = freshHeaders();
     const rule = { window: 60, max: 2 };
-    for (const code of ["DRBD-ZZZY", "DRBD-ZZZX"]) {
+    for (const code of ["DRBD-ZZZZ-ZZZY", "DRBD-ZZZZ-ZZZX"]) {
       const outcome = await signUpWithJoinCode(auth, tmp.db, input({ joinCode: code }), headers, rule);
       expect(outcome.ok).toBe(false);
     }
@@ -149,7 +224,7 @@ describe("sign-up with a join code", () => {
     );
     expect(outcome.ok).toBe(false);
     if (!outcome.ok) {
-      expect(outcome.errors.joinCode).toBe("Ce code n'a pas le bon format (exemple : DRBD-7K2Q).");
+      expect(outcome.errors.joinCode).toBe("Ce code n'a pas le bon format (exemple : DRBD-7K2Q-M4XT).");
       expect(outcome.errors.password).toBe("Le mot de passe doit contenir au moins 8 caractères.");
     }
   });
@@ -179,12 +254,40 @@ describe("sign-up with a join code", () => {
     expect(again.ok).toBe(true);
   });
 
-  it("refuses an address already used", async () => {
-    const outcome = await signUpWithJoinCode(auth, tmp.db, input({ email: student.email }), freshHeaders(), generous);
-    expect(outcome).toEqual({
-      ok: false,
-      errors: { email: "Un compte existe déjà avec cette adresse. Connectez-vous." },
+  it("answers an address already used exactly like a new one, and changes nothing", async () => {
+    const before = await tmp.db.user.findUniqueOrThrow({
+      where: { email: student.email },
+      include: { enrollments: true },
     });
+    const taken = await signUpWithJoinCode(
+      auth,
+      tmp.db,
+      input({ email: student.email, name: "Usurpateur", password: "autre-mot-de-passe" }),
+      freshHeaders(),
+      generous,
+    );
+    const fresh = await signUpWithJoinCode(auth, tmp.db, input({ email: "neuf@exemple.fr" }), freshHeaders(), generous);
+    expect(taken).toEqual({ ok: true });
+    expect(fresh).toEqual(taken);
+    const after = await tmp.db.user.findUniqueOrThrow({
+      where: { email: student.email },
+      include: { enrollments: true },
+    });
+    expect(after.name).toBe(before.name);
+    expect(after.enrollments).toEqual(before.enrollments);
+    // the old password still works, the one typed at sign-up does not
+    expect(
+      (await signIn(auth, tmp.db, { email: student.email, password: "autre-mot-de-passe" }, freshHeaders(), generous))
+        .ok,
+    ).toBe(false);
+    expect(
+      (await signIn(auth, tmp.db, { email: student.email, password: student.password }, freshHeaders(), generous)).ok,
+    ).toBe(true);
+  });
+
+  it("does not sign in on sign-up (no session either way)", async () => {
+    const sessions = await tmp.db.session.count({ where: { user: { email: "neuf@exemple.fr" } } });
+    expect(sessions).toBe(0);
   });
 
   it("joins the class whose code was given, not another one", async () => {
@@ -212,6 +315,24 @@ describe("sign-up with a join code", () => {
     );
     expect(response.status).toBe(404);
     expect(await tmp.db.user.count({ where: { email: "intrus@exemple.fr" } })).toBe(0);
+  });
+
+  it("does not let a student rename themselves (update-user is closed)", async () => {
+    const { headers } = await auth.api.signInEmail({
+      body: { email: student.email, password: student.password },
+      returnHeaders: true,
+    });
+    const cookie = (headers.get("set-cookie") ?? "").split(";")[0] as string;
+    const before = await tmp.db.user.findUniqueOrThrow({ where: { email: student.email } });
+    const response = await auth.handler(
+      new Request(`${TEST_BASE_URL}/api/auth/update-user`, {
+        method: "POST",
+        headers: { "content-type": "application/json", cookie, origin: TEST_BASE_URL },
+        body: JSON.stringify({ name: "Étudiant 2" }),
+      }),
+    );
+    expect(response.status).toBe(404);
+    expect((await tmp.db.user.findUniqueOrThrow({ where: { email: student.email } })).name).toBe(before.name);
   });
 
   it("does not let a sign-up choose its role", async () => {

@@ -1,7 +1,15 @@
 import { prismaAdapter } from "better-auth/adapters/prisma";
+import { APIError, createAuthMiddleware, isAPIError } from "better-auth/api";
 import { betterAuth } from "better-auth/minimal";
 import { nextCookies } from "better-auth/next-js";
 import { admin } from "better-auth/plugins";
+import {
+  accountLockedFor,
+  accountLockoutRule,
+  clearFailedSignIns,
+  FR_ACCOUNT_LOCKED,
+  recordFailedSignIn,
+} from "./auth-lockout";
 import { type Db, db as sharedDb } from "./db";
 import { signInRateRule } from "./rate-limit";
 import { ac, accessRoles } from "./roles";
@@ -17,15 +25,20 @@ export interface AuthOptions {
 
 export function createAuth({ db, secret, baseURL, env = process.env }: AuthOptions) {
   const signIn = signInRateRule(env);
+  const lockout = accountLockoutRule(env);
+  const signInEmail = (body: unknown) =>
+    typeof (body as { email?: unknown } | undefined)?.email === "string" ? (body as { email: string }).email : "";
   return betterAuth({
     appName: "DRBD Lab",
     baseURL,
     secret,
     database: prismaAdapter(db, { provider: "sqlite" }),
-    emailAndPassword: { enabled: true, minPasswordLength: 8, maxPasswordLength: 128, autoSignIn: true },
+    emailAndPassword: { enabled: true, minPasswordLength: 8, maxPasswordLength: 128, autoSignIn: false },
     // Sign-up needs a class join code: it only happens through the server action
     // (app/inscription), never through the raw HTTP endpoint.
-    disabledPaths: ["/sign-up/email"],
+    // Nobody renames themselves either: a learner's name is what the instructor grades and
+    // exports, and a student could take another's (names are set at sign-up or by staff).
+    disabledPaths: ["/sign-up/email", "/update-user"],
     trustedOrigins: trustedOrigins(baseURL, env),
     telemetry: { enabled: false },
     // Failed sign-ins are expected in tests; keep their output readable.
@@ -36,6 +49,31 @@ export function createAuth({ db, secret, baseURL, env = process.env }: AuthOptio
       window: 60,
       max: 100,
       customRules: { "/sign-in/email": signIn },
+    },
+    user: {
+      additionalFields: {
+        // set by an instructor's password reset; lib/guards sends the user to /mot-de-passe
+        mustChangePassword: { type: "boolean", defaultValue: false, input: false, required: false },
+      },
+    },
+    // Per account, on top of the per-address limit: the HTTP endpoint and the sign-in form
+    // (which calls auth.api.signInEmail) both pass through these hooks.
+    hooks: {
+      before: createAuthMiddleware(async (ctx) => {
+        if (ctx.path !== "/sign-in/email") return;
+        const seconds = await accountLockedFor(db, signInEmail(ctx.body), lockout);
+        if (seconds > 0) {
+          throw new APIError("TOO_MANY_REQUESTS", { message: FR_ACCOUNT_LOCKED(seconds), code: "ACCOUNT_LOCKED" });
+        }
+      }),
+      after: createAuthMiddleware(async (ctx) => {
+        if (ctx.path !== "/sign-in/email") return;
+        const email = signInEmail(ctx.body);
+        const returned = ctx.context.returned;
+        if (isAPIError(returned)) {
+          if (returned.statusCode === 401) await recordFailedSignIn(db, email, lockout);
+        } else await clearFailedSignIns(db, email);
+      }),
     },
     session: { expiresIn: 60 * 60 * 24 * 7, updateAge: 60 * 60 * 24 },
     advanced: { defaultCookieAttributes: { httpOnly: true, sameSite: "lax" } },

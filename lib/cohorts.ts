@@ -30,7 +30,7 @@ export function listCohortsWithStudents(db: Db, viewer: { id: string; role: stri
       instructor: { select: { name: true } },
       enrollments: {
         orderBy: { user: { name: "asc" } },
-        include: { user: { select: { id: true, name: true, email: true, role: true } } },
+        include: { user: { select: { id: true, name: true, email: true, role: true, labStorageBytes: true } } },
       },
     },
   });

@@ -19,7 +19,7 @@ describe("demo seed", () => {
   it("creates the class, the instructor and three enrolled students", async () => {
     const summary = await seedDemo(auth, tmp.db);
     expect(summary.created).toBe(true);
-    expect(summary.joinCode).toMatch(/^DRBD-[A-Z2-9]{4}$/);
+    expect(summary.joinCode).toMatch(/^DRBD-[A-Z2-9]{4}-[A-Z2-9]{4}$/);
     expect(await counts()).toEqual({ users: 4, accounts: 4, cohorts: 1, enrollments: 3 });
     const cohort = await tmp.db.cohort.findFirstOrThrow({
       include: { instructor: true, enrollments: { include: { user: true } } },

@@ -10,8 +10,10 @@ export interface FormState<F extends string = string> {
 
 export function formValues<F extends string>(form: FormData, fields: readonly F[]): Record<F, string> {
   const values = {} as Record<F, string>;
+  // a hand-made action call may pass anything: it then reads as an empty form (field errors)
+  const data: FormData = form instanceof FormData ? form : new FormData();
   for (const field of fields) {
-    const value = form.get(field);
+    const value = data.get(field);
     values[field] = typeof value === "string" ? value : "";
   }
   return values;

@@ -82,8 +82,10 @@ describe("API guard", () => {
     const anonymous = await requireApiRole(request());
     expect(anonymous).toBeInstanceOf(Response);
     expect((anonymous as Response).status).toBe(401);
+    expect(await (anonymous as Response).json()).toEqual({ error: "Connectez-vous pour continuer." });
     const student = await requireApiRole(request(cookies.student), "instructor");
     expect((student as Response).status).toBe(403);
+    expect(await (student as Response).json()).toEqual({ error: "Accès refusé." });
   });
 
   it("returns the user when the role matches", async () => {

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCohort } from "./cohorts";
 import { DEMO_STUDENTS, seedDemo } from "./demo-seed";
-import { resetStudentPassword, temporaryPassword } from "./password-reset";
+import { decideAccess } from "./guards";
+import { changeRequiredPassword, resetStudentPassword, temporaryPassword } from "./password-reset";
 import { createTempDatabase, createTestAuth } from "./testing/temp-db";
 
 const tmp = createTempDatabase();
@@ -104,5 +105,54 @@ describe("resetStudentPassword", () => {
   it("makes temporary passwords from the given random source", () => {
     expect(temporaryPassword(() => 0)).toBe("aaaa-aaaa-aaaa");
     expect(new Set(Array.from({ length: 50 }, () => temporaryPassword())).size).toBe(50);
+  });
+});
+
+describe("after a reset, a new password at the next sign-in", () => {
+  const target = DEMO_STUDENTS[2] as (typeof DEMO_STUDENTS)[number];
+  const signInHeaders = async (email: string, password: string) => {
+    const { headers } = await auth.api.signInEmail({ body: { email, password }, returnHeaders: true });
+    return new Headers({ cookie: (headers.get("set-cookie") ?? "").split(";")[0] as string });
+  };
+
+  it("holds the student at the password page until they choose one; then everything opens again", async () => {
+    const before = await signInHeaders(target.email, target.password);
+    expect(decideAccess(await auth.api.getSession({ headers: before }))).toBe("allowed");
+    const reset = await resetStudentPassword(
+      auth,
+      tmp.db,
+      { id: id("formateur@drbd-lab.local"), role: "instructor" },
+      id(target.email),
+    );
+    if (!reset.ok) throw new Error(reset.error);
+    const temp = await signInHeaders(target.email, reset.password);
+    const session = await auth.api.getSession({ headers: temp });
+    expect(decideAccess(session)).toBe("password");
+    expect(decideAccess(session, ["student"])).toBe("password");
+
+    const userId = id(target.email);
+    const change = (input: Record<"currentPassword" | "newPassword" | "confirmPassword", string>) =>
+      changeRequiredPassword(auth, tmp.db, userId, input, temp);
+    expect(
+      await change({ currentPassword: reset.password, newPassword: "nouveau-mdp-1", confirmPassword: "autre-chose" }),
+    ).toEqual({ ok: false, errors: { confirmPassword: "Les deux saisies ne sont pas identiques." } });
+    expect(
+      await change({ currentPassword: reset.password, newPassword: reset.password, confirmPassword: reset.password }),
+    ).toEqual({
+      ok: false,
+      errors: { newPassword: "Choisissez un mot de passe différent du mot de passe temporaire." },
+    });
+    expect(
+      await change({ currentPassword: "pas-le-bon", newPassword: "nouveau-mdp-1", confirmPassword: "nouveau-mdp-1" }),
+    ).toEqual({ ok: false, errors: { currentPassword: "Mot de passe temporaire incorrect." } });
+    expect((await tmp.db.user.findUniqueOrThrow({ where: { id: userId } })).mustChangePassword).toBe(true);
+
+    expect(
+      await change({ currentPassword: reset.password, newPassword: "nouveau-mdp-1", confirmPassword: "nouveau-mdp-1" }),
+    ).toEqual({ ok: true });
+    expect((await tmp.db.user.findUniqueOrThrow({ where: { id: userId } })).mustChangePassword).toBe(false);
+    expect(await canSignIn(target.email, reset.password)).toBe(false);
+    const after = await signInHeaders(target.email, "nouveau-mdp-1");
+    expect(decideAccess(await auth.api.getSession({ headers: after }), ["student"])).toBe("allowed");
   });
 });

@@ -4,17 +4,20 @@ import path from "node:path";
 
 // Everything `next build` reads. A change to any of these makes `npm start` rebuild.
 const INPUT_DIRS = ["app", "lib", "content", "engine", "graders", "public", "generated"];
-const INPUT_FILES = [
-  "next.config.mjs",
-  "postcss.config.mjs",
-  "tsconfig.json",
-  "package.json",
-  "package-lock.json",
-  "prisma/schema.prisma",
-  "scripts/build-worker.ts",
-];
+const INPUT_FILES = ["prisma/schema.prisma", "scripts/build-worker.ts"];
 /** Made by the build besides .next/BUILD_ID: a build without them is not complete. */
 const OUTPUTS = [path.join(".next", "lab-worker.mjs")];
+// Every file at the root is an input (next.config.mjs, tsconfig.json, package.json, and any
+// file Next.js picks up by its name there: proxy.ts, middleware.ts, instrumentation.ts…),
+// except these, which only tools other than `next build` read, or which it writes itself.
+const ROOT_NOT_INPUTS = new Set([
+  "README.md",
+  "biome.json",
+  "playwright.config.ts",
+  "vitest.config.mts",
+  "prisma.config.ts",
+  "next-env.d.ts",
+]);
 const SKIP = new Set(["node_modules", ".next", "data"]);
 export const FINGERPRINT_FILE = path.join(".next", "drbd-lab-build-fingerprint");
 
@@ -32,6 +35,13 @@ export function buildFingerprint(root = process.cwd()): string {
   const files: string[] = [];
   for (const dir of INPUT_DIRS) if (existsSync(path.join(root, dir))) walk(path.join(root, dir), files);
   for (const file of INPUT_FILES) if (existsSync(path.join(root, file))) files.push(path.join(root, file));
+  for (const entry of readdirSync(root, { withFileTypes: true })) {
+    // *.tsbuildinfo: written by every `tsc --noEmit` (incremental), never read by the build
+    const generated = entry.name.endsWith(".tsbuildinfo");
+    if (entry.isFile() && !entry.name.startsWith(".") && !generated && !ROOT_NOT_INPUTS.has(entry.name)) {
+      files.push(path.join(root, entry.name));
+    }
+  }
   files.sort();
   const hash = createHash("sha256");
   hash.update(`node ${process.version}\n`);

@@ -1,5 +1,5 @@
 // `npm start`: build if the sources changed, migrate, seed the demo data (demo mode only),
-// then serve with `next start`. Environment: see README, "Configuration".
+// then serve Next.js behind scripts/serve.ts. Environment: see README, "Configuration".
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { createAuth } from "../lib/auth";
@@ -65,21 +65,20 @@ const trusted = [
 ]
   .filter(Boolean)
   .join(",");
-const next = spawn(
-  process.execPath,
-  [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", port, "-H", host],
-  {
-    cwd: root,
-    stdio: "inherit",
-    env: {
-      ...process.env,
-      NEXT_TELEMETRY_DISABLED: "1",
-      DATABASE_URL: url,
-      BETTER_AUTH_SECRET: secret,
-      BETTER_AUTH_URL: publicUrl,
-      BETTER_AUTH_TRUSTED_ORIGINS: trusted,
-    },
+const next = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts", "serve.ts")], {
+  cwd: root,
+  stdio: "inherit",
+  env: {
+    ...process.env,
+    NEXT_TELEMETRY_DISABLED: "1",
+    NODE_ENV: "production",
+    PORT: port,
+    HOSTNAME: host,
+    DATABASE_URL: url,
+    BETTER_AUTH_SECRET: secret,
+    BETTER_AUTH_URL: publicUrl,
+    BETTER_AUTH_TRUSTED_ORIGINS: trusted,
   },
-);
+});
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => next.kill(signal));
 next.on("exit", (code, signal) => process.exit(code ?? (signal ? 0 : 1)));

@@ -7,6 +7,7 @@ import { createCohort } from "@/lib/cohorts";
 import { db } from "@/lib/db";
 import { type FormState, fieldErrors } from "@/lib/forms";
 import { requireRole } from "@/lib/guards";
+import { resetLabStorage } from "@/lib/labs/storage";
 import { resetStudentPassword } from "@/lib/password-reset";
 
 const classSchema = z.object({
@@ -44,4 +45,20 @@ export async function resetPasswordAction(_previous: ResetState, form: FormData)
   const result = await resetStudentPassword(getAuth(), db, user, studentId.data);
   if (!result.ok) return { error: result.error };
   return { password: result.password, studentName: result.studentName };
+}
+
+export interface StorageResetState {
+  error?: string;
+  done?: boolean;
+}
+
+/** Lets a learner who used their lab storage quota go on (lib/labs/storage.ts). */
+export async function resetLabStorageAction(_previous: StorageResetState, form: FormData): Promise<StorageResetState> {
+  const { user } = await requireRole("instructor", "admin");
+  const studentId = z.string().min(1).safeParse(form.get("studentId"));
+  if (!studentId.success || !(await resetLabStorage(db, user, studentId.data))) {
+    return { error: "Étudiant·e introuvable." };
+  }
+  revalidatePath("/formateur");
+  return { done: true };
 }

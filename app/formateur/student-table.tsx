@@ -1,6 +1,8 @@
 import type { CohortWithStudents } from "@/lib/cohorts";
+import { storageLimitsFromEnv } from "@/lib/labs/storage";
 import type { ProgressSummary } from "@/lib/progress";
 import { ProgressBar } from "../components/ui/progress-bar";
+import { LabStorage } from "./lab-storage";
 import { ResetPasswordButton } from "./reset-password-button";
 
 export function StudentTable({
@@ -17,6 +19,7 @@ export function StudentTable({
       </p>
     );
   }
+  const { quotaBytes } = storageLimitsFromEnv();
   return (
     <div className="overflow-x-auto">
       <table className="w-full text-left text-sm">
@@ -56,7 +59,17 @@ export function StudentTable({
                   </div>
                 </td>
                 <td className="py-3 text-right">
-                  {user.role === "student" ? <ResetPasswordButton studentId={user.id} studentName={user.name} /> : null}
+                  {user.role === "student" ? (
+                    <div className="flex flex-col items-end gap-2">
+                      <ResetPasswordButton studentId={user.id} studentName={user.name} />
+                      <LabStorage
+                        studentId={user.id}
+                        studentName={user.name}
+                        usedBytes={user.labStorageBytes}
+                        quotaBytes={quotaBytes}
+                      />
+                    </div>
+                  ) : null}
                 </td>
               </tr>
             );

@@ -15,5 +15,6 @@ export async function signUpAction(_previous: FormState<SignUpField>, form: Form
     const { password: _never, ...kept } = values;
     return { errors: outcome.errors, values: kept };
   }
-  redirect("/");
+  // the same page whether the address was new or already had an account (see signUpWithJoinCode)
+  redirect("/connexion?inscription=1");
 }

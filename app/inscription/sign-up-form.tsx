@@ -15,7 +15,7 @@ export function SignUpForm() {
       <Field
         name="joinCode"
         label="Code de la classe"
-        hint="Donné par votre formateur, par exemple DRBD-7K2Q."
+        hint="Donné par votre formateur, par exemple DRBD-7K2Q-M4XT."
         autoComplete="off"
         autoCapitalize="characters"
         spellCheck={false}

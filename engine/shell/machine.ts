@@ -12,6 +12,7 @@ import type { LabWorld } from "../world/world";
 import { determinismTransform } from "./determinism";
 import type { LabFs } from "./lab-fs";
 import { runningLine } from "./line-control";
+import { notInstalledCommands } from "./not-installed";
 import { carryEnv, extractFunctions, type ShellSession, unsetFunctions } from "./session";
 import { TTY_SCRIPT, type TtyChunk, ttyTransform } from "./tty";
 import { TICK, tickTransform, xtraceFree } from "./work";
@@ -130,6 +131,7 @@ export class Machine {
     const commands: Command[] = [];
     for (const spec of specs) if (spec.where === "both" || spec.where === where) commands.push(this.wrap(spec));
     commands.push(...shellWrappers(this), this.ttyScriptCommand(), this.tickCommand());
+    commands.push(...notInstalledCommands(new Set(commands.map((c) => c.name))));
     this.bash = new Bash({
       fs,
       cwd: "/",

@@ -37,6 +37,18 @@ describe("terminal session state across execs", () => {
     expect(r).toMatchObject({ exitCode: 127, stdout: "", stderr: "bash: drbdmanage: command not found\n" });
   });
 
+  it("answers python like a machine without it, never with the shell library's internals", async () => {
+    const l = await lab();
+    for (const [target, name] of [
+      ["node1", "python3"],
+      ["host", "python"],
+    ] as const) {
+      const r = await l.exec(target, `${name} -c 'print(1)'`);
+      expect(r).toMatchObject({ exitCode: 127, stdout: "", stderr: `bash: ${name}: command not found\n` });
+      expect(r.stderr).not.toMatch(/browser|bundle/i);
+    }
+  });
+
   it("runs learners' scripts with functions, loops and substitutions, bounded", async () => {
     const l = await lab();
     const script =

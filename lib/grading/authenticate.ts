@@ -1,5 +1,5 @@
 import type { Auth } from "@/lib/auth";
-import { decideAccess } from "@/lib/guards";
+import { decideAccess, FR_CHANGE_PASSWORD_FIRST } from "@/lib/guards";
 import { roleOf } from "@/lib/roles";
 import type { Authenticate } from "./http";
 
@@ -7,6 +7,8 @@ import type { Authenticate } from "./http";
 export function sessionViewer(auth: () => Auth): Authenticate {
   return async (request) => {
     const session = await auth().api.getSession({ headers: request.headers });
+    if (decideAccess(session) === "password")
+      return Response.json({ error: FR_CHANGE_PASSWORD_FIRST }, { status: 403 });
     if (decideAccess(session) !== "allowed" || !session)
       return Response.json({ error: "Connectez-vous pour continuer." }, { status: 401 });
     return { id: session.user.id, role: roleOf(session.user) };

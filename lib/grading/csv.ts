@@ -9,8 +9,9 @@ import type { ClassView } from "./class-view";
 export const CSV_BOM = "\uFEFF";
 
 function field(raw: string): string {
-  // A name starting with = + - @ would run as a formula in Excel (CSV injection).
-  const value = /^[=+\-@]/.test(raw) ? `'${raw}` : raw;
+  // A cell starting with = + - @, a tab or a carriage return can run as a formula in Excel or
+  // LibreOffice (OWASP "CSV injection"): a leading apostrophe makes it text.
+  const value = /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw;
   return /[";\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
 

@@ -69,6 +69,16 @@ describe("learner submissions", () => {
     expect((await submit(alice, { exercise: "ex99.9", text: "" })).status).toBe(404);
   });
 
+  it("refuses a lone surrogate in a submission with a French 400 and stores nothing", async () => {
+    const before = await tmp.db.submission.count();
+    const res = await submit(alice, { exercise: "ex1.2", text: "resource r0 {\udc00\ud800}" });
+    expect(res).toEqual({
+      status: 400,
+      body: { error: "Requête invalide : texte mal encodé (caractère Unicode incomplet)." },
+    });
+    expect(await tmp.db.submission.count()).toBe(before);
+  });
+
   it("stores a failed attempt, unlocks a hint, then the best score counts", async () => {
     const first = await submit(alice, { exercise: "ex1.2", text: wrong.submission });
     expect(first.status).toBe(200);

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { getExercise } from "@/graders";
 import type { Db } from "@/lib/db";
+import { FR_LONE_SURROGATE, hasLoneSurrogate } from "@/lib/unicode";
 import { isEnrolled, ownedCohort, type Viewer } from "./access";
 import { studentAttempts } from "./attempts";
 import { classView } from "./class-view";
@@ -44,6 +45,7 @@ async function readJson<T>(request: Request, schema: z.ZodType<T>): Promise<T | 
   } catch {
     return json({ error: "Requête invalide : le corps doit être du JSON." }, 400);
   }
+  if (hasLoneSurrogate(raw)) return json({ error: FR_LONE_SURROGATE }, 400);
   const parsed = schema.safeParse(raw);
   if (!parsed.success) return json({ error: `Requête invalide : ${parsed.error.issues[0]?.message}` }, 400);
   return parsed.data;

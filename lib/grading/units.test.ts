@@ -79,4 +79,20 @@ describe("gradebook CSV", () => {
     expect(lines[1]).toBe("'=HYPERLINK(1);a@x;7,5;;12");
     expect(lines[2]).toBe('"Zoé ""la; pro""";z@x;;;0');
   });
+
+  it("neutralises cells that start with a tab or a carriage return too", () => {
+    const evil: ClassView = {
+      ...view,
+      students: [
+        { id: "u1", name: "\t=1+1", email: "a@x", totalPercent: 0, struggling: false },
+        { id: "u2", name: "\r=cmd|' /C calc'!A0", email: "b@x", totalPercent: 0, struggling: false },
+        { id: "u3", name: "+33 6 12", email: "-c@x", totalPercent: 0, struggling: false },
+      ],
+      cells: {},
+    };
+    const lines = gradebookCsv(evil).slice(1).split("\r\n");
+    expect(lines[1]).toBe("'\t=1+1;a@x;;;0");
+    expect(lines[2]).toBe(`"'\r=cmd|' /C calc'!A0";b@x;;;0`);
+    expect(lines[3]).toBe("'+33 6 12;'-c@x;;;0");
+  });
 });

@@ -1,5 +1,5 @@
 import type { Auth } from "@/lib/auth";
-import { decideAccess } from "@/lib/guards";
+import { decideAccess, FR_CHANGE_PASSWORD_FIRST } from "@/lib/guards";
 import type { Authenticate } from "./http";
 
 const SESSION_COOKIE = /(?:^|;\s*)((?:__Secure-)?better-auth\.session_token)=([^;]+)/;
@@ -30,6 +30,8 @@ export function sessionAuthenticator(auth: () => Auth, opts: AuthCacheOptions = 
     if (hit && hit.until > now()) return { userId: hit.userId };
     if (token) known.delete(token);
     const session = await auth().api.getSession({ headers: request.headers });
+    if (decideAccess(session) === "password")
+      return Response.json({ error: FR_CHANGE_PASSWORD_FIRST }, { status: 403 });
     if (decideAccess(session) !== "allowed" || !session)
       return Response.json({ error: "Connectez-vous pour utiliser le lab." }, { status: 401 });
     if (token && opts.ttlMs > 0) {

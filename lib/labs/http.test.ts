@@ -120,6 +120,32 @@ describe("lab API", () => {
     expect(((await long.json()) as { error: string }).error).toBe("Commande trop longue : 4096 caractères au maximum.");
   });
 
+  it("refuses a lone surrogate in a command or a file with a French 400 before anything runs or is stored", async () => {
+    const lab = await open(alice(), "tp1", "reset");
+    const id = lab.session.id;
+    await exec(alice(), id, "host", "echo avant");
+    const rows = await tmp.db.labEvent.count({ where: { labSessionId: id } });
+    const bad = [
+      api.exec(req(alice(), { terminal: "host", input: "echo \udc00\ud800" }), id),
+      api.exec(req(alice(), { terminal: "host", input: "echo \ud83d" }), id),
+      api.writeFile(
+        req(alice(), { path: "/etc/drbd.d/r0.res", content: "resource r0 {\ud800}", nodes: ["node1"] }),
+        id,
+      ),
+    ];
+    for (const res of await Promise.all(bad)) {
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { error: string }).error).toBe(
+        "Requête invalide : texte mal encodé (caractère Unicode incomplet).",
+      );
+    }
+    expect(await tmp.db.labEvent.count({ where: { labSessionId: id } })).toBe(rows);
+    // the lab is intact and a well-formed pair (an emoji) is fine
+    const after = await exec(alice(), id, "host", "echo ok 😀");
+    expect(after.entry.seq).toBe(rows);
+    expect(after.entry.output).toContain("ok 😀");
+  });
+
   it("limits commands per second per learner with a French error", async () => {
     const strict = createLabApi({ ...deps, rate: new CommandRateLimiter({ commandsPerSecond: 1, burst: 2 }) });
     const id = (await open(bob())).session.id;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { FR_LONE_SURROGATE, hasLoneSurrogate } from "@/lib/unicode";
 import { isConfigPath } from "./files";
 import { CommandRateLimiter, FR_TOO_MANY, frFileTooLong, frTooLong, type LabLimits, limitsFromEnv } from "./limits";
 import { LabPool } from "./pool";
@@ -18,6 +19,7 @@ import {
   SessionToucher,
   writeConfigFile,
 } from "./service";
+import { assertStorageLeft, LabStorageFull, storageLimitsFromEnv } from "./storage";
 
 /** Who is calling: the user id, or the 401/403 response to send. */
 export type Authenticate = (request: Request) => Promise<{ userId: string } | Response>;
@@ -61,6 +63,7 @@ async function readJson<T>(request: Request, schema: z.ZodType<T>): Promise<T | 
   } catch {
     return badRequest("Requête invalide : le corps doit être du JSON.");
   }
+  if (hasLoneSurrogate(raw)) return json({ error: FR_LONE_SURROGATE }, 400);
   const parsed = schema.safeParse(raw);
   if (!parsed.success) return badRequest(`Requête invalide : ${parsed.error.issues[0]?.message ?? "champ incorrect"}`);
   return parsed.data;
@@ -74,6 +77,7 @@ async function guarded(deps: LabApiDeps, request: Request, fn: (userId: string) 
     return await fn(who.userId);
   } catch (e) {
     if (e instanceof LabNotFound) return notFound();
+    if (e instanceof LabStorageFull) return json({ error: e.message }, 507);
     throw e;
   }
 }
@@ -118,8 +122,12 @@ function streamedExec(
       })
         .then((reply) => send({ type: "done", reply }))
         .catch((e: unknown) => {
-          if (!(e instanceof LabNotFound)) console.error("lab exec failed", e);
-          send({ type: "error", error: e instanceof LabNotFound ? "Lab introuvable." : "Erreur du serveur." });
+          const known = e instanceof LabNotFound || e instanceof LabStorageFull;
+          if (!known) console.error("lab exec failed", e);
+          send({
+            type: "error",
+            error: known ? (e instanceof LabNotFound ? "Lab introuvable." : e.message) : "Erreur du serveur.",
+          });
         })
         .finally(() => {
           if (closed) return;
@@ -173,6 +181,7 @@ export function createLabApi(deps: LabApiDeps) {
         const cmd = { terminal: body.terminal, input: body.input };
         if (!body.stream) return small(await execCommand(deps, userId, sessionId, cmd));
         await checkLab(deps, userId, sessionId);
+        await assertStorageLeft(deps.db, userId, deps.storage ?? storageLimitsFromEnv());
         return streamedExec(deps, request, userId, sessionId, cmd);
       }),
 

@@ -7,6 +7,14 @@ import type { ClusterView } from "./cluster-view";
 import { heredocWrite } from "./files";
 import type { TranscriptEntry } from "./live";
 import type { LabPool, LabRef } from "./pool";
+import {
+  assertStorageLeft,
+  chargeStorage,
+  type StorageLimits,
+  storageLimitsFromEnv,
+  storedBytes,
+  storedOutput,
+} from "./storage";
 import type { TabView } from "./tabs";
 import { formatWaits } from "./wait-log";
 
@@ -20,6 +28,8 @@ export interface LabServiceDeps {
   sessions: SessionRowCache;
   /** LabSession.updatedAt, written in batches rather than once per command. */
   touches: SessionToucher;
+  /** Stored output per command and quota per learner (lib/labs/storage.ts); from the environment when unset. */
+  storage?: StorageLimits;
 }
 
 export interface LabSnapshot {
@@ -223,6 +233,8 @@ export async function execCommand(
   stream?: ExecStream,
 ): Promise<ExecReply> {
   const row = await ownedSession(deps, userId, sessionId);
+  const storage = deps.storage ?? storageLimitsFromEnv();
+  await assertStorageLeft(deps.db, userId, storage);
   return deps.labs.serial(row.id, async () => {
     const stop = () => deps.labs.interrupt(row.id);
     stream?.signal?.addEventListener("abort", stop, { once: true });
@@ -237,22 +249,25 @@ export async function execCommand(
       stream?.signal?.removeEventListener("abort", stop);
     }
     const bench = parseBenchmarkOutput(cmd.input, ran.entry.output);
+    const stored = storedOutput(ran.entry.output, storage.maxOutputBytes);
     const event = {
       labSessionId: row.id,
       seq: ran.seq,
       target: cmd.terminal,
       input: cmd.input,
-      output: ran.entry.output,
-      outputDigest: ran.digest,
+      output: stored,
+      outputDigest: ran.digest, // over the whole output
       virtualTimeMs: ran.atMs,
       interruptedAtUs: ran.interruptedAtUs,
       interruptedAtWork: ran.interruptedAtWork,
     };
     try {
-      if (!bench) await deps.db.labEvent.create({ data: event, select: { id: true } });
+      const charge = chargeStorage(deps.db, userId, storedBytes(cmd.input, stored));
+      if (!bench) await deps.db.$transaction([deps.db.labEvent.create({ data: event, select: { id: true } }), charge]);
       else
         await deps.db.$transaction([
           deps.db.labEvent.create({ data: event, select: { id: true } }),
+          charge,
           deps.db.benchmarkRun.create({
             data: {
               userId,

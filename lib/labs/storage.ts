@@ -1,0 +1,94 @@
+import { teachesStudent } from "@/lib/cohorts";
+import type { Db } from "@/lib/db";
+import { type Role, roleOf } from "@/lib/roles";
+
+/**
+ * What a learner's labs may keep in the database. Each command's output is stored up to
+ * `maxOutputBytes` (the rest is summarised by a marker line; the digest that replays check
+ * is still computed over the whole output), and everything a learner's commands store counts
+ * against `quotaBytes`. At the quota, commands are refused until an instructor resets it.
+ */
+export interface StorageLimits {
+  maxOutputBytes: number;
+  quotaBytes: number;
+}
+
+export const DEFAULT_STORAGE: StorageLimits = { maxOutputBytes: 64 * 1024, quotaBytes: 50 * 1024 * 1024 };
+
+export function storageLimitsFromEnv(env: Partial<NodeJS.ProcessEnv> = process.env): StorageLimits {
+  const kib = Number(env.LAB_OUTPUT_STORED_KIB ?? "");
+  const mib = Number(env.LAB_STORAGE_QUOTA_MIB ?? "");
+  return {
+    maxOutputBytes: Number.isFinite(kib) && kib > 0 ? Math.round(kib * 1024) : DEFAULT_STORAGE.maxOutputBytes,
+    quotaBytes: Number.isFinite(mib) && mib > 0 ? Math.round(mib * 1024 * 1024) : DEFAULT_STORAGE.quotaBytes,
+  };
+}
+
+export class LabStorageFull extends Error {}
+
+export const FR_STORAGE_FULL =
+  "Espace de stockage de vos labs épuisé : demandez à votre formateur de le réinitialiser pour continuer.";
+
+export const frTruncated = (bytes: number) =>
+  `\n[… ${bytes} octets de sortie non conservés : la suite n’est pas enregistrée …]\n`;
+
+/** The output as stored: whole when small, else its first `max` bytes and a marker. */
+export function storedOutput(output: string, max: number): string {
+  const bytes = Buffer.from(output, "utf8");
+  if (bytes.length <= max) return output;
+  // cut at a character boundary: a partial UTF-8 sequence at the end decodes to U+FFFD
+  const head = bytes
+    .subarray(0, max)
+    .toString("utf8")
+    .replace(/\uFFFD+$/, "");
+  return head + frTruncated(bytes.length - Buffer.byteLength(head, "utf8"));
+}
+
+/** Bytes a stored command costs. */
+export function storedBytes(input: string, storedOut: string): number {
+  return Buffer.byteLength(input, "utf8") + Buffer.byteLength(storedOut, "utf8");
+}
+
+/** LabStorageFull when the learner has used their quota. */
+export async function assertStorageLeft(db: Db, userId: string, limits: StorageLimits): Promise<void> {
+  const user = await db.user.findUnique({ where: { id: userId }, select: { labStorageBytes: true } });
+  if (user && user.labStorageBytes >= limits.quotaBytes) throw new LabStorageFull(FR_STORAGE_FULL);
+}
+
+type Tx = Pick<Db, "user">;
+
+/** The update that counts stored bytes against the learner's quota (run in the command's transaction). */
+export function chargeStorage(tx: Tx, userId: string, bytes: number) {
+  return tx.user.update({
+    where: { id: userId },
+    data: { labStorageBytes: { increment: bytes } },
+    select: { id: true },
+  });
+}
+
+export type StorageView = { usedBytes: number; quotaBytes: number };
+
+async function mayManage(db: Db, actor: { id: string; role: Role }, studentId: string): Promise<boolean> {
+  const student = await db.user.findUnique({ where: { id: studentId } });
+  if (!student || roleOf(student) !== "student") return false;
+  return actor.role === "admin" || (actor.role === "instructor" && (await teachesStudent(db, actor.id, studentId)));
+}
+
+/** A learner's usage, for their instructor (or an admin); null for anyone else. */
+export async function labStorageUsage(
+  db: Db,
+  actor: { id: string; role: Role },
+  studentId: string,
+  limits: StorageLimits = storageLimitsFromEnv(),
+): Promise<StorageView | null> {
+  if (!(await mayManage(db, actor, studentId))) return null;
+  const user = await db.user.findUniqueOrThrow({ where: { id: studentId }, select: { labStorageBytes: true } });
+  return { usedBytes: user.labStorageBytes, quotaBytes: limits.quotaBytes };
+}
+
+/** The instructor lets the learner go on: the usage counter starts again from zero. */
+export async function resetLabStorage(db: Db, actor: { id: string; role: Role }, studentId: string): Promise<boolean> {
+  if (!(await mayManage(db, actor, studentId))) return false;
+  await db.user.update({ where: { id: studentId }, data: { labStorageBytes: 0 } });
+  return true;
+}

@@ -1,0 +1,25 @@
+// The HTTP server of `npm start` (spawned by scripts/start.ts): Next.js behind lib/server/front.ts,
+// which takes the client address from the socket (TRUSTED_PROXIES), limits request bodies, checks
+// origins and content types and sets the security headers. Settings are read once, here.
+import { createServer } from "node:http";
+import next from "next";
+import { createFrontHandler, frontOptionsFromEnv } from "../lib/server/front";
+
+const port = Number(process.env.PORT?.trim() || "3000");
+const hostname = process.env.HOSTNAME?.trim() || "0.0.0.0";
+const options = frontOptionsFromEnv();
+
+const app = next({ dev: false, dir: process.cwd(), hostname, port });
+await app.prepare();
+const handle = app.getRequestHandler();
+const server = createServer(createFrontHandler(options, (req, res) => handle(req, res)));
+server.listen(port, hostname, () => {
+  const proxies = options.trustedProxies.length ? options.trustedProxies.join(", ") : "aucun";
+  console.log(`▸ Prêt sur http://${hostname}:${port} (proxys de confiance : ${proxies})`);
+});
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    server.close();
+    process.exit(0);
+  });
+}
