@@ -21,8 +21,12 @@ export interface LabCtx {
   lab: Lab;
   /** `lab.state()` right after the replay, before any check ran. */
   state: LabStateView;
-  /** The commands typed, in order, with their target ("node1", "host"...). */
-  commands: { target: string; input: string; exitCode: number; atUs: number }[];
+  /**
+   * The commands typed, in order, with their terminal ("node1", "host#t2"...) and the machine
+   * they ran on: a terminal that entered a node (`docker exec -it drbd-node1 bash`) runs its
+   * commands there, and `docker exec drbd-node1 CMD` typed on the host runs CMD on node1.
+   */
+  commands: { target: string; machine: string; input: string; exitCode: number; atUs: number }[];
   /** Root-relative file read through the node's mounts; null when absent. No virtual time passes. */
   file(node: string, path: string): Promise<{ size: number; text: () => Promise<string> } | null>;
   /** Kernel log lines of a node (what `dmesg` prints, without timestamps), oldest first. */
@@ -61,6 +65,8 @@ export interface ReplayStep {
   kind: "exec" | "wait";
   /** "node1", "host", "node1#t2"; "lab" for a wait. */
   target: string;
+  /** The machine the command ran on (see LabCtx.commands); "lab" for a wait. */
+  machine: string;
   input: string;
   exitCode: number;
   stdout: string;
@@ -130,31 +136,77 @@ function invalid(diagnostics: Diagnostic[]): Prepared<LabCtx> {
   return { valid: false, reason: diagnostics.map((d) => `${d.file}:${d.line}: ${d.message}`).join("\n"), diagnostics };
 }
 
-/** Replay `steps` one by one, letting the observer look after each one. */
+const DOCKER_EXEC = /^\s*docker\s+exec\s+(.*)$/s;
+const EXEC_VALUE_OPTIONS = new Set(["-u", "--user", "-w", "--workdir", "-e", "--env"]);
+
+/**
+ * The machine a command line runs on, typed in a terminal standing on `on`: there, or the node
+ * of `docker exec [OPTIONS] CONTAINER CMD…` typed on the host (options as engine/host/docker.ts).
+ */
+export function commandMachine(lab: Lab, on: string, input: string): string {
+  const m = DOCKER_EXEC.exec(input);
+  if (on !== "host" || !m) return on;
+  const words = (m[1] as string).trim().split(/\s+/);
+  let i = 0;
+  while (i < words.length && (words[i] as string).startsWith("-"))
+    i += EXEC_VALUE_OPTIONS.has(words[i] as string) ? 2 : 1;
+  const name = words[i];
+  if (name === undefined || i + 1 >= words.length) return on;
+  const node = [...lab.world.nodes.values()].find((n) => n.container === name || n.name === name);
+  return node && !/^(\/(usr\/)?bin\/)?(ba)?sh$/.test(words[i + 1] as string) ? node.name : on;
+}
+
+/** The machine a terminal stands on before its next command (unknown terminal: its own name). */
+function standsOn(lab: Lab, target: string): string {
+  try {
+    return lab.session(target).machine;
+  } catch {
+    return target.split("#")[0] as string;
+  }
+}
+
+/**
+ * Replay `steps` one by one, letting the observer look after each one. Returns the machine each
+ * exec step ran on, in order.
+ */
 async function replaySteps(
   lab: Lab,
   steps: readonly ({ kind: "wait"; ms: number } | { kind: "exec"; target: string; command: string })[],
   observer?: LabObserver<unknown>,
-): Promise<void> {
+): Promise<string[]> {
+  const machines: string[] = [];
   await observer?.step(lab, null);
   for (const [index, s] of steps.entries()) {
     if (s.kind === "wait") {
       await lab.advance(s.ms);
-      const done = { index, kind: "wait", target: "lab", input: `${s.ms}ms`, exitCode: 0, stdout: "", stderr: "" };
+      const done = {
+        index,
+        kind: "wait",
+        target: "lab",
+        machine: "lab",
+        input: `${s.ms}ms`,
+        exitCode: 0,
+        stdout: "",
+        stderr: "",
+      };
       await observer?.step(lab, done as ReplayStep);
       continue;
     }
+    const machine = commandMachine(lab, standsOn(lab, s.target), s.command);
+    machines.push(machine);
     const r = await lab.exec(s.target, s.command);
     await observer?.step(lab, {
       index,
       kind: "exec",
       target: s.target,
+      machine,
       input: s.command,
       exitCode: r.exitCode,
       stdout: r.stdout,
       stderr: r.stderr,
     });
   }
+  return machines;
 }
 
 function scriptSteps(steps: Step[]) {
@@ -169,7 +221,7 @@ async function runSubmission(
   start: LabStart,
   submission: unknown,
   observer?: LabObserver<unknown>,
-): Promise<Prepared<Lab>> {
+): Promise<Prepared<{ lab: Lab; machines: string[] }>> {
   const startScenario = typeof start === "string" ? start : start.scenario;
   const accepted = allowedStarts(startScenario, typeof start === "string" ? undefined : start.chapter);
   if (typeof submission === "string") {
@@ -203,8 +255,8 @@ async function runSubmission(
         }),
       };
     }
-    await replaySteps(lab, scriptSteps(parsed.steps), observer);
-    return { valid: true, ctx: lab };
+    const machines = await replaySteps(lab, scriptSteps(parsed.steps), observer);
+    return { valid: true, ctx: { lab, machines } };
   }
   const parsed = eventsSubmission.safeParse(submission);
   if (!parsed.success) {
@@ -232,7 +284,7 @@ async function runSubmission(
   // as engine replayLab(): the same lab, event by event, so that an observer can look between them
   const lab = await createLab({ scenario: parsed.data.scenario, seed: parsed.data.seed });
   const events = parsed.data.events as unknown as LabEvent[];
-  await replaySteps(
+  const machines = await replaySteps(
     lab,
     events.map((e) =>
       e.kind === "wait"
@@ -241,7 +293,7 @@ async function runSubmission(
     ),
     observer,
   );
-  return { valid: true, ctx: lab };
+  return { valid: true, ctx: { lab, machines } };
 }
 
 /** /etc/drbd.conf and /etc/drbd.d/* of a node, as drbdadm reads them. */
@@ -272,13 +324,18 @@ export async function prepareLab<O>(
 ): Promise<Prepared<LabCtx | ObservedLabCtx<O>>> {
   const run = await runSubmission(start, submission, observer);
   if (!run.valid) return invalid(run.diagnostics);
-  const lab = run.ctx;
+  const { lab, machines } = run.ctx;
   const state = lab.state() as unknown as LabStateView;
   const commands = lab
     .events()
-    .flatMap((e) =>
-      e.kind === "exec" ? [{ target: e.target, input: e.input, exitCode: e.exitCode, atUs: e.atUs }] : [],
-    );
+    .filter((e) => e.kind === "exec")
+    .map((e, i) => ({
+      target: e.target,
+      machine: machines[i] ?? (e.target.split("#")[0] as string),
+      input: e.input,
+      exitCode: e.exitCode,
+      atUs: e.atUs,
+    }));
   const configs = new Map<string, Promise<ReturnType<typeof parseConfig> | null>>();
   const parsedConfig = (node: string) => {
     let p = configs.get(node);
