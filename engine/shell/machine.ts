@@ -317,7 +317,9 @@ export class Machine {
     const previousCreator = this.fs.creator;
     this.fs.creator = { user: session.user, group: u ? groupById(u.gid) : session.user };
     // Interactive shells expand aliases; carried functions are defined again first.
-    const prelude = ["shopt -s expand_aliases", ...Object.values(session.functions)].join("\n");
+    // `$?` is the previous line's status: a builtin `exit` in a subshell sets it (no command cost)
+    const status = session.lastExit ? [`(exit ${session.lastExit})`] : [];
+    const prelude = ["shopt -s expand_aliases", ...Object.values(session.functions), ...status].join("\n");
     const script = `${prelude}\n${line}`;
     const cwd = (await this.fs.exists(session.cwd)) ? session.cwd : "/";
     try {
@@ -335,9 +337,17 @@ export class Machine {
       // An interrupted line gives back no shell state (just-bash returns its initial env):
       // keep the terminal as it was rather than losing its directory and variables.
       const interrupted = abort.signal.aborted || frame.budgetHit === true;
+      const exitCode = abort.signal.aborted || (frame.budgetHit && this.frames.length === 1) ? 130 : r.exitCode;
       const next: ShellSession = interrupted
-        ? { ...session, functions }
-        : { user: session.user, cwd: env.PWD ?? cwd, env, functions, startedUs: session.startedUs };
+        ? { ...session, functions, lastExit: exitCode }
+        : {
+            user: session.user,
+            cwd: env.PWD ?? cwd,
+            env,
+            functions,
+            startedUs: session.startedUs,
+            ...(exitCode ? { lastExit: exitCode } : {}),
+          };
       return {
         stdout: r.stdout,
         // just-bash words parse errors its own way ("Parse error at 2:9: ..."); bash says less
@@ -346,7 +356,7 @@ export class Machine {
           : frame.budgetHit && this.frames.length === 1
             ? `${r.stderr.replace(/^bash: [^\n]*too many [^\n]*\n/gm, "")}^C\n`
             : r.stderr.replace(/^bash: syntax error: Parse error at \d+:\d+: /gm, "bash: "),
-        exitCode: abort.signal.aborted || (frame.budgetHit && this.frames.length === 1) ? 130 : r.exitCode,
+        exitCode,
         session: next,
         ...(frame.request ? { request: frame.request } : {}),
       };
