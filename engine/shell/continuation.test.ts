@@ -44,7 +44,7 @@ describe("needsMoreInput: when bash shows its continuation prompt", () => {
     ["case $1 in\na) echo a;;\n*) echo autre;;\nesac"],
     ["f() { echo a; }"],
     ["( cd /tmp && ls )"],
-    ["echo $(date) $((1 + 2)) ${HOME}"],
+    ["echo $(date) $((1 + 2)) $HOME"],
     ["echo a # it's a comment"],
     ["echo }"],
     ["echo if then do"],

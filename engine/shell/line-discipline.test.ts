@@ -36,7 +36,10 @@ describe("a terminal between command lines", () => {
 
   it("lets the student write in their home and /tmp on the host, not in /", async () => {
     const lab = await createLab({ scenario: "running" });
-    const w = await lab.exec("host", "echo a > /tmp/x && echo b > ~/y && mkdir ~/drbd-workshop/notes && cat /tmp/x ~/y");
+    const w = await lab.exec(
+      "host",
+      "echo a > /tmp/x && echo b > ~/y && mkdir ~/drbd-workshop/notes && cat /tmp/x ~/y",
+    );
     expect(w).toMatchObject({ exitCode: 0, stdout: "a\nb\n", stderr: "" });
     const ls = (await lab.exec("host", "ls -ld /tmp ~")).stdout;
     expect(ls).toMatch(/^drwxrwxrwt\s.*\s\/tmp$/m);
