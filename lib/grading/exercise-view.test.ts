@@ -16,7 +16,7 @@ describe("quiz options are shuffled per learner, graded by option identity", () 
       const a = shown(def.id, "user-alice");
       expect(shown(def.id, "user-alice")).toEqual(a);
       const plain = shown(def.id);
-      a.forEach((q, i) => expect([...order(q)].sort()).toEqual([...order(plain[i] as Choice)].sort()));
+      for (const [i, q] of a.entries()) expect([...order(q)].sort()).toEqual([...order(plain[i] as Choice)].sort());
     }
   });
 

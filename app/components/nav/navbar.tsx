@@ -17,7 +17,8 @@ export async function Navbar() {
         <Link href="/" className="flex shrink-0 items-center gap-2 whitespace-nowrap font-semibold text-slate-900">
           {/* biome-ignore lint/performance/noImgElement: a 24 px SVG needs no image optimisation */}
           <img src="/icon.svg" alt="" width={24} height={24} />
-          <span>DRBD Lab</span>
+          {/* on a phone the logo alone: room for « Cours » and the learner's name */}
+          <span className="sr-only sm:not-sr-only">DRBD Lab</span>
         </Link>
         {session ? (
           <div className="flex flex-1 items-center gap-1 whitespace-nowrap text-sm">
@@ -37,9 +38,9 @@ export async function Navbar() {
         {session && role ? (
           <div className="flex min-w-0 items-center gap-2 sm:gap-3">
             {/* on a phone the name stays (shortened), the e-mail goes */}
-            <span className="min-w-0 text-right text-sm leading-tight">
+            <span className="min-w-0 shrink-0 text-right text-sm leading-tight">
               <span
-                className="block max-w-[6.5rem] truncate font-medium text-slate-900 sm:max-w-none"
+                className="block max-w-[9rem] truncate font-medium text-slate-900 sm:max-w-none"
                 data-testid="nav-user"
                 title={session.user.name}
               >
