@@ -55,6 +55,8 @@ export function TerminalView({ machine, active, prompt, scrollback, onCommand, o
   /** Lines of a command not complete yet (open here-document, quote, `\`…): bash's `> ` prompt. */
   const pending = useRef<string[]>([]);
   const currentPrompt = () => (pending.current.length > 0 ? PS2 : promptRef.current);
+  /** The line as the editor draws it, knowing the width: a long line wraps on a phone. */
+  const renderLine = (p: string) => editor.current.render(p, term.current?.cols);
   const handlers = useRef({ onCommand, onInterrupt });
   handlers.current = { onCommand, onInterrupt };
 
@@ -82,7 +84,7 @@ export function TerminalView({ machine, active, prompt, scrollback, onCommand, o
       if (last !== "\n") t.write("\r\n");
     }
     busy.current = false;
-    t.write(editor.current.render(currentPrompt()));
+    t.write(renderLine(currentPrompt()));
     const typed = typeahead.current.splice(0);
     for (const data of typed) handleData(data);
   }
@@ -99,13 +101,14 @@ export function TerminalView({ machine, active, prompt, scrollback, onCommand, o
       return;
     }
     for (const a of editor.current.feed(data).actions) {
-      if (a.kind === "redraw") t.write(editor.current.render(currentPrompt()));
+      if (a.kind === "redraw") t.write(renderLine(currentPrompt()));
       else if (a.kind === "submit") {
+        t.write(editor.current.takeMoveToEnd()); // Enter in a wrapped line: below its last row
         // bash reads on until the command is complete, then runs all its lines at once
         const command = [...pending.current, a.line].join("\n");
         if (needsMoreInput(command)) {
           pending.current.push(a.line);
-          t.write(`\r\n${editor.current.render(PS2)}`);
+          t.write(`\r\n${renderLine(PS2)}`);
           continue;
         }
         pending.current = [];
@@ -113,10 +116,11 @@ export function TerminalView({ machine, active, prompt, scrollback, onCommand, o
         void enqueue(command);
       } else if (a.kind === "interrupt") {
         pending.current = []; // Ctrl-C drops the unfinished command too
-        t.write(`^C\r\n${editor.current.render(promptRef.current)}`);
+        t.write(`^C\r\n${renderLine(promptRef.current)}`);
       } else if (a.kind === "clear") {
         t.clear();
-        t.write(editor.current.render(currentPrompt()));
+        editor.current.newLine();
+        t.write(renderLine(currentPrompt()));
       }
     }
   }
@@ -169,7 +173,7 @@ export function TerminalView({ machine, active, prompt, scrollback, onCommand, o
       f.fit();
       for (const e of scrollback)
         if (e.machine === machine) t.write(`${e.prompt}${echoed(e.input)}\r\n${crlf(e.output)}`);
-      t.write(editor.current.render(promptRef.current));
+      t.write(renderLine(promptRef.current));
       ready.current.resolve();
       // Ctrl-C with a selection copies it (as in GNOME Terminal with Ctrl-Shift-C); else it interrupts.
       t.attachCustomKeyEventHandler((ev) => {
@@ -195,7 +199,7 @@ export function TerminalView({ machine, active, prompt, scrollback, onCommand, o
   useEffect(() => {
     promptRef.current = prompt;
     const shown = pending.current.length > 0 ? PS2 : prompt;
-    if (!busy.current && term.current) term.current.write(editor.current.render(shown));
+    if (!busy.current && term.current) term.current.write(editor.current.render(shown, term.current.cols));
   }, [prompt]);
 
   useEffect(() => {
