@@ -34,6 +34,8 @@ function deferred() {
 }
 
 const crlf = (s: string) => s.replace(/\r?\n/g, "\r\n");
+/** Bash's prompt (PS1 `\u@\h:\w\$ `), as opposed to an interactive program's (psql: `testdb=# `). */
+const BASH_PROMPT = /^[^\s@]+@[^\s:]+:.*[#$] $/;
 /** Bash's PS2: the prompt of the lines that continue a command. */
 const PS2 = "> ";
 /** A command of several lines as bash echoes it: the continuation prompt before each next line. */
@@ -106,7 +108,8 @@ export function TerminalView({ machine, active, prompt, scrollback, onCommand, o
         t.write(editor.current.takeMoveToEnd()); // Enter in a wrapped line: below its last row
         // bash reads on until the command is complete, then runs all its lines at once
         const command = [...pending.current, a.line].join("\n");
-        if (needsMoreInput(command)) {
+        // only bash's lines (prompt `user@host:dir$ `): psql has its own continuation prompts
+        if ((pending.current.length > 0 || BASH_PROMPT.test(promptRef.current)) && needsMoreInput(command)) {
           pending.current.push(a.line);
           t.write(`\r\n${renderLine(PS2)}`);
           continue;
