@@ -1,6 +1,6 @@
 /**
  * The Docker host's side of the lab: the learner's home with the workshop directory of
- * section 3.3 (docker-compose.yaml, one build directory per node, scripts/, solutions/).
+ * section 3.3 (docker-compose.yaml, one build directory per node, scripts/).
  */
 
 import { r0Res } from "../world/default-files";
@@ -76,8 +76,9 @@ export function hostFiles(t: Topology): Record<string, string> {
     [`${HOST_HOME}/.bashrc`]: "# ~/.bashrc\nexport PS1='\\u@\\h:\\w\\$ '\n",
     [`${WORKSHOP_DIR}/docker-compose.yaml`]: composeYaml(t),
     [`${WORKSHOP_DIR}/README.md`]:
-      "# Workshop DRBD - Haute Disponibilite avec Replication de Donnees\n\nVoir workshop-drbd.md.\n",
+      "# Workshop DRBD - Haute Disponibilite avec Replication de Donnees\n\nLe cours se lit dans DRBD Lab. Ce dossier contient docker-compose.yaml, un dossier\nde construction par noeud (Dockerfile, drbd.conf, entrypoint.sh) et scripts/, monte\nen /scripts dans chaque noeud. Les corriges se trouvent dans les exercices du cours.\n",
     [`${WORKSHOP_DIR}/scripts/`]: "",
+    // the workshop's tree (section 3.3) has it; the solutions are the course's own exercises
     [`${WORKSHOP_DIR}/solutions/`]: "",
     "/tmp/": "",
   };

@@ -25,6 +25,8 @@ function scriptsDir(world: World): LabFs {
   const mtime = new Date(wallClockMs(world.clock.now));
   for (const [name, text] of Object.entries(SCRIPT_FILES))
     fs.root.writeFileSync(`/${name}`, text, undefined, { mode: 0o755, mtime });
+  // InMemoryFs stamps its root with the real date: the directory is as old as its scripts
+  void fs.root.utimes("/", mtime, mtime);
   return fs;
 }
 

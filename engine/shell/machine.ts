@@ -358,7 +358,9 @@ export class Machine {
     const previousCreator = this.fs.creator;
     this.fs.creator = { user: session.user, group: u ? groupById(u.gid) : session.user };
     // Interactive shells expand aliases; carried functions are defined again first.
-    const prelude = ["shopt -s expand_aliases", ...Object.values(session.functions)].join("\n");
+    // `$?` is the previous line's status: a builtin `exit` in a subshell sets it (no command cost)
+    const status = session.lastExit ? [`(exit ${session.lastExit})`] : [];
+    const prelude = ["shopt -s expand_aliases", ...Object.values(session.functions), ...status].join("\n");
     const script = `${prelude}\n${line}`;
     const cwd = (await this.fs.exists(session.cwd)) ? session.cwd : "/";
     try {
@@ -377,9 +379,17 @@ export class Machine {
       // keep the terminal as it was rather than losing its directory and variables.
       const stopped = runningLine(this.world)?.stopReason;
       const interrupted = abort.signal.aborted || stopped !== undefined;
+      const exitCode = interrupted ? (stopped === "budget" ? BUDGET_EXIT : 130) : r.exitCode;
       const next: ShellSession = interrupted
-        ? { ...session, functions }
-        : { user: session.user, cwd: env.PWD ?? cwd, env, functions, startedUs: session.startedUs };
+        ? { ...session, functions, lastExit: exitCode }
+        : {
+            user: session.user,
+            cwd: env.PWD ?? cwd,
+            env,
+            functions,
+            startedUs: session.startedUs,
+            ...(exitCode ? { lastExit: exitCode } : {}),
+          };
       return {
         stdout: r.stdout,
         // a stopped line ends as the terminal shows it (lab.ts adds ^C or the kill message);
@@ -387,7 +397,7 @@ export class Machine {
         stderr: interrupted
           ? withoutStopMessages(xtraceFree(r.stderr))
           : xtraceFree(r.stderr).replace(/^bash: syntax error: Parse error at \d+:\d+: /gm, "bash: "),
-        exitCode: interrupted ? (stopped === "budget" ? BUDGET_EXIT : 130) : r.exitCode,
+        exitCode,
         session: next,
         ...(frame.request ? { request: frame.request } : {}),
       };

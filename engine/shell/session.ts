@@ -14,6 +14,8 @@ export interface ShellSession {
   functions: Record<string, string>;
   /** When the shell started (virtual µs), for $SECONDS. */
   startedUs: number;
+  /** Exit status of the previous command line: `$?` at the start of the next one (0 when absent). */
+  lastExit?: number;
 }
 
 /** Variables that the interpreter recomputes on every exec, or that must not leak across. */

@@ -158,7 +158,7 @@ describe("system commands", () => {
   it("apt-get knows the image's packages and nothing else", async () => {
     const l = await lab();
     expect(await out(l, "node1", "apt-get install -y postgresql-contrib")).toContain(
-      "postgresql-contrib is already the newest version (14+238).",
+      "postgresql-contrib is already the newest version (18+287.pgdg22.04+1).",
     );
     const r = await l.exec("node1", "apt-get install -y drbd9-magic");
     expect(r).toMatchObject({ exitCode: 100, stderr: "E: Unable to locate package drbd9-magic\n" });

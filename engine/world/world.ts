@@ -9,7 +9,7 @@ import { DataQuota, LAB_DATA_CAP_BYTES } from "../core/data-quota";
 import { Rng } from "../core/rng";
 import { wallClockMs } from "../core/time";
 import { hostCommands } from "../host/commands";
-import { HOST_USER, hostFiles } from "../host/workshop-tree";
+import { HOST_HOME, HOST_USER, hostFiles } from "../host/workshop-tree";
 import { genericCommands } from "../shell/commands";
 import { randomCommandSpec } from "../shell/determinism";
 import { LabFs } from "../shell/lab-fs";
@@ -340,6 +340,21 @@ export async function populate(fs: LabFs, files: Record<string, string>): Promis
   }
 }
 
+/**
+ * The Docker host as a learner finds it: their home (and the workshop they cloned there) is
+ * theirs, /tmp is writable by everyone (sticky, 1777).
+ */
+async function giveHostHome(fs: LabFs): Promise<void> {
+  const owner = { user: HOST_USER, group: HOST_USER };
+  const walk = async (path: string): Promise<void> => {
+    fs.setOwner(path, owner);
+    if (!(await fs.stat(path)).isDirectory) return;
+    for (const name of (await fs.readdir(path)).sort()) await walk(`${path}/${name}`);
+  };
+  await walk(HOST_HOME);
+  await fs.chmod("/tmp", 0o1777);
+}
+
 export async function createWorld(opts: CreateWorldOptions = {}): Promise<LabWorld> {
   const world = new LabWorld(opts);
   for (const node of world.nodes.values()) {
@@ -349,6 +364,7 @@ export async function createWorld(opts: CreateWorldOptions = {}): Promise<LabWor
     }
   }
   await populate(world.hostFs, hostFiles(world.topology));
+  await giveHostHome(world.hostFs);
   for (const node of world.nodes.values()) await world.populateNode(node);
   for (const s of world.subsystems) s.attach?.(world);
   const specs = world.commandSpecs();

@@ -53,7 +53,7 @@ export const ex5_1 = labExercise({
   id: "ex5.1",
   chapter: "tp5",
   title: "Exercice 5.1 : Simulation de pannes",
-  graderVersion: 1,
+  graderVersion: 2,
   startScenario: "tp1.done",
   checks: [
     {

@@ -89,7 +89,7 @@ function observer(): LabObserver<Ex93Seen> {
       node1Boot = up1 ? (n1?.bootCount ?? -1) : node1Boot;
       if (!seen.crash || seen.failoverIndex !== null || up1) return;
       // node1 is down: what does node2 run, and who did it?
-      if (step?.kind === "exec" && step.target.split("#")[0] === "node2" && step.exitCode === 0) {
+      if (step?.kind === "exec" && step.machine === "node2" && step.exitCode === 0) {
         if (MANUAL_PROMOTE.test(step.input)) seen.manual.promote.push(step.input);
         if (MANUAL_SERVICES.test(step.input)) seen.manual.services.push(step.input);
       }
@@ -180,7 +180,7 @@ export const ex9_3 = labExercise<Ex93Seen>({
   id: "ex9.3",
   chapter: "exercices-avances",
   title: "Exercice 9.3 : Intégration Pacemaker/Corosync",
-  graderVersion: 2,
+  graderVersion: 3,
   startScenario: "ex9.3",
   observe: observer,
   checks: [

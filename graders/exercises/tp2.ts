@@ -45,7 +45,7 @@ export const tp2 = labExercise({
   id: "tp2",
   chapter: "tp2",
   title: "TP2 : Modes de réplication",
-  graderVersion: 1,
+  graderVersion: 2,
   startScenario: "tp1.done",
   checks: [
     protocolCheck("A", "asynchrone"),

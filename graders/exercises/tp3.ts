@@ -57,7 +57,7 @@ export const tp3 = labExercise({
   id: "tp3",
   chapter: "tp3",
   title: "TP3 : Failover et haute disponibilité",
-  graderVersion: 1,
+  graderVersion: 2,
   startScenario: "tp1.done",
   checks: [
     {

@@ -3,12 +3,12 @@ import { parseConfig, type ResolvedResource, resolveResource } from "../../engin
 import {
   checkTargets,
   createLab,
+  type ReplayStep as EngineReplayStep,
   getScenario,
   type Lab,
   listScenarios,
   parseLabScript,
   type ReplayEvent,
-  type ReplayStep,
   replay,
   type Step,
 } from "../../engine/index";
@@ -23,8 +23,12 @@ export interface LabCtx {
   lab: Lab;
   /** `lab.state()` right after the replay, before any check ran. */
   state: LabStateView;
-  /** The commands typed, in order, with their target ("node1", "host"...). */
-  commands: { target: string; input: string; exitCode: number; atUs: number }[];
+  /**
+   * The commands typed, in order, with their terminal ("node1", "host#t2"...) and the machine
+   * they ran on: a terminal that entered a node (`docker exec -it drbd-node1 bash`) runs its
+   * commands there, and `docker exec drbd-node1 CMD` typed on the host runs CMD on node1.
+   */
+  commands: { target: string; machine: string; input: string; exitCode: number; atUs: number }[];
   /** Root-relative file read through the node's mounts; null when absent. No virtual time passes. */
   file(node: string, path: string): Promise<{ size: number; text: () => Promise<string> } | null>;
   /** Kernel log lines of a node (what `dmesg` prints, without timestamps), oldest first. */
@@ -56,8 +60,8 @@ export interface LabStateView {
   subsystems: { drbd?: Record<string, Record<string, DrbdResourceView>> };
 }
 
-/** One replayed step, with what the server's own replay printed (the engine's replay). */
-export type { ReplayStep };
+/** One replayed step (the engine's replay), with the machine the command ran on ("lab" for a wait). */
+export type ReplayStep = EngineReplayStep & { machine: string };
 
 /**
  * Looks at the lab between the steps of the replay, for exercises whose outcome is a moment
@@ -131,6 +135,48 @@ function invalid(diagnostics: Diagnostic[]): Prepared<LabCtx> {
   return { valid: false, reason: diagnostics.map((d) => `${d.file}:${d.line}: ${d.message}`).join("\n"), diagnostics };
 }
 
+const DOCKER_EXEC = /^\s*docker\s+exec\s+(.*)$/s;
+const EXEC_VALUE_OPTIONS = new Set(["-u", "--user", "-w", "--workdir", "-e", "--env"]);
+
+/**
+ * The machine a command line runs on, typed in a terminal standing on `on`: there, or the node
+ * of `docker exec [OPTIONS] CONTAINER CMD…` typed on the host (options as engine/host/docker.ts).
+ */
+export function commandMachine(lab: Lab, on: string, input: string): string {
+  const m = DOCKER_EXEC.exec(input);
+  if (on !== "host" || !m) return on;
+  const words = (m[1] as string).trim().split(/\s+/);
+  let i = 0;
+  while (i < words.length && (words[i] as string).startsWith("-"))
+    i += EXEC_VALUE_OPTIONS.has(words[i] as string) ? 2 : 1;
+  const name = words[i];
+  if (name === undefined || i + 1 >= words.length) return on;
+  const node = [...lab.world.nodes.values()].find((n) => n.container === name || n.name === name);
+  return node && !/^(\/(usr\/)?bin\/)?(ba)?sh$/.test(words[i + 1] as string) ? node.name : on;
+}
+
+/**
+ * The engine's replay, letting the observer look after each event with the machine each command
+ * ran on. Returns those machines, in order of the commands.
+ */
+async function replayWithMachines(
+  lab: Lab,
+  events: readonly ReplayEvent[],
+  observer?: LabObserver<unknown>,
+): Promise<string[]> {
+  const machines: string[] = [];
+  await replay(lab, events, {
+    async step(l, step) {
+      if (!step) return observer?.step(l, null);
+      const on = step.before?.machine ?? (step.target.split("#")[0] as string);
+      const machine = step.kind === "wait" ? "lab" : commandMachine(l, on, step.input);
+      if (step.kind === "exec") machines.push(machine);
+      await observer?.step(l, { ...step, machine });
+    },
+  });
+  return machines;
+}
+
 /** A lab script's steps as the events the engine's replay runs. */
 function scriptEvents(steps: Step[]): ReplayEvent[] {
   return steps.map((s) =>
@@ -144,7 +190,7 @@ async function runSubmission(
   start: LabStart,
   submission: unknown,
   observer?: LabObserver<unknown>,
-): Promise<Prepared<Lab>> {
+): Promise<Prepared<{ lab: Lab; machines: string[] }>> {
   const startScenario = typeof start === "string" ? start : start.scenario;
   const accepted = allowedStarts(startScenario, typeof start === "string" ? undefined : start.chapter);
   if (typeof submission === "string") {
@@ -178,8 +224,8 @@ async function runSubmission(
         }),
       };
     }
-    await replay(lab, scriptEvents(parsed.steps), observer);
-    return { valid: true, ctx: lab };
+    const machines = await replayWithMachines(lab, scriptEvents(parsed.steps), observer);
+    return { valid: true, ctx: { lab, machines } };
   }
   const parsed = eventsSubmission.safeParse(submission);
   if (!parsed.success) {
@@ -217,8 +263,8 @@ async function runSubmission(
           ...(typeof e.interruptedAtWork === "number" ? { interruptedAtWork: e.interruptedAtWork } : {}),
         },
   );
-  await replay(lab, events, observer);
-  return { valid: true, ctx: lab };
+  const machines = await replayWithMachines(lab, events, observer);
+  return { valid: true, ctx: { lab, machines } };
 }
 
 /** /etc/drbd.conf and /etc/drbd.d/* of a node, as drbdadm reads them. */
@@ -249,13 +295,18 @@ export async function prepareLab<O>(
 ): Promise<Prepared<LabCtx | ObservedLabCtx<O>>> {
   const run = await runSubmission(start, submission, observer);
   if (!run.valid) return invalid(run.diagnostics);
-  const lab = run.ctx;
+  const { lab, machines } = run.ctx;
   const state = lab.state() as unknown as LabStateView;
   const commands = lab
     .events()
-    .flatMap((e) =>
-      e.kind === "exec" ? [{ target: e.target, input: e.input, exitCode: e.exitCode, atUs: e.atUs }] : [],
-    );
+    .filter((e) => e.kind === "exec")
+    .map((e, i) => ({
+      target: e.target,
+      machine: machines[i] ?? (e.target.split("#")[0] as string),
+      input: e.input,
+      exitCode: e.exitCode,
+      atUs: e.atUs,
+    }));
   const configs = new Map<string, Promise<ReturnType<typeof parseConfig> | null>>();
   const parsedConfig = (node: string) => {
     let p = configs.get(node);

@@ -61,11 +61,15 @@ export async function fileOnDevice(
     : { passed: false, detail: `${path} fait ${f.size} octets au lieu de ${size}.` };
 }
 
-/** The learner's successful commands matching `re` (any machine or one), with their times. */
-export function succeeded(ctx: LabCtx, re: RegExp, target?: string): { index: number; atUs: number; input: string }[] {
+/**
+ * The learner's successful commands matching `re` (any machine or the one they ran on, whichever
+ * terminal carried them: `docker exec -it drbd-node1 bash` in the host tab, then commands), with
+ * their times.
+ */
+export function succeeded(ctx: LabCtx, re: RegExp, machine?: string): { index: number; atUs: number; input: string }[] {
   const out: { index: number; atUs: number; input: string }[] = [];
   ctx.commands.forEach((c, index) => {
-    if (c.exitCode === 0 && (target === undefined || c.target.split("#")[0] === target) && re.test(c.input)) {
+    if (c.exitCode === 0 && (machine === undefined || c.machine === machine) && re.test(c.input)) {
       out.push({ index, atUs: c.atUs, input: c.input });
     }
   });

@@ -2,6 +2,7 @@ import { type CheckResult, EXERCISES } from "@/graders";
 import type { Db } from "@/lib/db";
 import type { ProgressRow } from "@/lib/progress";
 import { cohortStudents } from "./access";
+import { checkLabel } from "./check-labels";
 import { chapterProgress, exercisePercent } from "./progress";
 
 export interface Cell {
@@ -19,7 +20,7 @@ export interface ExerciseStats {
   /** Mean best score of those who attempted, in % (0 when nobody did). */
   meanPercent: number;
   /** Checks failing most often in the latest grading of each attempt, most frequent first. */
-  failingChecks: { id: string; failures: number; attempts: number }[];
+  failingChecks: { id: string; label: string; failures: number; attempts: number }[];
 }
 
 export interface ReviewItem {
@@ -30,8 +31,8 @@ export interface ReviewItem {
   createdAt: string;
   score: number;
   maxScore: number;
-  /** The free-text answers and the checks the grader was unsure about. */
-  checks: CheckResult[];
+  /** The free-text answers and the checks the grader was unsure about, with what each is about. */
+  checks: (CheckResult & { label: string })[];
   answers: Record<string, unknown>;
 }
 
@@ -117,7 +118,7 @@ export async function classView(db: Db, cohortId: string): Promise<ClassView> {
         createdAt: s.createdAt.toISOString(),
         score: g.score,
         maxScore: g.maxScore,
-        checks: checks.filter((c) => c.needsReview),
+        checks: checks.filter((c) => c.needsReview).map((c) => ({ ...c, label: checkLabel(s.exerciseId, c.id) })),
         answers: payload.answers ?? {},
       });
     }
@@ -132,7 +133,7 @@ export async function classView(db: Db, cohortId: string): Promise<ClassView> {
       passed: cs.filter((c) => c.bestScore >= c.maxScore && c.maxScore > 0).length,
       meanPercent: cs.length === 0 ? 0 : Math.round(cs.reduce((a, c) => a + c.percent, 0) / cs.length),
       failingChecks: [...(failures.get(e.id) ?? new Map<string, number>()).entries()]
-        .map(([id, n]) => ({ id, failures: n, attempts }))
+        .map(([id, n]) => ({ id, label: checkLabel(e.id, id), failures: n, attempts }))
         .sort((a, b) => b.failures - a.failures || a.id.localeCompare(b.id))
         .slice(0, 3),
     };

@@ -1,3 +1,4 @@
+import { Rng } from "@/engine/core/rng";
 import type { AnyExercise, Question } from "@/graders";
 
 /** A question as the learner sees it: prompt and options, never the answers or the rubric. */
@@ -26,18 +27,35 @@ export interface PublicExercise {
   checks: { id: string; points: number }[];
 }
 
-function publicQuestion(q: Question): PublicQuestion {
+/**
+ * The options in the order one learner sees them: shuffled (Fisher-Yates) by a generator seeded
+ * with the learner, the exercise and the question, so the same learner always sees the same
+ * order and the right answer is not always first. Answers are graded by option id, whatever
+ * the order. Without a learner (previews), the order of the definition.
+ */
+function ordered<T>(items: readonly T[], seed: string | undefined): T[] {
+  const out = [...items];
+  if (seed === undefined) return out;
+  const rng = new Rng(seed);
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
+}
+
+function publicQuestion(q: Question, seed: string | undefined): PublicQuestion {
   const base = { id: q.id, prompt: q.prompt, points: q.points };
   switch (q.kind) {
     case "single":
     case "multiple":
-      return { ...base, kind: q.kind, options: q.options.map((o) => ({ id: o.id, text: o.text })) };
+      return { ...base, kind: q.kind, options: ordered(q.options, seed).map((o) => ({ id: o.id, text: o.text })) };
     case "matching":
       return {
         ...base,
         kind: "matching",
         items: q.items.map((i) => ({ id: i.id, text: i.text })),
-        choices: q.choices.map((c) => ({ id: c.id, text: c.text })),
+        choices: ordered(q.choices, seed).map((c) => ({ id: c.id, text: c.text })),
       };
     case "short":
       return { ...base, kind: "short" };
@@ -52,7 +70,8 @@ export function labIdOf(def: AnyExercise): string | undefined {
   return /^tp\d$|^ex9\.\d$/.test(def.id) ? def.id : def.chapter;
 }
 
-export function publicExercise(def: AnyExercise): PublicExercise {
+/** `learner` (a user id) shuffles the options of choice and matching questions for that learner. */
+export function publicExercise(def: AnyExercise, learner?: string): PublicExercise {
   const labId = labIdOf(def);
   return {
     id: def.id,
@@ -60,7 +79,13 @@ export function publicExercise(def: AnyExercise): PublicExercise {
     chapter: def.chapter,
     kind: def.kind,
     points: def.points,
-    ...(def.questions ? { questions: def.questions.map(publicQuestion) } : {}),
+    ...(def.questions
+      ? {
+          questions: def.questions.map((q) =>
+            publicQuestion(q, learner === undefined ? undefined : `${learner}:${def.id}:${q.id}`),
+          ),
+        }
+      : {}),
     ...(def.configFile ? { configFile: { ...def.configFile } } : {}),
     ...(labId ? { labId } : {}),
     checks: def.checks.map((c) => ({ id: c.id, points: c.points })),

@@ -42,7 +42,7 @@ export async function exerciseState(db: Db, userId: string, exerciseId: string):
     };
   }
   return {
-    exercise: publicExercise(def),
+    exercise: publicExercise(def, userId),
     progress: progress
       ? {
           bestScore: progress.bestScore,

@@ -93,29 +93,32 @@ export function BenchmarkChart({ refreshKey }: { refreshKey: number }) {
           title="Latence d’une écriture 4 KiB (plus bas = mieux)"
         />
       </div>
-      <table className="mt-3 w-full text-sm">
-        <caption className="sr-only">Mesures par exécution</caption>
-        <thead>
-          <tr>
-            <th scope="col">#</th>
-            <th scope="col">Protocole</th>
-            <th scope="col">Débit (Mo/s)</th>
-            <th scope="col">Latence (ms)</th>
-            <th scope="col">Réseau</th>
-          </tr>
-        </thead>
-        <tbody>
-          {runs.map((r, i) => (
-            <tr key={r.id}>
-              <td>{i + 1}</td>
-              <td>{r.protocol}</td>
-              <td>{Math.round(r.throughputMBs)}</td>
-              <td>{r.latencyMs}</td>
-              <td>{r.params.netem ?? "LAN"}</td>
+      {/* a phone scrolls the table, not the page */}
+      <div className="mt-3 overflow-x-auto">
+        <table className="w-full text-sm">
+          <caption className="sr-only">Mesures par exécution</caption>
+          <thead>
+            <tr>
+              <th scope="col">#</th>
+              <th scope="col">Protocole</th>
+              <th scope="col">Débit (Mo/s)</th>
+              <th scope="col">Latence (ms)</th>
+              <th scope="col">Réseau</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {runs.map((r, i) => (
+              <tr key={r.id}>
+                <td>{i + 1}</td>
+                <td>{r.protocol}</td>
+                <td>{Math.round(r.throughputMBs)}</td>
+                <td>{r.latencyMs}</td>
+                <td>{r.params.netem ?? "LAN"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </section>
   );
 }

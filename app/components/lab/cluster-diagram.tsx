@@ -215,7 +215,10 @@ export function ClusterDiagram({ view }: { view: ClusterView }) {
 
   return (
     <div data-testid="cluster-view" className="cluster-view min-w-0 space-y-3">
-      {/* on a phone the figure scrolls sideways rather than shrinking its text below 10 px */}
+      {/* on a phone the figure scrolls sideways rather than shrinking its text below 10 px: say so */}
+      <p className="text-xs text-slate-500 sm:hidden" data-testid="cluster-scroll-hint">
+        Schéma plus large que l’écran : faites-le défiler vers la droite →
+      </p>
       <div className="overflow-x-auto">
         <svg
           viewBox={`0 0 ${VW} ${height}`}

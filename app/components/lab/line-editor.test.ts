@@ -45,3 +45,41 @@ describe("LineEditor", () => {
     expect(e.buffer).toBe("ech");
   });
 });
+
+describe("LineEditor on a narrow terminal", () => {
+  it("redraws a line that wraps from its first row instead of stacking copies", () => {
+    const e = new LineEditor();
+    // 10 columns, prompt "$ " (2) + 12 characters: two rows, cursor on the second
+    type(e, "echo global");
+    expect(e.render("$ ", 10)).toBe("\r\x1b[J$ echo global");
+    type(e, "_");
+    // the cursor is on row 1: go up one row before redrawing
+    expect(e.render("$ ", 10)).toBe("\x1b[1A\r\x1b[J$ echo global_");
+    // cursor moved back to 0-based column 4 of row 0: redraw, then up one row and to column 5
+    type(e, ...Array<string>(10).fill("\x1b[D"));
+    expect(e.render("$ ", 10)).toBe("\x1b[1A\r\x1b[J$ echo global_\x1b[1A\x1b[5G");
+    expect(e.render("$ ", 10)).toBe("\r\x1b[J$ echo global_\x1b[1A\x1b[5G");
+  });
+
+  it("starts afresh after Enter and keeps the old rendering without a width", () => {
+    const e = new LineEditor();
+    type(e, "echo global_common");
+    e.render("$ ", 10);
+    type(e, "\r");
+    expect(e.render("$ ", 10)).toBe("\r\x1b[J$ ");
+    expect(e.render("$ ")).toBe("\r\x1b[K$ ");
+  });
+});
+
+describe("Enter in the middle of a wrapped line", () => {
+  it("tells the terminal to go down to the line's last row first", () => {
+    const e = new LineEditor();
+    type(e, "echo global_common");
+    e.render("$ ", 10);
+    type(e, "\x1b[H");
+    e.render("$ ", 10);
+    type(e, "\r");
+    expect(e.takeMoveToEnd()).toBe("\x1b[1B");
+    expect(e.takeMoveToEnd()).toBe("");
+  });
+});

@@ -63,6 +63,9 @@ export class LineEditor {
 
   private submit(): EditorAction {
     const line = this.buffer;
+    this.submittedDown = Math.max(0, this.drawnEnd - this.drawnRow);
+    this.drawnRow = 0;
+    this.drawnEnd = 0;
     if (line.trim() && this.history.at(-1) !== line) this.history.push(line);
     this.buffer = "";
     this.cursor = 0;
@@ -108,6 +111,7 @@ export class LineEditor {
         }
         return { kind: "redraw" };
       case "interrupt":
+        this.drawnRow = 0;
         this.buffer = "";
         this.cursor = 0;
         this.browse = this.history.length;
@@ -124,9 +128,48 @@ export class LineEditor {
     this.cursor = line.length;
   }
 
-  /** The escape sequence that redraws the line after `prompt`, cursor in place. */
-  render(prompt: string): string {
-    const back = this.buffer.length - this.cursor;
-    return `\r\x1b[K${prompt}${this.buffer}${back > 0 ? `\x1b[${back}D` : ""}`;
+  /** Row of the cursor below the first row of the line drawn last (a line longer than the terminal wraps). */
+  private drawnRow = 0;
+  /** Last row of the line drawn last. */
+  private drawnEnd = 0;
+  /** Rows from the cursor down to the end of the line just submitted (Enter in a wrapped line). */
+  private submittedDown = 0;
+
+  /** Where the terminal must go before the newline of a submitted line: its last row. */
+  takeMoveToEnd(): string {
+    const n = this.submittedDown;
+    this.submittedDown = 0;
+    return n > 0 ? `\x1b[${n}B` : "";
+  }
+
+  /** The next render starts a new line (after a command's output, a cleared screen). */
+  newLine(): void {
+    this.drawnRow = 0;
+  }
+
+  /**
+   * The escape sequence that redraws the line after `prompt`, cursor in place. With the
+   * terminal's width, a line that wraps is redrawn from its first row (going up to it and
+   * clearing below) instead of stacking a copy per key on a narrow screen.
+   */
+  render(prompt: string, cols?: number): string {
+    if (!cols || cols < 2) {
+      const back = this.buffer.length - this.cursor;
+      return `\r\x1b[K${prompt}${this.buffer}${back > 0 ? `\x1b[${back}D` : ""}`;
+    }
+    const up = this.drawnRow > 0 ? `\x1b[${this.drawnRow}A` : "";
+    const total = prompt.length + this.buffer.length;
+    const pos = prompt.length + this.cursor;
+    // after the last column the cursor stays on it until the next character (pending wrap)
+    const endRow = total > 0 && total % cols === 0 ? total / cols - 1 : Math.floor(total / cols);
+    let move = "";
+    this.drawnEnd = endRow;
+    if (pos === total) this.drawnRow = endRow;
+    else {
+      const row = Math.floor(pos / cols);
+      move = `${endRow > row ? `\x1b[${endRow - row}A` : ""}\x1b[${(pos % cols) + 1}G`;
+      this.drawnRow = row;
+    }
+    return `${up}\r\x1b[J${prompt}${this.buffer}${move}`;
   }
 }

@@ -4,6 +4,7 @@ import "@xterm/xterm/css/xterm.css";
 import type { FitAddon } from "@xterm/addon-fit";
 import type { Terminal } from "@xterm/xterm";
 import { type Ref, useEffect, useId, useImperativeHandle, useRef, useState } from "react";
+import { needsMoreInput } from "@/engine/shell/continuation";
 import type { TranscriptEntry } from "@/lib/labs/live";
 import { LineEditor } from "./line-editor";
 import { describeTerminal, keyboardExit, spokenText, terminalHelp } from "./terminal-a11y";
@@ -36,6 +37,12 @@ function deferred() {
 }
 
 const crlf = (s: string) => s.replace(/\r?\n/g, "\r\n");
+/** Bash's prompt (PS1 `\u@\h:\w\$ `), as opposed to an interactive program's (psql: `testdb=# `). */
+const BASH_PROMPT = /^[^\s@]+@[^\s:]+:.*[#$] $/;
+/** Bash's PS2: the prompt of the lines that continue a command. */
+const PS2 = "> ";
+/** A command of several lines as bash echoes it: the continuation prompt before each next line. */
+const echoed = (input: string) => input.replace(/\r?\n/g, `\r\n${PS2}`);
 
 /** One machine's terminal: xterm.js with bash-like line editing, history and Ctrl-C. */
 export function TerminalView({
@@ -59,6 +66,11 @@ export function TerminalView({
   const queue = useRef<Promise<void>>(Promise.resolve());
   /** Resolves once xterm is loaded and open (it is imported lazily, in the browser only). */
   const ready = useRef(deferred());
+  /** Lines of a command not complete yet (open here-document, quote, `\`…): bash's `> ` prompt. */
+  const pending = useRef<string[]>([]);
+  const currentPrompt = () => (pending.current.length > 0 ? PS2 : promptRef.current);
+  /** The line as the editor draws it, knowing the width: a long line wraps on a phone. */
+  const renderLine = (p: string) => editor.current.render(p, term.current?.cols);
   const handlers = useRef({ onCommand, onInterrupt });
   handlers.current = { onCommand, onInterrupt };
   const wantsFocus = useRef(false);
@@ -100,9 +112,9 @@ export function TerminalView({
       if (last !== "\n") t.write("\r\n");
     }
     busy.current = false;
-    t.write(editor.current.render(promptRef.current));
-    const pending = typeahead.current.splice(0);
-    for (const data of pending) handleData(data);
+    t.write(renderLine(currentPrompt()));
+    const typed = typeahead.current.splice(0);
+    for (const data of typed) handleData(data);
   }
 
   function handleData(data: string) {
@@ -117,14 +129,27 @@ export function TerminalView({
       return;
     }
     for (const a of editor.current.feed(data).actions) {
-      if (a.kind === "redraw") t.write(editor.current.render(promptRef.current));
+      if (a.kind === "redraw") t.write(renderLine(currentPrompt()));
       else if (a.kind === "submit") {
+        t.write(editor.current.takeMoveToEnd()); // Enter in a wrapped line: below its last row
+        // bash reads on until the command is complete, then runs all its lines at once
+        const command = [...pending.current, a.line].join("\n");
+        // only bash's lines (prompt `user@host:dir$ `): psql has its own continuation prompts
+        if ((pending.current.length > 0 || BASH_PROMPT.test(promptRef.current)) && needsMoreInput(command)) {
+          pending.current.push(a.line);
+          t.write(`\r\n${renderLine(PS2)}`);
+          continue;
+        }
+        pending.current = [];
         busy.current = true; // what follows is typeahead until this command is done
-        void enqueue(a.line);
-      } else if (a.kind === "interrupt") t.write(`^C\r\n${editor.current.render(promptRef.current)}`);
-      else if (a.kind === "clear") {
+        void enqueue(command);
+      } else if (a.kind === "interrupt") {
+        pending.current = []; // Ctrl-C drops the unfinished command too
+        t.write(`^C\r\n${renderLine(promptRef.current)}`);
+      } else if (a.kind === "clear") {
         t.clear();
-        t.write(editor.current.render(promptRef.current));
+        editor.current.newLine();
+        t.write(renderLine(currentPrompt()));
       }
     }
   }
@@ -141,9 +166,10 @@ export function TerminalView({
         await queue.current;
         const t = term.current;
         if (!t) return;
+        pending.current = [];
+        t.write(`\r\x1b[K${promptRef.current}${echoed(c)}`);
+        // into the history, as bash keeps a command of several lines (cmdhist)
         editor.current.buffer = c;
-        editor.current.cursor = c.length;
-        t.write(crlf(editor.current.render(promptRef.current)));
         editor.current.feed("\r");
         await enqueue(c);
       }
@@ -161,6 +187,8 @@ export function TerminalView({
       const t = new Terminal({
         fontFamily: "ui-monospace, SFMono-Regular, Menlo, Consolas, monospace",
         fontSize: 14,
+        // rows of 14 px × 1.2: the underscore sits below the baseline; 1.0 clipped it at scale 1
+        lineHeight: 1.2,
         cursorBlink: true,
         scrollback: 5000,
         theme: { background: "#0f172a", foreground: "#e2e8f0" },
@@ -173,8 +201,8 @@ export function TerminalView({
       fit.current = f;
       f.fit();
       for (const e of scrollback)
-        if (e.machine === machine) t.write(`${e.prompt}${crlf(e.input)}\r\n${crlf(e.output)}`);
-      t.write(editor.current.render(promptRef.current));
+        if (e.machine === machine) t.write(`${e.prompt}${echoed(e.input)}\r\n${crlf(e.output)}`);
+      t.write(renderLine(promptRef.current));
       ready.current.resolve();
       // created after the `active` effect ran: a keyboard user lands in it, not on the page's top
       if (wantsFocus.current) t.focus();
@@ -203,7 +231,8 @@ export function TerminalView({
   // The prompt changes when a `docker exec` moves this tab into another shell.
   useEffect(() => {
     promptRef.current = prompt;
-    if (!busy.current && term.current) term.current.write(editor.current.render(prompt));
+    const shown = pending.current.length > 0 ? PS2 : prompt;
+    if (!busy.current && term.current) term.current.write(editor.current.render(shown, term.current.cols));
   }, [prompt]);
 
   useEffect(() => {
@@ -216,17 +245,15 @@ export function TerminalView({
     return () => cancelAnimationFrame(raf);
   }, [active]);
 
+  // xterm's fit measures the box it is opened in, padding included: the padding is outside it
   return (
     <>
       <p id={helpId} className="sr-only">
         {terminalHelp(machine)}
       </p>
-      <div
-        ref={box}
-        data-testid={`terminal-${machine}`}
-        className="h-80 w-full overflow-hidden rounded-b-lg bg-slate-900 p-2"
-        hidden={!active}
-      />
+      <div className="w-full rounded-b-lg bg-slate-900 p-2" hidden={!active}>
+        <div ref={box} data-testid={`terminal-${machine}`} className="h-76 w-full overflow-hidden" />
+      </div>
       <div
         role="log"
         aria-label={`Sortie du terminal ${machine}`}

@@ -24,8 +24,8 @@ export function Objectives({ children }: { children: ReactNode }) {
       className="my-6 rounded-lg border border-brand-100 border-l-4 border-l-brand-600 bg-brand-50 px-5 py-4"
       aria-label="Objectifs"
     >
-      <p className="m-0 font-semibold text-brand-900">Objectifs</p>
-      <div className="mt-2 text-slate-800 [&>*+*]:mt-3">{children}</div>
+      {/* the chapter's own « ## Objectifs » heading titles it: no second title */}
+      <div className="text-slate-800 [&>*+*]:mt-3">{children}</div>
     </div>
   );
 }

@@ -17,11 +17,12 @@ export async function Navbar() {
         <Link href="/" className="flex shrink-0 items-center gap-2 whitespace-nowrap font-semibold text-slate-900">
           {/* biome-ignore lint/performance/noImgElement: a 24 px SVG needs no image optimisation */}
           <img src="/icon.svg" alt="" width={24} height={24} />
-          <span>DRBD Lab</span>
+          {/* on a phone the logo alone: room for « Cours » and the learner's name */}
+          <span className="sr-only sm:not-sr-only">DRBD Lab</span>
         </Link>
         {session ? (
           <div className="flex flex-1 items-center gap-1 whitespace-nowrap text-sm">
-            <Link href="/" className="hidden rounded-md px-2 py-1 text-slate-700 hover:bg-slate-100 sm:block">
+            <Link href="/" className="rounded-md px-2 py-1 text-slate-700 hover:bg-slate-100">
               Cours
             </Link>
             {role === "instructor" || role === "admin" ? (
@@ -35,12 +36,17 @@ export async function Navbar() {
           <div className="flex-1" />
         )}
         {session && role ? (
-          <div className="flex items-center gap-3">
-            <span className="hidden text-right text-sm leading-tight sm:block">
-              <span className="block font-medium text-slate-900" data-testid="nav-user">
+          <div className="flex min-w-0 items-center gap-2 sm:gap-3">
+            {/* on a phone the name stays (shortened), the e-mail goes */}
+            <span className="min-w-0 shrink-0 text-right text-sm leading-tight">
+              <span
+                className="block max-w-[9rem] truncate font-medium text-slate-900 sm:max-w-none"
+                data-testid="nav-user"
+                title={session.user.name}
+              >
                 {session.user.name}
               </span>
-              <span className="block text-xs text-slate-500">{session.user.email}</span>
+              <span className="hidden text-xs text-slate-500 sm:block">{session.user.email}</span>
             </span>
             <span className="hidden md:block">
               <Badge tone={role === "student" ? "neutral" : "brand"} data-testid="nav-role">

@@ -214,13 +214,16 @@ export const freeCommand: CommandSpec = {
 
 // ---- apt-get ----------------------------------------------------------------------------------
 
-/** Packages of the node image, with the versions Ubuntu 22.04 ships. */
+/**
+ * Packages of the node image, with the versions Ubuntu 22.04 ships; PostgreSQL is the server
+ * the lab runs (18.6, engine/services/postgres), so its packages are PGDG's for jammy.
+ */
 export const INSTALLED: Record<string, string> = {
   "drbd-utils": "9.15.0-1",
-  postgresql: "14+238",
-  "postgresql-14": "14.13-0ubuntu0.22.04.1",
-  "postgresql-contrib": "14+238",
-  "postgresql-client": "14+238",
+  postgresql: "18+287.pgdg22.04+1",
+  "postgresql-18": "18.6-1.pgdg22.04+1",
+  "postgresql-contrib": "18+287.pgdg22.04+1",
+  "postgresql-client": "18+287.pgdg22.04+1",
   pacemaker: "2.1.2-1ubuntu3.3",
   corosync: "3.1.6-1ubuntu1",
   pcs: "0.10.11-2ubuntu3",

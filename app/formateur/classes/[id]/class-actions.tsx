@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import type { ReviewItem } from "@/lib/grading/class-view";
+import { frNumber } from "@/lib/grading/format";
 import { Button } from "../../../components/ui/button";
 
 async function postJson(url: string, body: unknown): Promise<{ ok: boolean; data: Record<string, unknown> }> {
@@ -72,7 +73,7 @@ export function ReviewCard({ cohortId, item }: { cohortId: string; item: ReviewI
       <p className="font-medium">
         {item.studentName} — {item.exerciseId}{" "}
         <span className="text-slate-500">
-          (note automatique {item.score} / {item.maxScore})
+          (note automatique {frNumber(item.score)} / {frNumber(item.maxScore)})
         </span>
       </p>
       <ul className="mt-2 space-y-2">
@@ -80,7 +81,9 @@ export function ReviewCard({ cohortId, item }: { cohortId: string; item: ReviewI
           const qid = c.id.slice(item.exerciseId.length + 1);
           return (
             <li key={c.id} className="rounded bg-slate-50 p-2">
-              <p className="text-xs text-slate-500">{c.id}</p>
+              <p className="text-xs text-slate-700">
+                {c.label} <span className="font-mono text-slate-500">({c.id})</span>
+              </p>
               <blockquote className="whitespace-pre-wrap border-l-2 border-slate-300 pl-2">
                 {String(item.answers[qid] ?? "")}
               </blockquote>
@@ -91,7 +94,7 @@ export function ReviewCard({ cohortId, item }: { cohortId: string; item: ReviewI
       </ul>
       <form onSubmit={save} className="mt-2 flex flex-wrap items-end gap-2">
         <label className="flex flex-col text-xs">
-          Note / {item.maxScore}
+          Note / {frNumber(item.maxScore)}
           <input
             value={score}
             onChange={(e) => setScore(e.target.value)}

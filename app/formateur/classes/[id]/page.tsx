@@ -120,7 +120,18 @@ export default async function ClassPage({ params }: { params: Promise<{ id: stri
                     <td className="px-2 text-right tabular-nums">{s.passed}</td>
                     <td className="px-2 text-right tabular-nums">{s.attempted ? `${s.meanPercent} %` : "–"}</td>
                     <td className="pl-3 text-xs">
-                      {s.failingChecks.map((f) => `${f.id} (${f.failures}/${f.attempts})`).join(", ") || "–"}
+                      {s.failingChecks.length === 0 ? (
+                        "–"
+                      ) : (
+                        <ul className="space-y-0.5">
+                          {s.failingChecks.map((f) => (
+                            <li key={f.id}>
+                              {f.label} <span className="font-mono text-slate-500">{f.id}</span> ({f.failures}/
+                              {f.attempts})
+                            </li>
+                          ))}
+                        </ul>
+                      )}
                     </td>
                   </tr>
                 ))}
