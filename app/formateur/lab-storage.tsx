@@ -24,7 +24,7 @@ export function LabStorage({
     <form action={action} className="flex flex-col items-end gap-1" data-testid="lab-storage">
       <input type="hidden" name="studentId" value={studentId} />
       <span className={full ? "text-xs font-medium text-red-700" : "text-xs text-slate-500"}>
-        Labs : {mib(usedBytes)} / {mib(quotaBytes)} Mio{full ? " (plein)" : ""}
+        Labs : {mib(usedBytes)} / {mib(quotaBytes)} MiB{full ? " (plein)" : ""}
       </span>
       {usedBytes > 0 ? (
         <button

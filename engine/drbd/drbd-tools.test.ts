@@ -65,4 +65,17 @@ describe("ip addr add and drbdadm's address check (have_ip)", () => {
     expect(after.code).toBe(0);
     expect(after.err).not.toContain("not found on this host");
   });
+
+  it("an address added on lo is this host's too (a floating address on the loopback)", async () => {
+    const kit = await makeKit();
+    await kit.sh("node1", "sed -i 's/address 172.28.0.11:7788;/address 10.99.0.1:7788;/' /etc/drbd.d/r0.res");
+    expect((await kit.sh("node1", "drbdadm dstate r0")).err).toContain("IP 10.99.0.1 not found on this host.");
+    expect(await kit.sh("node1", "ip addr add 10.99.0.1/32 dev lo")).toMatchObject({ code: 0, err: "" });
+    expect((await kit.sh("node1", "ip addr show lo")).out).toContain("inet 10.99.0.1/32 scope global lo");
+    expect((await kit.sh("node1", "ip addr show eth0")).out).not.toContain("10.99.0.1");
+    expect((await kit.sh("node1", "drbdadm create-md r0")).err).not.toContain("not found on this host");
+    // a device that does not exist is still refused, and an address is not added twice
+    expect((await kit.sh("node1", "ip addr add 10.99.0.2/32 dev eth9")).err).toContain('Cannot find device "eth9"');
+    expect((await kit.sh("node1", "ip addr add 10.99.0.1/32 dev lo")).err).toContain("File exists");
+  });
 });

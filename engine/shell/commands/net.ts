@@ -55,11 +55,22 @@ const LO_HEAD = (mode: boolean) =>
  * Addresses added with `ip addr add` (a cluster's virtual IP): they live in the container's
  * network namespace, so a restart of the container forgets them.
  */
-const extraAddrs = new WeakMap<LabNode, { boot: number; addrs: string[] }>();
+interface AddedAddress {
+  cidr: string;
+  dev: "eth0" | "lo";
+}
+const extraAddrs = new WeakMap<LabNode, { boot: number; addrs: AddedAddress[] }>();
 
-export function secondaryAddresses(node: LabNode): string[] {
+function addedAddresses(node: LabNode): AddedAddress[] {
   const e = extraAddrs.get(node);
   return e && e.boot === node.bootCount && node.state === "running" ? [...e.addrs] : [];
+}
+
+/** Addresses added with `ip addr add` (CIDR), on one device or on all (drbdadm's have_ip() reads them all). */
+export function secondaryAddresses(node: LabNode, dev?: "eth0" | "lo"): string[] {
+  return addedAddresses(node)
+    .filter((a) => dev === undefined || a.dev === dev)
+    .map((a) => a.cidr);
 }
 
 function ipAddrChange(ctx: CommandContext, verb: "add" | "del", rest: string[]): ExecResult {
@@ -68,14 +79,16 @@ function ipAddrChange(ctx: CommandContext, verb: "add" | "del", rest: string[]):
   const dev = rest[rest.indexOf("dev") + 1];
   if (!node || !/^\d+\.\d+\.\d+\.\d+(\/\d+)?$/.test(spec))
     return fail(`Error: any valid prefix is expected rather than "${spec}".`);
-  if (!rest.includes("dev") || dev !== "eth0") return fail(`Cannot find device "${dev ?? ""}"`);
+  if (!rest.includes("dev") || (dev !== "eth0" && dev !== "lo")) return fail(`Cannot find device "${dev ?? ""}"`);
   if (ctx.session && ctx.session.user !== "root") return fail("RTNETLINK answers: Operation not permitted", 2);
+  const device: AddedAddress["dev"] = dev === "lo" ? "lo" : "eth0";
   const cidr = spec.includes("/") ? spec : `${spec}/32`;
-  const addrs = secondaryAddresses(node);
-  const has = addrs.some((a) => a.split("/")[0] === cidr.split("/")[0]);
+  const addrs = addedAddresses(node);
+  const same = (a: AddedAddress) => a.dev === device && a.cidr.split("/")[0] === cidr.split("/")[0];
+  const has = addrs.some(same) || (device === "lo" && cidr.split("/")[0] === "127.0.0.1");
   if (verb === "add" && has) return fail("RTNETLINK answers: File exists", 2);
-  if (verb === "del" && !has) return fail("RTNETLINK answers: Cannot assign requested address", 2);
-  const next = verb === "add" ? [...addrs, cidr] : addrs.filter((a) => a.split("/")[0] !== cidr.split("/")[0]);
+  if (verb === "del" && !addrs.some(same)) return fail("RTNETLINK answers: Cannot assign requested address", 2);
+  const next = verb === "add" ? [...addrs, { cidr, dev: device }] : addrs.filter((a) => !same(a));
   extraAddrs.set(node, { boot: node.bootCount, addrs: next });
   return ok();
 }
@@ -89,14 +102,19 @@ function ipAddr(ctx: CommandContext, dev?: string, brief = false): string {
   const attached = w.net.isAttached(name);
   if (brief) {
     const up = w.net.isInterfaceUp(name);
-    const lo = `${"lo".padEnd(17)}${"UNKNOWN".padEnd(15)}127.0.0.1/8 \n`;
-    const extra = (ctx.node ? secondaryAddresses(ctx.node) : []).map((a) => ` ${a}`).join("");
+    const loExtra = (ctx.node ? secondaryAddresses(ctx.node, "lo") : []).map((a) => ` ${a}`).join("");
+    const lo = `${"lo".padEnd(17)}${"UNKNOWN".padEnd(15)}127.0.0.1/8${loExtra} \n`;
+    const extra = (ctx.node ? secondaryAddresses(ctx.node, "eth0") : []).map((a) => ` ${a}`).join("");
     const eth = attached
       ? `${`eth0@if${ifIndex(w, name) + 1}`.padEnd(17)}${(up ? "UP" : "DOWN").padEnd(15)}${ip}/${bits}${extra} \n`
       : "";
     return dev === "lo" ? lo : dev === "eth0" ? eth : lo + eth;
   }
-  const lo = `${LO_HEAD(false)}    inet 127.0.0.1/8 scope host lo\n       valid_lft forever preferred_lft forever\n`;
+  const lo =
+    `${LO_HEAD(false)}    inet 127.0.0.1/8 scope host lo\n       valid_lft forever preferred_lft forever\n` +
+    (ctx.node ? secondaryAddresses(ctx.node, "lo") : [])
+      .map((a) => `    inet ${a} scope global lo\n       valid_lft forever preferred_lft forever\n`)
+      .join("");
   if (dev === "lo") return lo;
   // The address stays configured when the link is down; only the routes go away.
   if (!attached) return dev === "eth0" ? "" : lo;
@@ -104,7 +122,7 @@ function ipAddr(ctx: CommandContext, dev?: string, brief = false): string {
     (dev === "eth0" ? "" : lo) +
     eth0Header(ctx, false) +
     `    inet ${ip}/${bits} brd ${broadcast(ip, bits)} scope global eth0\n       valid_lft forever preferred_lft forever\n` +
-    (ctx.node ? secondaryAddresses(ctx.node) : [])
+    (ctx.node ? secondaryAddresses(ctx.node, "eth0") : [])
       .map((a) => `    inet ${a} scope global secondary eth0\n       valid_lft forever preferred_lft forever\n`)
       .join("")
   );
