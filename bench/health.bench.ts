@@ -1,5 +1,4 @@
-// GET /api/health under load on the built app (`next start`, loopback, temporary database).
-import { spawn } from "node:child_process";
+// GET /api/health under load on the built app (the app as `npm start` serves it, loopback, temporary database).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -8,7 +7,7 @@ import { migrateDatabase } from "../lib/migrate";
 import { freePort } from "../lib/testing/free-port";
 import { build } from "../scripts/build";
 import { buildIsCurrent } from "../scripts/build-fingerprint";
-import { waitUntilUp } from "./next-server";
+import { spawnAppServer, waitUntilUp } from "./next-server";
 
 const DURATION_S = 10;
 const CONNECTIONS = 10;
@@ -20,11 +19,7 @@ export default async function healthBench(): Promise<void> {
   const url = `file:${path.join(dir, "bench.db")}`;
   migrateDatabase(url, root);
   const port = await freePort();
-  const next = spawn(
-    process.execPath,
-    [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", "127.0.0.1"],
-    { cwd: root, stdio: "ignore", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", DATABASE_URL: url } },
-  );
+  const next = spawnAppServer(root, port, { DATABASE_URL: url });
   try {
     const target = `http://127.0.0.1:${port}/api/health`;
     await waitUntilUp(target, next);

@@ -1,7 +1,6 @@
-// The lab API on the built app (`next start`, loopback, temporary database): command round trip
+// The lab API on the built app (the app as `npm start` serves it, loopback, temporary database): command round trip
 // with 50 and 200 simulated learners, lab rebuild time (replay of a TP1-sized log), and the
 // weight of a chapter page.
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -13,7 +12,7 @@ import { migrateDatabase } from "../lib/migrate";
 import { freePort } from "../lib/testing/free-port";
 import { build } from "../scripts/build";
 import { buildIsCurrent } from "../scripts/build-fingerprint";
-import { waitUntilUp } from "./next-server";
+import { spawnAppServer, waitUntilUp } from "./next-server";
 
 const SECRET = "bench-secret-bench-secret-bench-secret-0001";
 const DURATION_MS = 10_000;
@@ -105,22 +104,12 @@ export default async function labApiBench(): Promise<void> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const auth = createAuth({ db, secret: SECRET, baseURL: base, env: { ...process.env, SIGNIN_RATE_LIMIT: "100000" } });
-  const next = spawn(
-    process.execPath,
-    [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", "127.0.0.1"],
-    {
-      cwd: root,
-      stdio: "ignore",
-      env: {
-        ...process.env,
-        NEXT_TELEMETRY_DISABLED: "1",
-        DATABASE_URL: url,
-        BETTER_AUTH_SECRET: SECRET,
-        BETTER_AUTH_URL: base,
-        LAB_CACHE_MAX: "500",
-      },
-    },
-  );
+  const next = spawnAppServer(root, port, {
+    DATABASE_URL: url,
+    BETTER_AUTH_SECRET: SECRET,
+    BETTER_AUTH_URL: base,
+    LAB_CACHE_MAX: "500",
+  });
   try {
     await waitUntilUp(`${base}/api/health`, next, 90_000);
     const learners: { cookie: string; session: string }[] = [];

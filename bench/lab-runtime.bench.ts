@@ -2,7 +2,7 @@
 // neighbour (one learner running CPU-heavy loops on 3 labs) does to the other learners' commands
 // and to /api/health, and how many light commands the server serves per CPU-second.
 // Figures are compared inside this run (ratios), never against constants.
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -12,7 +12,7 @@ import { migrateDatabase } from "../lib/migrate";
 import { freePort } from "../lib/testing/free-port";
 import { build } from "../scripts/build";
 import { buildIsCurrent } from "../scripts/build-fingerprint";
-import { waitUntilUp } from "./next-server";
+import { spawnAppServer, waitUntilUp } from "./next-server";
 
 const SECRET = "bench-secret-bench-secret-bench-secret-0002";
 const PHASE_MS = 10_000;
@@ -107,24 +107,14 @@ export default async function labRuntimeBench(): Promise<void> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const auth = createAuth({ db, secret: SECRET, baseURL: base, env: { ...process.env, SIGNIN_RATE_LIMIT: "100000" } });
-  const next = spawn(
-    process.execPath,
-    [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", "127.0.0.1"],
-    {
-      cwd: root,
-      stdio: "ignore",
-      env: {
-        ...process.env,
-        NEXT_TELEMETRY_DISABLED: "1",
-        DATABASE_URL: url,
-        BETTER_AUTH_SECRET: SECRET,
-        BETTER_AUTH_URL: base,
-        LAB_CACHE_MAX: "500",
-        // the closed loop sends as fast as the server answers
-        LAB_COMMANDS_PER_SECOND: "100000",
-      },
-    },
-  );
+  const next = spawnAppServer(root, port, {
+    DATABASE_URL: url,
+    BETTER_AUTH_SECRET: SECRET,
+    BETTER_AUTH_URL: base,
+    LAB_CACHE_MAX: "500",
+    // the closed loop sends as fast as the server answers
+    LAB_COMMANDS_PER_SECOND: "100000",
+  });
   try {
     await waitUntilUp(`${base}/api/health`, next, 90_000);
     const signIn = async (i: number) => {

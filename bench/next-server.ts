@@ -1,5 +1,6 @@
-// Shared by the benches that run the built app with `next start`.
-import type { ChildProcess } from "node:child_process";
+// Shared by the benches that run the built app as `npm start` serves it.
+import { type ChildProcess, spawn } from "node:child_process";
+import path from "node:path";
 
 /** Polls `url` until it answers 2xx; fails if the server exits or the time runs out. */
 export async function waitUntilUp(url: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
@@ -14,4 +15,16 @@ export async function waitUntilUp(url: string, child: ChildProcess, timeoutMs = 
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+}
+
+/**
+ * The app as `npm start` serves it (scripts/serve.ts: Next.js behind the front server's checks and
+ * headers), on 127.0.0.1:`port`, with `env` added to this process's environment.
+ */
+export function spawnAppServer(root: string, port: number, env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts", "serve.ts")], {
+    cwd: root,
+    stdio: "ignore",
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", PORT: String(port), HOSTNAME: "127.0.0.1", ...env },
+  });
 }
