@@ -28,9 +28,9 @@ export default async function main(): Promise<void> {
   }
   await l.exec("node1", "drbdadm primary --force r0");
   const v0 = l.world.clock.now;
-  // Virtual time passes with the lab's explicit wait, not `sleep` in a command line: a line is
-  // stopped like Ctrl-C after LINE_BUDGET_US (10 virtual minutes), so `sleep 5000` never got
-  // past 600 s and the bench reported a 1200 s "duration" without any Resync done line.
+  // Virtual time passes with the lab's explicit wait, not `sleep` in a command line: a line's work
+  // budget grows with the virtual time it waits but is capped, so a very long `sleep` is not the
+  // way to let hours of resync pass.
   const resyncDone = () =>
     l.world
       .node("node2")

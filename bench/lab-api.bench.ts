@@ -118,7 +118,11 @@ export default async function labApiBench(): Promise<void> {
       await auth.api.createUser({ body: { ...who, role: "student" } });
       const { headers } = await auth.api.signInEmail({ body: who, returnHeaders: true });
       const cookie = (headers.get("set-cookie") ?? "").split(";")[0] as string;
-      const res = await fetch(`${base}/api/labs/tp1`, { method: "POST", headers: { cookie }, body: "{}" });
+      const res = await fetch(`${base}/api/labs/tp1`, {
+        method: "POST",
+        headers: { cookie, "content-type": "application/json" },
+        body: "{}",
+      });
       if (!res.ok) throw new Error(`open lab: ${res.status}`);
       learners.push({ cookie, session: ((await res.json()) as { session: { id: string } }).session.id });
     }

@@ -124,7 +124,11 @@ export default async function labRuntimeBench(): Promise<void> {
       return (headers.get("set-cookie") ?? "").split(";")[0] as string;
     };
     const openLab = async (cookie: string, labId: string) => {
-      const res = await fetch(`${base}/api/labs/${labId}`, { method: "POST", headers: { cookie }, body: "{}" });
+      const res = await fetch(`${base}/api/labs/${labId}`, {
+        method: "POST",
+        headers: { cookie, "content-type": "application/json" },
+        body: "{}",
+      });
       if (!res.ok) throw new Error(`open lab: ${res.status}`);
       return ((await res.json()) as { session: { id: string } }).session.id;
     };
