@@ -54,6 +54,8 @@ export const EXECUTION_LIMITS = {
   maxArrayElements: 100_000,
   maxFileSystemBytes: 256 * 1024 * 1024,
   maxWorkUnits: 100_000_000,
+  // just-bash's own wall-clock deadline, switched off: a line is bounded by its work budget only
+  // (work.ts), so a replay never depends on the machine's load
   maxExecutionTimeMs: Number.POSITIVE_INFINITY,
 };
 
