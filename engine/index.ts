@@ -1,4 +1,15 @@
 /** Public API of the DRBD Lab engine. */
+
+export type {
+  FieldChange,
+  ResourceLifeEvent,
+  SplitBrainEvent,
+  StateChangeEvent,
+  StateEvent,
+  StateField,
+  StateHistory,
+  StateObject,
+} from "./drbd/history";
 export {
   type CreateLabOptions,
   createLab,
@@ -17,6 +28,7 @@ export {
   type TtyChunk,
 } from "./lab";
 export { checkTargets, type ParsedScript, parseLabScript, runLabScriptSteps, type Step } from "./lab-script";
+export type * from "./lab-state";
 export { getScenario, listScenarios, registerScenario, type Scenario } from "./scenarios";
 export { LabNetwork } from "./world/network";
 export { getTopology, type NodeSpec, TOPOLOGIES, type Topology } from "./world/topology";

@@ -7,8 +7,11 @@
 import type { BlockDevice } from "./block/types";
 import { US_PER_MS } from "./core/clock";
 import { hashString } from "./core/rng";
+import type { StateHistory } from "./drbd/history";
+import type { DrbdSubsystem } from "./drbd/index";
 import { HOST_USER, WORKSHOP_DIR } from "./host/workshop-tree";
 import { parseLabScript, runLabScriptSteps } from "./lab-script";
+import type { LabState } from "./lab-state";
 import { getScenario } from "./scenarios/registry";
 import { LineControl, runningLine, setRunningLine } from "./shell/line-control";
 import { BUDGET_EXIT, BUDGET_MESSAGE, type Machine, withoutStopMessages } from "./shell/machine";
@@ -188,8 +191,20 @@ export class Lab {
     this.terminals.clear();
   }
 
+  /** The typed DRBD state history (events2's objects), null in a lab without DRBD. */
+  get history(): StateHistory | null {
+    return this.world.subsystem<DrbdSubsystem>("drbd")?.k.history ?? null;
+  }
+
+  /** The state changes from here on are caused by the event about to be logged. */
+  private markCause(): void {
+    const h = this.history;
+    if (h) h.cause = this.log.length;
+  }
+
   /** Forget the events so far (used once the scenario's own script has run). */
   resetEvents(): void {
+    this.history?.endSetup();
     this.log.length = 0;
   }
 
@@ -242,6 +257,7 @@ export class Lab {
 
   private async execNow(key: string, line: string, opts: ExecOptions): Promise<LabExecResult> {
     const t = this.terminal(key);
+    this.markCause();
     const startUs = this.world.clock.now;
     // the line prints as it runs, and may be paced and stopped at its checkpoints (Ctrl-C)
     const printed: TtyChunk[] = [];
@@ -442,6 +458,7 @@ export class Lab {
   /** Let virtual time pass (an explicit wait), running whatever is due. */
   advance(ms: number, opts: { yieldNow?: () => Promise<void> } = {}): Promise<void> {
     return this.serial(async () => {
+      this.markCause();
       const startUs = this.world.clock.now;
       this.world.clock.advanceBy(Math.max(0, Math.round(ms * US_PER_MS)));
       await this.drainJobs(opts.yieldNow);
@@ -459,7 +476,7 @@ export class Lab {
   }
 
   /** Plain JSON of the whole cluster. */
-  state(): Record<string, unknown> {
+  state(): LabState {
     const w = this.world;
     const nodes: Record<string, unknown> = {};
     for (const n of w.nodes.values()) {

@@ -3,6 +3,7 @@
 export type { Question } from "./answers/questions";
 export { EXERCISES, getExercise } from "./exercises/index";
 export { allowedStarts } from "./lab/context";
+export { type LiveChecks, type LiveSummary, liveChecksOf } from "./lab/live";
 export { ensureGraderScenarios } from "./lab/scenarios";
 export { grade } from "./run";
 export type * from "./types";

@@ -81,6 +81,8 @@ export interface ExerciseDefinition<C = unknown, S = unknown> {
   release?(ctx: C): void | Promise<void>;
   /** `--example`: the shape of a valid submission, for the CLI and the docs. */
   example(): unknown;
+  /** Lab exercises: the checks evaluated on a live lab between commands (graders/lab/live.ts). */
+  live?(): import("./lab/live").LiveChecks;
 }
 
 export interface CheckResult {

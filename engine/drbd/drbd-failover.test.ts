@@ -282,7 +282,7 @@ describe("TP3: failover, crash, rejoin, split brain", () => {
     expect((await kit.sh("node1", "drbdadm status r0")).out).toBe(
       "r0 role:Secondary\n  disk:UpToDate\n  node2 role:Secondary\n    peer-disk:UpToDate\n\n",
     );
-    const state = kit.lab.state() as { subsystems?: Record<string, unknown> } & Record<string, unknown>;
+    const state = kit.lab.state();
     expect(JSON.stringify(state)).toContain('"cstate":"Connected"');
   });
 

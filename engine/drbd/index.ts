@@ -78,7 +78,7 @@ export class DrbdSubsystem implements Subsystem {
         d.backing?.close("drbd");
       }
     }
-    k.dropNode(node);
+    k.dropNode(node, true);
     k.cluster.onPeerCrash(node.name);
   }
 

@@ -6,6 +6,7 @@
 import type { Rng } from "../core/rng";
 import type { LabNode, World } from "../world/types";
 import type { Cluster } from "./cluster";
+import { StateHistory } from "./history";
 import { MetaDataStore, peerMd } from "./metadata";
 import type { Connection, Device, Resource } from "./objects";
 import { type ChangeOptions, changeState, type Snap, type StateHooks, type StateResult } from "./state-engine";
@@ -17,6 +18,8 @@ export const PROTO_AGREED = 122;
 
 export class DrbdKernel {
   readonly md = new MetaDataStore();
+  /** Typed state events of every node (events2), fed by the state door. */
+  readonly history: StateHistory;
   private byNode = new Map<string, Map<string, Resource>>();
   /** Extra after-commit listeners (cluster: resync bookkeeping, quorum, handlers). */
   private listeners: ((res: Resource, old: Snap, now: Snap, opts: ChangeOptions) => void)[] = [];
@@ -41,8 +44,10 @@ export class DrbdKernel {
 
   constructor(readonly world: World) {
     this.rng = world.rng.fork("drbd");
+    this.history = new StateHistory(() => world.clock.now);
     this.hooks = {
       log: (res, line) => res.node.dmesg.append(line),
+      broadcast: (res, old, now, tag) => this.history.changed(res, old, now, tag),
       afterCommit: (res, old, now, opts) => this.afterCommit(res, old, now, opts),
     };
   }
@@ -69,7 +74,8 @@ export class DrbdKernel {
   }
 
   /** Forget every resource of a node (crash: the kernel state is gone). */
-  dropNode(node: LabNode): void {
+  dropNode(node: LabNode, crash = false): void {
+    for (const res of this.byNode.get(node.name)?.values() ?? []) this.history.destroyed(res, crash);
     this.byNode.delete(node.name);
   }
 

@@ -67,6 +67,7 @@ export function newResource(k: DrbdKernel, node: LabNode, conf: ResConf): Resour
     autoPromoted: false,
   };
   k.resources(node).set(conf.name, res);
+  k.history.created(res);
   return res;
 }
 
@@ -306,5 +307,6 @@ export function down(k: DrbdKernel, res: Resource): OpResult {
   }
   for (const _c of res.connections.values()) k.change(res, () => {}, { tag: "down" });
   k.resources(res.node).delete(res.name);
+  k.history.destroyed(res);
   return OK;
 }

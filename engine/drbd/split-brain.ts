@@ -59,6 +59,14 @@ export function recoverSplitBrain(
           e.conn,
           `Split-Brain detected, ${pcount} primaries, automatically solved. Sync from ${STRATEGIES[s].target ? "peer" : "this"} node`,
         );
+        k.history.splitBrain(
+          e.res,
+          e.conn.peerName,
+          d.vnr,
+          "automatic",
+          STRATEGIES[s].target ? "peer" : "this",
+          pcount,
+        );
         if (full) k.logPd(e.res, d, e.conn, "Doing a full sync, since UUIDs where ambiguous.");
       }
       if (out.priLost) {
@@ -81,13 +89,15 @@ export function recoverSplitBrain(
     for (const [e, d, s] of [
       [a, da, strategy],
       [b, db, STRATEGIES[strategy].mirror],
-    ] as const)
+    ] as const) {
       k.logPd(
         e.res,
         d,
         e.conn,
         `Split-Brain detected, manually solved. ${full ? "Full sync" : "Sync"} from ${STRATEGIES[s].target ? "peer" : "this"} node`,
       );
+      k.history.splitBrain(e.res, e.conn.peerName, d.vnr, "manual", STRATEGIES[s].target ? "peer" : "this");
+    }
   }
   if (STRATEGIES[strategy].splitBrain) {
     for (const [e, d] of [
@@ -95,6 +105,7 @@ export function recoverSplitBrain(
       [b, db],
     ] as const) {
       k.logPd(e.res, d, e.conn, "Split-Brain detected but unresolved, dropping connection!");
+      k.history.splitBrain(e.res, e.conn.peerName, d.vnr, "unresolved", null);
       runHandler(k, e.res, "split-brain", d, e.conn);
     }
   }

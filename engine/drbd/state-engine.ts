@@ -61,6 +61,8 @@ export interface StateHooks {
   /** after_state_ch: meta-data flags, UUIDs, propagation to peers, handlers. */
   afterCommit?(res: Resource, old: Snap, now: Snap, opts: ChangeOptions): void;
   log(res: Resource, line: string): void;
+  /** broadcast_state_change: the committed transition, for the typed state history. */
+  broadcast?(res: Resource, old: Snap, now: Snap, tag?: string): void;
 }
 
 const pdKey = (peer: string, vnr: number) => `${peer}/${vnr}`;
@@ -292,6 +294,7 @@ export function changeState(
   }
   if (equalSnap(old, now)) return { ok: true };
   logChanges(res, old, now, hooks, opts.tag);
+  hooks.broadcast?.(res, old, now, opts.tag);
   hooks.afterCommit?.(res, old, now, opts);
   return { ok: true };
 }

@@ -1,4 +1,5 @@
 import type { LabCtx } from "../lab/context";
+import { changeAfter } from "../lab/predicates";
 import { type ScriptCtx, scriptExercise } from "../lab/script";
 import type { Check, CheckOutcome } from "../types";
 
@@ -10,17 +11,19 @@ import type { Check, CheckOutcome } from "../types";
  *    (a line in /var/log/drbd-failover.log);
  *  - healthy: the script runs 120 s with nothing broken: no promotion attempt succeeds anyway
  *    (DRBD refuses a second Primary), but it must not raise a false alarm either.
- * Times come from node2's kernel log (`role( Secondary -> Primary )`) and the lab's event log.
+ * Times come from node2's state history (its role change to Primary) and the lab's event log.
  */
 const GRACE_US = 30_000_000;
 const LATE_US = 120_000_000;
 const LOG = "/var/log/drbd-failover.log";
 
 function promotionUs(lab: LabCtx, afterUs: number): number | null {
-  const e = lab
-    .dmesg("node2")
-    .find((x) => x.timeUs >= afterUs && /^drbd r0: role\( Secondary -> Primary \)/.test(x.text));
-  return e ? e.timeUs : null;
+  const e = changeAfter(
+    lab,
+    { node: "node2", object: "resource", fields: [{ field: "role", from: "Secondary", to: "Primary" }] },
+    afterUs,
+  );
+  return e ? e.atUs : null;
 }
 
 function crashUs(lab: LabCtx): number {

@@ -4,6 +4,7 @@ import { applyInLab } from "../config/apply";
 import type { ConfigCtx } from "../config/context";
 import { where } from "../config/context";
 import { configExercise } from "../config/exercise";
+import { splitBrains } from "../lab/predicates";
 import type { Check, CheckOutcome } from "../types";
 
 /**
@@ -98,11 +99,10 @@ const checks: Check<ConfigCtx>[] = [
     hint: "C’est after-sb-0pri discard-younger-primary qui résout ce cas : le nœud promu après la coupure (node2) perd ses modifications.",
     test: (ctx) =>
       applyInLab(ctx, { ...LAB, afterwards: splitBrain(true) }, (lab) => {
-        const solved = lab
-          .dmesg("node2")
-          .some((e) => /Split-Brain detected, 0 primaries, automatically solved\. Sync from peer node/.test(e.text));
+        const found = splitBrains(lab, "node2");
+        const solved = found.some((e) => e.resolution === "automatic" && e.primaries === 0 && e.syncFrom === "peer");
         if (solved) return { passed: true };
-        const unresolved = lab.dmesg("node2").some((e) => /Split-Brain detected but unresolved/.test(e.text));
+        const unresolved = found.some((e) => e.resolution === "unresolved");
         return {
           passed: false,
           detail: unresolved
@@ -121,9 +121,7 @@ const checks: Check<ConfigCtx>[] = [
       applyInLab(ctx, { ...LAB, afterwards: splitBrain(false) }, async (lab) => {
         const alert = await lab.file("node1", "/var/log/drbd-alerts.log");
         if (alert && alert.size > 0 && /split-brain/.test(await alert.text())) return { passed: true };
-        const resolved = lab
-          .dmesg("node1")
-          .some((e) => /Split-Brain detected, 2 primaries, automatically solved/.test(e.text));
+        const resolved = splitBrains(lab, "node1").some((e) => e.resolution === "automatic" && e.primaries === 2);
         return {
           passed: false,
           detail: resolved

@@ -1,5 +1,5 @@
 import { labExercise } from "../lab/exercise";
-import { fileOnDevice, inSyncWith, logAfter, roleAndDisk, succeeded } from "../lab/predicates";
+import { changeAfter, fileOnDevice, inSyncWith, roleAndDisk, succeeded } from "../lab/predicates";
 import type { CheckOutcome } from "../types";
 
 /**
@@ -65,14 +65,17 @@ export const ex5_1 = labExercise({
       test: (ctx) => {
         const inj = succeeded(ctx, /simulate-failure\.sh\s+network\b|iptables\s+-[AI]\s+\S+.*-j\s+DROP/, "node1")[0];
         if (!inj) return { passed: false, detail: "aucune coupure réseau simulée sur node1." };
-        const lost = logAfter(
+        const link = { node: "node1", object: "connection", peer: "node2" } as const;
+        const lost = changeAfter(
           ctx,
-          "node1",
-          /^drbd r0 node2: conn\( Connected -> (NetworkFailure|BrokenPipe|Timeout)/,
+          {
+            ...link,
+            fields: [{ field: "connection", from: "Connected", to: /^(NetworkFailure|BrokenPipe|Timeout)$/ }],
+          },
           inj.atUs,
         );
         if (!lost) return { passed: false, detail: "DRBD n’a jamais perdu la connexion après la coupure." };
-        const back = logAfter(ctx, "node1", /^drbd r0 node2: conn\( \w+ -> Connected \)/, lost.timeUs);
+        const back = changeAfter(ctx, { ...link, fields: [{ field: "connection", to: "Connected" }] }, lost.atUs);
         return back ? { passed: true } : { passed: false, detail: "la connexion n’est jamais revenue." };
       },
     },

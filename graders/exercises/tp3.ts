@@ -1,11 +1,11 @@
 import { labExercise } from "../lab/exercise";
-import { inSyncWith, logAfter, roleAndDisk, roleAt, succeeded } from "../lab/predicates";
+import { changeAfter, inSyncWith, roleAndDisk, roleAt, splitBrains, succeeded } from "../lab/predicates";
 
 /**
  * TP3: planned failover, crash of node1, rejoin, split brain resolved keeping node1's data.
  * The history is read from the event log (the commands that succeeded, and when) and from the
- * nodes' kernel logs (K9 print_state_change lines, handshake messages): the final state alone
- * cannot tell whether node2 took over during the crash.
+ * typed DRBD state history (role and connection changes, split brains found at handshakes):
+ * the final state alone cannot tell whether node2 took over during the crash.
  */
 const PROMOTE = /\b(drbdadm\s+primary|drbd-role\.sh\s+primary)\b/;
 const DEMOTE = /\b(drbdadm\s+secondary|drbd-role\.sh\s+secondary)\b/;
@@ -106,17 +106,24 @@ export const tp3 = labExercise({
       test: (ctx) => {
         const back = succeeded(ctx, RESTART, "host")[0];
         if (!back) return { passed: false, detail: "node1 n’a pas été redémarré (docker start drbd-node1)." };
-        const line = logAfter(
+        const rejoined = changeAfter(
           ctx,
-          "node2",
-          /^drbd r0 node1: conn\( \w+ -> Connected \) peer\( Unknown -> Secondary \)/,
+          {
+            node: "node2",
+            object: "connection",
+            peer: "node1",
+            fields: [
+              { field: "connection", to: "Connected" },
+              { field: "peer-role", from: "Unknown", to: "Secondary" },
+            ],
+          },
           back.atUs,
         );
-        return line
+        return rejoined
           ? { passed: true }
           : {
               passed: false,
-              detail: "node2 ne voit jamais node1 revenir connecté en Secondary (journal du noyau de node2).",
+              detail: "node2 ne voit jamais node1 revenir connecté en Secondary.",
             };
       },
     },
@@ -126,8 +133,7 @@ export const tp3 = labExercise({
       ok: "Un split-brain a bien été provoqué et détecté.",
       fail: "Aucun split-brain n’a été détecté par DRBD.",
       hint: "Coupez le lien (iptables), promouvez et écrivez des deux côtés, puis rétablissez le lien : DRBD 9 ne voit un split-brain que si les deux côtés ont écrit.",
-      test: (ctx) =>
-        !!(logAfter(ctx, "node1", /Split-Brain detected/) ?? logAfter(ctx, "node2", /Split-Brain detected/)),
+      test: (ctx) => splitBrains(ctx).length > 0,
     },
     {
       id: "tp3.kept-node1",
@@ -137,13 +143,13 @@ export const tp3 = labExercise({
       hint: "Sur node2 (la victime) : umount, drbdadm disconnect r0, drbdadm secondary r0, drbdadm connect --discard-my-data r0 ; sur node1 (StandAlone) : drbdadm disconnect r0 puis drbdadm connect r0.",
       test: (ctx) => {
         const solvedFrom = (node: string, who: "peer" | "this") =>
-          logAfter(ctx, node, new RegExp(`Split-Brain detected, .*solved\\. (Full sync|Sync) from ${who} node`));
+          splitBrains(ctx, node).some((e) => e.resolution !== "unresolved" && e.syncFrom === who);
         if (solvedFrom("node2", "peer") && solvedFrom("node1", "this")) return { passed: true };
         if (solvedFrom("node1", "peer"))
           return { passed: false, detail: "c’est node1 qui a été écrasé par les données de node2." };
         return {
           passed: false,
-          detail: "aucune résolution de split-brain dans les journaux du noyau (les nœuds restent StandAlone ?).",
+          detail: "aucune résolution de split-brain (les nœuds restent StandAlone ?).",
         };
       },
     },

@@ -6,12 +6,15 @@ import {
   type ReplayStep as EngineReplayStep,
   getScenario,
   type Lab,
+  type LabState,
   listScenarios,
   parseLabScript,
   type ReplayEvent,
   replay,
+  type StateEvent,
   type Step,
 } from "../../engine/index";
+import type { DrbdResourceState } from "../../engine/lab-state";
 import type { Diagnostic, Prepared } from "../types";
 
 /**
@@ -33,6 +36,11 @@ export interface LabCtx {
   file(node: string, path: string): Promise<{ size: number; text: () => Promise<string> } | null>;
   /** Kernel log lines of a node (what `dmesg` prints, without timestamps), oldest first. */
   dmesg(node: string): { timeUs: number; text: string }[];
+  /**
+   * The typed DRBD state history of every node (events2: role, disk, connection, replication,
+   * quorum, suspended, split brains), oldest first; what checks about "what happened" read.
+   */
+  history(): StateEvent[];
   /** DRBD state of a resource on a node (lab.state().subsystems.drbd); null when it is not up. */
   drbd(node: string, resource?: string): DrbdResourceView | null;
   /** The node's DRBD configuration as drbdadm would read it, resolved for that node. */
@@ -42,23 +50,10 @@ export interface LabCtx {
 }
 
 /** One resource on one node, in DRBD's nouns (engine/drbd/snapshot.ts). */
-export interface DrbdResourceView {
-  role: string;
-  suspended: boolean;
-  devices: { volume: number; minor: number; disk: string; open: boolean }[];
-  connections: {
-    peer: string;
-    cstate: string;
-    peerRole: string;
-    peerDevices: { volume: number; replication: string; peerDisk: string; done: number | null; outOfSyncKiB: number }[];
-  }[];
-}
+export type DrbdResourceView = DrbdResourceState;
 
-/** The parts of `lab.state()` the graders rely on (engine/lab.ts Lab.state()). */
-export interface LabStateView {
-  nodes: Record<string, { state: string; mounts: { device: string; mountpoint: string; fstype: string }[] }>;
-  subsystems: { drbd?: Record<string, Record<string, DrbdResourceView>> };
-}
+/** `lab.state()`, typed (engine/lab-state.ts). */
+export type LabStateView = LabState;
 
 /** One replayed step (the engine's replay), with the machine the command ran on ("lab" for a wait). */
 export type ReplayStep = EngineReplayStep & { machine: string };
@@ -295,8 +290,17 @@ export async function prepareLab<O>(
 ): Promise<Prepared<LabCtx | ObservedLabCtx<O>>> {
   const run = await runSubmission(start, submission, observer);
   if (!run.valid) return invalid(run.diagnostics);
-  const { lab, machines } = run.ctx;
-  const state = lab.state() as unknown as LabStateView;
+  const ctx = labContext(run.ctx.lab, run.ctx.machines);
+  return { valid: true, ctx: observer ? { ...ctx, observed: observer.result() } : ctx };
+}
+
+/**
+ * The checks' view of a lab as it is now: after a grading's replay, or a live lab between two
+ * commands (lib/labs: the checks that already hold). `machines`: where each command ran, in
+ * order (see commandMachine). Reads only; no virtual time passes.
+ */
+export function labContext(lab: Lab, machines: readonly string[]): LabCtx {
+  const state = lab.state();
   const commands = lab
     .events()
     .filter((e) => e.kind === "exec")
@@ -316,7 +320,7 @@ export async function prepareLab<O>(
     }
     return p;
   };
-  const ctx: LabCtx = {
+  return {
     lab,
     state,
     commands,
@@ -328,6 +332,7 @@ export async function prepareLab<O>(
       return { size: st.size, text: () => fs.readFile(path) };
     },
     dmesg: (node) => [...(lab.world.node(node)?.dmesg.entries() ?? [])],
+    history: () => lab.history?.events() ?? [],
     drbd: (node, resource = "r0") => state.subsystems.drbd?.[node]?.[resource] ?? null,
     async config(node, resource = "r0") {
       const parsed = await parsedConfig(node);
@@ -341,5 +346,4 @@ export async function prepareLab<O>(
       return d ? `${d.file}:${d.line}: ${d.messageFr}` : null;
     },
   };
-  return { valid: true, ctx: observer ? { ...ctx, observed: observer.result() } : ctx };
 }

@@ -1,5 +1,6 @@
 import type { ChapterSlug, Check, ExerciseDefinition, WrongSolution } from "../types";
 import { type LabObserver, type ObservedLabCtx, prepareLab } from "./context";
+import { liveChecks } from "./live";
 import { releaseLab } from "./observe";
 import { ensureGraderScenarios } from "./scenarios";
 
@@ -37,6 +38,8 @@ export function labExercise<O = undefined>(spec: LabExerciseSpec<O>): ExerciseDe
       return prepared.valid ? { valid: true, ctx: { ...prepared.ctx, observed: undefined as O } } : prepared;
     },
     release: (ctx) => releaseLab(ctx.lab),
+    live: () =>
+      liveChecks(spec.id, spec as { checks: LabExerciseSpec<O>["checks"]; observe?: () => LabObserver<unknown> }),
     example: () => ({
       format:
         "script de lab : une commande par ligne « MACHINE$ COMMANDE », « wait 10s » pour laisser passer le temps, « # » pour un commentaire",

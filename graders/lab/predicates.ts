@@ -1,3 +1,4 @@
+import type { SplitBrainEvent, StateChangeEvent, StateField, StateObject } from "../../engine/index";
 import type { CheckOutcome } from "../types";
 import type { LabCtx } from "./context";
 
@@ -77,26 +78,56 @@ export function succeeded(ctx: LabCtx, re: RegExp, machine?: string): { index: n
 }
 
 /**
- * A node's role for `resource` at a virtual time, from its kernel log (`drbd r0: role( A -> B )`,
- * K9 print_state_change); Secondary before any change. The log restarts at each boot.
+ * A node's role for `resource` at a virtual time, from the typed state history (the resource's
+ * `role` changes, K9 notify_resource_state_change); Secondary before any change, and again once
+ * the resource is destroyed (down, crash) until it is brought up and promoted.
  */
 export function roleAt(ctx: LabCtx, node: string, atUs: number, resource = "r0"): string {
   let role = "Secondary";
-  const re = new RegExp(`^drbd ${resource}: role\\( (\\w+) -> (\\w+) \\)`);
-  for (const e of ctx.dmesg(node)) {
-    if (e.timeUs > atUs) break;
-    const m = re.exec(e.text);
-    if (m) role = m[2] as string;
+  for (const e of ctx.history()) {
+    if (e.atUs > atUs) break;
+    if (e.node !== node || e.resource !== resource) continue;
+    if (e.kind === "destroy" || e.kind === "create") role = "Secondary";
+    else if (e.kind === "change" && e.object === "resource")
+      role = e.changes.find((c) => c.field === "role")?.to ?? role;
   }
   return role;
 }
 
-/** First kernel log line of `node` at or after `fromUs` matching `re`. */
-export function logAfter(
-  ctx: LabCtx,
-  node: string,
-  re: RegExp,
-  fromUs = 0,
-): { timeUs: number; text: string } | undefined {
-  return ctx.dmesg(node).find((e) => e.timeUs >= fromUs && re.test(e.text));
+/** What a state change must match: its object, and fields going from/to values (a string or a pattern). */
+export interface ChangeQuery {
+  node: string;
+  resource?: string;
+  object: StateObject;
+  /** Connection and peer-device: the peer's name. */
+  peer?: string;
+  /** Every listed field must change, from and to the given values when given. */
+  fields: { field: StateField; from?: string | RegExp; to?: string | RegExp }[];
+}
+
+const matches = (v: string, want: string | RegExp | undefined) =>
+  want === undefined || (typeof want === "string" ? v === want : want.test(v));
+
+/** First state change of the history at or after `fromUs` that matches `q`. */
+export function changeAfter(ctx: LabCtx, q: ChangeQuery, fromUs = 0): StateChangeEvent | undefined {
+  const resource = q.resource ?? "r0";
+  for (const e of ctx.history()) {
+    if (e.kind !== "change" || e.atUs < fromUs || e.node !== q.node || e.resource !== resource) continue;
+    if (e.object !== q.object || (q.peer !== undefined && e.peer !== q.peer)) continue;
+    const all = q.fields.every((f) =>
+      e.changes.some((c) => c.field === f.field && matches(c.from, f.from) && matches(c.to, f.to)),
+    );
+    if (all) return e;
+  }
+  return undefined;
+}
+
+/** The split brains a node's handshakes found (for `resource`), oldest first. */
+export function splitBrains(ctx: LabCtx, node?: string, resource = "r0"): SplitBrainEvent[] {
+  return ctx
+    .history()
+    .filter(
+      (e): e is SplitBrainEvent =>
+        e.kind === "split-brain" && e.resource === resource && (node === undefined || e.node === node),
+    );
 }

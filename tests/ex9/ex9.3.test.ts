@@ -1,6 +1,7 @@
 /** Exercise 9.3: Pacemaker promotes node2 when node1 crashes (content/solutions/ex9.3.lab). */
 import { describe, expect, it } from "vitest";
 import { replayLab } from "../../engine/lab";
+import type { LabState } from "../../engine/lab-state";
 import { getExercise, grade } from "../../graders/index";
 import { drbdState, failures, runSolution, solutionText } from "./solution";
 
@@ -15,7 +16,7 @@ type Pcmk = {
     primitives: Record<string, string | null>;
   }[];
 };
-const pcmk = (state: Record<string, unknown>) => (state.subsystems as Record<string, unknown>).pacemaker as Pcmk;
+const pcmk = (state: LabState) => state.subsystems.pacemaker as Pcmk;
 
 describe("exercise 9.3: Pacemaker/Corosync", () => {
   it(
