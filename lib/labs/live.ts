@@ -1,4 +1,5 @@
 import { createLab, type ExecOptions, type Lab, outputDigest, type ReplayEvent, replay } from "@/engine/index";
+import { getExercise, type LiveChecks, type LiveSummary, liveChecksOf } from "@/graders";
 import { ensureScenario } from "./catalog";
 import { parseWaits } from "./wait-log";
 
@@ -52,6 +53,8 @@ export class LiveLab {
   running: RunningCommand | undefined;
   /** Engine output digests that differ from the stored ones on replay (engine drift). */
   drift: number[] = [];
+  /** The lab's exercise checks, fed every step (null: no lab exercise for this lab id). */
+  readonly checks: LiveChecks | null;
   private chain: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -59,7 +62,19 @@ export class LiveLab {
     readonly userId: string,
     readonly labId: string,
     readonly lab: Lab,
-  ) {}
+  ) {
+    this.checks = liveChecksOf(getExercise(labId));
+  }
+
+  /** The checks that hold now, after the last step (computed here, in the lab's worker). */
+  async summary(): Promise<LiveSummary | null> {
+    if (!this.checks) return null;
+    try {
+      return await this.checks.evaluate(this.lab);
+    } catch {
+      return null;
+    }
+  }
 
   /** One request at a time per lab: the engine step and its row commit in the same order. */
   serial<T>(fn: () => Promise<T>): Promise<T> {
@@ -72,7 +87,36 @@ export class LiveLab {
   async exec(terminal: string, input: string, opts: ExecOptions = {}) {
     const before = this.lab.session(terminal);
     const r = await this.lab.exec(terminal, input, opts);
-    return { before, result: r, output: r.shown, digest: outputDigest(r.stdout, r.stderr) };
+    const digest = outputDigest(r.stdout, r.stderr);
+    await this.checks?.step(this.lab, {
+      index: this.lab.events().length - 1,
+      kind: "exec",
+      target: terminal,
+      input,
+      exitCode: r.exitCode,
+      stdout: r.stdout,
+      stderr: r.stderr,
+      shown: r.shown,
+      before,
+      outputDigest: digest,
+    });
+    return { before, result: r, output: r.shown, digest };
+  }
+
+  /** Let virtual time pass (an explicit wait). */
+  async advance(ms: number): Promise<void> {
+    await this.lab.advance(ms);
+    await this.checks?.step(this.lab, {
+      index: this.lab.events().length - 1,
+      kind: "wait",
+      target: "lab",
+      input: `${ms}ms`,
+      exitCode: 0,
+      stdout: "",
+      stderr: "",
+      shown: "",
+      outputDigest: "",
+    });
   }
 }
 
@@ -110,8 +154,9 @@ export async function rebuildLab(
     lab,
     replayed,
     {
-      async step(_lab, step) {
+      async step(l, step) {
         await between?.();
+        await live.checks?.step(l, step);
         if (step?.kind !== "exec" || !step.before) return;
         const e = rowOf[step.index];
         if (!e) return;

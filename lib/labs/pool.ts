@@ -19,6 +19,7 @@ import type {
   LabInspection,
   LabSessionRef,
   LabView,
+  ReplayAnswer,
   WorkerAdvanceResult,
   WorkerData,
   WorkerExecResult,
@@ -346,6 +347,21 @@ export class LabPool {
   }
 
   /** Ctrl-C for the lab's running command: true if one was running. */
+  /**
+   * The replay page: the replay's info (`at` null) or the cluster after row `at`, from the
+   * replay the worker keeps for this session and log length (`key`); built from the rows once.
+   */
+  async replay(lab: LabRef, key: string, at: number | null): Promise<ReplayAnswer> {
+    const w = this.workerFor({ id: `replay:${lab.id}`, userId: lab.userId });
+    let reply = await this.request(w, { id: nextId++, op: "replay", key, at });
+    if (!("event" in reply) && !reply.ok && "missing" in reply) {
+      const build = await lab.load();
+      reply = await this.request(w, { id: nextId++, op: "replay", key, at, build });
+    }
+    if ("event" in reply || !reply.ok) throw new Error("error" in reply ? reply.error : "replay failed");
+    return reply.value as ReplayAnswer;
+  }
+
   interrupt(sessionId: string): boolean {
     const r = this.running.get(sessionId);
     if (!r) return false;

@@ -1,5 +1,6 @@
 import { randomInt } from "node:crypto";
 import type { TtyChunk } from "@/engine/index";
+import type { LiveSummary } from "@/graders";
 import type { Db } from "@/lib/db";
 import { parseBenchmarkOutput } from "./benchmark-parse";
 import { isLabId, type LabId, labSpec } from "./catalog";
@@ -135,8 +136,16 @@ async function ownedSession(deps: LabServiceDeps, userId: string, sessionId: str
 
 /** The lab for the pool; `load`: the stored rows a worker rebuilds it from, when it does not hold it. */
 function labRef(deps: LabServiceDeps, row: SessionRow): LabRef {
+  return storedLabRef(deps.db, row);
+}
+
+/** A lab session for the pool, loaded from its stored rows (also the replay page's). */
+export function storedLabRef(
+  db: Db,
+  row: { id: string; userId: string; exerciseId: string; scenario: string; seed: number },
+): LabRef {
   const load = async () => {
-    const events = await deps.db.labEvent.findMany({
+    const events = await db.labEvent.findMany({
       where: { labSessionId: row.id },
       orderBy: { seq: "asc" },
       select: {
@@ -260,6 +269,8 @@ export async function execCommand(
       virtualTimeMs: ran.atMs,
       interruptedAtUs: ran.interruptedAtUs,
       interruptedAtWork: ran.interruptedAtWork,
+      exitCode: ran.exitCode,
+      ...liveColumns(ran.live),
     };
     try {
       const charge = chargeStorage(deps.db, userId, storedBytes(cmd.input, stored));
@@ -297,6 +308,11 @@ export async function execCommand(
   });
 }
 
+/** The live checks stored with a row (the instructor's live view reads the last rows). */
+function liveColumns(live: LiveSummary | null): { checks?: string; checksHeld?: number } {
+  return live ? { checks: JSON.stringify(live), checksHeld: live.held.length } : {};
+}
+
 /** Ctrl-C: stops the learner's running command, if any (it ends with ^C, exit 130). */
 export async function interrupt(deps: LabServiceDeps, userId: string, sessionId: string): Promise<boolean> {
   const row = await ownedSession(deps, userId, sessionId);
@@ -317,7 +333,7 @@ export async function advanceTime(
       if (w.merged)
         await deps.db.labEvent.update({
           where: { labSessionId_seq: { labSessionId: row.id, seq: w.seq } },
-          data: { input: formatWaits(w.pieces) },
+          data: { input: formatWaits(w.pieces), ...liveColumns(w.live) },
           select: { id: true },
         });
       else
@@ -330,6 +346,7 @@ export async function advanceTime(
             output: "",
             outputDigest: "",
             virtualTimeMs: w.atMs,
+            ...liveColumns(w.live),
           },
           select: { id: true },
         });

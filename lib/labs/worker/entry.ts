@@ -13,6 +13,7 @@ import { clusterView } from "../cluster-view";
 import { readConfigFiles } from "../files";
 import { type LiveLab, RunningCommand, rebuildLab, type TranscriptEntry } from "../live";
 import { paceMs, realWait } from "../pace";
+import { buildReplay, frameAt, ReplayCache } from "../replay";
 import { tabsOf } from "../tabs";
 import { FairScheduler, SLICE_MS } from "./fair";
 import type {
@@ -31,6 +32,8 @@ const data = workerData as WorkerData;
 const flags = new Int32Array(data.interruptFlags);
 const labs = new LabCache({ maxEntries: data.maxLabs, idleMs: data.idleMs });
 const scheduler = new FairScheduler();
+/** Replays shown on the replay page, their frames kept so that seeking is a lookup. */
+const replays = new ReplayCache();
 /** Commands running now, by interrupt slot (a Ctrl-C wakes their pacing wait). */
 const running = new Map<number, RunningCommand>();
 
@@ -113,6 +116,7 @@ async function exec(req: Extract<WorkerRequest, { op: "exec" }>): Promise<Worker
       tabs: tabsOf(l.lab),
       cluster: clusterView(l.lab),
       drift: l.drift,
+      live: await l.summary(),
     };
   });
 }
@@ -121,7 +125,7 @@ async function advance(sessionId: string, ms: number): Promise<WorkerAdvanceResu
   const l = await held(sessionId);
   return l.serial(async () => {
     const atMs = Math.floor(l.lab.world.clock.now / 1000);
-    await l.lab.advance(ms);
+    await l.advance(ms);
     let result: Pick<WorkerAdvanceResult, "seq" | "pieces" | "merged">;
     if (l.openWait) {
       l.openWait.pieces = [...l.openWait.pieces, ms];
@@ -131,7 +135,7 @@ async function advance(sessionId: string, ms: number): Promise<WorkerAdvanceResu
       l.nextSeq += 1;
       result = { seq: l.openWait.seq, pieces: l.openWait.pieces, merged: false };
     }
-    return { ...result, atMs, tabs: tabsOf(l.lab), cluster: clusterView(l.lab) };
+    return { ...result, atMs, tabs: tabsOf(l.lab), cluster: clusterView(l.lab), live: await l.summary() };
   });
 }
 
@@ -178,6 +182,16 @@ async function handle(req: WorkerRequest): Promise<unknown> {
       const def = getExercise(req.exerciseId);
       if (!def) throw new Error(`unknown exercise ${req.exerciseId}`);
       return grade(def, req.submission);
+    }
+    case "replay": {
+      const { build } = req;
+      const built = replays.get(
+        req.key,
+        build ? () => buildReplay(build.session, build.events, () => scheduler.turn(build.session.userId)) : undefined,
+      );
+      if (!built) throw new Missing();
+      const r = await built;
+      return req.at === null ? { info: r.info, frame: frameAt(r, -1) } : { frame: frameAt(r, req.at) };
     }
     case "ping":
       return labs.size;

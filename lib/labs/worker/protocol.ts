@@ -1,7 +1,9 @@
 /** Messages between the request thread (lib/labs/pool.ts) and a lab worker (entry.ts). */
 import type { TtyChunk } from "@/engine/index";
+import type { LiveSummary } from "@/graders";
 import type { ClusterView } from "../cluster-view";
 import type { StoredEvent, TranscriptEntry } from "../live";
+import type { ReplayFrame, ReplayInfo } from "../replay";
 import type { TabView } from "../tabs";
 
 export interface LabSessionRef {
@@ -32,6 +34,14 @@ export type WorkerRequest =
   | { id: number; op: "evict"; sessionId: string }
   | { id: number; op: "inspect"; sessionId: string }
   | { id: number; op: "grade"; exerciseId: string; submission: unknown }
+  /** The replay page: the whole replay's info (at null) or the frame after row `at`; built from `events` once per key. */
+  | {
+      id: number;
+      op: "replay";
+      key: string;
+      at: number | null;
+      build?: { session: LabSessionRef; events: StoredEvent[] };
+    }
   | { id: number; op: "ping" }
   | { id: number; op: "block"; ms: number };
 
@@ -64,6 +74,8 @@ export interface WorkerExecResult {
   cluster: ClusterView;
   /** Replay drift seen while this lab was rebuilt (seqs), for the logs. */
   drift: number[];
+  /** The exercise's checks that hold after this command (null: not a lab exercise). */
+  live: LiveSummary | null;
 }
 
 export interface WorkerAdvanceResult {
@@ -74,6 +86,14 @@ export interface WorkerAdvanceResult {
   atMs: number;
   tabs: TabView[];
   cluster: ClusterView;
+  /** The exercise's checks that hold after the wait. */
+  live: LiveSummary | null;
+}
+
+/** What a replay request answers: the info (when asked) and the frame after the row asked. */
+export interface ReplayAnswer {
+  info?: ReplayInfo;
+  frame: ReplayFrame | null;
 }
 
 /** A held lab's full state and replay drift (tests, diagnostics). */
