@@ -11,6 +11,8 @@ export interface Cell {
   maxScore: number;
   attempts: number;
   lastActivityAt: string;
+  /** Lab exercises: the lab and the last row that the latest grading looked at (the replay link). */
+  replay?: { sessionId: string; seq: number };
 }
 
 export interface ExerciseStats {
@@ -86,6 +88,19 @@ export async function classView(db: Db, cohortId: string): Promise<ClassView> {
       attempts: p.attempts,
       lastActivityAt: p.lastActivityAt.toISOString(),
     };
+  }
+  const latestLab = new Map<string, { at: number; sessionId: string; seq: number }>();
+  for (const s of subs) {
+    const p = JSON.parse(s.payload) as { labSessionId?: string; events?: number };
+    if (typeof p.labSessionId !== "string" || typeof p.events !== "number") continue;
+    const key = `${s.userId}/${s.exerciseId}`;
+    if ((latestLab.get(key)?.at ?? -1) < s.createdAt.getTime())
+      latestLab.set(key, { at: s.createdAt.getTime(), sessionId: p.labSessionId, seq: p.events - 1 });
+  }
+  for (const [key, l] of latestLab) {
+    const [userId, exerciseId] = key.split("/") as [string, string];
+    const cell = cells[userId]?.[exerciseId];
+    if (cell) cell.replay = { sessionId: l.sessionId, seq: l.seq };
   }
   const allIds = exercises.map((e) => e.id);
   const outStudents = students.map((s) => {

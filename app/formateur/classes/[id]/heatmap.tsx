@@ -129,6 +129,14 @@ export function Heatmap({ view, cohortId }: { view: ClassView; cohortId: string 
                           {c.attempts} tent. · {dateFr(c.lastActivityAt).slice(0, 5)}
                         </span>
                       </Link>
+                      {c.replay ? (
+                        <Link
+                          href={`/rejouer/${c.replay.sessionId}?seq=${c.replay.seq}`}
+                          className="block text-center text-[10px] text-brand-700 underline"
+                        >
+                          rejouer<span className="sr-only"> le lab de {s.name} au moment corrigé</span>
+                        </Link>
+                      ) : null}
                     </td>
                   );
                 })}

@@ -5,12 +5,14 @@ import { db } from "@/lib/db";
 import { ownedCohort } from "@/lib/grading/access";
 import { classView } from "@/lib/grading/class-view";
 import { requireRole } from "@/lib/guards";
+import { liveClass } from "@/lib/instructor/live";
 import { Badge } from "../../../components/ui/badge";
 import { Card, CardBody } from "../../../components/ui/card";
 import { PageHeader } from "../../../components/ui/page-header";
 import { ResetPasswordButton } from "../../reset-password-button";
 import { RegradeForm, ReviewCard } from "./class-actions";
 import { Heatmap } from "./heatmap";
+import { LiveView } from "./live-view";
 
 export const metadata: Metadata = { title: "Classe" };
 
@@ -20,7 +22,7 @@ export default async function ClassPage({ params }: { params: Promise<{ id: stri
   // Only classes the viewer teaches: another instructor's class is simply not found.
   const cohort = await ownedCohort(db, user, id);
   if (!cohort) notFound();
-  const view = await classView(db, cohort.id);
+  const [view, live] = await Promise.all([classView(db, cohort.id), liveClass(db, cohort.id)]);
   const titles = new Map(view.exercises.map((e) => [e.id, e.title]));
   return (
     <>
@@ -42,6 +44,17 @@ export default async function ClassPage({ params }: { params: Promise<{ id: stri
         }
       />
       <div className="space-y-6">
+        <Card>
+          <CardBody>
+            <h2 className="mb-3 text-lg font-semibold">En direct</h2>
+            {view.students.length === 0 ? (
+              <p className="text-slate-600">Aucun·e étudiant·e inscrit·e pour l'instant.</p>
+            ) : (
+              <LiveView cohortId={cohort.id} initial={live} />
+            )}
+          </CardBody>
+        </Card>
+
         <Card>
           <CardBody>
             <div className="mb-4 flex flex-wrap items-center justify-between gap-3">

@@ -20,6 +20,13 @@ const dateFr = (iso: string) =>
   new Date(iso).toLocaleString("fr-FR", { dateStyle: "short", timeStyle: "medium", timeZone: "Europe/Paris" });
 const pts = (n: number) => String(n).replace(".", ",");
 
+/** The replay of the moment a lab submission was graded (its last row), if it is one. */
+function replayOf(payload: unknown): string | null {
+  const p = payload as { labSessionId?: unknown; events?: unknown } | null;
+  if (typeof p?.labSessionId !== "string" || typeof p.events !== "number") return null;
+  return `/rejouer/${p.labSessionId}?seq=${p.events - 1}`;
+}
+
 /** A student's attempts at one exercise: every grading's checks, overrides, the lab transcript. */
 export default async function AttemptsPage({ params, searchParams }: Props) {
   const { user } = await requireRole("instructor", "admin");
@@ -60,6 +67,14 @@ export default async function AttemptsPage({ params, searchParams }: Props) {
                     Note revue par {o.author} : {pts(o.score)} — « {o.comment} »
                   </p>
                 ))}
+                {replayOf(a.payload) ? (
+                  <Link
+                    href={replayOf(a.payload) as string}
+                    className="mt-1 inline-block text-sm text-brand-700 underline"
+                  >
+                    Rejouer le lab au moment de cette correction
+                  </Link>
+                ) : null}
                 {a.gradings.map((g, gi) => (
                   <details key={g.id} open={gi === 0} className="mt-2">
                     <summary className="cursor-pointer text-sm text-slate-600">
