@@ -87,8 +87,14 @@ test("a learner provokes a split brain in TP3; the instructor sees it live and r
   await expect(state).toContainText("node1 r0 : Primary/UpToDate — vers node2 : Connected, disque du pair UpToDate");
   await expect(state).toContainText("node2 r0 : Secondary/UpToDate — vers node1 : Connected, disque du pair UpToDate");
   // step by step to the planned failover: node2 Primary, still connected
-  for (let i = 0; i < 3; i++) await page.getByRole("button", { name: "Suivante ▶" }).click();
-  await expect(page.getByTestId("replay-position")).toContainText("node2$ drbdadm primary r0");
+  // (the page's own waits, virtual time following real time, are rows too)
+  const position = page.getByTestId("replay-position");
+  for (let i = 0; i < 10 && !(await position.textContent())?.includes("node2$ drbdadm primary r0"); i++) {
+    const before = await position.textContent();
+    await page.getByRole("button", { name: "Suivante" }).click();
+    await expect(position).not.toHaveText(before ?? "");
+  }
+  await expect(position).toContainText("node2$ drbdadm primary r0");
   await expect(state).toContainText("node2 r0 : Primary/UpToDate — vers node1 : Connected");
   await expect(page.getByTestId("replay-terminal")).toContainText("drbdadm primary r0");
   // forward again: StandAlone

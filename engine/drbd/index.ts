@@ -11,7 +11,7 @@ import { checkInvariants, type InvariantViolation } from "./invariants";
 import { DRBD_VERSION, DrbdKernel } from "./kernel";
 import { attach, connect, down, newMinor, newPeer, newResource } from "./ops-lifecycle";
 import { updateQuorum } from "./quorum";
-import { snapshotDrbd } from "./snapshot";
+import { type DrbdSnapshot, snapshotDrbd } from "./snapshot";
 
 // the drbd-9.2.10 tag of LINBIT/drbd
 const GIT_HASH = "b92a320cb72a0b85144e742da5930f2d3b6ce30c";
@@ -105,7 +105,7 @@ export class DrbdSubsystem implements Subsystem {
     };
   }
 
-  snapshot(): unknown {
+  snapshot(): DrbdSnapshot {
     return snapshotDrbd(this.k);
   }
 

@@ -1,3 +1,4 @@
+import type { DrbdSubsystem } from "../../engine/drbd/index";
 import type { Lab, LabNode } from "../../engine/index";
 import type { PostgresSubsystem } from "../../engine/services/postgres/index";
 import { ConnectError } from "../../engine/services/postgres/server";
@@ -11,10 +12,7 @@ import type { DrbdResourceView } from "./context";
 
 /** DRBD state of a resource on a node, straight from the subsystem (no lab.state() copy). */
 export function drbdNow(lab: Lab, node: string, resource = "r0"): DrbdResourceView | null {
-  const snap = lab.world.subsystem("drbd")?.snapshot?.() as
-    | Record<string, Record<string, DrbdResourceView>>
-    | undefined;
-  return snap?.[node]?.[resource] ?? null;
+  return lab.world.subsystem<DrbdSubsystem>("drbd")?.snapshot()[node]?.[resource] ?? null;
 }
 
 export function runningNode(lab: Lab, name: string): LabNode | null {

@@ -1,4 +1,5 @@
 import { DrbdSubsystem } from "@/engine/drbd/index";
+import type { DrbdSnapshot } from "@/engine/drbd/snapshot";
 import type { Lab } from "@/engine/index";
 
 /** What the cluster diagram shows; plain JSON sent with every lab reply. */
@@ -105,18 +106,6 @@ export interface ClusterView {
   pacemaker: PacemakerView | null;
 }
 
-interface DrbdSnapshotResource {
-  role: string;
-  suspended?: boolean;
-  devices: { volume: number; minor: number; disk: string; quorum?: boolean }[];
-  connections: {
-    peer: string;
-    cstate: string;
-    peerRole?: string;
-    peerDevices: { volume?: number; replication?: string; peerDisk?: string; done?: number | null }[];
-  }[];
-}
-
 interface PacemakerSnapshot {
   configured: boolean;
   clusterName?: string;
@@ -169,10 +158,7 @@ function pacemakerView(snap: PacemakerSnapshot | undefined): PacemakerView | nul
 
 export function clusterView(lab: Lab): ClusterView {
   const world = lab.world;
-  const drbd = (world.subsystems.find((s) => s.name === "drbd")?.snapshot?.() ?? {}) as Record<
-    string,
-    Record<string, DrbdSnapshotResource>
-  >;
+  const drbd: DrbdSnapshot = world.subsystem<DrbdSubsystem>("drbd")?.snapshot() ?? {};
   const conf = drbdConf(lab);
   const nodes: NodeView[] = world.topology.nodes.map((spec) => {
     const n = world.node(spec.name);

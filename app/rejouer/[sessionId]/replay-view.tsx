@@ -121,7 +121,7 @@ export function ReplayView({ sessionId, initialSeq }: { sessionId: string; initi
       <section aria-label="Position dans le lab" className="rounded-lg border border-slate-200 bg-white p-3">
         <div className="flex flex-wrap items-center gap-2">
           <button type="button" className={button} onClick={() => setPos(-1)} disabled={pos < 0}>
-            ⏮ Début
+            « Début
           </button>
           <button
             type="button"
@@ -151,7 +151,7 @@ export function ReplayView({ sessionId, initialSeq }: { sessionId: string; initi
             Suivante ▶
           </button>
           <button type="button" className={button} onClick={() => setPos(n - 1)} disabled={pos >= n - 1}>
-            Fin ⏭
+            Fin »
           </button>
         </div>
         <p className="mt-2 text-sm" data-testid="replay-position">

@@ -51,9 +51,9 @@ export function buildLanes(initial: ClusterView, history: HistoryEvent[], startU
     if (cur && atUs > cur.fromUs) lane.segments.push({ fromUs: cur.fromUs, toUs: atUs, value: cur.value });
     current.set(key, { value, fromUs: atUs });
   };
-  const roleKey = (n: string, r: string) => [`${n}/${r}/role`, `${n} · ${r} · rôle`] as const;
-  const diskKey = (n: string, r: string) => [`${n}/${r}/disk`, `${n} · ${r} · disque`] as const;
-  const connKey = (n: string, r: string, p: string) => [`${n}/${r}/conn/${p}`, `${n} · ${r} → ${p}`] as const;
+  const roleKey = (n: string, r: string) => [`${n}/${r}/1-role`, `${n} · ${r} · rôle`] as const;
+  const diskKey = (n: string, r: string) => [`${n}/${r}/2-disk`, `${n} · ${r} · disque`] as const;
+  const connKey = (n: string, r: string, p: string) => [`${n}/${r}/3-conn/${p}`, `${n} · ${r} → ${p}`] as const;
   for (const node of initial.nodes)
     for (const r of node.resources) {
       set(...roleKey(node.name, r.name), r.role, startUs);
