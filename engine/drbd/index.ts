@@ -9,6 +9,7 @@ import { drbdadm } from "./commands/drbdadm";
 import { drbdsetup } from "./commands/drbdsetup";
 import { checkInvariants, type InvariantViolation } from "./invariants";
 import { DRBD_VERSION, DrbdKernel } from "./kernel";
+import { kmodCommands } from "./kmod";
 import { attach, connect, down, newMinor, newPeer, newResource } from "./ops-lifecycle";
 import { updateQuorum } from "./quorum";
 import { snapshotDrbd } from "./snapshot";
@@ -95,14 +96,17 @@ export class DrbdSubsystem implements Subsystem {
     return [
       { name: "drbdadm", where: "node", run: (ctx) => drbdadm(this.k, ctx) },
       { name: "drbdsetup", where: "node", run: async (ctx) => drbdsetup(this.k, ctx) },
+      ...kmodCommands(this.k),
     ];
   }
 
   procFiles(): Record<string, (node: LabNode) => string> {
-    return {
-      "/proc/drbd": () =>
-        `version: ${DRBD_VERSION} (api:2/proto:86-122)\nGIT-hash: ${GIT_HASH} build by @buildsystem, 2024-06-04 08:21:37\nTransports (api:21): tcp (${DRBD_VERSION})\n`,
-    };
+    return { "/proc/drbd": () => procDrbd() };
+  }
+
+  /** The module lives in the host's kernel, which the containers share: the host sees it too. */
+  hostProcFiles(): Record<string, () => string> {
+    return { "/proc/drbd": () => procDrbd() };
   }
 
   snapshot(): unknown {
@@ -112,6 +116,11 @@ export class DrbdSubsystem implements Subsystem {
   invariants(): string[] {
     return checkInvariants(this.k).map((v: InvariantViolation) => `drbd ${v.rule}: ${v.detail}`);
   }
+}
+
+/** /proc/drbd of DRBD 9: the version lines only (drbd_proc.c drbd_seq_show). */
+function procDrbd(): string {
+  return `version: ${DRBD_VERSION} (api:2/proto:86-122)\nGIT-hash: ${GIT_HASH} build by @buildsystem, 2024-06-04 08:21:37\nTransports (api:21): tcp (${DRBD_VERSION})\n`;
 }
 
 export function drbdSubsystem(): DrbdSubsystem {
