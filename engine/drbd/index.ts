@@ -6,6 +6,7 @@ import type { CommandSpec, LabNode, Subsystem, World } from "../world/types";
 import { Cluster } from "./cluster";
 import { loadConfig, resolveFor } from "./commands/config-load";
 import { drbdadm } from "./commands/drbdadm";
+import { drbdmeta } from "./commands/drbdmeta";
 import { drbdsetup } from "./commands/drbdsetup";
 import { checkInvariants, type InvariantViolation } from "./invariants";
 import { DRBD_VERSION, DrbdKernel } from "./kernel";
@@ -96,6 +97,7 @@ export class DrbdSubsystem implements Subsystem {
     return [
       { name: "drbdadm", where: "node", run: (ctx) => drbdadm(this.k, ctx) },
       { name: "drbdsetup", where: "node", run: async (ctx) => drbdsetup(this.k, ctx) },
+      { name: "drbdmeta", where: "node", run: async (ctx) => drbdmeta(this.k, ctx) },
       ...kmodCommands(this.k),
     ];
   }
