@@ -3,7 +3,7 @@
  * terminal on TARGET (`host`, `node1`, … or `node1#t2` for a second terminal); lines without
  * a prompt continue the previous command (heredocs, multi-line loops); `#` lines are
  * comments; `wait 10s` lets virtual time pass. An optional `# scenario: ID` header picks the
- * starting scenario. The transcript echoes each command, then its stdout and stderr.
+ * starting scenario. The transcript echoes each command, then its output as the terminal showed it.
  */
 import { type Lab, type ReplayEvent, replay } from "./lab";
 
@@ -108,7 +108,8 @@ export async function runLabScriptSteps(lab: Lab, steps: Step[]): Promise<string
 
 /**
  * Replay events and return the transcript: each event's echo (`echo(index)`), then what it
- * printed, stdout then stderr (a command stopped by Ctrl-C ends with ^C, as in the lab).
+ * printed as the terminal showed it, stdout and stderr in order (a command stopped by Ctrl-C ends
+ * with ^C, as in the lab).
  */
 export async function replayTranscript(
   lab: Lab,
@@ -121,10 +122,9 @@ export async function replayTranscript(
       if (!r) return;
       out += `${echo(r.index)}\n`;
       if (r.kind === "wait") return;
-      out += r.stdout;
-      if (r.stdout && !r.stdout.endsWith("\n") && r.stderr) out += "\n";
-      out += r.stderr;
-      if ((r.stdout || r.stderr) && !(r.stdout + r.stderr).endsWith("\n")) out += "\n";
+      // as the terminal showed it: stdout and stderr interleaved in the order they were printed
+      out += r.shown;
+      if (r.shown && !r.shown.endsWith("\n")) out += "\n";
     },
   });
   return out;

@@ -152,12 +152,12 @@ describe("TP1: initialisation, initial sync, replication", () => {
     expect(x).toEqual({ out: "", err: "drbdadm: Unknown command 'promote'\n", code: 1 });
   });
 
-  it("up without meta-data stops at apply-al; /proc/drbd shows only the version", async () => {
+  it("up without meta-data stops at repair-md, the first drbdmeta call of adm_attach (drbd-utils ≥ 9.24); /proc/drbd shows only the version", async () => {
     const kit = await makeKit();
     const r = await kit.sh("node1", "drbdadm up r0");
     expect(r.code).toBe(255);
     expect(r.err).toBe(
-      "No valid meta data found\nCommand 'drbdmeta 0 v09 /dev/sda1 internal apply-al' terminated with exit code 255\n",
+      "No valid meta data found\nCommand 'drbdmeta 0 v09 /dev/sda1 internal repair-md' terminated with exit code 255\n",
     );
     const proc = await kit.sh("node1", "cat /proc/drbd");
     expect(proc.out).toMatch(
@@ -173,6 +173,7 @@ describe("TP1: initialisation, initial sync, replication", () => {
 drbdsetup new-minor r0 0 0
 drbdsetup new-peer r0 1 --_name=node2 --protocol=C --max-buffers=8000 --max-epoch-size=8000 --sndbuf-size=512k --rcvbuf-size=512k --after-sb-0pri=discard-zero-changes --after-sb-1pri=discard-secondary --after-sb-2pri=disconnect
 drbdsetup new-path r0 1 ipv4:172.28.0.11:7788 ipv4:172.28.0.12:7788
+drbdmeta 0 v09 /dev/sda1 internal repair-md
 drbdmeta 0 v09 /dev/sda1 internal apply-al
 drbdsetup attach 0 /dev/sda1 /dev/sda1 internal --on-io-error=detach --disk-flushes=no --md-flushes=no
 drbdsetup connect r0 1
@@ -213,13 +214,13 @@ drbdsetup connect r0 1
     expect((await kit.sh("node1", "drbdadm create-md r0")).code).toBe(0);
   });
 
-  it("attach on an attached device: drbdmeta apply-al refuses (Device is configured)", async () => {
+  it("attach on an attached device: drbdmeta repair-md refuses (Device is configured)", async () => {
     const kit = await makeKit();
     await upAll(kit, ["node1"]);
     const r = await kit.sh("node1", "drbdadm attach r0");
     expect(r).toEqual({
       out: "",
-      err: "Device '0' is configured!\nCommand 'drbdmeta 0 v09 /dev/sda1 internal apply-al' terminated with exit code 20\n",
+      err: "Device '0' is configured!\nCommand 'drbdmeta 0 v09 /dev/sda1 internal repair-md' terminated with exit code 20\n",
       code: 20,
     });
     const u = await kit.sh("node1", "drbdadm up r0");

@@ -79,3 +79,37 @@ describe("ip addr add and drbdadm's address check (have_ip)", () => {
     expect((await kit.sh("node1", "ip addr add 10.99.0.1/32 dev lo")).err).toContain("File exists");
   });
 });
+
+// drbd-utils user/shared/drbdmeta.c main: usage (exit 20), the --node-id checks (10), refusals
+// on a configured minor (20) and the offline state from the meta-data flags (meta_dstate).
+describe("drbdmeta typed by hand", () => {
+  it("usage, create-md, dstate, get-gi --node-id, and refusals", async () => {
+    const kit = await makeKit();
+    const usage = await kit.sh("node1", "drbdmeta");
+    expect(usage.code).toBe(20);
+    expect(usage.out).toContain("\nUSAGE: drbdmeta [--force] [--quiet] DEVICE FORMAT [FORMAT ARGS...] COMMAND");
+    expect(usage.out).toContain("  get-gi --node-id {val} \n");
+    expect((await kit.sh("node1", "drbdmeta 0 v09 /dev/sda1 internal create-md 1")).code).toBe(0);
+    expect((await kit.sh("node1", "drbdmeta 0 v09 /dev/sda1 internal dstate")).out).toBe("Inconsistent\n");
+    expect(await kit.sh("node1", "drbdmeta 0 v09 /dev/sda1 internal get-gi")).toEqual({
+      out: "",
+      err: "The get-gi command requires the --node-id option\n",
+      code: 10,
+    });
+    expect(await kit.sh("node1", "drbdmeta --node-id 1 0 v09 /dev/sda1 internal dstate")).toEqual({
+      out: "",
+      err: "The dstate command does not accept the --node-id option\n",
+      code: 10,
+    });
+    expect((await kit.sh("node1", "drbdmeta --node-id 1 0 v09 /dev/sda1 internal get-gi")).out).toBe(
+      "0000000000000004:0000000000000000:0000000000000000:0000000000000000:0:0:0:0:0:0:0\n",
+    );
+    await kit.sh("node1", "drbdadm up r0");
+    expect(await kit.sh("node1", "drbdmeta 0 v09 /dev/sda1 internal apply-al")).toEqual({
+      out: "",
+      err: "Device '0' is configured!\n",
+      code: 20,
+    });
+    expect((await kit.sh("node1", "drbdmeta 0 v08 /dev/sda1 internal dstate")).err).toBe("Unknown format 'v08'.\n");
+  });
+});

@@ -6,9 +6,11 @@ import type { CommandSpec, LabNode, Subsystem, World } from "../world/types";
 import { Cluster } from "./cluster";
 import { loadConfig, resolveFor } from "./commands/config-load";
 import { drbdadm } from "./commands/drbdadm";
+import { drbdmeta } from "./commands/drbdmeta";
 import { drbdsetup } from "./commands/drbdsetup";
 import { checkInvariants, type InvariantViolation } from "./invariants";
 import { DRBD_VERSION, DrbdKernel } from "./kernel";
+import { kmodCommands } from "./kmod";
 import { attach, connect, down, newMinor, newPeer, newResource } from "./ops-lifecycle";
 import { updateQuorum } from "./quorum";
 import { type DrbdSnapshot, snapshotDrbd } from "./snapshot";
@@ -95,14 +97,18 @@ export class DrbdSubsystem implements Subsystem {
     return [
       { name: "drbdadm", where: "node", run: (ctx) => drbdadm(this.k, ctx) },
       { name: "drbdsetup", where: "node", run: async (ctx) => drbdsetup(this.k, ctx) },
+      { name: "drbdmeta", where: "node", run: async (ctx) => drbdmeta(this.k, ctx) },
+      ...kmodCommands(this.k),
     ];
   }
 
   procFiles(): Record<string, (node: LabNode) => string> {
-    return {
-      "/proc/drbd": () =>
-        `version: ${DRBD_VERSION} (api:2/proto:86-122)\nGIT-hash: ${GIT_HASH} build by @buildsystem, 2024-06-04 08:21:37\nTransports (api:21): tcp (${DRBD_VERSION})\n`,
-    };
+    return { "/proc/drbd": () => procDrbd() };
+  }
+
+  /** The module lives in the host's kernel, which the containers share: the host sees it too. */
+  hostProcFiles(): Record<string, () => string> {
+    return { "/proc/drbd": () => procDrbd() };
   }
 
   snapshot(): DrbdSnapshot {
@@ -112,6 +118,11 @@ export class DrbdSubsystem implements Subsystem {
   invariants(): string[] {
     return checkInvariants(this.k).map((v: InvariantViolation) => `drbd ${v.rule}: ${v.detail}`);
   }
+}
+
+/** /proc/drbd of DRBD 9: the version lines only (drbd_proc.c drbd_seq_show). */
+function procDrbd(): string {
+  return `version: ${DRBD_VERSION} (api:2/proto:86-122)\nGIT-hash: ${GIT_HASH} build by @buildsystem, 2024-06-04 08:21:37\nTransports (api:21): tcp (${DRBD_VERSION})\n`;
 }
 
 export function drbdSubsystem(): DrbdSubsystem {

@@ -52,8 +52,12 @@ export class DrbdKernel {
     };
   }
 
-  onCommit(fn: (res: Resource, old: Snap, now: Snap, opts: ChangeOptions) => void): void {
+  /** Listen to every commit; the returned function stops listening. */
+  onCommit(fn: (res: Resource, old: Snap, now: Snap, opts: ChangeOptions) => void): () => void {
     this.listeners.push(fn);
+    return () => {
+      this.listeners = this.listeners.filter((f) => f !== fn);
+    };
   }
 
   resources(node: LabNode): Map<string, Resource> {

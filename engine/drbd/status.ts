@@ -59,7 +59,7 @@ function replRank(r: PeerDevice["repl"]): number {
   return REPL_STATES.indexOf(r);
 }
 
-function resyncSuspStr(pd: PeerDevice): string {
+export function resyncSuspStr(pd: PeerDevice): string {
   const f = [
     pd.resyncSusp.user && "user",
     pd.resyncSusp.peer && "peer",
@@ -185,7 +185,7 @@ export function dstateLines(res: Resource): string[] {
   );
 }
 
-/** `drbdsetup events2 --now [--statistics]` */
+/** `drbdsetup events2 --now [--statistics]`: the `exists` lines (print_changes order) and `exists -`. */
 export function events2(k: DrbdKernel, resources: Resource[], statistics: boolean): string {
   const lines: string[] = [];
   const now = k.world.clock.now;
@@ -202,7 +202,8 @@ export function events2(k: DrbdKernel, resources: Resource[], statistics: boolea
       lines.push(
         `exists device name:${res.name} volume:${d.vnr} minor:${d.minor} backing_dev:${d.disk === "Diskless" ? "none" : d.backingPath} disk:${d.disk} client:${d.backingPath === "none" ? "yes" : "no"} quorum:${d.quorum ? "yes" : "no"}${statistics ? ` size:${Math.floor((d.md?.dataSize ?? 0) / 1024)} read:${deviceStats(res, d, now).read} written:${deviceStats(res, d, now).written} al-writes:${d.alWrites} bm-writes:${d.bmWrites} upper-pending:0 lower-pending:0 al-suspended:no` : ""}`,
       );
-    for (const c of res.connections.values())
+    // print_changes: each connection's peer devices, then its paths
+    for (const c of res.connections.values()) {
       for (const d of res.devices.values()) {
         const pd = c.peerDevices.get(d.vnr);
         if (!pd) continue;
@@ -211,10 +212,10 @@ export function events2(k: DrbdKernel, resources: Resource[], statistics: boolea
           `exists peer-device name:${res.name} peer-node-id:${c.peerNodeId} conn-name:${c.peerName} volume:${d.vnr} replication:${pd.repl} peer-disk:${pd.peerDisk} peer-client:no resync-suspended:${resyncSuspStr(pd)}${done}${statistics ? ` received:${peerDeviceStats(pd, now).received} sent:${peerDeviceStats(pd, now).sent} out-of-sync:${outOfSyncBits(k, res, c, d) * 4} pending:${pd.inFlight} unacked:${pd.inFlight}` : ""}`,
         );
       }
-    for (const c of res.connections.values())
       lines.push(
         `exists path name:${res.name} peer-node-id:${c.peerNodeId} conn-name:${c.peerName} local:ipv4:${c.path.localAddress}:${c.path.localPort} peer:ipv4:${c.path.peerAddress}:${c.path.port} established:${c.cstate === "Connected" ? "yes" : "no"}`,
       );
+    }
   }
   lines.push("exists -");
   return `${lines.join("\n")}\n`;

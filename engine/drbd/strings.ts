@@ -143,6 +143,7 @@ export const FAILURES = {
   124: "Device is attached to a disk (use detach first)",
   125: "Device has a net-config (use disconnect first)",
   127: "Device minor not allocated",
+  130: "Resize not allowed during resync.",
   134: "Sync-pause flag is already set",
   135: "Sync-pause flag is already cleared",
   138: "Device does not have a disk-config",

@@ -60,7 +60,8 @@ export function procMeminfo(): string {
   return rows.map(([k, v]) => `${`${k}:`.padEnd(16)}${kb(v)}\n`).join("");
 }
 
-export function procBaseFiles(kernel: KernelView, node: LabNode): Record<string, () => string> {
+/** Files of the kernel itself, the same on the Docker host and in the containers that share it. */
+export function procKernelFiles(kernel: KernelView): Record<string, () => string> {
   return {
     "/uptime": () => {
       const up = kernel.kernelUptimeUs() / 1e6;
@@ -68,10 +69,16 @@ export function procBaseFiles(kernel: KernelView, node: LabNode): Record<string,
       return `${up.toFixed(2)} ${(up * 7.6).toFixed(2)}\n`;
     },
     "/loadavg": () => "0.08 0.05 0.01 1/412 2817\n",
-    "/mounts": () => procMounts(node),
     "/meminfo": () => procMeminfo(),
     "/version": () =>
       `Linux version ${KERNEL_RELEASE} (buildd@lcy02-amd64-040) (x86_64-linux-gnu-gcc-12 (Ubuntu 12.3.0-1ubuntu1~22.04) 12.3.0, GNU ld (GNU Binutils for Ubuntu) 2.38) ${KERNEL_VERSION}\n`,
+  };
+}
+
+export function procBaseFiles(kernel: KernelView, node: LabNode): Record<string, () => string> {
+  return {
+    ...procKernelFiles(kernel),
+    "/mounts": () => procMounts(node),
     "/sys/kernel/hostname": () => `${node.name}\n`,
   };
 }

@@ -7,6 +7,13 @@ import type { KernelLog } from "./types";
 
 /** The real ring buffer is bounded (CONFIG_LOG_BUF_SHIFT); keep the newest lines. */
 const MAX_ENTRIES = 5000;
+/**
+ * printk stamps each line with local_clock() when it is stored: the lines of one burst (a state
+ * change and its cluster-wide commit) are microseconds apart, never the same instant. A line is
+ * stamped at least this long after the previous one (the stamp may run a few µs ahead of the
+ * clock during a burst; the clock itself is not moved by logging).
+ */
+const PRINTK_GAP_US = 7;
 
 export class RingKernelLog implements KernelLog {
   private lines: { timeUs: number; text: string }[] = [];
@@ -16,7 +23,10 @@ export class RingKernelLog implements KernelLog {
   append(text: string): void {
     for (const line of text.split("\n")) {
       if (line === "") continue;
-      this.lines.push({ timeUs: this.clock.now, text: line });
+      const last = this.lines[this.lines.length - 1];
+      const timeUs =
+        last && last.timeUs + PRINTK_GAP_US > this.clock.now ? last.timeUs + PRINTK_GAP_US : this.clock.now;
+      this.lines.push({ timeUs, text: line });
     }
     if (this.lines.length > MAX_ENTRIES) this.lines.splice(0, this.lines.length - MAX_ENTRIES);
   }

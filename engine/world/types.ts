@@ -172,6 +172,8 @@ export interface Subsystem {
   snapshot?(): unknown;
   /** Generated files under /proc (or /sys) of a node, e.g. { "/proc/drbd": (node) => "version: 9.2.8 ..." }. */
   procFiles?(): Record<string, (node: LabNode) => string>;
+  /** Files under the Docker host's /proc (kernel-wide ones: the containers share its kernel). */
+  hostProcFiles?(): Record<string, () => string>;
   /** Processes this subsystem runs on a node, for `ps aux` (only called for running nodes). */
   processes?(node: LabNode): ProcessInfo[];
   /** `kill -SIG PID` on a node: return true if the PID is one of this subsystem's processes. */

@@ -14,7 +14,7 @@ import { genericCommands } from "../shell/commands";
 import { randomCommandSpec } from "../shell/determinism";
 import { LabFs } from "../shell/lab-fs";
 import { Machine } from "../shell/machine";
-import { procBaseFiles } from "../shell/proc-files";
+import { procBaseFiles, procKernelFiles } from "../shell/proc-files";
 import { type VirtualFile, VirtualFs } from "../shell/virtual-fs";
 import { IMAGE_PERMS, nodeFiles } from "./default-files";
 import { LabNetwork } from "./network";
@@ -309,6 +309,16 @@ export class LabWorld implements World {
     return files;
   }
 
+  /** The Docker host's /proc: its kernel's files (uptime, version…) and the subsystems' kernel-wide ones. */
+  hostProcFiles(): Map<string, VirtualFile> {
+    const files = new Map<string, VirtualFile>();
+    for (const [path, read] of Object.entries(procKernelFiles(this))) files.set(path, { read });
+    for (const s of this.subsystems)
+      for (const [path, read] of Object.entries(s.hostProcFiles?.() ?? {}))
+        if (path.startsWith("/proc/")) files.set(path.slice("/proc".length), { read });
+    return files;
+  }
+
   devFiles(node: Node | null): Map<string, VirtualFile> {
     const files = new Map<string, VirtualFile>([
       ["/null", { read: () => "", sink: true, mode: 0o20666, device: "char" }],
@@ -375,6 +385,14 @@ export async function createWorld(opts: CreateWorldOptions = {}): Promise<LabWor
       () => world.devFiles(null),
       () => new Date(world.wallMs()),
       "/dev",
+    ),
+  );
+  world.hostFs.mount(
+    "/proc",
+    new VirtualFs(
+      () => world.hostProcFiles(),
+      () => new Date(world.wallMs()),
+      "/proc",
     ),
   );
   for (const node of world.nodes.values()) {

@@ -65,6 +65,14 @@ export const ALLOWED: readonly Allowed[] = [
   },
   {
     case: ANY,
+    command: /^-d (up|adjust)/,
+    field: "stdout",
+    normalise: (s) => s.replace(/^drbdmeta \d+ v09 \S+ \S+ repair-md\n/gm, ""),
+    reason:
+      "adm_attach runs `drbdmeta … repair-md` before apply-al from drbd-utils 9.24 on (6053adff 'add repair-md command to fix up UUIDs'); the simulator is 9.28, the oracle 9.22",
+  },
+  {
+    case: ANY,
     command: ANY,
     realStderr: /^Segmentation fault/m,
     reason:

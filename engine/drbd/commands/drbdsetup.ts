@@ -1,13 +1,19 @@
 /**
- * `drbdsetup` queries on a lab node (drbd-utils user/v9/drbdsetup.c): status, events2 --now,
- * show, role, cstate, dstate. State changes are done through drbdadm.
+ * `drbdsetup` queries on a lab node (drbd-utils user/v9/drbdsetup.c): status (and --json),
+ * events2 (--now, or following the changes), show, role, cstate, dstate, outdate. Other state
+ * changes are done through drbdadm.
  */
+
+import { spendTime } from "../../shell/commands/time";
+import { labWorld } from "../../shell/commands/util";
 import type { CommandContext, ExecResult } from "../../world/types";
 import { DEFAULT_DISK, DEFAULT_NET, DEFAULT_OPTIONS, type DiskOpts, type NetOpts, type ResOptions } from "../conf";
+import { changeLines, view } from "../events2-stream";
 import type { DrbdKernel } from "../kernel";
 import type { Resource } from "../objects";
 import { outdate } from "../ops-admin";
 import { dstateLines, events2, resourceStatus } from "../status";
+import { statusJson } from "../status-json";
 import { exitCodeForStateError, FAILURE_EXIT, FAILURES, stateErrorText } from "../strings";
 
 /**
@@ -116,7 +122,37 @@ function showResource(res: Resource): string {
   return `${s}}\n\n`;
 }
 
-export function drbdsetup(k: DrbdKernel, ctx: CommandContext): ExecResult {
+/**
+ * `drbdsetup events2 [RES]` without --now: the `exists` lines, then the changes until the
+ * command is stopped (Ctrl-C, `timeout`); what it printed is its output.
+ */
+async function events2Follow(k: DrbdKernel, ctx: CommandContext, pick: () => Resource[], statistics: boolean) {
+  let last = view(k, pick(), statistics);
+  let out = events2(k, pick(), statistics);
+  const look = () => {
+    const next = view(k, pick(), statistics);
+    for (const line of changeLines(last, next)) out += `${line}\n`;
+    last = next;
+  };
+  // the kernel notifies every state change; objects created or deleted without one are seen
+  // at the next step of the wait
+  const stop = k.onCommit(look);
+  // an enclosing `timeout` kills it at its deadline (SIGTERM, 143) after what it printed: wait up
+  // to the deadline itself, so that the kill does not cut the output short
+  const deadline = labWorld(ctx).machineOf(ctx.node).deadline();
+  let code: number | null;
+  try {
+    code = await spendTime(ctx, deadline, () => {
+      look();
+      return false;
+    });
+  } finally {
+    stop();
+  }
+  return { stdout: out, stderr: "", exitCode: code ?? 143 };
+}
+
+export async function drbdsetup(k: DrbdKernel, ctx: CommandContext): Promise<ExecResult> {
   const node = ctx.node;
   if (!node) return { stdout: "", stderr: "bash: drbdsetup: command not found\n", exitCode: 127 };
   const args = ctx.args.filter((a) => !a.startsWith("-"));
@@ -131,6 +167,7 @@ export function drbdsetup(k: DrbdKernel, ctx: CommandContext): ExecResult {
       const list = pick(name);
       if (name && name !== "all" && list.length === 0)
         return { stdout: "", stderr: `${name}: No such resource\n`, exitCode: 10 };
+      if (flags.has("--json") || flags.has("-j")) return { stdout: statusJson(k, list), stderr: "", exitCode: 0 };
       if (list.length === 0) return { stdout: "# No currently configured DRBD found.\n", stderr: "", exitCode: 0 };
       return {
         stdout: list.map((r) => resourceStatus(k, r, { verbose, statistics })).join(""),
@@ -139,8 +176,13 @@ export function drbdsetup(k: DrbdKernel, ctx: CommandContext): ExecResult {
       };
     }
     case "events2":
-      if (!flags.has("--now"))
-        return { stdout: "", stderr: "events2: only --now is supported in the lab\n", exitCode: 20 };
+      if (!flags.has("--now")) {
+        const live = () =>
+          [...k.resources(node).values()]
+            .filter((r) => k.alive(r) && (name === undefined || name === "all" || r.name === name))
+            .sort((a, b) => a.name.localeCompare(b.name));
+        return events2Follow(k, ctx, live, statistics);
+      }
       return { stdout: events2(k, pick(name), statistics), stderr: "", exitCode: 0 };
     case "show":
       return { stdout: pick(name).map(showResource).join(""), stderr: "", exitCode: 0 };

@@ -1,6 +1,6 @@
 /**
  * drbdmeta as drbdadm calls it (drbd-utils user/shared/drbdmeta.c): create-md with its
- * questions, apply-al, offline invalidate/outdate, get-gi/show-gi and dstate from meta-data.
+ * questions, repair-md, apply-al, offline invalidate/outdate, get-gi/show-gi and dstate from meta-data.
  */
 import type { BlockDevice } from "../../block/types";
 import { probeSuperblock } from "../../fs/store";
@@ -113,6 +113,15 @@ export function applyAl(k: DrbdKernel, node: LabNode, minor: number, disk: strin
   if (configured(k, node, minor)) return raw(20, "", `Device '${minor}' is configured!\n`);
   if (!k.md.exists(dev)) return raw(255, "", "No valid meta data found\n");
   return raw(0);
+}
+
+/**
+ * drbdmeta repair-md (drbd-utils ≥ 9.24, run by drbdadm before apply-al on every attach): puts
+ * the day-0 bitmap UUID back in every day-0 peer slot. The lab's meta-data never holds a stale
+ * day-0 slot, so there is nothing to repair; it refuses on an attached minor and without meta-data.
+ */
+export function repairMd(k: DrbdKernel, node: LabNode, minor: number, disk: string): RawResult {
+  return applyAl(k, node, minor, disk);
 }
 
 function withMd(
