@@ -4,7 +4,6 @@ import "@xterm/xterm/css/xterm.css";
 import type { FitAddon } from "@xterm/addon-fit";
 import type { Terminal } from "@xterm/xterm";
 import { type Ref, useEffect, useId, useImperativeHandle, useRef, useState } from "react";
-import { needsMoreInput } from "@/engine/shell/continuation";
 import type { TranscriptEntry } from "@/lib/labs/live";
 import { LineEditor } from "./line-editor";
 import { describeTerminal, keyboardExit, spokenText, terminalHelp } from "./terminal-a11y";
@@ -68,6 +67,8 @@ export function TerminalView({
   const ready = useRef(deferred());
   /** Lines of a command not complete yet (open here-document, quote, `\`…): bash's `> ` prompt. */
   const pending = useRef<string[]>([]);
+  /** just-bash's parser deciding whether a command is complete: loaded with xterm, off the page's first load. */
+  const needsMoreInput = useRef<(text: string) => boolean>(() => false);
   const currentPrompt = () => (pending.current.length > 0 ? PS2 : promptRef.current);
   /** The line as the editor draws it, knowing the width: a long line wraps on a phone. */
   const renderLine = (p: string) => editor.current.render(p, term.current?.cols);
@@ -135,7 +136,7 @@ export function TerminalView({
         // bash reads on until the command is complete, then runs all its lines at once
         const command = [...pending.current, a.line].join("\n");
         // only bash's lines (prompt `user@host:dir$ `): psql has its own continuation prompts
-        if ((pending.current.length > 0 || BASH_PROMPT.test(promptRef.current)) && needsMoreInput(command)) {
+        if ((pending.current.length > 0 || BASH_PROMPT.test(promptRef.current)) && needsMoreInput.current(command)) {
           pending.current.push(a.line);
           t.write(`\r\n${renderLine(PS2)}`);
           continue;
@@ -182,8 +183,13 @@ export function TerminalView({
     let disposed = false;
     let observer: ResizeObserver | undefined;
     void (async () => {
-      const [{ Terminal }, { FitAddon }] = await Promise.all([import("@xterm/xterm"), import("@xterm/addon-fit")]);
+      const [{ Terminal }, { FitAddon }, continuation] = await Promise.all([
+        import("@xterm/xterm"),
+        import("@xterm/addon-fit"),
+        import("@/engine/shell/continuation"),
+      ]);
       if (disposed || !box.current) return;
+      needsMoreInput.current = continuation.needsMoreInput;
       const t = new Terminal({
         fontFamily: "ui-monospace, SFMono-Regular, Menlo, Consolas, monospace",
         fontSize: 14,
