@@ -1,4 +1,4 @@
-import { parse, type ScriptNode } from "just-bash";
+import { Bash } from "just-bash";
 
 /**
  * Does bash need more lines before it can run what was typed? Interactive bash shows its
@@ -9,15 +9,17 @@ import { parse, type ScriptNode } from "just-bash";
  * it as one command (its lines joined by "\n"), which is what bash reads and what the lab
  * logs: a replay sees complete commands only.
  *
- * The answer is just-bash's own parser's, the one that will run the command:
+ * The answer is just-bash's own parser's, the one that will run the command, through
+ * `Bash.transform` (what `exec` parses, after the same clean-up; the browser build of just-bash
+ * exports no bare `parse`):
  * - a parse error met at the end of the text (`Expected DONE, got EOF`, `unexpected EOF while
  *   looking for matching …`) means more lines can complete it; any other error is bash's to
  *   report, the command is sent as it is;
- * - the parser accepts a here-document that has not met its delimiter, a trailing `\`, `|`,
- *   `&&` or `||` (as if the input ended there): for these, the text is parsed again with one
- *   more line (a lone word). If that line does not start a statement of its own — it became the
- *   here-document's body, the backslash's continuation, the pipe's right-hand side — bash would
- *   have read it as part of this command: the command is not complete.
+ * - a here-document that has not met its delimiter: `transform` cannot print it back;
+ * - the parser accepts a trailing `\`, `|`, `&&` or `||` (as if the input ended there): for
+ *   these, the text is parsed again with one more line (a lone word). If that line does not
+ *   start a statement of its own — it became the backslash's continuation, the pipe's
+ *   right-hand side — bash would have read it as part of this command: it is not complete.
  */
 export function needsMoreInput(text: string): boolean {
   const statements = statementCount(text);
@@ -29,20 +31,25 @@ export function needsMoreInput(text: string): boolean {
 /** A word no command line ends with: the line added to see whether bash would read on. */
 const PROBE = "__drbd_lab_next_line__";
 
+/** A shell with no files and no state of its own: only its parser is used. */
+let parser: Bash | undefined;
+
 function statementCount(text: string): number | "incomplete" | "error" {
-  let script: ScriptNode;
+  parser ??= new Bash();
   try {
-    script = parse(text);
+    return parser.transform(text).ast.statements.length;
   } catch (e) {
     return atEndOfInput(e) ? "incomplete" : "error";
   }
-  return script.statements.length;
 }
 
-/** just-bash's parse errors carry the token they stopped at (EOF at the end); the lexer's say so in words. */
+/**
+ * just-bash's parse errors carry the token they stopped at (EOF at the end); the lexer's say so
+ * in words; `transform` refuses to print back a here-document that has not met its delimiter.
+ */
 function atEndOfInput(e: unknown): boolean {
   if (!(e instanceof Error)) return false;
   const token = (e as { token?: { type?: string } }).token;
   if (token) return token.type === "EOF";
-  return /unexpected EOF/.test(e.message);
+  return /unexpected EOF|unterminated here-document/.test(e.message);
 }

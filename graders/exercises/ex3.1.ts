@@ -1,3 +1,4 @@
+import { frNumber } from "../format";
 import type { LabCtx } from "../lab/context";
 import { type ScriptCtx, scriptExercise } from "../lab/script";
 import type { Check, CheckOutcome } from "../types";
@@ -30,7 +31,7 @@ function crashUs(lab: LabCtx): number {
   return e ? e.atUs + e.durationUs : 0;
 }
 
-const s = (us: number) => `${(us / 1_000_000).toFixed(1).replace(".", ",")} s`;
+const s = (us: number) => `${frNumber(us / 1_000_000, { minDecimals: 1, maxDecimals: 1 })} s`;
 
 const checks: Check<ScriptCtx>[] = [
   {

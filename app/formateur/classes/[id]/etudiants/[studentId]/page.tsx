@@ -5,6 +5,7 @@ import { getExercise } from "@/graders";
 import { db } from "@/lib/db";
 import { isEnrolled, ownedCohort } from "@/lib/grading/access";
 import { studentAttempts } from "@/lib/grading/attempts";
+import { frNumber } from "@/lib/grading/format";
 import { requireRole } from "@/lib/guards";
 import { Card, CardBody } from "../../../../../components/ui/card";
 import { PageHeader } from "../../../../../components/ui/page-header";
@@ -18,7 +19,7 @@ type Props = {
 
 const dateFr = (iso: string) =>
   new Date(iso).toLocaleString("fr-FR", { dateStyle: "short", timeStyle: "medium", timeZone: "Europe/Paris" });
-const pts = (n: number) => String(n).replace(".", ",");
+const pts = (n: number) => frNumber(n);
 
 /** A student's attempts at one exercise: every grading's checks, overrides, the lab transcript. */
 export default async function AttemptsPage({ params, searchParams }: Props) {
