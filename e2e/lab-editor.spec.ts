@@ -22,6 +22,17 @@ test("the config editor shows the engine's diagnostic for a missing ';' and appl
   const editor = lab.locator(".monaco-editor .view-lines");
   await expect(editor).toContainText("resource r0", { timeout: 60_000 });
   await expect(lab.getByText("Aucune erreur détectée par drbdadm.")).toBeVisible();
+  // Monaco's Monarch tokenizer colours the words (theme "vs"): a section as a keyword, an option
+  // as a type, a value as a constant; a resource's own name stays plain
+  const colour = (word: string) =>
+    editor
+      .locator("span > span", { hasText: new RegExp(`^${word}$`) })
+      .first()
+      .evaluate((el) => getComputedStyle(el).color);
+  expect(await colour("resource")).toBe("rgb(0, 0, 255)");
+  expect(await colour("protocol")).toBe("rgb(0, 128, 128)");
+  expect(await colour("r0")).toBe("rgb(0, 0, 0)");
+  await lab.locator(".monaco-editor").screenshot({ path: test.info().outputPath("editor-colours.png") });
   // delete the ';' after "protocol C"
   await editor.getByText("protocol C;").first().click();
   await page.keyboard.press("End");
