@@ -65,6 +65,7 @@ test("heredocs, open quotes and pastes wait for the whole command; $? and the ho
       await typeLine(page, "listen_addresses = '*'");
       await typeLine(page, "port = 5432");
       await expect(rows(page, "host")).toContainText("> port = 5432");
+      await page.getByTestId("terminal-host").screenshot({ path: test.info().outputPath("heredoc-continuation.png") });
       await typeLine(page, "EOF");
     },
     1,

@@ -67,8 +67,12 @@ export function TerminalView({
   const ready = useRef(deferred());
   /** Lines of a command not complete yet (open here-document, quote, `\`…): bash's `> ` prompt. */
   const pending = useRef<string[]>([]);
-  /** just-bash's parser deciding whether a command is complete: loaded with xterm, off the page's first load. */
-  const needsMoreInput = useRef<(text: string) => boolean>(() => false);
+  /**
+   * just-bash's parser deciding whether a command is complete: loaded beside xterm, off the page's
+   * first load and without holding the terminal back; a line entered before it is there waits for it.
+   */
+  const needsMoreInput = useRef<((text: string) => boolean) | null>(null);
+  const parserLoad = useRef<Promise<void>>(Promise.resolve());
   const currentPrompt = () => (pending.current.length > 0 ? PS2 : promptRef.current);
   /** The line as the editor draws it, knowing the width: a long line wraps on a phone. */
   const renderLine = (p: string) => editor.current.render(p, term.current?.cols);
@@ -121,6 +125,15 @@ export function TerminalView({
   function handleData(data: string) {
     const t = term.current;
     if (!t) return;
+    if (!needsMoreInput.current && !busy.current && /[\r\n]/.test(data)) {
+      busy.current = true;
+      typeahead.current.push(data);
+      void parserLoad.current.then(() => {
+        busy.current = false;
+        for (const d of typeahead.current.splice(0)) handleData(d);
+      });
+      return;
+    }
     if (busy.current) {
       if (data === "\x03") {
         // Ctrl-C: the server stops the command; its ^C and the prompt come back with the reply
@@ -136,7 +149,7 @@ export function TerminalView({
         // bash reads on until the command is complete, then runs all its lines at once
         const command = [...pending.current, a.line].join("\n");
         // only bash's lines (prompt `user@host:dir$ `): psql has its own continuation prompts
-        if ((pending.current.length > 0 || BASH_PROMPT.test(promptRef.current)) && needsMoreInput.current(command)) {
+        if ((pending.current.length > 0 || BASH_PROMPT.test(promptRef.current)) && needsMoreInput.current?.(command)) {
           pending.current.push(a.line);
           t.write(`\r\n${renderLine(PS2)}`);
           continue;
@@ -183,13 +196,16 @@ export function TerminalView({
     let disposed = false;
     let observer: ResizeObserver | undefined;
     void (async () => {
-      const [{ Terminal }, { FitAddon }, continuation] = await Promise.all([
-        import("@xterm/xterm"),
-        import("@xterm/addon-fit"),
-        import("@/engine/shell/continuation"),
-      ]);
+      parserLoad.current = import("@/engine/shell/continuation").then(
+        (m) => {
+          needsMoreInput.current = m.needsMoreInput;
+        },
+        () => {
+          needsMoreInput.current = () => false; // without the parser, every line runs as typed
+        },
+      );
+      const [{ Terminal }, { FitAddon }] = await Promise.all([import("@xterm/xterm"), import("@xterm/addon-fit")]);
       if (disposed || !box.current) return;
-      needsMoreInput.current = continuation.needsMoreInput;
       const t = new Terminal({
         fontFamily: "ui-monospace, SFMono-Regular, Menlo, Consolas, monospace",
         fontSize: 14,
