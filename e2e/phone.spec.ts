@@ -11,10 +11,10 @@ test.use({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, isMobile
 /** The page's own width: what a phone scrolls sideways when something overflows. */
 const pageWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth);
 
+/** What the phone's screen shows, attached to the report and kept with the test's output. */
 async function shot(page: Page, name: string) {
-  const body = await page.screenshot({ fullPage: false });
+  const body = await page.screenshot({ path: test.info().outputPath(`${name}.png`) });
   await test.info().attach(name, { body, contentType: "image/png" });
-  await page.screenshot({ path: test.info().outputPath(`${name}.png`), fullPage: true });
 }
 
 test("at 390 px: header with Cours and the name, cluster diagram and benchmark table scroll in their boxes", async ({
