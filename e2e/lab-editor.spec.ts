@@ -10,7 +10,10 @@ test("the config editor shows the engine's diagnostic for a missing ';' and appl
   await page.goto("/cours/tp1");
   const lab = page.getByRole("region", { name: "Lab tp1" });
   await lab.getByRole("button", { name: "Ouvrir le lab" }).click();
-  await expect(page.getByTestId("terminal-host").locator(".xterm-rows")).toContainText("@docker-host:~$");
+  // a cold lab worker (the run's first lab) may take a while on a busy machine
+  await expect(page.getByTestId("terminal-host").locator(".xterm-rows")).toContainText("@docker-host:~$", {
+    timeout: 30_000,
+  });
   await page.getByTestId("terminal-host").click();
   await page.keyboard.type("cd drbd-workshop && docker-compose up -d");
   const up = page.waitForResponse((r) => r.url().includes("/exec"));
@@ -44,6 +47,28 @@ test("the config editor shows the engine's diagnostic for a missing ';' and appl
   await lab.getByRole("button", { name: "Appliquer au lab" }).click();
   expect((await write).status()).toBe(200);
   await expect(lab.getByText(/écrit sur node1, node2/)).toBeVisible();
+});
+
+// Known failure (issue 11 item 8): the `drbd` Monarch definition compiles (monarchCompile) and is
+// registered in beforeMount, yet both editors of the page render every token as mtk1 (no colour).
+test.fixme("the lab's config editor colours DRBD keywords with Monaco's Monarch tokenizer", async ({ page }) => {
+  test.setTimeout(120_000);
+  await signIn(page, student(1));
+  await page.goto("/cours/tp1");
+  const lab = page.getByRole("region", { name: "Lab tp1" });
+  await lab.getByRole("button", { name: /Ouvrir le lab|Reprendre/ }).click();
+  await lab.getByRole("button", { name: "Éditeur de configuration" }).click();
+  const editor = lab.locator(".monaco-editor .view-lines");
+  await expect(editor).toContainText("resource r0", { timeout: 60_000 });
+  // theme "vs": a section as a keyword, an option as a type; a resource's own name stays plain
+  const colour = (word: string) =>
+    editor
+      .locator("span > span", { hasText: new RegExp(`^${word}$`) })
+      .first()
+      .evaluate((el) => getComputedStyle(el).color);
+  expect(await colour("resource")).toBe("rgb(0, 0, 255)");
+  expect(await colour("protocol")).toBe("rgb(0, 128, 128)");
+  expect(await colour("r0")).toBe("rgb(0, 0, 0)");
 });
 
 test("a chapter page with its lab open has no serious accessibility violation", async ({ page }) => {

@@ -65,6 +65,7 @@ test("heredocs, open quotes and pastes wait for the whole command; $? and the ho
       await typeLine(page, "listen_addresses = '*'");
       await typeLine(page, "port = 5432");
       await expect(rows(page, "host")).toContainText("> port = 5432");
+      await page.getByTestId("terminal-host").screenshot({ path: test.info().outputPath("heredoc-continuation.png") });
       await typeLine(page, "EOF");
     },
     1,
@@ -154,4 +155,16 @@ test("underscores are drawn at device scale factor 1", async ({ page }) => {
   }, shot.toString("base64"));
   // 32 underscores at ~8 px each, at least one pixel row: well over 100 light pixels
   expect(light).toBeGreaterThan(100);
+
+  // a full screen: the last row is drawn whole inside the terminal's box, not cut by it
+  await sent(page, () => typeLine(page, "for i in $(seq 1 40); do echo ligne_$i; done"), 1);
+  await expect(rows(page, "host")).toContainText("ligne_40");
+  const boxBottom = await page.getByTestId("terminal-host").evaluate((el) => el.getBoundingClientRect().bottom);
+  const lastRow = await rows(page, "host").evaluate((el) => {
+    const r = (el.lastElementChild as HTMLElement).getBoundingClientRect();
+    return { bottom: r.bottom, height: r.height };
+  });
+  expect(lastRow.height).toBeGreaterThanOrEqual(16);
+  expect(lastRow.bottom).toBeLessThanOrEqual(boxBottom);
+  await page.getByTestId("terminal-host").screenshot({ path: test.info().outputPath("terminal-scale1.png") });
 });

@@ -1,10 +1,11 @@
 "use client";
 
 import { useActionState } from "react";
+import { frNumber } from "@/lib/grading/format";
 import { buttonClass } from "../components/ui/button";
 import { resetLabStorageAction } from "./actions";
 
-const mib = (bytes: number) => (bytes / (1024 * 1024)).toFixed(1).replace(".", ",");
+const mib = (bytes: number) => frNumber(bytes / (1024 * 1024), { minDecimals: 1, maxDecimals: 1 });
 
 /** A learner's lab storage against the quota; at the quota, the instructor lets them go on. */
 export function LabStorage({

@@ -25,6 +25,13 @@ describe("needsMoreInput: when bash shows its continuation prompt", () => {
     ['echo "$(hostname'],
     ["echo `date"],
     ["cat << A << B\na\nA\nb"],
+    ["x=$((1 +"],
+    ["[[ -f /etc/drbd.conf"],
+    ['echo "${HOME'],
+    ["while true"],
+    ["case $1 in a) echo a"],
+    ["if true; then\n  cat > f << EOF\nfi\nEOF"],
+    ["echo hi |&"],
   ])("waits for more after %j", (text) => {
     expect(needsMoreInput(text)).toBe(true);
   });
@@ -51,6 +58,10 @@ describe("needsMoreInput: when bash shows its continuation prompt", () => {
     ["cat <<< 'mot'"],
     ["ls 2>&1 >/dev/null"],
     [""],
+    ["# un commentaire"],
+    ["cat > f << 'EOF'\n$HOME\nEOF"],
+    ["if true; then\n  cat > f << EOF\nfi\nEOF\nfi"],
+    ["[[ -f /etc/drbd.conf ]] && echo oui"],
   ])("runs %j at once", (text) => {
     expect(needsMoreInput(text)).toBe(false);
   });
@@ -59,5 +70,7 @@ describe("needsMoreInput: when bash shows its continuation prompt", () => {
     expect(needsMoreInput("fi")).toBe(false);
     expect(needsMoreInput("echo )")).toBe(false);
     expect(needsMoreInput("done")).toBe(false);
+    expect(needsMoreInput("if true; then fi")).toBe(false);
+    expect(needsMoreInput("echo a; }")).toBe(false);
   });
 });

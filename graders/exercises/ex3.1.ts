@@ -1,3 +1,4 @@
+import { frNumber } from "../format";
 import type { LabCtx } from "../lab/context";
 import { changeAfter } from "../lab/predicates";
 import { type ScriptCtx, scriptExercise } from "../lab/script";
@@ -33,7 +34,7 @@ function crashUs(lab: LabCtx): number {
   return e ? e.atUs + e.durationUs : 0;
 }
 
-const s = (us: number) => `${(us / 1_000_000).toFixed(1).replace(".", ",")} s`;
+const s = (us: number) => `${frNumber(us / 1_000_000, { minDecimals: 1, maxDecimals: 1 })} s`;
 
 const checks: Check<ScriptCtx>[] = [
   {

@@ -4,6 +4,7 @@ import { type ConfigCtx, prepareConfig, where } from "../config/context";
 import { configExercise } from "../config/exercise";
 import { type Measurements, measured } from "../config/measure";
 import { r0Preserved } from "../config/r0";
+import { frNumber } from "../format";
 import type { Check, CheckOutcome } from "../types";
 
 /**
@@ -118,7 +119,7 @@ function baselineMeasurements(): Promise<Measurements> {
   return baseline;
 }
 
-const ms = (x: number) => `${x.toFixed(2).replace(".", ",")} ms`;
+const ms = (x: number) => `${frNumber(x, { minDecimals: 2 })} ms`;
 const mibs = (kib: number) => `${Math.round(kib / 1024)} MiB/s`;
 
 const checks: Check<ConfigCtx>[] = [

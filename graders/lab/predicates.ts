@@ -1,4 +1,5 @@
 import type { SplitBrainEvent, StateChangeEvent, StateField, StateObject } from "../../engine/index";
+import { frNumber } from "../format";
 import type { CheckOutcome } from "../types";
 import type { LabCtx } from "./context";
 
@@ -24,7 +25,7 @@ export function inSyncWith(ctx: LabCtx, node: string, peer: string, resource = "
   if (c.cstate !== "Connected") return { passed: false, detail: `${node} → ${peer} : connexion ${c.cstate}.` };
   const pd = c.peerDevices[0];
   if (pd?.replication !== "Established" || pd.peerDisk !== "UpToDate") {
-    const done = pd?.done != null ? ` (${pd.done.toFixed(2)} %)` : "";
+    const done = pd?.done != null ? ` (${frNumber(pd.done, { minDecimals: 2 })} %)` : "";
     return {
       passed: false,
       detail: `${node} → ${peer} : réplication ${pd?.replication ?? "?"}, disque du pair ${pd?.peerDisk ?? "?"}${done}.`,

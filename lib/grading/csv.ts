@@ -1,3 +1,4 @@
+import { frNumber } from "@/graders/format";
 import type { ClassView } from "./class-view";
 
 /**
@@ -15,9 +16,8 @@ function field(raw: string): string {
   return /[";\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
 
-function number(n: number): string {
-  return String(Math.round(n * 100) / 100).replace(".", ",");
-}
+/** A decimal comma, no thousands separator: Excel FR reads the cell as a number. */
+const number = (n: number) => frNumber(n, { grouping: false });
 
 export function gradebookCsv(view: ClassView): string {
   const header = ["Nom", "E-mail", ...view.exercises.map((e) => `${e.id} (/${e.points})`), "Total (%)"];

@@ -1,33 +1,16 @@
 import type * as Monaco from "monaco-editor/editor";
-import { completionItems, parseConfig, sectionAt } from "@/engine/drbd/config";
+import { completionItems, configVocabulary, parseConfig, sectionAt } from "@/engine/drbd/config";
 
-const SECTIONS = [
-  "global",
-  "common",
-  "resource",
-  "on",
-  "floating",
-  "stacked-on-top-of",
-  "volume",
-  "connection",
-  "connection-mesh",
-  "path",
-  "host",
-  "net",
-  "disk",
-  "startup",
-  "options",
-  "handlers",
-  "syncer",
-  "include",
-];
-
-/** Registers the `drbd` language once: Monarch highlighting, brackets, keyword completion. */
+/**
+ * Registers the `drbd` language once: highlighting by Monaco's Monarch tokenizer (sections as
+ * keywords, options as types, enumerated values as constants, from the words completion offers),
+ * brackets, keyword completion.
+ */
 export function registerDrbdLanguage(monaco: typeof Monaco): void {
   if (monaco.languages.getLanguages().some((l) => l.id === "drbd")) return;
   monaco.languages.register({ id: "drbd", extensions: [".res", ".conf"] });
   monaco.languages.setMonarchTokensProvider("drbd", {
-    sections: SECTIONS,
+    ...configVocabulary(),
     tokenizer: {
       root: [
         [/#.*$/, "comment"],
@@ -37,7 +20,10 @@ export function registerDrbdLanguage(monaco: typeof Monaco): void {
         [/\b\d{1,3}(\.\d{1,3}){3}(:\d+)?\b/, "number"],
         [/\/[\w./*-]+/, "string.path"],
         [/\b\d+[kKmMgGsT]?\b/, "number"],
-        [/[a-zA-Z][\w-]*/, { cases: { "@sections": "keyword", "@default": "identifier" } }],
+        [
+          /[a-zA-Z_][\w-]*/,
+          { cases: { "@sections": "keyword", "@options": "type", "@values": "constant", "@default": "identifier" } },
+        ],
       ],
     },
   });

@@ -1,5 +1,6 @@
 import type { GradeResult } from "@/graders/types";
 import type { PublicExercise, PublicQuestion } from "@/lib/grading/exercise-view";
+import { frNumber } from "@/lib/grading/format";
 
 export type { GradeResult, PublicExercise, PublicQuestion };
 
@@ -26,4 +27,4 @@ export interface SubmitReply {
 }
 
 /** Points with a decimal comma (French). */
-export const pts = (n: number) => String(Math.round(n * 100) / 100).replace(".", ",");
+export const pts = (n: number) => frNumber(n);

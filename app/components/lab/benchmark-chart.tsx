@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useState } from "react";
+import { frNumber } from "@/lib/grading/format";
 
 export interface BenchmarkPoint {
   id: string;
@@ -42,7 +43,7 @@ function Bars({
             <g key={r.id}>
               <rect x={x} y={h - bh} width={barW} height={bh} fill={COLORS[r.protocol] ?? "#475569"} rx={3} />
               <text x={x + barW / 2} y={h - bh - 4} fontSize={11} textAnchor="middle" fill="#0f172a">
-                {v < 10 ? v.toFixed(2) : Math.round(v)}
+                {v < 10 ? frNumber(v, { minDecimals: 2 }) : frNumber(Math.round(v))}
               </text>
               <text x={x + barW / 2} y={h + 16} fontSize={12} textAnchor="middle" fill="#0f172a">
                 {r.protocol}

@@ -1,3 +1,4 @@
+import { frNumber } from "@/lib/grading/format";
 import type { ClusterView, ConnectionView, LinkView, NodeView, PeerView, ResourceView } from "@/lib/labs/cluster-view";
 
 const ROLE_FR: Record<string, string> = { Primary: "Primaire", Secondary: "Secondaire", Unknown: "inconnu" };
@@ -20,7 +21,7 @@ const LINK_COLOR: Record<LinkView["state"], string> = {
 };
 
 /** "0.05" → "0,05": French decimals, identical on the server and in the browser. */
-const fr = (x: number) => String(x).replace(".", ",");
+const fr = (x: number) => frNumber(x, { maxDecimals: 3 });
 
 function diskColor(disk: string): string {
   if (disk === "UpToDate") return "#15803d";

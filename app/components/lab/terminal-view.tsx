@@ -4,7 +4,6 @@ import "@xterm/xterm/css/xterm.css";
 import type { FitAddon } from "@xterm/addon-fit";
 import type { Terminal } from "@xterm/xterm";
 import { type Ref, useEffect, useId, useImperativeHandle, useRef, useState } from "react";
-import { needsMoreInput } from "@/engine/shell/continuation";
 import type { TranscriptEntry } from "@/lib/labs/live";
 import { LineEditor } from "./line-editor";
 import { describeTerminal, keyboardExit, spokenText, terminalHelp } from "./terminal-a11y";
@@ -68,6 +67,12 @@ export function TerminalView({
   const ready = useRef(deferred());
   /** Lines of a command not complete yet (open here-document, quote, `\`…): bash's `> ` prompt. */
   const pending = useRef<string[]>([]);
+  /**
+   * just-bash's parser deciding whether a command is complete: loaded beside xterm, off the page's
+   * first load and without holding the terminal back; a line entered before it is there waits for it.
+   */
+  const needsMoreInput = useRef<((text: string) => boolean) | null>(null);
+  const parserLoad = useRef<Promise<void>>(Promise.resolve());
   const currentPrompt = () => (pending.current.length > 0 ? PS2 : promptRef.current);
   /** The line as the editor draws it, knowing the width: a long line wraps on a phone. */
   const renderLine = (p: string) => editor.current.render(p, term.current?.cols);
@@ -120,6 +125,15 @@ export function TerminalView({
   function handleData(data: string) {
     const t = term.current;
     if (!t) return;
+    if (!needsMoreInput.current && !busy.current && /[\r\n]/.test(data)) {
+      busy.current = true;
+      typeahead.current.push(data);
+      void parserLoad.current.then(() => {
+        busy.current = false;
+        for (const d of typeahead.current.splice(0)) handleData(d);
+      });
+      return;
+    }
     if (busy.current) {
       if (data === "\x03") {
         // Ctrl-C: the server stops the command; its ^C and the prompt come back with the reply
@@ -135,7 +149,7 @@ export function TerminalView({
         // bash reads on until the command is complete, then runs all its lines at once
         const command = [...pending.current, a.line].join("\n");
         // only bash's lines (prompt `user@host:dir$ `): psql has its own continuation prompts
-        if ((pending.current.length > 0 || BASH_PROMPT.test(promptRef.current)) && needsMoreInput(command)) {
+        if ((pending.current.length > 0 || BASH_PROMPT.test(promptRef.current)) && needsMoreInput.current?.(command)) {
           pending.current.push(a.line);
           t.write(`\r\n${renderLine(PS2)}`);
           continue;
@@ -182,6 +196,14 @@ export function TerminalView({
     let disposed = false;
     let observer: ResizeObserver | undefined;
     void (async () => {
+      parserLoad.current = import("@/engine/shell/continuation").then(
+        (m) => {
+          needsMoreInput.current = m.needsMoreInput;
+        },
+        () => {
+          needsMoreInput.current = () => false; // without the parser, every line runs as typed
+        },
+      );
       const [{ Terminal }, { FitAddon }] = await Promise.all([import("@xterm/xterm"), import("@xterm/addon-fit")]);
       if (disposed || !box.current) return;
       const t = new Terminal({

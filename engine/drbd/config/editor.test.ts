@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { completionItems, sectionAt } from "./editor";
+import { completionItems, configVocabulary, sectionAt } from "./editor";
 import { expandInclude, resolveIncludePath } from "./include";
 import { DEFAULT_CONFIG_FILES, parseConfig } from "./index";
 
@@ -92,5 +92,31 @@ describe("include globs", () => {
       "/etc/drbd.d/r0.res",
     ]);
     expect(config.resources.map((r) => r.name)).toEqual(["r0"]);
+  });
+});
+
+describe("configVocabulary: the words the editor colours", () => {
+  const v = configVocabulary();
+  it("sorts sections, option keywords and values apart", () => {
+    expect(v.sections).toEqual(expect.arrayContaining(["resource", "on", "net", "disk", "handlers", "connection"]));
+    expect(v.options).toEqual(
+      expect.arrayContaining([
+        "protocol",
+        "address",
+        "device",
+        "meta-disk",
+        "after-sb-0pri",
+        "split-brain",
+        "c-max-rate",
+      ]),
+    );
+    expect(v.values).toEqual(
+      expect.arrayContaining(["A", "C", "internal", "disconnect", "call-local-io-error", "yes"]),
+    );
+    expect(v.options.filter((o) => v.sections.includes(o))).toEqual([]);
+  });
+  it("leaves names of the learner's own (hosts, resources, paths) out", () => {
+    for (const word of ["node1", "r0", "drbd0", "sdb1", "postgres"])
+      expect([...v.sections, ...v.options, ...v.values]).not.toContain(word);
   });
 });

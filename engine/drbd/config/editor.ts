@@ -172,3 +172,26 @@ export function completionItems(sectionPath: string[]): CompletionItem[] {
     return true;
   });
 }
+
+/**
+ * The words the editor colours, from the lists completion offers: section names (`resource`,
+ * `net`, `on`…), option and host keywords (`protocol`, `address`, `after-sb-0pri`…), and the
+ * options' enumerated values (`internal`, `disconnect`, `call-local-io-error`…).
+ */
+export function configVocabulary(): { sections: string[]; options: string[]; values: string[] } {
+  const items = [
+    ...completionItems([]),
+    ...RESOURCE_ITEMS,
+    ...HOST_ITEMS,
+    ...["net", "disk", "startup", "options", "handlers", "global", "syncer"].flatMap((s) => completionItems(["", s])),
+  ];
+  const sections = new Set(items.filter((i) => i.kind === "section").map((i) => i.label));
+  for (const extra of ["stacked-on-top-of", "path", "host", "skip", "minor", "via", "proxy", "inside", "outside"])
+    sections.add(extra);
+  const options = new Set(items.filter((i) => i.kind === "option").map((i) => i.label));
+  for (const s of sections) options.delete(s);
+  const values = new Set(OPTION_TABLE.flatMap((o) => (o.type === "bool" ? ["yes", "no"] : (o.values ?? []))));
+  for (const v of ["internal", "none", "ipv4", "ipv6"]) values.add(v);
+  const sorted = (s: Set<string>) => [...s].sort();
+  return { sections: sorted(sections), options: sorted(options), values: sorted(values) };
+}

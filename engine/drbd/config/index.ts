@@ -6,7 +6,7 @@ import { postParse } from "./postparse";
 export { optionAnnexMarkdown } from "./annex";
 export * from "./defaults";
 export { type DumpOptions, dumpConfig, dumpResource } from "./dump";
-export { type CompletionItem, completionItems, sectionAt } from "./editor";
+export { type CompletionItem, completionItems, configVocabulary, sectionAt } from "./editor";
 export { checkForHost } from "./host-checks";
 export type * from "./model";
 export { formatDiagnostic } from "./model";

@@ -55,7 +55,7 @@ export function RegradeForm({ cohortId, exercises }: { cohortId: string; exercis
 /** One free-text answer the grader was unsure about: the instructor sets the score with a comment. */
 export function ReviewCard({ cohortId, item }: { cohortId: string; item: ReviewItem }) {
   const router = useRouter();
-  const [score, setScore] = useState(String(item.score).replace(".", ","));
+  const [score, setScore] = useState(frNumber(item.score, { grouping: false }));
   const [comment, setComment] = useState("");
   const [error, setError] = useState("");
   async function save(e: React.FormEvent) {

@@ -5,6 +5,8 @@ import { getExercise } from "@/graders";
 import { db } from "@/lib/db";
 import { isEnrolled, ownedCohort } from "@/lib/grading/access";
 import { studentAttempts } from "@/lib/grading/attempts";
+import { answerLines } from "@/lib/grading/check-labels";
+import { frNumber } from "@/lib/grading/format";
 import { requireRole } from "@/lib/guards";
 import { Card, CardBody } from "../../../../../components/ui/card";
 import { PageHeader } from "../../../../../components/ui/page-header";
@@ -18,7 +20,14 @@ type Props = {
 
 const dateFr = (iso: string) =>
   new Date(iso).toLocaleString("fr-FR", { dateStyle: "short", timeStyle: "medium", timeZone: "Europe/Paris" });
-const pts = (n: number) => String(n).replace(".", ",");
+const pts = (n: number) => frNumber(n);
+/** A questions submission's answers (`{ answers: { q1.choice: "b", … } }`), else undefined. */
+const answersOf = (payload: unknown): Record<string, unknown> | undefined => {
+  const answers = (payload as { answers?: unknown } | null)?.answers;
+  return answers !== null && typeof answers === "object" && !Array.isArray(answers)
+    ? (answers as Record<string, unknown>)
+    : undefined;
+};
 
 /** The replay of the moment a lab submission was graded (its last row), if it is one. */
 function replayOf(payload: unknown): string | null {
@@ -103,11 +112,23 @@ export default async function AttemptsPage({ params, searchParams }: Props) {
                 ) : (
                   <details className="mt-2">
                     <summary className="cursor-pointer text-sm text-slate-600">Soumission</summary>
-                    <pre className="mt-1 max-h-96 overflow-auto whitespace-pre-wrap rounded bg-slate-50 p-3 text-xs">
-                      {typeof (a.payload as { text?: string }).text === "string"
-                        ? (a.payload as { text: string }).text
-                        : JSON.stringify((a.payload as { answers?: unknown }).answers ?? a.payload, null, 2)}
-                    </pre>
+                    {answersOf(a.payload) ? (
+                      // each answer in words, by option identity (the learner's options were shuffled)
+                      <dl className="mt-1 space-y-2 rounded bg-slate-50 p-3 text-sm" data-testid="attempt-answers">
+                        {answerLines(def.id, answersOf(a.payload) ?? {}).map((l) => (
+                          <div key={l.prompt}>
+                            <dt className="font-medium text-slate-800">{l.prompt}</dt>
+                            <dd className="ml-4 whitespace-pre-wrap text-slate-700">{l.answer}</dd>
+                          </div>
+                        ))}
+                      </dl>
+                    ) : (
+                      <pre className="mt-1 max-h-96 overflow-auto whitespace-pre-wrap rounded bg-slate-50 p-3 text-xs">
+                        {typeof (a.payload as { text?: string }).text === "string"
+                          ? (a.payload as { text: string }).text
+                          : JSON.stringify(a.payload, null, 2)}
+                      </pre>
+                    )}
                   </details>
                 )}
               </CardBody>
