@@ -1,5 +1,6 @@
 "use client";
 
+import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { Button } from "../ui/button";
 import { ConfigFileEditor } from "./config-file-editor";
@@ -29,6 +30,7 @@ export function ExercisePanel({ exerciseId }: { exerciseId: string }) {
   const [text, setText] = useState("");
   const [result, setResult] = useState<{ r: GradeResult; fresh: boolean } | null>(null);
   const [busy, setBusy] = useState(false);
+  const router = useRouter();
 
   useEffect(() => {
     let live = true;
@@ -70,6 +72,8 @@ export function ExercisePanel({ exerciseId }: { exerciseId: string }) {
       if (!res.ok) throw new Error(reply.error ?? "La vérification a échoué.");
       setResult({ r: reply.result, fresh: true });
       setState({ ...state, progress: reply.progress });
+      // the chapter's progress and the course's conclusion are server-rendered
+      router.refresh();
     } catch (e) {
       setError((e as Error).message);
     } finally {
