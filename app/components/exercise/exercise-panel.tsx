@@ -1,6 +1,5 @@
 "use client";
 
-import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { Button } from "../ui/button";
 import { ConfigFileEditor } from "./config-file-editor";
@@ -8,7 +7,7 @@ import { Feedback } from "./feedback";
 import { FileEditor } from "./file-editor";
 import { cleanAnswers, QuestionsForm } from "./questions-form";
 import type { Answers, ExerciseStateView, GradeResult, ProgressView, SubmitReply } from "./types";
-import { pts } from "./types";
+import { GRADED_EVENT, pts } from "./types";
 
 const KIND_LABEL = { questions: "Questions", config: "Configuration", lab: "Lab", script: "Script" } as const;
 
@@ -30,7 +29,6 @@ export function ExercisePanel({ exerciseId }: { exerciseId: string }) {
   const [text, setText] = useState("");
   const [result, setResult] = useState<{ r: GradeResult; fresh: boolean } | null>(null);
   const [busy, setBusy] = useState(false);
-  const router = useRouter();
 
   useEffect(() => {
     let live = true;
@@ -72,8 +70,8 @@ export function ExercisePanel({ exerciseId }: { exerciseId: string }) {
       if (!res.ok) throw new Error(reply.error ?? "La vérification a échoué.");
       setResult({ r: reply.result, fresh: true });
       setState({ ...state, progress: reply.progress });
-      // the chapter's progress and the course's conclusion are server-rendered
-      router.refresh();
+      // the chapter's progress and the course's conclusion are server-rendered (RefreshOnGrade)
+      window.dispatchEvent(new Event(GRADED_EVENT));
     } catch (e) {
       setError((e as Error).message);
     } finally {

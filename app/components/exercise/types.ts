@@ -27,3 +27,6 @@ export interface SubmitReply {
 
 /** Points with a decimal comma (French). */
 export const pts = (n: number) => String(Math.round(n * 100) / 100).replace(".", ",");
+
+/** Dispatched on window after a stored grading: server-rendered progress is then refreshed. */
+export const GRADED_EVENT = "drbd-lab:graded";

@@ -8,6 +8,7 @@ import { renderChapterCached } from "@/lib/mdx/render";
 import { ChapterProgress } from "../../components/exercise/chapter-progress";
 import { CourseCompletion } from "../../components/exercise/course-completion";
 import { ReadMarker } from "../../components/exercise/read-marker";
+import { RefreshOnGrade } from "../../components/exercise/refresh-on-grade";
 import { mdxComponents } from "../../components/mdx";
 
 type Params = { params: Promise<{ slug: string }> };
@@ -41,6 +42,7 @@ export default async function ChapterPage({ params }: Params) {
         <div className="prose-drbd">{content}</div>
         {reading ? <ReadMarker slug={chapter.slug} read={read} /> : null}
         {next ? null : <CourseCompletion />}
+        {chapter.exercises.length > 0 ? <RefreshOnGrade /> : null}
         <nav aria-label="Chapitres voisins" className="mt-12 grid gap-4 border-t border-slate-200 pt-6 sm:grid-cols-2">
           {previous ? (
             <Link
