@@ -159,6 +159,53 @@ describe("learner submissions", () => {
     expect(sub.labSessionId).toBe(session.id);
     expect(JSON.parse(sub.payload)).toEqual({ lab: "tp1", labSessionId: session.id, events: 1 });
   });
+
+  it("streams a lab grading: the replay, each check as decided (no hint), then the stored reply", async () => {
+    const lines = async (body: unknown) => {
+      const res = await api.submit(post(carol, "/submissions", body));
+      expect(res.headers.get("content-type")).toMatch(/^application\/x-ndjson/);
+      return (await res.text())
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l));
+    };
+    const carolLines = await api.submit(post(carol, "/submissions", { exercise: "tp1", stream: true }));
+    expect((await carolLines.text()).trim()).toBe(
+      JSON.stringify({
+        type: "done",
+        status: 409,
+        body: { error: "Ouvrez le lab de ce chapitre et faites l’exercice avant de vérifier." },
+      }),
+    );
+    // carol (in no class of the demo: the class's regrade below does not see her) types one command
+    const carolId = (await tmp.db.user.findUniqueOrThrow({ where: { email: "carol@drbd-lab.local" } })).id;
+    const session = await tmp.db.labSession.create({
+      data: { userId: carolId, exerciseId: "tp1", chapter: "tp1", scenario: "fresh", seed: 7 },
+    });
+    await tmp.db.labEvent.create({
+      data: {
+        labSessionId: session.id,
+        seq: 0,
+        target: "node1",
+        input: "drbdadm create-md r0",
+        output: "",
+        outputDigest: "",
+        virtualTimeMs: 0,
+      },
+    });
+    const before = await tmp.db.submission.count();
+    const got = await lines({ exercise: "tp1", stream: true });
+    const done = got.at(-1);
+    expect(done).toMatchObject({ type: "done", status: 200, body: { stored: true } });
+    expect(got.filter((m) => m.type === "replay")).toEqual([{ type: "replay", done: 1, total: 1 }]);
+    const checks = got.filter((m) => m.type === "check").map((m) => m.check);
+    expect(checks.map((c) => c.id)).toEqual(done.body.result.checks.map((c: { id: string }) => c.id));
+    expect(checks.some((c) => !c.passed)).toBe(true);
+    expect(checks.every((c) => !("hint" in c))).toBe(true);
+    expect(await tmp.db.submission.count()).toBe(before + 1);
+    // the learner's one-grading-at-a-time slot is free again
+    expect((await api.submit(post(carol, "/submissions", { exercise: "tp1" }))).status).toBe(200);
+  });
 });
 
 describe("instructor routes", () => {
