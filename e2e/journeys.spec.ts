@@ -64,11 +64,12 @@ function solutionSteps(path: string): Step[] {
   return steps;
 }
 
-const JOURNEYS: { id: string; slug: string; steps: () => Step[] }[] = [
+/** `live`: the grading is long enough (PostgreSQL replayed) to watch its progress stream in. */
+const JOURNEYS: { id: string; slug: string; steps: () => Step[]; live?: true }[] = [
   { id: "tp1", slug: "tp1", steps: () => chapterSteps("04-tp1.mdx", "tp1") },
   { id: "tp2", slug: "tp2", steps: () => chapterSteps("05-tp2.mdx", "tp2") },
   { id: "tp3", slug: "tp3", steps: () => chapterSteps("06-tp3.mdx", "tp3") },
-  { id: "tp4", slug: "tp4", steps: () => chapterSteps("07-tp4.mdx", "tp4") },
+  { id: "tp4", slug: "tp4", steps: () => chapterSteps("07-tp4.mdx", "tp4"), live: true },
   { id: "tp5", slug: "tp5", steps: () => chapterSteps("08-tp5.mdx", "tp5") },
   { id: "ex9.3", slug: "exercices-avances", steps: () => solutionSteps("content/solutions/ex9.3.lab") },
 ];
@@ -129,6 +130,12 @@ for (const j of JOURNEYS) {
 
     const ex = page.locator(`section[data-exercise="${j.id}"]`);
     await ex.getByRole("button", { name: "Vérifier mon lab" }).click();
+    if (j.live) {
+      // the replay and the checks show as they come, not one long « Vérification… »
+      const live = ex.getByTestId("grading-progress");
+      await expect(live).toContainText(/Rejeu de votre session : commande \d+ \/ \d+/, { timeout: 30_000 });
+      await page.screenshot({ path: test.info().outputPath(`${j.id}-grading.png`) });
+    }
     const score = ex.getByTestId("score");
     await expect(score).toContainText("Résultat", { timeout: 120_000 });
     const [, got, max] = /(\d+(?:,\d+)?) \/ (\d+(?:,\d+)?)/.exec((await score.textContent()) ?? "") ?? [];
