@@ -36,6 +36,25 @@ const post = (cookie: string | undefined, path: string, body: unknown) =>
 const get = (cookie: string | undefined, path: string) =>
   new Request(`${url}${path}`, { headers: cookie ? { cookie } : {} });
 
+/** A TP1 lab session of `userId` whose log holds one command (node1$ drbdadm create-md r0). */
+async function tp1SessionWithOneCommand(userId: string) {
+  const session = await tmp.db.labSession.create({
+    data: { userId, exerciseId: "tp1", chapter: "tp1", scenario: "fresh", seed: 7 },
+  });
+  await tmp.db.labEvent.create({
+    data: {
+      labSessionId: session.id,
+      seq: 0,
+      target: "node1",
+      input: "drbdadm create-md r0",
+      output: "",
+      outputDigest: "",
+      virtualTimeMs: 0,
+    },
+  });
+  return session;
+}
+
 async function submit(cookie: string, body: unknown) {
   const res = await api.submit(post(cookie, "/submissions", body));
   return { status: res.status, body: (await res.json()) as any };
@@ -136,20 +155,7 @@ describe("learner submissions", () => {
   it("a lab exercise needs a lab session and is graded from the stored log", async () => {
     expect((await submit(bob, { exercise: "tp1" })).status).toBe(409);
     const bobId = (await tmp.db.user.findUniqueOrThrow({ where: { email: DEMO_STUDENTS[1]!.email } })).id;
-    const session = await tmp.db.labSession.create({
-      data: { userId: bobId, exerciseId: "tp1", chapter: "tp1", scenario: "fresh", seed: 7 },
-    });
-    await tmp.db.labEvent.create({
-      data: {
-        labSessionId: session.id,
-        seq: 0,
-        target: "node1",
-        input: "drbdadm create-md r0",
-        output: "",
-        outputDigest: "",
-        virtualTimeMs: 0,
-      },
-    });
+    const session = await tp1SessionWithOneCommand(bobId);
     // Whatever the browser claims, the server replays the stored log.
     const res = await submit(bob, { exercise: "tp1", text: "node1 Primary UpToDate" });
     expect(res.status).toBe(200);
@@ -179,20 +185,7 @@ describe("learner submissions", () => {
     );
     // carol (in no class of the demo: the class's regrade below does not see her) types one command
     const carolId = (await tmp.db.user.findUniqueOrThrow({ where: { email: "carol@drbd-lab.local" } })).id;
-    const session = await tmp.db.labSession.create({
-      data: { userId: carolId, exerciseId: "tp1", chapter: "tp1", scenario: "fresh", seed: 7 },
-    });
-    await tmp.db.labEvent.create({
-      data: {
-        labSessionId: session.id,
-        seq: 0,
-        target: "node1",
-        input: "drbdadm create-md r0",
-        output: "",
-        outputDigest: "",
-        virtualTimeMs: 0,
-      },
-    });
+    await tp1SessionWithOneCommand(carolId);
     const before = await tmp.db.submission.count();
     const got = await lines({ exercise: "tp1", stream: true });
     const done = got.at(-1);

@@ -1,6 +1,7 @@
 "use client";
 
 import type { SubmitStreamMessage } from "@/lib/grading/stream";
+import { readNdjson } from "@/lib/ndjson";
 import { ProgressBar } from "../ui/progress-bar";
 
 /** What a running « Vérifier » has shown so far. */
@@ -24,22 +25,14 @@ export async function submitStreamed(
   });
   if (!res.ok || !res.body) return { status: res.status, body: await res.json().catch(() => ({})) };
   const live: LiveGrading = { replay: null, checks: [] };
-  const reader = res.body.getReader();
-  const decoder = new TextDecoder();
-  let buf = "";
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (value) buf += decoder.decode(value, { stream: true });
-    for (let i = buf.indexOf("\n"); i >= 0; i = buf.indexOf("\n")) {
-      const m = JSON.parse(buf.slice(0, i)) as SubmitStreamMessage;
-      buf = buf.slice(i + 1);
-      if (m.type === "done") return { status: m.status, body: m.body };
-      if (m.type === "replay") live.replay = { done: m.done, total: m.total };
-      else live.checks = [...live.checks, m.check];
-      onProgress({ ...live });
-    }
-    if (done) return { status: 0, body: { error: "Connexion interrompue pendant la vérification." } };
-  }
+  const end = await readNdjson(res.body, (m: SubmitStreamMessage) => {
+    if (m.type === "done") return { status: m.status, body: m.body };
+    if (m.type === "replay") live.replay = { done: m.done, total: m.total };
+    else live.checks = [...live.checks, m.check];
+    onProgress({ ...live });
+    return undefined;
+  });
+  return end ?? { status: 0, body: { error: "Connexion interrompue pendant la vérification." } };
 }
 
 /** The replay of the learner's session, then each check as it is decided. */
