@@ -30,7 +30,7 @@ test("a reading chapter counts once read to its end; the course's end congratula
   await expect(end).toContainText("Pour terminer le workshop, il reste");
   await expect(end.getByRole("link", { name: "Concepts fondamentaux" })).toBeVisible();
   await expect(end.getByRole("link", { name: "Introduction à DRBD" })).toHaveCount(0);
-  await page.screenshot({ path: test.info().outputPath("quiz-final-end.png") });
+  await end.screenshot({ path: test.info().outputPath("quiz-final-end.png") });
 
   // a chapter with exercises is not marked by reading
   const res = await page.request.post("/api/chapters/tp1/read", { data: {} });
