@@ -39,7 +39,7 @@ export async function CourseCompletion() {
       <ul className="mt-2 list-disc pl-5">
         {left.map((c) => (
           <li key={c.slug}>
-            <Link href={`/cours/${c.slug}`} className="text-brand-700 hover:underline">
+            <Link href={`/cours/${c.slug}`} className="text-brand-700 underline">
               {c.title}
             </Link>{" "}
             — {c.reading ? "à lire jusqu’au bout" : `${c.progress.percent} %`}
