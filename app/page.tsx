@@ -2,7 +2,7 @@ import Link from "next/link";
 import { getChapters } from "@/lib/chapters";
 import { db } from "@/lib/db";
 import { requireUser } from "@/lib/guards";
-import { summarize } from "@/lib/progress";
+import { courseProgress, learnerRows } from "@/lib/reading";
 import { Card } from "./components/ui/card";
 import { PageHeader } from "./components/ui/page-header";
 import { ProgressBar } from "./components/ui/progress-bar";
@@ -10,11 +10,7 @@ import { ProgressBar } from "./components/ui/progress-bar";
 export default async function HomePage() {
   const { user } = await requireUser();
   const chapters = getChapters();
-  const rows = await db.progress.findMany({ where: { userId: user.id } });
-  const overall = summarize(
-    chapters.flatMap((c) => c.exercises),
-    rows,
-  );
+  const { overall, chapters: statuses } = courseProgress(chapters, await learnerRows(db, user.id));
   return (
     <>
       <PageHeader
@@ -35,7 +31,7 @@ export default async function HomePage() {
       ) : (
         <ol className="grid gap-4 md:grid-cols-2" aria-label="Chapitres du cours">
           {chapters.map((chapter, index) => {
-            const progress = summarize(chapter.exercises, rows);
+            const progress = statuses[index]?.progress ?? { percent: 0, attempted: 0, total: 0 };
             return (
               <li key={chapter.slug} data-testid="chapter">
                 <Link
@@ -52,8 +48,8 @@ export default async function HomePage() {
                   <span className="mt-auto pt-4">
                     <span className="mb-1 flex justify-between text-xs text-slate-600">
                       <span>
-                        {progress.total === 0
-                          ? "Chapitre de lecture"
+                        {chapter.exercises.length === 0
+                          ? `Chapitre de lecture${progress.percent >= 100 ? " : lu" : ""}`
                           : `Exercices tentés : ${progress.attempted} / ${progress.total}`}
                       </span>
                       <span className="font-medium text-slate-900">{progress.percent} %</span>

@@ -1,4 +1,4 @@
-import type { AnyExercise, CheckOutcome, CheckResult, GradeResult, Message } from "./types";
+import type { AnyExercise, CheckOutcome, CheckResult, GradeResult, Message, ReportProgress } from "./types";
 
 function normalizeOutcome(raw: boolean | CheckOutcome): CheckOutcome {
   return typeof raw === "boolean" ? { passed: raw } : raw;
@@ -18,9 +18,11 @@ export function roundPoints(p: number): number {
  * Grade one submission. Pure apart from the definition's own `prepare` (which may replay a lab):
  * the same definition and submission always give the same result. An invalid submission
  * (unparseable JSON, config syntax error) returns `valid: false` and no checks: it costs no attempt.
+ * `report` hears the replay's progress and each check as it is decided (hints included: the
+ * caller decides which ones the learner has earned).
  */
-export async function grade(def: AnyExercise, submission: unknown): Promise<GradeResult> {
-  const prepared = await def.prepare(submission);
+export async function grade(def: AnyExercise, submission: unknown, report?: ReportProgress): Promise<GradeResult> {
+  const prepared = await def.prepare(submission, report);
   const base = { exercise: def.id, graderVersion: def.graderVersion, max: def.points };
   if (!prepared.valid) {
     return {
@@ -34,7 +36,7 @@ export async function grade(def: AnyExercise, submission: unknown): Promise<Grad
   }
   const checks: CheckResult[] = [];
   try {
-    await runChecks(def, prepared.ctx, checks);
+    await runChecks(def, prepared.ctx, checks, report);
   } finally {
     await def.release?.(prepared.ctx);
   }
@@ -44,7 +46,12 @@ export async function grade(def: AnyExercise, submission: unknown): Promise<Grad
   return out;
 }
 
-async function runChecks(def: AnyExercise, ctx: unknown, checks: CheckResult[]): Promise<void> {
+async function runChecks(
+  def: AnyExercise,
+  ctx: unknown,
+  checks: CheckResult[],
+  report: ReportProgress | undefined,
+): Promise<void> {
   for (const check of def.checks) {
     let outcome: CheckOutcome;
     try {
@@ -68,5 +75,6 @@ async function runChecks(def: AnyExercise, ctx: unknown, checks: CheckResult[]):
     if (!outcome.passed) result.hint = check.hint;
     if (outcome.needsReview) result.needsReview = true;
     checks.push(result);
+    report?.({ kind: "check", check: result });
   }
 }

@@ -72,8 +72,11 @@ export interface ExerciseDefinition<C = unknown, S = unknown> {
   /** Reference solution: answers object, config text or lab script. */
   solution: S;
   wrong: readonly WrongSolution<S>[];
-  /** Parse and validate a raw submission (JSON text, object, config text, lab script). */
-  prepare(submission: unknown): Prepared<C> | Promise<Prepared<C>>;
+  /**
+   * Parse and validate a raw submission (JSON text, object, config text, lab script). A lab's
+   * replay reports its progress to `report` (« Vérifier » shows it while it runs).
+   */
+  prepare(submission: unknown, report?: ReportProgress): Prepared<C> | Promise<Prepared<C>>;
   /**
    * Free what `prepare` holds once the checks ran (a lab's PostgreSQL instances: ~300 MiB of
    * WebAssembly per TP4 replay that the garbage collector never gets back while they run).
@@ -109,3 +112,8 @@ export interface GradeResult {
 
 // biome-ignore lint/suspicious/noExplicitAny: the registry holds definitions of every context type.
 export type AnyExercise = ExerciseDefinition<any, any>;
+
+/** What a grading reports while it runs: the lab replay's progress, then each check decided. */
+export type GradeProgress = { kind: "replay"; done: number; total: number } | { kind: "check"; check: CheckResult };
+
+export type ReportProgress = (progress: GradeProgress) => void;

@@ -1,4 +1,4 @@
-import type { ChapterSlug, Check, ExerciseDefinition, WrongSolution } from "../types";
+import type { ChapterSlug, Check, ExerciseDefinition, ReportProgress, WrongSolution } from "../types";
 import { type LabObserver, type ObservedLabCtx, prepareLab } from "./context";
 import { liveChecks } from "./live";
 import { releaseLab } from "./observe";
@@ -30,12 +30,10 @@ export function labExercise<O = undefined>(spec: LabExerciseSpec<O>): ExerciseDe
     checks: spec.checks,
     solution: spec.solution,
     wrong: spec.wrong,
-    prepare: async (submission) => {
+    prepare: async (submission, report) => {
       ensureGraderScenarios();
       const start = { scenario: spec.startScenario, chapter: spec.chapter };
-      if (spec.observe) return prepareLab(start, submission, spec.observe());
-      const prepared = await prepareLab(start, submission);
-      return prepared.valid ? { valid: true, ctx: { ...prepared.ctx, observed: undefined as O } } : prepared;
+      return prepareLab(start, submission, withProgress(spec.observe?.(), commandCount(submission), report));
     },
     release: (ctx) => releaseLab(ctx.lab),
     live: () =>
@@ -45,5 +43,24 @@ export function labExercise<O = undefined>(spec: LabExerciseSpec<O>): ExerciseDe
         "script de lab : une commande par ligne « MACHINE$ COMMANDE », « wait 10s » pour laisser passer le temps, « # » pour un commentaire",
       text: `# scenario: ${spec.startScenario}\nnode1$ drbdadm status r0\n`,
     }),
+  };
+}
+
+/** The commands a submission holds (a stored log's exec events, or a script's prompt lines). */
+function commandCount(submission: unknown): number {
+  if (typeof submission === "string") return submission.split("\n").filter((l) => /^[\w#-]+\$ /.test(l)).length;
+  const events = (submission as { events?: unknown } | null)?.events;
+  return Array.isArray(events) ? events.filter((e) => (e as { kind?: unknown })?.kind === "exec").length : 0;
+}
+
+/** The checks' observer (if any), reporting each replayed command to `report`. */
+function withProgress<O>(inner: LabObserver<O> | undefined, total: number, report?: ReportProgress): LabObserver<O> {
+  let done = 0;
+  return {
+    async step(lab, step) {
+      await inner?.step(lab, step);
+      if (step?.kind === "exec") report?.({ kind: "replay", done: ++done, total: Math.max(total, done) });
+    },
+    result: () => inner?.result() as O,
   };
 }

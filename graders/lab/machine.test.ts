@@ -52,7 +52,9 @@ describe("graders credit the machine a command ran on, whichever terminal carrie
     expect(commandMachine(lab, "node1", "docker exec drbd-node2 ls")).toBe("node1");
   });
 
-  it.each(["tp2", "tp3", "ex5.1"])(
+  const LABS = ["tp1", "tp2", "tp3", "tp4", "tp5", "ex5.1", "ex9.3"];
+
+  it.each(LABS)(
     "gives full marks to %s's solution typed in the host tab after docker exec",
     async (id) => {
       const def = getExercise(id) as AnyExercise;
@@ -62,6 +64,18 @@ describe("graders credit the machine a command ran on, whichever terminal carrie
       expect(r.valid, r.invalidReason).toBe(true);
       expect(r.checks.filter((c) => !c.passed).map((c) => `${c.id}: ${c.message}`)).toEqual([]);
       expect(r.score).toBe(def.points);
+    },
+    120_000,
+  );
+
+  it.each(LABS)(
+    "does not give %s full marks when the node commands are typed on the host without entering the node",
+    async (id) => {
+      const def = getExercise(id) as AnyExercise;
+      // the same commands, in the host tab, but without docker exec: they run on the Docker host
+      const script = (def.solution as string).replace(/^node\d\$ /gm, "host$ ");
+      const r = await gradeScript(id, script);
+      expect(r.score).toBeLessThan(def.points);
     },
     120_000,
   );

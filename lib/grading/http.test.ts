@@ -36,6 +36,25 @@ const post = (cookie: string | undefined, path: string, body: unknown) =>
 const get = (cookie: string | undefined, path: string) =>
   new Request(`${url}${path}`, { headers: cookie ? { cookie } : {} });
 
+/** A TP1 lab session of `userId` whose log holds one command (node1$ drbdadm create-md r0). */
+async function tp1SessionWithOneCommand(userId: string) {
+  const session = await tmp.db.labSession.create({
+    data: { userId, exerciseId: "tp1", chapter: "tp1", scenario: "fresh", seed: 7 },
+  });
+  await tmp.db.labEvent.create({
+    data: {
+      labSessionId: session.id,
+      seq: 0,
+      target: "node1",
+      input: "drbdadm create-md r0",
+      output: "",
+      outputDigest: "",
+      virtualTimeMs: 0,
+    },
+  });
+  return session;
+}
+
 async function submit(cookie: string, body: unknown) {
   const res = await api.submit(post(cookie, "/submissions", body));
   return { status: res.status, body: (await res.json()) as any };
@@ -136,20 +155,7 @@ describe("learner submissions", () => {
   it("a lab exercise needs a lab session and is graded from the stored log", async () => {
     expect((await submit(bob, { exercise: "tp1" })).status).toBe(409);
     const bobId = (await tmp.db.user.findUniqueOrThrow({ where: { email: DEMO_STUDENTS[1]!.email } })).id;
-    const session = await tmp.db.labSession.create({
-      data: { userId: bobId, exerciseId: "tp1", chapter: "tp1", scenario: "fresh", seed: 7 },
-    });
-    await tmp.db.labEvent.create({
-      data: {
-        labSessionId: session.id,
-        seq: 0,
-        target: "node1",
-        input: "drbdadm create-md r0",
-        output: "",
-        outputDigest: "",
-        virtualTimeMs: 0,
-      },
-    });
+    const session = await tp1SessionWithOneCommand(bobId);
     // Whatever the browser claims, the server replays the stored log.
     const res = await submit(bob, { exercise: "tp1", text: "node1 Primary UpToDate" });
     expect(res.status).toBe(200);
@@ -158,6 +164,40 @@ describe("learner submissions", () => {
     const sub = await tmp.db.submission.findFirstOrThrow({ where: { userId: bobId, exerciseId: "tp1" } });
     expect(sub.labSessionId).toBe(session.id);
     expect(JSON.parse(sub.payload)).toEqual({ lab: "tp1", labSessionId: session.id, events: 1 });
+  });
+
+  it("streams a lab grading: the replay, each check as decided (no hint), then the stored reply", async () => {
+    const lines = async (body: unknown) => {
+      const res = await api.submit(post(carol, "/submissions", body));
+      expect(res.headers.get("content-type")).toMatch(/^application\/x-ndjson/);
+      return (await res.text())
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l));
+    };
+    const carolLines = await api.submit(post(carol, "/submissions", { exercise: "tp1", stream: true }));
+    expect((await carolLines.text()).trim()).toBe(
+      JSON.stringify({
+        type: "done",
+        status: 409,
+        body: { error: "Ouvrez le lab de ce chapitre et faites l’exercice avant de vérifier." },
+      }),
+    );
+    // carol (in no class of the demo: the class's regrade below does not see her) types one command
+    const carolId = (await tmp.db.user.findUniqueOrThrow({ where: { email: "carol@drbd-lab.local" } })).id;
+    await tp1SessionWithOneCommand(carolId);
+    const before = await tmp.db.submission.count();
+    const got = await lines({ exercise: "tp1", stream: true });
+    const done = got.at(-1);
+    expect(done).toMatchObject({ type: "done", status: 200, body: { stored: true } });
+    expect(got.filter((m) => m.type === "replay")).toEqual([{ type: "replay", done: 1, total: 1 }]);
+    const checks = got.filter((m) => m.type === "check").map((m) => m.check);
+    expect(checks.map((c) => c.id)).toEqual(done.body.result.checks.map((c: { id: string }) => c.id));
+    expect(checks.some((c) => !c.passed)).toBe(true);
+    expect(checks.every((c) => !("hint" in c))).toBe(true);
+    expect(await tmp.db.submission.count()).toBe(before + 1);
+    // the learner's one-grading-at-a-time slot is free again
+    expect((await api.submit(post(carol, "/submissions", { exercise: "tp1" }))).status).toBe(200);
   });
 });
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { getExercise } from "@/graders";
+import { getExercise, type ReportProgress } from "@/graders";
 import type { Db } from "@/lib/db";
 import { FR_LONE_SURROGATE, hasLoneSurrogate } from "@/lib/unicode";
 import { isEnrolled, ownedCohort, type Viewer } from "./access";
@@ -9,6 +9,7 @@ import { gradebookCsv } from "./csv";
 import { OverrideRefused, overrideScore } from "./override";
 import { regradeExercise } from "./regrade";
 import { exerciseState } from "./state";
+import { ndjsonResponse, progressLines } from "./stream";
 import { type GradeLab, NoLabSession, submit } from "./submit";
 
 /** Who is calling: id and role, or the 401 response to send. */
@@ -26,6 +27,8 @@ const submitBody = z.strictObject({
   exercise: EXERCISE_ID,
   answers: z.record(z.string().max(40), z.unknown()).optional(),
   text: z.string().max(100_000).optional(),
+  /** Stream the grading's progress (lib/grading/stream.ts) instead of one JSON reply. */
+  stream: z.boolean().optional(),
 });
 const regradeBody = z.strictObject({ exercise: EXERCISE_ID });
 const overrideBody = z.strictObject({
@@ -81,16 +84,33 @@ export function createGradingApi(deps: GradingApiDeps) {
       // One grading at a time per learner: a lab replay costs real CPU.
       if (grading.has(who.id)) return json({ error: "Une vérification est déjà en cours." }, 429);
       grading.add(who.id);
-      try {
-        const out = await submit(db, who.id, body.exercise, body, deps.gradeLab);
-        return json({ ...out, stored: out.submissionId !== undefined });
-      } catch (e) {
-        if (e instanceof NoLabSession)
-          return json({ error: "Ouvrez le lab de ce chapitre et faites l’exercice avant de vérifier." }, 409);
-        throw e;
-      } finally {
-        grading.delete(who.id);
+      const run = async (report?: ReportProgress) => {
+        try {
+          const out = await submit(db, who.id, body.exercise, body, deps.gradeLab, report);
+          return { status: 200, body: { ...out, stored: out.submissionId !== undefined } };
+        } catch (e) {
+          if (e instanceof NoLabSession)
+            return {
+              status: 409,
+              body: { error: "Ouvrez le lab de ce chapitre et faites l’exercice avant de vérifier." },
+            };
+          throw e;
+        } finally {
+          grading.delete(who.id);
+        }
+      };
+      if (!body.stream) {
+        const r = await run();
+        return json(r.body, r.status);
       }
+      return ndjsonResponse(async (send) => {
+        try {
+          send({ type: "done", ...(await run(progressLines(send))) });
+        } catch (e) {
+          console.error("grading failed", e);
+          send({ type: "done", status: 500, body: { error: "Erreur du serveur." } });
+        }
+      });
     },
 
     /** GET /api/submissions?exercise=ID — the caller's own state for that exercise. */

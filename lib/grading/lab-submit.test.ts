@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it, onTestFinished } from "vitest";
 import { parseLabScript } from "@/engine/index";
-import { getExercise } from "@/graders";
+import { type GradeProgress, getExercise, type ReportProgress } from "@/graders";
 import { advanceTime, execCommand, openLab } from "@/lib/labs/service";
 import { labServiceDeps } from "@/lib/labs/test-harness";
 import { createTempDatabase } from "@/lib/testing/temp-db";
@@ -33,7 +33,8 @@ describe("lab exercise graded from the stored LabEvent log", () => {
 
     const lab = await openLab(deps, "u", "tp1");
     // "Vérifier" replays the log in a lab worker (the request thread runs no engine code)
-    const inWorker = (userId: string, def: { id: string }, sub: unknown) => deps.labs.grade(userId, def.id, sub);
+    const inWorker = (userId: string, def: { id: string }, sub: unknown, report?: ReportProgress) =>
+      deps.labs.grade(userId, def.id, sub, report);
     const early = await submit(db, "u", "tp1", {}, inWorker);
     expect(early.result.score).toBeLessThan(tp1.points); // an untouched lab is not TP1 done
 
@@ -42,8 +43,20 @@ describe("lab exercise graded from the stored LabEvent log", () => {
       if (step.kind === "wait") await advanceTime(deps, "u", lab.session.id, step.ms);
       else await execCommand(deps, "u", lab.session.id, { terminal: step.target, input: step.command });
     }
-    const done = await submit(db, "u", "tp1", { text: "ignored: the browser cannot send the lab state" }, inWorker);
+    const heard: GradeProgress[] = [];
+    const input = { text: "ignored: the browser cannot send the lab state" };
+    const done = await submit(db, "u", "tp1", input, inWorker, (p) => heard.push(p));
     expect(done.result.checks.filter((c) => !c.passed)).toEqual([]);
+    // the worker reported each replayed command, then each check as it was decided
+    const commands = await db.labEvent.count({ where: { labSessionId: lab.session.id, target: { not: "lab" } } });
+    const replayed = heard.flatMap((p) => (p.kind === "replay" ? [p.done] : []));
+    expect(replayed).toEqual(Array.from({ length: commands }, (_, i) => i + 1));
+    expect(heard.filter((p) => p.kind === "replay").every((p) => p.kind === "replay" && p.total === commands)).toBe(
+      true,
+    );
+    const checks = heard.flatMap((p) => (p.kind === "check" ? [p.check.id] : []));
+    expect(checks).toEqual(done.result.checks.map((c) => c.id));
+    expect(heard.findIndex((p) => p.kind === "check")).toBe(commands);
     expect(done.result.score).toBe(tp1.points);
     expect(done.progress).toMatchObject({ attempts: 2, bestScore: tp1.points });
 

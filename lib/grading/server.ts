@@ -11,7 +11,7 @@ export function gradingApi(): GradingApi {
   globalForGrading.drbdGradingApi ??= createGradingApi({
     db,
     authenticate: sessionViewer(getAuth),
-    gradeLab: (userId, def, submission) => labPool().grade(userId, def.id, submission),
+    gradeLab: (userId, def, submission, report) => labPool().grade(userId, def.id, submission, report),
   });
   return globalForGrading.drbdGradingApi;
 }

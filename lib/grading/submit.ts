@@ -1,4 +1,11 @@
-import { type AnyExercise, type CheckResult, type GradeResult, getExercise, grade } from "@/graders";
+import {
+  type AnyExercise,
+  type CheckResult,
+  type GradeResult,
+  getExercise,
+  grade,
+  type ReportProgress,
+} from "@/graders";
 import type { Db } from "@/lib/db";
 import { labIdOf } from "./exercise-view";
 import { currentLabLog, labLogOf } from "./lab-log";
@@ -76,7 +83,12 @@ async function failedAttempts(db: Db, userId: string, def: AnyExercise): Promise
  * Progress in one transaction. Invalid input is returned with its diagnostics and not stored.
  */
 /** Grades a lab submission somewhere else than this thread (the lab workers); default: here. */
-export type GradeLab = (userId: string, def: AnyExercise, submission: unknown) => Promise<GradeResult>;
+export type GradeLab = (
+  userId: string,
+  def: AnyExercise,
+  submission: unknown,
+  report?: ReportProgress,
+) => Promise<GradeResult>;
 
 export async function submit(
   db: Db,
@@ -84,6 +96,7 @@ export async function submit(
   exerciseId: string,
   input: LearnerInput,
   gradeLab?: GradeLab,
+  report?: ReportProgress,
 ): Promise<SubmitOutcome> {
   const def = getExercise(exerciseId);
   if (!def) throw new Error(`unknown exercise ${exerciseId}`);
@@ -101,7 +114,7 @@ export async function submit(
     graded = graderInput(def, input);
     payload = def.kind === "questions" ? { answers: input.answers ?? {} } : { text: input.text ?? "" };
   }
-  const result = labId && gradeLab ? await gradeLab(userId, def, graded) : await grade(def, graded);
+  const result = labId && gradeLab ? await gradeLab(userId, def, graded, report) : await grade(def, graded, report);
   if (!result.valid) {
     const progress = await db.progress.findUnique({ where: { userId_exerciseId: { userId, exerciseId } } });
     return { result, progress };

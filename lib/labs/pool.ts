@@ -12,7 +12,7 @@ import { availableParallelism } from "node:os";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
 import type { TtyChunk } from "@/engine/index";
-import type { GradeResult } from "@/graders";
+import type { GradeProgress, GradeResult } from "@/graders";
 import type { ClusterView } from "./cluster-view";
 import type { StoredEvent } from "./live";
 import type {
@@ -300,7 +300,7 @@ export class LabPool {
     const onEvent = (m: WorkerMessage) => {
       if (!("event" in m)) return;
       if (m.event === "output") stream?.onOutput?.(m.chunk);
-      else stream?.onCluster?.(m.cluster);
+      else if (m.event === "cluster") stream?.onCluster?.(m.cluster);
     };
     let held: { w: PoolWorker; slot: number } | undefined;
     try {
@@ -338,10 +338,20 @@ export class LabPool {
     return this.call(lab, (id) => ({ id, op: "hasNodes", sessionId: lab.id, nodes }));
   }
 
-  /** Grades a lab submission (the graders replay its log) in the learner's worker. */
-  async grade(userId: string, exerciseId: string, submission: unknown): Promise<GradeResult> {
+  /**
+   * Grades a lab submission (the graders replay its log) in the learner's worker; `onProgress`
+   * hears the replay and each check as the worker gets there.
+   */
+  async grade(
+    userId: string,
+    exerciseId: string,
+    submission: unknown,
+    onProgress?: (p: GradeProgress) => void,
+  ): Promise<GradeResult> {
     const w = this.workerFor({ id: `grade:${userId}`, userId });
-    const reply = await this.request(w, { id: nextId++, op: "grade", exerciseId, submission });
+    const reply = await this.request(w, { id: nextId++, op: "grade", exerciseId, submission }, (m) => {
+      if ("event" in m && m.event === "grade") onProgress?.(m.progress);
+    });
     if ("event" in reply || !reply.ok) throw new Error("error" in reply ? reply.error : "grading failed");
     return reply.value as GradeResult;
   }

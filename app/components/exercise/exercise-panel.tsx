@@ -5,9 +5,10 @@ import { Button } from "../ui/button";
 import { ConfigFileEditor } from "./config-file-editor";
 import { Feedback } from "./feedback";
 import { FileEditor } from "./file-editor";
+import { GradingProgress, type LiveGrading, submitStreamed } from "./grading-progress";
 import { cleanAnswers, QuestionsForm } from "./questions-form";
 import type { Answers, ExerciseStateView, GradeResult, ProgressView, SubmitReply } from "./types";
-import { pts } from "./types";
+import { GRADED_EVENT, pts } from "./types";
 
 const KIND_LABEL = { questions: "Questions", config: "Configuration", lab: "Lab", script: "Script" } as const;
 
@@ -29,6 +30,7 @@ export function ExercisePanel({ exerciseId }: { exerciseId: string }) {
   const [text, setText] = useState("");
   const [result, setResult] = useState<{ r: GradeResult; fresh: boolean } | null>(null);
   const [busy, setBusy] = useState(false);
+  const [live, setLive] = useState<LiveGrading | null>(null);
 
   useEffect(() => {
     let live = true;
@@ -61,19 +63,26 @@ export function ExercisePanel({ exerciseId }: { exerciseId: string }) {
           : kind === "lab"
             ? { exercise: exerciseId }
             : { exercise: exerciseId, text };
-      const res = await fetch("/api/submissions", {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(body),
-      });
-      const reply = (await res.json()) as SubmitReply & { error?: string };
-      if (!res.ok) throw new Error(reply.error ?? "La vérification a échoué.");
+      // a lab's replay takes a while: its progress and the checks are shown as they come
+      const { status, body: data } =
+        kind === "lab"
+          ? await submitStreamed(body, setLive)
+          : await fetch("/api/submissions", {
+              method: "POST",
+              headers: { "content-type": "application/json" },
+              body: JSON.stringify(body),
+            }).then(async (res) => ({ status: res.status, body: await res.json() }));
+      const reply = data as SubmitReply & { error?: string };
+      if (status !== 200) throw new Error(reply.error ?? "La vérification a échoué.");
       setResult({ r: reply.result, fresh: true });
       setState({ ...state, progress: reply.progress });
+      // the chapter's progress and the course's conclusion are server-rendered (RefreshOnGrade)
+      window.dispatchEvent(new Event(GRADED_EVENT));
     } catch (e) {
       setError((e as Error).message);
     } finally {
       setBusy(false);
+      setLive(null);
     }
   }
 
@@ -137,7 +146,8 @@ export function ExercisePanel({ exerciseId }: { exerciseId: string }) {
           {error}
         </p>
       ) : null}
-      {result ? <Feedback result={result.r} fresh={result.fresh} /> : null}
+      {busy && live ? <GradingProgress live={live} /> : null}
+      {result && !(busy && live) ? <Feedback result={result.r} fresh={result.fresh} /> : null}
     </section>
   );
 }

@@ -28,3 +28,6 @@ export interface SubmitReply {
 
 /** Points with a decimal comma (French). */
 export const pts = (n: number) => frNumber(n);
+
+/** Dispatched on window after a stored grading: server-rendered progress is then refreshed. */
+export const GRADED_EVENT = "drbd-lab:graded";

@@ -2,6 +2,7 @@ import type { ClusterView } from "@/lib/labs/cluster-view";
 import type { ExecStreamMessage } from "@/lib/labs/http";
 import type { ExecReply, LabSnapshot } from "@/lib/labs/service";
 import type { TabView } from "@/lib/labs/tabs";
+import { readNdjson } from "@/lib/ndjson";
 
 export type { ClusterView, ExecReply, LabSnapshot, TabView };
 
@@ -49,22 +50,15 @@ export async function execStreamed(
     const data = (await res.json().catch(() => ({}))) as { error?: string };
     throw new LabApiError(data.error ?? `Erreur du serveur (${res.status}).`, res.status);
   }
-  const reader = res.body.getReader();
-  const decoder = new TextDecoder();
-  let buf = "";
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (value) buf += decoder.decode(value, { stream: true });
-    for (let i = buf.indexOf("\n"); i >= 0; i = buf.indexOf("\n")) {
-      const m = JSON.parse(buf.slice(0, i)) as ExecStreamMessage;
-      buf = buf.slice(i + 1);
-      if (m.type === "output") on.onOutput(m.text);
-      else if (m.type === "cluster") on.onCluster(m.cluster);
-      else if (m.type === "done") return m.reply;
-      else throw new LabApiError(m.error, 500);
-    }
-    if (done) throw new LabApiError("Connexion au lab interrompue.", 0);
-  }
+  const reply = await readNdjson(res.body, (m: ExecStreamMessage) => {
+    if (m.type === "output") on.onOutput(m.text);
+    else if (m.type === "cluster") on.onCluster(m.cluster);
+    else if (m.type === "done") return m.reply;
+    else throw new LabApiError(m.error, 500);
+    return undefined;
+  });
+  if (!reply) throw new LabApiError("Connexion au lab interrompue.", 0);
+  return reply;
 }
 export const advanceLab = (sessionId: string, ms: number) =>
   post<{ cluster: ClusterView; tabs: TabView[] }>(`/api/labs/sessions/${sessionId}/advance`, { ms });

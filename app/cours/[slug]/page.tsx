@@ -2,9 +2,13 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getChapter } from "@/lib/chapters";
+import { db } from "@/lib/db";
 import { requireUser } from "@/lib/guards";
 import { renderChapterCached } from "@/lib/mdx/render";
 import { ChapterProgress } from "../../components/exercise/chapter-progress";
+import { CourseCompletion } from "../../components/exercise/course-completion";
+import { ReadMarker } from "../../components/exercise/read-marker";
+import { RefreshOnGrade } from "../../components/exercise/refresh-on-grade";
 import { mdxComponents } from "../../components/mdx";
 
 type Params = { params: Promise<{ slug: string }> };
@@ -15,10 +19,14 @@ export async function generateMetadata({ params }: Params): Promise<Metadata> {
 }
 
 export default async function ChapterPage({ params }: Params) {
-  await requireUser();
+  const { user } = await requireUser();
   const found = getChapter((await params).slug);
   if (!found) notFound();
   const { chapter, previous, next } = found;
+  const reading = chapter.exercises.length === 0;
+  const read =
+    reading &&
+    (await db.chapterRead.findUnique({ where: { userId_slug: { userId: user.id, slug: chapter.slug } } })) !== null;
   const { content, toc } = await renderChapterCached(chapter, mdxComponents);
   return (
     <div className="lg:grid lg:grid-cols-[minmax(0,1fr)_15rem] lg:gap-10">
@@ -32,6 +40,9 @@ export default async function ChapterPage({ params }: Params) {
         <h1 className="mb-6 text-3xl font-bold tracking-tight text-slate-900">{chapter.title}</h1>
         <ChapterProgress title={chapter.title} exercises={chapter.exercises} />
         <div className="prose-drbd">{content}</div>
+        {reading ? <ReadMarker slug={chapter.slug} read={read} /> : null}
+        {next ? null : <CourseCompletion />}
+        {chapter.exercises.length > 0 ? <RefreshOnGrade /> : null}
         <nav aria-label="Chapitres voisins" className="mt-12 grid gap-4 border-t border-slate-200 pt-6 sm:grid-cols-2">
           {previous ? (
             <Link

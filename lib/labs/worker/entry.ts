@@ -181,7 +181,7 @@ async function handle(req: WorkerRequest): Promise<unknown> {
       // "Vérifier" on a lab: the graders replay the stored log here, not on the request thread
       const def = getExercise(req.exerciseId);
       if (!def) throw new Error(`unknown exercise ${req.exerciseId}`);
-      return grade(def, req.submission);
+      return grade(def, req.submission, (progress) => post({ id: req.id, event: "grade", progress }));
     }
     case "replay": {
       const { build } = req;

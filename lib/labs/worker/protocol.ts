@@ -1,6 +1,6 @@
 /** Messages between the request thread (lib/labs/pool.ts) and a lab worker (entry.ts). */
 import type { TtyChunk } from "@/engine/index";
-import type { LiveSummary } from "@/graders";
+import type { GradeProgress, LiveSummary } from "@/graders";
 import type { ClusterView } from "../cluster-view";
 import type { StoredEvent, TranscriptEntry } from "../live";
 import type { ReplayFrame, ReplayInfo } from "../replay";
@@ -107,9 +107,10 @@ export type WorkerReply =
   | { id: number; ok: false; missing: true }
   | { id: number; ok: false; error: string };
 
-/** Sent while an exec runs (stream mode). */
+/** Sent while an exec runs (stream mode), or while a grading replays and checks. */
 export type WorkerEvent =
   | { id: number; event: "output"; chunk: TtyChunk }
-  | { id: number; event: "cluster"; cluster: ClusterView };
+  | { id: number; event: "cluster"; cluster: ClusterView }
+  | { id: number; event: "grade"; progress: GradeProgress };
 
 export type WorkerMessage = WorkerReply | WorkerEvent;
