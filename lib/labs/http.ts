@@ -19,7 +19,7 @@ import {
   SessionToucher,
   writeConfigFile,
 } from "./service";
-import { assertStorageLeft, LabStorageFull, storageLimitsFromEnv } from "./storage";
+import { LabStorageFull, StorageMeter } from "./storage";
 
 /** Who is calling: the user id, or the 401/403 response to send. */
 export type Authenticate = (request: Request) => Promise<{ userId: string } | Response>;
@@ -181,7 +181,6 @@ export function createLabApi(deps: LabApiDeps) {
         const cmd = { terminal: body.terminal, input: body.input };
         if (!body.stream) return small(await execCommand(deps, userId, sessionId, cmd));
         await checkLab(deps, userId, sessionId);
-        await assertStorageLeft(deps.db, userId, deps.storage ?? storageLimitsFromEnv());
         return streamedExec(deps, request, userId, sessionId, cmd);
       }),
 
@@ -244,5 +243,6 @@ export function defaultLabApiDeps(db: LabServiceDeps["db"], authenticate: Authen
     labs,
     sessions: new SessionRowCache(),
     touches: new SessionToucher(db),
+    meter: new StorageMeter(),
   };
 }

@@ -11,6 +11,7 @@ import {
   assertStorageLeft,
   chargeStorage,
   type StorageLimits,
+  type StorageMeter,
   storageLimitsFromEnv,
   storedBytes,
   storedOutput,
@@ -30,6 +31,8 @@ export interface LabServiceDeps {
   touches: SessionToucher;
   /** Stored output per command and quota per learner (lib/labs/storage.ts); from the environment when unset. */
   storage?: StorageLimits;
+  /** Each learner's stored bytes, kept between commands; read from the database every command when unset. */
+  meter?: StorageMeter;
 }
 
 export interface LabSnapshot {
@@ -214,9 +217,16 @@ export async function getLab(deps: LabServiceDeps, userId: string, sessionId: st
   return snapshot(deps, await ownedSession(deps, userId, sessionId));
 }
 
-/** The learner's lab exists (else LabNotFound): checked before a streamed reply starts. */
+/** LabStorageFull when the learner has used their storage quota. */
+async function checkStorage(deps: LabServiceDeps, userId: string, storage: StorageLimits): Promise<void> {
+  if (deps.meter) await deps.meter.assertLeft(deps.db, userId, storage);
+  else await assertStorageLeft(deps.db, userId, storage);
+}
+
+/** The learner's lab exists (else LabNotFound) and their storage is not full: checked before a streamed reply starts. */
 export async function checkLab(deps: LabServiceDeps, userId: string, sessionId: string): Promise<void> {
   await ownedSession(deps, userId, sessionId);
+  await checkStorage(deps, userId, deps.storage ?? storageLimitsFromEnv());
 }
 
 /**
@@ -234,7 +244,7 @@ export async function execCommand(
 ): Promise<ExecReply> {
   const row = await ownedSession(deps, userId, sessionId);
   const storage = deps.storage ?? storageLimitsFromEnv();
-  await assertStorageLeft(deps.db, userId, storage);
+  await checkStorage(deps, userId, storage);
   return deps.labs.serial(row.id, async () => {
     const stop = () => deps.labs.interrupt(row.id);
     stream?.signal?.addEventListener("abort", stop, { once: true });
@@ -261,8 +271,9 @@ export async function execCommand(
       interruptedAtUs: ran.interruptedAtUs,
       interruptedAtWork: ran.interruptedAtWork,
     };
+    const bytes = storedBytes(cmd.input, stored);
     try {
-      const charge = chargeStorage(deps.db, userId, storedBytes(cmd.input, stored));
+      const charge = chargeStorage(deps.db, userId, bytes);
       if (!bench) await deps.db.$transaction([deps.db.labEvent.create({ data: event, select: { id: true } }), charge]);
       else
         await deps.db.$transaction([
@@ -285,6 +296,7 @@ export async function execCommand(
       deps.labs.evict(row.id);
       throw e;
     }
+    deps.meter?.charged(userId, bytes);
     deps.touches.touch(row.id);
     return {
       entry: ran.entry,

@@ -6,6 +6,7 @@ import {
   FR_STORAGE_FULL,
   labStorageUsage,
   resetLabStorage,
+  StorageMeter,
   storageLimitsFromEnv,
   storedBytes,
   storedOutput,
@@ -14,6 +15,8 @@ import { labApiHarness } from "./test-harness";
 
 const { tmp, labs, deps, api, signInStudents, close } = labApiHarness();
 deps.storage = { maxOutputBytes: 300, quotaBytes: 3000 };
+// usage read once, then counted command by command; an instructor's reset reaches it at once
+deps.meter = new StorageMeter(3_600_000);
 let cookie = "";
 let studentId = "";
 let instructorId = "";
