@@ -5,7 +5,6 @@
 // (lib/server/lab-routes.ts); every other request goes to Next.
 import { createServer } from "node:http";
 import next from "next";
-import { labApi } from "../lib/labs/server";
 import { createFrontHandler, frontOptionsFromEnv } from "../lib/server/front";
 import { withLabRoutes } from "../lib/server/lab-routes";
 
@@ -16,6 +15,8 @@ const options = frontOptionsFromEnv();
 const app = next({ dev: false, dir: process.cwd(), hostname, port });
 await app.prepare();
 const handle = app.getRequestHandler();
+// after Next has set up its request context (the auth module reads next/headers at import)
+const { labApi } = await import("../lib/labs/server");
 const server = createServer(
   createFrontHandler(
     options,

@@ -45,7 +45,7 @@ export function storedOutput(output: string, max: number): string {
   return head + frTruncated(bytes.length - Buffer.byteLength(head, "utf8"));
 }
 
-/** Bytes a stored command costs. */
+/** Bytes a stored command costs (the lab_event INSERT trigger charges the same: UTF-8 bytes of both). */
 export function storedBytes(input: string, storedOut: string): number {
   return Buffer.byteLength(input, "utf8") + Buffer.byteLength(storedOut, "utf8");
 }
@@ -94,17 +94,6 @@ export class StorageMeter {
     const hit = this.used.get(userId);
     if (hit) hit.bytes += bytes;
   }
-}
-
-type Tx = Pick<Db, "user">;
-
-/** The update that counts stored bytes against the learner's quota (run in the command's transaction). */
-export function chargeStorage(tx: Tx, userId: string, bytes: number) {
-  return tx.user.update({
-    where: { id: userId },
-    data: { labStorageBytes: { increment: bytes } },
-    select: { id: true },
-  });
 }
 
 export type StorageView = { usedBytes: number; quotaBytes: number };
