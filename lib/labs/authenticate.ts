@@ -13,13 +13,13 @@ export interface AuthCacheOptions {
 }
 
 export const DEFAULT_AUTH_CACHE: AuthCacheOptions = {
-  ttlMs: Number(process.env.LAB_AUTH_CACHE_MS ?? 10_000),
+  ttlMs: Number(process.env.LAB_AUTH_CACHE_MS ?? 60_000),
   maxEntries: 10_000,
 };
 
 /**
  * Any signed-in, non-banned user may use a lab; others get 401 (JSON, French). A command comes
- * about every second: the session found for a cookie is kept `ttlMs` (10 s by default). A
+ * about every second: the session found for a cookie is kept `ttlMs` (60 s by default). A
  * sign-out, a revoked session or a ban in this process drops the user's entries at once
  * (lib/process-events.ts); one done by another server reaches the lab API within `ttlMs`.
  * Refusals are never kept.

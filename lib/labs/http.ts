@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { FR_LONE_SURROGATE, hasLoneSurrogate } from "@/lib/unicode";
+import { EventLog } from "./event-log";
 import { isConfigPath } from "./files";
 import { CommandRateLimiter, FR_TOO_MANY, frFileTooLong, frTooLong, type LabLimits, limitsFromEnv } from "./limits";
 import { LabPool } from "./pool";
@@ -232,7 +233,11 @@ export function createLabApi(deps: LabApiDeps) {
 export type LabApi = ReturnType<typeof createLabApi>;
 
 /** Default dependencies from the environment (LAB_WORKERS, LAB_CACHE_MAX, LAB_IDLE_MINUTES). */
-export function defaultLabApiDeps(db: LabServiceDeps["db"], authenticate: Authenticate): LabApiDeps {
+export function defaultLabApiDeps(
+  db: LabServiceDeps["db"],
+  authenticate: Authenticate,
+  databaseUrl: string,
+): LabApiDeps {
   const limits = limitsFromEnv();
   const labs = new LabPool({ idleMs: Number(process.env.LAB_IDLE_MINUTES ?? 20) * 60_000 });
   return {
@@ -244,5 +249,6 @@ export function defaultLabApiDeps(db: LabServiceDeps["db"], authenticate: Authen
     sessions: new SessionRowCache(),
     touches: new SessionToucher(db),
     meter: new StorageMeter(),
+    events: new EventLog(databaseUrl),
   };
 }

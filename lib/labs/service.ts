@@ -4,6 +4,7 @@ import type { Db } from "@/lib/db";
 import { parseBenchmarkOutput } from "./benchmark-parse";
 import { isLabId, type LabId, labSpec } from "./catalog";
 import type { ClusterView } from "./cluster-view";
+import type { EventLog, EventRow } from "./event-log";
 import { heredocWrite } from "./files";
 import type { TranscriptEntry } from "./live";
 import type { LabPool, LabRef } from "./pool";
@@ -32,6 +33,8 @@ export interface LabServiceDeps {
   storage?: StorageLimits;
   /** Each learner's stored bytes, kept between commands; read from the database every command when unset. */
   meter?: StorageMeter;
+  /** The log's writer (batched commits on its own connection); through Prisma when unset. */
+  events?: EventLog;
 }
 
 export interface LabSnapshot {
@@ -228,27 +231,20 @@ export async function checkLab(deps: LabServiceDeps, userId: string, sessionId: 
   await checkStorage(deps, userId, deps.storage ?? storageLimitsFromEnv());
 }
 
-type EventRow = {
-  labSessionId: string;
-  seq: number;
-  target: string;
-  input: string;
-  output: string;
-  outputDigest: string;
-  virtualTimeMs: number;
-  interruptedAtUs?: number | null;
-  interruptedAtWork?: number | null;
-};
-
 /**
- * A row of the log in one INSERT, the only write of a command: the row's trigger charges the
- * learner's storage with storedBytes(input, output) (migration lab_event_charges_storage; waits,
- * target "lab", are not charged). Raw SQL: Prisma's query builder cost about three times the
- * statement itself, and this runs once per command.
+ * A row of the log in one INSERT through Prisma (for a transaction with other writes): the row's
+ * trigger charges the learner's storage with storedBytes(input, output) (migration
+ * lab_event_charges_storage; waits, target "lab", are not charged).
  */
 function insertEvent(db: Db, e: EventRow) {
   return db.$executeRaw`INSERT INTO "lab_event" ("id", "labSessionId", "seq", "target", "input", "output", "outputDigest", "virtualTimeMs", "interruptedAtUs", "interruptedAtWork", "createdAt")
     VALUES (${randomUUID()}, ${e.labSessionId}, ${e.seq}, ${e.target}, ${e.input}, ${e.output}, ${e.outputDigest}, ${e.virtualTimeMs}, ${e.interruptedAtUs ?? null}, ${e.interruptedAtWork ?? null}, ${new Date()})`;
+}
+
+/** The row appended, the command's only write: through the event log's writer when there is one (event-log.ts). */
+async function appendEvent(deps: LabServiceDeps, e: EventRow): Promise<void> {
+  if (deps.events) await deps.events.append(e);
+  else await insertEvent(deps.db, e);
 }
 
 /**
@@ -295,7 +291,7 @@ export async function execCommand(
     };
     const bytes = storedBytes(cmd.input, stored);
     try {
-      if (!bench) await insertEvent(deps.db, event);
+      if (!bench) await appendEvent(deps, event);
       else
         await deps.db.$transaction([
           insertEvent(deps.db, event),
@@ -351,7 +347,7 @@ export async function advanceTime(
         await deps.db
           .$executeRaw`UPDATE "lab_event" SET "input" = ${input} WHERE "labSessionId" = ${row.id} AND "seq" = ${w.seq}`;
       else
-        await insertEvent(deps.db, {
+        await appendEvent(deps, {
           labSessionId: row.id,
           seq: w.seq,
           target: "lab",
