@@ -69,9 +69,10 @@ async function paced(base: string, learners: Learner[]) {
   return { n: times.length, p50: pct(times, 50), p99: pct(times, 99), health99: pct(health, 99), failures };
 }
 
-/** CPU time (user + system, all threads) the process has used, in seconds (Linux). */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+/** CPU time (user + system) in seconds (Linux): all threads of `pid`, or only its main thread (the request thread). */
+function cpuSeconds(pid: number, mainThreadOnly = false): number {
+  const file = mainThreadOnly ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`;
+  const fields = readFileSync(file, "utf8").split(") ")[1]?.split(" ") ?? [];
   return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
 }
 
@@ -80,6 +81,7 @@ async function closedLoop(base: string, learners: Learner[], server: ChildProces
   let done = 0;
   let failures = 0;
   const cpu0 = cpuSeconds(server.pid as number);
+  const main0 = cpuSeconds(server.pid as number, true);
   const t0 = performance.now();
   const end = Date.now() + PHASE_MS;
   await Promise.all(
@@ -94,7 +96,8 @@ async function closedLoop(base: string, learners: Learner[], server: ChildProces
   );
   const seconds = (performance.now() - t0) / 1000;
   const cpu = cpuSeconds(server.pid as number) - cpu0;
-  return { perSecond: done / seconds, perCpuSecond: done / cpu, cpu, failures };
+  const main = cpuSeconds(server.pid as number, true) - main0;
+  return { perSecond: done / seconds, perCpuSecond: done / cpu, cpu, perMainCpuSecond: done / main, main, failures };
 }
 
 export default async function labRuntimeBench(): Promise<void> {
@@ -170,6 +173,9 @@ export default async function labRuntimeBench(): Promise<void> {
     console.log(`Débit — 32 apprenants en boucle fermée (commandes légères), ${PHASE_MS / 1000} s`);
     console.log(
       `  ${loop.perSecond.toFixed(0)} commandes/s  ;  ${loop.perCpuSecond.toFixed(0)} commandes par seconde de CPU du serveur (${loop.cpu.toFixed(1)} s CPU, tous threads)  échecs ${loop.failures}`,
+    );
+    console.log(
+      `  fil des requêtes : ${loop.perMainCpuSecond.toFixed(0)} commandes par seconde de CPU (${loop.main.toFixed(1)} s CPU) ; le reste dans les workers des labs`,
     );
   } finally {
     next.kill("SIGTERM");

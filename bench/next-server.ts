@@ -20,9 +20,12 @@ export async function waitUntilUp(url: string, child: ChildProcess, timeoutMs = 
 /**
  * The app as `npm start` serves it (scripts/serve.ts: Next.js behind the front server's checks and
  * headers), on 127.0.0.1:`port`, with `env` added to this process's environment.
+ * BENCH_CPU_PROF=DIR writes the server's CPU profiles there (node --cpu-prof, one per thread).
  */
 export function spawnAppServer(root: string, port: number, env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts", "serve.ts")], {
+  const prof = process.env.BENCH_CPU_PROF?.trim();
+  const profile = prof ? ["--cpu-prof", `--cpu-prof-dir=${prof}`] : [];
+  return spawn(process.execPath, [...profile, "--import", "tsx", path.join(root, "scripts", "serve.ts")], {
     cwd: root,
     stdio: "ignore",
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", PORT: String(port), HOSTNAME: "127.0.0.1", ...env },

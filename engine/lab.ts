@@ -475,6 +475,22 @@ export class Lab {
     });
   }
 
+  /** Each terminal's machine, user, directory and nesting depth (`state().terminals`, without the rest). */
+  terminalStates(): Record<string, { machine: string; user: string; cwd: string; depth: number }> {
+    const terminals: Record<string, { machine: string; user: string; cwd: string; depth: number }> = {};
+    for (const k of [...this.terminals.keys()].sort()) {
+      const frames = this.terminals.get(k) as Frame[];
+      const top = frames.at(-1) as Frame;
+      terminals[displayTarget(k)] = {
+        machine: top.machine,
+        user: top.session.user,
+        cwd: top.session.cwd,
+        depth: frames.length,
+      };
+    }
+    return terminals;
+  }
+
   /** Plain JSON of the whole cluster. */
   state(): LabState {
     const w = this.world;
@@ -497,16 +513,7 @@ export class Lab {
     }
     const subsystems: Record<string, unknown> = {};
     for (const s of w.subsystems) if (s.snapshot) subsystems[s.name] = s.snapshot();
-    const terminals: Record<string, unknown> = {};
-    for (const k of [...this.terminals.keys()].sort()) {
-      const top = (this.terminals.get(k) as Frame[]).at(-1) as Frame;
-      terminals[displayTarget(k)] = {
-        machine: top.machine,
-        user: top.session.user,
-        cwd: top.session.cwd,
-        depth: (this.terminals.get(k) as Frame[]).length,
-      };
-    }
+    const terminals = this.terminalStates();
     return JSON.parse(
       JSON.stringify({
         scenario: this.scenario,

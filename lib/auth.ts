@@ -11,6 +11,7 @@ import {
   recordFailedSignIn,
 } from "./auth-lockout";
 import { type Db, db as sharedDb } from "./db";
+import { emitProcessEvent } from "./process-events";
 import { signInRateRule } from "./rate-limit";
 import { ac, accessRoles } from "./roles";
 import { authSecret } from "./secret";
@@ -76,6 +77,18 @@ export function createAuth({ db, secret, baseURL, env = process.env }: AuthOptio
       }),
     },
     session: { expiresIn: 60 * 60 * 24 * 7, updateAge: 60 * 60 * 24 },
+    // A sign-out, a revoked session or a ban ends sessions: the lab API's session cache forgets
+    // that user at once (lib/process-events.ts) instead of trusting the cookie until its TTL.
+    databaseHooks: {
+      session: { delete: { after: async (session) => emitProcessEvent("sessions-ended", session.userId) } },
+      user: {
+        update: {
+          after: async (user) => {
+            if ((user as { banned?: boolean | null }).banned) emitProcessEvent("sessions-ended", user.id);
+          },
+        },
+      },
+    },
     advanced: { defaultCookieAttributes: { httpOnly: true, sameSite: "lax" } },
     plugins: [admin({ ac, roles: accessRoles, defaultRole: "student", adminRoles: ["admin"] }), nextCookies()],
   });

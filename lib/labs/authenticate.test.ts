@@ -1,5 +1,7 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import type { Auth } from "@/lib/auth";
+import { DEMO_STUDENTS, seedDemo } from "@/lib/demo-seed";
+import { createTempDatabase, createTestAuth } from "@/lib/testing/temp-db";
 import { sessionAuthenticator } from "./authenticate";
 
 /** A stand-in for better-auth's getSession: token → user, counting look-ups. */
@@ -53,5 +55,55 @@ describe("lab API authentication cache", () => {
     users.set("tok-b", { id: "b" }); // unbanned: the refusal was not kept
     expect(await authenticate(req("better-auth.session_token=tok-b"))).toEqual({ userId: "b" });
     expect(f.lookups()).toBe(5);
+  });
+});
+
+describe("lab API authentication cache and sign-out", () => {
+  const tmp = createTempDatabase();
+  const auth = createTestAuth(tmp.db);
+  afterAll(() => tmp.cleanup());
+
+  async function signIn(i: number): Promise<{ cookie: string; headers: Headers }> {
+    const s = DEMO_STUDENTS[i] as (typeof DEMO_STUDENTS)[number];
+    const { headers } = await auth.api.signInEmail({
+      body: { email: s.email, password: s.password },
+      returnHeaders: true,
+    });
+    const cookie = (headers.get("set-cookie") ?? "").split(";")[0] as string;
+    return { cookie, headers: new Headers({ cookie }) };
+  }
+
+  it("forgets a user at once when they sign out or are banned, well before the TTL, and only them", async () => {
+    await seedDemo(auth, tmp.db);
+    let lookups = 0;
+    const counted = {
+      api: {
+        getSession: (a: { headers: Headers }) => {
+          lookups++;
+          return auth.api.getSession(a);
+        },
+      },
+    } as unknown as Auth;
+    const authenticate = sessionAuthenticator(() => counted, { ttlMs: 3_600_000, maxEntries: 100 });
+    const a = await signIn(0);
+    const b = await signIn(1);
+    const idOf = async (cookie: string) => ((await authenticate(req(cookie))) as { userId: string }).userId;
+    const aliceId = await idOf(a.cookie);
+    const bobId = await idOf(b.cookie);
+    await idOf(a.cookie);
+    await idOf(b.cookie);
+    expect(lookups).toBe(2); // cached
+
+    await auth.api.signOut({ headers: a.headers });
+    const after = await authenticate(req(a.cookie));
+    expect((after as Response).status).toBe(401);
+    expect(await idOf(b.cookie)).toBe(bobId); // the other learner stays cached
+    expect(lookups).toBe(3);
+
+    const ctx = await auth.$context;
+    await ctx.internalAdapter.updateUser(bobId, { banned: true }); // as the admin plugin's ban does
+    expect((await authenticate(req(b.cookie))) as Response).toBeInstanceOf(Response);
+    expect(lookups).toBe(4);
+    expect(aliceId).not.toBe(bobId);
   });
 });

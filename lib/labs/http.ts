@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { FR_LONE_SURROGATE, hasLoneSurrogate } from "@/lib/unicode";
+import { EventLog } from "./event-log";
 import { isConfigPath } from "./files";
 import { CommandRateLimiter, FR_TOO_MANY, frFileTooLong, frTooLong, type LabLimits, limitsFromEnv } from "./limits";
 import { LabPool } from "./pool";
@@ -19,7 +20,7 @@ import {
   SessionToucher,
   writeConfigFile,
 } from "./service";
-import { assertStorageLeft, LabStorageFull, storageLimitsFromEnv } from "./storage";
+import { LabStorageFull, StorageMeter } from "./storage";
 
 /** Who is calling: the user id, or the 401/403 response to send. */
 export type Authenticate = (request: Request) => Promise<{ userId: string } | Response>;
@@ -181,7 +182,6 @@ export function createLabApi(deps: LabApiDeps) {
         const cmd = { terminal: body.terminal, input: body.input };
         if (!body.stream) return small(await execCommand(deps, userId, sessionId, cmd));
         await checkLab(deps, userId, sessionId);
-        await assertStorageLeft(deps.db, userId, deps.storage ?? storageLimitsFromEnv());
         return streamedExec(deps, request, userId, sessionId, cmd);
       }),
 
@@ -233,7 +233,11 @@ export function createLabApi(deps: LabApiDeps) {
 export type LabApi = ReturnType<typeof createLabApi>;
 
 /** Default dependencies from the environment (LAB_WORKERS, LAB_CACHE_MAX, LAB_IDLE_MINUTES). */
-export function defaultLabApiDeps(db: LabServiceDeps["db"], authenticate: Authenticate): LabApiDeps {
+export function defaultLabApiDeps(
+  db: LabServiceDeps["db"],
+  authenticate: Authenticate,
+  databaseUrl: string,
+): LabApiDeps {
   const limits = limitsFromEnv();
   const labs = new LabPool({ idleMs: Number(process.env.LAB_IDLE_MINUTES ?? 20) * 60_000 });
   return {
@@ -244,5 +248,7 @@ export function defaultLabApiDeps(db: LabServiceDeps["db"], authenticate: Authen
     labs,
     sessions: new SessionRowCache(),
     touches: new SessionToucher(db),
+    meter: new StorageMeter(),
+    events: new EventLog(databaseUrl),
   };
 }

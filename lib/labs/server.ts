@@ -1,4 +1,5 @@
 import { getAuth } from "@/lib/auth";
+import { databaseUrl } from "@/lib/database-url";
 import { db } from "@/lib/db";
 import { sessionAuthenticator } from "./authenticate";
 import { createLabApi, defaultLabApiDeps, type LabApi, type LabApiDeps } from "./http";
@@ -7,7 +8,7 @@ import type { LabPool } from "./pool";
 const globalForLabs = globalThis as unknown as { drbdLabDeps?: LabApiDeps; drbdLabApi?: LabApi };
 
 function deps(): LabApiDeps {
-  globalForLabs.drbdLabDeps ??= defaultLabApiDeps(db, sessionAuthenticator(getAuth));
+  globalForLabs.drbdLabDeps ??= defaultLabApiDeps(db, sessionAuthenticator(getAuth), databaseUrl());
   return globalForLabs.drbdLabDeps;
 }
 

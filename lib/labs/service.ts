@@ -1,17 +1,18 @@
-import { randomInt } from "node:crypto";
+import { randomInt, randomUUID } from "node:crypto";
 import type { TtyChunk } from "@/engine/index";
 import type { LiveSummary } from "@/graders";
 import type { Db } from "@/lib/db";
 import { parseBenchmarkOutput } from "./benchmark-parse";
 import { isLabId, type LabId, labSpec } from "./catalog";
 import type { ClusterView } from "./cluster-view";
+import type { EventLog, EventRow } from "./event-log";
 import { heredocWrite } from "./files";
 import type { TranscriptEntry } from "./live";
 import type { LabPool, LabRef } from "./pool";
 import {
   assertStorageLeft,
-  chargeStorage,
   type StorageLimits,
+  type StorageMeter,
   storageLimitsFromEnv,
   storedBytes,
   storedOutput,
@@ -31,6 +32,10 @@ export interface LabServiceDeps {
   touches: SessionToucher;
   /** Stored output per command and quota per learner (lib/labs/storage.ts); from the environment when unset. */
   storage?: StorageLimits;
+  /** Each learner's stored bytes, kept between commands; read from the database every command when unset. */
+  meter?: StorageMeter;
+  /** The log's writer (batched commits on its own connection); through Prisma when unset. */
+  events?: EventLog;
 }
 
 export interface LabSnapshot {
@@ -223,9 +228,32 @@ export async function getLab(deps: LabServiceDeps, userId: string, sessionId: st
   return snapshot(deps, await ownedSession(deps, userId, sessionId));
 }
 
-/** The learner's lab exists (else LabNotFound): checked before a streamed reply starts. */
+/** LabStorageFull when the learner has used their storage quota. */
+async function checkStorage(deps: LabServiceDeps, userId: string, storage: StorageLimits): Promise<void> {
+  if (deps.meter) await deps.meter.assertLeft(deps.db, userId, storage);
+  else await assertStorageLeft(deps.db, userId, storage);
+}
+
+/** The learner's lab exists (else LabNotFound) and their storage is not full: checked before a streamed reply starts. */
 export async function checkLab(deps: LabServiceDeps, userId: string, sessionId: string): Promise<void> {
   await ownedSession(deps, userId, sessionId);
+  await checkStorage(deps, userId, deps.storage ?? storageLimitsFromEnv());
+}
+
+/**
+ * A row of the log in one INSERT through Prisma (for a transaction with other writes): the row's
+ * trigger charges the learner's storage with storedBytes(input, output) (migration
+ * lab_event_charges_storage; waits, target "lab", are not charged).
+ */
+function insertEvent(db: Db, e: EventRow) {
+  return db.$executeRaw`INSERT INTO "lab_event" ("id", "labSessionId", "seq", "target", "input", "output", "outputDigest", "virtualTimeMs", "interruptedAtUs", "interruptedAtWork", "exitCode", "checks", "checksHeld", "createdAt")
+    VALUES (${randomUUID()}, ${e.labSessionId}, ${e.seq}, ${e.target}, ${e.input}, ${e.output}, ${e.outputDigest}, ${e.virtualTimeMs}, ${e.interruptedAtUs ?? null}, ${e.interruptedAtWork ?? null}, ${e.exitCode ?? null}, ${e.checks ?? null}, ${e.checksHeld ?? null}, ${new Date()})`;
+}
+
+/** The row appended, the command's only write: through the event log's writer when there is one (event-log.ts). */
+async function appendEvent(deps: LabServiceDeps, e: EventRow): Promise<void> {
+  if (deps.events) await deps.events.append(e);
+  else await insertEvent(deps.db, e);
 }
 
 /**
@@ -243,7 +271,7 @@ export async function execCommand(
 ): Promise<ExecReply> {
   const row = await ownedSession(deps, userId, sessionId);
   const storage = deps.storage ?? storageLimitsFromEnv();
-  await assertStorageLeft(deps.db, userId, storage);
+  await checkStorage(deps, userId, storage);
   return deps.labs.serial(row.id, async () => {
     const stop = () => deps.labs.interrupt(row.id);
     stream?.signal?.addEventListener("abort", stop, { once: true });
@@ -272,13 +300,12 @@ export async function execCommand(
       exitCode: ran.exitCode,
       ...liveColumns(ran.live),
     };
+    const bytes = storedBytes(cmd.input, stored);
     try {
-      const charge = chargeStorage(deps.db, userId, storedBytes(cmd.input, stored));
-      if (!bench) await deps.db.$transaction([deps.db.labEvent.create({ data: event, select: { id: true } }), charge]);
+      if (!bench) await appendEvent(deps, event);
       else
         await deps.db.$transaction([
-          deps.db.labEvent.create({ data: event, select: { id: true } }),
-          charge,
+          insertEvent(deps.db, event),
           deps.db.benchmarkRun.create({
             data: {
               userId,
@@ -296,6 +323,7 @@ export async function execCommand(
       deps.labs.evict(row.id);
       throw e;
     }
+    deps.meter?.charged(userId, bytes);
     deps.touches.touch(row.id);
     return {
       entry: ran.entry,
@@ -330,25 +358,20 @@ export async function advanceTime(
   return deps.labs.serial(row.id, async () => {
     const w = await deps.labs.advance(labRef(deps, row), ms);
     try {
+      const input = formatWaits(w.pieces);
+      const live = liveColumns(w.live);
       if (w.merged)
-        await deps.db.labEvent.update({
-          where: { labSessionId_seq: { labSessionId: row.id, seq: w.seq } },
-          data: { input: formatWaits(w.pieces), ...liveColumns(w.live) },
-          select: { id: true },
-        });
+        await deps.db.$executeRaw`UPDATE "lab_event" SET "input" = ${input}, "checks" = ${live.checks ?? null}, "checksHeld" = ${live.checksHeld ?? null} WHERE "labSessionId" = ${row.id} AND "seq" = ${w.seq}`;
       else
-        await deps.db.labEvent.create({
-          data: {
-            labSessionId: row.id,
-            seq: w.seq,
-            target: "lab",
-            input: formatWaits(w.pieces),
-            output: "",
-            outputDigest: "",
-            virtualTimeMs: w.atMs,
-            ...liveColumns(w.live),
-          },
-          select: { id: true },
+        await appendEvent(deps, {
+          labSessionId: row.id,
+          seq: w.seq,
+          target: "lab",
+          input,
+          output: "",
+          outputDigest: "",
+          virtualTimeMs: w.atMs,
+          ...live,
         });
     } catch (e) {
       deps.labs.evict(row.id);

@@ -6,6 +6,7 @@ import {
   FR_STORAGE_FULL,
   labStorageUsage,
   resetLabStorage,
+  StorageMeter,
   storageLimitsFromEnv,
   storedBytes,
   storedOutput,
@@ -14,6 +15,8 @@ import { labApiHarness } from "./test-harness";
 
 const { tmp, labs, deps, api, signInStudents, close } = labApiHarness();
 deps.storage = { maxOutputBytes: 300, quotaBytes: 3000 };
+// usage read once, then counted command by command; an instructor's reset reaches it at once
+deps.meter = new StorageMeter(3_600_000);
 let cookie = "";
 let studentId = "";
 let instructorId = "";
@@ -77,6 +80,14 @@ describe("lab storage per learner", () => {
     expect(again.transcript.at(-1)?.output).toBe(row.output);
     const after = await api.exec(req({ terminal: "host", input: "echo encore" }), sessionId);
     expect(after.status).toBe(200);
+
+    // UTF-8 bytes, not characters, are charged (by the row's INSERT trigger)
+    const before = (await tmp.db.user.findUniqueOrThrow({ where: { id: studentId } })).labStorageBytes;
+    expect(before).toBe(used + storedBytes("echo encore", "encore\n"));
+    expect((await api.exec(req({ terminal: "host", input: "echo ééé €" }), sessionId)).status).toBe(200);
+    const accented = (await tmp.db.user.findUniqueOrThrow({ where: { id: studentId } })).labStorageBytes;
+    expect(accented - before).toBe(storedBytes("echo ééé €", "ééé €\n"));
+    expect(accented - before).toBe(15 + 11); // "echo ééé €" and "ééé €\n", not 10 + 6 characters
   });
 
   it("refuses commands once the quota is used (507, French), stores nothing, until the instructor resets it", async () => {

@@ -1,5 +1,6 @@
 import { teachesStudent } from "@/lib/cohorts";
 import type { Db } from "@/lib/db";
+import { emitProcessEvent, onProcessEvent } from "@/lib/process-events";
 import { type Role, roleOf } from "@/lib/roles";
 
 /**
@@ -44,7 +45,7 @@ export function storedOutput(output: string, max: number): string {
   return head + frTruncated(bytes.length - Buffer.byteLength(head, "utf8"));
 }
 
-/** Bytes a stored command costs. */
+/** Bytes a stored command costs (the lab_event INSERT trigger charges the same: UTF-8 bytes of both). */
 export function storedBytes(input: string, storedOut: string): number {
   return Buffer.byteLength(input, "utf8") + Buffer.byteLength(storedOut, "utf8");
 }
@@ -55,15 +56,44 @@ export async function assertStorageLeft(db: Db, userId: string, limits: StorageL
   if (user && user.labStorageBytes >= limits.quotaBytes) throw new LabStorageFull(FR_STORAGE_FULL);
 }
 
-type Tx = Pick<Db, "user">;
+/**
+ * Each learner's stored bytes, read once and then counted here as their commands are stored
+ * (one query less per command). Read again after `ttlMs` (another server's commands, a
+ * change made elsewhere) and at once when an instructor resets the learner's usage in this
+ * process (lib/process-events.ts).
+ */
+export class StorageMeter {
+  private readonly used = new Map<string, { bytes: number; at: number }>();
 
-/** The update that counts stored bytes against the learner's quota (run in the command's transaction). */
-export function chargeStorage(tx: Tx, userId: string, bytes: number) {
-  return tx.user.update({
-    where: { id: userId },
-    data: { labStorageBytes: { increment: bytes } },
-    select: { id: true },
-  });
+  constructor(
+    private readonly ttlMs = 30_000,
+    private readonly maxEntries = 10_000,
+    private readonly now: () => number = Date.now,
+  ) {
+    onProcessEvent("storage-reset", (userId) => this.used.delete(userId));
+  }
+
+  /** LabStorageFull when the learner has used their quota. */
+  async assertLeft(db: Db, userId: string, limits: StorageLimits): Promise<void> {
+    let hit = this.used.get(userId);
+    if (!hit || this.now() - hit.at >= this.ttlMs) {
+      const user = await db.user.findUnique({ where: { id: userId }, select: { labStorageBytes: true } });
+      hit = { bytes: user?.labStorageBytes ?? 0, at: this.now() };
+      this.used.delete(userId);
+      this.used.set(userId, hit);
+      if (this.used.size > this.maxEntries) {
+        const oldest = this.used.keys().next().value;
+        if (oldest !== undefined) this.used.delete(oldest);
+      }
+    }
+    if (hit.bytes >= limits.quotaBytes) throw new LabStorageFull(FR_STORAGE_FULL);
+  }
+
+  /** `bytes` were stored for the learner (the charge committed). */
+  charged(userId: string, bytes: number): void {
+    const hit = this.used.get(userId);
+    if (hit) hit.bytes += bytes;
+  }
 }
 
 export type StorageView = { usedBytes: number; quotaBytes: number };
@@ -90,5 +120,6 @@ export async function labStorageUsage(
 export async function resetLabStorage(db: Db, actor: { id: string; role: Role }, studentId: string): Promise<boolean> {
   if (!(await mayManage(db, actor, studentId))) return false;
   await db.user.update({ where: { id: studentId }, data: { labStorageBytes: 0 } });
+  emitProcessEvent("storage-reset", studentId);
   return true;
 }

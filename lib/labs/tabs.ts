@@ -7,11 +7,6 @@ export interface TabView {
   prompt: string;
 }
 
-interface TerminalState {
-  machine: string;
-  depth: number;
-}
-
 /**
  * The machine tabs of a lab. A node's tab types into a host terminal that entered that node
  * (`docker exec -it drbd-node1 bash` in the host tab, as in the workshop) while that session
@@ -20,7 +15,7 @@ interface TerminalState {
  * terminal" for node2 is `host#t2`).
  */
 export function tabsOf(lab: Lab): TabView[] {
-  const terminals = (lab.state().terminals ?? {}) as Record<string, TerminalState>;
+  const terminals = lab.terminalStates(); // not lab.state(): that serialises the whole lab, every command
   const onMachine = (key: string) => terminals[key]?.machine ?? key.split("#")[0];
   const hostKey = (() => {
     for (let i = 1; ; i++) {

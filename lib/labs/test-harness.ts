@@ -4,6 +4,7 @@ import type { Db } from "@/lib/db";
 import { DEMO_STUDENTS, seedDemo } from "@/lib/demo-seed";
 import { createTempDatabase, createTestAuth } from "@/lib/testing/temp-db";
 import { sessionAuthenticator } from "./authenticate";
+import { EventLog } from "./event-log";
 import { createLabApi, type LabApiDeps } from "./http";
 import { CommandRateLimiter, DEFAULT_LIMITS } from "./limits";
 import { LabPool, type LabPoolOptions } from "./pool";
@@ -24,6 +25,7 @@ export function labApiHarness(pool: LabPoolOptions = {}) {
   const auth: Auth = createTestAuth(tmp.db);
   const deps: LabApiDeps = {
     ...labServiceDeps(tmp.db, pool),
+    events: new EventLog(tmp.url),
     authenticate: sessionAuthenticator(() => auth, { ttlMs: 0, maxEntries: 0 }),
     limits: DEFAULT_LIMITS,
     rate: new CommandRateLimiter({ commandsPerSecond: 1000, burst: 1000 }),
@@ -50,6 +52,7 @@ export function labApiHarness(pool: LabPoolOptions = {}) {
     async close(): Promise<void> {
       await deps.touches.flush();
       await deps.labs.close();
+      deps.events?.close();
     },
   };
 }

@@ -1,0 +1,113 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { LabApi } from "@/lib/labs/http";
+import type { Handler } from "./front";
+
+/**
+ * The lab API's per-command routes, served by the front server itself (scripts/serve.ts) with
+ * the lab API's own handlers (lib/labs/http.ts: session, ownership, zod, rate limit), after the
+ * front server's checks and headers, without Next's router. A learner sends about a command a
+ * second; Next's route handling (request context, async hooks, response wrapping) cost more CPU
+ * than the command itself. The app/api/labs route files stay (same handlers) for `next dev`.
+ *
+ * Only POST on these three paths is taken; anything else goes to `next`.
+ */
+const ROUTE = /^\/api\/labs\/sessions\/([^/?#]+)\/(exec|interrupt|advance)\/?$/;
+
+type Action = "exec" | "interrupt" | "advance";
+
+/** `[sessionId, action]` when the request is one of the per-command routes. */
+export function matchLabRoute(method: string | undefined, url: string | undefined): [string, Action] | undefined {
+  if (method !== "POST") return undefined;
+  const m = ROUTE.exec((url ?? "/").split("?")[0] ?? "/");
+  if (!m) return undefined;
+  let id: string;
+  try {
+    id = decodeURIComponent(m[1] as string);
+  } catch {
+    return undefined; // malformed escape: Next answers it as it always did
+  }
+  return [id, m[2] as Action];
+}
+
+/** The request's headers as the front handler left them (client address, CSP nonce, body length). */
+function toHeaders(req: IncomingMessage): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (typeof value === "string") headers.set(name, value);
+    else if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+  }
+  return headers;
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** Writes a web Response on `res`; a streamed body is relayed chunk by chunk (NDJSON). */
+async function send(response: Response, res: ServerResponse, gone: AbortSignal): Promise<void> {
+  const headers: Record<string, string> = {};
+  response.headers.forEach((v, k) => {
+    headers[k] = v;
+  });
+  const streamed = (headers["content-type"] ?? "").startsWith("application/x-ndjson");
+  if (!streamed || !response.body) {
+    const body = Buffer.from(await response.arrayBuffer());
+    headers["content-length"] = String(body.length);
+    res.writeHead(response.status, headers);
+    res.end(body);
+    return;
+  }
+  res.writeHead(response.status, headers);
+  res.flushHeaders();
+  const reader = response.body.getReader();
+  gone.addEventListener("abort", () => void reader.cancel().catch(() => {}), { once: true });
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (!res.writableEnded && !res.destroyed) res.write(value);
+  }
+  if (!res.writableEnded) res.end();
+}
+
+/**
+ * A handler in front of `next`: the per-command lab routes go to `api()` (created on first use),
+ * everything else to `next`.
+ */
+export function withLabRoutes(api: () => LabApi, next: Handler): Handler {
+  return (req, res) => {
+    const route = matchLabRoute(req.method, req.url);
+    if (!route) return next(req, res);
+    return serveLabRoute(api(), route, req, res);
+  };
+}
+
+async function serveLabRoute(api: LabApi, [id, action]: [string, Action], req: IncomingMessage, res: ServerResponse) {
+  // the client gone before the reply is complete (page closed, reload): a streamed command is interrupted
+  const gone = new AbortController();
+  res.on("close", () => {
+    if (!res.writableFinished) gone.abort();
+  });
+  try {
+    const body = await readBody(req);
+    const host = req.headers.host ?? "localhost";
+    const request = new Request(`http://${host}${req.url ?? "/"}`, {
+      method: "POST",
+      headers: toHeaders(req),
+      body: body.length > 0 ? new Uint8Array(body) : undefined,
+      signal: gone.signal,
+    });
+    await send(await api[action](request, id), res, gone.signal);
+  } catch (e) {
+    console.error(`lab ${action} failed`, e);
+    if (!res.headersSent) {
+      const body = JSON.stringify({ error: "Erreur du serveur." });
+      res.writeHead(500, {
+        "content-type": "application/json; charset=utf-8",
+        "content-length": Buffer.byteLength(body),
+      });
+      res.end(body);
+    } else res.destroy();
+  }
+}
