@@ -30,6 +30,8 @@ export type WorkerRequest =
   | { id: number; op: "files"; sessionId: string; node: string }
   | { id: number; op: "hasNodes"; sessionId: string; nodes: string[] }
   | { id: number; op: "evict"; sessionId: string }
+  | { id: number; op: "position"; sessionId: string }
+  | { id: number; op: "catchUp"; sessionId: string; events: StoredEvent[] }
   | { id: number; op: "inspect"; sessionId: string }
   | { id: number; op: "grade"; exerciseId: string; submission: unknown }
   | { id: number; op: "ping" }
@@ -74,6 +76,12 @@ export interface WorkerAdvanceResult {
   atMs: number;
   tabs: TabView[];
   cluster: ClusterView;
+}
+
+/** Where a held lab is in its log: the next row's seq, and the open wait row (the next wait extends it). */
+export interface LabPosition {
+  nextSeq: number;
+  openWait: { seq: number; pieces: number[] } | null;
 }
 
 /** A held lab's full state and replay drift (tests, diagnostics). */
