@@ -29,8 +29,8 @@ describe.runIf(onPostgres)("several servers on one PostgreSQL", () => {
   const tmp = onPostgres ? createTempDatabase() : undefined;
   const servers: LabServiceDeps[] = [];
   const db = () => tmp?.db as NonNullable<typeof tmp>["db"];
-  const A = () => servers[0] as LabServiceDeps;
-  const B = () => servers[1] as LabServiceDeps;
+  const srvA = () => servers[0] as LabServiceDeps;
+  const srvB = () => servers[1] as LabServiceDeps;
   const single = () => servers[2] as LabServiceDeps;
 
   beforeAll(async () => {
@@ -74,7 +74,7 @@ describe.runIf(onPostgres)("several servers on one PostgreSQL", () => {
   const state = async (s: LabServiceDeps, id: string) => (await s.labs.inspect(id))?.state;
 
   it("alternates one learner's commands and waits between two servers: same transcript and state as one server", async () => {
-    const id = (await openLab(A(), "alice", "tp1", "reset")).session.id;
+    const id = (await openLab(srvA(), "alice", "tp1", "reset")).session.id;
     const ref = await sameLab("bob", id);
     const run = async (servers: () => LabServiceDeps[], userId: string, lab: string) => {
       for (const [i, cmd] of steps.entries()) {
@@ -87,11 +87,11 @@ describe.runIf(onPostgres)("several servers on one PostgreSQL", () => {
         }
       }
     };
-    await run(() => [A(), B()], "alice", id);
+    await run(() => [srvA(), srvB()], "alice", id);
     await run(() => [single()], "bob", ref);
     const [viewA, viewB, viewRef] = await Promise.all([
-      getLab(A(), "alice", id),
-      getLab(B(), "alice", id),
+      getLab(srvA(), "alice", id),
+      getLab(srvB(), "alice", id),
       getLab(single(), "bob", ref),
     ]);
     const strip = (t: typeof viewA.transcript) =>
@@ -104,16 +104,16 @@ describe.runIf(onPostgres)("several servers on one PostgreSQL", () => {
     const [logAB, logRef] = await Promise.all([log(id), log(ref)]);
     expect(logAB.map(({ seq, target, input, output }) => ({ seq, target, input, output }))).toEqual(logRef);
     expect(logAB.filter((e) => e.target === "lab").map((e) => e.input)).toEqual(["wait 1500+2500", "wait 1500+2500"]);
-    expect(await state(A(), id)).toEqual(await state(single(), ref));
-    expect(await state(B(), id)).toEqual(await state(single(), ref));
+    expect(await state(srvA(), id)).toEqual(await state(single(), ref));
+    expect(await state(srvB(), id)).toEqual(await state(single(), ref));
   });
 
   it("serialises concurrent commands sent to both servers: no gap, no fork, every acknowledged command logged", async () => {
-    const id = (await openLab(B(), "carol", "tp1", "reset")).session.id;
-    await getLab(A(), "carol", id); // both servers hold the lab
+    const id = (await openLab(srvB(), "carol", "tp1", "reset")).session.id;
+    await getLab(srvA(), "carol", id); // both servers hold the lab
     const inputs = Array.from({ length: 16 }, (_, i) => `echo c${i} > /tmp/f${i} && ls /tmp | wc -l`);
     const replies = await Promise.all(
-      inputs.map((input, i) => execCommand(i % 2 ? A() : B(), "carol", id, { terminal: "host", input })),
+      inputs.map((input, i) => execCommand(i % 2 ? srvA() : srvB(), "carol", id, { terminal: "host", input })),
     );
     const rows = await log(id);
     expect(rows.map((r) => r.seq)).toEqual(inputs.map((_, i) => i));
@@ -125,24 +125,24 @@ describe.runIf(onPostgres)("several servers on one PostgreSQL", () => {
     const ref = await sameLab("bob", id);
     for (const r of rows) await execCommand(single(), "bob", ref, { terminal: r.target, input: r.input });
     expect((await log(ref)).map((r) => r.output)).toEqual(rows.map((r) => r.output));
-    const a = await getLab(A(), "carol", id);
-    const b = await getLab(B(), "carol", id);
+    const a = await getLab(srvA(), "carol", id);
+    const b = await getLab(srvB(), "carol", id);
     expect(a.transcript.map((t) => t.output)).toEqual(rows.map((r) => r.output));
     expect(b.transcript).toEqual(a.transcript);
   });
 
   it("relays Ctrl-C to the server running the command", async () => {
-    const id = (await openLab(A(), "alice", "tp1", "reset")).session.id;
+    const id = (await openLab(srvA(), "alice", "tp1", "reset")).session.id;
     let printed = 0;
     let stopped: Promise<boolean> | undefined;
     const reply = await execCommand(
-      A(),
+      srvA(),
       "alice",
       id,
       { terminal: "host", input: "while :; do echo x; sleep 1; done" },
       {
         onOutput: () => {
-          if (++printed === 2) stopped = interrupt(B(), "alice", id);
+          if (++printed === 2) stopped = interrupt(srvB(), "alice", id);
         },
         onCluster: () => undefined,
       },
@@ -150,17 +150,19 @@ describe.runIf(onPostgres)("several servers on one PostgreSQL", () => {
     expect(await stopped).toBe(true);
     expect(reply.exitCode).toBe(130);
     // B catches up with the interrupted row and continues the lab
-    const next = await execCommand(B(), "alice", id, { terminal: "host", input: "echo after" });
+    const next = await execCommand(srvB(), "alice", id, { terminal: "host", input: "echo after" });
     expect(next.entry.seq).toBe(reply.entry.seq + 1);
-    expect(await interrupt(B(), "alice", id)).toBe(false); // nothing runs now
+    expect(await interrupt(srvB(), "alice", id)).toBe(false); // nothing runs now
   });
 
   it("refuses the old session on another server once the learner reset it", async () => {
-    const old = (await openLab(A(), "bob", "tp2", "reset")).session.id;
-    await execCommand(B(), "bob", old, { terminal: "host", input: "pwd" });
-    await openLab(A(), "bob", "tp2", "reset");
+    const old = (await openLab(srvA(), "bob", "tp2", "reset")).session.id;
+    await execCommand(srvB(), "bob", old, { terminal: "host", input: "pwd" });
+    await openLab(srvA(), "bob", "tp2", "reset");
     // B's row cache still says active: the log check under the lock says otherwise
-    await expect(execCommand(B(), "bob", old, { terminal: "host", input: "pwd" })).rejects.toBeInstanceOf(LabNotFound);
+    await expect(execCommand(srvB(), "bob", old, { terminal: "host", input: "pwd" })).rejects.toBeInstanceOf(
+      LabNotFound,
+    );
   });
 
   it("holds one lab's lock on one server at a time", async () => {

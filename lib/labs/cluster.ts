@@ -177,7 +177,7 @@ export async function syncWithLog(db: Db, labs: LabPool, sessionId: string): Pro
       },
     }),
   ]);
-  if (!tail || tail.status !== "active") throw new LabGone();
+  if (tail?.status !== "active") throw new LabGone();
   if (!position) return;
   const last = tail.events[0];
   const open = position.openWait;
