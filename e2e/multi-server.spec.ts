@@ -66,6 +66,7 @@ const rows = async (id: string) =>
   ).rows;
 
 test.beforeAll(async () => {
+  test.setTimeout(240_000); // two servers start (the built app, PostgreSQL migrated and seeded)
   database = createPostgresDatabase("drbd_e2e");
   execFileSync(process.execPath, ["--import", "tsx", "scripts/seed.ts"], {
     env: { ...process.env, DATABASE_URL: database.url, BETTER_AUTH_SECRET: SECRET },
