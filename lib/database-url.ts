@@ -4,8 +4,13 @@ import path from "node:path";
 /** Default SQLite file, relative to the project root (the process' working directory). */
 export const DEFAULT_DATABASE_FILE = path.join("data", "drbd-lab.db");
 
+/** `postgresql://…` (or `postgres://…`) selects PostgreSQL; anything else is a SQLite `file:` URL. */
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(url);
+}
+
 /**
- * The SQLite URL every process uses: `DATABASE_URL` when set, else `file:<root>/data/drbd-lab.db`.
+ * The database URL every process uses: `DATABASE_URL` when set, else `file:<root>/data/drbd-lab.db`.
  * The default directory is created on demand; an explicit URL is taken as is, so that a wrong
  * one fails loudly (the health check reports it).
  */

@@ -1,5 +1,7 @@
 // `npm run db:migrate`: apply the committed migrations to DATABASE_URL (default data/drbd-lab.db).
-import { databaseUrl } from "../lib/database-url";
+import { databaseUrl, isPostgresUrl } from "../lib/database-url";
 import { migrateDatabase } from "../lib/migrate";
+import { migratePostgres } from "../lib/migrate-postgres";
 
-process.stdout.write(migrateDatabase(databaseUrl()));
+const url = databaseUrl();
+process.stdout.write(isPostgresUrl(url) ? await migratePostgres(url) : migrateDatabase(url));

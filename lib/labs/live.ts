@@ -130,12 +130,37 @@ export async function rebuildLab(
   ensureScenario(session.scenario);
   const lab = await createLab({ scenario: session.scenario, seed: session.seed });
   const live = new LiveLab(session.id, session.userId, session.exerciseId, lab);
+  if (!(await catchUp(live, events, between))) throw new Error(`lab ${session.id}: its rows do not start at seq 0`);
+  return live;
+}
+
+/**
+ * Brings a live lab up to the log by replaying only the rows it has not seen: `events` start at
+ * its open wait row (which another server may have extended) or at its next seq. False, with the
+ * lab untouched, when they do not follow on from it (the caller rebuilds it from the whole log).
+ */
+export async function catchUp(
+  live: LiveLab,
+  events: readonly StoredEvent[],
+  between?: () => Promise<void>,
+): Promise<boolean> {
+  const first = events[0];
+  if (!first) return true;
+  const open = live.openWait;
+  let skipWaits = 0;
+  if (open && first.seq === open.seq) {
+    // the open wait row, extended elsewhere: only its new pieces remain to wait
+    const pieces = first.target === "lab" ? parseWaits(first.input) : [];
+    if (open.pieces.some((ms, i) => pieces[i] !== ms)) return false;
+    skipWaits = open.pieces.length;
+  } else if (first.seq !== live.nextSeq) return false;
+  for (const [i, e] of events.entries()) if (e.seq !== first.seq + i) return false;
   // the rows as the engine's replay events (merged waits split back), each with its row
   const replayed: ReplayEvent[] = [];
   const rowOf: StoredEvent[] = [];
   for (const e of events) {
     if (e.target === "lab") {
-      for (const ms of parseWaits(e.input)) {
+      for (const ms of parseWaits(e.input).slice(e === first ? skipWaits : 0)) {
         replayed.push({ kind: "wait", durationUs: ms * 1000 });
         rowOf.push(e);
       }
@@ -151,7 +176,7 @@ export async function rebuildLab(
     }
   }
   await replay(
-    lab,
+    live.lab,
     replayed,
     {
       async step(l, step) {
@@ -173,10 +198,8 @@ export async function rebuildLab(
     },
     between ? { yieldNow: between } : {},
   );
-  const last = events.at(-1);
-  if (last) {
-    live.nextSeq = last.seq + 1;
-    live.openWait = last.target === "lab" ? { seq: last.seq, pieces: parseWaits(last.input) } : undefined;
-  }
-  return live;
+  const last = events.at(-1) as StoredEvent;
+  live.nextSeq = last.seq + 1;
+  live.openWait = last.target === "lab" ? { seq: last.seq, pieces: parseWaits(last.input) } : undefined;
+  return true;
 }

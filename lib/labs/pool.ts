@@ -17,6 +17,7 @@ import type { ClusterView } from "./cluster-view";
 import type { StoredEvent } from "./live";
 import type {
   LabInspection,
+  LabPosition,
   LabSessionRef,
   LabView,
   ReplayAnswer,
@@ -386,6 +387,31 @@ export class LabPool {
     if (i === undefined) return;
     const w = this.workers[i];
     if (w && !w.dead) this.request(w, { id: nextId++, op: "evict", sessionId }).catch(() => undefined);
+  }
+
+  /** Where the lab is in its log in its worker, or null when no worker holds it (several servers). */
+  async position(sessionId: string): Promise<LabPosition | null> {
+    const w = this.heldBy(sessionId);
+    if (!w) return null;
+    const reply = await this.request(w, { id: nextId++, op: "position", sessionId });
+    if ("event" in reply || !reply.ok) return null;
+    return reply.value as LabPosition | null;
+  }
+
+  /** Replays rows other servers appended in the lab's worker; false when they did not follow on (the lab is dropped). */
+  async catchUp(sessionId: string, events: StoredEvent[]): Promise<boolean> {
+    const w = this.heldBy(sessionId);
+    if (!w) return false;
+    const reply = await this.request(w, { id: nextId++, op: "catchUp", sessionId, events });
+    if ("event" in reply) throw new Error("unexpected worker event");
+    if (!reply.ok) throw new Error("error" in reply ? reply.error : "catch-up failed");
+    return reply.value as boolean;
+  }
+
+  private heldBy(sessionId: string): PoolWorker | undefined {
+    const i = this.assigned.get(sessionId);
+    const w = i === undefined ? undefined : this.workers[i];
+    return w && !w.dead ? w : undefined;
   }
 
   /** The lab's state in its worker, or null when the worker does not hold it (tests, diagnostics). */

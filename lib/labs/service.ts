@@ -4,6 +4,7 @@ import type { LiveSummary } from "@/graders";
 import type { Db } from "@/lib/db";
 import { parseBenchmarkOutput } from "./benchmark-parse";
 import { isLabId, type LabId, labSpec } from "./catalog";
+import { type LabCluster, LabGone, labTurn, storedEvents } from "./cluster";
 import type { ClusterView } from "./cluster-view";
 import type { EventLog, EventRow } from "./event-log";
 import { heredocWrite } from "./files";
@@ -36,6 +37,8 @@ export interface LabServiceDeps {
   meter?: StorageMeter;
   /** The log's writer (batched commits on its own connection); through Prisma when unset. */
   events?: EventLog;
+  /** Several servers on one PostgreSQL (cluster.ts): lab locks, catch-up, Ctrl-C relay. Unset: one server. */
+  cluster?: LabCluster;
 }
 
 export interface LabSnapshot {
@@ -150,28 +153,31 @@ export function storedLabRef(
   row: { id: string; userId: string; exerciseId: string; scenario: string; seed: number },
 ): LabRef {
   const load = async () => {
-    const events = await db.labEvent.findMany({
-      where: { labSessionId: row.id },
-      orderBy: { seq: "asc" },
-      select: {
-        seq: true,
-        target: true,
-        input: true,
-        output: true,
-        outputDigest: true,
-        interruptedAtUs: true,
-        interruptedAtWork: true,
-      },
-    });
+    const events = await storedEvents(db, row.id);
     const { id, userId, exerciseId, scenario, seed } = row;
     return { session: { id, userId, exerciseId, scenario, seed }, events };
   };
   return { id: row.id, userId: row.userId, load };
 }
 
+/**
+ * `fn` in the lab's turn: after its previous request on this server and, with several servers,
+ * holding its lock across them (`exclusive`, for what appends to the log) with the live lab
+ * brought up to the log first (lib/labs/cluster.ts).
+ */
+function turn<T>(deps: LabServiceDeps, row: SessionRow, exclusive: boolean, fn: () => Promise<T>): Promise<T> {
+  return deps.labs.serial(row.id, () =>
+    labTurn(deps, row.id, exclusive, fn).catch((e: unknown) => {
+      if (!(e instanceof LabGone)) throw e;
+      deps.sessions.forget(row.id); // reset on another server
+      throw new LabNotFound();
+    }),
+  );
+}
+
 async function snapshot(deps: LabServiceDeps, row: SessionRow): Promise<LabSnapshot> {
   const spec = labSpec(row.exerciseId as LabId);
-  const view = await deps.labs.serial(row.id, () => deps.labs.view(labRef(deps, row)));
+  const view = await turn(deps, row, false, () => deps.labs.view(labRef(deps, row)));
   return {
     session: {
       id: row.id,
@@ -272,7 +278,7 @@ export async function execCommand(
   const row = await ownedSession(deps, userId, sessionId);
   const storage = deps.storage ?? storageLimitsFromEnv();
   await checkStorage(deps, userId, storage);
-  return deps.labs.serial(row.id, async () => {
+  return turn(deps, row, true, async () => {
     const stop = () => deps.labs.interrupt(row.id);
     stream?.signal?.addEventListener("abort", stop, { once: true });
     let ran: Awaited<ReturnType<LabPool["exec"]>>;
@@ -344,7 +350,7 @@ function liveColumns(live: LiveSummary | null): { checks?: string; checksHeld?: 
 /** Ctrl-C: stops the learner's running command, if any (it ends with ^C, exit 130). */
 export async function interrupt(deps: LabServiceDeps, userId: string, sessionId: string): Promise<boolean> {
   const row = await ownedSession(deps, userId, sessionId);
-  return deps.labs.interrupt(row.id);
+  return deps.labs.interrupt(row.id) || ((await deps.cluster?.interrupt(row.id)) ?? false);
 }
 
 /** Let virtual time pass; consecutive waits share one row. */
@@ -355,7 +361,7 @@ export async function advanceTime(
   ms: number,
 ): Promise<{ cluster: ClusterView; tabs: TabView[] }> {
   const row = await ownedSession(deps, userId, sessionId);
-  return deps.labs.serial(row.id, async () => {
+  return turn(deps, row, true, async () => {
     const w = await deps.labs.advance(labRef(deps, row), ms);
     try {
       const input = formatWaits(w.pieces);
@@ -390,7 +396,7 @@ export async function configFiles(
   node: string,
 ): Promise<Record<string, string>> {
   const row = await ownedSession(deps, userId, sessionId);
-  const files = await deps.labs.serial(row.id, () => deps.labs.files(labRef(deps, row), node));
+  const files = await turn(deps, row, false, () => deps.labs.files(labRef(deps, row), node));
   if (!files) throw new LabNotFound();
   return files;
 }

@@ -4,6 +4,7 @@ import path from "node:path";
 import { createAuth } from "../auth";
 import { createDb, type Db } from "../db";
 import { migrateDatabase } from "../migrate";
+import { createPostgresDatabase, dropPostgresDatabase, testsOnPostgres } from "./postgres";
 
 export interface TempDatabase {
   url: string;
@@ -11,8 +12,23 @@ export interface TempDatabase {
   cleanup: () => Promise<void>;
 }
 
-/** A migrated SQLite database in a fresh temporary directory (for integration tests). */
+/**
+ * A migrated database for integration tests: SQLite in a fresh temporary directory, or a fresh
+ * PostgreSQL database when the suite runs on PostgreSQL (lib/testing/postgres.ts).
+ */
 export function createTempDatabase(): TempDatabase {
+  if (testsOnPostgres()) {
+    const { url, name } = createPostgresDatabase();
+    const db = createDb(url);
+    return {
+      url,
+      db,
+      cleanup: async () => {
+        await db.$disconnect();
+        await dropPostgresDatabase(name);
+      },
+    };
+  }
   const dir = mkdtempSync(path.join(tmpdir(), "drbd-lab-test-"));
   const url = `file:${path.join(dir, "test.db")}`;
   migrateDatabase(url);

@@ -11,7 +11,7 @@ import { getExercise, grade } from "@/graders";
 import { LabCache } from "../cache";
 import { clusterView } from "../cluster-view";
 import { readConfigFiles } from "../files";
-import { type LiveLab, RunningCommand, rebuildLab, type TranscriptEntry } from "../live";
+import { catchUp, type LiveLab, RunningCommand, rebuildLab, type TranscriptEntry } from "../live";
 import { paceMs, realWait } from "../pace";
 import { buildReplay, frameAt, ReplayCache } from "../replay";
 import { tabsOf } from "../tabs";
@@ -173,6 +173,20 @@ async function handle(req: WorkerRequest): Promise<unknown> {
     case "evict":
       labs.evict(req.sessionId);
       return null;
+    case "position": {
+      // several servers: is this lab at the log's last row? (null: not held, built from the log when used)
+      if (!labs.has(req.sessionId)) return null;
+      const l = await held(req.sessionId);
+      return l.serial(async () => ({ nextSeq: l.nextSeq, openWait: l.openWait ?? null }));
+    }
+    case "catchUp": {
+      // the rows other servers appended: replayed here; rows that do not follow on drop the lab
+      if (!labs.has(req.sessionId)) return false;
+      const l = await held(req.sessionId);
+      const ok = await l.serial(() => catchUp(l, req.events, () => scheduler.turn(l.userId)));
+      if (!ok) labs.evict(req.sessionId);
+      return ok;
+    }
     case "inspect": {
       const l = await held(req.sessionId);
       return l.serial(async () => ({ state: l.lab.state(), drift: l.drift }));

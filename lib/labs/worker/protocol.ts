@@ -32,6 +32,8 @@ export type WorkerRequest =
   | { id: number; op: "files"; sessionId: string; node: string }
   | { id: number; op: "hasNodes"; sessionId: string; nodes: string[] }
   | { id: number; op: "evict"; sessionId: string }
+  | { id: number; op: "position"; sessionId: string }
+  | { id: number; op: "catchUp"; sessionId: string; events: StoredEvent[] }
   | { id: number; op: "inspect"; sessionId: string }
   | { id: number; op: "grade"; exerciseId: string; submission: unknown }
   /** The replay page: the whole replay's info (at null) or the frame after row `at`; built from `events` once per key. */
@@ -94,6 +96,12 @@ export interface WorkerAdvanceResult {
 export interface ReplayAnswer {
   info?: ReplayInfo;
   frame: ReplayFrame | null;
+}
+
+/** Where a held lab is in its log: the next row's seq, and the open wait row (the next wait extends it). */
+export interface LabPosition {
+  nextSeq: number;
+  openWait: { seq: number; pieces: number[] } | null;
 }
 
 /** A held lab's full state and replay drift (tests, diagnostics). */
