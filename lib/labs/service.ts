@@ -367,7 +367,8 @@ export async function advanceTime(
       const input = formatWaits(w.pieces);
       const live = liveColumns(w.live);
       if (w.merged)
-        await deps.db.$executeRaw`UPDATE "lab_event" SET "input" = ${input}, "checks" = ${live.checks ?? null}, "checksHeld" = ${live.checksHeld ?? null} WHERE "labSessionId" = ${row.id} AND "seq" = ${w.seq}`;
+        await deps.db
+          .$executeRaw`UPDATE "lab_event" SET "input" = ${input}, "checks" = ${live.checks ?? null}, "checksHeld" = ${live.checksHeld ?? null} WHERE "labSessionId" = ${row.id} AND "seq" = ${w.seq}`;
       else
         await appendEvent(deps, {
           labSessionId: row.id,
