@@ -61,6 +61,9 @@ test("at 390 px: header with Cours and the name, cluster diagram and benchmark t
   }
   const table = page.getByTestId("benchmarks").locator("table");
   await expect(table).toBeVisible({ timeout: 30_000 });
+  // French numbers: a decimal comma (latency 2,63 ms), never a point
+  await expect(table.locator("tbody")).not.toContainText(/\d\.\d/);
+  await expect(table.locator("tbody")).toContainText(/\d,\d/);
   const box = await page.getByTestId("benchmarks").boundingBox();
   expect((box?.x ?? 0) + (box?.width ?? 999)).toBeLessThanOrEqual(390);
   expect(await pageWidth(page)).toBeLessThanOrEqual(390);

@@ -112,8 +112,8 @@ export function BenchmarkChart({ refreshKey }: { refreshKey: number }) {
               <tr key={r.id}>
                 <td>{i + 1}</td>
                 <td>{r.protocol}</td>
-                <td>{Math.round(r.throughputMBs)}</td>
-                <td>{r.latencyMs}</td>
+                <td>{frNumber(Math.round(r.throughputMBs))}</td>
+                <td>{frNumber(r.latencyMs)}</td>
                 <td>{r.params.netem ?? "LAN"}</td>
               </tr>
             ))}
