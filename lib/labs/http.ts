@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isPostgresUrl } from "@/lib/database-url";
 import { FR_LONE_SURROGATE, hasLoneSurrogate } from "@/lib/unicode";
 import { EventLog } from "./event-log";
 import { isConfigPath } from "./files";
@@ -248,7 +249,9 @@ export function defaultLabApiDeps(
     labs,
     sessions: new SessionRowCache(),
     touches: new SessionToucher(db),
-    meter: new StorageMeter(),
-    events: new EventLog(databaseUrl),
+    // several servers may share a PostgreSQL database: its quota is read at each command there
+    meter: isPostgresUrl(databaseUrl) ? undefined : new StorageMeter(),
+    // SQLite: its own connection and prepared INSERT; PostgreSQL: one INSERT through Prisma's pool
+    events: isPostgresUrl(databaseUrl) ? undefined : new EventLog(databaseUrl),
   };
 }
