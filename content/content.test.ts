@@ -52,7 +52,7 @@ const SLUGS = [
   "annexes",
   "quiz-final",
 ];
-const COMPONENTS = new Set(["Lab", "Exercise", "Objectives", "RealDrbd"]);
+const COMPONENTS = new Set(["Lab", "Exercise", "Objectives", "RealDrbd", "CourseEnd"]);
 const FENCE_LANGS = new Set(["bash", "drbd", "text"]);
 // Facts of real DRBD 9 the "Dans un vrai cluster" notes must teach (see drbd-behavior.md).
 const REAL_DRBD_FACTS = [

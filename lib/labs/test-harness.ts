@@ -1,5 +1,6 @@
 /** The lab API on a temporary database with the demo accounts (lib/labs tests). */
 import type { Auth } from "@/lib/auth";
+import { isPostgresUrl } from "@/lib/database-url";
 import type { Db } from "@/lib/db";
 import { DEMO_STUDENTS, seedDemo } from "@/lib/demo-seed";
 import { createTempDatabase, createTestAuth } from "@/lib/testing/temp-db";
@@ -25,7 +26,8 @@ export function labApiHarness(pool: LabPoolOptions = {}) {
   const auth: Auth = createTestAuth(tmp.db);
   const deps: LabApiDeps = {
     ...labServiceDeps(tmp.db, pool),
-    events: new EventLog(tmp.url),
+    // SQLite: the log's own writer, as the server has it; PostgreSQL: one INSERT through Prisma
+    events: isPostgresUrl(tmp.url) ? undefined : new EventLog(tmp.url),
     authenticate: sessionAuthenticator(() => auth, { ttlMs: 0, maxEntries: 0 }),
     limits: DEFAULT_LIMITS,
     rate: new CommandRateLimiter({ commandsPerSecond: 1000, burst: 1000 }),

@@ -5,26 +5,20 @@ import { requireUser } from "@/lib/guards";
 import { courseProgress, learnerRows } from "@/lib/reading";
 
 /**
- * The end of the course (last chapter): congratulations only when every chapter is read and
- * every exercise at full marks; otherwise what is left, with links.
+ * The end of the course (last chapter), until it is complete: what is left, with links (the
+ * workshop's congratulations, <CourseEnd> in the chapter, show only once every chapter is read and
+ * every exercise at full marks).
  */
+/** The learner's progress over the whole course. */
+export async function courseStatus(userId: string) {
+  return courseProgress(getChapters(), await learnerRows(db, userId));
+}
+
 export async function CourseCompletion() {
   const { user } = await requireUser();
-  const p = courseProgress(getChapters(), await learnerRows(db, user.id));
-  if (p.complete)
-    return (
-      <section
-        aria-label="Fin du workshop"
-        data-testid="course-completion"
-        data-complete="true"
-        className="mt-10 rounded-lg border border-emerald-300 bg-emerald-50 p-4 text-emerald-900"
-      >
-        <p>
-          <strong>Félicitations !</strong> Vous avez terminé le workshop DRBD sur la haute disponibilité : tous les
-          chapitres sont lus et tous les exercices réussis.
-        </p>
-      </section>
-    );
+  const p = await courseStatus(user.id);
+  // complete: the last chapter's <CourseEnd> shows the workshop's congratulations
+  if (p.complete) return null;
   const left = p.chapters.filter((c) => c.progress.percent < 100);
   return (
     <section

@@ -1,5 +1,6 @@
 import type { MDXComponents } from "mdx/types";
 import { Children, type ComponentProps, cloneElement, isValidElement, type ReactNode } from "react";
+import { CourseEnd } from "../exercise/course-end";
 import { Exercise } from "../exercise/exercise";
 import { Lab } from "../lab/lab";
 import { Objectives, RealDrbd } from "./callouts";
@@ -56,6 +57,7 @@ function TaskListItem(props: ComponentProps<"li">) {
 export const mdxComponents: MDXComponents = {
   RealDrbd,
   Objectives,
+  CourseEnd,
   Lab,
   Exercise,
   pre: CodeBlock,

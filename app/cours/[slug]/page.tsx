@@ -6,7 +6,8 @@ import { db } from "@/lib/db";
 import { requireUser } from "@/lib/guards";
 import { renderChapterCached } from "@/lib/mdx/render";
 import { ChapterProgress } from "../../components/exercise/chapter-progress";
-import { CourseCompletion } from "../../components/exercise/course-completion";
+import { CourseCompletion, courseStatus } from "../../components/exercise/course-completion";
+import { CourseEndProvider } from "../../components/exercise/course-end";
 import { ReadMarker } from "../../components/exercise/read-marker";
 import { RefreshOnGrade } from "../../components/exercise/refresh-on-grade";
 import { mdxComponents } from "../../components/mdx";
@@ -39,7 +40,9 @@ export default async function ChapterPage({ params }: Params) {
         </nav>
         <h1 className="mb-6 text-3xl font-bold tracking-tight text-slate-900">{chapter.title}</h1>
         <ChapterProgress title={chapter.title} exercises={chapter.exercises} />
-        <div className="prose-drbd">{content}</div>
+        <CourseEndProvider complete={next ? false : (await courseStatus(user.id)).complete}>
+          <div className="prose-drbd">{content}</div>
+        </CourseEndProvider>
         {reading ? <ReadMarker slug={chapter.slug} read={read} /> : null}
         {next ? null : <CourseCompletion />}
         {chapter.exercises.length > 0 ? <RefreshOnGrade /> : null}
