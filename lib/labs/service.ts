@@ -1,12 +1,11 @@
 import { randomInt } from "node:crypto";
 import type { TtyChunk } from "@/engine/index";
-import type { LiveSummary } from "@/graders";
 import type { Db } from "@/lib/db";
 import { parseBenchmarkOutput } from "./benchmark-parse";
 import { isLabId, type LabId, labSpec } from "./catalog";
 import type { ClusterView } from "./cluster-view";
 import { heredocWrite } from "./files";
-import type { TranscriptEntry } from "./live";
+import type { LiveStatus, TranscriptEntry } from "./live";
 import type { LabPool, LabRef } from "./pool";
 import {
   assertStorageLeft,
@@ -156,6 +155,8 @@ export function storedLabRef(
         outputDigest: true,
         interruptedAtUs: true,
         interruptedAtWork: true,
+        checksHeld: true,
+        createdAt: true,
       },
     });
     const { id, userId, exerciseId, scenario, seed } = row;
@@ -309,7 +310,7 @@ export async function execCommand(
 }
 
 /** The live checks stored with a row (the instructor's live view reads the last rows). */
-function liveColumns(live: LiveSummary | null): { checks?: string; checksHeld?: number } {
+function liveColumns(live: LiveStatus | null): { checks?: string; checksHeld?: number } {
   return live ? { checks: JSON.stringify(live), checksHeld: live.held.length } : {};
 }
 
