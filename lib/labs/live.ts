@@ -133,19 +133,10 @@ export class LiveLab {
   }
 }
 
-/** Rebuild a lab from its stored rows (after a restart, an eviction, or on another server). */
-export async function rebuildLab(
-  session: { id: string; userId: string; exerciseId: string; scenario: string; seed: number },
-  events: readonly StoredEvent[],
-  /** Awaited between two rows and at the engine's work checkpoints: a worker lets its other labs (and its watchdog's pings) in. */
-  between?: () => Promise<void>,
-): Promise<LiveLab> {
-  ensureScenario(session.scenario);
-  const lab = await createLab({ scenario: session.scenario, seed: session.seed });
-  const live = new LiveLab(session.id, session.userId, session.exerciseId, lab);
-  // the rows as the engine's replay events (merged waits split back), each with its row
+/** The rows as the engine's replay events (merged waits split back), each with its row. */
+export function replayEventsOf<E extends StoredEvent>(events: readonly E[]): { replayed: ReplayEvent[]; rowOf: E[] } {
   const replayed: ReplayEvent[] = [];
-  const rowOf: StoredEvent[] = [];
+  const rowOf: E[] = [];
   for (const e of events) {
     if (e.target === "lab") {
       for (const ms of parseWaits(e.input)) {
@@ -163,6 +154,21 @@ export async function rebuildLab(
       rowOf.push(e);
     }
   }
+  return { replayed, rowOf };
+}
+
+/** Rebuild a lab from its stored rows (after a restart, an eviction, or on another server). */
+export async function rebuildLab(
+  session: { id: string; userId: string; exerciseId: string; scenario: string; seed: number },
+  events: readonly StoredEvent[],
+  /** Awaited between two rows and at the engine's work checkpoints: a worker lets its other labs (and its watchdog's pings) in. */
+  between?: () => Promise<void>,
+): Promise<LiveLab> {
+  ensureScenario(session.scenario);
+  const lab = await createLab({ scenario: session.scenario, seed: session.seed });
+  const live = new LiveLab(session.id, session.userId, session.exerciseId, lab);
+  // the rows as the engine's replay events (merged waits split back), each with its row
+  const { replayed, rowOf } = replayEventsOf(events);
   await replay(
     lab,
     replayed,
