@@ -1,7 +1,9 @@
-import { getExercise, type LiveSummary } from "@/graders";
+import { Prisma } from "@/generated/prisma/client";
+import { getExercise } from "@/graders";
 import type { Db } from "@/lib/db";
 import { cohortStudents } from "@/lib/grading/access";
 import { checkLabel } from "@/lib/grading/check-labels";
+import type { LiveStatus } from "@/lib/labs/live";
 
 /**
  * The instructor's live view of a class: per learner, the lab in use, the last command and how
@@ -32,6 +34,19 @@ export interface LiveClass {
   learners: LiveLearner[];
 }
 
+/** Rows read per lab: enough to see the same command fail SAME_ERROR_TIMES times between waits. */
+const ROWS_LOOKED_AT = 2 * SAME_ERROR_TIMES + 1;
+
+interface RawRow {
+  labSessionId: string;
+  seq: number | bigint;
+  target: string;
+  input: string;
+  exitCode: number | bigint | null;
+  checks: string | null;
+  createdAt: Date | string | number | bigint;
+}
+
 interface Row {
   labSessionId: string;
   seq: number;
@@ -39,18 +54,23 @@ interface Row {
   input: string;
   exitCode: number | null;
   checks: string | null;
-  checksHeld: number | null;
   createdAt: Date;
 }
 
-function parseSummary(text: string | null): LiveSummary | null {
+function parseSummary(text: string | null): LiveStatus | null {
   if (!text) return null;
   try {
-    const v = JSON.parse(text) as LiveSummary;
+    const v = JSON.parse(text) as LiveStatus;
     return Array.isArray(v.held) && typeof v.total === "number" ? v : null;
   } catch {
     return null;
   }
+}
+
+/** A raw DateTime column: ISO text, epoch milliseconds or already a Date, depending on the driver. */
+function toDate(v: Date | string | number | bigint): Date {
+  if (v instanceof Date) return v;
+  return new Date(typeof v === "bigint" ? Number(v) : v);
 }
 
 const minutes = (ms: number) => Math.max(1, Math.floor(ms / 60_000));
@@ -68,65 +88,50 @@ export async function liveClass(db: Db, cohortId: string, now = new Date()): Pro
   for (const s of sessions) if (!current.has(s.userId)) current.set(s.userId, s);
   const sessionIds = [...current.values()].map((s) => s.id);
 
-  const last = await db.labEvent.groupBy({
-    by: ["labSessionId"],
-    where: { labSessionId: { in: sessionIds } },
-    _max: { seq: true },
-  });
-  const lastSeq = new Map(last.map((l) => [l.labSessionId, l._max.seq ?? 0]));
-  const recent: Row[] = sessionIds.length
-    ? await db.labEvent.findMany({
-        where: {
-          OR: [...lastSeq].map(([labSessionId, seq]) => ({ labSessionId, seq: { gte: seq - 2 * SAME_ERROR_TIMES } })),
-        },
-        orderBy: { seq: "desc" },
-        select: {
-          labSessionId: true,
-          seq: true,
-          target: true,
-          input: true,
-          exitCode: true,
-          checks: true,
-          checksHeld: true,
-          createdAt: true,
-        },
-      })
+  // the last rows of each lab in use (one query: the learner's last command, repeated failures)
+  const recent = sessionIds.length
+    ? await db.$queryRaw<RawRow[]>`
+        SELECT e."labSessionId" AS "labSessionId", e.seq AS seq, e.target AS target, e.input AS input,
+               e."exitCode" AS "exitCode", e.checks AS checks, e."createdAt" AS "createdAt"
+        FROM lab_event e
+        JOIN (SELECT "labSessionId" AS sid, MAX(seq) AS m FROM lab_event
+              WHERE "labSessionId" IN (${Prisma.join(sessionIds)}) GROUP BY "labSessionId") l
+          ON e."labSessionId" = l.sid AND e.seq > l.m - ${ROWS_LOOKED_AT}
+        ORDER BY e.seq DESC`
     : [];
   const rowsOf = new Map<string, Row[]>();
-  for (const r of recent) rowsOf.set(r.labSessionId, [...(rowsOf.get(r.labSessionId) ?? []), r]);
-
-  // since when the learner holds as many checks as now: the first row that reached that count
-  const heldNow = new Map<string, number>();
-  for (const [sid, rows] of rowsOf) {
-    const h = rows.find((r) => r.checksHeld !== null)?.checksHeld;
-    if (h !== undefined && h !== null) heldNow.set(sid, h);
+  for (const r of recent) {
+    const row: Row = {
+      labSessionId: r.labSessionId,
+      seq: Number(r.seq),
+      target: r.target,
+      input: r.input,
+      exitCode: r.exitCode === null ? null : Number(r.exitCode),
+      checks: r.checks,
+      createdAt: toDate(r.createdAt),
+    };
+    rowsOf.set(r.labSessionId, [...(rowsOf.get(r.labSessionId) ?? []), row]);
   }
-  const reached = heldNow.size
-    ? await db.labEvent.groupBy({
-        by: ["labSessionId"],
-        where: { OR: [...heldNow].map(([labSessionId, h]) => ({ labSessionId, checksHeld: { gte: h } })) },
-        _min: { createdAt: true },
-      })
-    : [];
-  const progressAt = new Map(reached.map((r) => [r.labSessionId, r._min.createdAt]));
 
-  // gradings of the lab in use: a check failed in 3 gradings or more, and still failing
-  const graded = await db.submission.findMany({
-    where: { OR: [...current].map(([userId, s]) => ({ userId, exerciseId: s.exerciseId })) },
-    orderBy: { createdAt: "asc" },
-    select: {
-      userId: true,
-      gradings: { select: { checks: true }, orderBy: { createdAt: "desc" }, take: 1 },
-    },
-  });
+  // the latest grading of each submission of the lab in use, oldest submission first
+  const pairs = [...current].map(
+    ([userId, s]) => Prisma.sql`(s."userId" = ${userId} AND s."exerciseId" = ${s.exerciseId})`,
+  );
+  const graded = pairs.length
+    ? await db.$queryRaw<{ userId: string; checks: string }[]>`
+        SELECT s."userId" AS "userId", g.checks AS checks
+        FROM submission s JOIN grading g ON g."submissionId" = s.id
+        WHERE (${Prisma.join(pairs, " OR ")})
+          AND NOT EXISTS (SELECT 1 FROM grading g2 WHERE g2."submissionId" = g."submissionId" AND g2."createdAt" > g."createdAt")
+        ORDER BY s."createdAt" ASC`
+    : [];
+  // a check failed by 3 gradings or more, and still failing in the latest one
   const failures = new Map<string, Map<string, number>>();
   const latestFailing = new Map<string, Set<string>>();
   for (const s of graded) {
-    const checks = s.gradings[0]?.checks;
-    if (!checks) continue;
     let list: { id: string; passed: boolean }[] = [];
     try {
-      list = JSON.parse(checks);
+      list = JSON.parse(s.checks);
     } catch {}
     const f = failures.get(s.userId) ?? new Map<string, number>();
     const failing = new Set<string>();
@@ -149,10 +154,10 @@ export async function liveClass(db: Db, cohortId: string, now = new Date()): Pro
     const cmd = rows.find((r) => r.target !== "lab");
     const summary = parseSummary(rows.find((r) => r.checks)?.checks ?? null);
     const stuck: string[] = [];
-    const since = progressAt.get(s.id);
     const complete = summary !== null && summary.held.length === summary.total;
     if (top && !complete) {
-      const from = since ?? top.createdAt;
+      // no new check holding since progressAt (the worker keeps it), else since the last row
+      const from = summary?.progressAt ? new Date(summary.progressAt) : top.createdAt;
       if (now.getTime() - from.getTime() >= NO_PROGRESS_MS)
         stuck.push(`aucun progrès depuis ${minutes(now.getTime() - from.getTime())} min`);
     }

@@ -139,6 +139,8 @@ export function storedEvents(db: Db, sessionId: string, fromSeq = 0): Promise<St
       outputDigest: true,
       interruptedAtUs: true,
       interruptedAtWork: true,
+      checksHeld: true,
+      createdAt: true,
     },
   });
 }

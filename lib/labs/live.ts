@@ -3,6 +3,9 @@ import { getExercise, type LiveChecks, type LiveSummary, liveChecksOf } from "@/
 import { ensureScenario } from "./catalog";
 import { parseWaits } from "./wait-log";
 
+/** What the worker stores with a row: the checks that hold, and since when no more held. */
+export type LiveStatus = LiveSummary & { progressAt: string };
+
 /** A command as the terminal shows it again after a reload. */
 export interface TranscriptEntry {
   seq: number;
@@ -24,6 +27,9 @@ export interface StoredEvent {
   interruptedAtUs?: number | null;
   /** A Ctrl-C stopped the command after this many engine work units (where a replay stops it). */
   interruptedAtWork?: number | null;
+  /** How many checks held after this row, and when it was stored (the live view's progress). */
+  checksHeld?: number | null;
+  createdAt?: Date | string;
 }
 
 /** The command running now: Ctrl-C asks it to stop at its next checkpoint (see the engine). */
@@ -66,14 +72,21 @@ export class LiveLab {
     this.checks = liveChecksOf(getExercise(labId));
   }
 
+  /** The most checks that held at once, and when that was first reached (the live view's « no progress since »). */
+  progress: { held: number; at: string } | null = null;
+
   /** The checks that hold now, after the last step (computed here, in the lab's worker). */
-  async summary(): Promise<LiveSummary | null> {
+  async summary(now = new Date()): Promise<LiveStatus | null> {
     if (!this.checks) return null;
+    let s: LiveSummary;
     try {
-      return await this.checks.evaluate(this.lab);
+      s = await this.checks.evaluate(this.lab);
     } catch {
       return null;
     }
+    if (!this.progress || s.held.length > this.progress.held)
+      this.progress = { held: s.held.length, at: now.toISOString() };
+    return { ...s, progressAt: this.progress.at };
   }
 
   /** One request at a time per lab: the engine step and its row commit in the same order. */
@@ -120,6 +133,37 @@ export class LiveLab {
   }
 }
 
+/**
+ * The rows as the engine's replay events (merged waits split back), each with its row; the first
+ * row's `skipWaits` first waits are left out (already waited: an open wait row extended since).
+ */
+export function replayEventsOf<E extends StoredEvent>(
+  events: readonly E[],
+  skipWaits = 0,
+): { replayed: ReplayEvent[]; rowOf: E[] } {
+  const first = events[0];
+  const replayed: ReplayEvent[] = [];
+  const rowOf: E[] = [];
+  for (const e of events) {
+    if (e.target === "lab") {
+      for (const ms of parseWaits(e.input).slice(e === first ? skipWaits : 0)) {
+        replayed.push({ kind: "wait", durationUs: ms * 1000 });
+        rowOf.push(e);
+      }
+    } else {
+      replayed.push({
+        kind: "exec",
+        target: e.target,
+        input: e.input,
+        interruptedAtUs: e.interruptedAtUs ?? null,
+        interruptedAtWork: e.interruptedAtWork ?? null,
+      });
+      rowOf.push(e);
+    }
+  }
+  return { replayed, rowOf };
+}
+
 /** Rebuild a lab from its stored rows (after a restart, an eviction, or on another server). */
 export async function rebuildLab(
   session: { id: string; userId: string; exerciseId: string; scenario: string; seed: number },
@@ -155,26 +199,7 @@ export async function catchUp(
     skipWaits = open.pieces.length;
   } else if (first.seq !== live.nextSeq) return false;
   for (const [i, e] of events.entries()) if (e.seq !== first.seq + i) return false;
-  // the rows as the engine's replay events (merged waits split back), each with its row
-  const replayed: ReplayEvent[] = [];
-  const rowOf: StoredEvent[] = [];
-  for (const e of events) {
-    if (e.target === "lab") {
-      for (const ms of parseWaits(e.input).slice(e === first ? skipWaits : 0)) {
-        replayed.push({ kind: "wait", durationUs: ms * 1000 });
-        rowOf.push(e);
-      }
-    } else {
-      replayed.push({
-        kind: "exec",
-        target: e.target,
-        input: e.input,
-        interruptedAtUs: e.interruptedAtUs ?? null,
-        interruptedAtWork: e.interruptedAtWork ?? null,
-      });
-      rowOf.push(e);
-    }
-  }
+  const { replayed, rowOf } = replayEventsOf(events, skipWaits);
   await replay(
     live.lab,
     replayed,
@@ -198,6 +223,10 @@ export async function catchUp(
     },
     between ? { yieldNow: between } : {},
   );
+  // progress: the most checks held by a stored row, first reached when
+  for (const e of events)
+    if (typeof e.checksHeld === "number" && e.createdAt && e.checksHeld > (live.progress?.held ?? -1))
+      live.progress = { held: e.checksHeld, at: new Date(e.createdAt).toISOString() };
   const last = events.at(-1) as StoredEvent;
   live.nextSeq = last.seq + 1;
   live.openWait = last.target === "lab" ? { seq: last.seq, pieces: parseWaits(last.input) } : undefined;

@@ -1,8 +1,7 @@
-import { createLab, type ReplayEvent, replay, type StateEvent } from "@/engine/index";
+import { createLab, replay, type StateEvent } from "@/engine/index";
 import { ensureScenario } from "./catalog";
 import { type ClusterView, clusterView } from "./cluster-view";
-import type { StoredEvent } from "./live";
-import { parseWaits } from "./wait-log";
+import { replayEventsOf, type StoredEvent } from "./live";
 import type { LabSessionRef } from "./worker/protocol";
 
 /**
@@ -70,25 +69,7 @@ export async function buildReplay(
 ): Promise<BuiltReplay> {
   ensureScenario(session.scenario);
   const lab = await createLab({ scenario: session.scenario, seed: session.seed });
-  const replayed: ReplayEvent[] = [];
-  const rowOf: number[] = [];
-  events.forEach((e, i) => {
-    if (e.target === "lab") {
-      for (const ms of parseWaits(e.input)) {
-        replayed.push({ kind: "wait", durationUs: ms * 1000 });
-        rowOf.push(i);
-      }
-    } else {
-      replayed.push({
-        kind: "exec",
-        target: e.target,
-        input: e.input,
-        interruptedAtUs: e.interruptedAtUs ?? null,
-        interruptedAtWork: e.interruptedAtWork ?? null,
-      });
-      rowOf.push(i);
-    }
-  });
+  const { replayed, rowOf } = replayEventsOf(events);
   const frames = new Map<number, ReplayFrame>();
   const steps: ReplayStepInfo[] = [];
   const startUs = lab.world.clock.now;
@@ -104,10 +85,9 @@ export async function buildReplay(
       async step(l, step) {
         await between?.();
         if (!step) return;
-        const i = rowOf[step.index] as number;
-        const row = events[i] as StoredEvent;
+        const row = rowOf[step.index] as StoredEvent;
         seqOfEvent[step.index] = row.seq;
-        const last = rowOf[step.index + 1] !== i;
+        const last = rowOf[step.index + 1] !== row;
         if (!last) return;
         const endUs = l.world.clock.now;
         steps.push({

@@ -1,6 +1,5 @@
 import { randomInt, randomUUID } from "node:crypto";
 import type { TtyChunk } from "@/engine/index";
-import type { LiveSummary } from "@/graders";
 import type { Db } from "@/lib/db";
 import { parseBenchmarkOutput } from "./benchmark-parse";
 import { isLabId, type LabId, labSpec } from "./catalog";
@@ -8,7 +7,7 @@ import { type LabCluster, LabGone, labTurn, storedEvents } from "./cluster";
 import type { ClusterView } from "./cluster-view";
 import type { EventLog, EventRow } from "./event-log";
 import { heredocWrite } from "./files";
-import type { TranscriptEntry } from "./live";
+import type { LiveStatus, TranscriptEntry } from "./live";
 import type { LabPool, LabRef } from "./pool";
 import {
   assertStorageLeft,
@@ -343,7 +342,7 @@ export async function execCommand(
 }
 
 /** The live checks stored with a row (the instructor's live view reads the last rows). */
-function liveColumns(live: LiveSummary | null): { checks?: string; checksHeld?: number } {
+function liveColumns(live: LiveStatus | null): { checks?: string; checksHeld?: number } {
   return live ? { checks: JSON.stringify(live), checksHeld: live.held.length } : {};
 }
 

@@ -1,8 +1,8 @@
 /** Messages between the request thread (lib/labs/pool.ts) and a lab worker (entry.ts). */
 import type { TtyChunk } from "@/engine/index";
-import type { GradeProgress, LiveSummary } from "@/graders";
+import type { GradeProgress } from "@/graders";
 import type { ClusterView } from "../cluster-view";
-import type { StoredEvent, TranscriptEntry } from "../live";
+import type { LiveStatus, StoredEvent, TranscriptEntry } from "../live";
 import type { ReplayFrame, ReplayInfo } from "../replay";
 import type { TabView } from "../tabs";
 
@@ -77,7 +77,7 @@ export interface WorkerExecResult {
   /** Replay drift seen while this lab was rebuilt (seqs), for the logs. */
   drift: number[];
   /** The exercise's checks that hold after this command (null: not a lab exercise). */
-  live: LiveSummary | null;
+  live: LiveStatus | null;
 }
 
 export interface WorkerAdvanceResult {
@@ -89,7 +89,7 @@ export interface WorkerAdvanceResult {
   tabs: TabView[];
   cluster: ClusterView;
   /** The exercise's checks that hold after the wait. */
-  live: LiveSummary | null;
+  live: LiveStatus | null;
 }
 
 /** What a replay request answers: the info (when asked) and the frame after the row asked. */
