@@ -134,5 +134,6 @@ function resourceJson(k: DrbdKernel, res: Resource): string {
 
 /** The whole answer for these resources: `[`, the resources separated by `,`, `]` and a blank line. */
 export function statusJson(k: DrbdKernel, resources: Resource[]): string {
+  if (resources.length === 0) return "[\n]\n\n";
   return `[\n${resources.map((r) => resourceJson(k, r)).join("\n,\n")}\n]\n\n`;
 }
