@@ -20,7 +20,11 @@ function databaseSuites(): string[] {
         if (e.name !== "node_modules") walk(rel);
       } else if (e.name.endsWith(".test.ts")) {
         const src = readFileSync(path.join(root, rel), "utf8");
-        if (/testing\/temp-db|labs\/test-harness|from "\.\/test-harness"|from "\.\.\/test-harness"/.test(src))
+        if (
+          /testing\/temp-db|testing\/postgres"|labs\/test-harness|from "\.\/test-harness"|from "\.\.\/test-harness"/.test(
+            src,
+          )
+        )
           found.push(rel);
       }
     }

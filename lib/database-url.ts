@@ -21,3 +21,15 @@ export function databaseUrl(env: NodeJS.ProcessEnv = process.env): string {
   mkdirSync(/*turbopackIgnore: true*/ path.dirname(file), { recursive: true });
   return `file:${file}`;
 }
+
+/** The URL as logs may show it: a PostgreSQL password replaced by `***`. */
+export function displayUrl(url: string): string {
+  if (!isPostgresUrl(url)) return url;
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return "postgresql://…";
+  }
+}

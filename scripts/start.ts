@@ -3,7 +3,7 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { createAuth } from "../lib/auth";
-import { databaseUrl } from "../lib/database-url";
+import { databaseUrl, displayUrl } from "../lib/database-url";
 import { createDb } from "../lib/db";
 import { describeDemo, seedDemo } from "../lib/demo-seed";
 import { migrateDatabase } from "../lib/migrate";
@@ -40,7 +40,7 @@ else {
 }
 
 const url = databaseUrl();
-step(`Migrations de la base ${url}`);
+step(`Migrations de la base ${displayUrl(url)}`);
 const migrated = migrateDatabase(url, root);
 console.log(
   migrated

@@ -28,25 +28,39 @@ export function labLockKey(sessionId: string): bigint {
   return createHash("sha256").update(`lab:${sessionId}`).digest().readBigInt64BE(0);
 }
 
+type LockConn = { client?: pg.Client; connecting?: Promise<pg.Client> };
+
+/** Connections per server that hold lab locks (LAB_LOCK_CONNECTIONS, default 4): a lab always uses the same one. */
+export function lockConnections(env: NodeJS.ProcessEnv = process.env): number {
+  const n = Number(env.LAB_LOCK_CONNECTIONS ?? "");
+  return Number.isInteger(n) && n > 0 ? n : 4;
+}
+
 export class LabCluster {
-  private client: pg.Client | undefined;
-  private connecting: Promise<pg.Client> | undefined;
+  private readonly conns: LockConn[];
   private readonly interruptHandlers: ((sessionId: string) => void)[] = [];
 
   constructor(
     private readonly url: string,
     /** Longest wait for a lab's lock before the command is refused (another server holds it). */
     private readonly lockTimeoutMs = 120_000,
-  ) {}
+    connections = lockConnections(),
+  ) {
+    this.conns = Array.from({ length: connections }, () => ({}));
+  }
 
-  /** The connection that holds this server's lab locks and listens for Ctrl-C (reopened if lost). */
-  private conn(): Promise<pg.Client> {
-    if (this.client) return Promise.resolve(this.client);
-    this.connecting ??= (async () => {
+  /**
+   * Lock connection `i` (reopened if lost); the first one also listens for Ctrl-C. A lab's lock is
+   * taken and released on the same connection (advisory locks belong to a connection).
+   */
+  private conn(i: number): Promise<pg.Client> {
+    const slot = this.conns[i] as LockConn;
+    if (slot.client) return Promise.resolve(slot.client);
+    slot.connecting ??= (async () => {
       const c = new pg.Client({ connectionString: this.url, application_name: "drbd-lab locks" });
       const lost = () => {
         // its locks are gone with it: commands under them still cannot fork the log (unique seq)
-        if (this.client === c) this.client = undefined;
+        if (slot.client === c) slot.client = undefined;
       };
       c.on("error", (e) => {
         console.error("lab lock connection lost", e.message);
@@ -58,16 +72,16 @@ export class LabCluster {
       });
       try {
         await c.connect();
-        await c.query(`LISTEN ${INTERRUPT_CHANNEL}`);
+        if (i === 0) await c.query(`LISTEN ${INTERRUPT_CHANNEL}`);
       } catch (e) {
-        this.connecting = undefined;
+        slot.connecting = undefined;
         throw e;
       }
-      this.client = c;
-      this.connecting = undefined;
+      slot.client = c;
+      slot.connecting = undefined;
       return c;
     })();
-    return this.connecting;
+    return slot.connecting;
   }
 
   /**
@@ -75,27 +89,30 @@ export class LabCluster {
    * shared connection, every few milliseconds, until `lockTimeoutMs`.
    */
   async exclusive<T>(sessionId: string, fn: () => Promise<T>): Promise<T> {
-    const key = labLockKey(sessionId).toString();
+    const k = labLockKey(sessionId);
+    const key = k.toString();
+    const i = Number(BigInt.asUintN(64, k) % BigInt(this.conns.length));
     const start = Date.now();
-    let c = await this.conn();
+    let c = await this.conn(i);
     for (let delay = 2; ; delay = Math.min(delay * 2, 50)) {
       const r = await c.query<{ ok: boolean }>("SELECT pg_try_advisory_lock($1::bigint) AS ok", [key]);
       if (r.rows[0]?.ok) break;
       if (Date.now() - start > this.lockTimeoutMs) throw new Error(`lab ${sessionId}: lock not obtained`);
       await new Promise((resolve) => setTimeout(resolve, delay));
-      c = await this.conn();
+      c = await this.conn(i);
     }
     try {
       return await fn();
     } finally {
       // a connection lost meanwhile took the lock with it
-      if (this.client === c) await c.query("SELECT pg_advisory_unlock($1::bigint)", [key]).catch(() => undefined);
+      if (this.conns[i]?.client === c)
+        await c.query("SELECT pg_advisory_unlock($1::bigint)", [key]).catch(() => undefined);
     }
   }
 
   /** Asks every server to stop the lab's running command; true when one holds its lock now (a command runs there). */
   async interrupt(sessionId: string): Promise<boolean> {
-    const c = await this.conn();
+    const c = await this.conn(0);
     await c.query("SELECT pg_notify($1, $2)", [INTERRUPT_CHANNEL, sessionId]);
     const key = labLockKey(sessionId);
     const r = await c.query<{ held: boolean }>(
@@ -109,12 +126,17 @@ export class LabCluster {
   /** Ctrl-C relayed from another server. */
   onInterrupt(handler: (sessionId: string) => void): void {
     this.interruptHandlers.push(handler);
-    void this.conn().catch((e: Error) => console.error("lab lock connection", e.message));
+    void this.conn(0).catch((e: Error) => console.error("lab lock connection", e.message));
   }
 
   async close(): Promise<void> {
-    await this.client?.end().catch(() => undefined);
-    this.client = undefined;
+    await Promise.all(
+      this.conns.map(async (slot) => {
+        const c = slot.client;
+        slot.client = undefined;
+        await c?.end().catch(() => undefined);
+      }),
+    );
   }
 }
 

@@ -17,28 +17,25 @@ export interface TempDatabase {
  * PostgreSQL database when the suite runs on PostgreSQL (lib/testing/postgres.ts).
  */
 export function createTempDatabase(): TempDatabase {
+  let url: string;
+  let remove: () => Promise<void>;
   if (testsOnPostgres()) {
-    const { url, name } = createPostgresDatabase();
-    const db = createDb(url);
-    return {
-      url,
-      db,
-      cleanup: async () => {
-        await db.$disconnect();
-        await dropPostgresDatabase(name);
-      },
-    };
+    const created = createPostgresDatabase();
+    url = created.url;
+    remove = () => dropPostgresDatabase(created.name);
+  } else {
+    const dir = mkdtempSync(path.join(tmpdir(), "drbd-lab-test-"));
+    url = `file:${path.join(dir, "test.db")}`;
+    migrateDatabase(url);
+    remove = async () => rmSync(dir, { recursive: true, force: true });
   }
-  const dir = mkdtempSync(path.join(tmpdir(), "drbd-lab-test-"));
-  const url = `file:${path.join(dir, "test.db")}`;
-  migrateDatabase(url);
   const db = createDb(url);
   return {
     url,
     db,
     cleanup: async () => {
       await db.$disconnect();
-      rmSync(dir, { recursive: true, force: true });
+      await remove();
     },
   };
 }
