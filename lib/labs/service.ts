@@ -18,6 +18,7 @@ import {
   storedOutput,
 } from "./storage";
 import type { TabView } from "./tabs";
+import { TtlCache } from "./ttl-cache";
 import { formatWaits } from "./wait-log";
 
 export { PACE_MAX_MS, paceMs } from "./pace";
@@ -74,32 +75,9 @@ type SessionRow = { id: string; userId: string; exerciseId: string; scenario: st
  * Lab session rows by id for `ttlMs`: a command checks ownership without a query. This process
  * is the only writer of a session's status (openLab abandons the old one and forgets it here).
  */
-export class SessionRowCache {
-  private readonly rows = new Map<string, { row: SessionRow; at: number }>();
-
-  constructor(
-    private readonly ttlMs = 60_000,
-    private readonly maxEntries = 10_000,
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  async get(id: string, read: () => Promise<SessionRow | null>): Promise<SessionRow | null> {
-    const hit = this.rows.get(id);
-    if (hit && this.now() - hit.at < this.ttlMs) return hit.row;
-    const row = await read();
-    if (row) {
-      this.rows.delete(id);
-      this.rows.set(id, { row, at: this.now() });
-      if (this.rows.size > this.maxEntries) {
-        const oldest = this.rows.keys().next().value;
-        if (oldest !== undefined) this.rows.delete(oldest);
-      }
-    } else this.rows.delete(id);
-    return row;
-  }
-
-  forget(id: string): void {
-    this.rows.delete(id);
+export class SessionRowCache extends TtlCache<SessionRow> {
+  constructor(ttlMs = 60_000, maxEntries = 10_000, now: () => number = Date.now) {
+    super(ttlMs, maxEntries, now);
   }
 }
 

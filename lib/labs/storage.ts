@@ -2,6 +2,7 @@ import { teachesStudent } from "@/lib/cohorts";
 import type { Db } from "@/lib/db";
 import { emitProcessEvent, onProcessEvent } from "@/lib/process-events";
 import { type Role, roleOf } from "@/lib/roles";
+import { TtlCache } from "./ttl-cache";
 
 /**
  * What a learner's labs may keep in the database. Each command's output is stored up to
@@ -63,36 +64,26 @@ export async function assertStorageLeft(db: Db, userId: string, limits: StorageL
  * process (lib/process-events.ts).
  */
 export class StorageMeter {
-  private readonly used = new Map<string, { bytes: number; at: number }>();
+  private readonly used: TtlCache<{ bytes: number }>;
 
-  constructor(
-    private readonly ttlMs = 30_000,
-    private readonly maxEntries = 10_000,
-    private readonly now: () => number = Date.now,
-  ) {
-    onProcessEvent("storage-reset", (userId) => this.used.delete(userId));
+  constructor(ttlMs = 30_000, maxEntries = 10_000, now: () => number = Date.now) {
+    this.used = new TtlCache(ttlMs, maxEntries, now);
+    onProcessEvent("storage-reset", (userId) => this.used.forget(userId));
   }
 
   /** LabStorageFull when the learner has used their quota. */
   async assertLeft(db: Db, userId: string, limits: StorageLimits): Promise<void> {
-    let hit = this.used.get(userId);
-    if (!hit || this.now() - hit.at >= this.ttlMs) {
+    const used = await this.used.get(userId, async () => {
       const user = await db.user.findUnique({ where: { id: userId }, select: { labStorageBytes: true } });
-      hit = { bytes: user?.labStorageBytes ?? 0, at: this.now() };
-      this.used.delete(userId);
-      this.used.set(userId, hit);
-      if (this.used.size > this.maxEntries) {
-        const oldest = this.used.keys().next().value;
-        if (oldest !== undefined) this.used.delete(oldest);
-      }
-    }
-    if (hit.bytes >= limits.quotaBytes) throw new LabStorageFull(FR_STORAGE_FULL);
+      return { bytes: user?.labStorageBytes ?? 0 };
+    });
+    if ((used?.bytes ?? 0) >= limits.quotaBytes) throw new LabStorageFull(FR_STORAGE_FULL);
   }
 
-  /** `bytes` were stored for the learner (the charge committed). */
+  /** `bytes` were stored for the learner (the row committed). */
   charged(userId: string, bytes: number): void {
-    const hit = this.used.get(userId);
-    if (hit) hit.bytes += bytes;
+    const used = this.used.peek(userId);
+    if (used) used.bytes += bytes;
   }
 }
 
