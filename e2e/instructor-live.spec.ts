@@ -54,6 +54,10 @@ test("a learner provokes a split brain in TP3; the instructor sees it live and r
   await type(page, "node1", "sleep 15");
   await type(page, "node1", "drbdadm cstate r0");
   await expect(screen(page, "node1")).toContainText("StandAlone");
+  // the learner replays their own lab from the lab's toolbar
+  await lab.getByRole("link", { name: /Rejouer/ }).click();
+  await expect(page).toHaveURL(/\/rejouer\//);
+  await expect(page.getByTestId("replay-state")).toContainText("vers node2 : StandAlone");
   await signOut(page);
 
   // the instructor's live view: the learner on TP3, the checks that hold, the split brain named

@@ -146,6 +146,12 @@ export function LabPanel({ labId, anchorId }: { labId: string; anchorId: string 
         </h2>
         {snap ? (
           <div className="flex gap-2">
+            <a
+              href={`/rejouer/${snap.session.id}`}
+              className="rounded border border-slate-300 px-2.5 py-1 text-sm text-slate-700 hover:bg-slate-100"
+            >
+              Rejouer<span className="sr-only"> ce lab commande par commande</span>
+            </a>
             <button
               type="button"
               disabled={loading}
