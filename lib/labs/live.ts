@@ -1,5 +1,7 @@
+import { restoreFor } from "@/engine/checkpoint";
 import { createLab, type ExecOptions, type Lab, outputDigest, type ReplayEvent, replay } from "@/engine/index";
 import { ensureScenario } from "./catalog";
+import { checkpointBytes, parseCheckpointTranscript, type StoredCheckpoint } from "./checkpoints";
 import { parseWaits } from "./wait-log";
 
 /** A command as the terminal shows it again after a reload. */
@@ -52,6 +54,9 @@ export class LiveLab {
   running: RunningCommand | undefined;
   /** Engine output digests that differ from the stored ones on replay (engine drift). */
   drift: number[] = [];
+  /** The row of the lab's newest checkpoint (-1: none); how it was rebuilt (events skipped by a checkpoint). */
+  checkpointSeq = -1;
+  restoredEvents = 0;
   private chain: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -82,10 +87,10 @@ export async function rebuildLab(
   events: readonly StoredEvent[],
   /** Awaited between two rows and at the engine's work checkpoints: a worker lets its other labs (and its watchdog's pings) in. */
   between?: () => Promise<void>,
+  /** The newest checkpoint stored for the session: only the rows after it are replayed. */
+  checkpoint?: StoredCheckpoint | null,
 ): Promise<LiveLab> {
   ensureScenario(session.scenario);
-  const lab = await createLab({ scenario: session.scenario, seed: session.seed });
-  const live = new LiveLab(session.id, session.userId, session.exerciseId, lab);
   // the rows as the engine's replay events (merged waits split back), each with its row
   const replayed: ReplayEvent[] = [];
   const rowOf: StoredEvent[] = [];
@@ -106,14 +111,24 @@ export async function rebuildLab(
       rowOf.push(e);
     }
   }
+  const restored = checkpoint ? await fromCheckpoint(checkpoint, session, events, replayed, rowOf) : null;
+  const lab = restored?.lab ?? (await createLab({ scenario: session.scenario, seed: session.seed }));
+  const skipped = restored?.skipped ?? 0;
+  const live = new LiveLab(session.id, session.userId, session.exerciseId, lab);
+  if (restored && checkpoint) {
+    live.transcript.push(...restored.transcript);
+    live.drift.push(...restored.drift);
+    live.checkpointSeq = checkpoint.seq;
+    live.restoredEvents = skipped;
+  }
   await replay(
     lab,
-    replayed,
+    replayed.slice(skipped),
     {
       async step(_lab, step) {
         await between?.();
         if (step?.kind !== "exec" || !step.before) return;
-        const e = rowOf[step.index];
+        const e = rowOf[skipped + step.index];
         if (!e) return;
         if (step.outputDigest !== e.outputDigest) live.drift.push(e.seq);
         live.transcript.push({
@@ -134,4 +149,43 @@ export async function rebuildLab(
     live.openWait = last.target === "lab" ? { seq: last.seq, pieces: parseWaits(last.input) } : undefined;
   }
   return live;
+}
+
+/**
+ * The lab restored from a checkpoint, with the transcript of the rows it includes; null when it
+ * does not fit the rows exactly (the whole log is replayed then: never a lab that differs).
+ */
+async function fromCheckpoint(
+  checkpoint: StoredCheckpoint,
+  session: { scenario: string; seed: number },
+  events: readonly StoredEvent[],
+  replayed: readonly ReplayEvent[],
+  rowOf: readonly StoredEvent[],
+): Promise<{ lab: Lab; skipped: number; transcript: TranscriptEntry[]; drift: number[] } | null> {
+  const meta = parseCheckpointTranscript(checkpoint.transcript);
+  // the checkpoint ends with a whole row: its events are exactly those of the rows up to seq
+  const upTo = rowOf.filter((e) => e.seq <= checkpoint.seq).length;
+  if (!meta || upTo !== checkpoint.events || rowOf[upTo - 1]?.seq !== checkpoint.seq) return null;
+  const where = new Map(meta.rows.map(([seq, machine, prompt]) => [seq, { machine, prompt }]));
+  const transcript: TranscriptEntry[] = [];
+  for (const e of events) {
+    if (e.seq > checkpoint.seq || e.target === "lab") continue;
+    const w = where.get(e.seq);
+    if (!w) return null;
+    transcript.push({
+      seq: e.seq,
+      terminal: e.target,
+      machine: w.machine,
+      prompt: w.prompt,
+      input: e.input,
+      output: e.output,
+    });
+  }
+  try {
+    const { lab, skipped } = await restoreFor(checkpointBytes(checkpoint), replayed, session);
+    return { lab, skipped, transcript, drift: meta.drift.filter((s) => s <= checkpoint.seq) };
+  } catch {
+    // another engine build, damaged bytes, a log that does not begin with its events
+    return null;
+  }
 }

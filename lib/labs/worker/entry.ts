@@ -6,9 +6,11 @@
  * or through tsx's loader in dev and tests: bootstrap.mjs).
  */
 import { parentPort, workerData } from "node:worker_threads";
+import { CHECKPOINT_FORMAT } from "@/engine/checkpoint";
 import type { ExecOptions } from "@/engine/index";
 import { getExercise, grade } from "@/graders";
 import { LabCache } from "../cache";
+import { CHECKPOINT_EVERY, CHECKPOINT_HEAVY_MS, takeCheckpoint } from "../checkpoints";
 import { clusterView } from "../cluster-view";
 import { readConfigFiles } from "../files";
 import { type LiveLab, RunningCommand, rebuildLab, type TranscriptEntry } from "../live";
@@ -81,6 +83,7 @@ async function exec(req: Extract<WorkerRequest, { op: "exec" }>): Promise<Worker
       opts.pace = yieldNow;
     }
     const atMs = Math.floor(l.lab.world.clock.now / 1000);
+    const began = performance.now();
     let ran: Awaited<ReturnType<LiveLab["exec"]>>;
     try {
       ran = await l.exec(req.terminal, req.input, opts);
@@ -100,6 +103,10 @@ async function exec(req: Extract<WorkerRequest, { op: "exec" }>): Promise<Worker
     l.nextSeq = seq + 1;
     l.openWait = undefined;
     l.transcript.push(entry);
+    // a checkpoint every CHECKPOINT_EVERY commands, or after a heavy one, when the state allows
+    const due = seq - l.checkpointSeq >= CHECKPOINT_EVERY || performance.now() - began >= CHECKPOINT_HEAVY_MS;
+    const checkpoint = due ? takeCheckpoint(l, CHECKPOINT_FORMAT) : null;
+    if (checkpoint) l.checkpointSeq = seq;
     return {
       seq,
       atMs,
@@ -113,6 +120,7 @@ async function exec(req: Extract<WorkerRequest, { op: "exec" }>): Promise<Worker
       tabs: tabsOf(l.lab),
       cluster: clusterView(l.lab),
       drift: l.drift,
+      ...(checkpoint ? { checkpoint } : {}),
     };
   });
 }
@@ -145,7 +153,9 @@ async function handle(req: WorkerRequest): Promise<unknown> {
     case "load": {
       if (!labs.has(req.session.id)) {
         const owner = req.session.userId;
-        await labs.get(req.session.id, () => rebuildLab(req.session, req.events, () => scheduler.turn(owner)));
+        await labs.get(req.session.id, () =>
+          rebuildLab(req.session, req.events, () => scheduler.turn(owner), req.checkpoint),
+        );
       }
       return null;
     }

@@ -1,5 +1,6 @@
 /** Messages between the request thread (lib/labs/pool.ts) and a lab worker (entry.ts). */
 import type { TtyChunk } from "@/engine/index";
+import type { StoredCheckpoint } from "../checkpoints";
 import type { ClusterView } from "../cluster-view";
 import type { StoredEvent, TranscriptEntry } from "../live";
 import type { TabView } from "../tabs";
@@ -23,7 +24,7 @@ export interface WorkerData {
 }
 
 export type WorkerRequest =
-  | { id: number; op: "load"; session: LabSessionRef; events: StoredEvent[] }
+  | { id: number; op: "load"; session: LabSessionRef; events: StoredEvent[]; checkpoint?: StoredCheckpoint | null }
   | { id: number; op: "snapshot"; sessionId: string }
   | { id: number; op: "exec"; sessionId: string; terminal: string; input: string; stream: boolean; slot: number }
   | { id: number; op: "advance"; sessionId: string; ms: number }
@@ -64,6 +65,8 @@ export interface WorkerExecResult {
   cluster: ClusterView;
   /** Replay drift seen while this lab was rebuilt (seqs), for the logs. */
   drift: number[];
+  /** A checkpoint of the lab after this command (lib/labs/checkpoints.ts), to store once its row is. */
+  checkpoint?: StoredCheckpoint;
 }
 
 export interface WorkerAdvanceResult {
