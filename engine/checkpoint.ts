@@ -474,7 +474,8 @@ function parse(bytes: Uint8Array): { body: Body; blobs: Uint8Array[] } {
   const blobs: Uint8Array[] = [];
   let at = 28 + len;
   for (const n of body.blobs) {
-    blobs.push(bytes.slice(at, at + n));
+    // a copy with its own buffer (a Node Buffer's slice is a view of a larger one)
+    blobs.push(new Uint8Array(bytes.subarray(at, at + n)));
     at += n;
   }
   if (at !== bytes.length) throw new InvalidCheckpoint("damaged checkpoint (length)");
@@ -686,6 +687,7 @@ export async function restoreCheckpoint(bytes: Uint8Array): Promise<{ lab: Lab; 
     out[i] = f;
   }
   // 2. the saved data, laid into each object
+  const accessors = new WeakMap<object, Record<string, PropertyDescriptor>>();
   const tables = new Map(sideTables());
   for (let i = 0; i < n; i++) {
     const r = recs[i] as Rec;
@@ -696,10 +698,12 @@ export async function restoreCheckpoint(bytes: Uint8Array): Promise<{ lab: Lab; 
       for (const t of tables.values()) t.delete(o);
       if (o instanceof Map || o instanceof Set) o.clear();
       if (Array.isArray(o)) o.length = 0;
-      const keep = new Set((r.p ?? []).map(([k]) => k));
+      // every own property goes, to come back in the saved order (a key's place is part of
+      // the state: iteration order); accessors the bare lab set are put back where they were saved
       for (const key of Reflect.ownKeys(o)) {
-        if (typeof key === "symbol" || keep.has(key) || (Array.isArray(o) && /^(0|[1-9]\d*)$|^length$/.test(key)))
-          continue;
+        if (typeof key === "symbol" || (Array.isArray(o) && /^(0|[1-9]\d*)$|^length$/.test(key))) continue;
+        const d = Object.getOwnPropertyDescriptor(o, key) as PropertyDescriptor;
+        if (!("value" in d)) accessors.set(o, { ...(accessors.get(o) ?? {}), [key]: d });
         if (!Reflect.deleteProperty(o, key)) throw new InvalidCheckpoint(`cannot clear ${key} (record ${i})`);
       }
     }
@@ -714,9 +718,11 @@ export async function restoreCheckpoint(bytes: Uint8Array): Promise<{ lab: Lab; 
     } else if (r.k === "V") for (const v of r.v ?? []) (o as unknown as WeakSet<object>).add(dec(v) as object);
     for (const [key, v, flags = 0] of r.p ?? []) {
       if (v !== null && typeof v === "object" && "g" in v) {
-        const d = reused.has(i) ? Object.getOwnPropertyDescriptor(o, key) : undefined;
+        const d = accessors.get(o)?.[key];
         const g = d && [d.get, d.set].map((f) => (f ? sourceHash(f) : "-")).join("/");
-        if (g !== v.g) throw new InvalidCheckpoint(`an accessor the bare lab does not have (${key}, record ${i})`);
+        if (!d || g !== v.g)
+          throw new InvalidCheckpoint(`an accessor the bare lab does not have (${key}, record ${i})`);
+        Object.defineProperty(o, key, d);
         continue;
       }
       Object.defineProperty(o, key, {

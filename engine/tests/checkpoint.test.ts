@@ -123,13 +123,16 @@ describe("checkpoints", () => {
         : { kind: "wait", durationUs: s.ms * 1000 },
     );
     const tp4 = { scenario: "fresh", seed: 7 };
-    const full = await run(await createLab(tp4), events);
-    const initdb = events.findIndex((e) => e.kind === "exec" && e.input.includes("initdb"));
+    // up to the table's rows counted (PostgreSQL started, a database, a table, 1000 rows)
+    const count = events.findIndex((e) => e.kind === "exec" && e.input.includes("SELECT COUNT(*)"));
+    const log = events.slice(0, count + 1);
+    const full = await run(await createLab(tp4), log);
+    const initdb = log.findIndex((e) => e.kind === "exec" && e.input.includes("initdb"));
     const after = [...full.checkpoints.keys()].filter((k) => k > initdb);
-    // PostgreSQL's data directory is in the checkpoint (on the DRBD disk): a point after initdb
+    // PostgreSQL's data directory is in the checkpoint (on the DRBD disk): a point after initdb,
+    // before the server starts on it in the tail
     expect(after.length).toBeGreaterThan(0);
-    await expectSameAsFull(full, events, after[0] as number, tp4);
-    await expectSameAsFull(full, events, after.at(-1) as number, tp4);
+    await expectSameAsFull(full, log, after[0] as number, tp4);
   }, 900_000);
 
   it("refuses what it cannot restore exactly", async () => {
@@ -152,6 +155,15 @@ describe("checkpoints", () => {
     const same: ReplayEvent[] = [{ kind: "exec", target: "node1", input: "drbdadm create-md r0; drbdadm up r0" }];
     await expect(restoreFor(bytes, same, { scenario: "running", seed: 5 })).rejects.toBeInstanceOf(InvalidCheckpoint);
     expect((await restoreFor(bytes, same, start)).skipped).toBe(1);
+    // bytes inside a larger buffer (a Node Buffer, as gunzip gives them) restore the same
+    const inside = Buffer.concat([Buffer.alloc(7, 1), Buffer.from(bytes), Buffer.alloc(5, 2)]).subarray(
+      7,
+      7 + bytes.length,
+    );
+    const again = await restoreCheckpoint(inside);
+    // (saved before lab.state(), which makes DRBD's per-node tables as it reads them)
+    expect(Buffer.from(saveCheckpoint(again.lab)).equals(Buffer.from(bytes))).toBe(true);
+    expect(again.lab.state()).toEqual(lab.state());
     // a pending timer cannot be carried: not checkpointable now
     await lab.exec("node2", "drbdadm create-md r0; drbdadm up r0; drbdadm primary --force r0");
     await lab.exec("node1", "drbdadm status r0");

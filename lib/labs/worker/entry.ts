@@ -181,7 +181,7 @@ async function handle(req: WorkerRequest): Promise<unknown> {
       return null;
     case "inspect": {
       const l = await held(req.sessionId);
-      return l.serial(async () => ({ state: l.lab.state(), drift: l.drift }));
+      return l.serial(async () => ({ state: l.lab.state(), drift: l.drift, restoredEvents: l.restoredEvents }));
     }
     case "grade": {
       // "Vérifier" on a lab: the graders replay the stored log here, not on the request thread

@@ -83,6 +83,8 @@ export interface WorkerAdvanceResult {
 export interface LabInspection {
   state: unknown;
   drift: number[];
+  /** Engine events a checkpoint spared the last rebuild (0: the whole log was replayed). */
+  restoredEvents?: number;
 }
 
 export type WorkerReply =
