@@ -115,6 +115,23 @@ describe("checkpoints", () => {
     );
   }, 600_000);
 
+  it("carries the state kept beside the objects (send buffers, disk queues, added addresses)", async () => {
+    const x = (target: string, input: string): ReplayEvent => ({ kind: "exec", target, input });
+    const events: ReplayEvent[] = [
+      ...setup,
+      x("node1", "ip addr add 10.9.9.9/24 dev eth0"),
+      x("node1", "drbdadm primary --force r0"),
+      x("node1", "sleep 60; drbdadm status"),
+      x("node1", "mkfs.ext4 -q /dev/drbd0; mount /dev/drbd0 /mnt; dd if=/dev/urandom of=/mnt/x bs=1M count=1; sync"),
+      x("node1", "ip addr show eth0; dd if=/dev/urandom of=/mnt/y bs=1M count=2; sync"),
+      x("node1", "drbdsetup status --verbose --statistics; cat /proc/drbd"),
+      x("node2", "ip addr del 10.9.9.9/24 dev eth0; ip addr show eth0"),
+    ];
+    const full = await run(await createLab(start), events);
+    expect(full.checkpoints.has(6)).toBe(true);
+    await expectSameAsFull(full, events, 6, start);
+  }, 300_000);
+
   it("restore + tail = full replay in the PostgreSQL TP (TP4)", async () => {
     const script = readFileSync(path.join(process.cwd(), "content", "solutions", "tp4.lab"), "utf8");
     const events: ReplayEvent[] = parseLabScript(script).steps.map((s) =>
