@@ -1,5 +1,7 @@
 import { type AnyExercise, type CheckResult, type GradeResult, getExercise, grade } from "@/graders";
 import type { Db } from "@/lib/db";
+import { newestCheckpoint } from "@/lib/labs/checkpoint-store";
+import { gradingCheckpoint } from "@/lib/labs/checkpoints";
 import { labIdOf } from "./exercise-view";
 import { currentLabLog, labLogOf } from "./lab-log";
 import { recomputeProgress } from "./progress";
@@ -101,7 +103,13 @@ export async function submit(
     graded = graderInput(def, input);
     payload = def.kind === "questions" ? { answers: input.answers ?? {} } : { text: input.text ?? "" };
   }
-  const result = labId && gradeLab ? await gradeLab(userId, def, graded) : await grade(def, graded);
+  // in the lab's worker, from the lab's newest checkpoint when it has one (only the rest is replayed)
+  const saved = labId && gradeLab && labSessionId ? await newestCheckpoint(db, labSessionId) : null;
+  const checkpoint = saved ? gradingCheckpoint(saved) : null;
+  const result =
+    labId && gradeLab
+      ? await gradeLab(userId, def, checkpoint ? { ...(graded as object), checkpoint } : graded)
+      : await grade(def, graded);
   if (!result.valid) {
     const progress = await db.progress.findUnique({ where: { userId_exerciseId: { userId, exerciseId } } });
     return { result, progress };

@@ -3,11 +3,16 @@
  * service keeps the newest one, a rebuild restores it and replays only the rows after it, and
  * gives the lab a full replay gives; a checkpoint that does not fit is ignored (full replay).
  */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CHECKPOINT_FORMAT } from "@/engine/checkpoint";
-import { type StoredCheckpoint, takeCheckpoint } from "./checkpoints";
+import { CHECKPOINT_FORMAT, saveCheckpoint } from "@/engine/checkpoint";
+import { createLab, parseLabScript, type ReplayEvent, replay } from "@/engine/index";
+import { getExercise, grade } from "@/graders";
+import { gradingSubmission, type StoredCheckpoint } from "./checkpoints";
 import { engineBuild } from "./engine-build";
-import { type LiveLab, rebuildLab, type StoredEvent } from "./live";
+import { type LiveLab, rebuildLab, type StoredEvent, takeCheckpoint } from "./live";
 import type { ExecReply, LabSnapshot } from "./service";
 import { labApiHarness } from "./test-harness";
 
@@ -136,5 +141,45 @@ describe("the service keeps checkpoints", () => {
     expect(after?.state).toEqual(before?.state);
     expect(again).toEqual(transcript);
     expect(again.map((e) => e.output)).toContain("7\n/tmp\none\n");
+  }, 300_000);
+});
+
+describe("grading from a checkpoint", () => {
+  it("replays only the log's tail, and ignores a checkpoint that does not fit", async () => {
+    const def = getExercise("tp1");
+    if (!def) throw new Error("no tp1");
+    const text = readFileSync(path.join(process.cwd(), "content", "solutions", "tp1.lab"), "utf8");
+    const events: ReplayEvent[] = parseLabScript(text).steps.map((s) =>
+      s.kind === "exec"
+        ? { kind: "exec", target: s.target, input: s.command }
+        : { kind: "wait", durationUs: s.ms * 1000 },
+    );
+    const submission = { scenario: "fresh", seed: 5, events };
+    const plain = await grade(def, submission);
+    expect(plain.score).toBe(plain.max);
+    // the lab after the log's events but the last (where they were typed), checkpointed
+    const lab = await createLab({ scenario: "fresh", seed: 5 });
+    const machines: string[] = [];
+    const k = events.length - 1;
+    await replay(lab, events.slice(0, k), {
+      step(_l, step) {
+        if (step?.kind === "exec") machines.push(step.before?.machine ?? "");
+      },
+    });
+    const good = { gzip: gzipSync(saveCheckpoint(lab)), machines };
+    const fromCheckpoint = await grade(def, gradingSubmission({ ...submission, checkpoint: good }));
+    expect(fromCheckpoint).toEqual(plain);
+    // it is used: a state changed behind the log's back (node1 demoted, the command left out
+    // of the lab's own log) shows in the grade
+    await lab.exec("node1", "umount /mnt/drbd; drbdadm secondary r0");
+    (lab as unknown as { log: unknown[] }).log.pop();
+    const tampered = { gzip: gzipSync(saveCheckpoint(lab)), machines };
+    const wrong = await grade(def, gradingSubmission({ ...submission, checkpoint: tampered }));
+    expect(wrong.score).toBeLessThan(plain.score);
+    // damaged, or not the machines of its commands: the whole log is replayed
+    const damaged = { gzip: good.gzip.slice(0, 50), machines };
+    expect(await grade(def, gradingSubmission({ ...submission, checkpoint: damaged }))).toEqual(plain);
+    const short = { gzip: tampered.gzip, machines: machines.slice(1) };
+    expect(await grade(def, gradingSubmission({ ...submission, checkpoint: short }))).toEqual(plain);
   }, 300_000);
 });

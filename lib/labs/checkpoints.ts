@@ -5,11 +5,10 @@
  * per session (`lab_checkpoint`), stamped with the engine build; a rebuild restores it and
  * replays only the rows after it. Any doubt (another build, damaged bytes, a log that does not
  * begin with the checkpoint's events) falls back to replaying the whole log: a checkpoint is a
- * cache, never the truth.
+ * cache, never the truth. No engine code here (the request thread reads it); taking one is
+ * live.ts's takeCheckpoint.
  */
 import { gunzipSync, gzipSync } from "node:zlib";
-import { NotCheckpointable, saveCheckpoint } from "@/engine/checkpoint";
-import type { LiveLab } from "./live";
 
 /** Commands between two checkpoints of a lab. */
 export const CHECKPOINT_EVERY = Number(process.env.LAB_CHECKPOINT_EVERY ?? 20);
@@ -36,28 +35,6 @@ export interface CheckpointTranscript {
   drift: number[];
 }
 
-/** The lab's checkpoint now, or null when its state cannot be saved at this point. */
-export function takeCheckpoint(live: LiveLab, format: number): StoredCheckpoint | null {
-  let raw: Uint8Array;
-  try {
-    raw = saveCheckpoint(live.lab);
-  } catch (e) {
-    if (e instanceof NotCheckpointable) return null;
-    throw e;
-  }
-  const t: CheckpointTranscript = {
-    rows: live.transcript.map((e) => [e.seq, e.machine, e.prompt]),
-    drift: live.drift,
-  };
-  return {
-    seq: live.nextSeq - 1,
-    events: live.lab.events().length,
-    format,
-    bytes: gzipSync(raw, { level: 1 }),
-    transcript: JSON.stringify(t),
-  };
-}
-
 /** The engine's bytes of a stored checkpoint (throws on damaged gzip). */
 export function checkpointBytes(c: StoredCheckpoint): Uint8Array {
   return gunzipSync(c.bytes);
@@ -73,5 +50,27 @@ export function parseCheckpointTranscript(json: string): CheckpointTranscript | 
     return t;
   } catch {
     return null;
+  }
+}
+
+/**
+ * A grading's checkpoint (graders/lab/context.ts): the stored one, still gzipped (the worker
+ * unzips it: gradingSubmission), and the machine each of its commands was typed on.
+ */
+export function gradingCheckpoint(c: StoredCheckpoint): { gzip: Uint8Array; machines: string[] } | null {
+  const t = parseCheckpointTranscript(c.transcript);
+  return t ? { gzip: c.bytes, machines: t.rows.map((r) => r[1]) } : null;
+}
+
+/** The submission the graders read: a gzipped checkpoint unzipped (dropped when damaged: full replay). */
+export function gradingSubmission(submission: unknown): unknown {
+  const s = submission as { checkpoint?: { gzip?: unknown; machines?: unknown } } | null;
+  const c = s?.checkpoint;
+  if (!c || !(c.gzip instanceof Uint8Array)) return submission;
+  const { checkpoint: _, ...rest } = s as Record<string, unknown>;
+  try {
+    return { ...rest, checkpoint: { bytes: gunzipSync(c.gzip), machines: c.machines } };
+  } catch {
+    return rest;
   }
 }

@@ -1,7 +1,13 @@
-import { restoreFor } from "@/engine/checkpoint";
+import { gzipSync } from "node:zlib";
+import { NotCheckpointable, restoreFor, saveCheckpoint } from "@/engine/checkpoint";
 import { createLab, type ExecOptions, type Lab, outputDigest, type ReplayEvent, replay } from "@/engine/index";
 import { ensureScenario } from "./catalog";
-import { checkpointBytes, parseCheckpointTranscript, type StoredCheckpoint } from "./checkpoints";
+import {
+  type CheckpointTranscript,
+  checkpointBytes,
+  parseCheckpointTranscript,
+  type StoredCheckpoint,
+} from "./checkpoints";
 import { parseWaits } from "./wait-log";
 
 /** A command as the terminal shows it again after a reload. */
@@ -188,4 +194,26 @@ async function fromCheckpoint(
     // another engine build, damaged bytes, a log that does not begin with its events
     return null;
   }
+}
+
+/** The lab's checkpoint now, or null when its state cannot be saved at this point. */
+export function takeCheckpoint(live: LiveLab, format: number): StoredCheckpoint | null {
+  let raw: Uint8Array;
+  try {
+    raw = saveCheckpoint(live.lab);
+  } catch (e) {
+    if (e instanceof NotCheckpointable) return null;
+    throw e;
+  }
+  const t: CheckpointTranscript = {
+    rows: live.transcript.map((e) => [e.seq, e.machine, e.prompt]),
+    drift: live.drift,
+  };
+  return {
+    seq: live.nextSeq - 1,
+    events: live.lab.events().length,
+    format,
+    bytes: gzipSync(raw, { level: 1 }),
+    transcript: JSON.stringify(t),
+  };
 }

@@ -3,9 +3,8 @@ import type { TtyChunk } from "@/engine/index";
 import type { Db } from "@/lib/db";
 import { parseBenchmarkOutput } from "./benchmark-parse";
 import { isLabId, type LabId, labSpec } from "./catalog";
-import type { StoredCheckpoint } from "./checkpoints";
+import { newestCheckpoint, storeCheckpoint } from "./checkpoint-store";
 import type { ClusterView } from "./cluster-view";
-import { engineBuild } from "./engine-build";
 import { heredocWrite } from "./files";
 import type { TranscriptEntry } from "./live";
 import type { LabPool, LabRef } from "./pool";
@@ -155,35 +154,10 @@ function labRef(deps: LabServiceDeps, row: SessionRow): LabRef {
     return {
       session: { id, userId, exerciseId, scenario, seed },
       events,
-      checkpoint: await newestCheckpoint(deps, row.id),
+      checkpoint: await newestCheckpoint(deps.db, row.id),
     };
   };
   return { id: row.id, userId: row.userId, load };
-}
-
-// ---- checkpoints (lib/labs/checkpoints.ts): a cache of the lab's state, never the truth ----
-
-/** The session's newest checkpoint written by this engine build (its sources include the format), if any. */
-async function newestCheckpoint(deps: LabServiceDeps, labSessionId: string): Promise<StoredCheckpoint | null> {
-  const c = await deps.db.labCheckpoint.findFirst({
-    where: { labSessionId, engineBuild: engineBuild() },
-    orderBy: { seq: "desc" },
-    select: { seq: true, events: true, format: true, bytes: true, transcript: true },
-  });
-  return c ? { ...c, bytes: new Uint8Array(c.bytes) } : null;
-}
-
-/** Keep the newest checkpoint of a session (a failure to store one costs only a longer rebuild). */
-async function storeCheckpoint(deps: LabServiceDeps, labSessionId: string, c: StoredCheckpoint): Promise<void> {
-  const data = { ...c, bytes: Buffer.from(c.bytes), engineBuild: engineBuild() };
-  try {
-    await deps.db.$transaction([
-      deps.db.labCheckpoint.deleteMany({ where: { labSessionId } }),
-      deps.db.labCheckpoint.create({ data: { labSessionId, ...data }, select: { id: true } }),
-    ]);
-  } catch (e) {
-    console.warn(`lab ${labSessionId}: checkpoint at row ${c.seq} not stored: ${(e as Error).message}`);
-  }
 }
 
 async function snapshot(deps: LabServiceDeps, row: SessionRow): Promise<LabSnapshot> {
@@ -317,7 +291,7 @@ export async function execCommand(
       throw e;
     }
     deps.touches.touch(row.id);
-    if (ran.checkpoint) await storeCheckpoint(deps, row.id, ran.checkpoint);
+    if (ran.checkpoint) await storeCheckpoint(deps.db, row.id, ran.checkpoint);
     return {
       entry: ran.entry,
       exitCode: ran.exitCode,

@@ -10,10 +10,10 @@ import { CHECKPOINT_FORMAT } from "@/engine/checkpoint";
 import type { ExecOptions } from "@/engine/index";
 import { getExercise, grade } from "@/graders";
 import { LabCache } from "../cache";
-import { CHECKPOINT_EVERY, CHECKPOINT_HEAVY_MS, takeCheckpoint } from "../checkpoints";
+import { CHECKPOINT_EVERY, CHECKPOINT_HEAVY_MS, gradingSubmission } from "../checkpoints";
 import { clusterView } from "../cluster-view";
 import { readConfigFiles } from "../files";
-import { type LiveLab, RunningCommand, rebuildLab, type TranscriptEntry } from "../live";
+import { type LiveLab, RunningCommand, rebuildLab, type TranscriptEntry, takeCheckpoint } from "../live";
 import { paceMs, realWait } from "../pace";
 import { tabsOf } from "../tabs";
 import { FairScheduler, SLICE_MS } from "./fair";
@@ -187,7 +187,7 @@ async function handle(req: WorkerRequest): Promise<unknown> {
       // "Vérifier" on a lab: the graders replay the stored log here, not on the request thread
       const def = getExercise(req.exerciseId);
       if (!def) throw new Error(`unknown exercise ${req.exerciseId}`);
-      return grade(def, req.submission);
+      return grade(def, gradingSubmission(req.submission));
     }
     case "ping":
       return labs.size;
