@@ -187,26 +187,19 @@ function className(proto: object, path: () => string): string {
   return c.name;
 }
 
-/** The prototype a record of this kind has unless it names a class. */
+/** The prototype a record of each kind has unless it names a class (Object.prototype else). */
+const DEFAULT_PROTO: Record<string, object> = {
+  A: Array.prototype,
+  M: Map.prototype,
+  S: Set.prototype,
+  D: Date.prototype,
+  R: RegExp.prototype,
+  W: WeakMap.prototype,
+  V: WeakSet.prototype,
+};
+
 function defaultProto(kind: string): object {
-  switch (kind) {
-    case "A":
-      return Array.prototype;
-    case "M":
-      return Map.prototype;
-    case "S":
-      return Set.prototype;
-    case "D":
-      return Date.prototype;
-    case "R":
-      return RegExp.prototype;
-    case "W":
-      return WeakMap.prototype;
-    case "V":
-      return WeakSet.prototype;
-    default:
-      return Object.prototype;
-  }
+  return DEFAULT_PROTO[kind] ?? Object.prototype;
 }
 
 function propFlags(d: PropertyDescriptor): number {
