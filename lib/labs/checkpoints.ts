@@ -8,7 +8,7 @@
  * cache, never the truth. No engine code here (the request thread reads it); taking one is
  * live.ts's takeCheckpoint.
  */
-import { gunzipSync, gzipSync } from "node:zlib";
+import { gunzipSync } from "node:zlib";
 
 /** Commands between two checkpoints of a lab. */
 export const CHECKPOINT_EVERY = Number(process.env.LAB_CHECKPOINT_EVERY ?? 20);
