@@ -224,6 +224,10 @@ export function saveCheckpoint(lab: Lab): Uint8Array {
   if (timers.length > 0) throw new NotCheckpointable(`timers pending: ${timers.map((t) => t.label).join(", ")}`);
   const jobs = lab.world.pendingJobs();
   if (jobs.length > 0) throw new NotCheckpointable(`jobs queued: ${jobs.join(", ")}`);
+  for (const s of lab.world.subsystems) {
+    const why = s.checkpointBlocker?.();
+    if (why) throw new NotCheckpointable(why);
+  }
   const ids = new Map<object, number>();
   const objects: object[] = [];
   const edges: (Edge | undefined)[] = [];
