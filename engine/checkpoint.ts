@@ -519,11 +519,6 @@ function classesOf(root: object, extra: object[]): Map<string, object | null> {
 const extraClasses: object[] = [Bitmap, DrbdDevice, BlockAllocator, BlockFs, MetaTable, DevIo, MetaStore].map(
   (c) => c.prototype as object,
 );
-/** Make a class known to restores (an engine class whose objects appear only once a lab runs). */
-export function registerCheckpointClass(...ctors: (abstract new (...args: never[]) => unknown)[]): void {
-  for (const c of ctors) extraClasses.push(c.prototype as object);
-}
-
 /**
  * A lab from a checkpoint (see the file's comment): its bare world of the same scenario, seed
  * and topology, with the saved state laid into it. Throws InvalidCheckpoint for bytes it cannot
