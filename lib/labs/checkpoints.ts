@@ -11,7 +11,7 @@
 import { gunzipSync } from "node:zlib";
 
 /** Commands between two checkpoints of a lab. */
-export const CHECKPOINT_EVERY = Number(process.env.LAB_CHECKPOINT_EVERY ?? 20);
+export const CHECKPOINT_EVERY = Number(process.env.LAB_CHECKPOINT_EVERY ?? 8);
 /** A command that kept its worker this long (ms) is heavy: a checkpoint follows it, when it can. */
 export const CHECKPOINT_HEAVY_MS = Number(process.env.LAB_CHECKPOINT_HEAVY_MS ?? 250);
 
