@@ -531,7 +531,11 @@ export class Lab {
   }
 }
 
-export async function createLab(opts: CreateLabOptions = {}): Promise<Lab> {
+/**
+ * The lab's world as created, before the scenario's script ran: what a checkpoint is restored
+ * into (engine/checkpoint.ts), and where createLab starts.
+ */
+export async function createBareLab(opts: CreateLabOptions = {}): Promise<Lab> {
   const scenarioId = opts.scenario ?? "fresh";
   const scenario = getScenario(scenarioId);
   const seed = opts.seed ?? 1;
@@ -545,7 +549,12 @@ export async function createLab(opts: CreateLabOptions = {}): Promise<Lab> {
     ...(opts.defenseInDepth !== undefined ? { defenseInDepth: opts.defenseInDepth } : {}),
     ...(opts.dataCapBytes !== undefined ? { dataCapBytes: opts.dataCapBytes } : {}),
   });
-  const lab = new Lab(world, scenarioId, seed);
+  return new Lab(world, scenarioId, seed);
+}
+
+export async function createLab(opts: CreateLabOptions = {}): Promise<Lab> {
+  const scenarioId = opts.scenario ?? "fresh";
+  const lab = await createBareLab(opts);
   for (const s of scenarioChain(scenarioId)) {
     if (s.script) await runLabScriptSteps(lab, parseLabScript(s.script).steps);
   }

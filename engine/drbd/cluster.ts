@@ -5,6 +5,7 @@
  * Connecting; graceful disconnect of the peer: TearDown. Timers are guarded by the node's
  * boot and the connection's epoch, so a crash or a reconnect cancels them.
  */
+import { sideTable } from "../core/side-tables";
 import { tryOutdatePeer } from "./fencing";
 import { runHandler } from "./handlers";
 import { establish } from "./handshake";
@@ -195,7 +196,7 @@ export class Cluster {
 }
 
 /** The pid of the connection's receiver kernel thread (drbd_r_<res>), fixed once per connection. */
-const receiverPids = new WeakMap<Connection, number>();
+const receiverPids = sideTable<Connection, number>("drbd.receiverPids");
 function receiverPid(k: DrbdKernel, c: Connection): number {
   let pid = receiverPids.get(c);
   if (pid === undefined) {

@@ -3,6 +3,7 @@
  * go Connected, then per volume the UUIDs decide the resync direction (uuid.ts), split brains
  * are resolved by the after-sb policies or --discard-my-data, or the connection is dropped.
  */
+import { sideSet } from "../core/side-tables";
 import { runHandler } from "./handlers";
 import { type DrbdKernel, PROTO_AGREED } from "./kernel";
 import { peerMd } from "./metadata";
@@ -18,7 +19,7 @@ import { STRATEGIES, type SyncStrategy, type UuidSet, uuidCompare, uuidHex } fro
  * during the handshake, so a diskless Primary re-attaching its repaired disk may become
  * SyncTarget (K9 drbd_adm_attach, drbd_sync_handshake).
  */
-export const negotiating = new WeakSet<Device>();
+export const negotiating = sideSet<Device>("drbd.negotiating");
 
 export interface End {
   res: Resource;

@@ -6,9 +6,11 @@
  * when the peer received it, C when the peer's disk wrote it. Unreachable or disconnected peers get the blocks marked in their bitmap slot;
  * the first write of a Primary that lost a peer creates a new current UUID (DRBD 9).
  */
+
 import { DiskQueue } from "../block/queue";
 import type { IoResult, Payload } from "../block/types";
 import { payloadLength } from "../block/types";
+import { sideTable } from "../core/side-tables";
 import { localIoError } from "./io-error";
 import type { DrbdKernel } from "./kernel";
 import { peerMd } from "./metadata";
@@ -53,7 +55,7 @@ function rotateUuid(k: DrbdKernel, res: Resource, dev: Device): void {
 }
 
 /** Backing disks (ours and the peers') as request queues: shared bandwidth, overlapped latency. */
-const diskQueues = new WeakMap<object, DiskQueue>();
+const diskQueues = sideTable<object, DiskQueue>("drbd.diskQueues");
 
 /** When a disk write of `bytes` submitted at `at` completes on the disk keyed by `key`. */
 function diskDoneAt(key: object, at: number, bytes: number): number {
@@ -66,7 +68,7 @@ function diskDoneAt(key: object, at: number, bytes: number): number {
 }
 
 /** When the last write request on a device completes (virtual µs): what a flush waits for. */
-const lastDone = new WeakMap<Device, number>();
+const lastDone = sideTable<Device, number>("drbd.lastDone");
 
 /**
  * The peer's receive buffers for one connection (MAN9 `max-buffers`, in 4 KiB pages): a write
@@ -81,7 +83,7 @@ interface RecvWindow {
   head: number;
   used: number;
 }
-const windows = new WeakMap<Connection, RecvWindow>();
+const windows = sideTable<Connection, RecvWindow>("drbd.windows");
 
 function recvWindow(c: Connection): RecvWindow {
   let w = windows.get(c);

@@ -7,6 +7,7 @@
  * full buffer holds the writer back until enough older data is acknowledged: a long `dd` over
  * a slow WAN runs at the link's speed, and a Primary crash loses at most the buffered tail.
  */
+import { sideTable } from "../core/side-tables";
 import { LAB_HOST } from "../perf/inputs";
 import type { Connection } from "./objects";
 
@@ -26,7 +27,7 @@ interface Stream {
   queue: Segment[];
 }
 
-const streams = new WeakMap<Connection, Stream>();
+const streams = sideTable<Connection, Stream>("drbd.sendbuf");
 
 function stream(c: Connection): Stream {
   let s = streams.get(c);

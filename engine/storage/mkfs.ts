@@ -11,7 +11,7 @@ import { normalizePath } from "../fs/paths";
 import type { CommandContext, CommandSpec, ExecResult, LabNode } from "../world/types";
 import { strerror } from "./errno";
 import { absPath } from "./registry";
-import type { StorageSubsystem } from "./storage";
+import { type StorageSubsystem, storageClockUs } from "./storage";
 
 const MKE2FS_BANNER = "mke2fs 1.47.0 (5-Feb-2023)\n";
 const DONE = "done                            \n";
@@ -177,7 +177,7 @@ function runExt4(
       uuid,
       ...(p.label !== undefined ? { label: p.label } : {}),
       nowMs: storage.nowMs(),
-      clockUs: () => storage.world.clock.now,
+      clockUs: storageClockUs(storage),
     });
     dev.close("mkfs");
     if (!made.ok)
@@ -252,7 +252,7 @@ function runXfs(storage: StorageSubsystem, ctx: CommandContext, args: string[]):
       uuid: uuidFrom(storage),
       ...(p.label !== undefined ? { label: p.label } : {}),
       nowMs: storage.nowMs(),
-      clockUs: () => storage.world.clock.now,
+      clockUs: storageClockUs(storage),
     });
     dev.close("mkfs");
     if (!made.ok) return res("", `mkfs.xfs: pwrite failed: Input/output error\n`, 1);

@@ -5,13 +5,14 @@
  * 0 = success.
  */
 
+import { rebindable } from "../core/rebind";
 import { BlockFs } from "../fs/block-fs";
 import { normalizePath } from "../fs/paths";
 import { procMounts } from "../shell/proc-files";
 import type { CommandContext, CommandSpec, ExecResult, LabNode } from "../world/types";
 import { strerror } from "./errno";
 import { absPath, MOUNT_OPENER, type Mounted } from "./registry";
-import type { StorageSubsystem } from "./storage";
+import { type StorageSubsystem, storageClockUs, storageNowMs } from "./storage";
 
 const DMESG_HINT = "       dmesg(1) may have more information after failed mount system call.\n";
 const KNOWN_TYPES = new Set(["ext4", "ext3", "ext2", "xfs", "btrfs", "vfat", "tmpfs", "auto"]);
@@ -154,9 +155,9 @@ export function mountCommand(storage: StorageSubsystem): CommandSpec {
         }
         const m = BlockFs.mount(dev, {
           readOnly: mode === "ro",
-          nowMs: () => storage.nowMs(),
-          clockUs: () => storage.world.clock.now,
-          onAbort: (f) => journalAborted(node, device, f),
+          nowMs: storageNowMs(storage),
+          clockUs: storageClockUs(storage),
+          onAbort: onJournalAbort(node, device),
           ...(storage.world.dataQuota ? { quota: storage.world.dataQuota } : {}),
         });
         if (!m.ok || (a.type && a.type !== "auto" && a.type !== m.fs.type)) {
@@ -212,6 +213,11 @@ function kernelMountLog(node: LabNode, device: string, fs: BlockFs): void {
 }
 
 /** ext4 aborts its journal and remounts read-only; xfs shuts down (K: ext4_handle_error, xfs_do_force_shutdown). */
+const onJournalAbort = rebindable(
+  "storage.journalAborted",
+  (node: LabNode, device: string) => (fs: BlockFs) => journalAborted(node, device, fs),
+);
+
 function journalAborted(node: LabNode, device: string, fs: BlockFs): void {
   const name = devName(device);
   if (fs.type === "xfs") {
@@ -245,8 +251,8 @@ function remount(storage: StorageSubsystem, node: LabNode, target: string, ro: b
   }
   const again = BlockFs.mount(m.dev, {
     readOnly: ro,
-    nowMs: () => storage.nowMs(),
-    clockUs: () => storage.world.clock.now,
+    nowMs: storageNowMs(storage),
+    clockUs: storageClockUs(storage),
     ...(storage.world.dataQuota ? { quota: storage.world.dataQuota } : {}),
   });
   if (!again.ok) return sysFail(target, `can't read superblock on ${m.device}`);

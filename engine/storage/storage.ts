@@ -4,6 +4,7 @@
  */
 import { SparseDisk } from "../block/sparse-disk";
 import type { BlockDevice } from "../block/types";
+import { rebindable } from "../core/rebind";
 import type { Rng } from "../core/rng";
 import { wallClockMs } from "../core/time";
 import { isWithin, normalizePath } from "../fs/paths";
@@ -131,3 +132,7 @@ export class StorageSubsystem implements Subsystem {
 export function createStorage(): StorageSubsystem {
   return new StorageSubsystem();
 }
+
+/** The lab's wall clock in ms and its virtual µs, as a mounted filesystem reads them (checkpointable closures). */
+export const storageNowMs = rebindable("storage.nowMs", (s: StorageSubsystem) => () => s.nowMs());
+export const storageClockUs = rebindable("storage.clockUs", (s: StorageSubsystem) => () => s.world.clock.now);

@@ -185,6 +185,11 @@ export interface Subsystem {
    * `umount` of a filesystem containing one of them fails with "target is busy".
    */
   busyMounts?(node: LabNode): string[];
+  /**
+   * Why the lab's state cannot be checkpointed now (engine/checkpoint.ts), e.g. a PostgreSQL
+   * instance open (its memory is not in the lab's objects); undefined when it can.
+   */
+  checkpointBlocker?(): string | undefined;
 }
 
 export interface World {

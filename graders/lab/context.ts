@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { restoreFor } from "../../engine/checkpoint";
 import { parseConfig, type ResolvedResource, resolveResource } from "../../engine/drbd/config/index";
 import {
   checkTargets,
@@ -99,6 +100,13 @@ const eventsSubmission = z.strictObject({
       ]),
     )
     .max(MAX_STEPS),
+  /**
+   * The lab's state after the log's first events (engine/checkpoint.ts), added by the server
+   * (never stored, never from a browser), and the machine each of those commands was typed on:
+   * the replay starts there. Ignored when it does not fit the log, or when an observer must see
+   * every step.
+   */
+  checkpoint: z.object({ bytes: z.instanceof(Uint8Array), machines: z.array(z.string()) }).optional(),
 });
 
 /**
@@ -246,7 +254,6 @@ async function runSubmission(
     };
   }
   // the engine's replay, as for a live lab: a recorded Ctrl-C stops its command at the same point
-  const lab = await createLab({ scenario: parsed.data.scenario, seed: parsed.data.seed });
   const events: ReplayEvent[] = parsed.data.events.map((e) =>
     e.kind === "wait"
       ? { kind: "wait", durationUs: e.durationUs }
@@ -258,8 +265,28 @@ async function runSubmission(
           ...(typeof e.interruptedAtWork === "number" ? { interruptedAtWork: e.interruptedAtWork } : {}),
         },
   );
-  const machines = await replayWithMachines(lab, events, observer);
-  return { valid: true, ctx: { lab, machines } };
+  const { scenario, seed, checkpoint } = parsed.data;
+  const restored = checkpoint && !observer ? await fromCheckpoint(checkpoint, events, { scenario, seed }) : null;
+  const lab = restored?.lab ?? (await createLab({ scenario, seed }));
+  const tail = await replayWithMachines(lab, events.slice(restored?.skipped ?? 0), observer);
+  return { valid: true, ctx: { lab, machines: [...(restored?.machines ?? []), ...tail] } };
+}
+
+/** The lab restored from a checkpoint of the log's first events, or null when it does not fit. */
+async function fromCheckpoint(
+  checkpoint: { bytes: Uint8Array; machines: string[] },
+  events: readonly ReplayEvent[],
+  start: { scenario: string; seed: number },
+): Promise<{ lab: Lab; skipped: number; machines: string[] } | null> {
+  try {
+    const { lab, skipped } = await restoreFor(checkpoint.bytes, events, start);
+    const execs = events.slice(0, skipped).filter((e) => e.kind === "exec");
+    if (execs.length !== checkpoint.machines.length) return null;
+    const machines = execs.map((e, i) => commandMachine(lab, checkpoint.machines[i] as string, e.input));
+    return { lab, skipped, machines };
+  } catch {
+    return null; // another engine build, damaged bytes, another log: the whole log is replayed
+  }
 }
 
 /** /etc/drbd.conf and /etc/drbd.d/* of a node, as drbdadm reads them. */

@@ -18,7 +18,14 @@ export interface LiveSummary {
 }
 
 export interface LiveChecks {
+  /** False when the exercise observes the lab as it runs: it must be fed every step from the start. */
+  readonly restorable: boolean;
   step(lab: Lab, step: EngineReplayStep | null): Promise<void>;
+  /**
+   * A lab restored from a checkpoint (lib/labs/live.ts): the commands it had run, each with the
+   * machine its terminal was on, stand for the steps the checks did not see.
+   */
+  restore(lab: Lab, commands: readonly { machine: string; input: string }[]): void;
   evaluate(lab: Lab): Promise<LiveSummary>;
 }
 
@@ -32,6 +39,11 @@ export function liveChecks(exercise: string, spec: LiveSpec): LiveChecks {
   const machines: string[] = [];
   const observer = spec.observe?.();
   return {
+    restorable: observer === undefined,
+    restore(lab, commands) {
+      if (observer) throw new Error(`${exercise}: live checks with an observer cannot start from a checkpoint`);
+      for (const c of commands) machines.push(commandMachine(lab, c.machine, c.input));
+    },
     async step(lab, step) {
       if (!step) return observer?.step(lab, null);
       const on = step.before?.machine ?? (step.target.split("#")[0] as string);

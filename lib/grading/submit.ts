@@ -7,6 +7,8 @@ import {
   type ReportProgress,
 } from "@/graders";
 import type { Db } from "@/lib/db";
+import { newestCheckpoint } from "@/lib/labs/checkpoint-store";
+import { gradingCheckpoint } from "@/lib/labs/checkpoints";
 import { labIdOf } from "./exercise-view";
 import { currentLabLog, labLogOf } from "./lab-log";
 import { recomputeProgress } from "./progress";
@@ -114,7 +116,13 @@ export async function submit(
     graded = graderInput(def, input);
     payload = def.kind === "questions" ? { answers: input.answers ?? {} } : { text: input.text ?? "" };
   }
-  const result = labId && gradeLab ? await gradeLab(userId, def, graded, report) : await grade(def, graded, report);
+  // in the lab's worker, from the lab's newest checkpoint when it has one (only the rest is replayed)
+  const saved = labId && gradeLab && labSessionId ? await newestCheckpoint(db, labSessionId) : null;
+  const checkpoint = saved ? gradingCheckpoint(saved) : null;
+  const result =
+    labId && gradeLab
+      ? await gradeLab(userId, def, checkpoint ? { ...(graded as object), checkpoint } : graded, report)
+      : await grade(def, graded, report);
   if (!result.valid) {
     const progress = await db.progress.findUnique({ where: { userId_exerciseId: { userId, exerciseId } } });
     return { result, progress };

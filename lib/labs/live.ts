@@ -1,6 +1,14 @@
+import { gzipSync } from "node:zlib";
+import { NotCheckpointable, restoreFor, saveCheckpoint } from "@/engine/checkpoint";
 import { createLab, type ExecOptions, type Lab, outputDigest, type ReplayEvent, replay } from "@/engine/index";
 import { getExercise, type LiveChecks, type LiveSummary, liveChecksOf } from "@/graders";
 import { ensureScenario } from "./catalog";
+import {
+  type CheckpointTranscript,
+  checkpointBytes,
+  parseCheckpointTranscript,
+  type StoredCheckpoint,
+} from "./checkpoints";
 import { parseWaits } from "./wait-log";
 
 /** What the worker stores with a row: the checks that hold, and since when no more held. */
@@ -61,6 +69,9 @@ export class LiveLab {
   drift: number[] = [];
   /** The lab's exercise checks, fed every step (null: no lab exercise for this lab id). */
   readonly checks: LiveChecks | null;
+  /** The row of the lab's newest checkpoint (-1: none); how it was rebuilt (events skipped by a checkpoint). */
+  checkpointSeq = -1;
+  restoredEvents = 0;
   private chain: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -164,17 +175,46 @@ export function replayEventsOf<E extends StoredEvent>(
   return { replayed, rowOf };
 }
 
-/** Rebuild a lab from its stored rows (after a restart, an eviction, or on another server). */
+/**
+ * Rebuild a lab from its stored rows (after a restart, an eviction, or on another server): from
+ * its newest checkpoint when it fits the rows, replaying only the rows after it.
+ */
 export async function rebuildLab(
   session: { id: string; userId: string; exerciseId: string; scenario: string; seed: number },
   events: readonly StoredEvent[],
   /** Awaited between two rows and at the engine's work checkpoints: a worker lets its other labs (and its watchdog's pings) in. */
   between?: () => Promise<void>,
+  /** The newest checkpoint stored for the session: only the rows after it are replayed. */
+  checkpoint?: StoredCheckpoint | null,
 ): Promise<LiveLab> {
   ensureScenario(session.scenario);
-  const lab = await createLab({ scenario: session.scenario, seed: session.seed });
+  // the live checks must see every step when the exercise observes the lab as it runs
+  const usable = checkpoint && (liveChecksOf(getExercise(session.exerciseId))?.restorable ?? true) ? checkpoint : null;
+  const { replayed, rowOf } = replayEventsOf(events);
+  const restored = usable ? await fromCheckpoint(usable, session, events, replayed, rowOf) : null;
+  const lab = restored?.lab ?? (await createLab({ scenario: session.scenario, seed: session.seed }));
   const live = new LiveLab(session.id, session.userId, session.exerciseId, lab);
-  if (!(await catchUp(live, events, between))) throw new Error(`lab ${session.id}: its rows do not start at seq 0`);
+  let tail = events;
+  if (restored && usable) {
+    live.transcript.push(...restored.transcript);
+    live.drift.push(...restored.drift);
+    live.checkpointSeq = usable.seq;
+    live.restoredEvents = restored.skipped;
+    live.checks?.restore(lab, restored.transcript);
+    const last = events.find((e) => e.seq === usable.seq) as StoredEvent;
+    live.nextSeq = usable.seq + 1;
+    live.openWait = last.target === "lab" ? { seq: last.seq, pieces: parseWaits(last.input) } : undefined;
+    for (const e of events)
+      if (
+        e.seq <= usable.seq &&
+        typeof e.checksHeld === "number" &&
+        e.createdAt &&
+        e.checksHeld > (live.progress?.held ?? -1)
+      )
+        live.progress = { held: e.checksHeld, at: new Date(e.createdAt).toISOString() };
+    tail = events.filter((e) => e.seq > usable.seq);
+  }
+  if (!(await catchUp(live, tail, between))) throw new Error(`lab ${session.id}: its rows do not start at seq 0`);
   return live;
 }
 
@@ -231,4 +271,65 @@ export async function catchUp(
   live.nextSeq = last.seq + 1;
   live.openWait = last.target === "lab" ? { seq: last.seq, pieces: parseWaits(last.input) } : undefined;
   return true;
+}
+
+/**
+ * The lab restored from a checkpoint, with the transcript of the rows it includes; null when it
+ * does not fit the rows exactly (the whole log is replayed then: never a lab that differs).
+ */
+async function fromCheckpoint(
+  checkpoint: StoredCheckpoint,
+  session: { scenario: string; seed: number },
+  events: readonly StoredEvent[],
+  replayed: readonly ReplayEvent[],
+  rowOf: readonly StoredEvent[],
+): Promise<{ lab: Lab; skipped: number; transcript: TranscriptEntry[]; drift: number[] } | null> {
+  const meta = parseCheckpointTranscript(checkpoint.transcript);
+  // the checkpoint ends with a whole row: its events are exactly those of the rows up to seq
+  const upTo = rowOf.filter((e) => e.seq <= checkpoint.seq).length;
+  if (!meta || upTo !== checkpoint.events || rowOf[upTo - 1]?.seq !== checkpoint.seq) return null;
+  const where = new Map(meta.rows.map(([seq, machine, prompt]) => [seq, { machine, prompt }]));
+  const transcript: TranscriptEntry[] = [];
+  for (const e of events) {
+    if (e.seq > checkpoint.seq || e.target === "lab") continue;
+    const w = where.get(e.seq);
+    if (!w) return null;
+    transcript.push({
+      seq: e.seq,
+      terminal: e.target,
+      machine: w.machine,
+      prompt: w.prompt,
+      input: e.input,
+      output: e.output,
+    });
+  }
+  try {
+    const { lab, skipped } = await restoreFor(checkpointBytes(checkpoint), replayed, session);
+    return { lab, skipped, transcript, drift: meta.drift.filter((s) => s <= checkpoint.seq) };
+  } catch {
+    // another engine build, damaged bytes, a log that does not begin with its events
+    return null;
+  }
+}
+
+/** The lab's checkpoint now, or null when its state cannot be saved at this point. */
+export function takeCheckpoint(live: LiveLab, format: number): StoredCheckpoint | null {
+  let raw: Uint8Array;
+  try {
+    raw = saveCheckpoint(live.lab);
+  } catch (e) {
+    if (e instanceof NotCheckpointable) return null;
+    throw e;
+  }
+  const t: CheckpointTranscript = {
+    rows: live.transcript.map((e) => [e.seq, e.machine, e.prompt]),
+    drift: live.drift,
+  };
+  return {
+    seq: live.nextSeq - 1,
+    events: live.lab.events().length,
+    format,
+    bytes: gzipSync(raw, { level: 1 }),
+    transcript: JSON.stringify(t),
+  };
 }

@@ -13,6 +13,7 @@ import path from "node:path";
 import { Worker } from "node:worker_threads";
 import type { TtyChunk } from "@/engine/index";
 import type { GradeProgress, GradeResult } from "@/graders";
+import type { StoredCheckpoint } from "./checkpoints";
 import type { ClusterView } from "./cluster-view";
 import type { StoredEvent } from "./live";
 import type {
@@ -155,7 +156,7 @@ class PoolWorker {
 export interface LabRef {
   id: string;
   userId: string;
-  load: () => Promise<{ session: LabSessionRef; events: StoredEvent[] }>;
+  load: () => Promise<{ session: LabSessionRef; events: StoredEvent[]; checkpoint?: StoredCheckpoint | null }>;
 }
 
 let nextId = 1;
@@ -274,8 +275,8 @@ export class LabPool {
       if (reply.ok) return reply.value as T;
       if (!("missing" in reply)) throw new Error(reply.error);
       if (attempt > 0) throw new Error(`lab ${lab.id} could not be loaded in its worker`);
-      const { session, events } = await lab.load();
-      const loaded = await this.request(w, { id: nextId++, op: "load", session, events });
+      const { session, events, checkpoint } = await lab.load();
+      const loaded = await this.request(w, { id: nextId++, op: "load", session, events, checkpoint });
       if (!("ok" in loaded) || !loaded.ok) throw new Error("error" in loaded ? loaded.error : "load failed");
     }
   }

@@ -3,6 +3,7 @@ import type { TtyChunk } from "@/engine/index";
 import type { Db } from "@/lib/db";
 import { parseBenchmarkOutput } from "./benchmark-parse";
 import { isLabId, type LabId, labSpec } from "./catalog";
+import { newestCheckpoint, storeCheckpoint } from "./checkpoint-store";
 import { type LabCluster, LabGone, labTurn, storedEvents } from "./cluster";
 import type { ClusterView } from "./cluster-view";
 import type { EventLog, EventRow } from "./event-log";
@@ -132,7 +133,11 @@ export function storedLabRef(
   const load = async () => {
     const events = await storedEvents(db, row.id);
     const { id, userId, exerciseId, scenario, seed } = row;
-    return { session: { id, userId, exerciseId, scenario, seed }, events };
+    return {
+      session: { id, userId, exerciseId, scenario, seed },
+      events,
+      checkpoint: await newestCheckpoint(db, row.id),
+    };
   };
   return { id: row.id, userId: row.userId, load };
 }
@@ -308,6 +313,7 @@ export async function execCommand(
     }
     deps.meter?.charged(userId, bytes);
     deps.touches.touch(row.id);
+    if (ran.checkpoint) await storeCheckpoint(deps.db, row.id, ran.checkpoint);
     return {
       entry: ran.entry,
       exitCode: ran.exitCode,

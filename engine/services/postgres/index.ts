@@ -73,6 +73,11 @@ export class PostgresSubsystem implements Subsystem {
     ];
   }
 
+  checkpointBlocker(): string | undefined {
+    const open = this.servers.awake();
+    return open.length > 0 ? `PostgreSQL open on ${open.join(", ")}` : undefined;
+  }
+
   snapshot(): unknown {
     return {
       initdbs: this.initdbs,

@@ -2,7 +2,9 @@
  * Network commands of a node: `ip addr|link|route` (iproute2 formats), `ping` (iputils
  * output, RTT from the network model with seeded jitter, ~1 s of virtual time per packet).
  */
+
 import { US_PER_MS, US_PER_S } from "../../core/clock";
+import { sideTable } from "../../core/side-tables";
 import type { CommandContext, CommandSpec, ExecResult, LabNode } from "../../world/types";
 import type { LabWorld } from "../../world/world";
 import { fail, labWorld, ok } from "./util";
@@ -59,7 +61,7 @@ interface AddedAddress {
   cidr: string;
   dev: "eth0" | "lo";
 }
-const extraAddrs = new WeakMap<LabNode, { boot: number; addrs: AddedAddress[] }>();
+const extraAddrs = sideTable<LabNode, { boot: number; addrs: AddedAddress[] }>("net.extraAddrs");
 
 function addedAddresses(node: LabNode): AddedAddress[] {
   const e = extraAddrs.get(node);

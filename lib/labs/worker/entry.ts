@@ -6,12 +6,14 @@
  * or through tsx's loader in dev and tests: bootstrap.mjs).
  */
 import { parentPort, workerData } from "node:worker_threads";
+import { CHECKPOINT_FORMAT } from "@/engine/checkpoint";
 import type { ExecOptions } from "@/engine/index";
 import { getExercise, grade } from "@/graders";
 import { LabCache } from "../cache";
+import { CHECKPOINT_EVERY, CHECKPOINT_HEAVY_MS, gradingSubmission } from "../checkpoints";
 import { clusterView } from "../cluster-view";
 import { readConfigFiles } from "../files";
-import { catchUp, type LiveLab, RunningCommand, rebuildLab, type TranscriptEntry } from "../live";
+import { catchUp, type LiveLab, RunningCommand, rebuildLab, type TranscriptEntry, takeCheckpoint } from "../live";
 import { paceMs, realWait } from "../pace";
 import { buildReplay, frameAt, ReplayCache } from "../replay";
 import { tabsOf } from "../tabs";
@@ -84,6 +86,7 @@ async function exec(req: Extract<WorkerRequest, { op: "exec" }>): Promise<Worker
       opts.pace = yieldNow;
     }
     const atMs = Math.floor(l.lab.world.clock.now / 1000);
+    const began = performance.now();
     let ran: Awaited<ReturnType<LiveLab["exec"]>>;
     try {
       ran = await l.exec(req.terminal, req.input, opts);
@@ -103,6 +106,10 @@ async function exec(req: Extract<WorkerRequest, { op: "exec" }>): Promise<Worker
     l.nextSeq = seq + 1;
     l.openWait = undefined;
     l.transcript.push(entry);
+    // a checkpoint every CHECKPOINT_EVERY commands, or after a heavy one, when the state allows
+    const due = seq - l.checkpointSeq >= CHECKPOINT_EVERY || performance.now() - began >= CHECKPOINT_HEAVY_MS;
+    const checkpoint = due ? takeCheckpoint(l, CHECKPOINT_FORMAT) : null;
+    if (checkpoint) l.checkpointSeq = seq;
     return {
       seq,
       atMs,
@@ -117,6 +124,7 @@ async function exec(req: Extract<WorkerRequest, { op: "exec" }>): Promise<Worker
       cluster: clusterView(l.lab),
       drift: l.drift,
       live: await l.summary(),
+      ...(checkpoint ? { checkpoint } : {}),
     };
   });
 }
@@ -149,7 +157,9 @@ async function handle(req: WorkerRequest): Promise<unknown> {
     case "load": {
       if (!labs.has(req.session.id)) {
         const owner = req.session.userId;
-        await labs.get(req.session.id, () => rebuildLab(req.session, req.events, () => scheduler.turn(owner)));
+        await labs.get(req.session.id, () =>
+          rebuildLab(req.session, req.events, () => scheduler.turn(owner), req.checkpoint),
+        );
       }
       return null;
     }
@@ -189,13 +199,15 @@ async function handle(req: WorkerRequest): Promise<unknown> {
     }
     case "inspect": {
       const l = await held(req.sessionId);
-      return l.serial(async () => ({ state: l.lab.state(), drift: l.drift }));
+      return l.serial(async () => ({ state: l.lab.state(), drift: l.drift, restoredEvents: l.restoredEvents }));
     }
     case "grade": {
       // "Vérifier" on a lab: the graders replay the stored log here, not on the request thread
       const def = getExercise(req.exerciseId);
       if (!def) throw new Error(`unknown exercise ${req.exerciseId}`);
-      return grade(def, req.submission, (progress) => post({ id: req.id, event: "grade", progress }));
+      return grade(def, gradingSubmission(req.submission), (progress) =>
+        post({ id: req.id, event: "grade", progress }),
+      );
     }
     case "replay": {
       const { build } = req;

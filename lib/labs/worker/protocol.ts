@@ -1,6 +1,7 @@
 /** Messages between the request thread (lib/labs/pool.ts) and a lab worker (entry.ts). */
 import type { TtyChunk } from "@/engine/index";
 import type { GradeProgress } from "@/graders";
+import type { StoredCheckpoint } from "../checkpoints";
 import type { ClusterView } from "../cluster-view";
 import type { LiveStatus, StoredEvent, TranscriptEntry } from "../live";
 import type { ReplayFrame, ReplayInfo } from "../replay";
@@ -25,7 +26,7 @@ export interface WorkerData {
 }
 
 export type WorkerRequest =
-  | { id: number; op: "load"; session: LabSessionRef; events: StoredEvent[] }
+  | { id: number; op: "load"; session: LabSessionRef; events: StoredEvent[]; checkpoint?: StoredCheckpoint | null }
   | { id: number; op: "snapshot"; sessionId: string }
   | { id: number; op: "exec"; sessionId: string; terminal: string; input: string; stream: boolean; slot: number }
   | { id: number; op: "advance"; sessionId: string; ms: number }
@@ -78,6 +79,8 @@ export interface WorkerExecResult {
   drift: number[];
   /** The exercise's checks that hold after this command (null: not a lab exercise). */
   live: LiveStatus | null;
+  /** A checkpoint of the lab after this command (lib/labs/checkpoints.ts), to store once its row is. */
+  checkpoint?: StoredCheckpoint;
 }
 
 export interface WorkerAdvanceResult {
@@ -108,6 +111,8 @@ export interface LabPosition {
 export interface LabInspection {
   state: unknown;
   drift: number[];
+  /** Engine events a checkpoint spared the last rebuild (0: the whole log was replayed). */
+  restoredEvents?: number;
 }
 
 export type WorkerReply =

@@ -1,0 +1,27 @@
+/** The `lab_checkpoint` rows (lib/labs/checkpoints.ts): a cache of labs' state, never the truth. */
+import type { Db } from "@/lib/db";
+import type { StoredCheckpoint } from "./checkpoints";
+import { engineBuild } from "./engine-build";
+
+/** The session's newest checkpoint written by this engine build (its sources include the format), if any. */
+export async function newestCheckpoint(db: Db, labSessionId: string): Promise<StoredCheckpoint | null> {
+  const c = await db.labCheckpoint.findFirst({
+    where: { labSessionId, engineBuild: engineBuild() },
+    orderBy: { seq: "desc" },
+    select: { seq: true, events: true, format: true, bytes: true, transcript: true },
+  });
+  return c ? { ...c, bytes: new Uint8Array(c.bytes) } : null;
+}
+
+/** Keep the newest checkpoint of a session (a failure to store one costs only a longer rebuild). */
+export async function storeCheckpoint(db: Db, labSessionId: string, c: StoredCheckpoint): Promise<void> {
+  const data = { ...c, bytes: Buffer.from(c.bytes), engineBuild: engineBuild() };
+  try {
+    await db.$transaction([
+      db.labCheckpoint.deleteMany({ where: { labSessionId } }),
+      db.labCheckpoint.create({ data: { labSessionId, ...data }, select: { id: true } }),
+    ]);
+  } catch (e) {
+    console.warn(`lab ${labSessionId}: checkpoint at row ${c.seq} not stored: ${(e as Error).message}`);
+  }
+}
