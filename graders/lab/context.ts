@@ -69,6 +69,10 @@ export type ReplayStep = EngineReplayStep & { machine: string };
 export interface LabObserver<O> {
   step(lab: Lab, step: ReplayStep | null): void | Promise<void>;
   result(): O;
+  /** False: the observer only follows the replay (progress), a replay may start from a checkpoint. */
+  everyStep?: boolean;
+  /** The replay started from a checkpoint holding this many of the log's commands. */
+  skipped?(commands: number): void;
 }
 
 /** A lab context with what an observer recorded during the replay. */
@@ -266,7 +270,9 @@ async function runSubmission(
         },
   );
   const { scenario, seed, checkpoint } = parsed.data;
-  const restored = checkpoint && !observer ? await fromCheckpoint(checkpoint, events, { scenario, seed }) : null;
+  const needsEveryStep = observer !== undefined && observer.everyStep !== false;
+  const restored = checkpoint && !needsEveryStep ? await fromCheckpoint(checkpoint, events, { scenario, seed }) : null;
+  if (restored) observer?.skipped?.(restored.machines.length);
   const lab = restored?.lab ?? (await createLab({ scenario, seed }));
   const tail = await replayWithMachines(lab, events.slice(restored?.skipped ?? 0), observer);
   return { valid: true, ctx: { lab, machines: [...(restored?.machines ?? []), ...tail] } };

@@ -57,6 +57,11 @@ function commandCount(submission: unknown): number {
 function withProgress<O>(inner: LabObserver<O> | undefined, total: number, report?: ReportProgress): LabObserver<O> {
   let done = 0;
   return {
+    everyStep: inner !== undefined,
+    skipped(commands) {
+      done += commands;
+      if (commands > 0) report?.({ kind: "replay", done, total: Math.max(total, done) });
+    },
     async step(lab, step) {
       await inner?.step(lab, step);
       if (step?.kind === "exec") report?.({ kind: "replay", done: ++done, total: Math.max(total, done) });

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHECKPOINT_FORMAT, saveCheckpoint } from "@/engine/checkpoint";
 import { createLab, parseLabScript, type ReplayEvent, replay } from "@/engine/index";
 import { getExercise, grade } from "@/graders";
+import { ensureGraderScenarios } from "@/graders/lab/scenarios";
 import { gradingSubmission, type StoredCheckpoint } from "./checkpoints";
 import { engineBuild } from "./engine-build";
 import { type LiveLab, rebuildLab, type StoredEvent, takeCheckpoint } from "./live";
@@ -181,5 +182,41 @@ describe("grading from a checkpoint", () => {
     expect(await grade(def, gradingSubmission({ ...submission, checkpoint: damaged }))).toEqual(plain);
     const short = { gzip: tampered.gzip, machines: machines.slice(1) };
     expect(await grade(def, gradingSubmission({ ...submission, checkpoint: short }))).toEqual(plain);
+  }, 300_000);
+
+  it("keeps the DRBD state history the graders read (TP3's split brain, from a checkpoint after it)", async () => {
+    const def = getExercise("tp3");
+    if (!def) throw new Error("no tp3");
+    ensureGraderScenarios();
+    const script = parseLabScript(String(def.solution));
+    const events: ReplayEvent[] = script.steps.map((s) =>
+      s.kind === "exec"
+        ? { kind: "exec", target: s.target, input: s.command }
+        : { kind: "wait", durationUs: s.ms * 1000 },
+    );
+    const submission = { scenario: "tp1.done", seed: 3, events };
+    const plain = await grade(def, submission);
+    expect(plain.score).toBe(plain.max);
+    // the newest point after the split brain where the lab can be checkpointed (no timer pending)
+    const lab = await createLab({ scenario: "tp1.done", seed: 3 });
+    const machines: string[] = [];
+    let saved: { gzip: Uint8Array; machines: string[] } | null = null;
+    for (const e of events) {
+      await replay(lab, [e], {
+        step(_l, step) {
+          if (step?.kind === "exec") machines.push(step.before?.machine ?? "");
+        },
+      });
+      if (!lab.history?.events().some((h) => h.kind === "split-brain")) continue;
+      try {
+        saved = { gzip: gzipSync(saveCheckpoint(lab)), machines: [...machines] };
+      } catch {
+        // timers pending (a resync): not here
+      }
+    }
+    if (!saved) throw new Error("no checkpoint after the split brain");
+    expect(saved.machines.length).toBeLessThan(events.length);
+    const fromCheckpoint = await grade(def, gradingSubmission({ ...submission, checkpoint: saved }));
+    expect(fromCheckpoint).toEqual(plain);
   }, 300_000);
 });
