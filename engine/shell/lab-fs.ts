@@ -76,6 +76,8 @@ export class LabFs implements IFileSystem {
   creator: Owner = ROOT;
   /** The terminal line running now: writes to TTY_OUT / TTY_ERR go to it (see tty.ts). */
   tty: ((chunk: TtyChunk) => void) | undefined;
+  /** The running terminal line's directory: relative paths in its error messages start there. */
+  ttyCwd = "/";
   /** The lab's data cap (set by the world): writes to the root filesystem beyond it fail with ENOSPC. */
   quota: DataQuota | undefined;
 
@@ -296,15 +298,37 @@ export class LabFs implements IFileSystem {
     return this.mountable.readFileBuffer(path);
   }
   /** A write to the terminal's device files: handed to the running line, never stored. */
-  private toTty(path: string, content: FileContent): boolean {
+  private async toTty(path: string, content: FileContent): Promise<boolean> {
     if (path !== TTY_OUT && path !== TTY_ERR) return false;
-    const text = typeof content === "string" ? content : new TextDecoder().decode(content);
+    const raw = typeof content === "string" ? content : new TextDecoder().decode(content);
+    const text = path === TTY_ERR ? await this.directoryErrors(raw, this.ttyCwd) : raw;
     if (text !== "") this.tty?.({ stream: path === TTY_OUT ? "stdout" : "stderr", text });
     return true;
   }
 
+  /**
+   * just-bash's command lookup answers `Permission denied` for a directory run as a command
+   * (`/scripts`, `./`); bash says `Is a directory` (both with status 126). Rewrites those lines
+   * of `stderr` whose path, from one of `cwds` (where the line started, where it ended), is a
+   * directory.
+   */
+  async directoryErrors(stderr: string, ...cwds: string[]): Promise<string> {
+    const re = /^bash: (.+): Permission denied$/gm;
+    let out = stderr;
+    for (const m of stderr.matchAll(re)) {
+      const path = m[1] ?? "";
+      for (const cwd of cwds) {
+        const st = await this.mountable.stat(this.resolvePath(cwd, path)).catch(() => undefined);
+        if (!st?.isDirectory) continue;
+        out = out.replace(m[0], `bash: ${path}: Is a directory`);
+        break;
+      }
+    }
+    return out;
+  }
+
   async writeFile(path: string, content: FileContent, options?: WriteOpts): Promise<void> {
-    if (this.toTty(path, content)) return;
+    if (await this.toTty(path, content)) return;
     await this.checkWrite(path);
     await this.admit(path, async () => contentLength(content, options) - (await this.rootFileSize(path)));
     const existed = await this.mountable.exists(path);
@@ -315,7 +339,7 @@ export class LabFs implements IFileSystem {
     await this.created(path, existed);
   }
   async appendFile(path: string, content: FileContent, options?: WriteOpts | BufferEncoding): Promise<void> {
-    if (this.toTty(path, content)) return;
+    if (await this.toTty(path, content)) return;
     await this.checkWrite(path);
     await this.admit(path, async () => contentLength(content, options));
     const existed = await this.mountable.exists(path);

@@ -349,8 +349,10 @@ export class Machine {
     const frame: RunFrame = { session, commands: 0, startUs: this.world.clock.now, abort, signal: abort.signal };
     // a terminal line prints as it runs: the parse of the line is rewritten (tty.ts)
     const previousTty = this.fs.tty;
+    const previousTtyCwd = this.fs.ttyCwd;
     if (opts.tty) {
       this.fs.tty = opts.tty;
+      this.fs.ttyCwd = session.cwd;
       this.ttyParses = 1;
     }
     // every command line forks: the next PID is taken
@@ -398,7 +400,10 @@ export class Machine {
         // just-bash words parse errors its own way ("Parse error at 2:9: ..."); bash says less
         stderr: interrupted
           ? withoutStopMessages(xtraceFree(r.stderr))
-          : xtraceFree(r.stderr).replace(/^bash: syntax error: Parse error at \d+:\d+: /gm, "bash: "),
+          : (await this.fs.directoryErrors(xtraceFree(r.stderr), cwd, next.cwd)).replace(
+              /^bash: syntax error: Parse error at \d+:\d+: /gm,
+              "bash: ",
+            ),
         exitCode,
         session: next,
         ...(frame.request ? { request: frame.request } : {}),
@@ -408,6 +413,7 @@ export class Machine {
       this.fs.creator = previousCreator;
       if (opts.tty) {
         this.fs.tty = previousTty;
+        this.fs.ttyCwd = previousTtyCwd;
         this.ttyParses = 0;
       }
     }

@@ -37,6 +37,28 @@ describe("terminal session state across execs", () => {
     expect(r).toMatchObject({ exitCode: 127, stdout: "", stderr: "bash: drbdmanage: command not found\n" });
   });
 
+  it("answers a directory run as a command like bash (Is a directory, 126), in a terminal too", async () => {
+    const l = await lab();
+    await l.exec("node1", "cd /");
+    const dir = await l.exec("node1", "/scripts; echo rc=$?; ./scripts");
+    expect(dir).toMatchObject({
+      stdout: "rc=126\n",
+      stderr: "bash: /scripts: Is a directory\nbash: ./scripts: Is a directory\n",
+      exitCode: 126,
+    });
+    const printed: string[] = [];
+    const m = l.world.machine("node1");
+    const r = await m.run("./", m.newSession("root", "/tmp"), { tty: (c) => printed.push(`${c.stream}:${c.text}`) });
+    expect({ printed, stderr: r.stderr, exitCode: r.exitCode }).toEqual({
+      printed: ["stderr:bash: ./: Is a directory\n"],
+      stderr: "",
+      exitCode: 126,
+    });
+    // a file without the execute bit stays « Permission denied », as in bash
+    const file = await l.exec("node1", "echo x > /tmp/f; /tmp/f");
+    expect(file).toMatchObject({ stderr: "bash: /tmp/f: Permission denied\n", exitCode: 126 });
+  });
+
   it("answers python like a machine without it, never with the shell library's internals", async () => {
     const l = await lab();
     for (const [target, name] of [

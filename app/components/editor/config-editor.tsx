@@ -1,7 +1,7 @@
 "use client";
 
 import dynamic from "next/dynamic";
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
 
 const MonacoClient = dynamic(() => import("./monaco-client"), {
   ssr: false,
@@ -74,7 +74,13 @@ export function ConfigEditor({ sessionId, nodes, onApplied }: Props) {
     await load();
   }
 
-  const others = files ? Object.fromEntries(Object.entries(files).filter(([p]) => p !== path)) : {};
+  // one object per (files, path): the editor re-checks when `others` changes and reports its
+  // diagnostics into this component's state; a new object each render looped forever, and the
+  // never-idle page starved Monaco's idle-time tokenization (every token stayed plain, mtk1)
+  const others = useMemo(
+    () => (files ? Object.fromEntries(Object.entries(files).filter(([p]) => p !== path)) : {}),
+    [files, path],
+  );
   return (
     // a group, not a landmark: a page can hold several labs' editors (axe landmark-unique)
     <fieldset className="min-w-0 rounded-lg border border-slate-200">
