@@ -100,5 +100,7 @@ test("an instructor sees per-chapter progress of a class", async ({ page }) => {
   await page.getByRole("link", { name: "Démo HA" }).click();
   await expect(page).toHaveURL(/\/formateur\/classes\/.+/);
   await expect(page.getByRole("heading", { name: "Démo HA" })).toBeVisible();
-  await expect(page.getByRole("rowheader", { name: /Étudiant 1/ })).toBeVisible();
+  // the progress heatmap (the live view above it lists the same learners)
+  await expect(page.getByTestId("heatmap").getByRole("rowheader", { name: /Étudiant 1/ })).toBeVisible();
+  await expect(page.getByTestId("live-view").getByRole("rowheader", { name: /Étudiant 1/ })).toBeVisible();
 });
