@@ -96,7 +96,7 @@ export class DrbdSubsystem implements Subsystem {
   commands(): CommandSpec[] {
     return [
       { name: "drbdadm", where: "node", run: (ctx) => drbdadm(this.k, ctx) },
-      { name: "drbdsetup", where: "node", run: async (ctx) => drbdsetup(this.k, ctx) },
+      { name: "drbdsetup", where: "node", streams: true, run: async (ctx) => drbdsetup(this.k, ctx) },
       { name: "drbdmeta", where: "node", run: async (ctx) => drbdmeta(this.k, ctx) },
       ...kmodCommands(this.k),
     ];

@@ -14,7 +14,7 @@ import type { LabFs } from "./lab-fs";
 import { runningLine } from "./line-control";
 import { notInstalledCommands } from "./not-installed";
 import { carryEnv, extractFunctions, type ShellSession, unsetFunctions } from "./session";
-import { TTY_SCRIPT, type TtyChunk, ttyTransform } from "./tty";
+import { TTY_MARK, TTY_OUT, TTY_SCRIPT, type TtyChunk, ttyTransform } from "./tty";
 import { TICK, tickTransform, xtraceFree } from "./work";
 import { shellWrappers } from "./wrappers";
 
@@ -133,6 +133,10 @@ export class Machine {
     const commands: Command[] = [];
     for (const spec of specs) if (spec.where === "both" || spec.where === where) commands.push(this.wrap(spec));
     commands.push(...shellWrappers(this), this.ttyScriptCommand(), this.tickCommand());
+    // commands that print while they run when their stdout is the terminal (tty.ts)
+    const streaming = new Set(["bash", "sh"]);
+    for (const spec of specs)
+      if (spec.streams && (spec.where === "both" || spec.where === where)) streaming.add(spec.name);
     commands.push(...notInstalledCommands(new Set(commands.map((c) => c.name))));
     this.bash = new Bash({
       fs,
@@ -150,7 +154,7 @@ export class Machine {
         if (this.ttyParses === 0) return false;
         this.ttyParses--;
         return true;
-      }),
+      }, streaming),
     );
     // last: the tick statements it adds are not terminal output
     this.bash.registerTransformPlugin(tickTransform());
@@ -215,8 +219,8 @@ export class Machine {
       const exported = Object.entries(jctx.exportedEnv ?? {}).map(([k, v]) => `${k}=${shellQuote([v])}`);
       const line = [...exported, shellQuote(script ? ["bash", path, ...rest] : [path, ...rest])].join(" ");
       if (!jctx.exec) return { stdout: "", stderr: `bash: ${path}: command not found\n`, exitCode: 127 };
-      // the `bash PATH` line and the script's text: both print to the terminal
-      if (script) this.ttyParses += 2;
+      // the `bash PATH` line prints to the terminal; bash, marked, has the script's text rewritten
+      if (script) this.ttyParses += 1;
       try {
         const r = await jctx.exec(line, {
           cwd: jctx.cwd,
@@ -231,13 +235,35 @@ export class Machine {
     });
   }
 
+  /**
+   * Runs `run`, which parses one line printing to the terminal (`timeout 5 CMD`, `bash -c
+   * LINE` whose stdout is the terminal): that parse is rewritten as the typed line is (tty.ts).
+   */
+  async forTerminal<T>(run: () => Promise<T>): Promise<T> {
+    const before = this.ttyParses;
+    this.ttyParses = before + 1;
+    try {
+      return await run();
+    } finally {
+      this.ttyParses = before;
+    }
+  }
+
+  /** Text a command whose stdout is the terminal prints at once (CommandContext.print). */
+  private async print(text: string): Promise<void> {
+    if (text !== "") await this.fs.appendFile(TTY_OUT, text);
+  }
+
   /** The session the current command runs in (for su, whoami, docker exec -it...). */
   get current(): RunFrame | undefined {
     return this.frames[this.frames.length - 1];
   }
 
   private wrap(spec: CommandSpec): Command {
-    return defineCommand(spec.name, async (args, jctx) => {
+    return defineCommand(spec.name, async (argv, jctx) => {
+      // its stdout is the terminal: it may print as it runs (tty.ts)
+      const tty = argv[0] === TTY_MARK;
+      const args = tty ? argv.slice(1) : argv;
       const frame = this.current;
       if (frame) frame.commands++;
       const line = runningLine(this.world);
@@ -272,6 +298,7 @@ export class Machine {
           return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
         },
         interrupted: () => frame?.signal?.aborted === true,
+        ...(tty ? { print: (text: string) => this.print(text) } : {}),
         session: {
           user: frame?.session.user ?? "root",
           request: (req) => {

@@ -13,6 +13,14 @@
  * runs it with `bash` and asks for its text to be rewritten the same way.
  * Only the line typed at the terminal (and such scripts) are rewritten: `su -c`, `docker exec`
  * without -it and the like run nested lines whose output is a value for their caller.
+ *
+ * A command that prints while it runs (`drbdsetup events2` following changes, `timeout`,
+ * `bash -c`: CommandSpec.streams) cannot do so through the redirection, which receives its
+ * stdout when it ends. When such a command's stdout is the terminal (a command of the typed
+ * line, alone in its pipeline, without a redirection of its stdout), the rewriting passes it
+ * TTY_MARK as its first argument: the machine takes the mark off and gives the command
+ * `ctx.print`, which appends to TTY_OUT at once. A command that runs another line for the
+ * terminal (`timeout 5 CMD`, `bash -c LINE`) has that line rewritten in turn.
  */
 import type { TransformPlugin } from "just-bash";
 
@@ -21,6 +29,8 @@ export const TTY_OUT = "/dev/.lab-tty/1";
 export const TTY_ERR = "/dev/.lab-tty/2";
 /** Hidden command running a script file in the terminal's context (see ttyScriptSpec). */
 export const TTY_SCRIPT = "__lab_tty_script";
+/** Hidden first argument of a streaming command whose stdout is the terminal. */
+export const TTY_MARK = "__lab_tty_stdout";
 
 export interface TtyChunk {
   stream: "stdout" | "stderr";
@@ -42,6 +52,17 @@ const ttyRedirections = (): Node[] => [redirect(1, TTY_OUT), redirect(2, TTY_ERR
 const INPUT_OPS = new Set(["<", "<<", "<<-", "<<<"]);
 const writesOutput = (redirections: unknown): boolean =>
   Array.isArray(redirections) && redirections.some((r) => !INPUT_OPS.has((r as Node).operator as string));
+/** A redirection of stdout (`>f`, `>>f`, `&>f`, `>&2`, `1>&-`...); `2>&1`, `2>f`, `<f` leave it. */
+const redirectsStdout = (redirections: unknown): boolean =>
+  Array.isArray(redirections) &&
+  (redirections as Node[]).some((r) => {
+    const op = r.operator as string;
+    if (INPUT_OPS.has(op)) return false;
+    return op.startsWith("&") || r.fd === null || r.fd === undefined || r.fd === 1;
+  });
+
+/** Names of the commands that print while they run (CommandSpec.streams). */
+type Streamers = ReadonlySet<string>;
 
 /** The literal text of a word made of plain parts only (`/scripts/monitor.sh`), else undefined. */
 function literal(w: unknown): string | undefined {
@@ -55,17 +76,17 @@ function literal(w: unknown): string | undefined {
   return s;
 }
 
-function statements(list: unknown): unknown {
+function statements(list: unknown, st: Streamers): unknown {
   if (!Array.isArray(list)) return list;
   return (list as Node[]).map((s) => {
     if (s.type !== "Statement" || s.background === true || s.deferredError) return s;
-    return { ...s, pipelines: (s.pipelines as Node[]).map(pipeline) };
+    return { ...s, pipelines: (s.pipelines as Node[]).map((p) => pipeline(p, st)) };
   });
 }
 
-function pipeline(p: Node): Node {
+function pipeline(p: Node, st: Streamers): Node {
   const commands = p.commands as Node[];
-  if (commands.length === 1) return { ...p, commands: [command(commands[0] as Node)] };
+  if (commands.length === 1) return { ...p, commands: [command(commands[0] as Node, st)] };
   // `a | b`: the pipe's output goes to the terminal when the pipeline ends, stdout and stderr
   // each in order, from a group around it
   const inner: Node = { ...p, negated: false, timed: false, timePosix: false };
@@ -77,7 +98,7 @@ function pipeline(p: Node): Node {
   return { type: "Pipeline", commands: [group], negated: p.negated === true };
 }
 
-function command(c: Node): Node {
+function command(c: Node, st: Streamers): Node {
   switch (c.type) {
     case "SimpleCommand": {
       // `X=$(cmd)` alone: bash gives the substitution's status; with a redirection just-bash
@@ -88,9 +109,12 @@ function command(c: Node): Node {
       if (name === "exec") return c;
       // a script run by its path: through TTY_SCRIPT, which rewrites its text as well
       const args = name?.includes("/") === true && name.endsWith(".sh");
+      // a streaming command whose stdout is the terminal: marked so that it prints at once
+      const mark = name !== undefined && st.has(name) && !redirectsStdout(c.redirections);
       return {
         ...c,
         ...(args ? { name: word(TTY_SCRIPT), args: [c.name, ...(c.args as Node[])] } : {}),
+        ...(mark ? { args: [word(TTY_MARK), ...(c.args as Node[])] } : {}),
         redirections: [...ttyRedirections(), ...(c.redirections as Node[])],
       };
     }
@@ -106,24 +130,24 @@ function command(c: Node): Node {
     case "Subshell":
       if (writesOutput(c.redirections))
         return { ...c, redirections: [...ttyRedirections(), ...(c.redirections as Node[])] };
-      return enter(c);
+      return enter(c, st);
     default:
       return { ...c, redirections: [...ttyRedirections(), ...((c.redirections as Node[] | undefined) ?? [])] };
   }
 }
 
-function enter(c: Node): Node {
+function enter(c: Node, st: Streamers): Node {
   const out: Node = { ...c };
   if (c.type === "If")
     out.clauses = (c.clauses as Node[]).map((k) => ({
       ...k,
-      condition: statements(k.condition),
-      body: statements(k.body),
+      condition: statements(k.condition, st),
+      body: statements(k.body, st),
     }));
-  if (c.type === "If") out.elseBody = statements(c.elseBody);
-  if (c.type === "While" || c.type === "Until") out.condition = statements(c.condition);
-  if (c.type === "Case") out.items = (c.items as Node[]).map((i) => ({ ...i, body: statements(i.body) }));
-  if ("body" in c && c.type !== "If" && c.type !== "Case") out.body = statements(c.body);
+  if (c.type === "If") out.elseBody = statements(c.elseBody, st);
+  if (c.type === "While" || c.type === "Until") out.condition = statements(c.condition, st);
+  if (c.type === "Case") out.items = (c.items as Node[]).map((i) => ({ ...i, body: statements(i.body, st) }));
+  if ("body" in c && c.type !== "If" && c.type !== "Case") out.body = statements(c.body, st);
   return out;
 }
 
@@ -131,12 +155,12 @@ function enter(c: Node): Node {
  * The rewriting, applied to a parse only when `take()` says so (the machine arms it for the
  * terminal line and for scripts TTY_SCRIPT runs; every other parse is left alone).
  */
-export function ttyTransform(take: () => boolean): TransformPlugin {
+export function ttyTransform(take: () => boolean, streaming: Streamers = new Set()): TransformPlugin {
   return {
     name: "lab-tty",
     transform(ctx) {
       if (!take()) return { ast: ctx.ast };
-      return { ast: { ...ctx.ast, statements: statements(ctx.ast.statements) } as typeof ctx.ast };
+      return { ast: { ...ctx.ast, statements: statements(ctx.ast.statements, streaming) } as typeof ctx.ast };
     },
   };
 }

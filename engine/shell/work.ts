@@ -10,6 +10,7 @@
  * `set -x` traces of these statements are taken out of what the terminal shows (xtraceFree).
  */
 import type { TransformPlugin } from "just-bash";
+import { TTY_MARK } from "./tty";
 
 /** Hidden command: a work checkpoint at the head of a loop iteration or a function call. */
 export const TICK = "__lab_tick";
@@ -66,9 +67,13 @@ function walk(n: unknown): unknown {
 /** `set -x` lines of the tick statements (`+ __lab_tick …` and the `+ : …` after it). */
 const TICK_TRACE_RE = new RegExp(`^(\\++) ${TICK}( [^\\n]*)?\\n(?:\\1 :\\2\\n)?`, "gm");
 
-/** Output without the `set -x` traces of the tick statements. */
+/** `set -x` lines of a command marked as printing to the terminal (tty.ts): the mark. */
+const MARK_TRACE_RE = new RegExp(`^(\\++ \\S+) ${TTY_MARK}`, "gm");
+
+/** Output without the `set -x` traces of the tick statements nor the terminal mark. */
 export function xtraceFree(text: string): string {
-  return text.includes(TICK) ? text.replace(TICK_TRACE_RE, "") : text;
+  const t = text.includes(TICK) ? text.replace(TICK_TRACE_RE, "") : text;
+  return t.includes(TTY_MARK) ? t.replace(MARK_TRACE_RE, "$1") : t;
 }
 
 /** The rewriting, applied to every parse (the terminal line, scripts, `bash -c`, nested lines). */

@@ -7,6 +7,7 @@ import { type Command, decodeBytesToUtf8, defineCommand } from "just-bash";
 import { US_PER_S } from "../core/clock";
 import { SECONDS_COMMAND, TIME_END, TIME_START } from "./determinism";
 import type { Machine } from "./machine";
+import { TTY_MARK } from "./tty";
 
 /** Commands that read the files they are given, checked for read permission. */
 const READERS = ["cat", "head", "tail", "md5sum", "sha1sum", "sha256sum", "wc", "tac", "nl", "od", "strings", "sort"];
@@ -45,14 +46,18 @@ export function shellWrappers(m: Machine): Command[] {
    * until `exit`; with arguments or piped input it runs them as usual.
    */
   function shellCommand(name: string): Command {
-    return defineCommand(name, async (args, jctx) => {
+    return defineCommand(name, async (argv, jctx) => {
+      // its stdout is the terminal (tty.ts): the script or `-c` line prints as it runs
+      const tty = argv[0] === TTY_MARK;
+      const args = tty ? argv.slice(1) : argv;
       const stdin = decodeBytesToUtf8(jctx.stdin);
       if (args.length === 0 && stdin === "" && m.current) {
         m.current.request = { kind: "subshell" };
         return { stdout: "", stderr: "", exitCode: 0 };
       }
-      if (!jctx.origCommand) return { stdout: "", stderr: `${name}: unavailable\n`, exitCode: 2 };
-      return jctx.origCommand(args);
+      const orig = jctx.origCommand;
+      if (!orig) return { stdout: "", stderr: `${name}: unavailable\n`, exitCode: 2 };
+      return tty ? m.forTerminal(() => orig(args)) : orig(args);
     });
   }
 

@@ -117,6 +117,12 @@ export interface CommandContext {
   /** True once the learner pressed Ctrl-C (long-running commands poll it). */
   readonly interrupted: () => boolean;
   /**
+   * Present when the command's stdout is the terminal (a command of the typed line, not piped
+   * nor redirected; CommandSpec.streams): prints text there at once, as a process writing to
+   * its tty does, instead of returning it when the command ends (engine/shell/tty.ts).
+   */
+  readonly print?: (text: string) => Promise<void>;
+  /**
    * The terminal the command runs in: its user, and a way to change the terminal after the
    * line (`docker exec -it NAME bash` enters a node, `su - postgres` switches user).
    */
@@ -153,6 +159,8 @@ export interface CommandSpec {
   name: string;
   /** Where the command exists: on the lab nodes, on the Docker host, or both. */
   where: "node" | "host" | "both";
+  /** The command prints while it runs (`drbdsetup events2`, `timeout`): it gets ctx.print. */
+  streams?: boolean;
   run(ctx: CommandContext): Promise<ExecResult>;
 }
 

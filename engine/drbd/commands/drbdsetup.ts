@@ -4,6 +4,7 @@
  * changes are done through drbdadm.
  */
 
+import { LAB_EPOCH_MS } from "../../core/time";
 import { spendTime } from "../../shell/commands/time";
 import { labWorld } from "../../shell/commands/util";
 import type { CommandContext, ExecResult } from "../../world/types";
@@ -123,15 +124,49 @@ function showResource(res: Resource): string {
 }
 
 /**
- * `drbdsetup events2 [RES]` without --now: the `exists` lines, then the changes until the
- * command is stopped (Ctrl-C, `timeout`); what it printed is its output.
+ * `--timestamps` (drbdsetup_events2.c format_timestamp): each line starts with the local time
+ * of its event to the microsecond, `%04u-%02u-%02uT%02u:%02u:%02u.%06u%+03d:%02u ` (the
+ * containers run in UTC), on the lab's virtual clock.
  */
-async function events2Follow(k: DrbdKernel, ctx: CommandContext, pick: () => Resource[], statistics: boolean) {
-  let last = view(k, pick(), statistics);
-  let out = events2(k, pick(), statistics);
+export function timestampPrefix(us: number): string {
+  const total = LAB_EPOCH_MS * 1000 + Math.floor(us);
+  const d = new Date(Math.floor(total / 1000));
+  const p = (n: number, w = 2) => String(n).padStart(w, "0");
+  const date = `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())}`;
+  const time = `${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}.${p(total % 1_000_000, 6)}`;
+  return `${date}T${time}+00:00 `;
+}
+
+/** Lines as drbdsetup prints them, each with its time when --timestamps asks for it. */
+function printed(k: DrbdKernel, lines: string[], timestamps: boolean): string {
+  const prefix = timestamps ? timestampPrefix(k.world.clock.now) : "";
+  return lines.map((l) => `${prefix}${l}\n`).join("");
+}
+
+/**
+ * `drbdsetup events2 [RES]` without --now: the `exists` lines, then the changes as they happen
+ * until the command is stopped (Ctrl-C, `timeout`). On the terminal each line is printed when
+ * its event happens (ctx.print), as drbdsetup flushes a line per event; piped or redirected,
+ * what it printed is its output when it stops.
+ */
+async function events2Follow(
+  k: DrbdKernel,
+  ctx: CommandContext,
+  pick: () => Resource[],
+  opts: { statistics: boolean; timestamps: boolean },
+) {
+  let out = "";
+  const writes: Promise<void>[] = [];
+  const print = (text: string) => {
+    if (text === "") return;
+    if (ctx.print) writes.push(ctx.print(text));
+    else out += text;
+  };
+  let last = view(k, pick(), opts.statistics);
+  print(printed(k, events2(k, pick(), opts.statistics).trimEnd().split("\n"), opts.timestamps));
   const look = () => {
-    const next = view(k, pick(), statistics);
-    for (const line of changeLines(last, next)) out += `${line}\n`;
+    const next = view(k, pick(), opts.statistics);
+    print(printed(k, changeLines(last, next), opts.timestamps));
     last = next;
   };
   // the kernel notifies every state change; objects created or deleted without one are seen
@@ -148,6 +183,7 @@ async function events2Follow(k: DrbdKernel, ctx: CommandContext, pick: () => Res
     });
   } finally {
     stop();
+    await Promise.all(writes);
   }
   return { stdout: out, stderr: "", exitCode: code ?? 143 };
 }
@@ -159,6 +195,7 @@ export async function drbdsetup(k: DrbdKernel, ctx: CommandContext): Promise<Exe
   const flags = new Set(ctx.args.filter((a) => a.startsWith("-")));
   const verbose = flags.has("--verbose") || flags.has("-v") || flags.has("-vs") || flags.has("-sv");
   const statistics = flags.has("--statistics") || flags.has("-s") || flags.has("-vs") || flags.has("-sv");
+  const timestamps = flags.has("--timestamps") || flags.has("-T");
   const [cmd, name, second] = args;
   const all = [...k.resources(node).values()].filter((r) => k.alive(r)).sort((a, b) => a.name.localeCompare(b.name));
   const pick = (n: string | undefined) => (n === undefined || n === "all" ? all : all.filter((r) => r.name === n));
@@ -181,9 +218,13 @@ export async function drbdsetup(k: DrbdKernel, ctx: CommandContext): Promise<Exe
           [...k.resources(node).values()]
             .filter((r) => k.alive(r) && (name === undefined || name === "all" || r.name === name))
             .sort((a, b) => a.name.localeCompare(b.name));
-        return events2Follow(k, ctx, live, statistics);
+        return events2Follow(k, ctx, live, { statistics, timestamps });
       }
-      return { stdout: events2(k, pick(name), statistics), stderr: "", exitCode: 0 };
+      return {
+        stdout: printed(k, events2(k, pick(name), statistics).trimEnd().split("\n"), timestamps),
+        stderr: "",
+        exitCode: 0,
+      };
     case "show":
       return { stdout: pick(name).map(showResource).join(""), stderr: "", exitCode: 0 };
     case "role": {
