@@ -58,8 +58,9 @@ export const timeoutCommand: CommandSpec = {
     machine.timeoutKills.push(kill);
     try {
       const exec = () => ctx.exec(shellQuote(cmd), { stdin: ctx.stdin, signal: kill.abort.signal });
-      // on the terminal, the command prints there as it runs
-      const r = ctx.print ? await machine.forTerminal(exec) : await exec();
+      // on the terminal, the command prints there as it runs; otherwise what it printed is
+      // collected as it goes, kept when the kill stops it midway
+      const r = ctx.print ? await machine.forTerminal(exec) : await machine.collect(ctx.cwd, exec);
       if (w.clock.now >= deadline || kill.abort.signal.aborted) {
         // the killed command's own "aborted" notice is not what a terminal shows after SIGTERM
         const stderr = r.stderr.replace(/^bash: execution aborted\n/m, "");

@@ -249,6 +249,30 @@ export class Machine {
     }
   }
 
+  /**
+   * Runs `run`, which parses one line, with what that line prints collected as it prints
+   * instead of handed to the terminal: a line killed midway (`timeout` in a pipe or a `$(…)`)
+   * still gives what it printed before the kill, as a process's pipe keeps what was written.
+   */
+  async collect(cwd: string, run: () => Promise<ExecResult>): Promise<ExecResult> {
+    const previous = this.fs.tty;
+    const previousCwd = this.fs.ttyCwd;
+    let stdout = "";
+    let stderr = "";
+    this.fs.tty = (c) => {
+      if (c.stream === "stdout") stdout += c.text;
+      else stderr += c.text;
+    };
+    this.fs.ttyCwd = cwd;
+    try {
+      const r = await this.forTerminal(run);
+      return { stdout: stdout + r.stdout, stderr: stderr + r.stderr, exitCode: r.exitCode };
+    } finally {
+      this.fs.tty = previous;
+      this.fs.ttyCwd = previousCwd;
+    }
+  }
+
   /** Text a command whose stdout is the terminal prints at once (CommandContext.print). */
   private async print(text: string): Promise<void> {
     if (text !== "") await this.fs.appendFile(TTY_OUT, text);
