@@ -34,6 +34,12 @@ const LINES: [string, string][] = [
   ["node1", "MONITOR_COUNT=2 /scripts/monitor.sh watch"],
   ["node1", "RES=r0 MONITOR_COUNT=1 /scripts/monitor.sh watch | grep -c Role"],
   ["node1", "/scripts/nope.sh; cd /tmp && ./x.sh; bash /scripts/monitor.sh watch --count 1 | head -3"],
+  ["node1", "/scripts/monitor.sh latency 2 > /tmp/lat; wc -l < /tmp/lat; /scripts/monitor.sh latency 2 2>/dev/null"],
+  [
+    "node1",
+    "bash -c 'echo a; ls /nope' 2>/dev/null; sh -c 'echo b; ls /q'; timeout 2 sh -c 'echo t; ls /q; sleep 5' 2>&1",
+  ],
+  ["node1", "timeout 2 bash -c 'echo in; sleep 5' > /tmp/t2; cat /tmp/t2; timeout 3 drbdsetup events2 r0 2>/dev/null"],
   ["node1", "exec 3>&1; echo to3 >&3"],
   ["node1", "set -e; echo before; false; echo never"],
   ["node1", "echo before; exit 3; echo after"],

@@ -17,7 +17,7 @@
  * A command that prints while it runs (`drbdsetup events2` following changes, `timeout`,
  * `bash -c`: CommandSpec.streams) cannot do so through the redirection, which receives its
  * stdout when it ends. When such a command's stdout is the terminal (a command of the typed
- * line, alone in its pipeline, without a redirection of its stdout), the rewriting passes it
+ * line, alone in its pipeline, without an output redirection of its own), the rewriting passes it
  * TTY_MARK as its first argument: the machine takes the mark off and gives the command
  * `ctx.print`, which appends to TTY_OUT at once. A command that runs another line for the
  * terminal (`timeout 5 CMD`, `bash -c LINE`) has that line rewritten in turn.
@@ -52,15 +52,6 @@ const ttyRedirections = (): Node[] => [redirect(1, TTY_OUT), redirect(2, TTY_ERR
 const INPUT_OPS = new Set(["<", "<<", "<<-", "<<<"]);
 const writesOutput = (redirections: unknown): boolean =>
   Array.isArray(redirections) && redirections.some((r) => !INPUT_OPS.has((r as Node).operator as string));
-/** A redirection of stdout (`>f`, `>>f`, `&>f`, `>&2`, `1>&-`...); `2>&1`, `2>f`, `<f` leave it. */
-const redirectsStdout = (redirections: unknown): boolean =>
-  Array.isArray(redirections) &&
-  (redirections as Node[]).some((r) => {
-    const op = r.operator as string;
-    if (INPUT_OPS.has(op)) return false;
-    return op.startsWith("&") || r.fd === null || r.fd === undefined || r.fd === 1;
-  });
-
 /** Names of the commands that print while they run (CommandSpec.streams). */
 type Streamers = ReadonlySet<string>;
 
@@ -108,9 +99,12 @@ function command(c: Node, st: Streamers): Node {
       // `exec >file` without a command changes the shell's own descriptors: leave it as typed
       if (name === "exec") return c;
       // a script run by its path: through TTY_SCRIPT, which rewrites its text as well
-      const args = name?.includes("/") === true && name.endsWith(".sh");
-      // a streaming command whose stdout is the terminal: marked so that it prints at once
-      const mark = name !== undefined && st.has(name) && !redirectsStdout(c.redirections);
+      // (a command with an output redirection of its own prints where it says, when it ends:
+      // a script or `bash -c` rewritten would print to the terminal what goes to a file)
+      const own = writesOutput(c.redirections);
+      const args = !own && name?.includes("/") === true && name.endsWith(".sh");
+      // a streaming command whose output is the terminal: marked so that it prints at once
+      const mark = !own && name !== undefined && st.has(name);
       return {
         ...c,
         ...(args ? { name: word(TTY_SCRIPT), args: [c.name, ...(c.args as Node[])] } : {}),
