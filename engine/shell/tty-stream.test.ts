@@ -101,6 +101,12 @@ describe("drbdsetup events2 on the terminal", () => {
     expect(shown.at(-1)).toBe(r.shown);
   }, 60_000);
 
+  it("leaves no trace of the terminal mark in `set -x`", async () => {
+    const lab = await labWithR0(4);
+    const r = await lab.exec("node1", "set -x; timeout 1 drbdsetup events2 r0 >/dev/null; bash -c 'true'");
+    expect(r.stderr).toBe("+ timeout 1 drbdsetup events2 r0\n+ bash -c true\n");
+  });
+
   it("is not a drbdadm command (drbd-utils 9: Unknown command)", async () => {
     const lab = await labWithR0(4);
     const r = await lab.exec("node1", "drbdadm events2 r0");
