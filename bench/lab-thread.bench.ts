@@ -11,6 +11,7 @@ import { Session } from "node:inspector/promises";
 import type { AddressInfo } from "node:net";
 import { sessionAuthenticator } from "../lib/labs/authenticate";
 import { createLabApi } from "../lib/labs/http";
+import { StorageMeter } from "../lib/labs/storage";
 import { labApiHarness } from "../lib/labs/test-harness";
 import { createFrontHandler } from "../lib/server/front";
 import { withLabRoutes } from "../lib/server/lab-routes";
@@ -82,7 +83,8 @@ async function profiled<T>(fn: () => Promise<T>): Promise<T> {
 export default async function main(): Promise<void> {
   const count = Number(process.env.BENCH_COMMANDS ?? 3000);
   const h = labApiHarness();
-  const api = createLabApi({ ...h.deps, authenticate: sessionAuthenticator(() => h.auth) });
+  // as defaultLabApiDeps has them on SQLite: the session cached, storage counted in memory
+  const api = createLabApi({ ...h.deps, authenticate: sessionAuthenticator(() => h.auth), meter: new StorageMeter() });
   const server = createServer(
     createFrontHandler(
       { trustedProxies: [], maxBodyBytes: 1024 * 1024, allowedOrigins: [], hsts: false },
