@@ -186,6 +186,16 @@ export class Lab {
     return this.log.map((e) => ({ ...e }));
   }
 
+  /** How many events the log holds (what `events().length` says, without copying them). */
+  get eventCount(): number {
+    return this.log.length;
+  }
+
+  /** The log's exec events as they are, not copied (readers must not change them). */
+  execEvents(): readonly Readonly<Extract<LabEvent, { kind: "exec" }>>[] {
+    return this.log.filter((e): e is Extract<LabEvent, { kind: "exec" }> => e.kind === "exec");
+  }
+
   /** Forget the terminals (scenario setup is over: the learner opens fresh ones). */
   resetTerminals(): void {
     this.terminals.clear();

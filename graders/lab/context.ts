@@ -324,7 +324,7 @@ export async function prepareLab<O>(
   const run = await runSubmission(start, submission, observer);
   if (!run.valid) return invalid(run.diagnostics);
   const ctx = labContext(run.ctx.lab, run.ctx.machines);
-  return { valid: true, ctx: observer ? { ...ctx, observed: observer.result() } : ctx };
+  return { valid: true, ctx: observer ? Object.assign(ctx, { observed: observer.result() }) : ctx };
 }
 
 /**
@@ -332,18 +332,23 @@ export async function prepareLab<O>(
  * commands (lib/labs: the checks that already hold). `machines`: where each command ran, in
  * order (see commandMachine). Reads only; no virtual time passes.
  */
-export function labContext(lab: Lab, machines: readonly string[]): LabCtx {
-  const state = lab.state();
-  const commands = lab
-    .events()
-    .filter((e) => e.kind === "exec")
-    .map((e, i) => ({
+export function labContext(lab: Lab, machines: readonly string[], opts: { lazy?: boolean } = {}): LabCtx {
+  const commandsNow = () =>
+    lab.execEvents().map((e, i) => ({
       target: e.target,
       machine: machines[i] ?? (e.target.split("#")[0] as string),
       input: e.input,
       exitCode: e.exitCode,
       atUs: e.atUs,
     }));
+  // a live lab's checks between two commands (nothing runs meanwhile): the state and the
+  // commands are computed when a check first reads them, once
+  let state: LabStateView | undefined = opts.lazy ? undefined : lab.state();
+  let commands: LabCtx["commands"] | undefined = opts.lazy ? undefined : commandsNow();
+  const stateNow = () => {
+    state ??= lab.state();
+    return state;
+  };
   const configs = new Map<string, Promise<ReturnType<typeof parseConfig> | null>>();
   const parsedConfig = (node: string) => {
     let p = configs.get(node);
@@ -355,8 +360,13 @@ export function labContext(lab: Lab, machines: readonly string[]): LabCtx {
   };
   return {
     lab,
-    state,
-    commands,
+    get state() {
+      return stateNow();
+    },
+    get commands() {
+      commands ??= commandsNow();
+      return commands;
+    },
     async file(node, path) {
       const fs = lab.world.machine(node).fs;
       if (!(await fs.exists(path))) return null;
@@ -366,7 +376,7 @@ export function labContext(lab: Lab, machines: readonly string[]): LabCtx {
     },
     dmesg: (node) => [...(lab.world.node(node)?.dmesg.entries() ?? [])],
     history: () => lab.history?.events() ?? [],
-    drbd: (node, resource = "r0") => state.subsystems.drbd?.[node]?.[resource] ?? null,
+    drbd: (node, resource = "r0") => stateNow().subsystems.drbd?.[node]?.[resource] ?? null,
     async config(node, resource = "r0") {
       const parsed = await parsedConfig(node);
       if (!parsed || parsed.diagnostics.some((d) => d.severity === "error")) return null;

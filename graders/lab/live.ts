@@ -1,4 +1,4 @@
-import type { ReplayStep as EngineReplayStep, Lab, SplitBrainEvent } from "../../engine/index";
+import type { ReplayStep as EngineReplayStep, Lab, LabState, SplitBrainEvent } from "../../engine/index";
 import type { AnyExercise, CheckOutcome } from "../types";
 import { commandMachine, type LabObserver, labContext } from "./context";
 
@@ -52,7 +52,8 @@ export function liveChecks(exercise: string, spec: LiveSpec): LiveChecks {
       await observer?.step(lab, { ...step, machine });
     },
     async evaluate(lab) {
-      const ctx = { ...labContext(lab, machines), observed: observer?.result() };
+      // the state is read once, when a check or the alerts first need it
+      const ctx = Object.assign(labContext(lab, machines, { lazy: true }), { observed: observer?.result() });
       const held: string[] = [];
       for (const c of spec.checks) {
         try {
@@ -62,7 +63,7 @@ export function liveChecks(exercise: string, spec: LiveSpec): LiveChecks {
           // a check that cannot look at this moment does not hold
         }
       }
-      return { exercise, held, total: spec.checks.length, alerts: alerts(lab) };
+      return { exercise, held, total: spec.checks.length, alerts: alerts(lab, ctx.state) };
     },
   };
 }
@@ -76,9 +77,8 @@ export function liveChecksOf(def: AnyExercise | undefined): LiveChecks | null {
  * What an instructor should know at a glance, from the typed state: an unresolved split brain
  * whose connection is still StandAlone, a node that is stopped.
  */
-export function alerts(lab: Lab): string[] {
+export function alerts(lab: Lab, state: LabState = lab.state()): string[] {
   const out: string[] = [];
-  const state = lab.state();
   const drbd = state.subsystems.drbd ?? {};
   const unresolved = new Map<string, SplitBrainEvent>();
   for (const e of lab.history?.events() ?? []) {

@@ -94,6 +94,7 @@ describe("rebuild from a checkpoint", () => {
 describe("the service keeps checkpoints", () => {
   process.env.LAB_CHECKPOINT_EVERY = "3";
   process.env.LAB_CHECKPOINT_HEAVY_MS = "1e9"; // by count only here (a busy machine makes any command slow)
+  process.env.LAB_CHECKPOINT_SHARE = "0"; // not waiting for the commands to outweigh the last checkpoint
   const { tmp, labs, api, signInStudents, close } = labApiHarness({ workers: 1 });
   let cookie = "";
   beforeAll(async () => {
@@ -104,6 +105,7 @@ describe("the service keeps checkpoints", () => {
     tmp.cleanup();
     delete process.env.LAB_CHECKPOINT_EVERY;
     delete process.env.LAB_CHECKPOINT_HEAVY_MS;
+    delete process.env.LAB_CHECKPOINT_SHARE;
   });
   const req = (body?: unknown) =>
     new Request("http://127.0.0.1:3999/api/labs", {

@@ -24,7 +24,34 @@ import {
 import { LabStorageFull, StorageMeter } from "./storage";
 
 /** Who is calling: the user id, or the 401/403 response to send. */
-export type Authenticate = (request: Request) => Promise<{ userId: string } | Response>;
+export type Authenticate = (request: Pick<Request, "headers">) => Promise<{ userId: string } | Response>;
+
+/**
+ * What the handlers read of a request: Next's `Request`, or the front server's lighter one
+ * (lib/server/lab-routes.ts: no web Request built per command).
+ */
+export type LabRequest = Pick<Request, "headers" | "text" | "signal" | "url">;
+
+/**
+ * A JSON reply not yet made into a `Response`: the front server writes it on the socket at once
+ * (a web Response, its body stream read back, cost more than the rest of a light command's route).
+ */
+export class JsonReply {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+    /** Header names in lower case. */
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {}
+
+  toResponse(): Response {
+    return Response.json(this.body, { status: this.status, headers: this.headers });
+  }
+}
+
+export type LabReply = Response | JsonReply;
+
+const toResponse = (r: LabReply): Response => (r instanceof JsonReply ? r.toResponse() : r);
 
 export interface LabApiDeps extends LabServiceDeps {
   authenticate: Authenticate;
@@ -48,7 +75,7 @@ const filesBody = z
   .strict();
 const advanceBody = z.object({ ms: z.number().int().positive() }).strict();
 
-const json = (body: unknown, status = 200, headers?: HeadersInit) => Response.json(body, { status, headers });
+const json = (body: unknown, status = 200, headers?: Record<string, string>) => new JsonReply(status, body, headers);
 /**
  * A command's reply: small (under 1 KiB), sent about once a second per learner. `no-transform`
  * keeps Next from gzipping it (a zlib stream per reply cost more CPU than the lab API's queries).
@@ -57,7 +84,7 @@ const small = (body: unknown) => json(body, 200, { "cache-control": "no-store, n
 const badRequest = (message: string) => json({ error: message }, 400);
 const notFound = () => json({ error: "Lab introuvable." }, 404);
 
-async function readJson<T>(request: Request, schema: z.ZodType<T>): Promise<T | Response> {
+async function readJson<T>(request: LabRequest, schema: z.ZodType<T>): Promise<T | JsonReply> {
   let raw: unknown;
   try {
     const text = await request.text();
@@ -72,7 +99,11 @@ async function readJson<T>(request: Request, schema: z.ZodType<T>): Promise<T | 
 }
 
 /** Runs a handler with the caller's identity; LabNotFound → 404 (never "it is someone else's"). */
-async function guarded(deps: LabApiDeps, request: Request, fn: (userId: string) => Promise<Response>) {
+async function guarded(
+  deps: LabApiDeps,
+  request: LabRequest,
+  fn: (userId: string) => Promise<LabReply>,
+): Promise<LabReply> {
   const who = await deps.authenticate(request);
   if (who instanceof Response) return who;
   try {
@@ -84,10 +115,10 @@ async function guarded(deps: LabApiDeps, request: Request, fn: (userId: string) 
   }
 }
 
-function rateLimited(deps: LabApiDeps, userId: string): Response | undefined {
+function rateLimited(deps: LabApiDeps, userId: string): JsonReply | undefined {
   const d = deps.rate.take(userId);
   if (d.allowed) return undefined;
-  return json({ error: FR_TOO_MANY }, 429, { "Retry-After": String(d.retryAfterSeconds) });
+  return json({ error: FR_TOO_MANY }, 429, { "retry-after": String(d.retryAfterSeconds) });
 }
 
 /** One line of a streamed exec reply (application/x-ndjson). */
@@ -103,7 +134,7 @@ export type ExecStreamMessage =
  */
 function streamedExec(
   deps: LabApiDeps,
-  request: Request,
+  request: LabRequest,
   userId: string,
   sessionId: string,
   cmd: { terminal: string; input: string },
@@ -152,14 +183,14 @@ function streamedExec(
   });
 }
 
-/** The lab API's route handlers, built on injectable dependencies (tests use a temp database). */
-export function createLabApi(deps: LabApiDeps) {
+/** The lab API's handlers, replying with a JsonReply when the reply is JSON (see createLabApi). */
+function labHandlers(deps: LabApiDeps) {
   return {
     /** POST /api/labs/[labId] { mode } → the learner's lab (created, resumed, reset). */
-    open: (request: Request, labId: string) =>
+    open: (request: LabRequest, labId: string) =>
       guarded(deps, request, async (userId) => {
         const body = await readJson(request, openBody);
-        if (body instanceof Response) return body;
+        if (body instanceof JsonReply) return body;
         if (body.mode !== "resume") {
           const limited = rateLimited(deps, userId);
           if (limited) return limited;
@@ -168,14 +199,14 @@ export function createLabApi(deps: LabApiDeps) {
       }),
 
     /** GET /api/labs/sessions/[id] → tabs, cluster, transcript. */
-    get: (request: Request, sessionId: string) =>
+    get: (request: LabRequest, sessionId: string) =>
       guarded(deps, request, async (userId) => json(await getLab(deps, userId, sessionId))),
 
     /** POST /api/labs/sessions/[id]/exec { terminal, input, stream? } — stream: NDJSON (ExecStreamMessage). */
-    exec: (request: Request, sessionId: string) =>
+    exec: (request: LabRequest, sessionId: string) =>
       guarded(deps, request, async (userId) => {
         const body = await readJson(request, execBody);
-        if (body instanceof Response) return body;
+        if (body instanceof JsonReply) return body;
         if (body.input.length > deps.limits.maxInputChars) return badRequest(frTooLong(deps.limits.maxInputChars));
         if (body.input.includes("\u0000")) return badRequest("Requête invalide : caractère nul dans la commande.");
         const limited = rateLimited(deps, userId);
@@ -187,16 +218,16 @@ export function createLabApi(deps: LabApiDeps) {
       }),
 
     /** POST /api/labs/sessions/[id]/advance { ms } — capped: a request never jumps far ahead. */
-    advance: (request: Request, sessionId: string) =>
+    advance: (request: LabRequest, sessionId: string) =>
       guarded(deps, request, async (userId) => {
         const body = await readJson(request, advanceBody);
-        if (body instanceof Response) return body;
+        if (body instanceof JsonReply) return body;
         const ms = Math.min(body.ms, deps.limits.maxAdvanceMs);
         return small(await advanceTime(deps, userId, sessionId, ms));
       }),
 
     /** GET /api/labs/sessions/[id]/files?node=node1 → { files: { path: text } } */
-    files: (request: Request, sessionId: string) =>
+    files: (request: LabRequest, sessionId: string) =>
       guarded(deps, request, async (userId) => {
         const node = new URL(request.url).searchParams.get("node") ?? "";
         if (!/^node\d$/.test(node)) return badRequest("Requête invalide : nœud inconnu.");
@@ -204,10 +235,10 @@ export function createLabApi(deps: LabApiDeps) {
       }),
 
     /** POST /api/labs/sessions/[id]/files { path, content, nodes } → the file written on each node. */
-    writeFile: (request: Request, sessionId: string) =>
+    writeFile: (request: LabRequest, sessionId: string) =>
       guarded(deps, request, async (userId) => {
         const body = await readJson(request, filesBody);
-        if (body instanceof Response) return body;
+        if (body instanceof JsonReply) return body;
         if (body.content.length > deps.limits.maxFileChars) return badRequest(frFileTooLong(deps.limits.maxFileChars));
         const limited = rateLimited(deps, userId);
         if (limited) return limited;
@@ -222,12 +253,38 @@ export function createLabApi(deps: LabApiDeps) {
       }),
 
     /** GET /api/labs/benchmarks → the learner's benchmark.sh runs. */
-    benchmarks: (request: Request) =>
+    benchmarks: (request: LabRequest) =>
       guarded(deps, request, async (userId) => json({ runs: await benchmarkRuns(deps, userId) })),
 
     /** POST /api/labs/sessions/[id]/interrupt — Ctrl-C. */
-    interrupt: (request: Request, sessionId: string) =>
+    interrupt: (request: LabRequest, sessionId: string) =>
       guarded(deps, request, async (userId) => small({ interrupted: await interrupt(deps, userId, sessionId) })),
+  };
+}
+
+type Handlers = ReturnType<typeof labHandlers>;
+
+/**
+ * The lab API's route handlers, built on injectable dependencies (tests use a temp database):
+ * each answers a `Response` (Next's route files); `raw` are the same handlers answering a
+ * JsonReply where the reply is JSON (the front server's per-command routes write it directly).
+ */
+export function createLabApi(deps: LabApiDeps) {
+  const raw = labHandlers(deps);
+  const wrap =
+    <A extends unknown[]>(fn: (request: LabRequest, ...args: A) => Promise<LabReply>) =>
+    async (request: Request, ...args: A): Promise<Response> =>
+      toResponse(await fn(request, ...args));
+  return {
+    open: wrap(raw.open),
+    get: wrap(raw.get),
+    exec: wrap(raw.exec),
+    advance: wrap(raw.advance),
+    files: wrap(raw.files),
+    writeFile: wrap(raw.writeFile),
+    benchmarks: wrap(raw.benchmarks),
+    interrupt: wrap(raw.interrupt),
+    raw: raw as Handlers,
   };
 }
 

@@ -113,7 +113,7 @@ export class LiveLab {
     const r = await this.lab.exec(terminal, input, opts);
     const digest = outputDigest(r.stdout, r.stderr);
     await this.checks?.step(this.lab, {
-      index: this.lab.events().length - 1,
+      index: this.lab.eventCount - 1,
       kind: "exec",
       target: terminal,
       input,
@@ -131,7 +131,7 @@ export class LiveLab {
   async advance(ms: number): Promise<void> {
     await this.lab.advance(ms);
     await this.checks?.step(this.lab, {
-      index: this.lab.events().length - 1,
+      index: this.lab.eventCount - 1,
       kind: "wait",
       target: "lab",
       input: `${ms}ms`,
@@ -327,7 +327,7 @@ export function takeCheckpoint(live: LiveLab, format: number): StoredCheckpoint 
   };
   return {
     seq: live.nextSeq - 1,
-    events: live.lab.events().length,
+    events: live.lab.eventCount,
     format,
     bytes: gzipSync(raw, { level: 1 }),
     transcript: JSON.stringify(t),

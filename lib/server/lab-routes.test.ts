@@ -104,6 +104,41 @@ describe("lab routes on the front server", () => {
     expect(await tmp.db.labEvent.count({ where: { labSessionId: session, input: "echo refusé" } })).toBe(0);
   });
 
+  it("reads the body and answers as Next's route does, without building a web Request or Response", async () => {
+    const path = `/api/labs/sessions/${session}/exec`;
+    // UTF-8 with a byte order mark: Request.text() drops it, so does the front server
+    const bom = Buffer.concat([
+      Buffer.from([0xef, 0xbb, 0xbf]),
+      Buffer.from(JSON.stringify({ terminal: "host", input: "echo été" })),
+    ]);
+    const res = await fetch(`${base}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", cookie: alice },
+      body: bom,
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("application/json");
+    expect(res.headers.get("cache-control")).toBe("no-store, no-transform");
+    const text = await res.text();
+    expect(res.headers.get("content-length")).toBe(String(Buffer.byteLength(text)));
+    expect((JSON.parse(text) as ExecReply).entry.output).toBe("été\n");
+    // a refusal: the same status and body as the handler's web Response (Next's route files)
+    const bad = { terminal: "evil", input: "ls" };
+    const viaNext = await api.exec(
+      new Request(`http://x${path}`, {
+        method: "POST",
+        headers: { cookie: alice, "content-type": "application/json" },
+        body: JSON.stringify(bad),
+      }),
+      session,
+    );
+    const viaFront = await post(path, bad, { cookie: alice });
+    expect(viaFront.status).toBe(400);
+    expect(viaNext.status).toBe(400);
+    expect(viaFront.headers.get("content-type")).toBe(viaNext.headers.get("content-type"));
+    expect(await viaFront.json()).toEqual(await viaNext.json());
+  });
+
   it("streams a command's output as NDJSON, and a client that goes away interrupts it", async () => {
     const res = await post(
       `/api/labs/sessions/${session}/exec`,

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { LabApi } from "@/lib/labs/http";
+import { JsonReply, type LabApi, type LabReply, type LabRequest } from "@/lib/labs/http";
 import type { Handler } from "./front";
 
 /**
@@ -45,8 +45,21 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-/** Writes a web Response on `res`; a streamed body is relayed chunk by chunk (NDJSON). */
-async function send(response: Response, res: ServerResponse, gone: AbortSignal): Promise<void> {
+const utf8 = new TextDecoder();
+
+/** Writes the reply on `res`: JSON at once; a web Response's streamed body chunk by chunk (NDJSON). */
+async function send(response: LabReply, res: ServerResponse, gone: AbortSignal): Promise<void> {
+  if (response instanceof JsonReply) {
+    // as Response.json would send it, without building one
+    const body = Buffer.from(JSON.stringify(response.body));
+    res.writeHead(response.status, {
+      "content-type": "application/json",
+      ...response.headers,
+      "content-length": String(body.length),
+    });
+    res.end(body);
+    return;
+  }
   const headers: Record<string, string> = {};
   response.headers.forEach((v, k) => {
     headers[k] = v;
@@ -92,13 +105,15 @@ async function serveLabRoute(api: LabApi, [id, action]: [string, Action], req: I
   try {
     const body = await readBody(req);
     const host = req.headers.host ?? "localhost";
-    const request = new Request(`http://${host}${req.url ?? "/"}`, {
-      method: "POST",
+    // what the handlers read of a request, without a web Request (its body stream, its signal)
+    const request: LabRequest = {
+      url: `http://${host}${req.url ?? "/"}`,
       headers: toHeaders(req),
-      body: body.length > 0 ? new Uint8Array(body) : undefined,
       signal: gone.signal,
-    });
-    await send(await api[action](request, id), res, gone.signal);
+      // as Request.text(): UTF-8, a BOM dropped, malformed bytes replaced
+      text: async () => utf8.decode(body),
+    };
+    await send(await api.raw[action](request, id), res, gone.signal);
   } catch (e) {
     console.error(`lab ${action} failed`, e);
     if (!res.headersSent) {

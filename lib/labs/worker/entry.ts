@@ -17,6 +17,13 @@ import { catchUp, type LiveLab, RunningCommand, rebuildLab, type TranscriptEntry
 import { paceMs, realWait } from "../pace";
 import { buildReplay, frameAt, ReplayCache } from "../replay";
 import { tabsOf } from "../tabs";
+import {
+  type CheckpointClock,
+  checkpointDue,
+  checkpointPolicy,
+  checkpointTaken,
+  newCheckpointClock,
+} from "./checkpoint-policy";
 import { FairScheduler, SLICE_MS } from "./fair";
 import type {
   LabView,
@@ -36,6 +43,9 @@ const labs = new LabCache({ maxEntries: data.maxLabs, idleMs: data.idleMs });
 const scheduler = new FairScheduler();
 /** Replays shown on the replay page, their frames kept so that seeking is a lookup. */
 const replays = new ReplayCache();
+/** When each live lab's next checkpoint is due (what its checkpoints cost, what ran since). */
+const clocks = new WeakMap<LiveLab, CheckpointClock>();
+const policy = checkpointPolicy(CHECKPOINT_EVERY, CHECKPOINT_HEAVY_MS);
 /** Commands running now, by interrupt slot (a Ctrl-C wakes their pacing wait). */
 const running = new Map<number, RunningCommand>();
 
@@ -106,10 +116,16 @@ async function exec(req: Extract<WorkerRequest, { op: "exec" }>): Promise<Worker
     l.nextSeq = seq + 1;
     l.openWait = undefined;
     l.transcript.push(entry);
-    // a checkpoint every CHECKPOINT_EVERY commands, or after a heavy one, when the state allows
-    const due = seq - l.checkpointSeq >= CHECKPOINT_EVERY || performance.now() - began >= CHECKPOINT_HEAVY_MS;
+    // a checkpoint when its cost is amortised (checkpoint-policy.ts), or after a heavy command, when the state allows
+    const clock = clocks.get(l) ?? newCheckpointClock();
+    clocks.set(l, clock);
+    const due = checkpointDue(policy, clock, seq - l.checkpointSeq, performance.now() - began);
+    const saving = performance.now();
     const checkpoint = due ? takeCheckpoint(l, CHECKPOINT_FORMAT) : null;
-    if (checkpoint) l.checkpointSeq = seq;
+    if (checkpoint) {
+      l.checkpointSeq = seq;
+      checkpointTaken(clock, performance.now() - saving);
+    }
     return {
       seq,
       atMs,

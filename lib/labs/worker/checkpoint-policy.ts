@@ -1,0 +1,68 @@
+/**
+ * When the worker saves a lab's checkpoint after a command (lib/labs/checkpoints.ts: it is sent
+ * with the reply and stored by the request thread). A checkpoint costs the worker 5–150 ms (about
+ * 1 s with PostgreSQL's data directory) and the request thread a write of its bytes; a light
+ * command costs about 1 ms. Taken every CHECKPOINT_EVERY commands, they were most of a light
+ * command's cost. So a checkpoint is due:
+ *
+ * - after a heavy command (CHECKPOINT_HEAVY_MS), as before;
+ * - once CHECKPOINT_EVERY commands have run since the last one AND they held the worker at least
+ *   SHARE times what that checkpoint cost, or TAIL_MS: a checkpoint then takes at most about
+ *   1/SHARE of the worker's time, and a rebuild replays at most about TAIL_MS of commands after it;
+ * - after MAX_FACTOR × CHECKPOINT_EVERY commands whatever they cost.
+ *
+ * The first checkpoint of a lab comes after CHECKPOINT_EVERY commands (nothing to amortise yet).
+ * Which rows get a checkpoint depends on real time: it never changes a lab's state or a replay.
+ */
+export interface CheckpointPolicy {
+  every: number;
+  heavyMs: number;
+  /** The commands since the last checkpoint cost at least SHARE × its cost… */
+  share: number;
+  /** …or this much (ms): the most a rebuild replays after its checkpoint (light commands). */
+  tailMs: number;
+  /** Commands since the last checkpoint after which one is due whatever they cost (× every). */
+  maxFactor: number;
+}
+
+export function checkpointPolicy(every: number, heavyMs: number): CheckpointPolicy {
+  return {
+    every,
+    heavyMs,
+    share: Number(process.env.LAB_CHECKPOINT_SHARE ?? 4),
+    tailMs: Number(process.env.LAB_CHECKPOINT_TAIL_MS ?? 100),
+    maxFactor: 8,
+  };
+}
+
+/** What the worker knows of a lab's checkpoints (kept per live lab). */
+export interface CheckpointClock {
+  /** Worker time of the commands since the last checkpoint (ms). */
+  sinceMs: number;
+  /** What the last checkpoint cost (ms; 0: none taken by this worker yet). */
+  lastCostMs: number;
+}
+
+export function newCheckpointClock(): CheckpointClock {
+  return { sinceMs: 0, lastCostMs: 0 };
+}
+
+/** Is a checkpoint due after a command that took `commandMs`, `commands` rows after the last one? */
+export function checkpointDue(
+  p: CheckpointPolicy,
+  clock: CheckpointClock,
+  commands: number,
+  commandMs: number,
+): boolean {
+  clock.sinceMs += commandMs;
+  if (commandMs >= p.heavyMs) return true;
+  if (commands >= p.every * p.maxFactor) return true;
+  if (commands < p.every) return false;
+  return clock.sinceMs >= Math.min(p.share * clock.lastCostMs, p.tailMs);
+}
+
+/** A checkpoint was taken, costing `costMs`. */
+export function checkpointTaken(clock: CheckpointClock, costMs: number): void {
+  clock.sinceMs = 0;
+  clock.lastCostMs = costMs;
+}
