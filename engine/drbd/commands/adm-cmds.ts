@@ -4,6 +4,7 @@
  * (show_in_usage), whether its calls are scheduled by stage across resources (up, adjust), the
  * simulated kernel work, and the drbdsetup/drbdmeta calls it makes for one resource.
  */
+import { wallClockMs } from "../../core/time";
 import type { CommandContext } from "../../world/types";
 import type { Resource } from "../objects";
 import {
@@ -22,6 +23,7 @@ import { statusJson } from "../status-json";
 import { adjustSteps, applyConfStep, diskOptionsLine, netOptionsStep } from "./adjust";
 import type { ResCtx } from "./drbdadm";
 import { newPathLine, newPeerLine, newResourceLine, peerDeviceLines, UP_STAGE } from "./dry-lines";
+import { dumpMd, wipeMd } from "./md-dump";
 import {
   applyAl,
   createMd,
@@ -173,7 +175,12 @@ function metaSteps(cmd: string, run: (c: ResCtx, minor: number, disk: string) =>
   return (c: ResCtx): Step[] =>
     volsOf(c)
       .filter((v) => v.disk !== "none")
-      .map((v) => ({ line: metaLine(v.minor, v.disk, cmd), obj: String(v.minor), run: () => run(c, v.minor, v.disk) }));
+      .map((v) => ({
+        // forceable_ctx (dump-md, wipe-md, apply-al) passes --force on; repair_md_ctx does not
+        line: `${metaLine(v.minor, v.disk, cmd)}${c.o.force && cmd !== "repair-md" ? " --force" : ""}`,
+        obj: String(v.minor),
+        run: () => run(c, v.minor, v.disk),
+      }));
 }
 
 /**
@@ -417,6 +424,24 @@ export const ADM_CMDS: readonly AdmCmd[] = [
   },
   { name: "show-gi", usage: 1, steps: giSteps("show-gi") },
   { name: "get-gi", usage: 1, steps: giSteps("get-gi") },
+  {
+    // adm_drbdmeta with forceable_ctx: drbdadm appends --force after the command
+    name: "dump-md",
+    usage: 1,
+    steps: metaSteps("dump-md", (c, m, d) =>
+      dumpMd(c.k, nodeOf(c), m, d, {
+        argv: ["drbdmeta", ...(c.o.force ? ["--force"] : []), String(m), "v09", d, "internal", "dump-md"],
+        hostname: nodeOf(c).name,
+        wallMs: wallClockMs(c.k.world.clock.now),
+        force: c.o.force,
+      }),
+    ),
+  },
+  {
+    name: "wipe-md",
+    usage: 1,
+    steps: metaSteps("wipe-md", (c, m, d) => wipeMd(c.k, nodeOf(c), m, String(m), d, c.o.force, c.ctx.stdin)),
+  },
   { name: "apply-al", usage: 1, steps: metaSteps("apply-al", (c, m, d) => applyAl(c.k, nodeOf(c), m, d)) },
   { name: "repair-md", usage: 4, steps: metaSteps("repair-md", (c, m, d) => repairMd(c.k, nodeOf(c), m, d)) },
   {
@@ -542,7 +567,6 @@ const USAGE_NAMES = [
   "adjust-with-progress",
   "del-path",
   "del-peer",
-  "dump-md",
   "dump-xml",
   "forget-peer",
   "hidden-commands",
@@ -551,7 +575,6 @@ const USAGE_NAMES = [
   "wait-con-int",
   "wait-connect",
   "wait-sync",
-  "wipe-md",
 ];
 
 /** Listed by `drbdadm help` but not run by the lab's drbdadm. */
