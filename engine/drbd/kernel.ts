@@ -130,7 +130,7 @@ export class DrbdKernel {
         md.wasUpToDate = false;
       }
       md.primary = res.role === "Primary";
-      if (d.disk !== "Negotiating") mdFlagsAfterChange(res, d.vnr, md, d.quorum);
+      if (d.disk !== "Negotiating") mdFlagsAfterChange(res, d, md);
       // DRBD 9: a Primary that lost (or never had) a peer gets a new current UUID at its first write
       if (res.role === "Primary") {
         for (const c of res.connections.values()) {
@@ -194,11 +194,13 @@ export class DrbdKernel {
  * never cleared), MDF_NODE_EXISTS (a connection was established once); MDF_HAVE_QUORUM and the
  * members mask (the node itself and the peers it is connected to, update_members()).
  */
-function mdFlagsAfterChange(res: Resource, vnr: number, md: MetaData, quorum: boolean): void {
+function mdFlagsAfterChange(res: Resource, d: Device, md: MetaData): void {
   let members = 1n << BigInt(res.nodeId);
   for (const c of res.connections.values()) {
     const slot = md.peers.get(c.peerNodeId);
-    const pd = c.peerDevices.get(vnr);
+    const pd = c.peerDevices.get(d.vnr);
+    // K9 drbd_connected(): USE_DEGR_WFC_T is cleared once the peer is there
+    if ((pd?.repl ?? "Off") !== "Off") d.useDegrWfc?.delete(c.peerNodeId);
     if (c.cstate === "Connected") {
       members |= 1n << BigInt(c.peerNodeId);
       if (slot) slot.exists = true;
@@ -210,5 +212,5 @@ function mdFlagsAfterChange(res: Resource, vnr: number, md: MetaData, quorum: bo
     if (["Inconsistent", "Outdated", "Consistent", "UpToDate"].includes(pdsk)) slot.seen = true;
   }
   md.members = members;
-  md.haveQuorum = quorum;
+  md.haveQuorum = d.quorum;
 }

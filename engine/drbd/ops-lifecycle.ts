@@ -133,6 +133,12 @@ export function attach(k: DrbdKernel, res: Resource, dev: Device): OpResult {
   const md = k.md.load(backing);
   if (!md) return fail(119);
   if (!backing.open("rw", "drbd").ok) return fail(114);
+  // K9 drbd_adm_attach: a degraded Primary that went away waits with degr-wfc-timeout
+  dev.useDegrWfc = new Set(
+    res.role !== "Primary" && md.primary
+      ? [...res.connections.values()].filter((c) => !md.peers.get(c.peerNodeId)?.connected).map((c) => c.peerNodeId)
+      : [],
+  );
   // apply-al: a Primary that crashed leaves its hot extents to be resynced (K9 drbd_al_apply)
   if (md.primary) {
     md.crashedPrimary = true;

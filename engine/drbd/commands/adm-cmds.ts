@@ -36,6 +36,7 @@ import {
   showGi,
 } from "./meta-cmds";
 import { diskArgs, netArgs, raw, type Step } from "./steps";
+import { drbdsetupWait, waitLine } from "./wait-cmds";
 
 export interface AdmCmd {
   name: string;
@@ -350,6 +351,8 @@ export const ADM_CMDS: readonly AdmCmd[] = [
   { name: "pause-sync", usage: 1, steps: peerDeviceSteps("pause-sync") },
   { name: "resume-sync", usage: 1, steps: peerDeviceSteps("resume-sync") },
   { name: "adjust", usage: 1, staged: true, us: 60_000, steps: (c) => adjustSteps(c, (cmd, cc) => stepsOf(cmd, cc)) },
+  { name: "wait-connect", usage: 1, steps: waitSteps("wait-connect") },
+  { name: "wait-sync", usage: 1, steps: waitSteps("wait-sync") },
   {
     name: "role",
     usage: 1,
@@ -470,6 +473,29 @@ function stepsOf(name: "up" | "attach" | "connect", c: ResCtx): Step[] {
   return (BY_NAME.get(name) as AdmCmd).steps(c);
 }
 
+/**
+ * adm_wait_c: `drbdsetup wait-…-volume` for `res:peer/vol`, `-connection` for `res:peer`, else
+ * `-resource`, with the startup section's options; it sleeps forever (SLEEPS_FOREVER): no
+ * "Command … terminated" line, its exit code is drbdadm's (5 at the timeout).
+ */
+function waitSteps(cmd: "wait-connect" | "wait-sync") {
+  return (c: ResCtx): Step[] => {
+    const peer = c.peersExplicit ? peersOf(c)[0] : undefined;
+    const vnr = peer && c.volsExplicit ? c.vols[0] : undefined;
+    const line = waitLine(cmd, c.name, c.resolved.startup, peer?.nodeId, vnr);
+    return [
+      {
+        line,
+        obj: c.name,
+        run: async () => {
+          const r = await drbdsetupWait(c.k, c.ctx, line.split(" ")[1] as string, line.split(" ").slice(2));
+          return raw(r.exitCode, r.stdout, r.stderr, true);
+        },
+      },
+    ];
+  };
+}
+
 function giSteps(cmd: "get-gi" | "show-gi") {
   return (c: ResCtx): Step[] =>
     peersOf(c).flatMap((p) =>
@@ -573,8 +599,6 @@ const USAGE_NAMES = [
   "new-path",
   "new-peer",
   "wait-con-int",
-  "wait-connect",
-  "wait-sync",
 ];
 
 /** Listed by `drbdadm help` but not run by the lab's drbdadm. */

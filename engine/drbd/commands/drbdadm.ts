@@ -38,6 +38,8 @@ export interface ResCtx {
   vols: number[];
   /** `r0:peer` form: the peer was named on the command line. */
   peersExplicit: boolean;
+  /** `r0/1` form: the volume was named on the command line. */
+  volsExplicit: boolean;
   o: Opts;
 }
 
@@ -196,6 +198,7 @@ export async function drbdadm(k: DrbdKernel, ctx: CommandContext): Promise<ExecR
       res: res && k.alive(res) ? res : undefined,
       peers: m?.[2] ? [m[2]] : r.conf.peers.map((p) => p.host),
       peersExplicit: Boolean(m?.[2]),
+      volsExplicit: Boolean(m?.[3]),
       vols: m?.[3] ? [Number(m[3])] : r.conf.me.volumes.map((v) => v.vnr),
       o,
     };

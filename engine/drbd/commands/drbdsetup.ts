@@ -15,6 +15,7 @@ import { outdate } from "../ops-admin";
 import { dstateLines, events2, resourceStatus } from "../status";
 import { statusJson } from "../status-json";
 import { exitCodeForStateError, FAILURE_EXIT, FAILURES, stateErrorText } from "../strings";
+import { drbdsetupWait } from "./wait-cmds";
 
 /**
  * One option line of `drbdsetup show` (U9 drbdsetup.c __print_options): `%-16s\t%s;` and the
@@ -184,6 +185,13 @@ export async function drbdsetup(k: DrbdKernel, ctx: CommandContext): Promise<Exe
         return events2Follow(k, ctx, live, statistics);
       }
       return { stdout: events2(k, pick(name), statistics), stderr: "", exitCode: 0 };
+    case "wait-connect-volume":
+    case "wait-connect-connection":
+    case "wait-connect-resource":
+    case "wait-sync-volume":
+    case "wait-sync-connection":
+    case "wait-sync-resource":
+      return drbdsetupWait(k, ctx, cmd, ctx.args.slice(ctx.args.indexOf(cmd) + 1));
     case "show":
       return { stdout: pick(name).map(showResource).join(""), stderr: "", exitCode: 0 };
     case "role": {
