@@ -59,6 +59,7 @@ function diskFields(o: DiskOpts): ShowField[] {
     { name: "on-io-error", value: o.onIoError, def: d.onIoError },
     { name: "disk-flushes", value: yn(o.writeOrdering === "flush"), def: "yes" },
     { name: "disk-drain", value: yn(o.writeOrdering !== "none"), def: "yes" },
+    { name: "md-flushes", value: yn(o.mdFlushes), def: yn(d.mdFlushes) },
     { name: "al-extents", value: String(o.alExtents), def: String(d.alExtents) },
     { name: "al-updates", value: yn(o.alUpdates), def: yn(d.alUpdates) },
   ];
@@ -81,9 +82,11 @@ function netFields(n: NetOpts, peer: string): ShowField[] {
   return [
     { name: "protocol", value: n.protocol, def: d.protocol },
     { name: "timeout", value: tenths(n.timeoutUs), def: tenths(d.timeoutUs), unit: "1/10 seconds" },
+    { name: "max-epoch-size", value: String(n.maxEpochSize), def: String(d.maxEpochSize) },
     { name: "connect-int", value: seconds(n.connectIntUs), def: seconds(d.connectIntUs), unit: "seconds" },
     { name: "ping-int", value: seconds(n.pingIntUs), def: seconds(d.pingIntUs), unit: "seconds" },
     { name: "sndbuf-size", value: String(n.sndbufBytes), def: String(d.sndbufBytes), unit: "bytes" },
+    { name: "rcvbuf-size", value: String(n.rcvbufBytes), def: String(d.rcvbufBytes), unit: "bytes" },
     { name: "allow-two-primaries", value: yn(n.allowTwoPrimaries), def: yn(d.allowTwoPrimaries) },
     { name: "after-sb-0pri", value: n.afterSb0pri, def: d.afterSb0pri },
     { name: "after-sb-1pri", value: n.afterSb1pri, def: d.afterSb1pri },
@@ -113,6 +116,8 @@ function showResource(res: Resource): string {
   s += "    }\n";
   for (const cn of res.connections.values()) {
     s += `    connection {\n        _peer_node_id ${cn.peerNodeId};\n        path {\n            _this_host ipv4 ${cn.path.localAddress}:${cn.path.localPort};\n            _remote_host ipv4 ${cn.path.peerAddress}:${cn.path.port};\n        }\n`;
+    // drbd-utils 9.28 show_connection (9.32 prints `_cstate …;` instead)
+    if (cn.cstate === "StandAlone") s += "        _is_standalone;\n";
     s += section("        ", "net", netFields(cn.net, cn.peerName));
     for (const pd of cn.peerDevices.values()) {
       const disk = section("            ", "disk", peerDeviceFields(c.disk));
