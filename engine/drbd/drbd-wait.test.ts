@@ -135,3 +135,62 @@ describe("waiting in virtual time", () => {
     expect(wfc.s).toBeGreaterThanOrEqual(6);
   });
 });
+
+describe("drbdadm wait-con-int (adm_wait_ci, on a terminal)", () => {
+  const BANNER =
+    "\n***************************************************************\n" +
+    " DRBD's startup script waits for the peer node(s) to appear.\n" +
+    " - If this node was already a degraded cluster before the\n" +
+    "   reboot, the timeout is 60 seconds. [degr-wfc-timeout]\n" +
+    " - If the peer was available before the reboot, the timeout\n" +
+    "   is 120 seconds. [wfc-timeout]\n" +
+    "   (These values are for resource 'r0'; 0 sec -> wait forever)\n" +
+    " To abort waiting enter 'yes' [ -- ]: ";
+  const counter = (n: number) => `\x1b[s\x1b[31G[${String(n).padStart(4)}]:\x1b[u`;
+
+  it("-d: one wait-connect-resource per resource; nothing to wait for: no dot", async () => {
+    const kit = await makeKit();
+    expect(await kit.sh("node1", "drbdadm -d wait-con-int")).toEqual({
+      out: "drbdsetup wait-connect-resource r0 --degr-wfc-timeout=60 --wfc-timeout=120\n",
+      err: "",
+      code: 0,
+    });
+    expect(await kit.sh("node1", "drbdadm wait-con-int")).toEqual({ out: "", err: "", code: 0 });
+  });
+
+  it("ten dots, the banner and its counter; `yes` aborts, exit 0; `timeout` keeps what was printed", async () => {
+    const kit = await makeKit();
+    await upAll(kit, ["node1"]);
+    const yes = await timed(kit, "node1", "echo yes | drbdadm wait-con-int");
+    expect(yes).toMatchObject({ out: `..........${BANNER}${counter(10)}\n`, err: OUTDATED_FIXUP, code: 0 });
+    expect(yes.s).toBeGreaterThanOrEqual(10);
+    expect(yes.s).toBeLessThan(11);
+    // any other answer asks again
+    const no = await kit.sh("node1", "printf 'no\\nyes\\n' | drbdadm wait-con-int");
+    expect(no.out).toBe(`..........${BANNER}${counter(10)} To abort waiting enter 'yes' [ -- ]:${counter(10)}\n`);
+    const t = await kit.sh("node1", "timeout 13 drbdadm wait-con-int");
+    expect(t.code).toBe(124);
+    expect(t.out).toBe(`..........${BANNER}${counter(10)}${counter(11)}${counter(12)}`);
+  });
+
+  it("the peers are there: it returns at once, without a dot", async () => {
+    const kit = await makeKit();
+    await upAll(kit, ["node1", "node2"]);
+    await kit.sh("node1", "drbdadm wait-connect r0");
+    const r = await timed(kit, "node1", "drbdadm wait-con-int");
+    expect(r).toMatchObject({ out: "", code: 0 });
+    expect(r.s).toBeLessThan(1);
+  });
+});
+
+describe("timeout around a wait keeps drbdsetup's messages", () => {
+  it("the degr/outdated fix-up printed before the kill stays", async () => {
+    const kit = await makeKit();
+    await upAll(kit, ["node1"]);
+    expect(await kit.sh("node1", "timeout 2 drbdadm wait-connect r0")).toEqual({
+      out: "",
+      err: OUTDATED_FIXUP,
+      code: 124,
+    });
+  });
+});

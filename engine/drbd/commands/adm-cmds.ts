@@ -352,6 +352,8 @@ export const ADM_CMDS: readonly AdmCmd[] = [
   { name: "resume-sync", usage: 1, steps: peerDeviceSteps("resume-sync") },
   { name: "adjust", usage: 1, staged: true, us: 60_000, steps: (c) => adjustSteps(c, (cmd, cc) => stepsOf(cmd, cc)) },
   { name: "wait-connect", usage: 1, steps: waitSteps("wait-connect") },
+  // wait-con-int takes no resource: answered for all of them in drbdadm.ts (waitConInt)
+  { name: "wait-con-int", usage: 1, steps: () => [] },
   { name: "wait-sync", usage: 1, steps: waitSteps("wait-sync") },
   {
     name: "role",
@@ -598,7 +600,6 @@ const USAGE_NAMES = [
   "hidden-commands",
   "new-path",
   "new-peer",
-  "wait-con-int",
 ];
 
 /** Listed by `drbdadm help` but not run by the lab's drbdadm. */

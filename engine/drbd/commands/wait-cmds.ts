@@ -90,30 +90,33 @@ function chooseTimeout(o: WaitOpts, res: Resource, conn: Connection, vnr: number
   return { stderr, timeout };
 }
 
-/** `drbdsetup wait-{connect,sync}-{volume,connection,resource} RES [PEER_ID [VNR]] [options]` */
-export async function drbdsetupWait(
-  k: DrbdKernel,
-  ctx: CommandContext,
-  cmd: string,
-  argv: string[],
-): Promise<ExecResult> {
+/**
+ * One waiting drbdsetup: either done at once (`done`), or a `check` to call as virtual time
+ * passes, which gives the exit status once the wait is over (null while it goes on).
+ */
+export type Waiter = { done: ExecResult } | { stderr: string; check: () => number | null };
+
+/** `drbdsetup wait-{connect,sync}-{volume,connection,resource} RES [PEER_ID [VNR]] [options]`, set up. */
+export function makeWaiter(k: DrbdKernel, ctx: CommandContext, cmd: string, argv: string[]): Waiter {
   const node = ctx.node;
-  if (!node) return { stdout: "", stderr: "", exitCode: 20 };
+  if (!node) return { done: { stdout: "", stderr: "", exitCode: 20 } };
   const parsed = parseWaitArgs(argv);
-  if (typeof parsed === "string") return { stdout: "", stderr: parsed, exitCode: 20 };
+  if (typeof parsed === "string") return { done: { stdout: "", stderr: parsed, exitCode: 20 } };
   const { pos, o } = parsed;
   const scope = cmd.endsWith("-volume") ? "volume" : cmd.endsWith("-connection") ? "connection" : "resource";
   const need = scope === "volume" ? 3 : scope === "connection" ? 2 : 1;
   if (pos.length < need)
     return {
-      stdout: "",
-      stderr: `USAGE: drbdsetup ${cmd} ${["{resource}", "{peer_node_id}", "{volume}"].slice(0, need).join(" ")} [options]\n`,
-      exitCode: 20,
+      done: {
+        stdout: "",
+        stderr: `USAGE: drbdsetup ${cmd} ${["{resource}", "{peer_node_id}", "{volume}"].slice(0, need).join(" ")} [options]\n`,
+        exitCode: 20,
+      },
     };
   const [name, peerArg, volArg] = pos;
   const res = [...k.resources(node).values()].find((r) => r.name === name && k.alive(r));
   // list_peer_devices(): nothing to wait for
-  if (!res) return { stdout: "", stderr: "", exitCode: 0 };
+  if (!res) return { done: { stdout: "", stderr: "", exitCode: 0 } };
   const all: PeerDev[] = [];
   let stderr = "";
   for (const conn of res.connections.values())
@@ -122,15 +125,14 @@ export async function drbdsetupWait(
       stderr += t.stderr;
       all.push({ conn, vnr, timeoutMs: t.timeout ? t.timeout * 1000 : -1 });
     }
-  if (!all.length) return { stdout: "", stderr, exitCode: 0 };
+  if (!all.length) return { done: { stdout: "", stderr, exitCode: 0 } };
   const inScope = (conn: Connection, vnr?: number) =>
     (scope === "resource" || String(conn.peerNodeId) === peerArg) &&
     (scope !== "volume" || vnr === undefined || String(vnr) === volArg);
   const sync = cmd.startsWith("wait-sync");
   const clock = labWorld(ctx).clock;
   let last = clock.now;
-  let result: number | null = null;
-  const check = (): boolean => {
+  const check = (): number | null => {
     const elapsed = Math.floor((clock.now - last) / 1000);
     last = clock.now;
     // update_timeouts(): exit 5 once every peer device of the resource expired
@@ -139,27 +141,39 @@ export async function drbdsetupWait(
       if (p.timeoutMs !== -1) p.timeoutMs = Math.max(0, p.timeoutMs - elapsed);
       if (p.timeoutMs !== 0) allExpired = false;
     }
-    if (allExpired) {
-      result = 5;
-      return true;
-    }
+    if (allExpired) return 5;
     // a connection in scope that went StandAlone ends the wait (not with --wait-after-sb)
     if (!o.waitAfterSb)
       for (const c of res.connections.values())
-        if (inScope(c) && (c.cstate === "StandAlone" || c.cstate === "Disconnecting")) {
-          result = 0;
-          return true;
-        }
+        if (inScope(c) && (c.cstate === "StandAlone" || c.cstate === "Disconnecting")) return 0;
     const mine = all.filter((p) => inScope(p.conn, p.vnr));
     const done = mine.every((p) => {
       const repl = p.conn.peerDevices.get(p.vnr)?.repl ?? "Off";
       return repl === "Established" || (!sync && repl !== "Off") || p.timeoutMs === 0;
     });
-    if (done) result = 0;
-    return done;
+    return done ? 0 : null;
   };
-  const code = await spendTime(ctx, Number.POSITIVE_INFINITY, check);
-  return { stdout: "", stderr, exitCode: code ?? result ?? 0 };
+  return { stderr, check };
+}
+
+/** `drbdsetup wait-{connect,sync}-{volume,connection,resource} RES [PEER_ID [VNR]] [options]` */
+export async function drbdsetupWait(
+  k: DrbdKernel,
+  ctx: CommandContext,
+  cmd: string,
+  argv: string[],
+): Promise<ExecResult> {
+  const w = makeWaiter(k, ctx, cmd, argv);
+  if ("done" in w) return w.done;
+  let result: number | null = null;
+  // an enclosing `timeout` kills it at its deadline (SIGTERM, 143): wait up to the deadline
+  // itself so that what it printed stays (as events2Follow does)
+  const deadline = labWorld(ctx).machineOf(ctx.node).deadline();
+  const code = await spendTime(ctx, deadline, () => {
+    result = w.check();
+    return result !== null;
+  });
+  return { stdout: "", stderr: w.stderr, exitCode: code ?? result ?? 143 };
 }
 
 /** adm_wait_c: the drbdsetup line drbdadm runs for a target (resource, connection or volume). */
@@ -180,4 +194,79 @@ export function waitLine(
     if (["wfc-timeout", "degr-wfc-timeout", "outdated-wfc-timeout", "wait-after-sb"].includes(k))
       line += ` --${k}=${typeof v === "boolean" ? (v ? "yes" : "no") : String(v)}`;
   return line;
+}
+
+/**
+ * `drbdadm wait-con-int` (drbdadm_main.c adm_wait_ci), on a terminal: `drbdsetup
+ * wait-connect-resource` for every resource of this host at once; a dot a second for ten
+ * seconds, then the startup banner (the first resource's degr-wfc-timeout and wfc-timeout) and
+ * the prompt, whose `[   N]:` counter is redrawn each second (dialog-refresh 1) until every
+ * resource is connected or its wait ends, or `yes` is typed. drbdadm exits 0 either way.
+ */
+export async function waitConInt(
+  k: DrbdKernel,
+  ctx: CommandContext,
+  resources: { name: string; startup: Record<string, unknown> }[],
+  dryRun: boolean,
+): Promise<ExecResult> {
+  const lines = resources.map((r) => waitLine("wait-connect", r.name, r.startup));
+  if (dryRun) return { stdout: lines.map((l) => `${l}\n`).join(""), stderr: "", exitCode: 0 };
+  let stderr = "";
+  const checks: (() => number | null)[] = [];
+  for (const l of lines) {
+    const w = makeWaiter(k, ctx, "wait-connect-resource", l.split(" ").slice(2));
+    stderr += "done" in w ? w.done.stderr : w.stderr;
+    if (!("done" in w)) {
+      let result: number | null = null;
+      checks.push(() => {
+        if (result === null) result = w.check();
+        return result;
+      });
+    }
+  }
+  const allDone = () => checks.map((c) => c()).every((r) => r !== null);
+  const clock = labWorld(ctx).clock;
+  const start = clock.now;
+  let stdout = "";
+  const deadline = labWorld(ctx).machineOf(ctx.node).deadline();
+  // a second of poll(); at an enclosing `timeout`'s deadline, 143 with what was printed
+  const second = async () => {
+    const code = await spendTime(ctx, Math.min(clock.now + 1_000_000, deadline), allDone);
+    return code ?? (clock.now >= deadline && !allDone() ? 143 : null);
+  };
+  for (let i = 0; i < 10; i++) {
+    if (allDone()) return { stdout, stderr, exitCode: 0 };
+    const code = await second();
+    if (code !== null) return { stdout, stderr, exitCode: code };
+    if (allDone()) return { stdout, stderr, exitCode: 0 };
+    stdout += ".";
+  }
+  const first = resources[0];
+  const opt = (n: string) => String(first?.startup[n] ?? "0");
+  stdout +=
+    "\n***************************************************************\n" +
+    " DRBD's startup script waits for the peer node(s) to appear.\n" +
+    " - If this node was already a degraded cluster before the\n" +
+    `   reboot, the timeout is ${opt("degr-wfc-timeout")} seconds. [degr-wfc-timeout]\n` +
+    " - If the peer was available before the reboot, the timeout\n" +
+    `   is ${opt("wfc-timeout")} seconds. [wfc-timeout]\n` +
+    `   (These values are for resource '${first?.name ?? ""}'; 0 sec -> wait forever)\n` +
+    " To abort waiting enter 'yes' [ -- ]: ";
+  // what was typed, a line at a time (stdin at its end gives nothing more)
+  const input = ctx.stdin.match(/[^\n]*\n|[^\n]+$/g) ?? [];
+  for (;;) {
+    stdout += `\x1b[s\x1b[31G[${String(Math.floor((clock.now - start) / 1_000_000)).padStart(4)}]:\x1b[u`;
+    if (allDone()) break;
+    const answer = input.shift();
+    if (answer !== undefined) {
+      if (answer === "yes\n") break;
+      stdout += " To abort waiting enter 'yes' [ -- ]:";
+      continue;
+    }
+    const code = await second();
+    if (code !== null) return { stdout, stderr, exitCode: code };
+    // a child that ends interrupts the poll: no counter after it
+    if (allDone()) break;
+  }
+  return { stdout: `${stdout}\n`, stderr, exitCode: 0 };
 }
