@@ -183,6 +183,29 @@ describe("drbdadm dump-md / drbdmeta dump-md on the lab", () => {
     expect(clean.out).not.toContain("node-id -1;");
   });
 
+  it("a Primary that crashed leaves the AL unclean: dump-md asks for apply-al, then dumps", async () => {
+    const kit = await makeKit();
+    await syncedPair(kit);
+    // the configuration is moved away so that the entrypoint's `drbdadm up all` leaves r0 down
+    await kit.sh("node1", "mv /etc/drbd.d/r0.res /root/r0.res");
+    await kit.sh("host", "docker stop drbd-node1 --time=0");
+    await kit.sh("host", "docker start drbd-node1");
+    await kit.sh("node1", "mv /root/r0.res /etc/drbd.d/r0.res");
+    expect((await kit.sh("node1", "drbdadm role r0")).code).not.toBe(0);
+    expect(await kit.sh("node1", "drbdadm dump-md r0")).toEqual({
+      out: "",
+      err:
+        'Found meta data is "unclean", please apply-al first\n' +
+        "Command 'drbdmeta 0 v09 /dev/sda1 internal dump-md' terminated with exit code 255\n",
+      code: 255,
+    });
+    expect((await kit.sh("node1", "drbdadm apply-al r0")).code).toBe(0);
+    const r = await kit.sh("node1", "drbdadm dump-md r0");
+    expect(r.err).toBe("");
+    // AL clean again, PRIMARY_IND still set (the kernel makes it a crashed primary at attach)
+    expect(r.out).toMatch(/\nflags 0x00000493;\n/);
+  });
+
   it("a fresh create-md: node-id -1, no bitmap slot, la-size-sect 0, empty bitmap", async () => {
     const kit = await makeKit();
     await kit.sh("node1", "drbdadm create-md r0");

@@ -212,5 +212,6 @@ function mdFlagsAfterChange(res: Resource, d: Device, md: MetaData): void {
     if (["Inconsistent", "Outdated", "Consistent", "UpToDate"].includes(pdsk)) slot.seen = true;
   }
   md.members = members;
+  md.alClean = false;
   md.haveQuorum = d.quorum;
 }

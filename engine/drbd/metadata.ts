@@ -62,6 +62,11 @@ export interface MetaData {
   /** MDF_HAVE_QUORUM, MDF_AL_DISABLED (al-updates no). */
   haveQuorum: boolean;
   alDisabled: boolean;
+  /**
+   * MDF_AL_CLEAN: set by create-md, apply-al and a clean detach; the kernel clears it while the
+   * disk is attached, so a node that crashed leaves it unset (dump-md asks for apply-al).
+   */
+  alClean: boolean;
 }
 
 /** Size of the internal meta-data area for a backing device (drbdmeta's layout). */
@@ -91,6 +96,7 @@ export function freshMetaData(backingBytes: number, maxPeers: number): MetaData 
     laPeerMaxBioSize: 0,
     haveQuorum: false,
     alDisabled: false,
+    alClean: true,
   };
 }
 

@@ -37,8 +37,8 @@ export function mdFlags(md: MetaData, attached: boolean): number {
   if (md.primary) f |= 1 << 1;
   if (md.wasUpToDate) f |= 1 << 4;
   if (md.crashedPrimary) f |= 1 << 6;
-  // the kernel clears MDF_AL_CLEAN while the disk is attached; a Primary that crashed leaves it unset
-  if (!attached && !md.primary) f |= 1 << 7;
+  // the kernel clears MDF_AL_CLEAN while the disk is attached; a node that crashed leaves it unset
+  if (!attached && md.alClean) f |= 1 << 7;
   if (md.alDisabled) f |= 1 << 8;
   if (md.haveQuorum) f |= 1 << 10;
   return f;
@@ -210,7 +210,8 @@ export function minorAttached(k: DrbdKernel, node: LabNode, minor: number): bool
 
 /**
  * `drbdmeta MINOR v09 DISK internal dump-md`: refuses an "unclean" activity log (attached, or
- * a Primary that crashed) unless --force; on an attached minor it adds the stale-output note.
+ * a node that crashed and was not apply-al'd) unless --force; on an attached minor it adds the
+ * stale-output note.
  */
 export function dumpMd(k: DrbdKernel, node: LabNode, minor: number, diskPath: string, c: DumpCtx): RawResult {
   const disk = node.blockDevices.get(diskPath);
@@ -219,7 +220,7 @@ export function dumpMd(k: DrbdKernel, node: LabNode, minor: number, diskPath: st
   const stale = attached ? `# Output might be stale, since minor ${minor} is attached\n` : "";
   const md = k.md.load(disk);
   if (!md) return raw(255, "", `No valid meta data found\n${stale}`);
-  const unclean = attached || md.primary;
+  const unclean = attached || !md.alClean;
   let stderr = "";
   if (unclean) {
     stderr += 'Found meta data is "unclean", please apply-al first\n';
