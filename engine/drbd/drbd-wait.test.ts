@@ -103,6 +103,10 @@ describe("waiting in virtual time", () => {
     );
     expect(sb.code).toBe(5);
     expect(sb.s).toBeGreaterThanOrEqual(4);
+    // wait_for_family: the StandAlone state is reported (once: it does not change), not an end
+    expect(sb.err).toBe(
+      "\ndrbd r0 connection to peer-id 0 ('node1') is StandAlone, but I'm configured to wait anways (--wait-after-sb)\n",
+    );
   });
 
   it("a degraded Primary that crashed uses degr-wfc-timeout (USE_DEGR_WFC_T), a connected one wfc-timeout", async () => {

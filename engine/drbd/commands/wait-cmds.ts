@@ -132,7 +132,9 @@ export function makeWaiter(k: DrbdKernel, ctx: CommandContext, cmd: string, argv
   const sync = cmd.startsWith("wait-sync");
   const clock = labWorld(ctx).clock;
   let last = clock.now;
-  const check = (): number | null => {
+  const seen = new Map<Connection, string>();
+  const w = { stderr, check: (): number | null => null };
+  w.check = (): number | null => {
     const elapsed = Math.floor((clock.now - last) / 1000);
     last = clock.now;
     // update_timeouts(): exit 5 once every peer device of the resource expired
@@ -142,10 +144,18 @@ export function makeWaiter(k: DrbdKernel, ctx: CommandContext, cmd: string, argv
       if (p.timeoutMs !== 0) allExpired = false;
     }
     if (allExpired) return 5;
-    // a connection in scope that went StandAlone ends the wait (not with --wait-after-sb)
-    if (!o.waitAfterSb)
-      for (const c of res.connections.values())
-        if (inScope(c) && (c.cstate === "StandAlone" || c.cstate === "Disconnecting")) return 0;
+    // a connection in scope that went StandAlone ends the wait; with --wait-after-sb each such
+    // state (initial or new) is reported and the wait goes on
+    for (const c of res.connections.values()) {
+      if (!inScope(c) || (c.cstate !== "StandAlone" && c.cstate !== "Disconnecting")) {
+        seen.delete(c);
+        continue;
+      }
+      if (!o.waitAfterSb) return 0;
+      if (seen.get(c) !== c.cstate)
+        w.stderr += `\ndrbd ${res.name} connection to peer-id ${c.peerNodeId} ('${c.peerName}') is ${c.cstate}, but I'm configured to wait anways (--wait-after-sb)\n`;
+      seen.set(c, c.cstate);
+    }
     const mine = all.filter((p) => inScope(p.conn, p.vnr));
     const done = mine.every((p) => {
       const repl = p.conn.peerDevices.get(p.vnr)?.repl ?? "Off";
@@ -153,7 +163,7 @@ export function makeWaiter(k: DrbdKernel, ctx: CommandContext, cmd: string, argv
     });
     return done ? 0 : null;
   };
-  return { stderr, check };
+  return w;
 }
 
 /** `drbdsetup wait-{connect,sync}-{volume,connection,resource} RES [PEER_ID [VNR]] [options]` */
@@ -211,11 +221,10 @@ export async function waitConInt(
 ): Promise<ExecResult> {
   const lines = resources.map((r) => waitLine("wait-connect", r.name, r.startup));
   if (dryRun) return { stdout: lines.map((l) => `${l}\n`).join(""), stderr: "", exitCode: 0 };
-  let stderr = "";
+  const waiters = lines.map((l) => makeWaiter(k, ctx, "wait-connect-resource", l.split(" ").slice(2)));
+  const errs = () => waiters.map((w) => ("done" in w ? w.done.stderr : w.stderr)).join("");
   const checks: (() => number | null)[] = [];
-  for (const l of lines) {
-    const w = makeWaiter(k, ctx, "wait-connect-resource", l.split(" ").slice(2));
-    stderr += "done" in w ? w.done.stderr : w.stderr;
+  for (const w of waiters) {
     if (!("done" in w)) {
       let result: number | null = null;
       checks.push(() => {
@@ -235,10 +244,10 @@ export async function waitConInt(
     return code ?? (clock.now >= deadline && !allDone() ? 143 : null);
   };
   for (let i = 0; i < 10; i++) {
-    if (allDone()) return { stdout, stderr, exitCode: 0 };
+    if (allDone()) return { stdout, stderr: errs(), exitCode: 0 };
     const code = await second();
-    if (code !== null) return { stdout, stderr, exitCode: code };
-    if (allDone()) return { stdout, stderr, exitCode: 0 };
+    if (code !== null) return { stdout, stderr: errs(), exitCode: code };
+    if (allDone()) return { stdout, stderr: errs(), exitCode: 0 };
     stdout += ".";
   }
   const first = resources[0];
@@ -264,9 +273,9 @@ export async function waitConInt(
       continue;
     }
     const code = await second();
-    if (code !== null) return { stdout, stderr, exitCode: code };
+    if (code !== null) return { stdout, stderr: errs(), exitCode: code };
     // a child that ends interrupts the poll: no counter after it
     if (allDone()) break;
   }
-  return { stdout: `${stdout}\n`, stderr, exitCode: 0 };
+  return { stdout: `${stdout}\n`, stderr: errs(), exitCode: 0 };
 }
