@@ -23,6 +23,8 @@ function netOpts(s: NetSettings, alwaysAsbp: boolean): NetOpts {
     csumsAlg: s.csumsAlg ?? null,
     fencing: s.fencing === "resource-only" || s.fencing === "resource-and-stonith" ? s.fencing : "dont-care",
     maxBuffers: s.maxBuffersPages,
+    maxEpochSize: s.maxEpochSize,
+    rcvbufBytes: s.rcvbufSizeBytes,
     sndbufBytes: s.sndbufSizeBytes,
   };
 }
@@ -73,6 +75,7 @@ export function fromResolved(r: ResolvedResource): ResConf {
       alExtents: r.settings.alExtents,
       onIoError: r.settings.onIoError,
       writeOrdering: writeOrdering(r),
+      mdFlushes: r.settings.mdFlushes,
     },
     options: {
       autoPromote: r.settings.autoPromote,

@@ -23,6 +23,9 @@ export interface NetOpts {
   csumsAlg: string | null;
   fencing: "dont-care" | "resource-only" | "resource-and-stonith";
   maxBuffers: number;
+  /** max-epoch-size and rcvbuf-size (0: auto), kept for `drbdsetup show`. */
+  maxEpochSize: number;
+  rcvbufBytes: number;
   /** sndbuf-size in bytes; 0 = auto-tuned (sendbuf.ts) */
   sndbufBytes: number;
 }
@@ -41,6 +44,8 @@ export interface DiskOpts {
   onIoError: string;
   /** K9 drbd_bump_write_ordering: flush if disk-flushes, else drain if disk-drain, else none */
   writeOrdering: "flush" | "drain" | "none";
+  /** md-flushes (flushes of the meta-data writes), kept for `drbdsetup show`. */
+  mdFlushes: boolean;
 }
 
 export interface ResOptions {
@@ -99,6 +104,8 @@ export const DEFAULT_NET: NetOpts = {
   csumsAlg: null,
   fencing: "dont-care",
   maxBuffers: 2048,
+  maxEpochSize: 2048,
+  rcvbufBytes: 0,
   sndbufBytes: 0,
 };
 
@@ -111,6 +118,7 @@ export const DEFAULT_DISK: DiskOpts = {
   alUpdates: true,
   onIoError: "detach",
   writeOrdering: "flush",
+  mdFlushes: true,
 };
 
 export const DEFAULT_OPTIONS: ResOptions = {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { toolboxSubsystem } from "../scripts";
 import { makeKit, syncedPair, upAll } from "./testkit";
 
 describe("drbdadm administration commands", () => {
@@ -296,6 +297,7 @@ describe("drbdsetup show: the running options after adjust", () => {
         "            meta-disk\t\t\tinternal;",
         "            disk {",
         "                disk-flushes    \tno;",
+        "                md-flushes      \tno;",
         "            }",
         "        }",
         "    }",
@@ -307,7 +309,9 @@ describe("drbdsetup show: the running options after adjust", () => {
         "        }",
         "        net {",
         "            protocol        \tA;",
+        "            max-epoch-size  \t8000;",
         "            sndbuf-size     \t524288; # bytes",
+        "            rcvbuf-size     \t524288; # bytes",
         "            after-sb-0pri   \tdiscard-zero-changes;",
         "            after-sb-1pri   \tdiscard-secondary;",
         "            fencing         \tresource-only;",
@@ -326,6 +330,26 @@ describe("drbdsetup show: the running options after adjust", () => {
         "",
       ].join("\n"),
     );
+  });
+
+  it("after /scripts/change-protocol.sh: protocol in the net section of both ends; a StandAlone connection says _is_standalone", async () => {
+    const kit = await makeKit({ extra: [toolboxSubsystem()] });
+    await syncedPair(kit);
+    const r = await kit.sh("node1", "/scripts/change-protocol.sh A");
+    expect(r.code).toBe(0);
+    const net = (s: string) => /\n {8}net \{\n([\s\S]*?)\n {8}\}\n/.exec(s)?.[1] ?? "";
+    for (const n of ["node1", "node2"]) {
+      const show = (await kit.sh(n, "drbdsetup show r0")).out;
+      expect(net(show).split("\n")[0]).toBe("            protocol        \tA;");
+      // options left at the kernel default are not listed (no --show-defaults)
+      expect(show).not.toMatch(/\b(timeout|connect-int|ping-int|after-sb-2pri)\b/);
+    }
+    await kit.sh("node2", "drbdadm disconnect r0");
+    expect((await kit.sh("node2", "drbdsetup show r0")).out).toContain(
+      "            _remote_host ipv4 172.28.0.11:7788;\n        }\n        _is_standalone;\n        net {\n",
+    );
+    // node1 is Connecting, not StandAlone
+    expect((await kit.sh("node1", "drbdsetup show r0")).out).not.toContain("_is_standalone");
   });
 
   it("an untouched resource option is not shown; quorum and auto-promote are", async () => {

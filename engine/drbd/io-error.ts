@@ -103,7 +103,11 @@ export function goDiskless(k: DrbdKernel, res: Resource, dev: Device, tag: strin
   // Simplification: the last meta-data write on the way to Diskless (K9 after_state_ch writes
   // the bitmap and meta data, "this may be the last chance") is taken as done, so a re-attach
   // does not replay the whole activity log: what changed is in the peers' bitmaps.
-  if (dev.md) dev.md.primary = false;
+  if (dev.md) {
+    dev.md.primary = false;
+    // the activity log is written back and marked clean on the way out (drbd_ldev_destroy)
+    dev.md.alClean = true;
+  }
   dev.backing?.close("drbd");
   dev.backing = null;
   dev.md = null;

@@ -7,7 +7,7 @@ import type { Rng } from "../core/rng";
 import type { LabNode, World } from "../world/types";
 import type { Cluster } from "./cluster";
 import { StateHistory } from "./history";
-import { MetaDataStore, peerMd } from "./metadata";
+import { type MetaData, MetaDataStore, peerMd } from "./metadata";
 import type { Connection, Device, Resource } from "./objects";
 import { type ChangeOptions, changeState, type Snap, type StateHooks, type StateResult } from "./state-engine";
 
@@ -130,6 +130,7 @@ export class DrbdKernel {
         md.wasUpToDate = false;
       }
       md.primary = res.role === "Primary";
+      if (d.disk !== "Negotiating") mdFlagsAfterChange(res, d, md);
       // DRBD 9: a Primary that lost (or never had) a peer gets a new current UUID at its first write
       if (res.role === "Primary") {
         for (const c of res.connections.values()) {
@@ -185,4 +186,32 @@ export class DrbdKernel {
       );
     }
   }
+}
+
+/**
+ * The meta-data flags K9 finish_state_change() writes while a disk is attached: per peer slot
+ * MDF_PEER_CONNECTED (repl > Off), MDF_PEER_FENCING, MDF_PEER_DEVICE_SEEN (the peer had a disk,
+ * never cleared), MDF_NODE_EXISTS (a connection was established once); MDF_HAVE_QUORUM and the
+ * members mask (the node itself and the peers it is connected to, update_members()).
+ */
+function mdFlagsAfterChange(res: Resource, d: Device, md: MetaData): void {
+  let members = 1n << BigInt(res.nodeId);
+  for (const c of res.connections.values()) {
+    const slot = md.peers.get(c.peerNodeId);
+    const pd = c.peerDevices.get(d.vnr);
+    // K9 drbd_connected(): USE_DEGR_WFC_T is cleared once the peer is there
+    if ((pd?.repl ?? "Off") !== "Off") d.useDegrWfc?.delete(c.peerNodeId);
+    if (c.cstate === "Connected") {
+      members |= 1n << BigInt(c.peerNodeId);
+      if (slot) slot.exists = true;
+    }
+    if (!slot || slot.bitmapIndex < 0) continue;
+    slot.connected = (pd?.repl ?? "Off") !== "Off";
+    slot.fencing = c.net.fencing !== "dont-care";
+    const pdsk = pd?.peerDisk ?? "DUnknown";
+    if (["Inconsistent", "Outdated", "Consistent", "UpToDate"].includes(pdsk)) slot.seen = true;
+  }
+  md.members = members;
+  md.alClean = false;
+  md.haveQuorum = d.quorum;
 }

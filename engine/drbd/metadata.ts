@@ -22,6 +22,17 @@ export interface PeerMd {
   bitmap: Bitmap;
   /** MDF_PEER_OUTDATED: we know this peer's disk is Outdated. */
   peerOutdated: boolean;
+  /** bitmap-index of the slot (-1: none), given by the kernel at attach (allocate_bitmap_index). */
+  bitmapIndex: number;
+  /**
+   * Peer flags the kernel keeps in the slot (K9 drbd_state.c, written at each state change while
+   * attached): MDF_PEER_CONNECTED (repl > Off), MDF_PEER_FENCING (fencing ≠ dont-care),
+   * MDF_PEER_DEVICE_SEEN (the peer had a disk once, never cleared), MDF_NODE_EXISTS (connected once).
+   */
+  connected: boolean;
+  fencing: boolean;
+  seen: boolean;
+  exists: boolean;
 }
 
 export interface MetaData {
@@ -38,6 +49,24 @@ export interface MetaData {
   maxPeers: number;
   /** Usable (data) size in bytes, fixed at create-md. */
   dataSize: number;
+  /** What the kernel writes at attach and at each state change (K9 drbd_md_encode_9); -1/0 after create-md. */
+  nodeId: number;
+  /** la-size-sect: the size the device had when attached last (effective_size), 0 after create-md. */
+  laSizeSect: number;
+  /** Node mask of the members the kernel saw (resource->members: itself and its connected peers). */
+  members: bigint;
+  /** al_nr_extents: drbdmeta's 257 at create-md, then the attached device's al-extents. */
+  alNrExtents: number;
+  /** la-peer-max-bio-size: the disk's max-bio-size once attached (1 MiB by default). */
+  laPeerMaxBioSize: number;
+  /** MDF_HAVE_QUORUM, MDF_AL_DISABLED (al-updates no). */
+  haveQuorum: boolean;
+  alDisabled: boolean;
+  /**
+   * MDF_AL_CLEAN: set by create-md, apply-al and a clean detach; the kernel clears it while the
+   * disk is attached, so a node that crashed leaves it unset (dump-md asks for apply-al).
+   */
+  alClean: boolean;
 }
 
 /** Size of the internal meta-data area for a backing device (drbdmeta's layout). */
@@ -60,16 +89,46 @@ export function freshMetaData(backingBytes: number, maxPeers: number): MetaData 
     al: [],
     maxPeers,
     dataSize: Math.floor((backingBytes - md) / 4096) * 4096,
+    nodeId: -1,
+    laSizeSect: 0,
+    members: 0n,
+    alNrExtents: 257,
+    laPeerMaxBioSize: 0,
+    haveQuorum: false,
+    alDisabled: false,
+    alClean: true,
   };
 }
 
 export function peerMd(md: MetaData, nodeId: number): PeerMd {
   let p = md.peers.get(nodeId);
   if (!p) {
-    p = { nodeId, bitmapUuid: 0n, bitmap: new Bitmap(), peerOutdated: false };
+    p = {
+      nodeId,
+      bitmapUuid: 0n,
+      bitmap: new Bitmap(),
+      peerOutdated: false,
+      bitmapIndex: -1,
+      connected: false,
+      fencing: false,
+      seen: false,
+      exists: false,
+    };
     md.peers.set(nodeId, p);
   }
   return p;
+}
+
+/** K9 allocate_bitmap_index: a peer slot gets the first bitmap index no other slot holds. */
+export function allocateBitmapIndex(md: MetaData, nodeId: number): void {
+  const p = peerMd(md, nodeId);
+  if (p.bitmapIndex >= 0) return;
+  const used = new Set([...md.peers.values()].map((x) => x.bitmapIndex));
+  for (let i = 0; i < md.maxPeers; i++)
+    if (!used.has(i)) {
+      p.bitmapIndex = i;
+      return;
+    }
 }
 
 interface Stored {
@@ -117,6 +176,12 @@ export class MetaDataStore {
     const want = this.signature(s.id);
     for (let i = 0; i < 16; i++) if (bytes[i] !== want[i]) return null;
     return s.md;
+  }
+
+  /** wipe-md: zero the 4 KiB superblock at md_offset (drbdmeta meta_wipe_md); the rest stays on the disk. */
+  wipe(disk: BlockDevice): void {
+    disk.write(this.sigOffset(disk), [{ kind: "zero", length: SB }]);
+    this.byDisk.delete(disk);
   }
 
   /** True if any DRBD meta-data signature is present (create-md asks before overwriting). */

@@ -82,6 +82,12 @@ export interface Device {
   openers: Opener[];
   /** `quorum:` of this device (DRBD 9 keeps it per device). */
   quorum: boolean;
+  /**
+   * USE_DEGR_WFC_T per peer node id (K9 drbd_adm_attach): set at attach when the meta-data says
+   * we were Primary and not connected to that peer; cleared once connected. wait-connect then
+   * uses degr-wfc-timeout for it.
+   */
+  useDegrWfc?: Set<number>;
   readKiB: number;
   writtenKiB: number;
   alWrites: number;

@@ -8,7 +8,7 @@ import { DrbdDevice } from "./device";
 import { negotiating, volumeHandshake } from "./handshake";
 import { goDiskless } from "./io-error";
 import type { DrbdKernel } from "./kernel";
-import { peerMd } from "./metadata";
+import { allocateBitmapIndex, peerMd } from "./metadata";
 import type { Connection, Device, PeerDevice, Resource } from "./objects";
 import { diskRank, type FailureCode, type StateErrorCode } from "./strings";
 import { interruptResync } from "./sync";
@@ -120,6 +120,8 @@ export function newPeer(_k: DrbdKernel, res: Resource, peerName: string): OpResu
   };
   for (const vnr of res.devices.keys()) c.peerDevices.set(vnr, newPeerDevice(vnr));
   res.connections.set(peerName, c);
+  // a peer added to an attached device gets its bitmap slot now (K9 allocate_bitmap_index)
+  for (const d of res.devices.values()) if (d.md) allocateBitmapIndex(d.md, p.nodeId);
   return OK;
 }
 
@@ -131,6 +133,12 @@ export function attach(k: DrbdKernel, res: Resource, dev: Device): OpResult {
   const md = k.md.load(backing);
   if (!md) return fail(119);
   if (!backing.open("rw", "drbd").ok) return fail(114);
+  // K9 drbd_adm_attach: a degraded Primary that went away waits with degr-wfc-timeout
+  dev.useDegrWfc = new Set(
+    res.role !== "Primary" && md.primary
+      ? [...res.connections.values()].filter((c) => !md.peers.get(c.peerNodeId)?.connected).map((c) => c.peerNodeId)
+      : [],
+  );
   // apply-al: a Primary that crashed leaves its hot extents to be resynced (K9 drbd_al_apply)
   if (md.primary) {
     md.crashedPrimary = true;
@@ -141,6 +149,13 @@ export function attach(k: DrbdKernel, res: Resource, dev: Device): OpResult {
   }
   dev.backing = backing;
   dev.md = md;
+  // what the kernel writes into the meta-data of an attached device (K9 drbd_md_encode_9)
+  md.nodeId = res.nodeId;
+  md.laSizeSect = md.dataSize / 512;
+  md.alNrExtents = res.conf.disk.alExtents;
+  md.alDisabled = !res.conf.disk.alUpdates;
+  md.laPeerMaxBioSize = 1024 * 1024;
+  for (const c of res.connections.values()) allocateBitmapIndex(md, c.peerNodeId);
   k.change(
     res,
     () => {

@@ -4,6 +4,7 @@
  * (show_in_usage), whether its calls are scheduled by stage across resources (up, adjust), the
  * simulated kernel work, and the drbdsetup/drbdmeta calls it makes for one resource.
  */
+import { wallClockMs } from "../../core/time";
 import type { CommandContext } from "../../world/types";
 import type { Resource } from "../objects";
 import {
@@ -22,6 +23,7 @@ import { statusJson } from "../status-json";
 import { adjustSteps, applyConfStep, diskOptionsLine, netOptionsStep } from "./adjust";
 import type { ResCtx } from "./drbdadm";
 import { newPathLine, newPeerLine, newResourceLine, peerDeviceLines, UP_STAGE } from "./dry-lines";
+import { dumpMd, wipeMd } from "./md-dump";
 import {
   applyAl,
   createMd,
@@ -34,6 +36,7 @@ import {
   showGi,
 } from "./meta-cmds";
 import { diskArgs, netArgs, raw, type Step } from "./steps";
+import { drbdsetupWait, waitLine } from "./wait-cmds";
 
 export interface AdmCmd {
   name: string;
@@ -173,7 +176,12 @@ function metaSteps(cmd: string, run: (c: ResCtx, minor: number, disk: string) =>
   return (c: ResCtx): Step[] =>
     volsOf(c)
       .filter((v) => v.disk !== "none")
-      .map((v) => ({ line: metaLine(v.minor, v.disk, cmd), obj: String(v.minor), run: () => run(c, v.minor, v.disk) }));
+      .map((v) => ({
+        // forceable_ctx (dump-md, wipe-md, apply-al) passes --force on; repair_md_ctx does not
+        line: `${metaLine(v.minor, v.disk, cmd)}${c.o.force && cmd !== "repair-md" ? " --force" : ""}`,
+        obj: String(v.minor),
+        run: () => run(c, v.minor, v.disk),
+      }));
 }
 
 /**
@@ -343,6 +351,10 @@ export const ADM_CMDS: readonly AdmCmd[] = [
   { name: "pause-sync", usage: 1, steps: peerDeviceSteps("pause-sync") },
   { name: "resume-sync", usage: 1, steps: peerDeviceSteps("resume-sync") },
   { name: "adjust", usage: 1, staged: true, us: 60_000, steps: (c) => adjustSteps(c, (cmd, cc) => stepsOf(cmd, cc)) },
+  { name: "wait-connect", usage: 1, steps: waitSteps("wait-connect") },
+  // wait-con-int takes no resource: answered for all of them in drbdadm.ts (waitConInt)
+  { name: "wait-con-int", usage: 1, steps: () => [] },
+  { name: "wait-sync", usage: 1, steps: waitSteps("wait-sync") },
   {
     name: "role",
     usage: 1,
@@ -417,6 +429,24 @@ export const ADM_CMDS: readonly AdmCmd[] = [
   },
   { name: "show-gi", usage: 1, steps: giSteps("show-gi") },
   { name: "get-gi", usage: 1, steps: giSteps("get-gi") },
+  {
+    // adm_drbdmeta with forceable_ctx: drbdadm appends --force after the command
+    name: "dump-md",
+    usage: 1,
+    steps: metaSteps("dump-md", (c, m, d) =>
+      dumpMd(c.k, nodeOf(c), m, d, {
+        argv: ["drbdmeta", ...(c.o.force ? ["--force"] : []), String(m), "v09", d, "internal", "dump-md"],
+        hostname: nodeOf(c).name,
+        wallMs: wallClockMs(c.k.world.clock.now),
+        force: c.o.force,
+      }),
+    ),
+  },
+  {
+    name: "wipe-md",
+    usage: 1,
+    steps: metaSteps("wipe-md", (c, m, d) => wipeMd(c.k, nodeOf(c), m, String(m), d, c.o.force, c.ctx.stdin)),
+  },
   { name: "apply-al", usage: 1, steps: metaSteps("apply-al", (c, m, d) => applyAl(c.k, nodeOf(c), m, d)) },
   { name: "repair-md", usage: 4, steps: metaSteps("repair-md", (c, m, d) => repairMd(c.k, nodeOf(c), m, d)) },
   {
@@ -443,6 +473,29 @@ export function admCmd(name: string): AdmCmd | undefined {
 
 function stepsOf(name: "up" | "attach" | "connect", c: ResCtx): Step[] {
   return (BY_NAME.get(name) as AdmCmd).steps(c);
+}
+
+/**
+ * adm_wait_c: `drbdsetup wait-…-volume` for `res:peer/vol`, `-connection` for `res:peer`, else
+ * `-resource`, with the startup section's options; it sleeps forever (SLEEPS_FOREVER): no
+ * "Command … terminated" line, its exit code is drbdadm's (5 at the timeout).
+ */
+function waitSteps(cmd: "wait-connect" | "wait-sync") {
+  return (c: ResCtx): Step[] => {
+    const peer = c.peersExplicit ? peersOf(c)[0] : undefined;
+    const vnr = peer && c.volsExplicit ? c.vols[0] : undefined;
+    const line = waitLine(cmd, c.name, c.resolved.startup, peer?.nodeId, vnr);
+    return [
+      {
+        line,
+        obj: c.name,
+        run: async () => {
+          const r = await drbdsetupWait(c.k, c.ctx, line.split(" ")[1] as string, line.split(" ").slice(2));
+          return raw(r.exitCode, r.stdout, r.stderr, true);
+        },
+      },
+    ];
+  };
 }
 
 function giSteps(cmd: "get-gi" | "show-gi") {
@@ -542,16 +595,11 @@ const USAGE_NAMES = [
   "adjust-with-progress",
   "del-path",
   "del-peer",
-  "dump-md",
   "dump-xml",
   "forget-peer",
   "hidden-commands",
   "new-path",
   "new-peer",
-  "wait-con-int",
-  "wait-connect",
-  "wait-sync",
-  "wipe-md",
 ];
 
 /** Listed by `drbdadm help` but not run by the lab's drbdadm. */

@@ -15,6 +15,7 @@ import { loadConfig, resolveFor } from "./config-load";
 import { dumpAll, multipleHostSections, nodeIps } from "./dump-cmd";
 import { isGenericSh, isShCommand, shCommand, softOnly } from "./sh-cmds";
 import { type Out, peerIdOf, runSteps, type Step } from "./steps";
+import { waitConInt } from "./wait-cmds";
 
 export interface Opts {
   dryRun: boolean;
@@ -38,6 +39,8 @@ export interface ResCtx {
   vols: number[];
   /** `r0:peer` form: the peer was named on the command line. */
   peersExplicit: boolean;
+  /** `r0/1` form: the volume was named on the command line. */
+  volsExplicit: boolean;
   o: Opts;
 }
 
@@ -148,6 +151,15 @@ export async function drbdadm(k: DrbdKernel, ctx: CommandContext): Promise<ExecR
   const mine = loaded.config.resources
     .filter((r) => resolveFor(loaded.config, r.name, node) && !("error" in resolveFor(loaded.config, r.name, node)))
     .map((r) => r.name);
+  if (command === "wait-con-int") {
+    // adm_wait_ci: every resource of this host, no resource argument
+    const list = mine.flatMap((n) => {
+      const r = resolveFor(loaded.config, n, node);
+      return "error" in r ? [] : [{ name: n, startup: r.resolved.startup }];
+    });
+    const r = await waitConInt(k, ctx, list, o.dryRun);
+    return { ...r, stderr: out.stderr + r.stderr };
+  }
   if (targets.length === 0 && command === "status") {
     // `drbdadm status` without a resource runs `drbdsetup status` for everything that is up
     const running = [...k.resources(node).values()]
@@ -196,6 +208,7 @@ export async function drbdadm(k: DrbdKernel, ctx: CommandContext): Promise<ExecR
       res: res && k.alive(res) ? res : undefined,
       peers: m?.[2] ? [m[2]] : r.conf.peers.map((p) => p.host),
       peersExplicit: Boolean(m?.[2]),
+      volsExplicit: Boolean(m?.[3]),
       vols: m?.[3] ? [Number(m[3])] : r.conf.me.volumes.map((v) => v.vnr),
       o,
     };

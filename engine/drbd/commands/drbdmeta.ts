@@ -3,8 +3,10 @@
  * MINOR v09 DEVICE internal COMMAND [ARGS]`, the same calls drbdadm makes (meta-cmds.ts).
  * Without enough arguments it prints its usage and exits 20 (print_usage_and_exit).
  */
+import { wallClockMs } from "../../core/time";
 import type { CommandContext, ExecResult } from "../../world/types";
 import type { DrbdKernel } from "../kernel";
+import { dumpMd, wipeMd } from "./md-dump";
 import { applyAl, createMd, giLine, offlineDstate, offlineInvalidate, offlineOutdate, repairMd } from "./meta-cmds";
 import type { RawResult } from "./steps";
 
@@ -45,12 +47,20 @@ export function drbdmeta(k: DrbdKernel, ctx: CommandContext): ExecResult {
   let force = false;
   let nodeId: number | undefined;
   const args: string[] = [];
+  // getopt_long moves the options before the other arguments (dump-md prints argv so)
+  const opts: string[] = [];
   for (let i = 0; i < ctx.args.length; i++) {
     const a = ctx.args[i] as string;
-    if (a === "--force" || a === "-f") force = true;
-    else if (a === "--node-id" || a === "-i") nodeId = Number(ctx.args[++i]);
-    else if (a.startsWith("--node-id=")) nodeId = Number(a.slice(10));
-    else if (a === "--quiet" || a === "-q" || a === "--verbose" || a === "-v") continue;
+    if (a === "--force" || a === "-f") {
+      force = true;
+      opts.push(a);
+    } else if (a === "--node-id" || a === "-i") {
+      nodeId = Number(ctx.args[++i]);
+      opts.push(a, String(ctx.args[i]));
+    } else if (a.startsWith("--node-id=")) {
+      nodeId = Number(a.slice(10));
+      opts.push(a);
+    } else if (a === "--quiet" || a === "-q" || a === "--verbose" || a === "-v") opts.push(a);
     else args.push(a);
   }
   if (ctx.args.length < 3) return { stdout: usage(), stderr: "", exitCode: 20 };
@@ -81,6 +91,17 @@ export function drbdmeta(k: DrbdKernel, ctx: CommandContext): ExecResult {
       return out(offlineOutdate(k, node, minor, disk));
     case "invalidate":
       return out(offlineInvalidate(k, node, minor, disk));
+    case "dump-md":
+      return out(
+        dumpMd(k, node, minor, disk, {
+          argv: ["drbdmeta", ...opts, ...args],
+          hostname: node.name,
+          wallMs: wallClockMs(k.world.clock.now),
+          force,
+        }),
+      );
+    case "wipe-md":
+      return out(wipeMd(k, node, minor, String(dev), disk, force, ctx.stdin));
     case "get-gi": {
       const bd = node.blockDevices.get(disk);
       const md = bd ? k.md.load(bd) : null;

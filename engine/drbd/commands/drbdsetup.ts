@@ -16,6 +16,7 @@ import { outdate } from "../ops-admin";
 import { dstateLines, events2, resourceStatus } from "../status";
 import { statusJson } from "../status-json";
 import { exitCodeForStateError, FAILURE_EXIT, FAILURES, stateErrorText } from "../strings";
+import { drbdsetupWait } from "./wait-cmds";
 
 /**
  * One option line of `drbdsetup show` (U9 drbdsetup.c __print_options): `%-16s\t%s;` and the
@@ -59,6 +60,7 @@ function diskFields(o: DiskOpts): ShowField[] {
     { name: "on-io-error", value: o.onIoError, def: d.onIoError },
     { name: "disk-flushes", value: yn(o.writeOrdering === "flush"), def: "yes" },
     { name: "disk-drain", value: yn(o.writeOrdering !== "none"), def: "yes" },
+    { name: "md-flushes", value: yn(o.mdFlushes), def: yn(d.mdFlushes) },
     { name: "al-extents", value: String(o.alExtents), def: String(d.alExtents) },
     { name: "al-updates", value: yn(o.alUpdates), def: yn(d.alUpdates) },
   ];
@@ -81,9 +83,11 @@ function netFields(n: NetOpts, peer: string): ShowField[] {
   return [
     { name: "protocol", value: n.protocol, def: d.protocol },
     { name: "timeout", value: tenths(n.timeoutUs), def: tenths(d.timeoutUs), unit: "1/10 seconds" },
+    { name: "max-epoch-size", value: String(n.maxEpochSize), def: String(d.maxEpochSize) },
     { name: "connect-int", value: seconds(n.connectIntUs), def: seconds(d.connectIntUs), unit: "seconds" },
     { name: "ping-int", value: seconds(n.pingIntUs), def: seconds(d.pingIntUs), unit: "seconds" },
     { name: "sndbuf-size", value: String(n.sndbufBytes), def: String(d.sndbufBytes), unit: "bytes" },
+    { name: "rcvbuf-size", value: String(n.rcvbufBytes), def: String(d.rcvbufBytes), unit: "bytes" },
     { name: "allow-two-primaries", value: yn(n.allowTwoPrimaries), def: yn(d.allowTwoPrimaries) },
     { name: "after-sb-0pri", value: n.afterSb0pri, def: d.afterSb0pri },
     { name: "after-sb-1pri", value: n.afterSb1pri, def: d.afterSb1pri },
@@ -113,6 +117,8 @@ function showResource(res: Resource): string {
   s += "    }\n";
   for (const cn of res.connections.values()) {
     s += `    connection {\n        _peer_node_id ${cn.peerNodeId};\n        path {\n            _this_host ipv4 ${cn.path.localAddress}:${cn.path.localPort};\n            _remote_host ipv4 ${cn.path.peerAddress}:${cn.path.port};\n        }\n`;
+    // drbd-utils 9.28 show_connection (9.32 prints `_cstate …;` instead)
+    if (cn.cstate === "StandAlone") s += "        _is_standalone;\n";
     s += section("        ", "net", netFields(cn.net, cn.peerName));
     for (const pd of cn.peerDevices.values()) {
       const disk = section("            ", "disk", peerDeviceFields(c.disk));
@@ -225,6 +231,13 @@ export async function drbdsetup(k: DrbdKernel, ctx: CommandContext): Promise<Exe
         stderr: "",
         exitCode: 0,
       };
+    case "wait-connect-volume":
+    case "wait-connect-connection":
+    case "wait-connect-resource":
+    case "wait-sync-volume":
+    case "wait-sync-connection":
+    case "wait-sync-resource":
+      return drbdsetupWait(k, ctx, cmd, ctx.args.slice(ctx.args.indexOf(cmd) + 1));
     case "show":
       return { stdout: pick(name).map(showResource).join(""), stderr: "", exitCode: 0 };
     case "role": {

@@ -111,7 +111,11 @@ export function applyAl(k: DrbdKernel, node: LabNode, minor: number, disk: strin
   const dev = openDisk(node, disk);
   if ("raw" in dev) return dev;
   if (configured(k, node, minor)) return raw(20, "", `Device '${minor}' is configured!\n`);
-  if (!k.md.exists(dev)) return raw(255, "", "No valid meta data found\n");
+  const md = k.md.load(dev);
+  if (!md) return raw(255, "", "No valid meta data found\n");
+  // the hot extents go to the bitmap when the kernel attaches (ops-lifecycle attach); the
+  // activity log is clean from now on (drbdmeta meta_apply_al sets MDF_AL_CLEAN)
+  md.alClean = true;
   return raw(0);
 }
 
@@ -121,7 +125,11 @@ export function applyAl(k: DrbdKernel, node: LabNode, minor: number, disk: strin
  * day-0 slot, so there is nothing to repair; it refuses on an attached minor and without meta-data.
  */
 export function repairMd(k: DrbdKernel, node: LabNode, minor: number, disk: string): RawResult {
-  return applyAl(k, node, minor, disk);
+  const dev = openDisk(node, disk);
+  if ("raw" in dev) return dev;
+  if (configured(k, node, minor)) return raw(20, "", `Device '${minor}' is configured!\n`);
+  if (!k.md.exists(dev)) return raw(255, "", "No valid meta data found\n");
+  return raw(0);
 }
 
 function withMd(
