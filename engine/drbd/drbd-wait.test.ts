@@ -177,6 +177,24 @@ describe("drbdadm wait-con-int (adm_wait_ci, on a terminal)", () => {
     expect(t.out).toBe(`..........${BANNER}${counter(10)}${counter(11)}${counter(12)}`);
   });
 
+  it("on the terminal each dot and each counter appears when drawn, not when it ends", async () => {
+    const kit = await makeKit();
+    await upAll(kit, ["node1"]);
+    const t0 = kit.lab.world.clock.now;
+    const chunks: { s: number; text: string }[] = [];
+    const r = await kit.lab.exec("node1", "timeout 13 drbdadm wait-con-int", {
+      onOutput: (c) => {
+        if (c.stream === "stdout") chunks.push({ s: (kit.lab.world.clock.now - t0) / 1e6, text: c.text });
+      },
+    });
+    expect(r.exitCode).toBe(124);
+    // a dot a second, then the banner with its first counter, then a counter a second
+    expect(chunks.slice(0, 10).map((c) => [c.s, c.text])).toEqual(Array.from({ length: 10 }, (_, i) => [i + 1, "."]));
+    expect(chunks.map((c) => c.text).join("")).toBe(`..........${BANNER}${counter(10)}${counter(11)}${counter(12)}`);
+    expect(chunks.at(-1)?.s).toBe(12);
+    expect(r.stdout).toBe(chunks.map((c) => c.text).join(""));
+  });
+
   it("the peers are there: it returns at once, without a dot", async () => {
     const kit = await makeKit();
     await upAll(kit, ["node1", "node2"]);

@@ -95,7 +95,7 @@ export class DrbdSubsystem implements Subsystem {
 
   commands(): CommandSpec[] {
     return [
-      { name: "drbdadm", where: "node", run: (ctx) => drbdadm(this.k, ctx) },
+      { name: "drbdadm", where: "node", streams: true, run: (ctx) => drbdadm(this.k, ctx) },
       { name: "drbdsetup", where: "node", streams: true, run: async (ctx) => drbdsetup(this.k, ctx) },
       { name: "drbdmeta", where: "node", run: async (ctx) => drbdmeta(this.k, ctx) },
       ...kmodCommands(this.k),

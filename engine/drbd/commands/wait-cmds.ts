@@ -236,7 +236,19 @@ export async function waitConInt(
   const allDone = () => checks.map((c) => c()).every((r) => r !== null);
   const clock = labWorld(ctx).clock;
   const start = clock.now;
+  // on the terminal the dots and the counter appear as they are drawn (ctx.print), as drbdadm
+  // writes them to its tty; piped or redirected, what it drew is its output when it ends
   let stdout = "";
+  const writes: Promise<void>[] = [];
+  const draw = (text: string) => {
+    if (ctx.print) writes.push(ctx.print(text));
+    else stdout += text;
+  };
+  const end = async (code: number, tail = ""): Promise<ExecResult> => {
+    draw(tail);
+    await Promise.all(writes);
+    return { stdout, stderr: errs(), exitCode: code };
+  };
   const deadline = labWorld(ctx).machineOf(ctx.node).deadline();
   // a second of poll(); at an enclosing `timeout`'s deadline, 143 with what was printed
   const second = async () => {
@@ -244,38 +256,39 @@ export async function waitConInt(
     return code ?? (clock.now >= deadline && !allDone() ? 143 : null);
   };
   for (let i = 0; i < 10; i++) {
-    if (allDone()) return { stdout, stderr: errs(), exitCode: 0 };
+    if (allDone()) return end(0);
     const code = await second();
-    if (code !== null) return { stdout, stderr: errs(), exitCode: code };
-    if (allDone()) return { stdout, stderr: errs(), exitCode: 0 };
-    stdout += ".";
+    if (code !== null) return end(code);
+    if (allDone()) return end(0);
+    draw(".");
   }
   const first = resources[0];
   const opt = (n: string) => String(first?.startup[n] ?? "0");
-  stdout +=
+  draw(
     "\n***************************************************************\n" +
-    " DRBD's startup script waits for the peer node(s) to appear.\n" +
-    " - If this node was already a degraded cluster before the\n" +
-    `   reboot, the timeout is ${opt("degr-wfc-timeout")} seconds. [degr-wfc-timeout]\n` +
-    " - If the peer was available before the reboot, the timeout\n" +
-    `   is ${opt("wfc-timeout")} seconds. [wfc-timeout]\n` +
-    `   (These values are for resource '${first?.name ?? ""}'; 0 sec -> wait forever)\n` +
-    " To abort waiting enter 'yes' [ -- ]: ";
+      " DRBD's startup script waits for the peer node(s) to appear.\n" +
+      " - If this node was already a degraded cluster before the\n" +
+      `   reboot, the timeout is ${opt("degr-wfc-timeout")} seconds. [degr-wfc-timeout]\n` +
+      " - If the peer was available before the reboot, the timeout\n" +
+      `   is ${opt("wfc-timeout")} seconds. [wfc-timeout]\n` +
+      `   (These values are for resource '${first?.name ?? ""}'; 0 sec -> wait forever)\n` +
+      " To abort waiting enter 'yes' [ -- ]: ",
+  );
   // what was typed, a line at a time (stdin at its end gives nothing more)
   const input = ctx.stdin.match(/[^\n]*\n|[^\n]+$/g) ?? [];
   for (;;) {
-    stdout += `\x1b[s\x1b[31G[${String(Math.floor((clock.now - start) / 1_000_000)).padStart(4)}]:\x1b[u`;
+    draw(`\x1b[s\x1b[31G[${String(Math.floor((clock.now - start) / 1_000_000)).padStart(4)}]:\x1b[u`);
     if (allDone()) break;
     const answer = input.shift();
     if (answer !== undefined) {
       if (answer === "yes\n") break;
-      stdout += " To abort waiting enter 'yes' [ -- ]:";
+      draw(" To abort waiting enter 'yes' [ -- ]:");
       continue;
     }
     const code = await second();
-    if (code !== null) return { stdout, stderr: errs(), exitCode: code };
+    if (code !== null) return end(code);
     // a child that ends interrupts the poll: no counter after it
     if (allDone()) break;
   }
-  return { stdout: `${stdout}\n`, stderr: errs(), exitCode: 0 };
+  return end(0, "\n");
 }
