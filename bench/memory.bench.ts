@@ -3,6 +3,7 @@
 // virtual time: the instances are closed, engine/services/postgres/server.ts), per lab.
 // Targets: ≤ 150 MiB RSS per lab with PostgreSQL running, ≤ 20 MiB per idle lab.
 // BENCH_TP4_LABS sets N (default 30).
+import { heldBytes, internStats } from "../engine/block/intern";
 import { createLab, type Lab } from "../engine/lab";
 import type { PostgresSubsystem } from "../engine/services/postgres/index";
 import { PG_IDLE_STOP_US } from "../engine/services/postgres/server";
@@ -57,6 +58,18 @@ async function tp1Lab(seed: number): Promise<Lab> {
   return l;
 }
 
+/** The literal extents' holders (SparseDisk) of these labs' nodes. */
+function disksOf(labs: Lab[]): { literalBuffers(): Iterable<ArrayBufferLike> }[] {
+  const out = new Set<{ literalBuffers(): Iterable<ArrayBufferLike> }>();
+  for (const l of labs)
+    for (const node of l.world.nodes.values())
+      for (const dev of node.blockDevices.values()) {
+        const d = dev as Partial<{ literalBuffers(): Iterable<ArrayBufferLike> }>;
+        if (typeof d.literalBuffers === "function") out.add(d as { literalBuffers(): Iterable<ArrayBufferLike> });
+      }
+  return [...out];
+}
+
 /** RSS after a few GC passes (closed PGlite memories are freed by the collector). */
 async function rss(): Promise<number> {
   for (let i = 0; i < 3; i++) {
@@ -103,6 +116,12 @@ export default async function main(): Promise<void> {
     `  per lab with PostgreSQL running (${awake}/${n} awake): ${perRunning.toFixed(1)} MiB RSS (target ≤ 150)`,
   );
   console.log(`  per lab once idle (${asleep}/${n} servers asleep): ${perIdle.toFixed(1)} MiB RSS (target ≤ 20)`);
+  const held = heldBytes(disksOf(labs));
+  const oneLab = heldBytes(disksOf(labs.slice(0, 1)));
+  const table = internStats();
+  console.log(
+    `  disks' literal buffers in memory: ${(held.bytes / MiB).toFixed(1)} MiB for the ${n} labs (${(held.bytes / n / MiB).toFixed(1)} MiB per lab; one lab alone ${(oneLab.bytes / MiB).toFixed(1)} MiB), ${held.buffers} buffers; intern table ${(table.bytes / MiB).toFixed(1)} MiB in ${table.buffers} buffers (${table.hits}/${table.lookups} lookups shared)`,
+  );
   console.log(
     `  literal data per lab (data cap 256 MiB): ${(Math.max(...quota) / MiB).toFixed(1)} MiB at most, ${(quota.reduce((a, b) => a + b, 0) / n / MiB).toFixed(1)} MiB on average`,
   );

@@ -4,6 +4,7 @@
  * proportional to the number of distinct writes, not to the size, so a 1 TiB disk costs what
  * a 1 GiB one does, and `dd if=/dev/urandom bs=1M count=10` is a single PRNG extent.
  */
+import { intern } from "./intern";
 import { canonical, chunkLength, chunkSlice } from "./payload";
 import { DiskQueue } from "./queue";
 import {
@@ -188,6 +189,13 @@ export class SparseDisk implements BlockDevice {
     return this.literal;
   }
 
+  /** The buffers behind the literal extents (a buffer shared by several extents or disks is one). */
+  literalBuffers(): Set<ArrayBufferLike> {
+    const out = new Set<ArrayBufferLike>();
+    for (const e of this.extents) if (e.chunk.kind === "bytes") out.add(e.chunk.data.buffer);
+    return out;
+  }
+
   /** Plain descriptor of the extent map (start, kind, length), for snapshots and debugging. */
   describe(): { start: number; kind: "bytes" | "prng"; length: number }[] {
     return this.extents.map((e) => ({
@@ -248,6 +256,16 @@ export class SparseDisk implements BlockDevice {
     const to = Math.min(this.extents.length, last + 1);
     const window = [...this.extents.slice(from, first), ...replacement, ...this.extents.slice(last, to)];
     const merged = mergeExtents(window);
+    // Literal extents go through the process-wide table: the same bytes on the peer's disk,
+    // in a restored copy of the lab or in another lab then share one buffer (engine/block/intern.ts).
+    for (let i = 0; i < merged.length; i++) {
+      const e = merged[i] as Extent;
+      if (e.chunk.kind !== "bytes") continue;
+      const data = intern(e.chunk.data);
+      // own chunk and view objects: sharing shows at the buffer level only, the same way
+      // whatever the table held before (a checkpoint writes which objects a lab shares)
+      if (data !== e.chunk.data) merged[i] = { start: e.start, chunk: { kind: "bytes", data } };
+    }
     this.literal += literalOf(merged) - literalOf(this.extents.slice(from, to));
     this.extents.splice(from, to - from, ...merged);
   }
