@@ -73,6 +73,8 @@ export interface OpenOptions {
  * 16MB; the lab's databases (pgbench -s 10 included, which writes through a
  * ring of buffers anyway) fit in 16MB of cache. wal_buffers stays what 128MB gave (4MB, it is
  * derived from shared_buffers), so WAL is written at the same points as before.
+ * The compiled WebAssembly.Module is already one per process: PGlite caches it by URL in Node
+ * (each instance only instantiates it, with its own memory).
  */
 export const LAB_SERVER_SETTINGS: readonly string[] = ["-c", "shared_buffers=16MB", "-c", "wal_buffers=4MB"];
 
