@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { prngBytes } from "../core/rng";
 import { digestBytes, heldBytes, INTERN_MIN_BYTES, intern, internStats } from "./intern";
 import { bytesPayload, materialize, prngPayload } from "./payload";
-import { SparseDisk } from "./sparse-disk";
+import { SHARE_AFTER_BYTES, SparseDisk } from "./sparse-disk";
 
 const KiB = 1024;
 
@@ -46,7 +46,25 @@ describe("literal data shared by content", () => {
       b.writeRaw(i * 512, bytesPayload(line.slice()));
     }
     expect(a.extentCount()).toBe(1);
+    // small writes are shared in batches (after SHARE_AFTER_BYTES written), not one by one
+    expect(heldBytes([a, b]).bytes).toBe(16 * KiB);
+    a.share();
+    b.share();
     expect(heldBytes([a, b]).bytes).toBe(8 * KiB);
+  });
+
+  it("shares on its own once SHARE_AFTER_BYTES of literal data were written", () => {
+    const a = new SparseDisk("/dev/sdb", 4096 * KiB);
+    const b = new SparseDisk("/dev/sdb", 4096 * KiB);
+    const page = 8 * KiB;
+    for (let i = 0; i < SHARE_AFTER_BYTES / page; i++) {
+      const data = bytes(200 + i, page);
+      a.writeRaw(i * page, bytesPayload(data));
+      b.writeRaw(i * page, bytesPayload(data.slice()));
+      if (i === 0) expect(heldBytes([a, b]).bytes).toBe(2 * page);
+    }
+    expect(a.literalBytes()).toBe(SHARE_AFTER_BYTES);
+    expect(heldBytes([a, b]).bytes).toBe(SHARE_AFTER_BYTES);
   });
 
   it("writing to one disk never changes the other's bytes (copy on write)", () => {
@@ -57,6 +75,8 @@ describe("literal data shared by content", () => {
     b.writeRaw(64 * KiB, bytesPayload(data));
     a.writeRaw(96 * KiB, bytesPayload(bytes(10, 8 * KiB)));
     a.writeRaw(64 * KiB, prngPayload(3, 0, 4 * KiB));
+    a.share();
+    b.share();
     expect(diffAt(materialize(b.readRaw(64 * KiB, 128 * KiB)), data)).toBe(-1);
     const expectA = data.slice();
     expectA.set(bytes(10, 8 * KiB), 32 * KiB);
@@ -69,6 +89,7 @@ describe("literal data shared by content", () => {
     a.writeRaw(0, bytesPayload(bytes(11, 1024 * KiB)));
     a.writeRaw(0, prngPayload(4, 0, 1020 * KiB)); // overwrite all but the last 4 KiB
     expect(a.literalBytes()).toBe(4 * KiB);
+    a.share();
     expect(heldBytes([a]).bytes).toBe(4 * KiB);
     expect(diffAt(materialize(a.readRaw(1020 * KiB, 4 * KiB)), bytes(11, 1024 * KiB).subarray(1020 * KiB))).toBe(-1);
   });
@@ -117,6 +138,7 @@ describe("literal data shared by content", () => {
       seed: fc.integer({ min: 1, max: 4 }),
       len: fc.integer({ min: 1, max: 64 * KiB }),
       prng: fc.boolean(),
+      share: fc.boolean(),
     });
     fc.assert(
       fc.property(fc.array(writeArb, { minLength: 1, maxLength: 25 }), (writes) => {
@@ -130,6 +152,7 @@ describe("literal data shared by content", () => {
               w.prng ? prngPayload(w.seed, w.offset, w.len) : bytesPayload(data.slice()),
             );
             (models[i] as Uint8Array).set(data, w.offset);
+            if (w.share) (disks[i] as SparseDisk).share();
           }
         }
         for (const i of [0, 1])

@@ -27,15 +27,15 @@ describe("disks sharing literal data", () => {
     await l.advance(60_000);
     const w = await l.exec(
       "node1",
-      "mkfs.ext4 -q /dev/drbd0 && mkdir -p /mnt/drbd && mount /dev/drbd0 /mnt/drbd && seq 1 20000 > /mnt/drbd/numbers && sync",
+      "mkfs.ext4 -q /dev/drbd0 && mkdir -p /mnt/drbd && mount /dev/drbd0 /mnt/drbd && seq 1 50000 > /mnt/drbd/numbers && sync",
     );
     expect(w.exitCode).toBe(0);
     const ds = disks(l);
-    // the file (109 kB) and the filesystem's metadata are on both nodes' backing disks
-    expect(ds.filter((d) => d.literalBytes() > 100_000).length).toBe(2);
+    // the file (289 kB, more than SHARE_AFTER_BYTES: shared on its own) and the filesystem's metadata are on both nodes' backing disks
+    expect(ds.filter((d) => d.literalBytes() > 280_000).length).toBe(2);
     const both = heldBytes(ds).bytes;
     // each disk counts its own bytes for the data cap, memory holds them once
-    expect(logical(ds)).toBeGreaterThan(200_000);
+    expect(logical(ds)).toBeGreaterThan(560_000);
     expect(both).toBeLessThan(logical(ds) * 0.6);
 
     const { lab: restored } = await restoreCheckpoint(saveCheckpoint(l));
@@ -43,6 +43,6 @@ describe("disks sharing literal data", () => {
     expect(logical(rs)).toBe(logical(ds));
     // the restored lab adds (almost) nothing: buffers under the sharing threshold are its own
     expect(heldBytes([...ds, ...rs]).bytes - both).toBeLessThan(64 * 1024);
-    expect((await restored.exec("node1", "tail -n 1 /mnt/drbd/numbers")).stdout).toBe("20000\n");
+    expect((await restored.exec("node1", "tail -n 1 /mnt/drbd/numbers")).stdout).toBe("50000\n");
   }, 120_000);
 });
