@@ -1,8 +1,13 @@
 // Memory of many TP4 labs in one process (issue 10 item 5): N labs at TP4 step 3 (PostgreSQL
 // running on /mnt/drbd/pgdata), then the same labs once their servers went idle (5 min of
 // virtual time: the instances are closed, engine/services/postgres/server.ts), per lab.
-// Targets: ≤ 150 MiB RSS per lab with PostgreSQL running, ≤ 20 MiB per idle lab.
-// BENCH_TP4_LABS sets N (default 30).
+// Targets: ≤ 150 MiB RSS per lab with PostgreSQL running, ≤ 20 MiB per idle lab. Then the labs
+// are dropped (a worker's idle sweep, lib/labs/cache.ts): what RSS falls by is what the idle
+// labs held; what stays is the process's residue of the PostgreSQL instances that ran.
+// Literal data: logical bytes (the data cap's measure) and the buffers really held, each
+// shared buffer once (engine/block/intern.ts). BENCH_TP4_LABS sets N (default 30).
+// `npm run bench` sets MALLOC_MMAP_THRESHOLD_ as `npm start` does (scripts/start.ts).
+import { heldBytes, internStats } from "../engine/block/intern";
 import { createLab, type Lab } from "../engine/lab";
 import type { PostgresSubsystem } from "../engine/services/postgres/index";
 import { PG_IDLE_STOP_US } from "../engine/services/postgres/server";
@@ -57,6 +62,18 @@ async function tp1Lab(seed: number): Promise<Lab> {
   return l;
 }
 
+/** The literal extents' holders (SparseDisk) of these labs' nodes. */
+function disksOf(labs: Lab[]): { literalBuffers(): Iterable<ArrayBufferLike> }[] {
+  const out = new Set<{ literalBuffers(): Iterable<ArrayBufferLike> }>();
+  for (const l of labs)
+    for (const node of l.world.nodes.values())
+      for (const dev of node.blockDevices.values()) {
+        const d = dev as Partial<{ literalBuffers(): Iterable<ArrayBufferLike> }>;
+        if (typeof d.literalBuffers === "function") out.add(d as { literalBuffers(): Iterable<ArrayBufferLike> });
+      }
+  return [...out];
+}
+
 /** RSS after a few GC passes (closed PGlite memories are freed by the collector). */
 async function rss(): Promise<number> {
   for (let i = 0; i < 3; i++) {
@@ -92,6 +109,7 @@ export default async function main(): Promise<void> {
   const asleep = labs.filter(
     (l) => (l.world.subsystem("postgres") as PostgresSubsystem).servers.awake().length === 0,
   ).length;
+  const idleUsage = process.memoryUsage();
   const quota = labs.map((l) => l.world.dataQuota.used());
   const perRunning = (running - base) / n / MiB;
   const perIdle = (idle - base) / n / MiB;
@@ -103,6 +121,20 @@ export default async function main(): Promise<void> {
     `  per lab with PostgreSQL running (${awake}/${n} awake): ${perRunning.toFixed(1)} MiB RSS (target ≤ 150)`,
   );
   console.log(`  per lab once idle (${asleep}/${n} servers asleep): ${perIdle.toFixed(1)} MiB RSS (target ≤ 20)`);
+  console.log(
+    `  once idle, JavaScript-visible: heap ${(idleUsage.heapUsed / MiB).toFixed(0)} MiB, array buffers ${(idleUsage.arrayBuffers / MiB).toFixed(0)} MiB, external ${(idleUsage.external / MiB).toFixed(0)} MiB (malloc: MALLOC_MMAP_THRESHOLD_=${process.env.MALLOC_MMAP_THRESHOLD_ ?? "glibc's dynamic default"})`,
+  );
+  const held = heldBytes(disksOf(labs));
+  const oneLab = heldBytes(disksOf(labs.slice(0, 1)));
+  const table = internStats();
+  console.log(
+    `  disks' literal buffers in memory: ${(held.bytes / MiB).toFixed(1)} MiB for the ${n} labs (${(held.bytes / n / MiB).toFixed(1)} MiB per lab; one lab alone ${(oneLab.bytes / MiB).toFixed(1)} MiB), ${held.buffers} buffers; intern table ${(table.bytes / MiB).toFixed(1)} MiB in ${table.buffers} buffers (${table.hits}/${table.lookups} lookups shared)`,
+  );
+  labs.length = 0; // evicted, as a worker's idle sweep drops them (they come back from their checkpoint)
+  const evicted = await rss();
+  console.log(
+    `  evicted (dropped as a worker's idle sweep does): rss ${(evicted / MiB).toFixed(0)} MiB, so an idle lab held ${((idle - evicted) / n / MiB).toFixed(1)} MiB RSS of its own (target ≤ 20); the process keeps ${((evicted - base) / n / MiB).toFixed(1)} MiB per PostgreSQL that ran (allocator and V8 residue, reused by later labs)`,
+  );
   console.log(
     `  literal data per lab (data cap 256 MiB): ${(Math.max(...quota) / MiB).toFixed(1)} MiB at most, ${(quota.reduce((a, b) => a + b, 0) / n / MiB).toFixed(1)} MiB on average`,
   );

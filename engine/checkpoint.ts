@@ -22,6 +22,7 @@
  * Pure: no I/O, no clock; the same lab gives the same bytes.
  */
 
+import { internBuffer, isHeldBuffer } from "./block/intern";
 import { rebind, rebindInfo } from "./core/rebind";
 import { sideTables } from "./core/side-tables";
 import { Bitmap } from "./drbd/bitmap";
@@ -142,6 +143,8 @@ interface Rec {
   len?: number;
   /** Array buffer: its blob's index. */
   x?: number;
+  /** Array buffer: 1 when it holds literal data shared by content (engine/block/intern.ts). */
+  sh?: number;
   /** Function: its source's hash; or the rebindable factory that made it, and its arguments. */
   h?: string;
   fn?: string;
@@ -305,7 +308,9 @@ export function saveCheckpoint(lab: Lab): Uint8Array {
     if (o instanceof Promise) return { ...base, k: "P" };
     if (o instanceof ArrayBuffer) {
       blobs.push(new Uint8Array(o.slice(0)));
-      return { ...base, k: "B", x: blobs.length - 1 };
+      // literal data shared by content (block/intern.ts): restored shared again, so that which
+      // buffers a lab shares never depends on whether it was restored
+      return { ...base, k: "B", x: blobs.length - 1, ...(isHeldBuffer(o) ? { sh: 1 } : {}) };
     }
     if (ArrayBuffer.isView(o)) {
       const ty = typedKind(o);
@@ -634,7 +639,7 @@ export async function restoreCheckpoint(bytes: Uint8Array): Promise<{ lab: Lab; 
         case "B": {
           const b = blobs[r.x as number];
           if (!b) throw new InvalidCheckpoint(`missing blob (record ${i})`);
-          return b.buffer;
+          return r.sh === 1 ? internBuffer(b.buffer as ArrayBuffer) : b.buffer;
         }
         case "T":
           return undefined; // after its buffer (pass 2)

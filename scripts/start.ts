@@ -69,6 +69,10 @@ const next = spawn(process.execPath, ["--import", "tsx", path.join(root, "script
   cwd: root,
   stdio: "inherit",
   env: {
+    // glibc (Linux): a fixed mmap threshold instead of the dynamic one, so the large buffers a
+    // lab's PostgreSQL allocates and frees at each start/stop go back to the system instead of
+    // staying in the heap (README, Capacity); ignored elsewhere
+    MALLOC_MMAP_THRESHOLD_: "131072",
     ...process.env,
     NEXT_TELEMETRY_DISABLED: "1",
     NODE_ENV: "production",

@@ -4,6 +4,7 @@
  * proportional to the number of distinct writes, not to the size, so a 1 TiB disk costs what
  * a 1 GiB one does, and `dd if=/dev/urandom bs=1M count=10` is a single PRNG extent.
  */
+import { INTERN_MIN_BYTES, intern } from "./intern";
 import { canonical, chunkLength, chunkSlice } from "./payload";
 import { DiskQueue } from "./queue";
 import {
@@ -52,6 +53,8 @@ export class SparseDisk implements BlockDevice {
   private extents: Extent[] = [];
   /** Sum of the literal extents' lengths, kept up to date by writeRaw. */
   private literal = 0;
+  /** Literal bytes written since the extents last went through the sharing table (share()). */
+  private unshared = 0;
   private perf: DiskPerformance;
   private fault: DiskFault | null = null;
   private holders: { opener: string; mode: OpenMode }[] = [];
@@ -188,6 +191,13 @@ export class SparseDisk implements BlockDevice {
     return this.literal;
   }
 
+  /** The buffers behind the literal extents (a buffer shared by several extents or disks is one). */
+  literalBuffers(): Set<ArrayBufferLike> {
+    const out = new Set<ArrayBufferLike>();
+    for (const e of this.extents) if (e.chunk.kind === "bytes") out.add(e.chunk.data.buffer);
+    return out;
+  }
+
   /** Plain descriptor of the extent map (start, kind, length), for snapshots and debugging. */
   describe(): { start: number; kind: "bytes" | "prng"; length: number }[] {
     return this.extents.map((e) => ({
@@ -250,6 +260,26 @@ export class SparseDisk implements BlockDevice {
     const merged = mergeExtents(window);
     this.literal += literalOf(merged) - literalOf(this.extents.slice(from, to));
     this.extents.splice(from, to - from, ...merged);
+    this.unshared += literalBytesOf(data);
+    if (this.unshared >= SHARE_AFTER_BYTES) this.share();
+  }
+
+  /**
+   * Put the literal extents through the process-wide table (engine/block/intern.ts): the same
+   * bytes on the peer's disk, in a restored copy of the lab or in another lab then share one
+   * buffer. Done after every SHARE_AFTER_BYTES of literal writes rather than at each write, so
+   * that data overwritten or still growing by small appends (a metadata log, WAL pages) is not
+   * hashed again and again. Each extent gets its own chunk and view objects: sharing shows at
+   * the buffer level only, the same way whatever the table held before (a checkpoint writes
+   * which objects a lab shares).
+   */
+  share(): void {
+    this.unshared = 0;
+    for (let i = 0; i < this.extents.length; i++) {
+      const e = this.extents[i] as Extent;
+      if (e.chunk.kind !== "bytes" || e.chunk.data.length < INTERN_MIN_BYTES) continue;
+      this.extents[i] = { start: e.start, chunk: { kind: "bytes", data: intern(e.chunk.data) } };
+    }
   }
 
   private inRange(offset: number, length: number): boolean {
@@ -274,6 +304,15 @@ export class SparseDisk implements BlockDevice {
     }
     return lo;
   }
+}
+
+/** Literal bytes written between two passes of share(). */
+export const SHARE_AFTER_BYTES = 256 * 1024;
+
+function literalBytesOf(p: Payload): number {
+  let n = 0;
+  for (const c of p) if (c.kind === "bytes") n += c.data.length;
+  return n;
 }
 
 /** Literal chunks this long or longer are scanned for zero pages (a PostgreSQL WAL segment is mostly zeros). */

@@ -6,6 +6,11 @@ export interface LabCacheOptions {
   /** A lab untouched for this long is dropped (rebuilt by replay when it comes back). */
   idleMs: number;
   now?: () => number;
+  /**
+   * Also drop idle labs on a timer, every this many ms: without it they go only when another
+   * lab is asked for, so a worker nobody calls any more keeps its idle labs (and their memory).
+   */
+  sweepEveryMs?: number;
 }
 
 /** In-memory LRU of live labs by lab session id; a miss is rebuilt once, even under concurrency. */
@@ -13,8 +18,20 @@ export class LabCache {
   private readonly entries = new Map<string, { promise: Promise<LiveLab>; live?: LiveLab }>();
   private readonly now: () => number;
 
+  private timer: ReturnType<typeof setInterval> | undefined;
+
   constructor(private readonly opts: LabCacheOptions) {
     this.now = opts.now ?? Date.now;
+    if (opts.sweepEveryMs !== undefined && opts.sweepEveryMs > 0) {
+      this.timer = setInterval(() => this.sweep(), opts.sweepEveryMs);
+      (this.timer as { unref?: () => void }).unref?.();
+    }
+  }
+
+  /** Stop the sweeping timer. */
+  close(): void {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
   }
 
   async get(id: string, build: () => Promise<LiveLab>): Promise<LiveLab> {
@@ -55,9 +72,15 @@ export class LabCache {
     }
   }
 
-  /** Drop labs idle too long (only settled entries: a lab being built is never idle). */
-  private sweep(): void {
+  /** Drop labs idle too long (only settled entries: a lab being built is never idle); how many went. */
+  sweep(): number {
     const limit = this.now() - this.opts.idleMs;
-    for (const [id, entry] of this.entries) if (entry.live && entry.live.lastUsed < limit) this.entries.delete(id);
+    let dropped = 0;
+    for (const [id, entry] of this.entries)
+      if (entry.live && entry.live.lastUsed < limit) {
+        this.entries.delete(id);
+        dropped++;
+      }
+    return dropped;
   }
 }

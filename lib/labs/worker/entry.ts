@@ -39,7 +39,13 @@ const port = parentPort;
 if (!port) throw new Error("lib/labs/worker/entry.ts runs in a worker thread");
 const data = workerData as WorkerData;
 const flags = new Int32Array(data.interruptFlags);
-const labs = new LabCache({ maxEntries: data.maxLabs, idleMs: data.idleMs });
+// idle labs leave memory on their own (a quarter of the idle time late at most, 1 s to 1 min);
+// they come back from their checkpoint and log when used again (the pool sends them on `missing`)
+const labs = new LabCache({
+  maxEntries: data.maxLabs,
+  idleMs: data.idleMs,
+  sweepEveryMs: Math.min(60_000, Math.max(1000, data.idleMs / 4)),
+});
 const scheduler = new FairScheduler();
 /** Replays shown on the replay page, their frames kept so that seeking is a lookup. */
 const replays = new ReplayCache();
