@@ -76,7 +76,13 @@ export interface OpenOptions {
  * The compiled WebAssembly.Module is already one per process: PGlite caches it by URL in Node
  * (each instance only instantiates it, with its own memory).
  */
-export const LAB_SERVER_SETTINGS: readonly string[] = ["-c", "shared_buffers=16MB", "-c", "wal_buffers=4MB"];
+export const SHARED_BUFFERS = "16MB";
+export const LAB_SERVER_SETTINGS: readonly string[] = [
+  "-c",
+  `shared_buffers=${SHARED_BUFFERS}`,
+  "-c",
+  "wal_buffers=4MB",
+];
 
 /** Start PostgreSQL on the files the backend loads. */
 export async function openPglite(opts: OpenOptions): Promise<PGlite> {

@@ -9,7 +9,7 @@
  */
 import type { ChangeSet, StorageBackend, StorageEntry } from "@electric-sql/pglite/memfs-frontend";
 import { LAB_EPOCH_MS } from "../../core/time";
-import { openPglite } from "./pglite";
+import { openPglite, SHARED_BUFFERS } from "./pglite";
 
 export interface DataDirTemplate {
   dirs: string[];
@@ -50,6 +50,8 @@ class MemoryBackend implements StorageBackend {
 /**
  * Configuration files real initdb writes next to the data (PGlite's build has none). The lab
  * reads nothing from them but learners append to them (TP4 step 2), so they are real files.
+ * shared_buffers says what the lab's servers run with (pglite.ts LAB_SERVER_SETTINGS; initdb
+ * writes the value it found the machine allows), so `SHOW shared_buffers` agrees with the file.
  */
 function configFiles(): Record<string, string> {
   return {
@@ -59,7 +61,7 @@ function configFiles(): Record<string, string> {
       "#listen_addresses = 'localhost'\t\t# what IP address(es) to listen on;\n" +
       "#port = 5432\t\t\t\t# (change requires restart)\n" +
       "max_connections = 100\t\t\t# (change requires restart)\n" +
-      "shared_buffers = 128MB\t\t\t# min 128kB\n" +
+      `shared_buffers = ${SHARED_BUFFERS}\t\t\t# min 128kB\n` +
       "dynamic_shared_memory_type = posix\t# the default is usually the first option\n" +
       "max_wal_size = 1GB\nmin_wal_size = 80MB\n" +
       "log_timezone = 'Etc/UTC'\ndatestyle = 'iso, mdy'\ntimezone = 'Etc/UTC'\n" +
@@ -129,6 +131,13 @@ async function build(): Promise<DataDirTemplate> {
   const enc = new TextEncoder();
   for (const [p, text] of Object.entries(configFiles()))
     if (!backend.files.has(p)) backend.files.set(p, enc.encode(text));
+  // PGlite's initdb wrote its own postgresql.conf: it says the shared_buffers the lab's
+  // servers run with, so that `SHOW shared_buffers` agrees with the file
+  const conf = backend.files.get("/postgresql.conf");
+  if (conf) {
+    const text = new TextDecoder().decode(conf).replace(/^shared_buffers = \S+/m, `shared_buffers = ${SHARED_BUFFERS}`);
+    backend.files.set("/postgresql.conf", enc.encode(text));
+  }
   const dirs = [...backend.dirs].sort();
   const files = new Map([...backend.files.keys()].sort().map((k) => [k, backend.files.get(k) as Uint8Array] as const));
   let bytes = 0;

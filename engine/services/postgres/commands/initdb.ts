@@ -2,6 +2,7 @@
 import { US_PER_S } from "../../../core/clock";
 import type { CommandSpec } from "../../../world/types";
 import { absPath, fail, getopt, ok, pgOf, strerror, userOf } from "../common";
+import { SHARED_BUFFERS } from "../pglite";
 import { dataDirTemplate } from "../template";
 
 const ROOT_REFUSAL =
@@ -71,7 +72,7 @@ export const initdbCommand: CommandSpec = {
     out +=
       "selecting dynamic shared memory implementation ... posix\n" +
       'selecting default "max_connections" ... 100\n' +
-      'selecting default "shared_buffers" ... 128MB\n' +
+      `selecting default "shared_buffers" ... ${SHARED_BUFFERS}\n` +
       "selecting default time zone ... Etc/UTC\n" +
       "creating configuration files ... ok\n" +
       "running bootstrap script ... ok\n" +
