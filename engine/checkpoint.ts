@@ -220,7 +220,8 @@ function integrity(o: object): number {
  * a checkpoint cannot carry (see the file's comment); the lab is left untouched either way.
  */
 export function saveCheckpoint(lab: Lab): Uint8Array {
-  const timers = lab.world.clock.pending();
+  // a pending timer's closure must be one a restore can make again (core/rebind.ts)
+  const timers = lab.world.clock.pendingTimers().filter((t) => !rebindInfo(t.fn));
   if (timers.length > 0) throw new NotCheckpointable(`timers pending: ${timers.map((t) => t.label).join(", ")}`);
   const jobs = lab.world.pendingJobs();
   if (jobs.length > 0) throw new NotCheckpointable(`jobs queued: ${jobs.join(", ")}`);
