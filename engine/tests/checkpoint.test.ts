@@ -18,6 +18,7 @@ import {
 } from "../checkpoint";
 import { drbdVocabulary } from "../drbd/vocabulary";
 import { createLab, type Lab, parseLabScript, type ReplayEvent, replay } from "../index";
+import type { PostgresSubsystem } from "../services/postgres/index";
 import { vocabulary } from "./property/vocabulary";
 
 interface Shown {
@@ -153,6 +154,36 @@ describe("checkpoints", () => {
     const started = log.findIndex((e) => e.kind === "exec" && e.input.includes("pg_ctl -D /mnt/drbd/pgdata start"));
     expect(full.checkpoints.has(started + 1)).toBe(false);
     await expectSameAsFull(full, log, after[0] as number, tp4);
+  }, 900_000);
+
+  it("restore + tail = full replay in TP4 with PostgreSQL running (its instance asleep at the lab's fixed points)", async () => {
+    const script = readFileSync(path.join(process.cwd(), "content", "solutions", "tp4.lab"), "utf8");
+    const events: ReplayEvent[] = parseLabScript(script).steps.map((s) =>
+      s.kind === "exec"
+        ? { kind: "exec", target: s.target, input: s.command }
+        : { kind: "wait", durationUs: s.ms * 1000 },
+    );
+    const tp4 = { scenario: "fresh", seed: 7 };
+    const full = await run(await createLab(tp4), events);
+    // where a server ran (for the learner) and whether its instance was open, step by step
+    const lab = await createLab(tp4);
+    const servers = (lab.world.subsystem("postgres") as PostgresSubsystem).servers;
+    const running: number[] = [];
+    const awake: number[] = [];
+    await replay(lab, events, {
+      step(_l, step) {
+        if (!step) return;
+        if (servers.all().length > 0) running.push(step.index + 1);
+        if (servers.awake().length > 0) awake.push(step.index + 1);
+      },
+    });
+    // an open instance is never in a checkpoint; a running, sleeping server is
+    expect(awake.length).toBeGreaterThan(3);
+    for (const k of awake) expect(full.checkpoints.has(k)).toBe(false);
+    const withServer = running.filter((k) => full.checkpoints.has(k));
+    expect(withServer.length).toBeGreaterThan(0);
+    // the first such point: its tail wakes the server, queries it, fails over to node2 and back
+    await expectSameAsFull(full, events, withServer[0] as number, tp4);
   }, 900_000);
 
   it("refuses what it cannot restore exactly", async () => {
