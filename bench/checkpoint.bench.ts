@@ -132,7 +132,7 @@ export default async function main(): Promise<void> {
       throw new Error(`${lab}: graded from its checkpoint ${h.score}, from the whole log ${g.score}`);
     console.log(
       `grading ${lab} (target ${lab === "tp4" ? "< 5" : "< 3"} s, ${g.score}/${g.max}): whole log ${fullS.toFixed(1)} s, ` +
-        `from its newest checkpoint ${fastS.toFixed(1)} s (an exercise whose graders observe every step replays it all)`,
+        `from its newest checkpoint ${fastS.toFixed(1)} s (${checkpoint ? `after ${newest?.events} events` : "none"})`,
     );
   }
 }

@@ -13,8 +13,12 @@
  * same class is reused and overwritten in place, so the closures the bare lab wired (a shell's
  * commands, a filesystem's clock) keep pointing at the right objects; anything else is made
  * anew from its class. Functions are never written: a function must be the bare lab's own at
- * the same place (same source), else the state cannot be saved now (NotCheckpointable: a timer
- * pending, a PostgreSQL instance open, a job queued) and the caller tries again later.
+ * the same place (same source), or made by a rebindable factory (core/rebind.ts: the pending
+ * timers' closures, which a restore makes again from their saved arguments), else the state
+ * cannot be saved now (NotCheckpointable: a timer of another closure pending, a PostgreSQL
+ * instance open, a job queued) and the caller tries again later. PostgreSQL's instances sleep
+ * at fixed points of every lab's life (every PG_QUIESCE_EVERY command lines, services/postgres
+ * /server.ts): a lab whose servers run, asleep, is checkpointed there.
  *
  * The format is versioned (CHECKPOINT_FORMAT) and checked: every class's and function's
  * source is hashed in it, so a checkpoint written by other engine code is refused
@@ -223,7 +227,8 @@ function integrity(o: object): number {
  * a checkpoint cannot carry (see the file's comment); the lab is left untouched either way.
  */
 export function saveCheckpoint(lab: Lab): Uint8Array {
-  const timers = lab.world.clock.pending();
+  // a pending timer's closure must be one a restore can make again (core/rebind.ts)
+  const timers = lab.world.clock.pendingTimers().filter((t) => !rebindInfo(t.fn));
   if (timers.length > 0) throw new NotCheckpointable(`timers pending: ${timers.map((t) => t.label).join(", ")}`);
   const jobs = lab.world.pendingJobs();
   if (jobs.length > 0) throw new NotCheckpointable(`jobs queued: ${jobs.join(", ")}`);

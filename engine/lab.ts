@@ -167,6 +167,8 @@ const EXIT_RE = /^\s*(exit|logout)(\s+\d+)?\s*;?\s*$/;
 export class Lab {
   private readonly terminals = new Map<string, Frame[]>();
   private readonly log: LabEvent[] = [];
+  /** Command lines run so far (exec events), Subsystem.afterCommand's count. */
+  private commands = 0;
   private chain: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -216,6 +218,7 @@ export class Lab {
   resetEvents(): void {
     this.history?.endSetup();
     this.log.length = 0;
+    this.commands = 0;
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
@@ -412,6 +415,9 @@ export class Lab {
       result = req?.kind === "repl" ? { ...r, stdout: r.stdout + req.repl.banner } : r;
     }
     await this.drainJobs(run.yieldNow);
+    // the lab's own pauses after the line (a PostgreSQL instance closed: Subsystem.afterCommand)
+    this.commands++;
+    for (const sub of this.world.subsystems) await sub.afterCommand?.(this.commands);
     // what was not printed as it went (a line that does not stream, ^C, exit) comes last
     const out = run.printed.filter((c) => c.stream === "stdout").map((c) => c.text);
     const err = run.printed.filter((c) => c.stream === "stderr").map((c) => c.text);

@@ -4,7 +4,12 @@
  * duration, `sleep`, an explicit wait). Events scheduled for the same instant run in the
  * order they were scheduled, so a replay is byte-identical.
  */
+import { rebindable } from "./rebind";
+
 export type TimerId = number;
+
+/** What a cancelled timer runs (never: it is dropped unrun); a checkpoint can carry it. */
+const cancelledTimer = rebindable("clock.cancelled", () => () => undefined);
 
 interface Timer {
   id: TimerId;
@@ -20,6 +25,8 @@ export class Clock {
   private nextId = 1;
   private heap: Timer[] = [];
   private cancelled = new Set<TimerId>();
+  /** Timers not yet run nor cancelled, by id. */
+  private live = new Map<TimerId, Timer>();
   private running = false;
 
   /** Current virtual time in microseconds. */
@@ -40,11 +47,17 @@ export class Clock {
   scheduleAt(atUs: number, label: string, fn: () => void): TimerId {
     const timer: Timer = { id: this.nextId++, at: Math.max(this.nowUs, Math.round(atUs)), seq: this.seq++, label, fn };
     this.push(timer);
+    this.live.set(timer.id, timer);
     return timer.id;
   }
 
   cancel(id: TimerId | undefined): void {
-    if (id !== undefined) this.cancelled.add(id);
+    const t = id === undefined ? undefined : this.live.get(id);
+    if (!t) return; // run or cancelled already
+    this.cancelled.add(t.id);
+    this.live.delete(t.id);
+    // its closure goes at once (a checkpoint carries the queue: engine/checkpoint.ts)
+    t.fn = cancelledTimer();
   }
 
   /** Number of pending (not cancelled) timers; for tests and invariants. */
@@ -53,6 +66,11 @@ export class Clock {
       .filter((t) => !this.cancelled.has(t.id))
       .sort((a, b) => a.at - b.at || a.seq - b.seq)
       .map((t) => ({ at: t.at, label: t.label }));
+  }
+
+  /** Pending timers' labels and closures (a checkpoint carries only rebindable ones). */
+  pendingTimers(): { label: string; fn: () => void }[] {
+    return this.heap.filter((t) => !this.cancelled.has(t.id)).map((t) => ({ label: t.label, fn: t.fn }));
   }
 
   /** When the next live timer fires, or undefined. */
@@ -75,6 +93,7 @@ export class Clock {
         const top = this.heap[0];
         if (!top || top.at > target) break;
         this.pop();
+        this.live.delete(top.id);
         this.nowUs = top.at;
         top.fn();
       }

@@ -5,6 +5,7 @@
  * Connecting; graceful disconnect of the peer: TearDown. Timers are guarded by the node's
  * boot and the connection's epoch, so a crash or a reconnect cancels them.
  */
+import { rebindable } from "../core/rebind";
 import { sideTable } from "../core/side-tables";
 import { tryOutdatePeer } from "./fencing";
 import { runHandler } from "./handlers";
@@ -15,7 +16,7 @@ import { interruptResync } from "./sync";
 import { twopcAfterLostPeer } from "./twopc";
 
 export class Cluster {
-  constructor(private readonly k: DrbdKernel) {}
+  constructor(readonly k: DrbdKernel) {}
 
   /** Packets get through both ways on the connection's path (iptables, netem loss, crashes). */
   reachable(a: Resource, c: Connection): boolean {
@@ -54,24 +55,11 @@ export class Cluster {
   attempt(res: Resource, c: Connection, delayUs: number): void {
     const k = this.k;
     k.world.clock.cancel(c.connectTimer);
-    const epoch = c.epoch;
-    const boot = res.boot;
-    c.connectTimer = k.world.clock.schedule(delayUs, `drbd connect ${res.name} ${res.node.name}->${c.peerName}`, () => {
-      c.connectTimer = undefined;
-      if (!k.alive(res) || res.boot !== boot || c.epoch !== epoch || c.cstate !== "Connecting") return;
-      const p = k.peerSide(res, c);
-      if (!p || p.conn.cstate !== "Connecting" || !this.reachable(res, c)) return;
-      // TCP connect + feature exchange: one round trip
-      const rtt = 2 * k.world.net.path(res.node.name, c.peerName).latencyUs;
-      const pe = p.conn.epoch;
-      k.world.clock.cancel(p.conn.connectTimer);
-      c.connectTimer = k.world.clock.schedule(rtt, `drbd handshake ${res.name}`, () => {
-        c.connectTimer = undefined;
-        if (!k.alive(res) || !k.alive(p.res) || c.epoch !== epoch || p.conn.epoch !== pe) return;
-        if (c.cstate !== "Connecting" || p.conn.cstate !== "Connecting" || !this.reachable(res, c)) return;
-        establish(k, { res, conn: c }, p);
-      });
-    });
+    c.connectTimer = k.world.clock.schedule(
+      delayUs,
+      `drbd connect ${res.name} ${res.node.name}->${c.peerName}`,
+      onConnect(this, res, c, c.epoch, res.boot),
+    );
   }
 
   /** Next connect-int retry instant for a Connecting connection. */
@@ -148,15 +136,7 @@ export class Cluster {
     const pending = k.world.clock.pending().find((t) => t.label === lossLabel(res, c));
     if (c.lossTimer !== undefined && pending && pending.at <= at) return pending.at;
     k.world.clock.cancel(c.lossTimer);
-    const epoch = c.epoch;
-    c.lossTimer = k.world.clock.scheduleAt(at, lossLabel(res, c), () => {
-      c.lossTimer = undefined;
-      if (!k.alive(res) || c.epoch !== epoch || c.cstate !== "Connected") return;
-      const p = k.peerSide(res, c);
-      if (p && this.reachable(res, c) && p.conn.cstate === "Connected") return; // link healed in time
-      k.logConn(res, c, "PingAck did not arrive in time.");
-      this.lose(res, c, "NetworkFailure", "lost-peer");
-    });
+    c.lossTimer = k.world.clock.scheduleAt(at, lossLabel(res, c), onLossTimeout(this, res, c, c.epoch));
     return at;
   }
 
@@ -209,3 +189,49 @@ function receiverPid(k: DrbdKernel, c: Connection): number {
 function lossLabel(res: Resource, c: Connection): string {
   return `drbd ping-timeout ${res.node.name}:${res.name}->${c.peerName}`;
 }
+
+// the connection's timers, as closures a checkpoint can carry (core/rebind.ts)
+
+/** A connect attempt: TCP connect and feature exchange, one round trip, then the handshake. */
+const onConnect = rebindable(
+  "drbd.connect",
+  (cl: Cluster, res: Resource, c: Connection, epoch: number, boot: number) => () => {
+    const k = cl.k;
+    c.connectTimer = undefined;
+    if (!k.alive(res) || res.boot !== boot || c.epoch !== epoch || c.cstate !== "Connecting") return;
+    const p = k.peerSide(res, c);
+    if (!p || p.conn.cstate !== "Connecting" || !cl.reachable(res, c)) return;
+    const rtt = 2 * k.world.net.path(res.node.name, c.peerName).latencyUs;
+    k.world.clock.cancel(p.conn.connectTimer);
+    c.connectTimer = k.world.clock.schedule(
+      rtt,
+      `drbd handshake ${res.name}`,
+      onHandshake(cl, res, c, p.res, p.conn, epoch, p.conn.epoch),
+    );
+  },
+);
+
+const onHandshake = rebindable(
+  "drbd.handshake",
+  (cl: Cluster, res: Resource, c: Connection, pres: Resource, pconn: Connection, epoch: number, pe: number) => () => {
+    const k = cl.k;
+    c.connectTimer = undefined;
+    if (!k.alive(res) || !k.alive(pres) || c.epoch !== epoch || pconn.epoch !== pe) return;
+    if (c.cstate !== "Connecting" || pconn.cstate !== "Connecting" || !cl.reachable(res, c)) return;
+    establish(k, { res, conn: c }, { res: pres, conn: pconn });
+  },
+);
+
+/** The peer's PingAck did not come in time: the connection is lost (unless the link healed). */
+const onLossTimeout = rebindable(
+  "drbd.lossTimeout",
+  (cl: Cluster, res: Resource, c: Connection, epoch: number) => () => {
+    const k = cl.k;
+    c.lossTimer = undefined;
+    if (!k.alive(res) || c.epoch !== epoch || c.cstate !== "Connected") return;
+    const p = k.peerSide(res, c);
+    if (p && cl.reachable(res, c) && p.conn.cstate === "Connected") return; // link healed in time
+    k.logConn(res, c, "PingAck did not arrive in time.");
+    cl.lose(res, c, "NetworkFailure", "lost-peer");
+  },
+);

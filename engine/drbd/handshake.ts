@@ -3,6 +3,7 @@
  * go Connected, then per volume the UUIDs decide the resync direction (uuid.ts), split brains
  * are resolved by the after-sb policies or --discard-my-data, or the connection is dropped.
  */
+import { rebindable } from "../core/rebind";
 import { sideSet } from "../core/side-tables";
 import { runHandler } from "./handlers";
 import { type DrbdKernel, PROTO_AGREED } from "./kernel";
@@ -122,16 +123,7 @@ function refuseTwoPrimaries(k: DrbdKernel, a: End, b: End): void {
     k.world.clock.schedule(
       1_000_000,
       `drbd connect retry ${ini.res.name} ${ini.res.node.name}->${ini.conn.peerName}`,
-      () => {
-        if (!k.alive(ini.res) || !k.alive(peer.res) || ini.conn.epoch !== ep[0] || peer.conn.epoch !== ep[1]) return;
-        if (ini.conn.cstate !== "Connecting" || peer.conn.cstate !== "Connecting") return;
-        const net = k.world.net;
-        const up =
-          net.canReach(ini.res.node.name, ini.conn.peerName, ini.conn.path.port) &&
-          net.canReach(ini.conn.peerName, ini.res.node.name, ini.conn.path.localPort);
-        if (up) establish(k, ini, peer, { retry: true });
-        else k.cluster.attempt(ini.res, ini.conn, ini.conn.net.connectIntUs);
-      },
+      onConnectRetry(k, ini, peer, ep[0] as number, ep[1] as number),
     );
     return;
   }
@@ -444,3 +436,18 @@ function startSync(k: DrbdKernel, src: End, ds: Device, tgt: End, dt: Device, fu
   const t: Side = { res: tgt.res, conn: tgt.conn, dev: dt, pd: tpd };
   beginResync(k, s, t, "connected");
 }
+
+/** The retry after a two-primaries refusal (a closure a checkpoint can carry: core/rebind.ts). */
+const onConnectRetry = rebindable(
+  "drbd.connectRetry",
+  (k: DrbdKernel, ini: End, peer: End, epochI: number, epochP: number) => () => {
+    if (!k.alive(ini.res) || !k.alive(peer.res) || ini.conn.epoch !== epochI || peer.conn.epoch !== epochP) return;
+    if (ini.conn.cstate !== "Connecting" || peer.conn.cstate !== "Connecting") return;
+    const net = k.world.net;
+    const up =
+      net.canReach(ini.res.node.name, ini.conn.peerName, ini.conn.path.port) &&
+      net.canReach(ini.conn.peerName, ini.res.node.name, ini.conn.path.localPort);
+    if (up) establish(k, ini, peer, { retry: true });
+    else k.cluster.attempt(ini.res, ini.conn, ini.conn.net.connectIntUs);
+  },
+);

@@ -10,11 +10,12 @@
 import { DiskQueue } from "../block/queue";
 import type { IoResult, Payload } from "../block/types";
 import { payloadLength } from "../block/types";
+import { rebindable } from "../core/rebind";
 import { sideTable } from "../core/side-tables";
 import { localIoError } from "./io-error";
 import type { DrbdKernel } from "./kernel";
 import { peerMd } from "./metadata";
-import type { Connection, Device, Resource } from "./objects";
+import type { Connection, Device, PeerDevice, Resource } from "./objects";
 import { DISK_BANDWIDTH_BPS, noteAppIo } from "./resync";
 import { send } from "./sendbuf";
 import { hasUpToDateAccess } from "./state-engine";
@@ -241,26 +242,28 @@ export function writeData(
     anyOk = true;
     pd.sentKiB += Math.ceil(len / 1024);
     pd.inFlight++;
-    const epoch = c.epoch;
-    const pEpoch = p.conn.epoch;
-    const boot = res.node.bootCount;
-    const ppd = p.conn.peerDevices.get(dev.vnr);
-    const senderNodeId = res.nodeId;
-    k.world.clock.schedule(arriveAt - now, `drbd data ${res.name} ${res.node.name}->${c.peerName}`, () => {
-      pd.inFlight = Math.max(0, pd.inFlight - 1);
-      // a crashed sender's send buffer is gone (protocol A loses in-flight data)
-      if (res.node.bootCount !== boot || res.node.state !== "running") return;
-      if (c.epoch !== epoch || p.conn.epoch !== pEpoch || !k.alive(p.res) || !pdev.backing) {
-        if (k.alive(res)) markOos();
-        return;
-      }
-      pdev.backing.write(offset, data);
-      // the sender's own disk did not get it (diskless or failed): the peer remembers the
-      // blocks for it, a re-attached disk is resynced from them (K9 drbd_set_out_of_sync)
-      if (!localWritten && pdev.md) peerMd(pdev.md, senderNodeId).bitmap.setBytes(offset, len);
-      if (ppd) ppd.receivedKiB += Math.ceil(len / 1024);
-      pdev.writtenKiB += Math.ceil(len / 1024);
-    });
+    k.world.clock.schedule(
+      arriveAt - now,
+      `drbd data ${res.name} ${res.node.name}->${c.peerName}`,
+      onDataArrives({
+        k,
+        res,
+        c,
+        dev,
+        pd,
+        peer: p.res,
+        pconn: p.conn,
+        pdev,
+        ppd: p.conn.peerDevices.get(dev.vnr),
+        epoch: c.epoch,
+        pEpoch: p.conn.epoch,
+        boot: res.node.bootCount,
+        offset,
+        len,
+        data,
+        localWritten,
+      }),
+    );
   }
   // K9 drbd_req_complete: success when at least one of the local or remote writes succeeded
   if (!anyOk) return { ok: false, errno: "EIO", reason: "local I/O error and no peer to write to" };
@@ -305,3 +308,42 @@ export function readData(k: DrbdKernel, res: Resource, dev: Device, offset: numb
   }
   return { ok: false, errno: "EIO", reason: "no access to UpToDate data" };
 }
+
+/** A replicated write reaches the peer (a closure a checkpoint can carry: core/rebind.ts). */
+const onDataArrives = rebindable(
+  "drbd.dataArrives",
+  (w: {
+    k: DrbdKernel;
+    res: Resource;
+    c: Connection;
+    dev: Device;
+    pd: PeerDevice;
+    peer: Resource;
+    pconn: Connection;
+    pdev: Device;
+    ppd: PeerDevice | undefined;
+    epoch: number;
+    pEpoch: number;
+    boot: number;
+    offset: number;
+    len: number;
+    data: Payload;
+    localWritten: boolean;
+  }) =>
+    () => {
+      const { k, res, c, dev, pd, pdev, offset, len } = w;
+      pd.inFlight = Math.max(0, pd.inFlight - 1);
+      // a crashed sender's send buffer is gone (protocol A loses in-flight data)
+      if (res.node.bootCount !== w.boot || res.node.state !== "running") return;
+      if (c.epoch !== w.epoch || w.pconn.epoch !== w.pEpoch || !k.alive(w.peer) || !pdev.backing) {
+        if (k.alive(res) && dev.md) peerMd(dev.md, c.peerNodeId).bitmap.setBytes(offset, len);
+        return;
+      }
+      pdev.backing.write(offset, w.data);
+      // the sender's own disk did not get it (diskless or failed): the peer remembers the
+      // blocks for it, a re-attached disk is resynced from them (K9 drbd_set_out_of_sync)
+      if (!w.localWritten && pdev.md) peerMd(pdev.md, res.nodeId).bitmap.setBytes(offset, len);
+      if (w.ppd) w.ppd.receivedKiB += Math.ceil(len / 1024);
+      pdev.writtenKiB += Math.ceil(len / 1024);
+    },
+);

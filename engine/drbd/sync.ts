@@ -6,6 +6,7 @@
  * to history — K9 drbd_resync_finished / drbd_uuid_resync_finished).
  */
 import type { BlockDevice } from "../block/types";
+import { rebindable } from "../core/rebind";
 import { BM_BLOCK_SIZE, type Interval } from "./bitmap";
 import { runHandler } from "./handlers";
 import type { DrbdKernel } from "./kernel";
@@ -102,9 +103,17 @@ function schedule(k: DrbdKernel, src: Side, tgt: Side, run: ResyncRun): void {
   run.timer = undefined;
   const at = completionUs(run, k.world.clock.now);
   if (at === null) return;
-  const epochS = src.conn.epoch;
-  const epochT = tgt.conn.epoch;
-  run.timer = k.world.clock.scheduleAt(at, `drbd resync ${src.res.name}`, () => {
+  run.timer = k.world.clock.scheduleAt(
+    at,
+    `drbd resync ${src.res.name}`,
+    onResyncDone(k, src, tgt, run, src.conn.epoch, tgt.conn.epoch),
+  );
+}
+
+/** A resync's end (a closure a checkpoint can carry: core/rebind.ts). */
+const onResyncDone = rebindable(
+  "drbd.resyncDone",
+  (k: DrbdKernel, src: Side, tgt: Side, run: ResyncRun, epochS: number, epochT: number) => () => {
     if (
       !k.alive(src.res) ||
       !k.alive(tgt.res) ||
@@ -114,8 +123,8 @@ function schedule(k: DrbdKernel, src: Side, tgt: Side, run: ResyncRun): void {
     )
       return;
     finishResync(k, src, tgt);
-  });
-}
+  },
+);
 
 /** Re-plan the completion after a rate/pause change. */
 export function replan(k: DrbdKernel, src: Side): void {

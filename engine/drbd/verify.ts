@@ -4,10 +4,11 @@
  * compares the blocks and only *marks* differing 4 KiB blocks out of sync (no repair).
  */
 import { sameContent } from "../block/digest";
+import { rebindable } from "../core/rebind";
 import { runHandler } from "./handlers";
 import type { DrbdKernel } from "./kernel";
 import { peerMd } from "./metadata";
-import { averageKiBps, completionUs, startRun } from "./resync";
+import { averageKiBps, completionUs, type ResyncRun, startRun } from "./resync";
 import type { Side } from "./sync";
 
 const CMP_CHUNK = 4 * 1024 * 1024;
@@ -56,8 +57,13 @@ export function verifyRun(k: DrbdKernel, me: Side, peer: Side): void {
   );
   k.logPd(me.res, me.dev, me.conn, `Online Verify start sector: 0`);
   const at = completionUs(run, now) ?? now;
-  const epochA = me.conn.epoch;
-  run.timer = k.world.clock.scheduleAt(at, `drbd verify ${me.res.name}`, () => {
+  run.timer = k.world.clock.scheduleAt(at, `drbd verify ${me.res.name}`, onVerifyDone(k, me, peer, run, me.conn.epoch));
+}
+
+/** The end of an online verify (a closure a checkpoint can carry: core/rebind.ts). */
+const onVerifyDone = rebindable(
+  "drbd.verifyDone",
+  (k: DrbdKernel, me: Side, peer: Side, run: ResyncRun, epochA: number) => () => {
     if (!k.alive(me.res) || !k.alive(peer.res) || me.conn.epoch !== epochA || me.pd.resync !== run) return;
     const diffs = diffBlocks(me, peer);
     let n = 0;
@@ -82,5 +88,5 @@ export function verifyRun(k: DrbdKernel, me: Side, peer: Side): void {
       );
     }
     if (n > 0) runHandler(k, me.res, "out-of-sync", me.dev, me.conn);
-  });
-}
+  },
+);

@@ -18,6 +18,7 @@ import {
 } from "../checkpoint";
 import { drbdVocabulary } from "../drbd/vocabulary";
 import { createLab, type Lab, parseLabScript, type ReplayEvent, replay } from "../index";
+import type { PostgresSubsystem } from "../services/postgres/index";
 import { vocabulary } from "./property/vocabulary";
 
 interface Shown {
@@ -155,6 +156,36 @@ describe("checkpoints", () => {
     await expectSameAsFull(full, log, after[0] as number, tp4);
   }, 900_000);
 
+  it("restore + tail = full replay in TP4 with PostgreSQL running (its instance asleep at the lab's fixed points)", async () => {
+    const script = readFileSync(path.join(process.cwd(), "content", "solutions", "tp4.lab"), "utf8");
+    const events: ReplayEvent[] = parseLabScript(script).steps.map((s) =>
+      s.kind === "exec"
+        ? { kind: "exec", target: s.target, input: s.command }
+        : { kind: "wait", durationUs: s.ms * 1000 },
+    );
+    const tp4 = { scenario: "fresh", seed: 7 };
+    const full = await run(await createLab(tp4), events);
+    // where a server ran (for the learner) and whether its instance was open, step by step
+    const lab = await createLab(tp4);
+    const servers = (lab.world.subsystem("postgres") as PostgresSubsystem).servers;
+    const running: number[] = [];
+    const awake: number[] = [];
+    await replay(lab, events, {
+      step(_l, step) {
+        if (!step) return;
+        if (servers.all().length > 0) running.push(step.index + 1);
+        if (servers.awake().length > 0) awake.push(step.index + 1);
+      },
+    });
+    // an open instance is never in a checkpoint; a running, sleeping server is
+    expect(awake.length).toBeGreaterThan(3);
+    for (const k of awake) expect(full.checkpoints.has(k)).toBe(false);
+    const withServer = running.filter((k) => full.checkpoints.has(k));
+    expect(withServer.length).toBeGreaterThan(0);
+    // the first such point: its tail wakes the server, queries it, fails over to node2 and back
+    await expectSameAsFull(full, events, withServer[0] as number, tp4);
+  }, 900_000);
+
   it("refuses what it cannot restore exactly", async () => {
     const lab = await createLab(start);
     await lab.exec("node1", "drbdadm create-md r0; drbdadm up r0");
@@ -184,9 +215,54 @@ describe("checkpoints", () => {
     // (saved before lab.state(), which makes DRBD's per-node tables as it reads them)
     expect(Buffer.from(saveCheckpoint(again.lab)).equals(Buffer.from(bytes))).toBe(true);
     expect(again.lab.state()).toEqual(lab.state());
-    // a pending timer cannot be carried: not checkpointable now
-    await lab.exec("node2", "drbdadm create-md r0; drbdadm up r0; drbdadm primary --force r0");
-    await lab.exec("node1", "drbdadm status r0");
-    if (lab.world.clock.pending().length > 0) expect(() => saveCheckpoint(lab)).toThrow(NotCheckpointable);
+    // a pending timer whose closure a restore cannot make again: not checkpointable now
+    lab.world.clock.schedule(5_000_000, "a closure of no factory", () => undefined);
+    expect(() => saveCheckpoint(lab)).toThrow(NotCheckpointable);
   }, 120_000);
+
+  it("carries pending timers (resync, connection, replicated writes in flight)", async () => {
+    const x = (target: string, input: string): ReplayEvent => ({ kind: "exec", target, input });
+    const events: ReplayEvent[] = [
+      x("node1", "drbdadm create-md r0; drbdadm up r0"),
+      x("node2", "drbdadm create-md r0"),
+      x("node2", "drbdadm up r0"), // connecting: connect and handshake timers
+      x("node1", "drbdadm primary --force r0; drbdadm status r0"), // a resync under way
+      x("node1", "sleep 2; drbdadm status r0"),
+      x("node1", "mkfs.ext4 -q /dev/drbd0; mount /dev/drbd0 /mnt; echo a > /mnt/a"),
+      x("node1", "iptables -A INPUT -s 172.28.0.12 -j DROP; dd if=/dev/urandom of=/mnt/x bs=1M count=1"),
+      { kind: "wait", durationUs: 3_000_000 },
+      x("node1", "drbdadm status r0; iptables -F; sleep 20; drbdadm status r0"),
+      { kind: "wait", durationUs: 60_000_000 },
+      x("node2", "drbdadm status r0; dmesg | tail -5"),
+    ];
+    const full = await run(await createLab(start), events);
+    // the points where timers were pending and a checkpoint was taken anyway
+    const lab = await createLab(start);
+    const pendingAt: number[] = [];
+    const labels = new Set<string>();
+    await replay(lab, events, {
+      step(l, step) {
+        const pending = l.world.clock.pending();
+        for (const t of pending) labels.add(t.label.split(" ").slice(0, 2).join(" "));
+        if (step && pending.length > 0) pendingAt.push(step.index + 1);
+      },
+    });
+    expect([...labels].sort()).toEqual(expect.arrayContaining(["drbd connect", "drbd resync"]));
+    const points = pendingAt.filter((k) => full.checkpoints.has(k));
+    expect(points.length).toBeGreaterThan(2);
+    expect(points).toEqual(pendingAt);
+    for (const k of points) await expectSameAsFull(full, events, k, start);
+    // (a restore that dropped the queue would not do: the resync would never end)
+    const k = points[0] as number;
+    const { lab: restored } = await restoreFor(full.checkpoints.get(k) as Uint8Array, events, start);
+    expect(restored.world.clock.pending()).toEqual(
+      (
+        await (async () => {
+          const l = await createLab(start);
+          await replay(l, events.slice(0, k));
+          return l;
+        })()
+      ).world.clock.pending(),
+    );
+  }, 600_000);
 });

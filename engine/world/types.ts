@@ -198,6 +198,12 @@ export interface Subsystem {
    * instance open (its memory is not in the lab's objects); undefined when it can.
    */
   checkpointBlocker?(): string | undefined;
+  /**
+   * After the lab's `count`-th command line (its jobs drained, before it is logged): what the
+   * subsystem does at fixed points of every lab's life, e.g. closing a PostgreSQL instance so
+   * that a checkpoint can carry the lab (a decision of the event count only: replays agree).
+   */
+  afterCommand?(count: number): Promise<void>;
 }
 
 export interface World {

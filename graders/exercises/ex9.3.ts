@@ -79,6 +79,15 @@ function observer(): LabObserver<Ex93Seen> {
   let node1Primary = false;
   let node1Boot = -1;
   return {
+    save: () => JSON.parse(JSON.stringify({ v: 1, seen, node1Primary, node1Boot })),
+    load(state) {
+      const s = state as { v?: unknown; seen?: Ex93Seen; node1Primary?: unknown; node1Boot?: unknown };
+      if (s?.v !== 1 || typeof s.seen !== "object" || s.seen === null || typeof s.seen.after !== "object")
+        throw new Error("not an ex9.3 observer state");
+      Object.assign(seen, JSON.parse(JSON.stringify(s.seen)));
+      node1Primary = s.node1Primary === true;
+      node1Boot = typeof s.node1Boot === "number" ? s.node1Boot : -1;
+    },
     step(lab: Lab, step: ReplayStep | null) {
       const index = step?.index ?? -1;
       const n1 = lab.world.node("node1");

@@ -89,6 +89,22 @@ function observer(): LabObserver<Tp4Seen> {
   let boot1Before = -1;
   let activeBefore = false;
   return {
+    save: () => JSON.parse(JSON.stringify({ v: 1, seen, pg1Before, boot1Before, activeBefore })),
+    load(state) {
+      const s = state as {
+        v?: unknown;
+        seen?: Tp4Seen;
+        pg1Before?: unknown;
+        boot1Before?: unknown;
+        activeBefore?: unknown;
+      };
+      if (s?.v !== 1 || typeof s.seen !== "object" || s.seen === null || !Array.isArray(s.seen.episodes))
+        throw new Error("not a TP4 observer state");
+      Object.assign(seen, JSON.parse(JSON.stringify(s.seen)));
+      pg1Before = s.pg1Before === true;
+      boot1Before = typeof s.boot1Before === "number" ? s.boot1Before : -1;
+      activeBefore = s.activeBefore === true;
+    },
     async step(lab: Lab, step: ReplayStep | null) {
       const index = step?.index ?? -1;
       const n1 = lab.world.node("node1");

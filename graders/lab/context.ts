@@ -73,6 +73,15 @@ export interface LabObserver<O> {
   everyStep?: boolean;
   /** The replay started from a checkpoint holding this many of the log's commands. */
   skipped?(commands: number): void;
+  /**
+   * Everything the observer has recorded so far, as JSON (a checkpoint carries it: the worker's
+   * live checks save it with the lab's state, lib/labs/checkpoints.ts); `load` puts it back in
+   * a fresh observer, which then goes on from the checkpoint's step as if it had seen the ones
+   * before. An observer without them makes every grading replay the whole log.
+   */
+  save?(): unknown;
+  /** Throws on a state it does not recognize (the whole log is then replayed). */
+  load?(state: unknown): void;
 }
 
 /** A lab context with what an observer recorded during the replay. */
@@ -110,7 +119,9 @@ const eventsSubmission = z.strictObject({
    * the replay starts there. Ignored when it does not fit the log, or when an observer must see
    * every step.
    */
-  checkpoint: z.object({ bytes: z.instanceof(Uint8Array), machines: z.array(z.string()) }).optional(),
+  checkpoint: z
+    .object({ bytes: z.instanceof(Uint8Array), machines: z.array(z.string()), observed: z.unknown().optional() })
+    .optional(),
 });
 
 /**
@@ -170,15 +181,18 @@ async function replayWithMachines(
   lab: Lab,
   events: readonly ReplayEvent[],
   observer?: LabObserver<unknown>,
+  /** The observer goes on from a checkpoint: it saw the lab before these events already. */
+  resumed = false,
 ): Promise<string[]> {
   const machines: string[] = [];
   await replay(lab, events, {
     async step(l, step) {
-      if (!step) return observer?.step(l, null);
+      if (!step) return resumed ? undefined : observer?.step(l, null);
       const on = step.before?.machine ?? (step.target.split("#")[0] as string);
       const machine = step.kind === "wait" ? "lab" : commandMachine(l, on, step.input);
       if (step.kind === "exec") machines.push(machine);
-      await observer?.step(l, { ...step, machine });
+      // the step's place in the whole log (a replay from a checkpoint counts from its tail)
+      await observer?.step(l, { ...step, index: l.events().length - 1, machine });
     },
   });
   return machines;
@@ -270,11 +284,20 @@ async function runSubmission(
         },
   );
   const { scenario, seed, checkpoint } = parsed.data;
+  // an observer that sees every step starts from a checkpoint only with what it had recorded there
   const needsEveryStep = observer !== undefined && observer.everyStep !== false;
-  const restored = checkpoint && !needsEveryStep ? await fromCheckpoint(checkpoint, events, { scenario, seed }) : null;
+  const resumable = !needsEveryStep || (observer?.load !== undefined && checkpoint?.observed !== undefined);
+  let restored = checkpoint && resumable ? await fromCheckpoint(checkpoint, events, { scenario, seed }) : null;
+  if (restored && needsEveryStep) {
+    try {
+      observer?.load?.(checkpoint?.observed);
+    } catch {
+      restored = null; // not this exercise's, or another version of its observer: the whole log
+    }
+  }
   if (restored) observer?.skipped?.(restored.machines.length);
   const lab = restored?.lab ?? (await createLab({ scenario, seed }));
-  const tail = await replayWithMachines(lab, events.slice(restored?.skipped ?? 0), observer);
+  const tail = await replayWithMachines(lab, events.slice(restored?.skipped ?? 0), observer, restored !== null);
   return { valid: true, ctx: { lab, machines: [...(restored?.machines ?? []), ...tail] } };
 }
 

@@ -3,6 +3,7 @@ import { type LabObserver, type ObservedLabCtx, prepareLab } from "./context";
 import { liveChecks } from "./live";
 import { releaseLab } from "./observe";
 import { ensureGraderScenarios } from "./scenarios";
+import { observedOf } from "./stamp";
 
 export interface LabExerciseSpec<O = undefined> {
   id: string;
@@ -33,7 +34,7 @@ export function labExercise<O = undefined>(spec: LabExerciseSpec<O>): ExerciseDe
     prepare: async (submission, report) => {
       ensureGraderScenarios();
       const start = { scenario: spec.startScenario, chapter: spec.chapter };
-      return prepareLab(start, submission, withProgress(spec.observe?.(), commandCount(submission), report));
+      return prepareLab(start, submission, withProgress(spec.id, spec.observe?.(), commandCount(submission), report));
     },
     release: (ctx) => releaseLab(ctx.lab),
     live: () =>
@@ -54,10 +55,16 @@ function commandCount(submission: unknown): number {
 }
 
 /** The checks' observer (if any), reporting each replayed command to `report`. */
-function withProgress<O>(inner: LabObserver<O> | undefined, total: number, report?: ReportProgress): LabObserver<O> {
+function withProgress<O>(
+  exercise: string,
+  inner: LabObserver<O> | undefined,
+  total: number,
+  report?: ReportProgress,
+): LabObserver<O> {
   let done = 0;
   return {
     everyStep: inner !== undefined,
+    ...(inner?.load ? { load: (state: unknown) => inner.load?.(observedOf(exercise, state)) } : {}),
     skipped(commands) {
       done += commands;
       if (commands > 0) report?.({ kind: "replay", done, total: Math.max(total, done) });

@@ -1,6 +1,7 @@
 import type { ReplayStep as EngineReplayStep, Lab, LabState, SplitBrainEvent } from "../../engine/index";
 import type { AnyExercise, CheckOutcome } from "../types";
 import { commandMachine, type LabObserver, labContext } from "./context";
+import { observedOf, stampObserved } from "./stamp";
 
 /**
  * A lab exercise's checks evaluated on a live lab, between two commands (the instructor's
@@ -18,14 +19,21 @@ export interface LiveSummary {
 }
 
 export interface LiveChecks {
-  /** False when the exercise observes the lab as it runs: it must be fed every step from the start. */
+  /**
+   * False when the exercise observes the lab as it runs and its observer cannot be saved: it
+   * must be fed every step from the start.
+   */
   readonly restorable: boolean;
   step(lab: Lab, step: EngineReplayStep | null): Promise<void>;
   /**
    * A lab restored from a checkpoint (lib/labs/live.ts): the commands it had run, each with the
-   * machine its terminal was on, stand for the steps the checks did not see.
+   * machine its terminal was on, stand for the steps the checks did not see; `observed`, what
+   * the exercise's observer had recorded there (`observed()` when the checkpoint was taken).
+   * Throws when the observer cannot go on from it (the caller replays the whole log).
    */
-  restore(lab: Lab, commands: readonly { machine: string; input: string }[]): void;
+  restore(lab: Lab, commands: readonly { machine: string; input: string }[], observed?: unknown): void;
+  /** What the exercise's observer recorded so far, stamped (undefined: no observer, or one that cannot be saved). */
+  observed(): unknown;
   evaluate(lab: Lab): Promise<LiveSummary>;
 }
 
@@ -38,18 +46,32 @@ interface LiveSpec {
 export function liveChecks(exercise: string, spec: LiveSpec): LiveChecks {
   const machines: string[] = [];
   const observer = spec.observe?.();
+  // the observer's first look is before the first step; later catch-ups (and a restored lab) go on
+  let started = false;
   return {
-    restorable: observer === undefined,
-    restore(lab, commands) {
-      if (observer) throw new Error(`${exercise}: live checks with an observer cannot start from a checkpoint`);
+    restorable: observer === undefined || (observer.save !== undefined && observer.load !== undefined),
+    restore(lab, commands, observed) {
+      if (observer) {
+        if (!observer.load || observed === undefined)
+          throw new Error(`${exercise}: live checks with an observer need its state to start from a checkpoint`);
+        observer.load(observedOf(exercise, observed));
+      }
+      started = true;
       for (const c of commands) machines.push(commandMachine(lab, c.machine, c.input));
     },
+    observed: () => (observer?.save ? stampObserved(exercise, observer.save()) : undefined),
     async step(lab, step) {
-      if (!step) return observer?.step(lab, null);
+      if (!step) {
+        if (started) return;
+        started = true;
+        return observer?.step(lab, null);
+      }
+      started = true;
       const on = step.before?.machine ?? (step.target.split("#")[0] as string);
       const machine = step.kind === "wait" ? "lab" : commandMachine(lab, on, step.input);
       if (step.kind === "exec") machines.push(machine);
-      await observer?.step(lab, { ...step, machine });
+      // the step's place in the whole log (a catch-up or a restored lab replays only a tail)
+      await observer?.step(lab, { ...step, index: lab.events().length - 1, machine });
     },
     async evaluate(lab) {
       // the state is read once, when a check or the alerts first need it

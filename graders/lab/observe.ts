@@ -61,7 +61,7 @@ export async function countRows(lab: Lab, name: string, database: string, table:
   const pgs = lab.world.subsystem<PostgresSubsystem>("postgres");
   if (!node || !pgs?.servers.get(node)) return { error: `PostgreSQL ne tourne pas sur ${name}` };
   try {
-    const r = await pgs.servers.query(node, database, `SELECT COUNT(*) FROM ${table}`);
+    const r = await pgs.servers.probe(node, database, `SELECT COUNT(*) FROM ${table}`);
     const st = r.statements[0];
     if (st?.error) return { error: `PostgreSQL répond « ERROR: ${st.error.message} »` };
     const n = Number(st?.rows[0]?.[0]);

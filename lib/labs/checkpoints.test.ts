@@ -11,7 +11,7 @@ import { CHECKPOINT_FORMAT, saveCheckpoint } from "@/engine/checkpoint";
 import { createLab, parseLabScript, type ReplayEvent, replay } from "@/engine/index";
 import { getExercise, grade } from "@/graders";
 import { ensureGraderScenarios } from "@/graders/lab/scenarios";
-import { gradingSubmission, type StoredCheckpoint } from "./checkpoints";
+import { gradingCheckpoint, gradingSubmission, parseCheckpointTranscript, type StoredCheckpoint } from "./checkpoints";
 import { engineBuild } from "./engine-build";
 import { type LiveLab, rebuildLab, type StoredEvent, takeCheckpoint } from "./live";
 import type { ExecReply, LabSnapshot } from "./service";
@@ -199,7 +199,7 @@ describe("grading from a checkpoint", () => {
     const submission = { scenario: "tp1.done", seed: 3, events };
     const plain = await grade(def, submission);
     expect(plain.score).toBe(plain.max);
-    // the newest point after the split brain where the lab can be checkpointed (no timer pending)
+    // the newest point after the split brain where the lab can be checkpointed
     const lab = await createLab({ scenario: "tp1.done", seed: 3 });
     const machines: string[] = [];
     let saved: { gzip: Uint8Array; machines: string[] } | null = null;
@@ -221,4 +221,97 @@ describe("grading from a checkpoint", () => {
     const fromCheckpoint = await grade(def, gradingSubmission({ ...submission, checkpoint: saved }));
     expect(fromCheckpoint).toEqual(plain);
   }, 300_000);
+
+  /**
+   * A learner's lab of `exercise` running `script` as the worker runs it (live checks fed every
+   * step), with the checkpoint the worker could take after each row (null where it could not).
+   */
+  async function asLearner(exercise: string, script: string, seed: number) {
+    const parsed = parseLabScript(script);
+    const scenario = parsed.scenario ?? "fresh";
+    const live = await rebuildLab({ id: `g-${exercise}`, userId: "u1", exerciseId: exercise, scenario, seed }, []);
+    const events: ReplayEvent[] = [];
+    const checkpoints: (StoredCheckpoint | null)[] = [];
+    const rows: StoredEvent[] = [];
+    for (const st of parsed.steps) {
+      if (st.kind === "exec") {
+        events.push({ kind: "exec", target: st.target, input: st.command });
+        rows.push(await row(live, st.target, st.command));
+      } else {
+        events.push({ kind: "wait", durationUs: st.ms * 1000 });
+        await live.advance(st.ms);
+        rows.push({ seq: live.nextSeq++, target: "lab", input: `wait ${st.ms}`, output: "", outputDigest: "" });
+      }
+      checkpoints.push(takeCheckpoint(live, CHECKPOINT_FORMAT));
+    }
+    return { submission: { scenario, seed, events }, checkpoints, rows, live };
+  }
+
+  /** Grading from the checkpoint after `k` steps, and how many commands it did not replay. */
+  async function gradeFrom(def: NonNullable<ReturnType<typeof getExercise>>, submission: object, c: StoredCheckpoint) {
+    let skipped = 0;
+    const checkpoint = gradingCheckpoint(c);
+    if (!checkpoint) throw new Error("no grading checkpoint");
+    const result = await grade(def, gradingSubmission({ ...submission, checkpoint }), (p) => {
+      if (p.kind === "replay" && skipped === 0) skipped = p.done;
+    });
+    return { result, skipped };
+  }
+
+  it.each([
+    ["tp4", "sans monter", 4],
+    ["ex9.3", "sans clone", 10],
+  ])(
+    "grades %s, whose observer sees every step, from a checkpoint with its observer's state",
+    async (id, wrongName, from) => {
+      ensureGraderScenarios();
+      const def = getExercise(id);
+      if (!def) throw new Error(`no ${id}`);
+      const wrong = def.wrong.find((w) => w.name.includes(wrongName));
+      if (!wrong) throw new Error(`no wrong ${id} solution`);
+      for (const [script, full] of [
+        [String(def.solution), true],
+        [String(wrong.submission), false],
+      ] as const) {
+        const { submission, checkpoints, rows, live } = await asLearner(id, script, 3);
+        const plain = await grade(def, submission);
+        if (full) expect(plain.score).toBe(plain.max);
+        else expect(plain.score).toBeLessThan(plain.max);
+        // late in the exercise (TP4: PostgreSQL running, asleep at the lab's fixed points), and at the end
+        const taken = checkpoints.flatMap((c, i) => (c ? [[i, c] as const] : []));
+        const late = taken.filter(([i]) => i >= from);
+        expect(late.length).toBeGreaterThan(1);
+        for (const [, c] of late.slice(-2)) {
+          expect(parseCheckpointTranscript(c.transcript)?.observed).toBeDefined();
+          const { result, skipped } = await gradeFrom(def, submission, c);
+          expect(skipped).toBe(c.events);
+          expect(result).toEqual(plain);
+        }
+        // a rebuilt lab's live checks go on from the checkpoint too
+        const c = (late.at(-2) as readonly [number, StoredCheckpoint])[1];
+        const session = { id: `g-${id}`, userId: "u1", exerciseId: id, scenario: submission.scenario, seed: 3 };
+        const fast = await rebuildLab(session, rows, undefined, c);
+        expect(fast.restoredEvents).toBe(c.events);
+        expect(fast.transcript).toEqual(live.transcript);
+        expect(await fast.checks?.evaluate(fast.lab)).toEqual(await live.checks?.evaluate(live.lab));
+      }
+      if (id !== "tp4") return;
+      // the observer's state is used: a checkpoint whose observer saw no failover grades lower
+      const { submission, checkpoints } = await asLearner("tp4", String(def.solution), 3);
+      const last = checkpoints.at(-1) ?? checkpoints.findLast((c) => c !== null);
+      if (!last) throw new Error("no checkpoint at the end of TP4");
+      const t = JSON.parse(last.transcript) as { observed: { state: { seen: { episodes: unknown[] } } } };
+      t.observed.state.seen.episodes = [];
+      const blind = await gradeFrom(def, submission, { ...last, transcript: JSON.stringify(t) });
+      expect(blind.skipped).toBe(last.events);
+      expect(blind.result.score).toBeLessThan(def.points);
+      // another exercise's observer state, or none: the whole log is replayed
+      const other = JSON.parse(last.transcript) as { observed: { exercise: string } };
+      other.observed.exercise = "ex9.3";
+      const again = await gradeFrom(def, submission, { ...last, transcript: JSON.stringify(other) });
+      expect(again.skipped).toBe(1);
+      expect(again.result.score).toBe(def.points);
+    },
+    900_000,
+  );
 });

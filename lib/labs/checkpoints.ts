@@ -1,7 +1,8 @@
 /**
  * Lab checkpoints as the app keeps them (engine/checkpoint.ts saves and restores the state): a
  * worker takes one every CHECKPOINT_EVERY commands, or after a heavy command, once the state
- * can be saved (no timer pending, no PostgreSQL instance open); the service stores the newest
+ * can be saved (no PostgreSQL instance open: they sleep every 8th command line; no job
+ * queued); the service stores the newest
  * per session (`lab_checkpoint`), stamped with the engine build; a rebuild restores it and
  * replays only the rows after it. Any doubt (another build, damaged bytes, a log that does not
  * begin with the checkpoint's events) falls back to replaying the whole log: a checkpoint is a
@@ -33,6 +34,8 @@ export interface CheckpointTranscript {
   /** [seq, machine, prompt] of each command row up to the checkpoint. */
   rows: [number, string, string][];
   drift: number[];
+  /** What the exercise's observer had recorded (graders/lab/live.ts `observed()`), when it has one. */
+  observed?: unknown;
 }
 
 /** The engine's bytes of a stored checkpoint (throws on damaged gzip). */
@@ -57,19 +60,27 @@ export function parseCheckpointTranscript(json: string): CheckpointTranscript | 
  * A grading's checkpoint (graders/lab/context.ts): the stored one, still gzipped (the worker
  * unzips it: gradingSubmission), and the machine each of its commands was typed on.
  */
-export function gradingCheckpoint(c: StoredCheckpoint): { gzip: Uint8Array; machines: string[] } | null {
+export function gradingCheckpoint(
+  c: StoredCheckpoint,
+): { gzip: Uint8Array; machines: string[]; observed?: unknown } | null {
   const t = parseCheckpointTranscript(c.transcript);
-  return t ? { gzip: c.bytes, machines: t.rows.map((r) => r[1]) } : null;
+  if (!t) return null;
+  return {
+    gzip: c.bytes,
+    machines: t.rows.map((r) => r[1]),
+    ...(t.observed !== undefined ? { observed: t.observed } : {}),
+  };
 }
 
 /** The submission the graders read: a gzipped checkpoint unzipped (dropped when damaged: full replay). */
 export function gradingSubmission(submission: unknown): unknown {
-  const s = submission as { checkpoint?: { gzip?: unknown; machines?: unknown } } | null;
+  const s = submission as { checkpoint?: { gzip?: unknown; machines?: unknown; observed?: unknown } } | null;
   const c = s?.checkpoint;
   if (!c || !(c.gzip instanceof Uint8Array)) return submission;
   const { checkpoint: _, ...rest } = s as Record<string, unknown>;
   try {
-    return { ...rest, checkpoint: { bytes: gunzipSync(c.gzip), machines: c.machines } };
+    const observed = c.observed !== undefined ? { observed: c.observed } : {};
+    return { ...rest, checkpoint: { bytes: gunzipSync(c.gzip), machines: c.machines, ...observed } };
   } catch {
     return rest;
   }

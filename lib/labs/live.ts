@@ -200,7 +200,12 @@ export async function rebuildLab(
     live.drift.push(...restored.drift);
     live.checkpointSeq = usable.seq;
     live.restoredEvents = restored.skipped;
-    live.checks?.restore(lab, restored.transcript);
+    try {
+      live.checks?.restore(lab, restored.transcript, parseCheckpointTranscript(usable.transcript)?.observed);
+    } catch {
+      // an observer that cannot go on from this checkpoint: the whole log
+      return rebuildLab(session, events, between, null);
+    }
     const last = events.find((e) => e.seq === usable.seq) as StoredEvent;
     live.nextSeq = usable.seq + 1;
     live.openWait = last.target === "lab" ? { seq: last.seq, pieces: parseWaits(last.input) } : undefined;
@@ -321,9 +326,11 @@ export function takeCheckpoint(live: LiveLab, format: number): StoredCheckpoint 
     if (e instanceof NotCheckpointable) return null;
     throw e;
   }
+  const observed = live.checks?.observed();
   const t: CheckpointTranscript = {
     rows: live.transcript.map((e) => [e.seq, e.machine, e.prompt]),
     drift: live.drift,
+    ...(observed !== undefined ? { observed } : {}),
   };
   return {
     seq: live.nextSeq - 1,

@@ -6,6 +6,7 @@
  * `ip addr add`) on the virtual clock.
  */
 import { US_PER_MS, US_PER_S } from "../../core/clock";
+import { rebindable } from "../../core/rebind";
 import { wallClockMs } from "../../core/time";
 import { DRBD_LIB_FILES } from "../../scripts/generated";
 import type { LabFs } from "../../shell/lab-fs";
@@ -45,8 +46,10 @@ export class PacemakerCluster implements Subsystem {
   private allSeen = false;
   private peQueued = false;
   private retries = 0;
-  private membershipTimer: number | undefined;
-  private retryTimer: number | undefined;
+  /** @internal (its timer's closure resets it) */
+  membershipTimer: number | undefined;
+  /** @internal */
+  retryTimer: number | undefined;
   /** Nodes being stopped by `pcs cluster stop`: their resources move away first. */
   private stopping = new Set<string>();
 
@@ -170,10 +173,11 @@ export class PacemakerCluster implements Subsystem {
   /** A crash or a cut link is noticed when the token is lost and consensus times out. */
   membershipChanged(): void {
     if (!this.cib || this.membershipTimer !== undefined) return;
-    this.membershipTimer = this.world.clock.schedule(TOKEN_US + CONSENSUS_US, "corosync membership", () => {
-      this.membershipTimer = undefined;
-      this.applyMembership();
-    });
+    this.membershipTimer = this.world.clock.schedule(
+      TOKEN_US + CONSENSUS_US,
+      "corosync membership",
+      onMembership(this),
+    );
   }
 
   applyMembership(): void {
@@ -298,10 +302,7 @@ export class PacemakerCluster implements Subsystem {
 
   private scheduleRetry(): void {
     if (this.retryTimer !== undefined) return;
-    this.retryTimer = this.world.clock.schedule(RETRY_US, "pacemaker recheck", () => {
-      this.retryTimer = undefined;
-      this.queueTransition();
-    });
+    this.retryTimer = this.world.clock.schedule(RETRY_US, "pacemaker recheck", onRecheck(this));
   }
 
   private recordFailure(rsc: string, op: string, node: string, text: string): void {
@@ -361,3 +362,13 @@ export class PacemakerCluster implements Subsystem {
 export function pacemakerSubsystem(): PacemakerCluster {
   return new PacemakerCluster();
 }
+
+// the cluster's timers, as closures a checkpoint can carry (core/rebind.ts)
+const onMembership = rebindable("pacemaker.membership", (c: PacemakerCluster) => () => {
+  c.membershipTimer = undefined;
+  c.applyMembership();
+});
+const onRecheck = rebindable("pacemaker.recheck", (c: PacemakerCluster) => () => {
+  c.retryTimer = undefined;
+  c.queueTransition();
+});

@@ -5,6 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { createLab, type Lab } from "../../lab";
+import type { LabNode } from "../../world/types";
 import type { PostgresSubsystem } from "./index";
 import { PG_IDLE_STOP_US } from "./server";
 import { dataDirTemplate } from "./template";
@@ -82,6 +83,25 @@ describe("an idle PostgreSQL server", () => {
     expect(servers(l).all()).toEqual([]);
     await run(l, "node1", 'su - postgres -c "pg_ctl -D /mnt/drbd/pgdata start"');
     expect(await run(l, "node1", pg("SELECT count(*) FROM t;"))).toContain(" 101\n");
+  }, 120_000);
+
+  it("sleeps at every 8th command line of the lab (checkpoint points), and a grader's probe leaves it asleep", async () => {
+    const l = await pgLab(); // 10 command lines: the 8th (CREATE DATABASE) put it to sleep, the 9th woke it
+    expect(servers(l).awake()).toEqual(["node1"]);
+    for (let i = 11; i <= 15; i++) await run(l, "host", "true");
+    expect(servers(l).awake()).toEqual(["node1"]);
+    await run(l, "host", "true"); // the 16th
+    expect(servers(l).awake()).toEqual([]);
+    expect(
+      servers(l)
+        .all()
+        .map(([n]) => n),
+    ).toEqual(["node1"]);
+    const probe = await servers(l).probe(l.world.node("node1") as LabNode, "testdb", "SELECT count(*) FROM t");
+    expect(probe.statements[0]?.rows).toEqual([["100"]]);
+    expect(servers(l).awake()).toEqual([]);
+    expect(await run(l, "node1", pg("SELECT count(*) FROM t;"))).toContain(" 100\n");
+    expect(servers(l).awake()).toEqual(["node1"]);
   }, 120_000);
 
   it("keeps a server whose interactive session has an open transaction awake", async () => {

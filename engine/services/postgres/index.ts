@@ -73,6 +73,10 @@ export class PostgresSubsystem implements Subsystem {
     ];
   }
 
+  afterCommand(count: number): Promise<void> {
+    return this.servers.quiesce(count);
+  }
+
   checkpointBlocker(): string | undefined {
     const open = this.servers.awake();
     return open.length > 0 ? `PostgreSQL open on ${open.join(", ")}` : undefined;

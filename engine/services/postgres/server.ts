@@ -11,6 +11,7 @@
  */
 import type { IFileSystem } from "just-bash";
 import { type TimerId, US_PER_S } from "../../core/clock";
+import { rebindable } from "../../core/rebind";
 import { wallClockMs } from "../../core/time";
 import type { LabNode, World } from "../../world/types";
 import { NodeDirBackend } from "./node-backend";
@@ -30,6 +31,14 @@ export const POSTGRES_OWNER = { uid: 101, gid: 103 };
  * depends on virtual time only, so a replay does the same.
  */
 export const PG_IDLE_STOP_US = 5 * 60 * US_PER_S;
+/**
+ * Every this many command lines of the lab, an open instance with no transaction open is put
+ * to sleep as an idle one is (closed cleanly, opened again by the next query): its memory is not
+ * the lab's objects, so a checkpoint (engine/checkpoint.ts) can only carry a lab whose servers
+ * sleep. The points depend on the lab's command count only, so every replay sleeps at the same
+ * ones and a lab restored from a checkpoint goes on as the live one did.
+ */
+export const PG_QUIESCE_EVERY = 8;
 
 export interface RunningServer {
   dataDir: string;
@@ -37,7 +46,8 @@ export interface RunningServer {
   database: string;
   /** The instance; undefined while the server sleeps (idle, see PG_IDLE_STOP_US). */
   pg: PGlite | undefined;
-  backend: NodeDirBackend;
+  /** The instance's storage; undefined while the server sleeps. */
+  backend: NodeDirBackend | undefined;
   fs: IFileSystem;
   startedUs: number;
   /** Whether the instance may write to the node's filesystem (false once the node died). */
@@ -129,28 +139,50 @@ export class PgServers {
     const world = this.world();
     s.lastUsedUs = world.clock.now;
     world.clock.cancel(s.idleTimer);
-    s.idleTimer = world.clock.schedule(PG_IDLE_STOP_US, "postgres idle", () => {
-      s.idleTimer = undefined;
-      world.enqueue(node, "postgres idle", () => this.sleep(node, s));
-    });
+    s.idleTimer = world.clock.schedule(PG_IDLE_STOP_US, "postgres idle", onIdle(this, node, s));
   }
 
   /** Close an idle server's instance cleanly (a checkpoint), keeping the server "running". */
-  private async sleep(node: LabNode, s: RunningServer): Promise<void> {
-    const pg = s.pg;
-    if (!pg || this.running.get(node.name) !== s || !s.alive) return;
+  async sleep(node: LabNode, s: RunningServer): Promise<void> {
+    if (!s.pg || this.running.get(node.name) !== s || !s.alive) return;
     // used since the timer fired (in the same command), or an open transaction: stay awake
     if (this.world().clock.now - s.lastUsedUs < PG_IDLE_STOP_US || s.holder) {
       if (!s.idleTimer) this.used(node, s);
       return;
     }
+    await this.closeInstance(s);
+  }
+
+  /**
+   * Every PG_QUIESCE_EVERY command lines: the open instances with no transaction open go to
+   * sleep (see PG_QUIESCE_EVERY); the next query opens them again.
+   */
+  async quiesce(count: number): Promise<void> {
+    if (count % PG_QUIESCE_EVERY !== 0) return;
+    for (const [, s] of this.all()) {
+      if (!s.pg || !s.alive || s.holder) continue;
+      this.world().clock.cancel(s.idleTimer);
+      s.idleTimer = undefined;
+      await this.closeInstance(s);
+    }
+  }
+
+  private async closeInstance(s: RunningServer): Promise<void> {
+    const pg = s.pg;
+    if (!pg) return;
     s.pg = undefined;
     s.background = true;
     try {
       await pg.close();
     } finally {
       s.background = false;
+      s.backend = undefined;
     }
+  }
+
+  /** @internal the idle timer fired: a job puts the server to sleep once the step's work is done. */
+  idleJob(node: LabNode, s: RunningServer): void {
+    this.world().enqueue(node, "postgres idle", () => this.sleep(node, s));
   }
 
   /** The server's instance, opened again from its data directory if it was asleep. */
@@ -266,6 +298,27 @@ export class PgServers {
     return r;
   }
 
+  /**
+   * A grader's read-only query (graders/lab/observe.ts): as a one-shot client, but it does not
+   * count as a use (the idle timer stays as the learner left it), and a sleeping server goes
+   * back to sleep after it, so a checkpoint can still carry the lab.
+   */
+  async probe(node: LabNode, database: string, sql: string): Promise<SimpleQueryResult> {
+    const s = this.running.get(node.name);
+    if (!s) throw new ConnectError("no server");
+    const asleep = s.pg === undefined;
+    if (s.holder) {
+      await this.run(s, s.holder.database, "ROLLBACK");
+      s.holder.parked = true;
+      s.holder = undefined;
+    }
+    try {
+      return await this.run(s, database, sql);
+    } finally {
+      if (asleep && this.running.get(node.name) === s) await this.closeInstance(s);
+    }
+  }
+
   private async run(s: RunningServer, database: string, sql: string): Promise<SimpleQueryResult> {
     let pg = await this.instance(s);
     if (s.database !== database) {
@@ -299,9 +352,16 @@ export class PgServers {
   }
 }
 
+/** The idle timer's closure (one a checkpoint can carry: core/rebind.ts). */
+const onIdle = rebindable("postgres.idle", (servers: PgServers, node: LabNode, s: RunningServer) => () => {
+  s.idleTimer = undefined;
+  servers.idleJob(node, s);
+});
+
 /** Once the server is dead, its writes go nowhere (the process is gone). */
 function guard(s: RunningServer): void {
   const b = s.backend;
+  if (!b) return;
   const apply = b.apply.bind(b);
   b.apply = async (changes) => {
     if (s.alive) await apply(changes);

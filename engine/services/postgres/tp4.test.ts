@@ -139,7 +139,7 @@ describe("TP4: PostgreSQL on DRBD", () => {
         "INSERT 0 10\n",
       );
       const server = pgs.servers.get(node1);
-      const before = server?.backend.bytesWritten ?? 0;
+      const before = server?.backend?.bytesWritten ?? 0;
       // A long transaction, still open: its WAL has reached the disk (and node2), not its commit.
       const open = await pgs.servers.query(
         node1,
@@ -147,7 +147,7 @@ describe("TP4: PostgreSQL on DRBD", () => {
         "BEGIN; INSERT INTO test (data) SELECT 'en cours ' || generate_series(1,500);",
       );
       expect(open.status).toBe("T");
-      expect(server?.backend.bytesWritten ?? 0).toBeGreaterThan(before);
+      expect(server?.backend?.bytesWritten ?? 0).toBeGreaterThan(before);
       await run(l, "host", "docker stop --time=0 drbd-node1");
       // node2 notices the lost peer after DRBD's ping timeout
       await run(l, "node2", "sleep 12");
