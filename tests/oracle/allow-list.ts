@@ -102,12 +102,6 @@ export const ALLOWED: readonly Allowed[] = [
       "NOT FIXED: for a three-node resource without node-id, drbdadm 9.22 reports 'node-id' keyword missing once (for the last host section); the simulator reports it for every host",
   },
   {
-    case: /^gen\/missing-address\//,
-    command: ANY,
-    reason:
-      "NOT FIXED: a connection naming a host without an address: drbdadm reports \"Missing statement 'host <PEER> '\" (line 0) for each connection; the simulator accepts the configuration",
-  },
-  {
     case: /^gen\/floating-localhost\//,
     command: /^sh-resources$/,
     reason:

@@ -5,7 +5,7 @@
 import type { CommandContext, ExecResult } from "../../world/types";
 import type { ResConf } from "../conf";
 import type { ResolvedResource } from "../config";
-import { dumpResource } from "../config";
+import { dumpResource, formatDiagnostic, missingPeerStatements } from "../config";
 import { API_VERSION, DRBD_VERSION, type DrbdKernel } from "../kernel";
 import type { Resource } from "../objects";
 import { resourceStatus } from "../status";
@@ -140,6 +140,8 @@ export async function drbdadm(k: DrbdKernel, ctx: CommandContext): Promise<ExecR
   const several = multipleHostSections(loaded.config, node);
   if (several) return several;
   out.stderr += loaded.warnings.length ? `${loaded.warnings.join("\n")}\n` : "";
+  const peerless = namedWithoutPeer(loaded.config, command, targets, node);
+  if (peerless) return { stdout: peerless.stdout, stderr: out.stderr + peerless.stderr, exitCode: peerless.exitCode };
   if (isShCommand(cmd)) {
     const r = shCommand(cmd, targets, loaded.config, node);
     return { ...r, stderr: out.stderr + r.stderr };
@@ -236,4 +238,40 @@ export async function drbdadm(k: DrbdKernel, ctx: CommandContext): Promise<ExecR
     if (!o.dryRun) k.world.clock.advanceBy((adm?.us ?? 20_000) * (ok ? expanded.length : 1));
   }
   return { stdout: out.stdout, stderr: out.stderr, exitCode: out.exit };
+}
+
+/**
+ * Resources named on the command line (not `all`) go through ctx_by_name() three times
+ * (drbdadm_main.c: the WOULD_ENABLE_DISABLED and WOULD_ENABLE_MULTI_TIMES checks over every
+ * name, then SETUP_MULTI name by name), and each time set_peer_in_resource(res, 1) reports a
+ * connection without its peer's host/address. Then `if (!is_dump && !config_valid)
+ * exit(E_CONFIG_INVALID)`: a named dump still prints. Null when no named resource has one.
+ */
+function namedWithoutPeer(
+  config: Parameters<typeof missingPeerStatements>[0],
+  command: string,
+  targets: readonly string[],
+  node: NonNullable<CommandContext["node"]>,
+): ExecResult | null {
+  if (targets.length === 0 || targets[0] === "all" || (isShCommand(command) && isGenericSh(command))) return null;
+  const names = targets.map((t) => /^([^:/]+)/.exec(t)?.[1] ?? t);
+  const msgs = (n: string) =>
+    missingPeerStatements(config, n, node.name, nodeIps(node))
+      .map((d) => `${formatDiagnostic(d)}\n`)
+      .join("");
+  const checks = names.map(msgs).join("");
+  if (!checks) return null;
+  let stdout = "";
+  let stderr = checks + checks;
+  for (const name of names) {
+    stderr += msgs(name);
+    const r = resolveFor(config, name, node);
+    if ("error" in r) {
+      stderr += `${r.error}\n`;
+      if (r.exit !== 10 || !r.error.includes("not found on this host")) return { stdout, stderr, exitCode: r.exit };
+    }
+    if (command !== "dump") return { stdout, stderr, exitCode: 10 };
+    stdout += dumpResource(config, name, node.name, nodeIps(node), { named: true }) ?? "";
+  }
+  return { stdout, stderr, exitCode: 0 };
 }
