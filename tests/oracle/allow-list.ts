@@ -95,13 +95,6 @@ export const ALLOWED: readonly Allowed[] = [
       "NOT FIXED: the simulator models one path per connection (a second `path { }` gets no new-path) and drops the peer-device option `bitmap no` of a connection's volume",
   },
   {
-    case: /^gen\/mesh-without-node-id\//,
-    command: ANY,
-    field: "stderr",
-    reason:
-      "NOT FIXED: for a three-node resource without node-id, drbdadm 9.22 reports 'node-id' keyword missing once (for the last host section); the simulator reports it for every host",
-  },
-  {
     case: /^gen\/floating-localhost\//,
     command: /^sh-resources$/,
     reason:
