@@ -88,19 +88,6 @@ export const ALLOWED: readonly Allowed[] = [
   },
   // --- known, NOT FIXED yet (listed so that the suite guards everything else) ---
   {
-    case: /^fixtures\/three-nodes@/,
-    command: /^-d (up|adjust)/,
-    field: "stdout",
-    reason:
-      "NOT FIXED: the simulator models one path per connection (a second `path { }` gets no new-path) and drops the peer-device option `bitmap no` of a connection's volume",
-  },
-  {
-    case: /^gen\/floating-localhost\//,
-    command: /^sh-resources$/,
-    reason:
-      "NOT FIXED: with two floating sections matching this host, sh-resources (no validation) still lists the resource after the 'multiple host sections' message in 9.22; the simulator stops with exit 10 as the other commands do",
-  },
-  {
     case: /^stacked\//,
     command: ANY,
     reason:

@@ -133,11 +133,17 @@ export async function drbdadm(k: DrbdKernel, ctx: CommandContext): Promise<ExecR
   const loaded = await loadConfig(ctx.fs, node, configFile);
   if (isShCommand(cmd) && isGenericSh(cmd) && loaded.errors.length && softOnly(loaded.diagnostics)) {
     // sh-resources & co. skip drbdadm's global validation: post-parse complaints, exit 0
-    const r = shCommand(cmd, targets, loaded.config, node);
+    const r = invalidConfigSh(cmd, targets, loaded.config, node);
     return { ...r, stderr: `${loaded.errors.join("\n")}\n${r.stderr}` };
   }
   if (loaded.errors.length) return { stdout: "", stderr: `${loaded.errors.join("\n")}\n`, exitCode: 10 };
   const several = multipleHostSections(loaded.config, node);
+  if (several && isShCommand(cmd) && isGenericSh(cmd)) {
+    // set_me_in_resource() only clears config_valid: sh-resources & co. (no validation after
+    // post_parse) print the message and go on, the resource listed with its last matching section
+    const r = invalidConfigSh(cmd, targets, loaded.config, node);
+    return { ...r, stderr: several.stderr + r.stderr };
+  }
   if (several) return several;
   out.stderr += loaded.warnings.length ? `${loaded.warnings.join("\n")}\n` : "";
   const peerless = namedWithoutPeer(loaded.config, command, targets, node);
@@ -274,4 +280,18 @@ function namedWithoutPeer(
     stdout += dumpResource(config, name, node.name, nodeIps(node), { named: true }) ?? "";
   }
   return { stdout, stderr, exitCode: 0 };
+}
+
+/**
+ * A generic sh-* command run although post_parse() cleared config_valid: sh_nop() then returns
+ * 10, which main() reports ("command sh-nop exited with code 10"); the others print as usual.
+ */
+function invalidConfigSh(
+  cmd: Parameters<typeof shCommand>[0],
+  targets: readonly string[],
+  config: Parameters<typeof shCommand>[2],
+  node: Parameters<typeof shCommand>[3],
+): ExecResult {
+  if (cmd === "sh-nop") return { stdout: "", stderr: "command sh-nop exited with code 10\n", exitCode: 10 };
+  return shCommand(cmd, targets, config, node);
 }

@@ -42,6 +42,16 @@ export function newPathLine(r: ResolvedResource, p: ResolvedPeer): string {
   return `drbdsetup new-path ${r.name} ${p.nodeId} ${addr(mine)} ${addr(p.address, p.port)}`;
 }
 
+/**
+ * One more new-path per further `path { }` of the connection (adm_new_path iterates the paths).
+ * The simulated kernel models one path per connection: these lines change nothing there.
+ */
+export function extraPathLines(r: ResolvedResource, p: ResolvedPeer): string[] {
+  return p.extraPaths.map(
+    (x) => `drbdsetup new-path ${r.name} ${p.nodeId} ${addr(x.myAddress ?? r.me.address)} ${addr(x.address)}`,
+  );
+}
+
 /** `peer-device-options` for each volume whose peer-device options are not empty. */
 export function peerDeviceLines(r: ResolvedResource, p: ResolvedPeer): string[] {
   return p.volumes

@@ -63,3 +63,47 @@ describe("a two-node resource whose peer has no address", () => {
     expect(r.code).toBe(0);
   });
 });
+
+describe("generic sh-* commands after post-parse errors (no validation, drbdadm 9.22's output)", () => {
+  // on node2 both floating sections are this host: 127.0.0.1 and its own 172.28.0.12
+  const FLOATING = `resource data {
+    device /dev/drbd10;
+    disk /dev/sda1;
+    meta-disk internal;
+    floating 127.0.0.1:7000 {
+        node-id 0;
+    }
+    floating 172.28.0.12:7000 {
+        node-id 1;
+    }
+}
+`;
+  // floating hosts are named ADDR_PORT as drbd-utils 9.34 does (9.22 printed ADDR:PORT)
+  const SEVERAL =
+    "/etc/drbd.d/r0.res:8: in resource data, on 127.0.0.1_7000 { ... } ... on 172.28.0.12_7000 { ... }:\n\tThere are multiple host sections for this node.\n";
+
+  it("sh-resources and sh-mod-parms print the message and go on (exit 0); sh-nop exits 10", async () => {
+    const kit = await makeKit();
+    await kit.node("node2").fs.writeFile("/etc/drbd.d/r0.res", FLOATING);
+    const list = await kit.sh("node2", "drbdadm sh-resources");
+    expect([list.out, list.err, list.code]).toEqual(["data\n", SEVERAL, 0]);
+    const parms = await kit.sh("node2", "drbdadm sh-mod-parms");
+    expect([parms.out, parms.err, parms.code]).toEqual(["minor_count=32\n", SEVERAL, 0]);
+    const nop = await kit.sh("node2", "drbdadm sh-nop");
+    expect([nop.out, nop.err, nop.code]).toEqual(["", `${SEVERAL}command sh-nop exited with code 10\n`, 10]);
+  });
+
+  it("commands that validate still stop with exit 10", async () => {
+    const kit = await makeKit();
+    await kit.node("node2").fs.writeFile("/etc/drbd.d/r0.res", FLOATING);
+    const r = await kit.sh("node2", "drbdadm dump");
+    expect([r.out, r.err, r.code]).toEqual(["", SEVERAL, 10]);
+  });
+
+  it("on node1 only 127.0.0.1 is this host: no message, sh-nop exits 0", async () => {
+    const kit = await makeKit();
+    await kit.node("node1").fs.writeFile("/etc/drbd.d/r0.res", FLOATING);
+    const nop = await kit.sh("node1", "drbdadm sh-nop");
+    expect([nop.err, nop.code]).toEqual(["", 0]);
+  });
+});

@@ -30,6 +30,8 @@ export interface ResolvedPeer {
   port?: number;
   /** Address this host uses towards that peer. */
   myAddress?: Address;
+  /** The connection's second and later `path { }` sections: [this host's, the peer's] address. */
+  extraPaths: Array<{ myAddress?: Address; address?: Address }>;
   /** Net options of this connection (common < resource < connection-mesh/connection). */
   net: OptionMap;
   /** The same, values as written, in drbdadm's order (for `drbdsetup new-peer` lines). */
@@ -223,7 +225,11 @@ export function resolveResource(
       const section = conn.volumes.find((x) => x.vnr === v.vnr);
       let l = expandOptions(conn.peerDevice, section?.options ?? []);
       l = expandOptions(pd, l);
-      return { vnr: v.vnr, peerDevice: toMap(l), peerDeviceRaw: toRaw(l) };
+      const raw = toRaw(l);
+      // add_no_bitmap_opt(): towards a peer whose volume has no disk, drbdadm appends `bitmap no`
+      const theirs = hostVolumes(res, other.host).find((x) => x.vnr === v.vnr);
+      if (theirs && (theirs.disk === undefined || theirs.disk === "none")) raw.bitmap = "no";
+      return { vnr: v.vnr, peerDevice: toMap(l), peerDeviceRaw: raw };
     });
     const peer: ResolvedPeer = {
       name: other.host.names[0] ?? "",
@@ -232,6 +238,11 @@ export function resolveResource(
       netRaw: toRaw(cnetL),
       peerDevice: toMap(expandOptions(pdL, conn.peerDevice)),
       volumes: vols,
+      extraPaths: conn.extraPaths.flatMap((eps) => {
+        const m = eps.find((e) => e.host === me);
+        const o = eps.find((e) => e.host !== me);
+        return m && o ? [{ myAddress: m.address, address: o.address }] : [];
+      }),
       settings: netSettings(toMap(cnetL), vols[0]?.peerDevice ?? toMap(expandOptions(pdL, conn.peerDevice))),
     };
     if (other.address) {
