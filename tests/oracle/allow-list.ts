@@ -87,17 +87,11 @@ export const ALLOWED: readonly Allowed[] = [
       "DRBD Proxy is not simulated: `proxy on HOST` sections are parsed and dumped, but the simulator connects directly (no `drbd-proxy-ctl` calls, no path through the proxy's inside address)",
   },
   // --- known, NOT FIXED yet (listed so that the suite guards everything else) ---
-  {
-    case: /^stacked\//,
-    command: ANY,
-    reason:
-      "NOT FIXED: a stacked resource named on the command line is handled by drbdadm 9.22 like any other (-d up attaches the lower device /dev/drbd0, the path uses the stacked section's address; dump warns about that address); the simulator answers 'not defined in your config (for this host)'",
-  },
   // --- the oracle's run, not the lab ---
   {
-    case: /^gen\/foreign-ip\//,
+    case: /^gen\/foreign-ip\/|^stacked\/r0-U@node1$/,
     command: /^-d /,
     reason:
-      "verify_ips() is skipped for a dry run without a terminal (drbdadm_main.c: dry_run && no_tty); the suite runs drbdadm without a tty, the lab's terminal is one, so the simulator checks the address",
+      "verify_ips() is skipped for a dry run without a terminal (drbdadm_main.c: dry_run && no_tty); the suite runs drbdadm without a tty, the lab's terminal is one, so the simulator checks the address (for a stacked resource named on the command line too: is_drbd_top; stacked/r0-U-local@node1 compares the same commands with a local address)",
   },
 ];

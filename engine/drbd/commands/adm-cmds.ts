@@ -487,7 +487,11 @@ function waitSteps(cmd: "wait-connect" | "wait-sync") {
   return (c: ResCtx): Step[] => {
     const peer = c.peersExplicit ? peersOf(c)[0] : undefined;
     const vnr = peer && c.volsExplicit ? c.vols[0] : undefined;
-    const line = waitLine(cmd, c.name, c.resolved.startup, peer?.nodeId, vnr);
+    const stackedWfc = c.resolved.stackedWfcTimeout;
+    const line =
+      stackedWfc === undefined
+        ? waitLine(cmd, c.name, c.resolved.startup, peer?.nodeId, vnr)
+        : `${waitLine(cmd, c.name, {}, peer?.nodeId, vnr)} --wfc-timeout ${stackedWfc}`;
     return [
       {
         line,

@@ -5,7 +5,7 @@
 import type { CommandContext, ExecResult } from "../../world/types";
 import type { ResConf } from "../conf";
 import type { ResolvedResource } from "../config";
-import { dumpResource, formatDiagnostic, missingPeerStatements } from "../config";
+import { dumpResource, findMe, formatDiagnostic, missingPeerStatements } from "../config";
 import { API_VERSION, DRBD_VERSION, type DrbdKernel } from "../kernel";
 import type { Resource } from "../objects";
 import { resourceStatus } from "../status";
@@ -156,7 +156,9 @@ export async function drbdadm(k: DrbdKernel, ctx: CommandContext): Promise<ExecR
     const r = dumpAll(loaded.config, node);
     return { ...r, stderr: out.stderr + r.stderr };
   }
+  // `all` is every resource of this host but the stacked ones (is_drbd_top != res->stacked)
   const mine = loaded.config.resources
+    .filter((r) => findMe(r, node.name, nodeIps(node))[0]?.kind !== "stacked")
     .filter((r) => resolveFor(loaded.config, r.name, node) && !("error" in resolveFor(loaded.config, r.name, node)))
     .map((r) => r.name);
   if (command === "wait-con-int") {

@@ -28,7 +28,7 @@ export function newResourceLine(r: ResolvedResource): string {
 }
 
 export function newPeerLine(r: ResolvedResource, p: ResolvedPeer): string {
-  return `drbdsetup new-peer ${r.name} ${p.nodeId} --_name=${p.name}${opts(p.netRaw)}`;
+  return `drbdsetup new-peer ${r.name} ${p.nodeId} --_name=${p.connName}${opts(p.netRaw)}`;
 }
 
 function addr(a: Address | undefined, port?: number): string {

@@ -248,8 +248,34 @@ function checkAddressConflicts(ctx: ParseContext, resources: Resource[]): void {
   }
 }
 
+/**
+ * set_on_hosts_in_res(): a `stacked-on-top-of LOWER` section stands for every host of the lower
+ * resource (its on_hosts are theirs, in order: `# on node1 node2` in dump, `node1_node2` as the
+ * connection's name).
+ */
+function setStackedOnHosts(ctx: ParseContext, resources: Resource[]): void {
+  for (const res of resources)
+    for (const host of res.hosts) {
+      if (host.kind !== "stacked") continue;
+      const lower = resources.find((r) => r.name === host.lowerResource);
+      if (!lower) {
+        push(ctx, {
+          file: res.file,
+          line: res.line,
+          severity: "error",
+          code: "unknown-lower-resource",
+          message: `in resource ${res.name}, referenced resource '${host.lowerResource}' not defined.`,
+          messageFr: `Ressource ${res.name} : la ressource inférieure « ${host.lowerResource} » de stacked-on-top-of n'est définie nulle part.`,
+        });
+        continue;
+      }
+      host.names = lower.hosts.filter((h) => h.kind !== "stacked").flatMap((h) => h.names);
+    }
+}
+
 export function postParse(ctx: ParseContext): void {
   const resources = ctx.config.resources;
+  setStackedOnHosts(ctx, resources);
   for (const res of resources) checkVolumes(ctx, res);
   for (const res of resources) checkConnections(ctx, res);
   if (ctx.valid) checkAddressConflicts(ctx, resources);
