@@ -86,7 +86,6 @@ export const ALLOWED: readonly Allowed[] = [
     reason:
       "DRBD Proxy is not simulated: `proxy on HOST` sections are parsed and dumped, but the simulator connects directly (no `drbd-proxy-ctl` calls, no path through the proxy's inside address)",
   },
-  // --- known, NOT FIXED yet (listed so that the suite guards everything else) ---
   // --- the oracle's run, not the lab ---
   {
     case: /^gen\/foreign-ip\/|^stacked\/r0-U@node1$/,
