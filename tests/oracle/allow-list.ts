@@ -86,44 +86,11 @@ export const ALLOWED: readonly Allowed[] = [
     reason:
       "DRBD Proxy is not simulated: `proxy on HOST` sections are parsed and dumped, but the simulator connects directly (no `drbd-proxy-ctl` calls, no path through the proxy's inside address)",
   },
-  // --- known, NOT FIXED yet (listed so that the suite guards everything else) ---
-  {
-    case: /^fixtures\/three-nodes@/,
-    command: /^-d (up|adjust)/,
-    field: "stdout",
-    reason:
-      "NOT FIXED: the simulator models one path per connection (a second `path { }` gets no new-path) and drops the peer-device option `bitmap no` of a connection's volume",
-  },
-  {
-    case: /^gen\/mesh-without-node-id\//,
-    command: ANY,
-    field: "stderr",
-    reason:
-      "NOT FIXED: for a three-node resource without node-id, drbdadm 9.22 reports 'node-id' keyword missing once (for the last host section); the simulator reports it for every host",
-  },
-  {
-    case: /^gen\/missing-address\//,
-    command: ANY,
-    reason:
-      "NOT FIXED: a connection naming a host without an address: drbdadm reports \"Missing statement 'host <PEER> '\" (line 0) for each connection; the simulator accepts the configuration",
-  },
-  {
-    case: /^gen\/floating-localhost\//,
-    command: /^sh-resources$/,
-    reason:
-      "NOT FIXED: with two floating sections matching this host, sh-resources (no validation) still lists the resource after the 'multiple host sections' message in 9.22; the simulator stops with exit 10 as the other commands do",
-  },
-  {
-    case: /^stacked\//,
-    command: ANY,
-    reason:
-      "NOT FIXED: a stacked resource named on the command line is handled by drbdadm 9.22 like any other (-d up attaches the lower device /dev/drbd0, the path uses the stacked section's address; dump warns about that address); the simulator answers 'not defined in your config (for this host)'",
-  },
   // --- the oracle's run, not the lab ---
   {
-    case: /^gen\/foreign-ip\//,
+    case: /^gen\/foreign-ip\/|^stacked\/r0-U@node1$/,
     command: /^-d /,
     reason:
-      "verify_ips() is skipped for a dry run without a terminal (drbdadm_main.c: dry_run && no_tty); the suite runs drbdadm without a tty, the lab's terminal is one, so the simulator checks the address",
+      "verify_ips() is skipped for a dry run without a terminal (drbdadm_main.c: dry_run && no_tty); the suite runs drbdadm without a tty, the lab's terminal is one, so the simulator checks the address (for a stacked resource named on the command line too: is_drbd_top; stacked/r0-U-local@node1 compares the same commands with a local address)",
   },
 ];

@@ -172,11 +172,19 @@ function stackedCases(): OracleCase[] {
     }
 }
 `;
-  return (["node1", "node3"] as const).map((host) => ({
-    id: `stacked/r0-U@${host}`,
-    host,
-    files: labFiles({ "/etc/drbd.d/r0-U.res": res }),
-  }));
+  return [
+    ...(["node1", "node3"] as const).map((host) => ({
+      id: `stacked/r0-U@${host}`,
+      host,
+      files: labFiles({ "/etc/drbd.d/r0-U.res": res }),
+    })),
+    // the stacked address on node1 itself: the named commands pass verify_ips() there too
+    {
+      id: "stacked/r0-U-local@node1",
+      host: "node1",
+      files: labFiles({ "/etc/drbd.d/r0-U.res": res.replace("172.28.0.21:7789", "172.28.0.11:7790") }),
+    },
+  ];
 }
 
 export function buildCorpus(): OracleCase[] {

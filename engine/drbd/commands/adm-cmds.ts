@@ -22,7 +22,7 @@ import { dstateLines, resourceStatus, roleLine } from "../status";
 import { statusJson } from "../status-json";
 import { adjustSteps, applyConfStep, diskOptionsLine, netOptionsStep } from "./adjust";
 import type { ResCtx } from "./drbdadm";
-import { newPathLine, newPeerLine, newResourceLine, peerDeviceLines, UP_STAGE } from "./dry-lines";
+import { extraPathLines, newPathLine, newPeerLine, newResourceLine, peerDeviceLines, UP_STAGE } from "./dry-lines";
 import { dumpMd, wipeMd } from "./md-dump";
 import {
   applyAl,
@@ -87,7 +87,8 @@ function upSteps(c: ResCtx): Step[] {
   ];
   for (const v of volsOf(c))
     s.push({
-      line: `drbdsetup new-minor ${name} ${v.minor} ${v.vnr}`,
+      // adm_new_minor(): a volume without a disk is created --diskless
+      line: `drbdsetup new-minor ${name} ${v.minor} ${v.vnr}${v.disk === "none" ? " --diskless" : ""}`,
       obj: name,
       stage: st.newMinor,
       run: () => newMinor(k, k.resource(node, name) as Resource, v.vnr),
@@ -108,6 +109,8 @@ function upSteps(c: ResCtx): Step[] {
       stage: st.newPath,
       run: () => OK,
     });
+    for (const line of r ? extraPathLines(c.resolved, r) : [])
+      s.push({ line, obj: name, stage: st.newPath, run: () => OK });
     for (const line of r ? peerDeviceLines(c.resolved, r) : [])
       s.push({ line, obj: name, stage: st.peerDevice, run: () => OK });
   }
@@ -484,7 +487,11 @@ function waitSteps(cmd: "wait-connect" | "wait-sync") {
   return (c: ResCtx): Step[] => {
     const peer = c.peersExplicit ? peersOf(c)[0] : undefined;
     const vnr = peer && c.volsExplicit ? c.vols[0] : undefined;
-    const line = waitLine(cmd, c.name, c.resolved.startup, peer?.nodeId, vnr);
+    const stackedWfc = c.resolved.stackedWfcTimeout;
+    const line =
+      stackedWfc === undefined
+        ? waitLine(cmd, c.name, c.resolved.startup, peer?.nodeId, vnr)
+        : `${waitLine(cmd, c.name, {}, peer?.nodeId, vnr)} --wfc-timeout ${stackedWfc}`;
     return [
       {
         line,

@@ -5,7 +5,7 @@
 import type { CommandContext, ExecResult } from "../../world/types";
 import type { ResConf } from "../conf";
 import type { ResolvedResource } from "../config";
-import { dumpResource } from "../config";
+import { dumpResource, findMe, formatDiagnostic, missingPeerStatements } from "../config";
 import { API_VERSION, DRBD_VERSION, type DrbdKernel } from "../kernel";
 import type { Resource } from "../objects";
 import { resourceStatus } from "../status";
@@ -133,13 +133,21 @@ export async function drbdadm(k: DrbdKernel, ctx: CommandContext): Promise<ExecR
   const loaded = await loadConfig(ctx.fs, node, configFile);
   if (isShCommand(cmd) && isGenericSh(cmd) && loaded.errors.length && softOnly(loaded.diagnostics)) {
     // sh-resources & co. skip drbdadm's global validation: post-parse complaints, exit 0
-    const r = shCommand(cmd, targets, loaded.config, node);
+    const r = invalidConfigSh(cmd, targets, loaded.config, node);
     return { ...r, stderr: `${loaded.errors.join("\n")}\n${r.stderr}` };
   }
   if (loaded.errors.length) return { stdout: "", stderr: `${loaded.errors.join("\n")}\n`, exitCode: 10 };
   const several = multipleHostSections(loaded.config, node);
+  if (several && isShCommand(cmd) && isGenericSh(cmd)) {
+    // set_me_in_resource() only clears config_valid: sh-resources & co. (no validation after
+    // post_parse) print the message and go on, the resource listed with its last matching section
+    const r = invalidConfigSh(cmd, targets, loaded.config, node);
+    return { ...r, stderr: several.stderr + r.stderr };
+  }
   if (several) return several;
   out.stderr += loaded.warnings.length ? `${loaded.warnings.join("\n")}\n` : "";
+  const peerless = namedWithoutPeer(loaded.config, command, targets, node);
+  if (peerless) return { stdout: peerless.stdout, stderr: out.stderr + peerless.stderr, exitCode: peerless.exitCode };
   if (isShCommand(cmd)) {
     const r = shCommand(cmd, targets, loaded.config, node);
     return { ...r, stderr: out.stderr + r.stderr };
@@ -148,7 +156,9 @@ export async function drbdadm(k: DrbdKernel, ctx: CommandContext): Promise<ExecR
     const r = dumpAll(loaded.config, node);
     return { ...r, stderr: out.stderr + r.stderr };
   }
+  // `all` is every resource of this host but the stacked ones (is_drbd_top != res->stacked)
   const mine = loaded.config.resources
+    .filter((r) => findMe(r, node.name, nodeIps(node))[0]?.kind !== "stacked")
     .filter((r) => resolveFor(loaded.config, r.name, node) && !("error" in resolveFor(loaded.config, r.name, node)))
     .map((r) => r.name);
   if (command === "wait-con-int") {
@@ -236,4 +246,54 @@ export async function drbdadm(k: DrbdKernel, ctx: CommandContext): Promise<ExecR
     if (!o.dryRun) k.world.clock.advanceBy((adm?.us ?? 20_000) * (ok ? expanded.length : 1));
   }
   return { stdout: out.stdout, stderr: out.stderr, exitCode: out.exit };
+}
+
+/**
+ * Resources named on the command line (not `all`) go through ctx_by_name() three times
+ * (drbdadm_main.c: the WOULD_ENABLE_DISABLED and WOULD_ENABLE_MULTI_TIMES checks over every
+ * name, then SETUP_MULTI name by name), and each time set_peer_in_resource(res, 1) reports a
+ * connection without its peer's host/address. Then `if (!is_dump && !config_valid)
+ * exit(E_CONFIG_INVALID)`: a named dump still prints. Null when no named resource has one.
+ */
+function namedWithoutPeer(
+  config: Parameters<typeof missingPeerStatements>[0],
+  command: string,
+  targets: readonly string[],
+  node: NonNullable<CommandContext["node"]>,
+): ExecResult | null {
+  if (targets.length === 0 || targets[0] === "all" || (isShCommand(command) && isGenericSh(command))) return null;
+  const names = targets.map((t) => /^([^:/]+)/.exec(t)?.[1] ?? t);
+  const msgs = (n: string) =>
+    missingPeerStatements(config, n, node.name, nodeIps(node))
+      .map((d) => `${formatDiagnostic(d)}\n`)
+      .join("");
+  const checks = names.map(msgs).join("");
+  if (!checks) return null;
+  let stdout = "";
+  let stderr = checks + checks;
+  for (const name of names) {
+    stderr += msgs(name);
+    const r = resolveFor(config, name, node);
+    if ("error" in r) {
+      stderr += `${r.error}\n`;
+      if (r.exit !== 10 || !r.error.includes("not found on this host")) return { stdout, stderr, exitCode: r.exit };
+    }
+    if (command !== "dump") return { stdout, stderr, exitCode: 10 };
+    stdout += dumpResource(config, name, node.name, nodeIps(node), { named: true }) ?? "";
+  }
+  return { stdout, stderr, exitCode: 0 };
+}
+
+/**
+ * A generic sh-* command run although post_parse() cleared config_valid: sh_nop() then returns
+ * 10, which main() reports ("command sh-nop exited with code 10"); the others print as usual.
+ */
+function invalidConfigSh(
+  cmd: Parameters<typeof shCommand>[0],
+  targets: readonly string[],
+  config: Parameters<typeof shCommand>[2],
+  node: Parameters<typeof shCommand>[3],
+): ExecResult {
+  if (cmd === "sh-nop") return { stdout: "", stderr: "command sh-nop exited with code 10\n", exitCode: 10 };
+  return shCommand(cmd, targets, config, node);
 }

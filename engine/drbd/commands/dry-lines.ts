@@ -28,7 +28,7 @@ export function newResourceLine(r: ResolvedResource): string {
 }
 
 export function newPeerLine(r: ResolvedResource, p: ResolvedPeer): string {
-  return `drbdsetup new-peer ${r.name} ${p.nodeId} --_name=${p.name}${opts(p.netRaw)}`;
+  return `drbdsetup new-peer ${r.name} ${p.nodeId} --_name=${p.connName}${opts(p.netRaw)}`;
 }
 
 function addr(a: Address | undefined, port?: number): string {
@@ -40,6 +40,16 @@ function addr(a: Address | undefined, port?: number): string {
 export function newPathLine(r: ResolvedResource, p: ResolvedPeer): string {
   const mine = p.myAddress ?? r.me.address;
   return `drbdsetup new-path ${r.name} ${p.nodeId} ${addr(mine)} ${addr(p.address, p.port)}`;
+}
+
+/**
+ * One more new-path per further `path { }` of the connection (adm_new_path iterates the paths).
+ * The simulated kernel models one path per connection: these lines change nothing there.
+ */
+export function extraPathLines(r: ResolvedResource, p: ResolvedPeer): string[] {
+  return p.extraPaths.map(
+    (x) => `drbdsetup new-path ${r.name} ${p.nodeId} ${addr(x.myAddress ?? r.me.address)} ${addr(x.address)}`,
+  );
 }
 
 /** `peer-device-options` for each volume whose peer-device options are not empty. */

@@ -21,9 +21,14 @@ export function multipleHostSections(config: DrbdConfig, node: LabNode): ExecRes
 export function dumpAll(config: DrbdConfig, node: LabNode): ExecResult {
   const ips = nodeIps(node);
   const mine = config.resources.filter((r) => findMe(r, node.name, ips).length > 0).map((r) => r.name);
-  const bad = checkForHost(config, node.name, { ips, resources: mine }).filter(
-    (d) => d.code === "ip-not-found" || d.code === "multiple-host-sections",
-  );
+  // verify_ips(): a stacked resource is checked only when named (is_drbd_top), not in `dump`
+  const bad = mine.flatMap((name) => {
+    const res = config.resources.find((r) => r.name === name);
+    const stacked = res !== undefined && findMe(res, node.name, ips)[0]?.kind === "stacked";
+    return checkForHost(config, node.name, { ips, resources: [name] }).filter(
+      (d) => (d.code === "ip-not-found" && !stacked) || d.code === "multiple-host-sections",
+    );
+  });
   if (bad.length) return { stdout: "", stderr: `${drbdadmStderr(bad).join("\n")}\n`, exitCode: 10 };
   return { stdout: dumpConfig(config, { hostname: node.name, ips }), stderr: "", exitCode: 0 };
 }

@@ -51,6 +51,7 @@ const SOFT = new Set([
   "mesh-unknown-host",
   "mesh-no-address",
   "too-many-hosts",
+  "unknown-lower-resource",
 ]);
 
 export function softOnly(diagnostics: readonly Diagnostic[]): boolean {

@@ -1,5 +1,6 @@
 import type { Diagnostic, DrbdConfig } from "./model";
 import { findMe } from "./resolve";
+import { connectionsOf } from "./topology";
 
 /**
  * Checks that need the node's identity (drbdadm_main.c: "not defined in your config",
@@ -58,6 +59,41 @@ export function checkForHost(
         messageFr: `Ressource ${res.name} : l'adresse ${addr.addr} de la section « on ${first?.names.join(" ")} » n'est configurée sur aucune interface de ce nœud (vérifiez « ip addr »).`,
       });
     }
+  }
+  return out;
+}
+
+/**
+ * set_peer_in_connection() with peer_required, as ctx_by_name() runs it for a resource named on
+ * the command line (U9 drbdadm_postparse.c): a connection of this host whose path has fewer
+ * than two host/address pairs — the implicit connection of a two-node resource whose peer has
+ * no `address` — is "Missing statement 'host <PEER> '" (the connection's line, 0 when implicit).
+ * drbdadm sets config_valid = 0: every command but `dump` then exits 10.
+ */
+export function missingPeerStatements(
+  config: DrbdConfig,
+  name: string,
+  hostname: string,
+  ips: readonly string[] = [],
+): Diagnostic[] {
+  const res = config.resources.find((r) => r.name === name);
+  const me = res ? findMe(res, hostname, ips)[0] : undefined;
+  if (!res || !me) return [];
+  const out: Diagnostic[] = [];
+  for (const conn of connectionsOf(res).connections) {
+    // set_me_in_resource(): a connection without this host is ignored
+    if (!conn.endpoints.some((e) => e.host === me) || conn.endpoints.length >= 2) continue;
+    const peers = res.hosts.filter((h) => h !== me && !conn.endpoints.some((e) => e.host === h));
+    out.push({
+      file: res.file,
+      line: conn.line,
+      severity: "error",
+      code: "missing-peer-host",
+      message: `in connection in resource ${res.name}:\n\tMissing statement 'host <PEER> '.`,
+      messageFr: `Ressource ${res.name} : la connexion n'a pas de pair joignable${
+        peers.length ? ` (la section « on ${peers[0]?.names[0] ?? ""} { } » n'a pas d'« address »)` : ""
+      } : ajoutez l'adresse IP:port du pair.`,
+    });
   }
   return out;
 }

@@ -7,7 +7,7 @@ export { optionAnnexMarkdown } from "./annex";
 export * from "./defaults";
 export { type DumpOptions, dumpConfig, dumpResource } from "./dump";
 export { type CompletionItem, completionItems, configVocabulary, sectionAt } from "./editor";
-export { checkForHost } from "./host-checks";
+export { checkForHost, missingPeerStatements } from "./host-checks";
 export type * from "./model";
 export { formatDiagnostic } from "./model";
 export { implicitNodeIds } from "./node-id";

@@ -401,6 +401,8 @@ export function parseStackedSection(c: Cursor, res: Resource): void {
     if (t.tk === TK.DEVICE) {
       const v = volume0(c, host.volumes);
       parseVolumeStatement(c, v, null, TK.DEVICE);
+      // parse_stacked_section() calls parse_device() alone: no parsed_device, dump omits it
+      v.parsedDevice = false;
       v.metaDisk = "internal";
       v.metaIndex = "internal";
     } else if (t.tk === TK.ADDRESS) {

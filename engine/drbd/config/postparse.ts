@@ -177,29 +177,33 @@ function checkConnections(ctx: ParseContext, res: Resource): void {
         messageFr: `Ressource ${res.name} : impossible de déterminer l'adresse de l'hôte ${p.name}.`,
       });
   }
-  const implicit = connections.find((c) => c.implicit && !c.fromMesh);
-  if (implicit && implicit.endpoints.length === 2) {
-    const [a, b] = implicit.endpoints as [(typeof implicit.endpoints)[0], (typeof implicit.endpoints)[0]];
-    if (a.host.nodeId === undefined && b.host.nodeId === undefined && a.address && b.address) {
-      const ids = implicitNodeIds(a.address.addr, b.address.addr);
-      if (!ids) {
-        push(ctx, {
-          file: res.file,
-          line: res.line,
-          location: "",
-          severity: "error",
-          code: "equal-hashes",
-          fatal: true,
-          message: "BAD LUCK, equal hashes",
-          messageFr: `Ressource ${res.name} : les deux hôtes ont la même adresse ${a.address.addr} ; chaque nœud doit avoir sa propre IP.`,
-        });
-      } else {
-        a.host.nodeId = ids[0];
-        b.host.nodeId = ids[1];
-        a.host.implicitNodeId = true;
-        b.host.implicitNodeId = true;
-      }
+  // _set_host_info_in_host_address_pairs(): every implicit connection — the one of a two-node
+  // resource and each one a connection-mesh creates, in order — whose two hosts both lack a
+  // node-id gives them implicit ones. In a mesh of three hosts without node-id the first
+  // connection (host 1 – host 2) takes them, the others already have one host with an id, so
+  // only the last host is "'node-id' keyword missing" (drbd-utils 9.22 to 9.34 alike).
+  for (const conn of connections) {
+    if (!conn.implicit || conn.endpoints.length !== 2) continue;
+    const [a, b] = conn.endpoints as [(typeof conn.endpoints)[0], (typeof conn.endpoints)[0]];
+    if (a.host.nodeId !== undefined || b.host.nodeId !== undefined || !a.address || !b.address) continue;
+    const ids = implicitNodeIds(a.address.addr, b.address.addr);
+    if (!ids) {
+      push(ctx, {
+        file: res.file,
+        line: res.line,
+        location: "",
+        severity: "error",
+        code: "equal-hashes",
+        fatal: true,
+        message: "BAD LUCK, equal hashes",
+        messageFr: `Ressource ${res.name} : les deux hôtes ont la même adresse ${a.address.addr} ; chaque nœud doit avoir sa propre IP.`,
+      });
+      return;
     }
+    a.host.nodeId = ids[0];
+    b.host.nodeId = ids[1];
+    a.host.implicitNodeId = true;
+    b.host.implicitNodeId = true;
   }
   for (const host of res.hosts) if (host.nodeId === undefined) missing(ctx, res, host, "node-id");
 }
@@ -244,8 +248,34 @@ function checkAddressConflicts(ctx: ParseContext, resources: Resource[]): void {
   }
 }
 
+/**
+ * set_on_hosts_in_res(): a `stacked-on-top-of LOWER` section stands for every host of the lower
+ * resource (its on_hosts are theirs, in order: `# on node1 node2` in dump, `node1_node2` as the
+ * connection's name).
+ */
+function setStackedOnHosts(ctx: ParseContext, resources: Resource[]): void {
+  for (const res of resources)
+    for (const host of res.hosts) {
+      if (host.kind !== "stacked") continue;
+      const lower = resources.find((r) => r.name === host.lowerResource);
+      if (!lower) {
+        push(ctx, {
+          file: res.file,
+          line: res.line,
+          severity: "error",
+          code: "unknown-lower-resource",
+          message: `in resource ${res.name}, referenced resource '${host.lowerResource}' not defined.`,
+          messageFr: `Ressource ${res.name} : la ressource inférieure « ${host.lowerResource} » de stacked-on-top-of n'est définie nulle part.`,
+        });
+        continue;
+      }
+      host.names = lower.hosts.filter((h) => h.kind !== "stacked").flatMap((h) => h.names);
+    }
+}
+
 export function postParse(ctx: ParseContext): void {
   const resources = ctx.config.resources;
+  setStackedOnHosts(ctx, resources);
   for (const res of resources) checkVolumes(ctx, res);
   for (const res of resources) checkConnections(ctx, res);
   if (ctx.valid) checkAddressConflicts(ctx, resources);

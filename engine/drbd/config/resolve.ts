@@ -24,12 +24,16 @@ export interface ResolvedVolume {
 
 export interface ResolvedPeer {
   name: string;
+  /** drbdadm's connection `_name`: the host's names joined by '_' (`node1_node2` for a stacked section). */
+  connName: string;
   nodeId: number;
   address?: Address;
   /** The peer's replication port (from its address or `host … port N`). */
   port?: number;
   /** Address this host uses towards that peer. */
   myAddress?: Address;
+  /** The connection's second and later `path { }` sections: [this host's, the peer's] address. */
+  extraPaths: Array<{ myAddress?: Address; address?: Address }>;
   /** Net options of this connection (common < resource < connection-mesh/connection). */
   net: OptionMap;
   /** The same, values as written, in drbdadm's order (for `drbdsetup new-peer` lines). */
@@ -51,6 +55,11 @@ export interface ResolvedResource {
   disk: OptionMap;
   peerDevice: OptionMap;
   options: OptionMap;
+  /**
+   * A stacked resource seen from its stacked section (is_drbd_top) without `stacked-timeouts`:
+   * adm_wait_c passes `--wfc-timeout N` (twice connect-int, else 20) instead of the startup options.
+   */
+  stackedWfcTimeout?: number;
   /** Resource options as written, in drbdadm's order (`drbdsetup new-resource` arguments). */
   optionsRaw: Record<string, string>;
   startup: OptionMap;
@@ -198,6 +207,21 @@ export function resolveResource(
     }
     return { v, dk: k, dev: d, pd: p };
   });
+  if (me.kind === "stacked") {
+    // set_stacked_disk_in_res(): a stacked volume's disk is the lower resource's device (the
+    // last host section of the lower resource wins), with internal meta-data
+    const lower = config.resources.find((r) => r.name === me.lowerResource);
+    for (const lh of lower?.hosts.filter((h) => h.kind !== "stacked") ?? []) {
+      const lv = hostVolumes(lower as Resource, lh);
+      for (const { v } of myVols) {
+        const b = lv.find((x) => x.vnr === v.vnr);
+        if (!b) continue;
+        v.disk = b.device ?? `/dev/drbd${b.minor}`;
+        v.metaDisk ??= "internal";
+        v.metaIndex ??= "internal";
+      }
+    }
+  }
   const volumes: ResolvedVolume[] = myVols.map(({ v, dk, dev }) => {
     const diskless = v.disk === undefined || v.disk === "none";
     return {
@@ -223,15 +247,27 @@ export function resolveResource(
       const section = conn.volumes.find((x) => x.vnr === v.vnr);
       let l = expandOptions(conn.peerDevice, section?.options ?? []);
       l = expandOptions(pd, l);
-      return { vnr: v.vnr, peerDevice: toMap(l), peerDeviceRaw: toRaw(l) };
+      const raw = toRaw(l);
+      // add_no_bitmap_opt(): towards a peer whose volume has no disk, drbdadm appends `bitmap no`
+      const theirs = hostVolumes(res, other.host).find((x) => x.vnr === v.vnr);
+      // (a stacked section's disk is the lower resource's device: set_stacked_disk_in_res)
+      if (other.host.kind !== "stacked" && theirs && (theirs.disk === undefined || theirs.disk === "none"))
+        raw.bitmap = "no";
+      return { vnr: v.vnr, peerDevice: toMap(l), peerDeviceRaw: raw };
     });
     const peer: ResolvedPeer = {
       name: other.host.names[0] ?? "",
+      connName: other.host.kind === "stacked" ? other.host.names.join("_") : (other.host.names[0] ?? ""),
       nodeId: other.host.nodeId ?? -1,
       net: toMap(cnetL),
       netRaw: toRaw(cnetL),
       peerDevice: toMap(expandOptions(pdL, conn.peerDevice)),
       volumes: vols,
+      extraPaths: conn.extraPaths.flatMap((eps) => {
+        const m = eps.find((e) => e.host === me);
+        const o = eps.find((e) => e.host !== me);
+        return m && o ? [{ myAddress: m.address, address: o.address }] : [];
+      }),
       settings: netSettings(toMap(cnetL), vols[0]?.peerDevice ?? toMap(expandOptions(pdL, conn.peerDevice))),
     };
     if (other.address) {
@@ -251,7 +287,15 @@ export function resolveResource(
   // the 8.3 name is still accepted (drbd-behavior.md 3.3): it serves as fence-peer
   if (handlers["fence-peer"] === undefined && handlers["outdate-peer"] !== undefined)
     handlers["fence-peer"] = handlers["outdate-peer"];
+  const connectInt = netL.find((o) => o.name === "connect-int")?.raw;
+  const stackedWfc =
+    me.kind === "stacked" && !res.stackedTimeouts && !common?.stackedTimeouts
+      ? connectInt !== undefined
+        ? (Number.parseInt(connectInt, 10) || 0) * 2
+        : 20
+      : undefined;
   const out: ResolvedResource = {
+    ...(stackedWfc !== undefined ? { stackedWfcTimeout: stackedWfc } : {}),
     name: res.name,
     file: res.file,
     line: res.line,

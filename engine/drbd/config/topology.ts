@@ -74,6 +74,8 @@ export interface EffectiveConnection {
   fromMesh: boolean;
   line: number;
   endpoints: Endpoint[];
+  /** The endpoints of the connection's second and later `path { }` sections (one new-path each). */
+  extraPaths: Endpoint[][];
   net: ConfigOption[];
   peerDevice: ConfigOption[];
   volumes: PeerDeviceSection[];
@@ -91,7 +93,8 @@ export function connectionsOf(res: Resource): { connections: EffectiveConnection
   const problems: TopologyProblem[] = [];
   const connections: EffectiveConnection[] = [];
   for (const conn of res.connections) {
-    for (const path of conn.paths.slice(0, 1)) {
+    const paths: Endpoint[][] = [];
+    for (const [i, path] of conn.paths.entries()) {
       const endpoints: Endpoint[] = [];
       for (const ha of path.hosts) {
         const host = ha.byAddress
@@ -106,28 +109,33 @@ export function connectionsOf(res: Resource): { connections: EffectiveConnection
           : findHost(res, ha.name);
         if (!host) {
           // drbdadm reports the first such host of a connection and leaves the connection there
-          problems.push({ kind: "unknown-host", name: ha.name, line: ha.line });
+          if (i === 0) problems.push({ kind: "unknown-host", name: ha.name, line: ha.line });
           break;
         }
         let address = ha.address ?? (host.address ? { ...host.address } : undefined);
         if (address && ha.port !== undefined) address = { ...address, port: ha.port };
-        if (!ha.address && ha.port !== undefined && !host.address) {
+        if (i > 0) {
+          // later paths: their problems are not reported here (the first path's are)
+        } else if (!ha.address && ha.port !== undefined && !host.address) {
           problems.push({ kind: "cannot-determine", name: ha.name, line: ha.line, detail: "address" });
         } else if (!address) {
           problems.push({ kind: "cannot-determine", name: ha.name, line: ha.line, detail: "address and port" });
         }
         endpoints.push({ host, address, line: ha.line });
       }
+      paths.push(endpoints);
+    }
+    if (paths.length)
       connections.push({
         implicit: false,
         fromMesh: false,
         line: conn.line,
-        endpoints,
+        endpoints: paths[0] as Endpoint[],
+        extraPaths: paths.slice(1),
         net: conn.net,
         peerDevice: conn.peerDevice,
         volumes: conn.volumes,
       });
-    }
   }
   for (const mesh of res.meshes) {
     const hosts: HostSection[] = [];
@@ -151,6 +159,7 @@ export function connectionsOf(res: Resource): { connections: EffectiveConnection
           fromMesh: true,
           line: 0,
           endpoints: [a, b].map((host) => ({ host, address: host.address, line: 0 })),
+          extraPaths: [],
           net: mesh.net,
           peerDevice: [],
           volumes: [],
@@ -162,7 +171,16 @@ export function connectionsOf(res: Resource): { connections: EffectiveConnection
     if (res.hosts.length > 2) problems.push({ kind: "too-many-hosts", name: res.name, line: res.line });
     else if (res.hosts.length === 2) {
       const endpoints = res.hosts.filter((h) => h.address).map((host) => ({ host, address: host.address, line: 0 }));
-      connections.push({ implicit: true, fromMesh: false, line: 0, endpoints, net: [], peerDevice: [], volumes: [] });
+      connections.push({
+        implicit: true,
+        fromMesh: false,
+        line: 0,
+        endpoints,
+        extraPaths: [],
+        net: [],
+        peerDevice: [],
+        volumes: [],
+      });
     }
   }
   return { connections, problems };
