@@ -347,6 +347,9 @@ export class LabFs implements IFileSystem {
     await this.created(path, existed);
   }
   exists(path: string): Promise<boolean> {
+    // the terminal's device files are never stored (toTty): bash asks about them before each
+    // redirection of a terminal line (tty.ts), twice a command; /dev's listing need not be built
+    if (path === TTY_OUT || path === TTY_ERR) return Promise.resolve(false);
     return this.mountable.exists(path);
   }
   stat(path: string): Promise<FsStat> {
