@@ -4,15 +4,14 @@
  * the parse they are given is never modified. The terminal rewriting leaves the machine's
  * prelude (`shopt -s expand_aliases`, functions, `(exit N)`) without redirections, and only it.
  */
-import { parse } from "just-bash";
+import { parse, type TransformPlugin } from "just-bash";
 import { describe, expect, it } from "vitest";
 import { determinismTransform } from "./determinism";
 import { TTY_OUT, ttyTransform } from "./tty";
 import { TICK, tickTransform } from "./work";
 
 type Ast = ReturnType<typeof parse>;
-const run = (plugin: { transform: (ctx: { ast: Ast; metadata: object }) => { ast: Ast } }, ast: Ast) =>
-  plugin.transform({ ast, metadata: {} }).ast;
+const run = (plugin: TransformPlugin, ast: Ast): Ast => plugin.transform({ ast, metadata: {} }).ast;
 const text = (v: unknown) => JSON.stringify(v);
 
 describe("copy-on-write rewritings", () => {
