@@ -417,8 +417,10 @@ export class Machine {
     const previousCreator = this.fs.creator;
     this.fs.creator = { user: session.user, group: u ? groupById(u.gid) : session.user };
     // Interactive shells expand aliases; carried functions are defined again first.
-    // `$?` is the previous line's status: a builtin `exit` in a subshell sets it (no command cost)
-    const status = session.lastExit ? [`(exit ${session.lastExit})`] : [];
+    // `$?` is the previous line's status: a builtin `exit` in a subshell sets it (no command
+    // cost); status 1, the commonest, by a false arithmetic test (a subshell costs the
+    // interpreter a copy of the whole shell state; `$_`, PIPESTATUS come out the same)
+    const status = session.lastExit ? [session.lastExit === 1 ? "((0))" : `(exit ${session.lastExit})`] : [];
     const preludeLines = ["shopt -s expand_aliases", ...Object.values(session.functions), ...status];
     const prelude = preludeLines.join("\n");
     // the terminal parse leaves these as they are (they print nothing): tty.ts

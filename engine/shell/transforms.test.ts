@@ -54,6 +54,12 @@ describe("terminal rewriting and the machine's prelude", () => {
     expect(out.statements.slice(0, 3).map(redirected)).toEqual([false, false, false]);
     // the typed line's statements, a `(exit N)` included, print to the terminal
     expect(out.statements.slice(3).map(redirected)).toEqual([true, true]);
+    // `((0))`, status 1's prelude, likewise; `((1))` is not it
+    const arith = run(
+      ttyTransform(() => 3),
+      parse("shopt -s expand_aliases\n((0))\n((1)); echo x"),
+    );
+    expect(arith.statements.map(redirected)).toEqual([false, false, true, true]);
   });
 
   it("rewrites as usual what is not a prelude form, even within the prelude's count", () => {

@@ -147,7 +147,7 @@ function enter(c: Node, st: Streamers): Node {
 
 /**
  * The machine's own statements ahead of a typed line (machine.ts: `shopt -s expand_aliases`,
- * the session's functions, `(exit N)` for `$?`): they print nothing, so they need no
+ * the session's functions, `(exit N)` or `((0))` for `$?`): they print nothing, so they need no
  * redirection to the terminal (each costs bash a lookup and an open of both device files).
  */
 function isPrelude(s: Node): boolean {
@@ -157,6 +157,8 @@ function isPrelude(s: Node): boolean {
   const c = commands.length === 1 ? (commands[0] as Node) : undefined;
   if (!c || (Array.isArray(c.redirections) && c.redirections.length > 0)) return false;
   if (c.type === "FunctionDef") return true;
+  // `((0))`: `$?` set to 1
+  if (c.type === "ArithmeticCommand") return (c.expression as Node | undefined)?.originalText === "0";
   if (c.type === "SimpleCommand")
     return (
       literal(c.name) === "shopt" &&
