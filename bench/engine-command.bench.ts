@@ -125,10 +125,21 @@ export default async function main(): Promise<void> {
     pieces.push(`${name} ${us.toFixed(0)} µs`);
   }
 
+  // each command of the mix alone, engine only: a command of ours (ls, date), a file reader
+  // wrapped around just-bash's (cat: permissions), just-bash's own (pwd, echo), a builtin (:)
+  const each: string[] = [];
+  for (const c of [...COMMANDS, ":"]) {
+    let fastest = Number.POSITIVE_INFINITY;
+    for (let r = 0; r < ROUNDS; r++)
+      fastest = Math.min(fastest, await timePer(Math.max(20, Math.floor(per / 5)), () => bare.exec("host", c)));
+    each.push(`${c} ${fastest.toFixed(0)}`);
+  }
+
   console.log(
     `light command (${COMMANDS.join(", ")} on TP1's host, ${count} per variant, fastest of ${ROUNDS} turns):`,
   );
   console.log(`  engine alone (lab.exec): ${engine.toFixed(0)} µs/command`);
+  console.log(`  engine alone, each command: ${each.join(", ")} µs`);
   console.log(`  worker path (checks fed and evaluated, tabs, cluster, clone): ${worker.toFixed(0)} µs/command`);
   console.log(
     `  worker path + checkpoints: ${withCk.policy?.toFixed(0)} µs/command as the worker takes them (checkpoint-policy.ts), ${withCk.every?.toFixed(0)} µs/command one every ${CHECKPOINT_EVERY} commands`,

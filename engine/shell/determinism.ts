@@ -33,8 +33,14 @@ function timedGroup(pipeline: Node): Node {
   return group;
 }
 
+/** `mapped` if one of its items differs from `list`'s, else `list` itself (copy on write). */
+export function sameOr(list: unknown[], mapped: unknown[]): unknown[] {
+  for (let i = 0; i < list.length; i++) if (mapped[i] !== list[i]) return mapped;
+  return list;
+}
+
 function rewrite(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(rewrite);
+  if (Array.isArray(node)) return sameOr(node, node.map(rewrite));
   if (node === null || typeof node !== "object") return node;
   const n = node as Node;
   if (
@@ -48,10 +54,19 @@ function rewrite(node: unknown): unknown {
   if (n.type === "ArithVariable" && typeof n.name === "string" && REWRITTEN[n.name]) {
     return { type: "ArithCommandSubst", command: REWRITTEN[n.name] };
   }
-  const out: Node = {};
-  for (const [k, v] of Object.entries(n)) out[k] = rewrite(v);
-  if (out.type === "Pipeline" && out.timed === true) return timedGroup(out);
-  return out;
+  // copy on write: a node none of whose children changed is kept as parsed (the parse is this
+  // exec's own), so a line without $RANDOM, $SECONDS nor `time` costs a walk, not a copy
+  let out: Node | undefined;
+  for (const k of Object.keys(n)) {
+    const v = n[k];
+    const r = rewrite(v);
+    if (r === v) continue;
+    out ??= { ...n };
+    out[k] = r;
+  }
+  const res = out ?? n;
+  if (res.type === "Pipeline" && res.timed === true) return timedGroup(res);
+  return res;
 }
 
 export function determinismTransform(): TransformPlugin {

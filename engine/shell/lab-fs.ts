@@ -78,6 +78,8 @@ export class LabFs implements IFileSystem {
   tty: ((chunk: TtyChunk) => void) | undefined;
   /** The running terminal line's directory: relative paths in its error messages start there. */
   ttyCwd = "/";
+  /** The mount points, as the mountable filesystem holds them (kept by mount and unmount). */
+  private mountPoints: string[] = [];
   /** The lab's data cap (set by the world): writes to the root filesystem beyond it fail with ENOSPC. */
   quota: DataQuota | undefined;
 
@@ -135,11 +137,19 @@ export class LabFs implements IFileSystem {
   }
 
   mount(mountpoint: string, fs: IFileSystem): void {
-    this.mountable.mount(mountpoint, fs);
+    try {
+      this.mountable.mount(mountpoint, fs);
+    } finally {
+      this.mountPoints = this.mountable.getMounts().map((m) => m.mountPoint);
+    }
   }
 
   unmount(mountpoint: string): void {
-    this.mountable.unmount(mountpoint);
+    try {
+      this.mountable.unmount(mountpoint);
+    } finally {
+      this.mountPoints = this.mountable.getMounts().map((m) => m.mountPoint);
+    }
   }
 
   isMountPoint(path: string): boolean {
@@ -347,7 +357,18 @@ export class LabFs implements IFileSystem {
     await this.created(path, existed);
   }
   exists(path: string): Promise<boolean> {
-    return this.mountable.exists(path);
+    // the terminal's device files are never stored (toTty): bash asks about them before each
+    // redirection of a terminal line (tty.ts), twice a command; /dev's listing need not be built
+    if (path === TTY_OUT || path === TTY_ERR) return Promise.resolve(false);
+    // bash's command lookup asks about every $PATH directory at every command: a path neither
+    // in a mounted filesystem nor above a mount point is the root filesystem's to answer, as
+    // the mountable filesystem would after routing it (it routes every path through its mounts)
+    if (path.includes("\0")) return this.mountable.exists(path);
+    const n = normalize(path);
+    const below = n === "/" ? "/" : `${n}/`;
+    for (const mp of this.mountPoints)
+      if (mp === n || n.startsWith(`${mp}/`) || mp.startsWith(below)) return this.mountable.exists(path);
+    return this.root.exists(n);
   }
   stat(path: string): Promise<FsStat> {
     return this.mountable.stat(path);

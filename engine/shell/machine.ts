@@ -105,6 +105,8 @@ export class Machine {
   readonly deadlines: number[] = [];
   /** How many coming parses are terminal output (the typed line, a script it runs): tty.ts. */
   private ttyParses = 0;
+  /** Statements of the machine's prelude ahead of the typed line, in the next terminal parse. */
+  private ttyPrelude = 0;
 
   /** Kill switches of enclosing `timeout` commands, aborted when their deadline passes. */
   readonly timeoutKills: { deadline: number; abort: AbortController }[] = [];
@@ -153,7 +155,9 @@ export class Machine {
       ttyTransform(() => {
         if (this.ttyParses === 0) return false;
         this.ttyParses--;
-        return true;
+        const prelude = this.ttyPrelude;
+        this.ttyPrelude = 0;
+        return prelude;
       }, streaming),
     );
     // last: the tick statements it adds are not terminal output
@@ -413,9 +417,14 @@ export class Machine {
     const previousCreator = this.fs.creator;
     this.fs.creator = { user: session.user, group: u ? groupById(u.gid) : session.user };
     // Interactive shells expand aliases; carried functions are defined again first.
-    // `$?` is the previous line's status: a builtin `exit` in a subshell sets it (no command cost)
-    const status = session.lastExit ? [`(exit ${session.lastExit})`] : [];
-    const prelude = ["shopt -s expand_aliases", ...Object.values(session.functions), ...status].join("\n");
+    // `$?` is the previous line's status: a builtin `exit` in a subshell sets it (no command
+    // cost); status 1, the commonest, by a false arithmetic test (a subshell costs the
+    // interpreter a copy of the whole shell state; `$_`, PIPESTATUS come out the same)
+    const status = session.lastExit ? [session.lastExit === 1 ? "((0))" : `(exit ${session.lastExit})`] : [];
+    const preludeLines = ["shopt -s expand_aliases", ...Object.values(session.functions), ...status];
+    const prelude = preludeLines.join("\n");
+    // the terminal parse leaves these as they are (they print nothing): tty.ts
+    if (opts.tty) this.ttyPrelude = preludeLines.length;
     const script = `${prelude}\n${line}`;
     const cwd = (await this.fs.exists(session.cwd)) ? session.cwd : "/";
     try {
@@ -466,6 +475,7 @@ export class Machine {
         this.fs.tty = previousTty;
         this.fs.ttyCwd = previousTtyCwd;
         this.ttyParses = 0;
+        this.ttyPrelude = 0;
       }
     }
   }

@@ -146,15 +146,56 @@ function enter(c: Node, st: Streamers): Node {
 }
 
 /**
- * The rewriting, applied to a parse only when `take()` says so (the machine arms it for the
- * terminal line and for scripts TTY_SCRIPT runs; every other parse is left alone).
+ * The machine's own statements ahead of a typed line (machine.ts: `shopt -s expand_aliases`,
+ * the session's functions, `(exit N)` or `((0))` for `$?`): they print nothing, so they need no
+ * redirection to the terminal (each costs bash a lookup and an open of both device files).
  */
-export function ttyTransform(take: () => boolean, streaming: Streamers = new Set()): TransformPlugin {
+function isPrelude(s: Node): boolean {
+  const pipelines = s.pipelines as Node[] | undefined;
+  if (s.type !== "Statement" || s.background === true || pipelines?.length !== 1) return false;
+  const commands = (pipelines[0] as Node).commands as Node[];
+  const c = commands.length === 1 ? (commands[0] as Node) : undefined;
+  if (!c || (Array.isArray(c.redirections) && c.redirections.length > 0)) return false;
+  if (c.type === "FunctionDef") return true;
+  // `((0))`: `$?` set to 1
+  if (c.type === "ArithmeticCommand") return (c.expression as Node | undefined)?.originalText === "0";
+  if (c.type === "SimpleCommand")
+    return (
+      literal(c.name) === "shopt" &&
+      Array.isArray(c.args) &&
+      c.args.length === 2 &&
+      literal(c.args[0]) === "-s" &&
+      literal(c.args[1]) === "expand_aliases"
+    );
+  if (c.type !== "Subshell" || !Array.isArray(c.body) || c.body.length !== 1) return false;
+  const inner = ((c.body[0] as Node).pipelines as Node[] | undefined)?.[0]?.commands as Node[] | undefined;
+  const e = inner?.length === 1 ? (inner[0] as Node) : undefined;
+  return (
+    e?.type === "SimpleCommand" &&
+    literal(e.name) === "exit" &&
+    Array.isArray(e.args) &&
+    e.args.length === 1 &&
+    /^\d+$/.test(literal(e.args[0]) ?? "")
+  );
+}
+
+/**
+ * The rewriting, applied to a parse only when `take()` says so (the machine arms it for the
+ * terminal line and for scripts TTY_SCRIPT runs; every other parse is left alone). `take()`
+ * answers how many leading statements are the machine's prelude, left as they are when they
+ * are the prelude's forms (anything else there is rewritten as usual).
+ */
+export function ttyTransform(take: () => number | false, streaming: Streamers = new Set()): TransformPlugin {
   return {
     name: "lab-tty",
     transform(ctx) {
-      if (!take()) return { ast: ctx.ast };
-      return { ast: { ...ctx.ast, statements: statements(ctx.ast.statements, streaming) } as typeof ctx.ast };
+      const prelude = take();
+      if (prelude === false) return { ast: ctx.ast };
+      const all = ctx.ast.statements as unknown as Node[];
+      let keep = 0;
+      while (keep < prelude && keep < all.length && isPrelude(all[keep] as Node)) keep++;
+      const rest = statements(all.slice(keep), streaming) as Node[];
+      return { ast: { ...ctx.ast, statements: [...all.slice(0, keep), ...rest] } as unknown as typeof ctx.ast };
     },
   };
 }

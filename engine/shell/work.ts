@@ -9,7 +9,9 @@
  * never the one `set -e` exits on, and `$?` and `$_` after it are what they were before.
  * `set -x` traces of these statements are taken out of what the terminal shows (xtraceFree).
  */
+
 import type { TransformPlugin } from "just-bash";
+import { sameOr } from "./determinism";
 import { TTY_MARK } from "./tty";
 
 /** Hidden command: a work checkpoint at the head of a loop iteration or a function call. */
@@ -42,22 +44,33 @@ const tickSafe = (): Node => ({
 });
 
 function walk(n: unknown): unknown {
-  if (Array.isArray(n)) return n.map(walk);
+  if (Array.isArray(n)) return sameOr(n, n.map(walk));
   if (n === null || typeof n !== "object") return n;
-  const out: Node = {};
-  for (const [k, v] of Object.entries(n as Node)) out[k] = walk(v);
+  // copy on write: a subtree without loops nor functions is kept as parsed (the parse is this
+  // exec's own); a node is copied only when one of its children changed or it gets its TICK
+  const node = n as Node;
+  let changed: Node | undefined;
+  for (const k of Object.keys(node)) {
+    const v = node[k];
+    const r = walk(v);
+    if (r === v) continue;
+    changed ??= { ...node };
+    changed[k] = r;
+  }
+  const out = changed ?? node;
   switch (out.type) {
     case "For":
     case "CStyleFor":
-      if (Array.isArray(out.body)) out.body = [tickSafe(), ...out.body];
+      if (Array.isArray(out.body)) return { ...out, body: [tickSafe(), ...out.body] };
       break;
     case "While":
     case "Until":
-      if (Array.isArray(out.condition)) out.condition = [tickAlone(), ...out.condition];
+      if (Array.isArray(out.condition)) return { ...out, condition: [tickAlone(), ...out.condition] };
       break;
     case "FunctionDef": {
       const body = out.body as Node | undefined;
-      if (body && Array.isArray(body.body)) out.body = { ...body, body: [tickSafe(), ...(body.body as Node[])] };
+      if (body && Array.isArray(body.body))
+        return { ...out, body: { ...body, body: [tickSafe(), ...(body.body as Node[])] } };
       break;
     }
   }
