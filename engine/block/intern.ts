@@ -7,8 +7,10 @@
  *
  * `intern(view)` returns a view with the same bytes whose buffer is held by this process-wide
  * table: an equal buffer already there (found by a digest of the bytes, then compared byte by
- * byte), or the view's own bytes, adopted (or copied first when the view is a window on a
- * larger buffer, so that a small extent does not keep a large buffer alive). The table holds
+ * byte), or a copy of the view's bytes (never its own buffer, which other objects of the lab
+ * may hold: which of a lab's objects share a buffer must not depend on the process's history;
+ * a copy also keeps a small extent from holding a large buffer alive). A checkpoint's restored
+ * buffer, held by nothing else, is adopted (internBuffer). The table holds
  * its buffers weakly: a buffer no disk references any more is collected and leaves the table.
  * Which buffer a disk ends up holding never changes what it reads, so replays stay identical
  * whatever the collector did.
@@ -87,7 +89,7 @@ export function isHeldBuffer(b: ArrayBufferLike): boolean {
 /** A buffer with these bytes from the table: an equal one already there, or this one, adopted. */
 export function internBuffer(b: ArrayBuffer): ArrayBuffer {
   if (held.has(b) || !registry) return b;
-  return lookupOrAdopt(new Uint8Array(b)).buffer as ArrayBuffer;
+  return lookupOrAdopt(new Uint8Array(b), true).buffer as ArrayBuffer;
 }
 
 /**
@@ -99,10 +101,15 @@ export function internBuffer(b: ArrayBuffer): ArrayBuffer {
 export function intern(v: Uint8Array): Uint8Array {
   if (v.length < INTERN_MIN_BYTES || !registry || !(v.buffer instanceof ArrayBuffer)) return v;
   if (isInterned(v)) return new Uint8Array(v.buffer, v.byteOffset, v.length);
-  return lookupOrAdopt(v);
+  // never adopted in place: the view's buffer may be referenced elsewhere in the lab (the DRBD
+  // peer's disk holds the same payload), and adopting it or not (whether another lab of the
+  // process had these bytes first) would change which of the lab's objects share a buffer, so
+  // a lab's checkpoint would depend on the process's history
+  return lookupOrAdopt(v, false);
 }
 
-function lookupOrAdopt(v: Uint8Array): Uint8Array {
+/** `mayAdopt`: the buffer is referenced only by whom asks (a checkpoint's restored blob). */
+function lookupOrAdopt(v: Uint8Array, mayAdopt: boolean): Uint8Array {
   if (!registry) return v;
   counters.lookups++;
   const digest = digestBytes(v);
@@ -120,6 +127,7 @@ function lookupOrAdopt(v: Uint8Array): Uint8Array {
     }
   }
   const whole =
+    mayAdopt &&
     v.buffer instanceof ArrayBuffer &&
     v.byteOffset === 0 &&
     v.byteLength === v.buffer.byteLength &&
