@@ -108,6 +108,7 @@ describe("docker", () => {
     const exit = await l.exec("host", "exit");
     expect(exit.session.machine).toBe("host");
     expect(await out(l, "host", "hostname")).toBe("docker-host\n");
+    expect(await out(l, "host", "cat /etc/hostname")).toBe("docker-host\n");
   });
 
   it("a node terminal starts a fresh shell after its container restarts", async () => {

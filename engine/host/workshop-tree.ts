@@ -81,6 +81,8 @@ export function hostFiles(t: Topology): Record<string, string> {
     // the workshop's tree (section 3.3) has it; the solutions are the course's own exercises
     [`${WORKSHOP_DIR}/solutions/`]: "",
     "/tmp/": "",
+    // the machine's name, as `hostname` says it (a real host has it; `cat /etc/hostname`)
+    "/etc/hostname": `${HOST_NAME}\n`,
   };
   for (const n of t.nodes) {
     files[`${WORKSHOP_DIR}/${n.name}/Dockerfile`] = DOCKERFILE;
