@@ -54,11 +54,6 @@ describe("an idle PostgreSQL server", () => {
   it("sleeps after the idle time, stays up for the learner, and answers from its data directory", async () => {
     const l = await pgLab();
     expect(servers(l).awake()).toEqual(["node1"]);
-    // the server runs with the shared_buffers its postgresql.conf and initdb announce
-    expect(await run(l, "node1", pg("SHOW shared_buffers;"))).toContain(" 16MB\n");
-    expect(await run(l, "node1", "grep ^shared_buffers /mnt/drbd/pgdata/postgresql.conf")).toMatch(
-      /^shared_buffers = 16MB\s/,
-    );
     await l.advance(idleMs - 1000);
     expect(servers(l).awake()).toEqual(["node1"]); // not yet
     await l.advance(2000);
@@ -83,6 +78,11 @@ describe("an idle PostgreSQL server", () => {
     expect(servers(l).all()).toEqual([]);
     await run(l, "node1", 'su - postgres -c "pg_ctl -D /mnt/drbd/pgdata start"');
     expect(await run(l, "node1", pg("SELECT count(*) FROM t;"))).toContain(" 101\n");
+    // the server runs with the shared_buffers its postgresql.conf and initdb announce
+    expect(await run(l, "node1", pg("SHOW shared_buffers;"))).toContain(" 16MB\n");
+    expect(await run(l, "node1", "grep ^shared_buffers /mnt/drbd/pgdata/postgresql.conf")).toMatch(
+      /^shared_buffers = 16MB\s/,
+    );
   }, 120_000);
 
   it("sleeps at every 8th command line of the lab (checkpoint points), and a grader's probe leaves it asleep", async () => {
