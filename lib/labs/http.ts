@@ -36,7 +36,17 @@ export type LabRequest = Pick<Request, "headers" | "text" | "signal" | "url">;
  * A JSON reply not yet made into a `Response`: the front server writes it on the socket at once
  * (a web Response, its body stream read back, cost more than the rest of a light command's route).
  */
+const JSON_REPLY = Symbol.for("drbd-lab.JsonReply");
+
 export class JsonReply {
+  /** Known by this mark, not by `instanceof`: `npm start`'s front server (scripts/serve.ts) and
+   * the handlers bundled by Next each have their own copy of this class. */
+  readonly [JSON_REPLY] = true;
+
+  static is(r: unknown): r is JsonReply {
+    return typeof r === "object" && r !== null && (r as { [JSON_REPLY]?: unknown })[JSON_REPLY] === true;
+  }
+
   constructor(
     readonly status: number,
     readonly body: unknown,
@@ -51,7 +61,7 @@ export class JsonReply {
 
 export type LabReply = Response | JsonReply;
 
-const toResponse = (r: LabReply): Response => (r instanceof JsonReply ? r.toResponse() : r);
+const toResponse = (r: LabReply): Response => (JsonReply.is(r) ? r.toResponse() : r);
 
 export interface LabApiDeps extends LabServiceDeps {
   authenticate: Authenticate;
@@ -190,7 +200,7 @@ function labHandlers(deps: LabApiDeps) {
     open: (request: LabRequest, labId: string) =>
       guarded(deps, request, async (userId) => {
         const body = await readJson(request, openBody);
-        if (body instanceof JsonReply) return body;
+        if (JsonReply.is(body)) return body;
         if (body.mode !== "resume") {
           const limited = rateLimited(deps, userId);
           if (limited) return limited;
@@ -206,7 +216,7 @@ function labHandlers(deps: LabApiDeps) {
     exec: (request: LabRequest, sessionId: string) =>
       guarded(deps, request, async (userId) => {
         const body = await readJson(request, execBody);
-        if (body instanceof JsonReply) return body;
+        if (JsonReply.is(body)) return body;
         if (body.input.length > deps.limits.maxInputChars) return badRequest(frTooLong(deps.limits.maxInputChars));
         if (body.input.includes("\u0000")) return badRequest("Requête invalide : caractère nul dans la commande.");
         const limited = rateLimited(deps, userId);
@@ -221,7 +231,7 @@ function labHandlers(deps: LabApiDeps) {
     advance: (request: LabRequest, sessionId: string) =>
       guarded(deps, request, async (userId) => {
         const body = await readJson(request, advanceBody);
-        if (body instanceof JsonReply) return body;
+        if (JsonReply.is(body)) return body;
         const ms = Math.min(body.ms, deps.limits.maxAdvanceMs);
         return small(await advanceTime(deps, userId, sessionId, ms));
       }),
@@ -238,7 +248,7 @@ function labHandlers(deps: LabApiDeps) {
     writeFile: (request: LabRequest, sessionId: string) =>
       guarded(deps, request, async (userId) => {
         const body = await readJson(request, filesBody);
-        if (body instanceof JsonReply) return body;
+        if (JsonReply.is(body)) return body;
         if (body.content.length > deps.limits.maxFileChars) return badRequest(frFileTooLong(deps.limits.maxFileChars));
         const limited = rateLimited(deps, userId);
         if (limited) return limited;

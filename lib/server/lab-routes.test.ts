@@ -139,6 +139,38 @@ describe("lab routes on the front server", () => {
     expect(await viaFront.json()).toEqual(await viaNext.json());
   });
 
+  it("answers the JSON replies of handlers from another copy of lib/labs/http (Next's bundle made the API first)", async () => {
+    // `npm start`: the lab API is process-wide, made by whichever copy of the module asked first
+    // (Next's bundled one, or the front server's): a JsonReply is known by its mark, not its class
+    const copy = "@/lib/labs/http?another-copy";
+    const other = (await import(/* @vite-ignore */ copy)) as typeof import("@/lib/labs/http");
+    const { JsonReply } = await import("@/lib/labs/http");
+    const reply = new other.JsonReply(200, { ok: "oui" }, { "cache-control": "no-store" });
+    expect(reply instanceof JsonReply).toBe(false);
+    const front = createServer(
+      withLabRoutes(
+        () => ({ ...api, raw: { ...api.raw, advance: async () => reply } }),
+        (_req, res) => {
+          res.end("next");
+        },
+      ),
+    );
+    await new Promise<void>((r) => front.listen(0, "127.0.0.1", r));
+    try {
+      const { port } = front.address() as AddressInfo;
+      const res = await fetch(`http://127.0.0.1:${port}/api/labs/sessions/${session}/advance`, {
+        method: "POST",
+        headers: { "content-type": "application/json", cookie: alice },
+        body: JSON.stringify({ ms: 1000 }),
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers.get("cache-control")).toBe("no-store");
+      expect(await res.json()).toEqual({ ok: "oui" });
+    } finally {
+      front.close();
+    }
+  });
+
   it("streams a command's output as NDJSON, and a client that goes away interrupts it", async () => {
     const res = await post(
       `/api/labs/sessions/${session}/exec`,

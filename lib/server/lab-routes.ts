@@ -49,7 +49,7 @@ const utf8 = new TextDecoder();
 
 /** Writes the reply on `res`: JSON at once; a web Response's streamed body chunk by chunk (NDJSON). */
 async function send(response: LabReply, res: ServerResponse, gone: AbortSignal): Promise<void> {
-  if (response instanceof JsonReply) {
+  if (JsonReply.is(response)) {
     // as Response.json would send it, without building one
     const body = Buffer.from(JSON.stringify(response.body));
     res.writeHead(response.status, {
