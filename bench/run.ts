@@ -25,4 +25,6 @@ for (const file of files) {
   }
   console.log(`(${((performance.now() - started) / 1000).toFixed(1)} s)`);
 }
-if (failed > 0) process.exit(1);
+// every bench has printed its figures: what a bench left behind (a lab's idle PostgreSQL,
+// a worker, a server's socket) must not keep `npm run bench` from ending
+process.exit(failed > 0 ? 1 : 0);
