@@ -5,7 +5,7 @@ import { defineConfig } from "vitest/config";
 
 const root = fileURLToPath(new URL("./", import.meta.url));
 const dirs = ["engine", "graders", "app", "lib", "content", "tests"];
-const include = dirs.map((d) => `${d}/**/*.test.ts`);
+const include = [...dirs.map((d) => `${d}/**/*.test.ts`), "app/**/*.test.tsx"];
 
 /**
  * The suites that touch the database (they open one with lib/testing/temp-db.ts or the lab API
