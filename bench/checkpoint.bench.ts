@@ -18,8 +18,15 @@ import {
   type StoredCheckpoint,
 } from "../lib/labs/checkpoints";
 import { type LiveLab, rebuildLab, type StoredEvent, takeCheckpoint } from "../lib/labs/live";
+import {
+  checkpointDue,
+  checkpointPolicy,
+  checkpointTaken,
+  newCheckpointClock,
+} from "../lib/labs/worker/checkpoint-policy";
 
 const LABS = ["tp1", "tp2", "tp3", "tp4", "tp5"];
+const policy = checkpointPolicy(CHECKPOINT_EVERY, CHECKPOINT_HEAVY_MS);
 const RUNS = 5;
 
 function pct(sorted: number[], p: number): number {
@@ -46,6 +53,7 @@ async function asLearner(lab: string) {
   let newest: StoredCheckpoint | null = null;
   let taken = 0;
   let takeMs = 0;
+  const clock = newCheckpointClock(session.id);
   for (const e of events) {
     const seq = live.nextSeq++;
     if (e.kind === "wait") {
@@ -64,14 +72,17 @@ async function asLearner(lab: string) {
       output: r.output,
     });
     rows.push({ seq, target: e.target, input: e.input, output: r.output, outputDigest: r.digest });
-    if (seq - live.checkpointSeq >= CHECKPOINT_EVERY || performance.now() - began >= CHECKPOINT_HEAVY_MS) {
+    // the worker's policy (lib/labs/worker/checkpoint-policy.ts), on this lab's measured commands
+    if (checkpointDue(policy, clock, seq - live.checkpointSeq, performance.now() - began)) {
       const t = performance.now();
-      const c = takeCheckpoint(live, CHECKPOINT_FORMAT);
-      takeMs = Math.max(takeMs, performance.now() - t);
+      const c = await takeCheckpoint(live, CHECKPOINT_FORMAT);
+      const ms = performance.now() - t;
+      takeMs = Math.max(takeMs, ms);
       if (c) {
         newest = c;
         taken++;
         live.checkpointSeq = seq;
+        checkpointTaken(clock, ms);
       }
     }
   }
@@ -82,7 +93,11 @@ export default async function main(): Promise<void> {
   const full: number[] = [];
   const fast: number[] = [];
   const learners = new Map<string, Awaited<ReturnType<typeof asLearner>>>();
-  console.log(`checkpoint every ${CHECKPOINT_EVERY} commands or after one of ≥ ${CHECKPOINT_HEAVY_MS} ms`);
+  console.log(
+    `checkpoints as a worker takes them: after a command of ≥ ${CHECKPOINT_HEAVY_MS} ms, else once ≥ ${CHECKPOINT_EVERY} ` +
+      `commands held the worker ${policy.share}× the last one's cost (first: ${policy.tailMs} ms), ` +
+      `at the latest after ${CHECKPOINT_EVERY * policy.maxFactor} (each bound × the lab's spread)`,
+  );
   for (const lab of LABS) {
     const l = await asLearner(lab);
     learners.set(lab, l);

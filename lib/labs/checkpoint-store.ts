@@ -3,14 +3,37 @@ import type { Db } from "@/lib/db";
 import type { StoredCheckpoint } from "./checkpoints";
 import { engineBuild } from "./engine-build";
 
-/** The session's newest checkpoint written by this engine build (its sources include the format), if any. */
+/** Checkpoints on their way to the table (storeCheckpointLater), by session: a reader waits for them. */
+const storing = new Map<string, Promise<void>>();
+
+/**
+ * The session's newest checkpoint written by this engine build (its sources include the format),
+ * if any, once this process has stored those it was given (storeCheckpointLater).
+ */
 export async function newestCheckpoint(db: Db, labSessionId: string): Promise<StoredCheckpoint | null> {
+  await storing.get(labSessionId);
   const c = await db.labCheckpoint.findFirst({
     where: { labSessionId, engineBuild: engineBuild() },
     orderBy: { seq: "desc" },
     select: { seq: true, events: true, format: true, bytes: true, transcript: true },
   });
   return c ? { ...c, bytes: new Uint8Array(c.bytes) } : null;
+}
+
+/**
+ * Stores the checkpoint a worker sends after a command's reply (its row is stored already), in
+ * the background and in order per session; newestCheckpoint waits for it.
+ */
+export function storeCheckpointLater(db: Db, labSessionId: string, later: Promise<StoredCheckpoint | null>): void {
+  const before = storing.get(labSessionId) ?? Promise.resolve();
+  const done = before.then(async () => {
+    const c = await later;
+    if (c) await storeCheckpoint(db, labSessionId, c);
+  });
+  storing.set(labSessionId, done);
+  void done.then(() => {
+    if (storing.get(labSessionId) === done) storing.delete(labSessionId);
+  });
 }
 
 /** Keep the newest checkpoint of a session (a failure to store one costs only a longer rebuild). */

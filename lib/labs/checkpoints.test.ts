@@ -11,6 +11,7 @@ import { CHECKPOINT_FORMAT, saveCheckpoint } from "@/engine/checkpoint";
 import { createLab, parseLabScript, type ReplayEvent, replay } from "@/engine/index";
 import { getExercise, grade } from "@/graders";
 import { ensureGraderScenarios } from "@/graders/lab/scenarios";
+import { newestCheckpoint } from "./checkpoint-store";
 import { gradingCheckpoint, gradingSubmission, parseCheckpointTranscript, type StoredCheckpoint } from "./checkpoints";
 import { engineBuild } from "./engine-build";
 import { type LiveLab, rebuildLab, type StoredEvent, takeCheckpoint } from "./live";
@@ -46,7 +47,7 @@ describe("rebuild from a checkpoint", () => {
     let checkpoint: StoredCheckpoint | null = null;
     for (const [i, [t, input]] of lines.entries()) {
       rows.push(await row(live, t, input));
-      if (i >= 4) checkpoint = takeCheckpoint(live, CHECKPOINT_FORMAT) ?? checkpoint;
+      if (i >= 4) checkpoint = (await takeCheckpoint(live, CHECKPOINT_FORMAT)) ?? checkpoint;
       if (i === 6) break;
     }
     expect(checkpoint).not.toBeNull();
@@ -95,6 +96,7 @@ describe("the service keeps checkpoints", () => {
   process.env.LAB_CHECKPOINT_EVERY = "3";
   process.env.LAB_CHECKPOINT_HEAVY_MS = "1e9"; // by count only here (a busy machine makes any command slow)
   process.env.LAB_CHECKPOINT_SHARE = "0"; // not waiting for the commands to outweigh the last checkpoint
+  process.env.LAB_CHECKPOINT_TAIL_MS = "0"; // nor, for the first one, for a tail of work
   const { tmp, labs, api, signInStudents, close } = labApiHarness({ workers: 1 });
   let cookie = "";
   beforeAll(async () => {
@@ -106,6 +108,7 @@ describe("the service keeps checkpoints", () => {
     delete process.env.LAB_CHECKPOINT_EVERY;
     delete process.env.LAB_CHECKPOINT_HEAVY_MS;
     delete process.env.LAB_CHECKPOINT_SHARE;
+    delete process.env.LAB_CHECKPOINT_TAIL_MS;
   });
   const req = (body?: unknown) =>
     new Request("http://127.0.0.1:3999/api/labs", {
@@ -131,6 +134,8 @@ describe("the service keeps checkpoints", () => {
       expect(res.status).toBe(200);
       (await res.json()) as ExecReply;
     }
+    // stored after the replies, in the background: a reader waits for the checkpoints on their way
+    expect((await newestCheckpoint(tmp.db, id))?.seq).toBe(5);
     const stored = await tmp.db.labCheckpoint.findMany({ where: { labSessionId: id } });
     expect(stored.map((c) => c.seq)).toEqual([5]);
     expect(stored[0]?.engineBuild).toBe(engineBuild());
@@ -145,6 +150,43 @@ describe("the service keeps checkpoints", () => {
     expect(again).toEqual(transcript);
     expect(again.map((e) => e.output)).toContain("7\n/tmp\none\n");
   }, 300_000);
+
+  it("answers the command first; the checkpoint of its row follows from the worker", async () => {
+    const session = { id: "follow-1", userId: "u-follow", exerciseId: "tp1", scenario: "fresh", seed: 3 };
+    const ref = { id: session.id, userId: session.userId, load: async () => ({ session, events: [] }) };
+    const ran = [];
+    for (const input of ["echo a", "echo b", "echo c", "echo d"])
+      ran.push(await labs.exec(ref, { terminal: "host", input }));
+    expect(ran.map((r) => r.checkpointFollows ?? false)).toEqual([false, false, true, false]);
+    expect(ran[0]?.checkpoint).toBeUndefined();
+    const c = await ran[2]?.checkpoint;
+    expect(c?.seq).toBe(2);
+    expect(c?.events).toBe(3);
+    // the state after row 2, not after row 3 (the lab's next command waited for it): rebuilt
+    // from it and rows 3.., the lab is the one that ran
+    labs.evict(session.id);
+    const rows: StoredEvent[] = ran.map((r) => ({
+      seq: r.seq,
+      target: r.entry.terminal,
+      input: r.entry.input,
+      output: r.entry.output,
+      outputDigest: r.digest,
+    }));
+    const again = { ...ref, load: async () => ({ session, events: rows, checkpoint: c }) };
+    const e = await labs.exec(again, { terminal: "host", input: "echo e" });
+    expect(e.entry.output).toBe("e\n");
+    const fast = await labs.inspect(session.id);
+    expect(fast?.restoredEvents).toBe(3);
+    expect(fast?.drift).toEqual([]);
+    // the same lab as the whole log replayed
+    labs.evict(session.id);
+    rows.push({ seq: e.seq, target: "host", input: "echo e", output: e.entry.output, outputDigest: e.digest });
+    await labs.view({ ...ref, load: async () => ({ session, events: rows }) });
+    const full = await labs.inspect(session.id);
+    expect(full?.restoredEvents).toBe(0);
+    expect(full?.state).toEqual(fast?.state);
+    labs.evict(session.id);
+  }, 120_000);
 });
 
 describe("grading from a checkpoint", () => {
@@ -242,7 +284,7 @@ describe("grading from a checkpoint", () => {
         await live.advance(st.ms);
         rows.push({ seq: live.nextSeq++, target: "lab", input: `wait ${st.ms}`, output: "", outputDigest: "" });
       }
-      checkpoints.push(takeCheckpoint(live, CHECKPOINT_FORMAT));
+      checkpoints.push(await takeCheckpoint(live, CHECKPOINT_FORMAT));
     }
     return { submission: { scenario, seed, events }, checkpoints, rows, live };
   }

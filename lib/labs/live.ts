@@ -1,4 +1,5 @@
-import { gzipSync } from "node:zlib";
+import { promisify } from "node:util";
+import { gzip } from "node:zlib";
 import { NotCheckpointable, restoreFor, saveCheckpoint } from "@/engine/checkpoint";
 import { createLab, type ExecOptions, type Lab, outputDigest, type ReplayEvent, replay } from "@/engine/index";
 import { getExercise, type LiveChecks, type LiveSummary, liveChecksOf } from "@/graders";
@@ -10,6 +11,8 @@ import {
   type StoredCheckpoint,
 } from "./checkpoints";
 import { parseWaits } from "./wait-log";
+
+const gzipAsync = promisify(gzip);
 
 /** What the worker stores with a row: the checks that hold, and since when no more held. */
 export type LiveStatus = LiveSummary & { progressAt: string };
@@ -317,8 +320,11 @@ async function fromCheckpoint(
   }
 }
 
-/** The lab's checkpoint now, or null when its state cannot be saved at this point. */
-export function takeCheckpoint(live: LiveLab, format: number): StoredCheckpoint | null {
+/**
+ * The lab's checkpoint now, or null when its state cannot be saved at this point. The state is
+ * read at once; its compression runs off the thread (libuv's pool), so a worker's other labs go on.
+ */
+export async function takeCheckpoint(live: LiveLab, format: number): Promise<StoredCheckpoint | null> {
   let raw: Uint8Array;
   try {
     raw = saveCheckpoint(live.lab);
@@ -332,11 +338,14 @@ export function takeCheckpoint(live: LiveLab, format: number): StoredCheckpoint 
     drift: live.drift,
     ...(observed !== undefined ? { observed } : {}),
   };
+  const seq = live.nextSeq - 1;
+  const events = live.lab.eventCount;
+  const transcript = JSON.stringify(t);
   return {
-    seq: live.nextSeq - 1,
-    events: live.lab.eventCount,
+    seq,
+    events,
     format,
-    bytes: gzipSync(raw, { level: 1 }),
-    transcript: JSON.stringify(t),
+    bytes: await gzipAsync(raw, { level: 1 }),
+    transcript,
   };
 }

@@ -83,6 +83,8 @@ class PoolWorker {
   readonly worker: Worker;
   readonly flags: Int32Array;
   readonly pending = new Map<number, Pending>();
+  /** Exec replies whose checkpoint follows (WorkerExecResult.checkpointFollows), by request id. */
+  private readonly following = new Map<number, (c: StoredCheckpoint | null) => void>();
   private readonly freeSlots: number[] = [];
   private readonly slotWaiters: Array<(slot: number) => void> = [];
   lastAnswer = Date.now();
@@ -111,11 +113,19 @@ class PoolWorker {
     this.worker.on("message", (m: WorkerMessage) => {
       this.lastAnswer = Date.now();
       this.ready = true;
+      if ("event" in m && m.event === "checkpoint") {
+        this.following.get(m.id)?.(m.checkpoint);
+        this.following.delete(m.id);
+        return;
+      }
       const p = this.pending.get(m.id);
       if (!p) return;
       if ("event" in m) p.onEvent?.(m);
       else {
         this.pending.delete(m.id);
+        const ran = m.ok ? (m.value as WorkerExecResult | null) : null;
+        if (ran?.checkpointFollows)
+          ran.checkpoint = new Promise<StoredCheckpoint | null>((resolve) => this.following.set(m.id, resolve));
         p.resolve(m);
       }
     });
@@ -128,6 +138,8 @@ class PoolWorker {
     this.dead = true;
     for (const p of this.pending.values()) p.reject(new WorkerLost(reason));
     this.pending.clear();
+    for (const resolve of this.following.values()) resolve(null);
+    this.following.clear();
     this.onGone(this, reason);
   }
 

@@ -3,7 +3,7 @@ import type { TtyChunk } from "@/engine/index";
 import type { Db } from "@/lib/db";
 import { parseBenchmarkOutput } from "./benchmark-parse";
 import { isLabId, type LabId, labSpec } from "./catalog";
-import { newestCheckpoint, storeCheckpoint } from "./checkpoint-store";
+import { newestCheckpoint, storeCheckpointLater } from "./checkpoint-store";
 import { type LabCluster, LabGone, labTurn, storedEvents } from "./cluster";
 import type { ClusterView } from "./cluster-view";
 import type { EventLog, EventRow } from "./event-log";
@@ -313,7 +313,7 @@ export async function execCommand(
     }
     deps.meter?.charged(userId, bytes);
     deps.touches.touch(row.id);
-    if (ran.checkpoint) await storeCheckpoint(deps.db, row.id, ran.checkpoint);
+    if (ran.checkpoint) storeCheckpointLater(deps.db, row.id, ran.checkpoint);
     return {
       entry: ran.entry,
       exitCode: ran.exitCode,

@@ -4,8 +4,8 @@ import { type CheckpointPolicy, checkpointDue, checkpointTaken, newCheckpointClo
 const p: CheckpointPolicy = { every: 8, heavyMs: 250, share: 4, tailMs: 100, maxFactor: 8 };
 
 /** The rows (1-based count since the last checkpoint) at which checkpoints are taken. */
-function run(commandMs: (i: number) => number, costMs: number, n: number): number[] {
-  const clock = newCheckpointClock();
+function run(commandMs: (i: number) => number, costMs: number, n: number, key?: string): number[] {
+  const clock = newCheckpointClock(key);
   const taken: number[] = [];
   let last = 0;
   for (let i = 1; i <= n; i++) {
@@ -19,22 +19,37 @@ function run(commandMs: (i: number) => number, costMs: number, n: number): numbe
 }
 
 describe("checkpoint policy", () => {
-  it("takes the first one after `every` commands, then once the commands cost `share` times a checkpoint", () => {
-    // light commands of 1 ms, an 8 ms checkpoint: the next one after 32 ms of commands
-    expect(run(() => 1, 8, 100)).toEqual([8, 40, 72]);
+  it("takes the first one after `tailMs` of commands, then once they cost `share` times a checkpoint", () => {
+    // commands of 5 ms: the first after 100 ms of them (20); an 8 ms checkpoint: then every 32 ms (but ≥ every)
+    expect(run(() => 5, 8, 50)).toEqual([20, 28, 36, 44]);
+    // light commands of 1 ms: the first at the count bound (64), then after 32 ms of commands
+    expect(run(() => 1, 8, 140)).toEqual([64, 96, 128]);
+  });
+
+  it("spreads labs that run the same commands at the same pace", () => {
+    const firsts = Array.from({ length: 200 }, (_, i) => run(() => 1, 8, 200, `lab-${i}`)[0] ?? 0);
+    // the same lab, the same rows: the spread is the session id's, not chance
+    expect(run(() => 1, 8, 200, "lab-7")[0]).toBe(firsts[7]);
+    expect(Math.min(...firsts)).toBeGreaterThanOrEqual(32);
+    expect(Math.max(...firsts)).toBeLessThanOrEqual(96);
+    // 200 labs of a class: no command count holds more than a few of their first checkpoints
+    const perRow = new Map<number, number>();
+    for (const f of firsts) perRow.set(f, (perRow.get(f) ?? 0) + 1);
+    expect(Math.max(...perRow.values())).toBeLessThanOrEqual(12);
+    expect(perRow.size).toBeGreaterThan(40);
   });
 
   it("never waits longer than the tail a rebuild should replay, nor than maxFactor × every commands", () => {
     // a 1 s checkpoint (PostgreSQL): commands of 10 ms → due after 100 ms of them
-    expect(run(() => 10, 1000, 40)).toEqual([8, 18, 28, 38]);
+    expect(run(() => 10, 1000, 40)).toEqual([10, 20, 30, 40]);
     // 0.1 ms commands: the count bound (64)
-    expect(run(() => 0.1, 50, 140)).toEqual([8, 72, 136]);
+    expect(run(() => 0.1, 50, 140)).toEqual([64, 128]);
   });
 
   it("is due after a heavy command, and never before `every` light ones", () => {
     expect(run((i) => (i === 3 ? 300 : 1), 8, 10)).toEqual([3]);
     expect(run(() => 60, 0, 7)).toEqual([]);
-    // checkpoints as cheap as the commands: every `every` commands, as before
-    expect(run(() => 5, 1, 24)).toEqual([8, 16, 24]);
+    // checkpoints as cheap as the commands: every `every` commands once the first is taken
+    expect(run(() => 5, 1, 44)).toEqual([20, 28, 36, 44]);
   });
 });

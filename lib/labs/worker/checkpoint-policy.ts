@@ -11,7 +11,12 @@
  *   1/SHARE of the worker's time, and a rebuild replays at most about TAIL_MS of commands after it;
  * - after MAX_FACTOR × CHECKPOINT_EVERY commands whatever they cost.
  *
- * The first checkpoint of a lab comes after CHECKPOINT_EVERY commands (nothing to amortise yet).
+ * Before a lab's first checkpoint in this worker (no cost known yet), light commands wait for
+ * TAIL_MS of work: a rebuild replays that much anyway, and a class that starts together does
+ * not take 200 checkpoints in the same second (each 10–70 ms of its worker: the p99 of every
+ * learner on that worker). Each lab's bounds are scaled by its own factor in [0.5, 1.5) drawn
+ * from its session id, so labs that run the same commands at the same pace spread their
+ * checkpoints instead of taking them together.
  * Which rows get a checkpoint depends on real time: it never changes a lab's state or a replay.
  */
 export interface CheckpointPolicy {
@@ -41,10 +46,22 @@ export interface CheckpointClock {
   sinceMs: number;
   /** What the last checkpoint cost (ms; 0: none taken by this worker yet). */
   lastCostMs: number;
+  /** This lab's spread of the bounds (× tail and × count bound), in [0.5, 1.5). */
+  spread: number;
 }
 
-export function newCheckpointClock(): CheckpointClock {
-  return { sinceMs: 0, lastCostMs: 0 };
+/** The clock of a lab; `key` (its session id) draws its spread (1: no key). */
+export function newCheckpointClock(key?: string): CheckpointClock {
+  return { sinceMs: 0, lastCostMs: 0, spread: key === undefined ? 1 : 0.5 + fnv1a(key) / 2 ** 32 };
+}
+
+/** FNV-1a with murmur3's final mix (ids that differ in their last character spread too). */
+function fnv1a(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
 }
 
 /** Is a checkpoint due after a command that took `commandMs`, `commands` rows after the last one? */
@@ -56,9 +73,10 @@ export function checkpointDue(
 ): boolean {
   clock.sinceMs += commandMs;
   if (commandMs >= p.heavyMs) return true;
-  if (commands >= p.every * p.maxFactor) return true;
+  if (commands >= Math.round(p.every * p.maxFactor * clock.spread)) return true;
   if (commands < p.every) return false;
-  return clock.sinceMs >= Math.min(p.share * clock.lastCostMs, p.tailMs);
+  const tail = p.tailMs * clock.spread;
+  return clock.sinceMs >= (clock.lastCostMs > 0 ? Math.min(p.share * clock.lastCostMs, tail) : tail);
 }
 
 /** A checkpoint was taken, costing `costMs`. */

@@ -10,7 +10,7 @@ import { CHECKPOINT_FORMAT } from "@/engine/checkpoint";
 import type { ExecOptions } from "@/engine/index";
 import { getExercise, grade } from "@/graders";
 import { LabCache } from "../cache";
-import { CHECKPOINT_EVERY, CHECKPOINT_HEAVY_MS, gradingSubmission } from "../checkpoints";
+import { CHECKPOINT_EVERY, CHECKPOINT_HEAVY_MS, gradingSubmission, type StoredCheckpoint } from "../checkpoints";
 import { clusterView } from "../cluster-view";
 import { readConfigFiles } from "../files";
 import { catchUp, type LiveLab, RunningCommand, rebuildLab, type TranscriptEntry, takeCheckpoint } from "../live";
@@ -71,7 +71,10 @@ function view(l: LiveLab): LabView {
 /** The engine's hook for fair turns (rt-engine's ExecOptions.yieldNow; older engines ignore it). */
 type WorkerExecOptions = ExecOptions & { yieldNow?: () => Promise<void> };
 
-async function exec(req: Extract<WorkerRequest, { op: "exec" }>): Promise<WorkerExecResult> {
+/** What a request answers when it has already posted its reply itself. */
+const REPLIED = Symbol("replied");
+
+async function exec(req: Extract<WorkerRequest, { op: "exec" }>): Promise<WorkerExecResult | typeof REPLIED> {
   const l = await held(req.sessionId);
   return l.serial(async () => {
     const cmd = new RunningCommand();
@@ -122,17 +125,11 @@ async function exec(req: Extract<WorkerRequest, { op: "exec" }>): Promise<Worker
     l.nextSeq = seq + 1;
     l.openWait = undefined;
     l.transcript.push(entry);
-    // a checkpoint when its cost is amortised (checkpoint-policy.ts), or after a heavy command, when the state allows
-    const clock = clocks.get(l) ?? newCheckpointClock();
+    // a checkpoint when its cost is amortised (checkpoint-policy.ts), or after a heavy command
+    const clock = clocks.get(l) ?? newCheckpointClock(l.sessionId);
     clocks.set(l, clock);
     const due = checkpointDue(policy, clock, seq - l.checkpointSeq, performance.now() - began);
-    const saving = performance.now();
-    const checkpoint = due ? takeCheckpoint(l, CHECKPOINT_FORMAT) : null;
-    if (checkpoint) {
-      l.checkpointSeq = seq;
-      checkpointTaken(clock, performance.now() - saving);
-    }
-    return {
+    const result: WorkerExecResult = {
       seq,
       atMs,
       entry,
@@ -146,8 +143,24 @@ async function exec(req: Extract<WorkerRequest, { op: "exec" }>): Promise<Worker
       cluster: clusterView(l.lab),
       drift: l.drift,
       live: await l.summary(),
-      ...(checkpoint ? { checkpoint } : {}),
     };
+    if (!due) return result;
+    // The learner gets the reply now; the checkpoint follows in its own message (the lab's next
+    // request waits for it in this serial section: it is the state after this very row).
+    post({ id: req.id, ok: true, value: { ...result, checkpointFollows: true } });
+    const saving = performance.now();
+    let checkpoint: StoredCheckpoint | null = null;
+    try {
+      checkpoint = await takeCheckpoint(l, CHECKPOINT_FORMAT);
+    } catch (e) {
+      console.error(`lab ${l.sessionId}: no checkpoint after row ${seq}: ${(e as Error).stack ?? e}`);
+    }
+    if (checkpoint) {
+      l.checkpointSeq = seq;
+      checkpointTaken(clock, performance.now() - saving);
+    }
+    post({ id: req.id, event: "checkpoint", checkpoint });
+    return REPLIED;
   });
 }
 
@@ -255,7 +268,9 @@ port.on("message", (msg: WorkerRequest | WorkerWake) => {
     return;
   }
   handle(msg).then(
-    (value) => post({ id: msg.id, ok: true, value }),
+    (value) => {
+      if (value !== REPLIED) post({ id: msg.id, ok: true, value });
+    },
     (e: unknown) =>
       post(
         e instanceof Missing

@@ -79,8 +79,13 @@ export interface WorkerExecResult {
   drift: number[];
   /** The exercise's checks that hold after this command (null: not a lab exercise). */
   live: LiveStatus | null;
-  /** A checkpoint of the lab after this command (lib/labs/checkpoints.ts), to store once its row is. */
-  checkpoint?: StoredCheckpoint;
+  /**
+   * A checkpoint of the lab after this command follows in a `checkpoint` event with the same id
+   * (taken after the reply: the learner does not wait for it).
+   */
+  checkpointFollows?: true;
+  /** Pool side: that checkpoint (null: none could be taken, or the worker was lost), to store once its row is. */
+  checkpoint?: Promise<StoredCheckpoint | null>;
 }
 
 export interface WorkerAdvanceResult {
@@ -124,6 +129,8 @@ export type WorkerReply =
 export type WorkerEvent =
   | { id: number; event: "output"; chunk: TtyChunk }
   | { id: number; event: "cluster"; cluster: ClusterView }
-  | { id: number; event: "grade"; progress: GradeProgress };
+  | { id: number; event: "grade"; progress: GradeProgress }
+  /** After an exec's reply (`checkpointFollows`): the lab's checkpoint after that row. */
+  | { id: number; event: "checkpoint"; checkpoint: StoredCheckpoint | null };
 
 export type WorkerMessage = WorkerReply | WorkerEvent;
