@@ -57,7 +57,7 @@ async function workerStep(
         ? since >= CHECKPOINT_EVERY
         : checkpointDue(policy, checkpoints, since, performance.now() - began);
   const saving = performance.now();
-  const checkpoint = due ? takeCheckpoint(l, CHECKPOINT_FORMAT) : null;
+  const checkpoint = due ? await takeCheckpoint(l, CHECKPOINT_FORMAT) : null;
   if (checkpoint) {
     l.checkpointSeq = seq;
     if (typeof checkpoints === "object") checkpointTaken(checkpoints, performance.now() - saving);
@@ -95,7 +95,7 @@ export default async function main(): Promise<void> {
   const live = await rebuildLab(session, []);
   const every = await rebuildLab(session, []);
   const amortised = await rebuildLab(session, []);
-  const clock = newCheckpointClock();
+  const clock = newCheckpointClock(session.id);
   const variants: [string, (i: number) => Promise<unknown>][] = [
     ["engine", (i) => bare.exec("host", cmd(i))],
     ["worker", (i) => workerStep(live, cmd(i), "none")],

@@ -7,9 +7,14 @@
  *
  * - after a heavy command (CHECKPOINT_HEAVY_MS), as before;
  * - once CHECKPOINT_EVERY commands have run since the last one AND they held the worker at least
- *   SHARE times what that checkpoint cost, or TAIL_MS: a checkpoint then takes at most about
- *   1/SHARE of the worker's time, and a rebuild replays at most about TAIL_MS of commands after it;
- * - after MAX_FACTOR × CHECKPOINT_EVERY commands whatever they cost.
+ *   SHARE times what that checkpoint cost: a checkpoint then takes at most about 1/SHARE of the
+ *   worker's time;
+ * - or sooner, once they held it for the rebuild's budget: REBUILD_MS less what restoring the
+ *   checkpoint costs (about what saving it cost), TAIL_MS at least: a rebuild restores and
+ *   replays about REBUILD_MS at most. A lab's checkpoint grows with its history (its command
+ *   log), so a long lab's checkpoints come further apart instead of taking most of its time;
+ * - after MAX_FACTOR × CHECKPOINT_EVERY commands whatever they cost (commands too light to
+ *   measure still make a tail to replay).
  *
  * Before a lab's first checkpoint in this worker (no cost known yet), light commands wait for
  * TAIL_MS of work: a rebuild replays that much anyway, and a class that starts together does
@@ -24,7 +29,9 @@ export interface CheckpointPolicy {
   heavyMs: number;
   /** The commands since the last checkpoint cost at least SHARE × its cost… */
   share: number;
-  /** …or this much (ms): the most a rebuild replays after its checkpoint (light commands). */
+  /** …or sooner, once they took what a rebuild may spend (ms), less the checkpoint's own cost… */
+  rebuildMs: number;
+  /** …but at least this much (ms): the least tail a checkpoint is worth, and the first one's. */
   tailMs: number;
   /** Commands since the last checkpoint after which one is due whatever they cost (× every). */
   maxFactor: number;
@@ -35,8 +42,9 @@ export function checkpointPolicy(every: number, heavyMs: number): CheckpointPoli
     every,
     heavyMs,
     share: Number(process.env.LAB_CHECKPOINT_SHARE ?? 4),
+    rebuildMs: Number(process.env.LAB_CHECKPOINT_REBUILD_MS ?? 250),
     tailMs: Number(process.env.LAB_CHECKPOINT_TAIL_MS ?? 100),
-    maxFactor: 8,
+    maxFactor: 32,
   };
 }
 
@@ -75,8 +83,9 @@ export function checkpointDue(
   if (commandMs >= p.heavyMs) return true;
   if (commands >= Math.round(p.every * p.maxFactor * clock.spread)) return true;
   if (commands < p.every) return false;
-  const tail = p.tailMs * clock.spread;
-  return clock.sinceMs >= (clock.lastCostMs > 0 ? Math.min(p.share * clock.lastCostMs, tail) : tail);
+  const cost = clock.lastCostMs;
+  const budget = cost > 0 ? Math.min(p.share * cost, Math.max(p.tailMs, p.rebuildMs - cost)) : p.tailMs;
+  return clock.sinceMs >= budget * clock.spread;
 }
 
 /** A checkpoint was taken, costing `costMs`. */
