@@ -5,6 +5,8 @@
  * rebuild from. Started by lib/labs/pool.ts (bundled to .next/lab-worker.mjs by `npm run build`,
  * or through tsx's loader in dev and tests: bootstrap.mjs).
  */
+import { readlinkSync } from "node:fs";
+import { setPriority } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
 import { CHECKPOINT_FORMAT } from "@/engine/checkpoint";
 import type { ExecOptions } from "@/engine/index";
@@ -38,6 +40,22 @@ import type {
 const port = parentPort;
 if (!port) throw new Error("lib/labs/worker/entry.ts runs in a worker thread");
 const data = workerData as WorkerData;
+lowerPriority(Number(process.env.LAB_WORKER_NICE ?? 10));
+
+/**
+ * This thread yields the CPU to the request thread (pages, /api/health, every learner's reply)
+ * when the cores are busy: Linux's nice applies per thread, named by its id (/proc/thread-self).
+ * Labs share a worker's time by fair turns (fair.ts); between workers, the kernel is fair.
+ */
+function lowerPriority(nice: number): void {
+  if (!Number.isInteger(nice) || nice <= 0) return;
+  try {
+    const tid = Number(readlinkSync("/proc/thread-self").split("/").pop());
+    if (Number.isInteger(tid) && tid > 0) setPriority(tid, Math.min(19, nice));
+  } catch {
+    // not Linux, or /proc is not mounted: the same priority as the request thread
+  }
+}
 const flags = new Int32Array(data.interruptFlags);
 // idle labs leave memory on their own (a quarter of the idle time late at most, 1 s to 1 min);
 // they come back from their checkpoint and log when used again (the pool sends them on `missing`)
