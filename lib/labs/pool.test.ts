@@ -3,6 +3,7 @@
  * thread stays free), a worker that dies or hangs is replaced and its labs come back from their
  * rows with every acknowledged command, Ctrl-C reaches a command through the shared flag.
  */
+import { readdirSync, readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ExecReply, LabSnapshot } from "./service";
 import { labApiHarness } from "./test-harness";
@@ -73,6 +74,19 @@ describe("lab worker pool", () => {
     expect((await heavy).entry.output).toBe("1200\n");
     expect(lag).toBeLessThan(300); // the same work on this thread: one block of ~600 ms+
   });
+
+  it.runIf(process.platform === "linux")(
+    "runs its workers at a lower priority than the request thread (nice 10)",
+    () => {
+      // field 19 of /proc/<pid>/task/<tid>/stat is the thread's nice
+      const nice = (tid: string) =>
+        Number(readFileSync(`/proc/${process.pid}/task/${tid}/stat`, "utf8").split(") ")[1]?.split(" ")[16]);
+      const threads = readdirSync(`/proc/${process.pid}/task`).map((tid) => ({ tid, nice: nice(tid) }));
+      expect(nice(String(process.pid))).toBe(0);
+      // the pool's two workers (vitest's own threads keep nice 0)
+      expect(threads.filter((t) => t.nice === 10).length).toBe(labs.size);
+    },
+  );
 
   it("Ctrl-C reaches a command that is not streamed (the shared flag, no message needed)", async () => {
     const id = await open(cookies[2] as string);
