@@ -1,6 +1,7 @@
 /**
  * Lab checkpoints as the app keeps them (engine/checkpoint.ts saves and restores the state): a
- * worker takes one every CHECKPOINT_EVERY commands, or after a heavy command, once the state
+ * worker takes one when worker/checkpoint-policy.ts says so (after a heavy command, or once the
+ * commands since the last one outweigh its cost), after the command's reply, once the state
  * can be saved (no PostgreSQL instance open: they sleep every 8th command line; no job
  * queued); the service stores the newest
  * per session (`lab_checkpoint`), stamped with the engine build; a rebuild restores it and

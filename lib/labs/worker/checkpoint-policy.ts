@@ -1,6 +1,6 @@
 /**
- * When the worker saves a lab's checkpoint after a command (lib/labs/checkpoints.ts: it is sent
- * with the reply and stored by the request thread). A checkpoint costs the worker 5–150 ms (about
+ * When the worker saves a lab's checkpoint after a command (lib/labs/checkpoints.ts: it follows
+ * the command's reply and the request thread stores it). A checkpoint costs the worker 5–150 ms (about
  * 1 s with PostgreSQL's data directory) and the request thread a write of its bytes; a light
  * command costs about 1 ms. Taken every CHECKPOINT_EVERY commands, they were most of a light
  * command's cost. So a checkpoint is due:
