@@ -227,6 +227,29 @@ function integrity(o: object): number {
  * a checkpoint cannot carry (see the file's comment); the lab is left untouched either way.
  */
 export function saveCheckpoint(lab: Lab): Uint8Array {
+  const walk = saving(lab);
+  for (;;) {
+    const step = walk.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * saveCheckpoint in slices: `between` runs after every few hundred objects walked (a lab
+ * worker lets its other labs run there). The same bytes; the lab must not change meanwhile
+ * (its worker holds the lab's serial section).
+ */
+export async function saveCheckpointSliced(lab: Lab, between: () => Promise<void>): Promise<Uint8Array> {
+  const walk = saving(lab);
+  for (;;) {
+    const step = walk.next();
+    if (step.done) return step.value;
+    await between();
+  }
+}
+
+/** The walk of saveCheckpoint, pausing (yield) between slices of objects. */
+function* saving(lab: Lab): Generator<void, Uint8Array, void> {
   // a pending timer's closure must be one a restore can make again (core/rebind.ts)
   const timers = lab.world.clock.pendingTimers().filter((t) => !rebindInfo(t.fn));
   if (timers.length > 0) throw new NotCheckpointable(`timers pending: ${timers.map((t) => t.label).join(", ")}`);
@@ -387,6 +410,7 @@ export function saveCheckpoint(lab: Lab): Uint8Array {
     while (queued < objects.length) {
       records[queued] = record(queued);
       queued++;
+      if ((queued & 255) === 0) yield;
     }
     const before = objects.length;
     for (const w of weak) {
@@ -445,6 +469,7 @@ export function saveCheckpoint(lab: Lab): Uint8Array {
     sides,
     blobs: blobs.map((b) => b.length),
   };
+  yield;
   const json = new TextEncoder().encode(JSON.stringify(body));
   const total = 8 + 16 + 4 + json.length + blobs.reduce((n, b) => n + b.length, 0);
   const out = new Uint8Array(total);

@@ -15,6 +15,7 @@ import {
   restoreCheckpoint,
   restoreFor,
   saveCheckpoint,
+  saveCheckpointSliced,
 } from "../checkpoint";
 import { drbdVocabulary } from "../drbd/vocabulary";
 import { createLab, type Lab, parseLabScript, type ReplayEvent, replay } from "../index";
@@ -115,6 +116,19 @@ describe("checkpoints", () => {
       { numRuns: 8, seed: 20261207 },
     );
   }, 600_000);
+
+  it("saves the same bytes in slices, running `between` along the walk", async () => {
+    const lab = await createLab(start);
+    await replay(lab, setup);
+    const whole = saveCheckpoint(lab);
+    let slices = 0;
+    const sliced = await saveCheckpointSliced(lab, async () => {
+      slices++;
+      await new Promise((r) => setImmediate(r));
+    });
+    expect(slices).toBeGreaterThan(3);
+    expect(Buffer.from(sliced).equals(Buffer.from(whole))).toBe(true);
+  });
 
   it("carries the state kept beside the objects (send buffers, disk queues, added addresses)", async () => {
     const x = (target: string, input: string): ReplayEvent => ({ kind: "exec", target, input });

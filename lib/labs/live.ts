@@ -1,6 +1,6 @@
 import { promisify } from "node:util";
 import { gzip } from "node:zlib";
-import { NotCheckpointable, restoreFor, saveCheckpoint } from "@/engine/checkpoint";
+import { NotCheckpointable, restoreFor, saveCheckpoint, saveCheckpointSliced } from "@/engine/checkpoint";
 import { createLab, type ExecOptions, type Lab, outputDigest, type ReplayEvent, replay } from "@/engine/index";
 import { getExercise, type LiveChecks, type LiveSummary, liveChecksOf } from "@/graders";
 import { ensureScenario } from "./catalog";
@@ -322,12 +322,18 @@ async function fromCheckpoint(
 
 /**
  * The lab's checkpoint now, or null when its state cannot be saved at this point. The state is
- * read at once; its compression runs off the thread (libuv's pool), so a worker's other labs go on.
+ * read in slices (`between`) or at once; its compression runs off the thread (libuv's pool), so
+ * a worker's other labs go on.
  */
-export async function takeCheckpoint(live: LiveLab, format: number): Promise<StoredCheckpoint | null> {
+export async function takeCheckpoint(
+  live: LiveLab,
+  format: number,
+  /** Run between slices of the state's walk (a worker's other labs); the lab must not change meanwhile. */
+  between?: () => Promise<void>,
+): Promise<StoredCheckpoint | null> {
   let raw: Uint8Array;
   try {
-    raw = saveCheckpoint(live.lab);
+    raw = between ? await saveCheckpointSliced(live.lab, between) : saveCheckpoint(live.lab);
   } catch (e) {
     if (e instanceof NotCheckpointable) return null;
     throw e;
