@@ -26,7 +26,7 @@ import {
   checkpointTaken,
   newCheckpointClock,
 } from "./checkpoint-policy";
-import { FairScheduler, SLICE_MS } from "./fair";
+import { FairScheduler, slices } from "./fair";
 import type {
   LabView,
   WorkerAdvanceResult,
@@ -98,12 +98,7 @@ async function exec(req: Extract<WorkerRequest, { op: "exec" }>): Promise<Worker
     const cmd = new RunningCommand();
     running.set(req.slot, cmd);
     l.running = cmd;
-    let sliceStart = performance.now();
-    const yieldNow = async () => {
-      if (performance.now() - sliceStart < SLICE_MS) return;
-      await scheduler.turn(l.userId);
-      sliceStart = performance.now();
-    };
+    const { yieldNow } = slices(scheduler, l.userId);
     const opts: WorkerExecOptions = {
       interruptRequested: () => cmd.requested || Atomics.load(flags, req.slot) === 1,
       yieldNow,
@@ -169,23 +164,15 @@ async function exec(req: Extract<WorkerRequest, { op: "exec" }>): Promise<Worker
     let checkpoint: StoredCheckpoint | null = null;
     // read in slices: the worker's other labs get their turns meanwhile (this lab waits: serial);
     // its cost is this lab's own time, not theirs
-    let ownMs = 0;
-    let slice = performance.now();
+    const walk = slices(scheduler, `checkpoint:${l.userId}`);
     try {
-      checkpoint = await takeCheckpoint(l, CHECKPOINT_FORMAT, async () => {
-        const now = performance.now();
-        if (now - slice < SLICE_MS) return;
-        ownMs += now - slice;
-        await scheduler.turn(`checkpoint:${l.userId}`);
-        slice = performance.now();
-      });
+      checkpoint = await takeCheckpoint(l, CHECKPOINT_FORMAT, walk.yieldNow);
     } catch (e) {
       console.error(`lab ${l.sessionId}: no checkpoint after row ${seq}: ${(e as Error).stack ?? e}`);
     }
-    ownMs += performance.now() - slice;
     if (checkpoint) {
       l.checkpointSeq = seq;
-      checkpointTaken(clock, ownMs);
+      checkpointTaken(clock, walk.ownMs());
     }
     post({ id: req.id, event: "checkpoint", checkpoint });
     return REPLIED;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FairScheduler } from "./fair";
+import { FairScheduler, SLICE_MS, slices } from "./fair";
 
 /** Runs `slices` turns of a command owned by `owner`, recording each turn it gets. */
 async function command(s: FairScheduler, owner: string, name: string, slices: number, log: string[]) {
@@ -50,5 +50,25 @@ describe("FairScheduler", () => {
     ticks.shift()?.();
     await Promise.all([a, b]);
     expect(ticks).toHaveLength(0);
+  });
+});
+
+describe("slices", () => {
+  it("waits for a turn only after SLICE_MS of work, and counts the work's own time", async () => {
+    const ticks: Array<() => void> = [];
+    const s = new FairScheduler((fn) => ticks.push(fn));
+    let clock = 0;
+    const w = slices(s, "a", () => clock);
+    clock = SLICE_MS - 1;
+    await w.yieldNow(); // under a slice: no turn asked
+    expect(s.waiting).toBe(0);
+    clock = SLICE_MS + 1;
+    const waiting = w.yieldNow();
+    expect(s.waiting).toBe(1);
+    clock = 100; // the other labs run for 100 − 5 ms
+    ticks.shift()?.();
+    await waiting;
+    clock = 103;
+    expect(w.ownMs()).toBe(SLICE_MS + 1 + 3);
   });
 });

@@ -50,3 +50,27 @@ export class FairScheduler {
 
 /** Real time a command may run between two turns before it lets the others go (ms). */
 export const SLICE_MS = 4;
+
+/**
+ * Fair turns for one piece of work (a command, a checkpoint's walk): `yieldNow` waits for
+ * `owner`'s next turn once the work has run SLICE_MS since its last one; `ownMs` is the time it
+ * ran, the other labs' turns left out.
+ */
+export function slices(
+  scheduler: FairScheduler,
+  owner: string,
+  now: () => number = () => performance.now(),
+): { yieldNow: () => Promise<void>; ownMs: () => number } {
+  let start = now();
+  let ran = 0;
+  return {
+    async yieldNow() {
+      const t = now();
+      if (t - start < SLICE_MS) return;
+      ran += t - start;
+      await scheduler.turn(owner);
+      start = now();
+    },
+    ownMs: () => ran + now() - start,
+  };
+}
