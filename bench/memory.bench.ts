@@ -6,17 +6,31 @@
 // labs held; what stays is the process's residue of the PostgreSQL instances that ran.
 // Literal data: logical bytes (the data cap's measure) and the buffers really held, each
 // shared buffer once (engine/block/intern.ts). BENCH_TP4_LABS sets N (default 30).
-// `npm run bench` sets MALLOC_MMAP_THRESHOLD_ as `npm start` does (scripts/start.ts).
+// `npm run bench` runs under the allocator `npm start` gives the server (scripts/allocator.ts:
+// jemalloc when the system has it, else glibc with MALLOC_MMAP_THRESHOLD_); the bench prints it.
 import { heldBytes, internStats } from "../engine/block/intern";
 import { createLab, type Lab } from "../engine/lab";
 import type { PostgresSubsystem } from "../engine/services/postgres/index";
+import { pgliteInstances } from "../engine/services/postgres/pglite";
 import { PG_IDLE_STOP_US } from "../engine/services/postgres/server";
 import { dataDirTemplate } from "../engine/services/postgres/template";
+import { exposedGc, InstanceCollector } from "../lib/labs/worker/collect";
 
 const MiB = 1024 * 1024;
 
+// The labs run here as in a worker, which collects closed PostgreSQL instances by this policy
+// (after a request once two were closed; on its timer once it has been quiet a second).
+const collector = new InstanceCollector({ gc: exposedGc(), closed: () => pgliteInstances().closed });
+
+/** The worker's timer after a quiet second: what is pending is collected. */
+async function quiet(): Promise<void> {
+  await new Promise((r) => setTimeout(r, 1100));
+  collector.tick();
+}
+
 async function run(l: Lab, target: string, line: string): Promise<void> {
   const r = await l.exec(target, line);
+  collector.afterWork();
   if (r.exitCode !== 0) throw new Error(`${target}$ ${line} → ${r.exitCode}\n${r.stdout}${r.stderr}`);
 }
 
@@ -74,12 +88,13 @@ function disksOf(labs: Lab[]): { literalBuffers(): Iterable<ArrayBufferLike> }[]
   return [...out];
 }
 
-/** RSS after a few GC passes (closed PGlite memories are freed by the collector). */
+/**
+ * RSS once the process has been quiet: the worker's timer collected what was pending, and the
+ * allocator had the time to give free pages back (jemalloc: dirty_decay_ms, scripts/allocator.ts).
+ */
 async function rss(): Promise<number> {
-  for (let i = 0; i < 3; i++) {
-    global.gc?.();
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await quiet();
+  await new Promise((r) => setTimeout(r, 1500));
   return process.memoryUsage().rss;
 }
 
@@ -104,7 +119,10 @@ export default async function main(): Promise<void> {
   const awake = labs.filter(
     (l) => (l.world.subsystem("postgres") as PostgresSubsystem).servers.awake().length > 0,
   ).length;
-  for (const l of labs) await l.advance(PG_IDLE_STOP_US / 1000 + 1000);
+  for (const l of labs) {
+    await l.advance(PG_IDLE_STOP_US / 1000 + 1000);
+    collector.afterWork();
+  }
   const idle = await rss();
   const asleep = labs.filter(
     (l) => (l.world.subsystem("postgres") as PostgresSubsystem).servers.awake().length === 0,
@@ -115,14 +133,14 @@ export default async function main(): Promise<void> {
   const perIdle = (idle - base) / n / MiB;
   console.log(`${n} TP4 labs (PostgreSQL started, 1000 rows), set up in ${setupS.toFixed(1)} s`);
   console.log(
-    `  rss: base ${(base / MiB).toFixed(0)} MiB, running ${(running / MiB).toFixed(0)} MiB, idle ${(idle / MiB).toFixed(0)} MiB${global.gc ? "" : " (node --expose-gc gives settled figures)"}`,
+    `  rss: base ${(base / MiB).toFixed(0)} MiB, running ${(running / MiB).toFixed(0)} MiB, idle ${(idle / MiB).toFixed(0)} MiB (${collector.collections} collections of closed instances, as a worker runs them: lib/labs/worker/collect.ts)`,
   );
   console.log(
     `  per lab with PostgreSQL running (${awake}/${n} awake): ${perRunning.toFixed(1)} MiB RSS (target ≤ 150)`,
   );
   console.log(`  per lab once idle (${asleep}/${n} servers asleep): ${perIdle.toFixed(1)} MiB RSS (target ≤ 20)`);
   console.log(
-    `  once idle, JavaScript-visible: heap ${(idleUsage.heapUsed / MiB).toFixed(0)} MiB, array buffers ${(idleUsage.arrayBuffers / MiB).toFixed(0)} MiB, external ${(idleUsage.external / MiB).toFixed(0)} MiB (malloc: MALLOC_MMAP_THRESHOLD_=${process.env.MALLOC_MMAP_THRESHOLD_ ?? "glibc's dynamic default"})`,
+    `  once idle, JavaScript-visible: heap ${(idleUsage.heapUsed / MiB).toFixed(0)} MiB, array buffers ${(idleUsage.arrayBuffers / MiB).toFixed(0)} MiB, external ${(idleUsage.external / MiB).toFixed(0)} MiB (malloc: ${process.env.LD_PRELOAD?.includes("jemalloc") ? `jemalloc, ${process.env.MALLOC_CONF ?? "its defaults"}` : `glibc, MALLOC_MMAP_THRESHOLD_=${process.env.MALLOC_MMAP_THRESHOLD_ ?? "dynamic"}`})`,
   );
   const held = heldBytes(disksOf(labs));
   const oneLab = heldBytes(disksOf(labs.slice(0, 1)));
@@ -131,9 +149,10 @@ export default async function main(): Promise<void> {
     `  disks' literal buffers in memory: ${(held.bytes / MiB).toFixed(1)} MiB for the ${n} labs (${(held.bytes / n / MiB).toFixed(1)} MiB per lab; one lab alone ${(oneLab.bytes / MiB).toFixed(1)} MiB), ${held.buffers} buffers; intern table ${(table.bytes / MiB).toFixed(1)} MiB in ${table.buffers} buffers (${table.hits}/${table.lookups} lookups shared)`,
   );
   labs.length = 0; // evicted, as a worker's idle sweep drops them (they come back from their checkpoint)
+  collector.labsDropped(n);
   const evicted = await rss();
   console.log(
-    `  evicted (dropped as a worker's idle sweep does): rss ${(evicted / MiB).toFixed(0)} MiB, so an idle lab held ${((idle - evicted) / n / MiB).toFixed(1)} MiB RSS of its own (target ≤ 20); the process keeps ${((evicted - base) / n / MiB).toFixed(1)} MiB per PostgreSQL that ran (allocator and V8 residue, reused by later labs)`,
+    `  evicted (dropped as a worker's idle sweep does): rss ${(evicted / MiB).toFixed(0)} MiB, so an idle lab held ${((idle - evicted) / n / MiB).toFixed(1)} MiB RSS of its own (target ≤ 20); the process keeps ${((evicted - base) / n / MiB).toFixed(1)} MiB per PostgreSQL that ran (allocator and V8 residue)`,
   );
   console.log(
     `  literal data per lab (data cap 256 MiB): ${(Math.max(...quota) / MiB).toFixed(1)} MiB at most, ${(quota.reduce((a, b) => a + b, 0) / n / MiB).toFixed(1)} MiB on average`,

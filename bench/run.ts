@@ -1,8 +1,24 @@
 // `npm run bench`: runs every bench/*.bench.ts in name order. Each file default-exports an
 // async function that prints its own figures.
-import { readdirSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { allocatorEnv, chooseAllocator, describeAllocator, runningOnJemalloc } from "../scripts/allocator";
+
+// The figures are the served process's: run under the allocator `npm start` gives it
+// (scripts/allocator.ts; jemalloc is preloaded, so this process starts again with it).
+const allocator = chooseAllocator();
+const missing = allocatorEnv(allocator);
+if (Object.keys(missing).length > 0 && !process.env.BENCH_ALLOCATOR_SET) {
+  const again = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+    stdio: "inherit",
+    env: { ...process.env, ...missing, BENCH_ALLOCATOR_SET: "1" },
+  });
+  process.exit(again.status ?? 1);
+}
+const onJemalloc = runningOnJemalloc(() => readFileSync("/proc/self/maps", "utf8"));
+console.log(`memory allocator: ${onJemalloc ? describeAllocator(allocator) : "glibc"}`);
 
 const dir = path.dirname(new URL(import.meta.url).pathname);
 const only = process.argv.slice(2);

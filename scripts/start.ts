@@ -9,6 +9,7 @@ import { describeDemo, seedDemo } from "../lib/demo-seed";
 import { migrateDatabase } from "../lib/migrate";
 import { appMode } from "../lib/mode";
 import { authSecret } from "../lib/secret";
+import { allocatorEnv, chooseAllocator, describeAllocator } from "./allocator";
 import { build } from "./build";
 import { buildIsCurrent } from "./build-fingerprint";
 
@@ -58,7 +59,8 @@ if (mode === "demo") {
   console.log(describeDemo(summary));
 } else step("Mode production : aucune donnée de démonstration");
 
-step(`DRBD Lab sur ${publicUrl}`);
+const allocator = chooseAllocator();
+step(`DRBD Lab sur ${publicUrl} (allocateur mémoire : ${describeAllocator(allocator)})`);
 const trusted = [
   process.env.BETTER_AUTH_TRUSTED_ORIGINS,
   mode === "demo" ? `http://localhost:${port},http://127.0.0.1:${port}` : "",
@@ -69,11 +71,9 @@ const next = spawn(process.execPath, ["--import", "tsx", path.join(root, "script
   cwd: root,
   stdio: "inherit",
   env: {
-    // glibc (Linux): a fixed mmap threshold instead of the dynamic one, so the large buffers a
-    // lab's PostgreSQL allocates and frees at each start/stop go back to the system instead of
-    // staying in the heap (README, Capacity); ignored elsewhere
-    MALLOC_MMAP_THRESHOLD_: "131072",
     ...process.env,
+    // jemalloc when the system has it, else glibc with a fixed mmap threshold (scripts/allocator.ts)
+    ...allocatorEnv(allocator),
     NEXT_TELEMETRY_DISABLED: "1",
     NODE_ENV: "production",
     PORT: port,

@@ -26,6 +26,31 @@ describe("LabCache idle eviction", () => {
     cache.close();
   });
 
+  it("tells its owner how many labs left memory: swept, evicted, trimmed (never a lab it does not hold)", async () => {
+    vi.useFakeTimers();
+    let now = 0;
+    const drops: number[] = [];
+    const cache = new LabCache({
+      maxEntries: 2,
+      idleMs: 10_000,
+      now: () => now,
+      sweepEveryMs: 1000,
+      onDrop: (n) => drops.push(n),
+    });
+    await cache.get("a", async () => fake());
+    await cache.get("b", async () => fake());
+    await cache.get("c", async () => fake()); // over maxEntries: "a" goes
+    expect(drops).toEqual([1]);
+    cache.evict("b");
+    cache.evict("b"); // not held any more
+    expect(drops).toEqual([1, 1]);
+    now = 20_000;
+    vi.advanceTimersByTime(1000); // "c" idle
+    expect(drops).toEqual([1, 1, 1]);
+    expect(cache.size).toBe(0);
+    cache.close();
+  });
+
   it("without a sweeping timer, an idle lab stays until another lab is asked for", async () => {
     vi.useFakeTimers();
     let now = 0;

@@ -11,6 +11,8 @@ export interface LabCacheOptions {
    * lab is asked for, so a worker nobody calls any more keeps its idle labs (and their memory).
    */
   sweepEveryMs?: number;
+  /** Told how many labs left memory (evicted, swept, trimmed): what they held is garbage now. */
+  onDrop?: (count: number) => void;
 }
 
 /** In-memory LRU of live labs by lab session id; a miss is rebuilt once, even under concurrency. */
@@ -53,7 +55,7 @@ export class LabCache {
   }
 
   evict(id: string): void {
-    this.entries.delete(id);
+    if (this.entries.delete(id)) this.opts.onDrop?.(1);
   }
 
   has(id: string): boolean {
@@ -69,6 +71,7 @@ export class LabCache {
       const oldest = this.entries.keys().next().value;
       if (oldest === undefined) break;
       this.entries.delete(oldest);
+      this.opts.onDrop?.(1);
     }
   }
 
@@ -81,6 +84,7 @@ export class LabCache {
         this.entries.delete(id);
         dropped++;
       }
+    if (dropped > 0) this.opts.onDrop?.(dropped);
     return dropped;
   }
 }

@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createLab, type Lab } from "../../lab";
 import type { LabNode } from "../../world/types";
 import type { PostgresSubsystem } from "./index";
+import { pgliteInstances } from "./pglite";
 import { PG_IDLE_STOP_US } from "./server";
 import { dataDirTemplate } from "./template";
 
@@ -56,8 +57,11 @@ describe("an idle PostgreSQL server", () => {
     expect(servers(l).awake()).toEqual(["node1"]);
     await l.advance(idleMs - 1000);
     expect(servers(l).awake()).toEqual(["node1"]); // not yet
+    const before = { ...pgliteInstances() };
     await l.advance(2000);
     expect(servers(l).awake()).toEqual([]);
+    // the host is told an instance closed (its memory waits for a collection: lib/labs/worker/collect.ts)
+    expect(pgliteInstances()).toEqual({ opened: before.opened, closed: before.closed + 1 });
     // still running as far as the lab shows
     expect(await run(l, "node1", "ps aux | grep -c '[p]ostgres -D /mnt/drbd/pgdata'")).toBe("1\n");
     expect(await run(l, "node1", 'su - postgres -c "pg_ctl -D /mnt/drbd/pgdata status"')).toContain(
@@ -69,6 +73,7 @@ describe("an idle PostgreSQL server", () => {
     // the next query wakes it, with the data committed before
     expect(await run(l, "node1", pg("SELECT count(*), max(v) FROM t;"))).toContain(" 100 | r99\n");
     expect(servers(l).awake()).toEqual(["node1"]);
+    expect(pgliteInstances().opened).toBe(before.opened + 1);
     await run(l, "node1", pg("INSERT INTO t (v) VALUES ('after');"));
     expect(await run(l, "node1", pg("SELECT count(*) FROM t;"))).toContain(" 101\n");
     // a clean stop of a sleeping server, then a start: nothing lost

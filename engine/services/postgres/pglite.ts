@@ -84,8 +84,34 @@ export const LAB_SERVER_SETTINGS: readonly string[] = [
   "wal_buffers=4MB",
 ];
 
+/**
+ * Instances opened and closed in this thread so far. A closed instance's WebAssembly memory
+ * (~100 MiB and more) is freed only by a full garbage collection, which V8 does not schedule for
+ * it (it does not count that memory as the heap's); the host collects when instances were
+ * closed (lib/labs/worker/collect.ts). Statistics only: nothing in a lab depends on them.
+ */
+const instanceCounts = { opened: 0, closed: 0 };
+
+export function pgliteInstances(): Readonly<{ opened: number; closed: number }> {
+  return instanceCounts;
+}
+
 /** Start PostgreSQL on the files the backend loads. */
 export async function openPglite(opts: OpenOptions): Promise<PGlite> {
+  const pg = await createPglite(opts);
+  instanceCounts.opened++;
+  const close = pg.close.bind(pg);
+  pg.close = async () => {
+    try {
+      await close();
+    } finally {
+      instanceCounts.closed++;
+    }
+  };
+  return pg;
+}
+
+async function createPglite(opts: OpenOptions): Promise<PGlite> {
   const { pglite, memfs } = await loadPglite();
   let mem: WebAssembly.Memory | undefined;
   class LabFs extends memfs.MemfsFrontendFS {

@@ -10,6 +10,7 @@ import { setPriority } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
 import { CHECKPOINT_FORMAT } from "@/engine/checkpoint";
 import type { ExecOptions } from "@/engine/index";
+import { pgliteInstances } from "@/engine/services/postgres/pglite";
 import { getExercise, grade } from "@/graders";
 import { LabCache } from "../cache";
 import { CHECKPOINT_EVERY, CHECKPOINT_HEAVY_MS, gradingSubmission, type StoredCheckpoint } from "../checkpoints";
@@ -26,6 +27,7 @@ import {
   checkpointTaken,
   newCheckpointClock,
 } from "./checkpoint-policy";
+import { exposedGc, InstanceCollector } from "./collect";
 import { FairScheduler, slices } from "./fair";
 import type {
   LabView,
@@ -57,12 +59,16 @@ function lowerPriority(nice: number): void {
   }
 }
 const flags = new Int32Array(data.interruptFlags);
+// closed PostgreSQL instances' memory goes back when this heap is collected (collect.ts)
+const collector = new InstanceCollector({ gc: exposedGc(), closed: () => pgliteInstances().closed });
+setInterval(() => collector.tick(), 1000).unref();
 // idle labs leave memory on their own (a quarter of the idle time late at most, 1 s to 1 min);
 // they come back from their checkpoint and log when used again (the pool sends them on `missing`)
 const labs = new LabCache({
   maxEntries: data.maxLabs,
   idleMs: data.idleMs,
   sweepEveryMs: Math.min(60_000, Math.max(1000, data.idleMs / 4)),
+  onDrop: (count) => collector.labsDropped(count),
 });
 const scheduler = new FairScheduler();
 /** Replays shown on the replay page, their frames kept so that seeking is a lookup. */
@@ -282,15 +288,20 @@ port.on("message", (msg: WorkerRequest | WorkerWake) => {
     running.get(msg.slot)?.interrupt();
     return;
   }
-  handle(msg).then(
-    (value) => {
-      if (value !== REPLIED) post({ id: msg.id, ok: true, value });
-    },
-    (e: unknown) =>
-      post(
-        e instanceof Missing
-          ? { id: msg.id, ok: false, missing: true }
-          : { id: msg.id, ok: false, error: e instanceof Error ? (e.stack ?? e.message) : String(e) },
-      ),
-  );
+  handle(msg)
+    .then(
+      (value) => {
+        if (value !== REPLIED) post({ id: msg.id, ok: true, value });
+      },
+      (e: unknown) =>
+        post(
+          e instanceof Missing
+            ? { id: msg.id, ok: false, missing: true }
+            : { id: msg.id, ok: false, error: e instanceof Error ? (e.stack ?? e.message) : String(e) },
+        ),
+    )
+    // after the reply is on its way (the watchdog's ping is not work: the worker stays quiet)
+    .finally(() => {
+      if (msg.op !== "ping") setImmediate(() => collector.afterWork());
+    });
 });
