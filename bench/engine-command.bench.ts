@@ -5,6 +5,7 @@
 // `node --cpu-prof --import tsx bench/run.ts engine-command` to see the top frames).
 import { CHECKPOINT_FORMAT } from "../engine/checkpoint";
 import { createLab } from "../engine/index";
+import { YIELD_EVERY_UNITS } from "../engine/shell/line-control";
 import { getExercise } from "../graders";
 import { CHECKPOINT_EVERY, CHECKPOINT_HEAVY_MS } from "../lib/labs/checkpoints";
 import { clusterView } from "../lib/labs/cluster-view";
@@ -19,6 +20,7 @@ import {
 } from "../lib/labs/worker/checkpoint-policy";
 
 const ROUNDS = 5;
+const HEAVY = "for i in $(seq 1 10000); do n=$i; done; echo $n";
 const COMMANDS = ["ls", "cat /etc/hostname", "pwd", "echo ok", "date"];
 
 function n(): number {
@@ -145,4 +147,31 @@ export default async function main(): Promise<void> {
     `  worker path + checkpoints: ${withCk.policy?.toFixed(0)} µs/command as the worker takes them (checkpoint-policy.ts), ${withCk.every?.toFixed(0)} µs/command one every ${CHECKPOINT_EVERY} commands`,
   );
   console.log(`  pieces after ${live.transcript.length} commands: ${pieces.join(", ")}`);
+
+  // What a noisy neighbour's CPU loop holds its worker between two turns (the other labs wait
+  // that long at most for the CPU inside the worker): the stretches between the engine's calls of
+  // yieldNow (every YIELD_EVERY_UNITS work units), the line's first one included (just-bash
+  // expands `$(seq 1 10000)` into its word list in one go).
+  const gaps: number[] = [];
+  const firsts: number[] = [];
+  await bare.exec("host", HEAVY); // warm-up
+  for (let r = 0; r < ROUNDS; r++) {
+    let last = performance.now();
+    let first = true;
+    await bare.exec("host", HEAVY, {
+      yieldNow: async () => {
+        const t = performance.now();
+        (first ? firsts : gaps).push(t - last);
+        first = false;
+        last = t;
+      },
+    });
+    gaps.push(performance.now() - last);
+  }
+  gaps.sort((a, b) => a - b);
+  const at = (q: number) => (gaps[Math.min(gaps.length - 1, Math.floor(q * gaps.length))] ?? 0).toFixed(1);
+  console.log(
+    `noisy neighbour's loop (« ${HEAVY} », ${ROUNDS} runs, a yield every ${YIELD_EVERY_UNITS} work units): ` +
+      `between two yields p50 ${at(0.5)} ms, p99 ${at(0.99)} ms, longest ${at(1)} ms; before its first yield ${Math.min(...firsts).toFixed(1)}–${Math.max(...firsts).toFixed(1)} ms`,
+  );
 }

@@ -23,8 +23,14 @@ export const LINE_WORK_BUDGET = 16_000;
 export const WORK_PER_VIRTUAL_S = 2_000;
 /** Work units no line may exceed, whatever virtual time it let pass (some 30 s of CPU). */
 export const LINE_WORK_CAP = 500_000;
-/** Work units between two calls of the caller's `yieldNow` (a few milliseconds of CPU). */
-export const YIELD_EVERY_UNITS = 64;
+/**
+ * Work units between two calls of the caller's `yieldNow` (about a millisecond of CPU; the
+ * caller decides whether to let others run: lib/labs/worker/fair.ts, every 4 ms). At 64 a CPU
+ * loop held its worker up to 9–11 ms (p99) between two chances to let another lab run, at 16
+ * 4–5 ms (`npm run bench -- engine-command`), for the same cost per light command. Not a point
+ * of the line's outcome: a Ctrl-C is recorded by work count, whichever call saw it.
+ */
+export const YIELD_EVERY_UNITS = 16;
 
 export type StopReason = "interrupt" | "budget";
 
