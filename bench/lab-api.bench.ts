@@ -22,8 +22,33 @@ const PACE_MS = 1000;
 const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
+/** A reply's Server-Timing durations by name (ms). */
+function serverTiming(res: Response): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const part of (res.headers.get("server-timing") ?? "").split(", ")) {
+    const [name, dur] = part.split(";");
+    if (name && dur?.startsWith("dur=")) out[name] = Number(dur.slice(4));
+  }
+  return out;
+}
+
+/**
+ * Where the slowest 1 % of the commands spent their time, on average (ms): the reply's
+ * Server-Timing parts, and the rest ("hors") — the request thread before and after them (HTTP,
+ * session cookie, JSON), and the client's own event loop.
+ */
+function tailBreakdown(samples: { ms: number; timing: Record<string, number> }[], p99: number): string {
+  const tail = samples.filter((s) => s.ms >= p99);
+  if (tail.length === 0) return "";
+  const names = ["lab", "queue", "wait", "run", "checks", "log"];
+  const mean = (f: (s: (typeof tail)[number]) => number) => tail.reduce((a, s) => a + f(s), 0) / tail.length;
+  const parts = names.map((n) => `${n} ${mean((s) => s.timing[n] ?? 0).toFixed(1)}`);
+  const rest = mean((s) => s.ms - names.reduce((a, n) => a + (s.timing[n] ?? 0), 0));
+  return `  les ${tail.length} plus lentes (≥ p99), moyenne ms : ${parts.join(", ")}, hors de ces mesures ${rest.toFixed(1)}`;
+}
+
 async function roundTrips(base: string, learners: { cookie: string; session: string }[]) {
-  const times: number[] = [];
+  const samples: { ms: number; timing: Record<string, number> }[] = [];
   let failures = 0;
   const end = Date.now() + DURATION_MS;
   const commands = ["ls", "cat /etc/hostname", "docker-compose ps", "pwd", "echo ok"];
@@ -39,14 +64,15 @@ async function roundTrips(base: string, learners: { cookie: string; session: str
         });
         await res.arrayBuffer();
         const ms = performance.now() - t0;
-        if (res.ok) times.push(ms);
+        if (res.ok) samples.push({ ms, timing: serverTiming(res) });
         else failures++;
         if (ms < PACE_MS) await new Promise((r) => setTimeout(r, PACE_MS - ms));
       }
     }),
   );
-  times.sort((a, b) => a - b);
-  return { n: times.length, p50: pct(times, 50), p99: pct(times, 99), failures };
+  const times = samples.map((s) => s.ms).sort((a, b) => a - b);
+  const p99 = pct(times, 99);
+  return { n: times.length, p50: pct(times, 50), p99, failures, tail: tailBreakdown(samples, p99) };
 }
 
 const FIRST_MS = 4000;
@@ -166,6 +192,7 @@ export default async function labApiBench(): Promise<void> {
       console.log(
         `  ${r.n} commandes   latence ms p50 ${r.p50.toFixed(1)}  p99 ${r.p99.toFixed(1)}   échecs ${r.failures}`,
       );
+      if (r.tail) console.log(r.tail);
     }
     const w = await pageWeight(base, learners[0]?.cookie ?? "");
     console.log(

@@ -3,7 +3,7 @@
 // and to /api/health, and how many light commands the server serves per CPU-second.
 // Figures are compared inside this run (ratios), never against constants.
 import type { ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createAuth } from "../lib/auth";
@@ -76,12 +76,40 @@ function cpuSeconds(pid: number, mainThreadOnly = false): number {
   return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
 }
 
+/** CPU seconds of every thread of `pid` (Linux), by thread id, with the thread's name. */
+function threadCpu(pid: number): Map<number, { name: string; cpu: number }> {
+  const out = new Map<number, { name: string; cpu: number }>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+      const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const fields = stat.slice(stat.lastIndexOf(") ") + 2).split(" ");
+      out.set(Number(tid), { name, cpu: (Number(fields[11]) + Number(fields[12])) / 100 });
+    } catch {
+      // the thread ended
+    }
+  }
+  return out;
+}
+
+/** Where the CPU went between two `threadCpu` readings, by thread name (main thread first). */
+function cpuByThread(pid: number, before: Map<number, { name: string; cpu: number }>) {
+  const after = threadCpu(pid);
+  const by = new Map<string, number>();
+  for (const [tid, t] of after) {
+    const name = tid === pid ? "fil des requêtes" : `${t.name}#${tid}`;
+    by.set(name, (by.get(name) ?? 0) + t.cpu - (before.get(tid)?.cpu ?? 0));
+  }
+  return [...by].filter(([, s]) => s >= 0.05).sort((a, b) => b[1] - a[1]);
+}
+
 /** Light commands sent back to back by `learners` for PHASE_MS: commands/s and per CPU-second. */
 async function closedLoop(base: string, learners: Learner[], server: ChildProcess) {
   let done = 0;
   let failures = 0;
   const cpu0 = cpuSeconds(server.pid as number);
   const main0 = cpuSeconds(server.pid as number, true);
+  const threads0 = threadCpu(server.pid as number);
   const t0 = performance.now();
   const end = Date.now() + PHASE_MS;
   await Promise.all(
@@ -97,7 +125,16 @@ async function closedLoop(base: string, learners: Learner[], server: ChildProces
   const seconds = (performance.now() - t0) / 1000;
   const cpu = cpuSeconds(server.pid as number) - cpu0;
   const main = cpuSeconds(server.pid as number, true) - main0;
-  return { perSecond: done / seconds, perCpuSecond: done / cpu, cpu, perMainCpuSecond: done / main, main, failures };
+  const threads = cpuByThread(server.pid as number, threads0);
+  return {
+    perSecond: done / seconds,
+    perCpuSecond: done / cpu,
+    cpu,
+    perMainCpuSecond: done / main,
+    main,
+    threads,
+    failures,
+  };
 }
 
 export default async function labRuntimeBench(): Promise<void> {
@@ -176,6 +213,10 @@ export default async function labRuntimeBench(): Promise<void> {
     );
     console.log(
       `  fil des requêtes : ${loop.perMainCpuSecond.toFixed(0)} commandes par seconde de CPU (${loop.main.toFixed(1)} s CPU) ; le reste dans les workers des labs`,
+    );
+    console.log(`  CPU par fil (s) : ${loop.threads.map(([name, s]) => `${name} ${s.toFixed(1)}`).join(", ")}`);
+    console.log(
+      "  (fils « node#id » : les workers des labs, les plus chargés, puis ceux de V8 — ramasse-miettes — et de libuv)",
     );
   } finally {
     next.kill("SIGTERM");

@@ -187,6 +187,37 @@ describe("the service keeps checkpoints", () => {
     expect(full?.state).toEqual(fast?.state);
     labs.evict(session.id);
   }, 120_000);
+  it("reads one lab's checkpoint at a time in a worker; a lab due meanwhile takes its own at a later command", async () => {
+    const refs = [0, 1, 2, 3].map((i) => {
+      const session = { id: `one-${i}`, userId: `u-one-${i}`, exerciseId: "tp1", scenario: "fresh", seed: 10 + i };
+      return { id: session.id, userId: session.userId, load: async () => ({ session, events: [] }) };
+    });
+    const taken = new Map<string, number[]>();
+    for (let round = 0; round < 8; round++) {
+      // the four labs' commands arrive together: their checkpoints come due together
+      const ran = await Promise.all(
+        refs.map((ref) => labs.exec(ref, { terminal: "host", input: `echo ${round}; ls /etc` })),
+      );
+      for (const [i, r] of ran.entries()) {
+        if (!r.checkpoint) continue;
+        const c = await r.checkpoint;
+        expect(c?.seq).toBe(r.seq);
+        const id = refs[i]?.id as string;
+        taken.set(id, [...(taken.get(id) ?? []), r.seq]);
+      }
+    }
+    // every lab got checkpoints, every third row at most: due at row 2, put off twice at most
+    // while another lab's is read (labs in step would always find the walker busy)
+    for (const ref of refs) {
+      const seqs = taken.get(ref.id) ?? [];
+      expect(seqs.length).toBeGreaterThan(0);
+      expect(seqs[0]).toBeGreaterThanOrEqual(2);
+      expect(seqs[0]).toBeLessThanOrEqual(4);
+      for (let k = 1; k < seqs.length; k++)
+        expect((seqs[k] as number) - (seqs[k - 1] as number)).toBeGreaterThanOrEqual(3);
+      labs.evict(ref.id);
+    }
+  }, 120_000);
 });
 
 describe("grading from a checkpoint", () => {

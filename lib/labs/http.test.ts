@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLabApi } from "./http";
 import { CommandRateLimiter, FR_TOO_MANY } from "./limits";
-import type { ExecReply, LabSnapshot } from "./service";
+import { type ExecReply, type LabSnapshot, serverTiming } from "./service";
 import { labApiHarness } from "./test-harness";
 
 const { tmp, labs, deps, api, signInStudents, close } = labApiHarness();
@@ -80,6 +80,35 @@ describe("lab API", () => {
       [3, "host", "cat /etc/drbd.d/r0.res"],
     ]);
     expect(rows[3]?.output).toBe(cat.entry.output);
+  });
+
+  it("says in Server-Timing where a command's time went on the server", async () => {
+    const lab = await open(alice());
+    const res = await api.exec(req(alice(), { terminal: "host", input: "sleep 30; echo fin" }), lab.session.id);
+    expect(res.status).toBe(200);
+    const parts = (res.headers.get("server-timing") ?? "").split(", ").map((p) => {
+      const [name, dur] = p.split(";");
+      return [name, Number(dur?.replace("dur=", ""))] as const;
+    });
+    expect(parts.map(([name]) => name)).toEqual(["lab", "queue", "wait", "run", "checks", "log"]);
+    for (const [, ms] of parts) expect(ms).toBeGreaterThanOrEqual(0);
+    // virtual time is free: 30 s of sleep take no real time
+    expect(Object.fromEntries(parts).run).toBeLessThan(5000);
+    // the header is not in the body
+    expect(Object.keys(await res.json())).not.toContain("timing");
+  });
+
+  it("formats Server-Timing from the request thread's and the worker's measures", () => {
+    const header = serverTiming({ lab: 0.42, worker: 10, log: 1.26, inWorker: { wait: 2, run: 5.55, after: 0.5 } });
+    expect(header).toBe(
+      'lab;dur=0.4;desc="session and previous command", queue;dur=2.0;desc="to and from the lab worker", ' +
+        'wait;dur=2.0;desc="lab busy in its worker", run;dur=5.5;desc="engine", ' +
+        'checks;dur=0.5;desc="live checks and views", log;dur=1.3;desc="row committed"',
+    );
+    // clocks of two threads: the round trip is never shorter than the worker's own parts
+    expect(serverTiming({ lab: 0, worker: 1, log: 0, inWorker: { wait: 0, run: 2, after: 0 } })).toContain(
+      "queue;dur=0.0;",
+    );
   });
 
   it("hides a learner's lab from another learner (404, nothing recorded)", async () => {

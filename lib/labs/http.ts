@@ -11,6 +11,7 @@ import {
   checkLab,
   configFiles,
   type ExecReply,
+  type ExecTiming,
   execCommand,
   getLab,
   interrupt,
@@ -19,6 +20,7 @@ import {
   openLab,
   SessionRowCache,
   SessionToucher,
+  serverTiming,
   writeConfigFile,
 } from "./service";
 import { LabStorageFull, StorageMeter } from "./storage";
@@ -90,7 +92,8 @@ const json = (body: unknown, status = 200, headers?: Record<string, string>) => 
  * A command's reply: small (under 1 KiB), sent about once a second per learner. `no-transform`
  * keeps Next from gzipping it (a zlib stream per reply cost more CPU than the lab API's queries).
  */
-const small = (body: unknown) => json(body, 200, { "cache-control": "no-store, no-transform" });
+const SMALL = { "cache-control": "no-store, no-transform" };
+const small = (body: unknown) => json(body, 200, SMALL);
 const badRequest = (message: string) => json({ error: message }, 400);
 const notFound = () => json({ error: "Lab introuvable." }, 404);
 
@@ -222,7 +225,13 @@ function labHandlers(deps: LabApiDeps) {
         const limited = rateLimited(deps, userId);
         if (limited) return limited;
         const cmd = { terminal: body.terminal, input: body.input };
-        if (!body.stream) return small(await execCommand(deps, userId, sessionId, cmd));
+        if (!body.stream) {
+          let timing: ExecTiming | undefined;
+          const reply = await execCommand(deps, userId, sessionId, cmd, undefined, (t) => {
+            timing = t;
+          });
+          return json(reply, 200, { ...SMALL, ...(timing ? { "server-timing": serverTiming(timing) } : {}) });
+        }
         await checkLab(deps, userId, sessionId);
         return streamedExec(deps, request, userId, sessionId, cmd);
       }),

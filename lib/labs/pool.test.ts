@@ -109,6 +109,23 @@ describe("lab worker pool", () => {
     expect(await (await api.interrupt(req(cookies[2] as string, {}), id)).json()).toEqual({ interrupted: false });
   });
 
+  it("counts what a command held its worker, not the real time it paced its output: no checkpoint after a paced sleep", async () => {
+    const session = { id: "paced-1", userId: "u-paced", exerciseId: "tp1", scenario: "fresh", seed: 5 };
+    const ref = { id: session.id, userId: session.userId, load: async () => ({ session, events: [] }) };
+    const chunks: string[] = [];
+    const ran = await labs.exec(
+      ref,
+      { terminal: "host", input: "echo début; sleep 1; echo fin" },
+      { onOutput: (c) => chunks.push(c.text), onCluster: () => {} },
+    );
+    expect(ran.entry.output).toBe("début\nfin\n");
+    expect(chunks.join("")).toContain("fin");
+    // a second of real time for the eye (a heavy command by the clock: ≥ 250 ms), little work
+    expect(ran.timing.run).toBeGreaterThanOrEqual(900);
+    expect(ran.checkpointFollows).toBeUndefined();
+    labs.evict(session.id);
+  });
+
   it("replaces a worker that dies; its labs come back from their rows with every acknowledged command", async () => {
     const id = await open(cookies[0] as string);
     await exec(cookies[0] as string, id, "export A=one");

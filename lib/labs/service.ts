@@ -21,6 +21,7 @@ import {
 import type { TabView } from "./tabs";
 import { TtlCache } from "./ttl-cache";
 import { formatWaits } from "./wait-log";
+import type { WorkerExecTiming } from "./worker/protocol";
 
 export { PACE_MAX_MS, paceMs } from "./pace";
 
@@ -58,6 +59,34 @@ export interface ExecReply {
   machineAfter: string;
   tabs: TabView[];
   cluster: ClusterView;
+}
+
+/**
+ * A command's real time on this server (ms): `lab` the session's checks and the lab's previous
+ * command (one at a time per lab), `worker` the round trip to its worker (`inWorker`: what the
+ * worker measured; the rest is messages, and the worker busy with another lab), `log` the row's
+ * commit.
+ */
+export interface ExecTiming {
+  lab: number;
+  worker: number;
+  log: number;
+  inWorker: WorkerExecTiming;
+}
+
+/** Server-Timing header value of an ExecTiming (durations in ms, 0.1 ms). */
+export function serverTiming(t: ExecTiming): string {
+  const w = t.inWorker;
+  const queue = Math.max(0, t.worker - w.wait - w.run - w.after);
+  const parts: [string, number, string][] = [
+    ["lab", t.lab, "session and previous command"],
+    ["queue", queue, "to and from the lab worker"],
+    ["wait", w.wait, "lab busy in its worker"],
+    ["run", w.run, "engine"],
+    ["checks", w.after, "live checks and views"],
+    ["log", t.log, "row committed"],
+  ];
+  return parts.map(([name, ms, desc]) => `${name};dur=${ms.toFixed(1)};desc="${desc}"`).join(", ");
 }
 
 /** A streaming caller (the terminal): output and the cluster as the command runs. */
@@ -256,11 +285,15 @@ export async function execCommand(
   sessionId: string,
   cmd: { terminal: string; input: string },
   stream?: ExecStream,
+  /** Hears where the command's real time went on this server (the reply's Server-Timing). */
+  onTiming?: (t: ExecTiming) => void,
 ): Promise<ExecReply> {
+  const t0 = performance.now();
   const row = await ownedSession(deps, userId, sessionId);
   const storage = deps.storage ?? storageLimitsFromEnv();
   await checkStorage(deps, userId, storage);
   return turn(deps, row, true, async () => {
+    const t1 = performance.now();
     const stop = () => deps.labs.interrupt(row.id);
     stream?.signal?.addEventListener("abort", stop, { once: true });
     let ran: Awaited<ReturnType<LabPool["exec"]>>;
@@ -273,6 +306,7 @@ export async function execCommand(
     } finally {
       stream?.signal?.removeEventListener("abort", stop);
     }
+    const t2 = performance.now();
     const bench = parseBenchmarkOutput(cmd.input, ran.entry.output);
     const stored = storedOutput(ran.entry.output, storage.maxOutputBytes);
     const event = {
@@ -314,6 +348,7 @@ export async function execCommand(
     deps.meter?.charged(userId, bytes);
     deps.touches.touch(row.id);
     if (ran.checkpoint) storeCheckpointLater(deps.db, row.id, ran.checkpoint);
+    onTiming?.({ lab: t1 - t0, worker: t2 - t1, log: performance.now() - t2, inWorker: ran.timing });
     return {
       entry: ran.entry,
       exitCode: ran.exitCode,

@@ -77,6 +77,9 @@ describe("lab routes on the front server", () => {
     expect(res.headers.get("content-security-policy")).toMatch(/script-src 'self' 'nonce-/);
     expect(res.headers.get("x-frame-options")).toBe("DENY");
     expect(res.headers.get("cache-control")).toBe("no-store, no-transform");
+    expect(res.headers.get("server-timing")).toMatch(
+      /^lab;dur=[\d.]+;desc="[^"]+", queue;dur=.*, log;dur=[\d.]+;desc="row committed"$/,
+    );
     const reply = (await res.json()) as ExecReply;
     expect(reply.entry.output).toBe("front\n");
     expect(await tmp.db.labEvent.count({ where: { labSessionId: session, input: "echo front" } })).toBe(1);

@@ -56,11 +56,13 @@ export interface CheckpointClock {
   lastCostMs: number;
   /** This lab's spread of the bounds (× tail and × count bound), in [0.5, 1.5). */
   spread: number;
+  /** Times in a row its due checkpoint was put off (the worker was reading another lab's). */
+  putOff: number;
 }
 
 /** The clock of a lab; `key` (its session id) draws its spread (1: no key). */
 export function newCheckpointClock(key?: string): CheckpointClock {
-  return { sinceMs: 0, lastCostMs: 0, spread: key === undefined ? 1 : 0.5 + fnv1a(key) / 2 ** 32 };
+  return { sinceMs: 0, lastCostMs: 0, spread: key === undefined ? 1 : 0.5 + fnv1a(key) / 2 ** 32, putOff: 0 };
 }
 
 /** FNV-1a with murmur3's final mix (ids that differ in their last character spread too). */

@@ -28,7 +28,7 @@ import {
   newCheckpointClock,
 } from "./checkpoint-policy";
 import { exposedGc, InstanceCollector } from "./collect";
-import { FairScheduler, slices } from "./fair";
+import { FairScheduler, OneAtATime, slices } from "./fair";
 import type {
   LabView,
   WorkerAdvanceResult,
@@ -75,6 +75,9 @@ const scheduler = new FairScheduler();
 const replays = new ReplayCache();
 /** When each live lab's next checkpoint is due (what its checkpoints cost, what ran since). */
 const clocks = new WeakMap<LiveLab, CheckpointClock>();
+const checkpoints = new OneAtATime();
+/** Times a lab's due checkpoint may be put off because another lab's is being read. */
+const MAX_PUT_OFF = 2;
 const policy = checkpointPolicy(CHECKPOINT_EVERY, CHECKPOINT_HEAVY_MS);
 /** Commands running now, by interrupt slot (a Ctrl-C wakes their pacing wait). */
 const running = new Map<number, RunningCommand>();
@@ -99,12 +102,15 @@ type WorkerExecOptions = ExecOptions & { yieldNow?: () => Promise<void> };
 const REPLIED = Symbol("replied");
 
 async function exec(req: Extract<WorkerRequest, { op: "exec" }>): Promise<WorkerExecResult | typeof REPLIED> {
+  const arrived = performance.now();
   const l = await held(req.sessionId);
   return l.serial(async () => {
     const cmd = new RunningCommand();
     running.set(req.slot, cmd);
     l.running = cmd;
-    const { yieldNow } = slices(scheduler, l.userId);
+    const { yieldNow, ownMs } = slices(scheduler, l.userId);
+    // real time a streamed command spends pacing its output for the eye (not work)
+    let pacedMs = 0;
     const opts: WorkerExecOptions = {
       interruptRequested: () => cmd.requested || Atomics.load(flags, req.slot) === 1,
       yieldNow,
@@ -117,7 +123,9 @@ async function exec(req: Extract<WorkerRequest, { op: "exec" }>): Promise<Worker
         const json = JSON.stringify(c);
         if (json !== shownCluster) post({ id: req.id, event: "cluster", cluster: c });
         shownCluster = json;
+        const t = performance.now();
         await realWait(paceMs(stepUs), cmd.signal);
+        pacedMs += performance.now() - t;
       };
     } else {
       // no real time to wait: a checkpoint is only a turn for the other labs
@@ -132,6 +140,9 @@ async function exec(req: Extract<WorkerRequest, { op: "exec" }>): Promise<Worker
       running.delete(req.slot);
       l.running = undefined;
     }
+    const ranMs = performance.now() - began;
+    // what the command held the worker: without the other labs' turns nor its pacing
+    const heldMs = Math.max(0, ownMs() - pacedMs);
     const seq = l.nextSeq;
     const entry: TranscriptEntry = {
       seq,
@@ -147,7 +158,8 @@ async function exec(req: Extract<WorkerRequest, { op: "exec" }>): Promise<Worker
     // a checkpoint when its cost is amortised (checkpoint-policy.ts), or after a heavy command
     const clock = clocks.get(l) ?? newCheckpointClock(l.sessionId);
     clocks.set(l, clock);
-    const due = checkpointDue(policy, clock, seq - l.checkpointSeq, performance.now() - began);
+    const due = checkpointDue(policy, clock, seq - l.checkpointSeq, heldMs);
+    const afterBegan = performance.now();
     const result: WorkerExecResult = {
       seq,
       atMs,
@@ -162,24 +174,36 @@ async function exec(req: Extract<WorkerRequest, { op: "exec" }>): Promise<Worker
       cluster: clusterView(l.lab),
       drift: l.drift,
       live: await l.summary(),
+      timing: { wait: began - arrived, run: ranMs, after: 0 },
     };
+    result.timing.after = performance.now() - afterBegan;
     if (!due) return result;
+    // One checkpoint at a time in a worker: while another lab's is read, a due one is put off to
+    // a later command, twice at most (labs in step would always find the walker busy); after a
+    // heavy command, or put off twice, it waits for the walker instead
+    if (checkpoints.busy && heldMs < policy.heavyMs && clock.putOff < MAX_PUT_OFF) {
+      clock.putOff++;
+      return result;
+    }
+    clock.putOff = 0;
     // The learner gets the reply now; the checkpoint follows in its own message (the lab's next
     // request waits for it in this serial section: it is the state after this very row).
     post({ id: req.id, ok: true, value: { ...result, checkpointFollows: true } });
     let checkpoint: StoredCheckpoint | null = null;
-    // read in slices: the worker's other labs get their turns meanwhile (this lab waits: serial);
-    // its cost is this lab's own time, not theirs
-    const walk = slices(scheduler, `checkpoint:${l.userId}`);
-    try {
-      checkpoint = await takeCheckpoint(l, CHECKPOINT_FORMAT, walk.yieldNow);
-    } catch (e) {
-      console.error(`lab ${l.sessionId}: no checkpoint after row ${seq}: ${(e as Error).stack ?? e}`);
-    }
-    if (checkpoint) {
-      l.checkpointSeq = seq;
-      checkpointTaken(clock, walk.ownMs());
-    }
+    await checkpoints.run(async () => {
+      // read in slices: the worker's other labs get their turns meanwhile (this lab waits: serial);
+      // its cost is this lab's own time, not theirs
+      const walk = slices(scheduler, `checkpoint:${l.userId}`);
+      try {
+        checkpoint = await takeCheckpoint(l, CHECKPOINT_FORMAT, walk.yieldNow);
+      } catch (e) {
+        console.error(`lab ${l.sessionId}: no checkpoint after row ${seq}: ${(e as Error).stack ?? e}`);
+      }
+      if (checkpoint) {
+        l.checkpointSeq = seq;
+        checkpointTaken(clock, walk.ownMs());
+      }
+    });
     post({ id: req.id, event: "checkpoint", checkpoint });
     return REPLIED;
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FairScheduler, SLICE_MS, slices } from "./fair";
+import { FairScheduler, OneAtATime, SLICE_MS, slices } from "./fair";
 
 /** Runs `slices` turns of a command owned by `owner`, recording each turn it gets. */
 async function command(s: FairScheduler, owner: string, name: string, slices: number, log: string[]) {
@@ -70,5 +70,44 @@ describe("slices", () => {
     await waiting;
     clock = 103;
     expect(w.ownMs()).toBe(SLICE_MS + 1 + 3);
+  });
+});
+
+describe("OneAtATime", () => {
+  it("runs one piece at a time, in order, and says when it is busy", async () => {
+    const gate = new OneAtATime();
+    const log: string[] = [];
+    let release!: () => void;
+    expect(gate.busy).toBe(false);
+    const first = gate.run(async () => {
+      log.push("1 start");
+      await new Promise<void>((r) => {
+        release = r;
+      });
+      log.push("1 end");
+      return 1;
+    });
+    const second = gate.run(async () => {
+      log.push("2 start");
+      return 2;
+    });
+    await new Promise((r) => setImmediate(r));
+    expect(log).toEqual(["1 start"]);
+    expect(gate.busy).toBe(true);
+    release();
+    expect(await Promise.all([first, second])).toEqual([1, 2]);
+    expect(log).toEqual(["1 start", "1 end", "2 start"]);
+    expect(gate.busy).toBe(false);
+  });
+
+  it("goes on after a piece that fails, and hands its error to its caller only", async () => {
+    const gate = new OneAtATime();
+    const failed = gate.run(async () => {
+      throw new Error("walk failed");
+    });
+    const next = gate.run(async () => "next");
+    await expect(failed).rejects.toThrow("walk failed");
+    expect(await next).toBe("next");
+    expect(gate.busy).toBe(false);
   });
 });

@@ -74,3 +74,27 @@ export function slices(
     ownMs: () => ran + now() - start,
   };
 }
+
+/**
+ * Work that runs one piece at a time (a worker's checkpoint walks: each one read in slices
+ * between the other labs' turns; several at once made every turn longer, and each lab whose
+ * checkpoint was being read waited for all of them). `run` starts `fn` once the pieces before
+ * it are done; `busy` says whether one is running or waiting.
+ */
+export class OneAtATime {
+  private tail: Promise<unknown> = Promise.resolve();
+  private pending = 0;
+
+  get busy(): boolean {
+    return this.pending > 0;
+  }
+
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    this.pending++;
+    const done = this.tail.then(fn).finally(() => {
+      this.pending--;
+    });
+    this.tail = done.catch(() => undefined);
+    return done;
+  }
+}

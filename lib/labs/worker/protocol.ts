@@ -60,6 +60,16 @@ export interface LabView {
   transcript: TranscriptEntry[];
 }
 
+/** A command's real time in its worker (ms). */
+export interface WorkerExecTiming {
+  /** From the request's arrival to the command's start: the lab's previous request (or its checkpoint), its rebuild. */
+  wait: number;
+  /** The command line in the engine, other labs' turns included (fair scheduling). */
+  run: number;
+  /** The live checks and the views (tabs, cluster) after it. */
+  after: number;
+}
+
 export interface WorkerExecResult {
   /** The row this command takes (the worker has already counted it: the caller must store it or evict). */
   seq: number;
@@ -79,6 +89,8 @@ export interface WorkerExecResult {
   drift: number[];
   /** The exercise's checks that hold after this command (null: not a lab exercise). */
   live: LiveStatus | null;
+  /** Where the worker's time went (ms, real time): for the reply's Server-Timing header. */
+  timing: WorkerExecTiming;
   /**
    * A checkpoint of the lab after this command follows in a `checkpoint` event with the same id
    * (taken after the reply: the learner does not wait for it).
