@@ -13,6 +13,7 @@ import { freePort } from "../lib/testing/free-port";
 import { build } from "../scripts/build";
 import { buildIsCurrent } from "../scripts/build-fingerprint";
 import { spawnAppServer, waitUntilUp } from "./next-server";
+import { serverTiming, tailBreakdown } from "./server-timing";
 
 const SECRET = "bench-secret-bench-secret-bench-secret-0001";
 const DURATION_MS = 10_000;
@@ -21,31 +22,6 @@ const PACE_MS = 1000;
 
 const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-
-/** A reply's Server-Timing durations by name (ms). */
-function serverTiming(res: Response): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const part of (res.headers.get("server-timing") ?? "").split(", ")) {
-    const [name, dur] = part.split(";");
-    if (name && dur?.startsWith("dur=")) out[name] = Number(dur.slice(4));
-  }
-  return out;
-}
-
-/**
- * Where the slowest 1 % of the commands spent their time, on average (ms): the reply's
- * Server-Timing parts, and the rest ("hors") — the request thread before and after them (HTTP,
- * session cookie, JSON), and the client's own event loop.
- */
-function tailBreakdown(samples: { ms: number; timing: Record<string, number> }[], p99: number): string {
-  const tail = samples.filter((s) => s.ms >= p99);
-  if (tail.length === 0) return "";
-  const names = ["lab", "queue", "wait", "run", "checks", "log"];
-  const mean = (f: (s: (typeof tail)[number]) => number) => tail.reduce((a, s) => a + f(s), 0) / tail.length;
-  const parts = names.map((n) => `${n} ${mean((s) => s.timing[n] ?? 0).toFixed(1)}`);
-  const rest = mean((s) => s.ms - names.reduce((a, n) => a + (s.timing[n] ?? 0), 0));
-  return `  les ${tail.length} plus lentes (≥ p99), moyenne ms : ${parts.join(", ")}, hors de ces mesures ${rest.toFixed(1)}`;
-}
 
 async function roundTrips(base: string, learners: { cookie: string; session: string }[]) {
   const samples: { ms: number; timing: Record<string, number> }[] = [];

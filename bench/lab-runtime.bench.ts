@@ -13,6 +13,7 @@ import { freePort } from "../lib/testing/free-port";
 import { build } from "../scripts/build";
 import { buildIsCurrent } from "../scripts/build-fingerprint";
 import { spawnAppServer, waitUntilUp } from "./next-server";
+import { serverTiming, tailBreakdown } from "./server-timing";
 
 const SECRET = "bench-secret-bench-secret-bench-secret-0002";
 const PHASE_MS = 10_000;
@@ -35,7 +36,7 @@ function exec(base: string, l: Learner, input: string) {
 
 /** Each learner types a light command a second for PHASE_MS; /api/health is polled 20 times a second. */
 async function paced(base: string, learners: Learner[]) {
-  const times: number[] = [];
+  const samples: { ms: number; timing: Record<string, number> }[] = [];
   const health: number[] = [];
   let failures = 0;
   const end = Date.now() + PHASE_MS;
@@ -57,16 +58,18 @@ async function paced(base: string, learners: Learner[]) {
         const res = await exec(base, l, LIGHT[n % LIGHT.length] as string);
         await res.arrayBuffer();
         const ms = performance.now() - t0;
-        if (res.ok) times.push(ms);
+        if (res.ok) samples.push({ ms, timing: serverTiming(res) });
         else failures++;
         if (ms < 1000) await sleep(1000 - ms);
       }
     }),
   );
   await polls;
-  times.sort((a, b) => a - b);
+  const times = samples.map((s) => s.ms).sort((a, b) => a - b);
   health.sort((a, b) => a - b);
-  return { n: times.length, p50: pct(times, 50), p99: pct(times, 99), health99: pct(health, 99), failures };
+  const p99 = pct(times, 99);
+  const tail = tailBreakdown(samples, p99);
+  return { n: times.length, p50: pct(times, 50), p99, health99: pct(health, 99), failures, tail };
 }
 
 /** CPU time (user + system) in seconds (Linux): all threads of `pid`, or only its main thread (the request thread). */
@@ -202,7 +205,9 @@ export default async function labRuntimeBench(): Promise<void> {
       `${r.n} commandes  p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  échecs ${r.failures}  |  /api/health p99 ${r.health99.toFixed(1)} ms`;
     console.log(`Voisin bruyant — ${LEARNERS} apprenants à ~1 commande/s, ${PHASE_MS / 1000} s par phase`);
     console.log(`  calme         ${line(quiet)}`);
+    if (quiet.tail) console.log(`  ${quiet.tail}`);
     console.log(`  voisin actif  ${line(loud)}`);
+    if (loud.tail) console.log(`  ${loud.tail}`);
     console.log(`  (voisin : 3 labs, « ${HEAVY} » en boucle : ${heavy} terminées, ${heavyFailures} échecs)`);
     console.log(`  p99 voisin actif / calme : ${(loud.p99 / quiet.p99).toFixed(2)}×`);
 
