@@ -90,8 +90,12 @@ describe("lab API", () => {
       const [name, dur] = p.split(";");
       return [name, Number(dur?.replace("dur=", ""))] as const;
     });
-    expect(parts.map(([name]) => name)).toEqual(["lab", "queue", "wait", "run", "checks", "log"]);
+    expect(parts.map(([name]) => name)).toEqual(["lab", "queue", "wait", "run", "checks", "log", "total"]);
     for (const [, ms] of parts) expect(ms).toBeGreaterThanOrEqual(0);
+    // the whole request holds its parts
+    const t = Object.fromEntries(parts);
+    const sum = t.lab + t.queue + t.wait + t.run + t.checks + t.log;
+    expect(t.total).toBeGreaterThanOrEqual(sum - 0.5);
     // virtual time is free: 30 s of sleep take no real time
     expect(Object.fromEntries(parts).run).toBeLessThan(5000);
     // the header is not in the body
@@ -104,6 +108,9 @@ describe("lab API", () => {
       'lab;dur=0.4;desc="session and previous command", queue;dur=2.0;desc="to and from the lab worker", ' +
         'wait;dur=2.0;desc="lab busy in its worker", run;dur=5.5;desc="engine", ' +
         'checks;dur=0.5;desc="live checks and views", log;dur=1.3;desc="row committed"',
+    );
+    expect(serverTiming({ lab: 0, worker: 1, log: 0, inWorker: { wait: 0, run: 1, after: 0 }, total: 3.04 })).toMatch(
+      /, total;dur=3\.0;desc="request handler"$/,
     );
     // clocks of two threads: the round trip is never shorter than the worker's own parts
     expect(serverTiming({ lab: 0, worker: 1, log: 0, inWorker: { wait: 0, run: 2, after: 0 } })).toContain(

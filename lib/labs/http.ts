@@ -216,8 +216,9 @@ function labHandlers(deps: LabApiDeps) {
       guarded(deps, request, async (userId) => json(await getLab(deps, userId, sessionId))),
 
     /** POST /api/labs/sessions/[id]/exec { terminal, input, stream? } — stream: NDJSON (ExecStreamMessage). */
-    exec: (request: LabRequest, sessionId: string) =>
-      guarded(deps, request, async (userId) => {
+    exec: (request: LabRequest, sessionId: string) => {
+      const t0 = performance.now();
+      return guarded(deps, request, async (userId) => {
         const body = await readJson(request, execBody);
         if (JsonReply.is(body)) return body;
         if (body.input.length > deps.limits.maxInputChars) return badRequest(frTooLong(deps.limits.maxInputChars));
@@ -230,11 +231,14 @@ function labHandlers(deps: LabApiDeps) {
           const reply = await execCommand(deps, userId, sessionId, cmd, undefined, (t) => {
             timing = t;
           });
-          return json(reply, 200, { ...SMALL, ...(timing ? { "server-timing": serverTiming(timing) } : {}) });
+          const headers: Record<string, string> = { ...SMALL };
+          if (timing) headers["server-timing"] = serverTiming({ ...timing, total: performance.now() - t0 });
+          return json(reply, 200, headers);
         }
         await checkLab(deps, userId, sessionId);
         return streamedExec(deps, request, userId, sessionId, cmd);
-      }),
+      });
+    },
 
     /** POST /api/labs/sessions/[id]/advance { ms } — capped: a request never jumps far ahead. */
     advance: (request: LabRequest, sessionId: string) =>

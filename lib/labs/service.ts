@@ -72,6 +72,8 @@ export interface ExecTiming {
   worker: number;
   log: number;
   inWorker: WorkerExecTiming;
+  /** The whole request, from its handler (the session cookie, the body) to its reply. */
+  total?: number;
 }
 
 /** Server-Timing header value of an ExecTiming (durations in ms, 0.1 ms). */
@@ -86,6 +88,7 @@ export function serverTiming(t: ExecTiming): string {
     ["checks", w.after, "live checks and views"],
     ["log", t.log, "row committed"],
   ];
+  if (t.total !== undefined) parts.push(["total", t.total, "request handler"]);
   return parts.map(([name, ms, desc]) => `${name};dur=${ms.toFixed(1)};desc="${desc}"`).join(", ");
 }
 
