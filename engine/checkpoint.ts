@@ -73,15 +73,32 @@ function hash64(s: string): string {
   return fnv(s).toString(16).padStart(8, "0") + fnv(s, 0x9747b28c).toString(16).padStart(8, "0");
 }
 
-function bytesSum(b: Uint8Array, start: number): string {
-  let h = 0x811c9dc5;
-  let g = 0x9747b28c;
-  for (let i = start; i < b.length; i++) {
-    const x = b[i] as number;
-    h = Math.imul(h ^ x, 0x01000193);
-    g = Math.imul(g ^ x, 0x5bd1e995);
+/** Two 32-bit FNV-style sums over bytes, fed a range at a time. */
+class BytesSum {
+  private h = 0x811c9dc5;
+  private g = 0x9747b28c;
+
+  add(b: Uint8Array, from: number, to: number): void {
+    let h = this.h;
+    let g = this.g;
+    for (let i = from; i < to; i++) {
+      const x = b[i] as number;
+      h = Math.imul(h ^ x, 0x01000193);
+      g = Math.imul(g ^ x, 0x5bd1e995);
+    }
+    this.h = h;
+    this.g = g;
   }
-  return (h >>> 0).toString(16).padStart(8, "0") + (g >>> 0).toString(16).padStart(8, "0");
+
+  digest(): string {
+    return (this.h >>> 0).toString(16).padStart(8, "0") + (this.g >>> 0).toString(16).padStart(8, "0");
+  }
+}
+
+function bytesSum(b: Uint8Array, start: number): string {
+  const sum = new BytesSum();
+  sum.add(b, start, b.length);
+  return sum.digest();
 }
 
 const sourceHashes = new WeakMap<object, string>();
@@ -453,37 +470,47 @@ function* saving(lab: Lab): Generator<void, Uint8Array, void> {
         `a ${r.k === "F" ? "function" : "promise"} held where a restore cannot find it (${pathOf(i)})`,
       );
   }
-  const topology = lab.world.topology.id;
-  const body: Body = {
-    meta: {
-      format: CHECKPOINT_FORMAT,
-      scenario: lab.scenario,
-      seed: lab.seed,
-      topology,
-      dataCapBytes: lab.world.dataQuota.capBytes,
-      events: lab.events().length,
-      eventsDigest: eventsDigest(lab.events()),
-    },
-    classes,
-    records,
-    sides,
-    blobs: blobs.map((b) => b.length),
+  const meta: CheckpointMeta = {
+    format: CHECKPOINT_FORMAT,
+    scenario: lab.scenario,
+    seed: lab.seed,
+    topology: lab.world.topology.id,
+    dataCapBytes: lab.world.dataQuota.capBytes,
+    events: lab.events().length,
+    eventsDigest: eventsDigest(lab.events()),
   };
   yield;
-  const json = new TextEncoder().encode(JSON.stringify(body));
-  const total = 8 + 16 + 4 + json.length + blobs.reduce((n, b) => n + b.length, 0);
+  // JSON.stringify(body) (a Body: meta, classes, records, sides, blobs), the records a slice at a time
+  const json: string[] = [`{"meta":${JSON.stringify(meta)},"classes":${JSON.stringify(classes)},"records":[`];
+  for (let i = 0; i < records.length; i += 256) {
+    const slice = records.slice(i, i + 256).map((r) => JSON.stringify(r));
+    json.push((i > 0 ? "," : "") + slice.join(","));
+    yield;
+  }
+  json.push(`],"sides":${JSON.stringify(sides)},"blobs":${JSON.stringify(blobs.map((b) => b.length))}}`);
+  const text = new TextEncoder().encode(json.join(""));
+  const total = 8 + 16 + 4 + text.length + blobs.reduce((n, b) => n + b.length, 0);
   const out = new Uint8Array(total);
   out.set(new TextEncoder().encode(MAGIC), 0);
-  new DataView(out.buffer).setUint32(24, json.length);
-  out.set(json, 28);
-  let at = 28 + json.length;
+  new DataView(out.buffer).setUint32(24, text.length);
+  out.set(text, 28);
+  let at = 28 + text.length;
   for (const b of blobs) {
     out.set(b, at);
     at += b.length;
   }
-  out.set(new TextEncoder().encode(bytesSum(out, 24)), 8);
+  yield;
+  const sum = new BytesSum();
+  for (let from = 24; from < out.length; from += SUM_SLICE) {
+    sum.add(out, from, Math.min(out.length, from + SUM_SLICE));
+    yield;
+  }
+  out.set(new TextEncoder().encode(sum.digest()), 8);
   return out;
 }
+
+/** Bytes summed between two slices of a checkpoint's walk (a PostgreSQL data directory is 50 MB). */
+const SUM_SLICE = 1 << 20;
 
 // ---- restore --------------------------------------------------------------------------------
 
