@@ -21,7 +21,7 @@ export function serverTiming(res: Response): Record<string, number> {
 export function tailBreakdown(samples: { ms: number; timing: Record<string, number> }[], p99: number): string {
   const tail = samples.filter((s) => s.ms >= p99);
   if (tail.length === 0) return "";
-  const names = ["lab", "queue", "wait", "run", "checks", "log"];
+  const names = ["lab", "to-worker", "from-worker", "wait", "run", "checks", "log"];
   const mean = (f: (s: (typeof tail)[number]) => number) => tail.reduce((a, s) => a + f(s), 0) / tail.length;
   const parts = names.map((n) => `${n} ${mean((s) => s.timing[n] ?? 0).toFixed(1)}`);
   const measured = (s: (typeof tail)[number]) => names.reduce((a, n) => a + (s.timing[n] ?? 0), 0);

@@ -90,11 +90,20 @@ describe("lab API", () => {
       const [name, dur] = p.split(";");
       return [name, Number(dur?.replace("dur=", ""))] as const;
     });
-    expect(parts.map(([name]) => name)).toEqual(["lab", "queue", "wait", "run", "checks", "log", "total"]);
+    expect(parts.map(([name]) => name)).toEqual([
+      "lab",
+      "to-worker",
+      "from-worker",
+      "wait",
+      "run",
+      "checks",
+      "log",
+      "total",
+    ]);
     for (const [, ms] of parts) expect(ms).toBeGreaterThanOrEqual(0);
     // the whole request holds its parts
     const t = Object.fromEntries(parts);
-    const sum = t.lab + t.queue + t.wait + t.run + t.checks + t.log;
+    const sum = t.lab + t["to-worker"] + t["from-worker"] + t.wait + t.run + t.checks + t.log;
     expect(t.total).toBeGreaterThanOrEqual(sum - 0.5);
     // virtual time is free: 30 s of sleep take no real time
     expect(Object.fromEntries(parts).run).toBeLessThan(5000);
@@ -103,19 +112,32 @@ describe("lab API", () => {
   });
 
   it("formats Server-Timing from the request thread's and the worker's measures", () => {
-    const header = serverTiming({ lab: 0.42, worker: 10, log: 1.26, inWorker: { wait: 2, run: 5.55, after: 0.5 } });
+    const inWorker = (run: number, arrivedAt: number) => ({
+      wait: 2,
+      run,
+      after: 0.5,
+      arrivedAt,
+      repliedAt: arrivedAt + 2 + run + 0.5,
+    });
+    // sent at 1000, reached the worker's code at 1001.5, its reply read at 1010
+    const header = serverTiming({ lab: 0.42, worker: 10, sentAt: 1000, log: 1.26, inWorker: inWorker(5.55, 1001.5) });
     expect(header).toBe(
-      'lab;dur=0.4;desc="session and previous command", queue;dur=2.0;desc="to and from the lab worker", ' +
+      'lab;dur=0.4;desc="session and previous command", ' +
+        'to-worker;dur=1.5;desc="request waiting for the lab worker", ' +
+        'from-worker;dur=0.5;desc="reply waiting for the request thread", ' +
         'wait;dur=2.0;desc="lab busy in its worker", run;dur=5.5;desc="engine", ' +
         'checks;dur=0.5;desc="live checks and views", log;dur=1.3;desc="row committed"',
     );
-    expect(serverTiming({ lab: 0, worker: 1, log: 0, inWorker: { wait: 0, run: 1, after: 0 }, total: 3.04 })).toMatch(
-      /, total;dur=3\.0;desc="request handler"$/,
+    const base = { lab: 0, worker: 10, sentAt: 1000, log: 0 };
+    expect(serverTiming({ ...base, inWorker: inWorker(5, 1001), total: 13.04 })).toMatch(
+      /, total;dur=13\.0;desc="request handler"$/,
     );
-    // clocks of two threads: the round trip is never shorter than the worker's own parts
-    expect(serverTiming({ lab: 0, worker: 1, log: 0, inWorker: { wait: 0, run: 2, after: 0 } })).toContain(
-      "queue;dur=0.0;",
+    // two threads' clocks: the parts never go below 0 nor outside the measured round trip
+    expect(serverTiming({ ...base, worker: 1, inWorker: inWorker(2, 1001) })).toContain(
+      'to-worker;dur=0.0;desc="request waiting for the lab worker", from-worker;dur=0.0;',
     );
+    expect(serverTiming({ ...base, inWorker: inWorker(5, 999) })).toContain("to-worker;dur=0.0;");
+    expect(serverTiming({ ...base, inWorker: inWorker(5, 1009) })).toContain("to-worker;dur=2.5;");
   });
 
   it("hides a learner's lab from another learner (404, nothing recorded)", async () => {

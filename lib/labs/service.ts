@@ -64,12 +64,15 @@ export interface ExecReply {
 /**
  * A command's real time on this server (ms): `lab` the session's checks and the lab's previous
  * command (one at a time per lab), `worker` the round trip to its worker (`inWorker`: what the
- * worker measured; the rest is messages, and the worker busy with another lab), `log` the row's
- * commit.
+ * worker measured; the rest is the request waiting for the worker, busy with another lab, and
+ * the reply waiting for the request thread, told apart by the threads' common clock), `log` the
+ * row's commit.
  */
 export interface ExecTiming {
   lab: number;
   worker: number;
+  /** When the request left for the worker (ms since the epoch, `performance.timeOrigin` based). */
+  sentAt: number;
   log: number;
   inWorker: WorkerExecTiming;
   /** The whole request, from its handler (the session cookie, the body) to its reply. */
@@ -80,9 +83,12 @@ export interface ExecTiming {
 export function serverTiming(t: ExecTiming): string {
   const w = t.inWorker;
   const queue = Math.max(0, t.worker - w.wait - w.run - w.after);
+  // the queue's two ways by the threads' common clock, within the measured round trip
+  const toWorker = Math.min(queue, Math.max(0, w.arrivedAt - t.sentAt));
   const parts: [string, number, string][] = [
     ["lab", t.lab, "session and previous command"],
-    ["queue", queue, "to and from the lab worker"],
+    ["to-worker", toWorker, "request waiting for the lab worker"],
+    ["from-worker", queue - toWorker, "reply waiting for the request thread"],
     ["wait", w.wait, "lab busy in its worker"],
     ["run", w.run, "engine"],
     ["checks", w.after, "live checks and views"],
@@ -351,7 +357,13 @@ export async function execCommand(
     deps.meter?.charged(userId, bytes);
     deps.touches.touch(row.id);
     if (ran.checkpoint) storeCheckpointLater(deps.db, row.id, ran.checkpoint);
-    onTiming?.({ lab: t1 - t0, worker: t2 - t1, log: performance.now() - t2, inWorker: ran.timing });
+    onTiming?.({
+      lab: t1 - t0,
+      worker: t2 - t1,
+      sentAt: performance.timeOrigin + t1,
+      log: performance.now() - t2,
+      inWorker: ran.timing,
+    });
     return {
       entry: ran.entry,
       exitCode: ran.exitCode,

@@ -78,7 +78,7 @@ describe("lab routes on the front server", () => {
     expect(res.headers.get("x-frame-options")).toBe("DENY");
     expect(res.headers.get("cache-control")).toBe("no-store, no-transform");
     expect(res.headers.get("server-timing")).toMatch(
-      /^lab;dur=[\d.]+;desc="[^"]+", queue;dur=.*, log;dur=[\d.]+;desc="row committed", total;dur=[\d.]+;desc="request handler"$/,
+      /^lab;dur=[\d.]+;desc="[^"]+", to-worker;dur=.*, from-worker;dur=.*, log;dur=[\d.]+;desc="row committed", total;dur=[\d.]+;desc="request handler"$/,
     );
     const reply = (await res.json()) as ExecReply;
     expect(reply.entry.output).toBe("front\n");

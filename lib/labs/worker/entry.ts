@@ -174,9 +174,17 @@ async function exec(req: Extract<WorkerRequest, { op: "exec" }>): Promise<Worker
       cluster: clusterView(l.lab),
       drift: l.drift,
       live: await l.summary(),
-      timing: { wait: began - arrived, run: ranMs, after: 0 },
+      timing: {
+        wait: began - arrived,
+        run: ranMs,
+        after: 0,
+        arrivedAt: performance.timeOrigin + arrived,
+        repliedAt: 0,
+      },
     };
-    result.timing.after = performance.now() - afterBegan;
+    const replied = performance.now();
+    result.timing.after = replied - afterBegan;
+    result.timing.repliedAt = performance.timeOrigin + replied;
     if (!due) return result;
     // One checkpoint at a time in a worker: while another lab's is read, a due one is put off to
     // a later command, twice at most (labs in step would always find the walker busy); after a

@@ -20,8 +20,8 @@ describe("FairScheduler", () => {
       command(s, "noisy", "n3", 30, log),
       command(s, "quiet", "q", 10, log),
     ]);
-    // run 10 ticks by hand: each resumes one waiting command per learner
-    for (let t = 0; t < 10; t++) {
+    // run 20 ticks by hand: each resumes one waiting command, the learners in turn
+    for (let t = 0; t < 20; t++) {
       const tick = ticks.shift();
       expect(tick).toBeDefined();
       tick?.();
@@ -41,14 +41,21 @@ describe("FairScheduler", () => {
     expect(s.waiting).toBe(0);
   });
 
-  it("schedules one tick for many waiting commands, and none when nothing waits", async () => {
+  it("resumes one command per tick, so that new requests are read between two slices; no tick when nothing waits", async () => {
     const ticks: Array<() => void> = [];
     const s = new FairScheduler((fn) => ticks.push(fn));
-    const a = s.turn("a");
-    const b = s.turn("b");
+    const resumed: string[] = [];
+    const a = s.turn("a").then(() => resumed.push("a"));
+    const b = s.turn("b").then(() => resumed.push("b"));
     expect(ticks).toHaveLength(1);
     ticks.shift()?.();
-    await Promise.all([a, b]);
+    await a;
+    expect(resumed).toEqual(["a"]);
+    expect(s.waiting).toBe(1);
+    expect(ticks).toHaveLength(1);
+    ticks.shift()?.();
+    await b;
+    expect(resumed).toEqual(["a", "b"]);
     expect(ticks).toHaveLength(0);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * Fair turns between the labs of one worker. A running command awaits `turn(owner)` at its work
- * checkpoints; each tick resumes at most one waiting command per owner (a learner), in turn, so a
+ * checkpoints; each tick resumes one waiting command, the owners (learners) in turn, so a
  * learner running loops on three labs gets one lab's share, as much as a learner with one lab.
  * Between ticks the event loop reads new requests.
  */
@@ -33,18 +33,21 @@ export class FairScheduler {
     this.defer(() => this.tick());
   }
 
+  /**
+   * Resumes one waiting command, the first owner's in the round; the owner goes to the back.
+   * One per tick, not one per owner: between two slices the event loop reads new requests (a
+   * round of every owner's slice in one go kept them waiting for all of it).
+   */
   private tick(): void {
     this.scheduled = false;
-    const owners = [...this.queues.keys()];
-    for (const owner of owners) {
-      const q = this.queues.get(owner);
-      const next = q?.shift();
-      // the owner goes to the back of the round (Map order): the others come first next tick
-      this.queues.delete(owner);
-      if (q && q.length > 0) this.queues.set(owner, q);
-      next?.();
-    }
+    const first = this.queues.entries().next();
+    if (first.done) return;
+    const [owner, q] = first.value;
+    const next = q.shift();
+    this.queues.delete(owner);
+    if (q.length > 0) this.queues.set(owner, q);
     if (this.queues.size > 0) this.schedule();
+    next?.();
   }
 }
 
