@@ -160,6 +160,9 @@ async function exec(req: Extract<WorkerRequest, { op: "exec" }>): Promise<Worker
     clocks.set(l, clock);
     const due = checkpointDue(policy, clock, seq - l.checkpointSeq, heldMs);
     const afterBegan = performance.now();
+    const tabs = tabsOf(l.lab);
+    const cluster = clusterView(l.lab);
+    const live = await l.summary();
     const result: WorkerExecResult = {
       seq,
       atMs,
@@ -170,21 +173,17 @@ async function exec(req: Extract<WorkerRequest, { op: "exec" }>): Promise<Worker
       exitCode: ran.result.exitCode,
       durationMs: ran.result.durationMs,
       machineAfter: ran.result.session.machine,
-      tabs: tabsOf(l.lab),
-      cluster: clusterView(l.lab),
+      tabs,
+      cluster,
       drift: l.drift,
-      live: await l.summary(),
+      live,
       timing: {
         wait: began - arrived,
         run: ranMs,
-        after: 0,
+        after: performance.now() - afterBegan,
         arrivedAt: performance.timeOrigin + arrived,
-        repliedAt: 0,
       },
     };
-    const replied = performance.now();
-    result.timing.after = replied - afterBegan;
-    result.timing.repliedAt = performance.timeOrigin + replied;
     if (!due) return result;
     // One checkpoint at a time in a worker: while another lab's is read, a due one is put off to
     // a later command, twice at most (labs in step would always find the walker busy); after a

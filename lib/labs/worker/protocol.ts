@@ -68,9 +68,8 @@ export interface WorkerExecTiming {
   run: number;
   /** The live checks and the views (tabs, cluster) after it. */
   after: number;
-  /** When the request reached the worker's code, and when its reply left (ms since the epoch, `performance.timeOrigin` based: comparable across threads). */
+  /** When the request reached the worker's code (ms since the epoch, `performance.timeOrigin` based: comparable across threads). */
   arrivedAt: number;
-  repliedAt: number;
 }
 
 export interface WorkerExecResult {
